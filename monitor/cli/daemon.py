@@ -1,0 +1,3 @@
+"""Commands: filled in by the daemon work."""
+
+COMMANDS: list = []

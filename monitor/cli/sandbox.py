@@ -1,0 +1,3 @@
+"""Commands: filled in by the sandbox work."""
+
+COMMANDS: list = []

@@ -1,0 +1,46 @@
+"""Analysis of one post: its language and the conflicts the watchlists flag, as an Analysis record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import monitor
+from monitor.analysis.language import LanguageDetector, make_detector
+from monitor.analysis.watchlist import Watchlist, WatchlistError, load_watchlist
+from monitor.model import Analysis, Conflict
+
+DEFAULT_CONFLICTS = Path(monitor.__file__).parents[1] / "config" / "conflicts.toml"
+
+__all__ = ["DEFAULT_CONFLICTS", "Analyzer", "Watchlist", "WatchlistError", "load_watchlist"]
+
+
+class Analyzer:
+    """Pairs a language detector with compiled watchlists; build once, reuse for every post."""
+
+    def __init__(self, watchlist: Watchlist, detector: LanguageDetector) -> None:
+        self._watchlist = watchlist
+        self._detector = detector
+
+    @classmethod
+    def from_files(cls, conflicts: Path | None = None, backend: str = "langdetect") -> Analyzer:
+        """Load the watchlists (the bundled default when `conflicts` is None) and the named detector."""
+        return cls(load_watchlist(conflicts or DEFAULT_CONFLICTS), make_detector(backend))
+
+    @property
+    def watchlist(self) -> Watchlist:
+        return self._watchlist
+
+    @property
+    def conflicts(self) -> dict[str, Conflict]:
+        return self._watchlist.conflicts
+
+    def analyze(self, text: str) -> Analysis:
+        """Detect the language, then match the watchlists; the result names the watchlist version."""
+        lang, confidence = self._detector.detect(text)
+        matches, flagged = self._watchlist.match(text, lang)
+        return Analysis(lang, confidence, matches, flagged, self._watchlist.version)
+
+    def analyze_many(self, texts: Iterable[str]) -> list[Analysis]:
+        """Analyse texts in order (a convenience for batch commands)."""
+        return [self.analyze(text) for text in texts]

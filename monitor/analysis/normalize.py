@@ -1,0 +1,204 @@
+"""Text normalisation for watchlist matching, with an offset map back to the original text.
+
+Matching runs on a folded copy of the post (NFKC, lower case, ё -> е, invisible characters and
+diacritics removed, look-alike letters of a mixed-script word unified, Arabic letter variants
+merged). Alerts must highlight the original words, so every folded character remembers where it
+came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+
+# Characters that are folded to a different single character beyond NFKC + lower().
+_FOLD_CHARS = {
+    "ё": "е",
+    "ґ": "г",
+    "ѐ": "е",
+    "ѝ": "и",
+    # Chechen palochka is typed as Ӏ, I or і interchangeably.
+    "ӏ": "і",
+    # Hebrew geresh and gershayim (as in צה״ל) are typed as ASCII quotes just as often.
+    "׳": "'",
+    "״": '"',
+    # Arabic: hamza-carrying alefs, alef maqsura, ta marbuta, Persian look-alikes.
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ى": "ي",
+    "ة": "ه",
+    "ی": "ي",
+    "ک": "ك",
+    # Apostrophes (Ukrainian words are written with any of them).
+    "’": "'",
+    "ʼ": "'",
+    "‘": "'",
+    "`": "'",
+    "´": "'",
+    # Hyphens and dashes.
+    "‐": "-",
+    "‑": "-",
+    "‒": "-",
+    "–": "-",
+    "—": "-",
+    "―": "-",
+    "−": "-",
+    "\u00a0": " ",
+    "\t": " ",
+    "\r": "\n",
+    "\v": "\n",
+    "\f": "\n",
+    "\u0085": "\n",
+    "\u2028": "\n",
+    "\u2029": "\n",
+}
+
+# Latin letters that look like Cyrillic ones (lower case, after folding), and the reverse.
+_LATIN_TO_CYRILLIC = str.maketrans("aceopxykmhtbi", "асеорхукмнтві")
+_CYRILLIC_TO_LATIN = str.maketrans("асеорхукмнтвіѕј", "aceopxykmhtbisj")
+_LATIN_ONLY = frozenset("dfgjlnqrsuvwz")
+_CYRILLIC_ONLY = frozenset("бгджзийлпфцчшщъыьэюяєї")
+_SCRIPT_SEAM = re.compile(r"[a-z][а-яєіїѕј]|[а-яєіїѕј][a-z]")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_WORD_CHAR = re.compile(r"[^\W_]")
+_SPACE_RUN = re.compile(r"[^\S\n]{2,}")
+_COMBINING_RUN = re.compile(r"[^\W\d_][\u0300-\u036f]+")
+
+# A newline, or sentence punctuation (possibly inside closing quotes) before a space, ends a sentence.
+_SENTENCE_END = re.compile(r"\n+|[.!?]+(?=[\"'»)\]*_]*\s)|[.!?]+$")
+
+
+class _FoldTable(dict[int, str]):
+    """Per-character fold results keyed by code point (as str.translate wants), computed on first sight.
+
+    `uneven` collects the characters whose fold is not exactly one character long.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uneven: set[str] = set()
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = _fold_char(char)
+        if len(folded) != 1:
+            self.uneven.add(char)
+        self[code] = folded
+        return folded
+
+
+def _fold_char(char: str) -> str:
+    """Fold one character: NFKC, lower case, drop invisibles and diacritics, merge variants."""
+    category = unicodedata.category(char)
+    if category == "Cs":
+        return " "
+    if category == "Cf":
+        return ""
+    if char in _FOLD_CHARS:
+        return _FOLD_CHARS[char]
+    if char.isspace():
+        return "\n" if char == "\n" else " "
+    out = []
+    for piece in unicodedata.normalize("NFKC", char).lower():
+        if unicodedata.category(piece) in ("Mn", "Me") or piece == "\u0640":
+            continue
+        out.append(_FOLD_CHARS.get(piece, piece))
+    return "".join(out)
+
+
+_TABLE = _FoldTable()
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A folded text and, when folding changed lengths, where each original character's fold ends.
+
+    `ends[i]` is the folded length up to and including original character i; it is empty when the
+    folded text is aligned one-to-one with the original.
+    """
+
+    text: str
+    original: str
+    ends: tuple[int, ...] = ()
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a folded span [start, end) to the original text, covering every character it came from."""
+        if not self.ends:
+            return start, end
+        last = self.original_start(end - 1) + 1
+        following = self.original_start(end) if end < len(self.text) else len(self.original)
+        while last < following and unicodedata.combining(self.original[last]):
+            last += 1
+        return self.original_start(start), last
+
+    def original_start(self, index: int) -> int:
+        """The original index of the character whose fold holds folded offset `index`."""
+        return bisect_right(self.ends, index) if self.ends else index
+
+
+def normalize(text: str) -> Normalized:
+    """Fold `text` for matching; never raises on any str (lone surrogates, bidi marks, huge inputs)."""
+    folded = text.translate(_TABLE)
+    combining = _COMBINING_RUN.search(text)
+    spaces = _SPACE_RUN.search(text)
+    if combining is None and spaces is None and _TABLE.uneven.isdisjoint(text):
+        return Normalized(_unify_scripts(folded), text)
+    pieces = [_TABLE[code] for code in map(ord, text)]
+    for run in _COMBINING_RUN.finditer(text):
+        _compose(text, run.start(), run.end(), pieces)
+    for run in _SPACE_RUN.finditer(text):
+        for index in range(run.start() + 1, run.end()):
+            pieces[index] = ""
+    return Normalized(_unify_scripts("".join(pieces)), text, tuple(accumulate(map(len, pieces))))
+
+
+def _compose(text: str, start: int, end: int, pieces: list[str]) -> None:
+    """Give a decomposed letter (и + breve) the fold of its composed form (й) so it is not lost."""
+    composed = unicodedata.normalize("NFC", text[start:end])
+    if len(composed) == 1:
+        pieces[start] = _TABLE[ord(composed)]
+        for index in range(start + 1, end):
+            pieces[index] = ""
+
+
+def _unify_scripts(folded: str) -> str:
+    """Rewrite look-alike letters in words mixing Latin and Cyrillic into the word's main script."""
+    if not _SCRIPT_SEAM.search(folded):
+        return folded
+    return _LETTERS.sub(_unify_word, folded)
+
+
+def _unify_word(word_match: re.Match[str]) -> str:
+    """Letters without a look-alike decide the script; a word made only of look-alikes is Cyrillic."""
+    word = word_match.group()
+    if not _SCRIPT_SEAM.search(word):
+        return word
+    latin = sum(1 for char in word if char in _LATIN_ONLY)
+    cyrillic = sum(1 for char in word if char in _CYRILLIC_ONLY)
+    if latin > cyrillic:
+        return word.translate(_CYRILLIC_TO_LATIN)
+    return word.translate(_LATIN_TO_CYRILLIC)
+
+
+def sentence_starts(folded: str) -> list[int]:
+    """Folded-text offsets where sentences begin (always starting with 0), for same-sentence rules.
+
+    A stretch without any word (a blank line after a full stop) does not count as a sentence.
+    """
+    starts = [0]
+    for end in _SENTENCE_END.finditer(folded):
+        if _WORD_CHAR.search(folded, starts[-1], end.start()):
+            starts.append(end.end())
+        elif len(starts) > 1:
+            starts[-1] = end.end()
+    return starts
+
+
+def sentence_of(starts: list[int], index: int) -> int:
+    """The number of the sentence containing folded offset `index`."""
+    return bisect_right(starts, index) - 1

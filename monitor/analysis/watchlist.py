@@ -1,0 +1,470 @@
+"""Conflict watchlists: load config/conflicts.toml, compile its terms into one automaton, flag posts.
+
+The file format is documented at the top of config/conflicts.toml. Terms are folded like posts
+(see normalize.py) and compiled once into an Aho-Corasick automaton, so matching costs about the same
+for thousands of terms as for dozens; word boundaries, attached Hebrew/Arabic prefixes, capitalisation
+and the per-conflict topic rules are checked only on the automaton's hits.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from itertools import product
+from pathlib import Path
+
+import ahocorasick
+
+from monitor.analysis.normalize import Normalized, normalize, sentence_of, sentence_starts
+from monitor.model import Conflict, Match
+
+TERM_KINDS = ("strong", "anchors", "common", "context", "incidents", "veto", "exclude")
+FLAG_KINDS = ("strong", "anchors", "common")
+SHARED_KINDS = ("context", "incidents", "veto", "exclude")
+SEVERITIES = ("low", "medium", "high", "critical")
+RULE_KEYS = ("threshold", "anchor_context", "common_context", "window")
+MAX_EXPANSIONS = 512
+
+_LANG = re.compile(r"[a-z]{2,3}")
+_CONFLICT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_REGEX_CHARS = re.compile(r"[\[\]()\\^$+?]")
+_ENDINGS = re.compile(r"\{([^{}]*)\}")
+_ENDING_NAME = re.compile(r"[a-z][a-z0-9_]*")
+# Attached prefixes: Hebrew conjunction/preposition/article letters, Arabic wa/fa + bi/li/ka + al.
+_PREFIXES = {
+    "he": re.compile(r"[ובלמשכה]{1,3}"),
+    "ar": re.compile(r"(?:[وف]?(?:[بلك]|لل)?(?:ال)?)"),
+}
+_TOML_LINE = re.compile(r"line (\d+)")
+_WORD_CHAR = re.compile(r"[^\W_]")
+_NON_WORD = re.compile(r"[\W_]")
+
+
+class WatchlistError(Exception):
+    """A malformed watchlist; the message reads 'FILE:LINE: key: problem'."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term as written in the watchlist; `conflict` is empty for shared context/veto/exclude terms."""
+
+    conflict: str
+    kind: str
+    text: str
+    lang: str
+    forms: tuple[str, ...]
+    open_end: bool = False
+    cased: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Topic-level rules of one conflict (see config/conflicts.toml for their meaning)."""
+
+    threshold: float = 1.0
+    anchor_context: int = 1
+    common_context: int = 2
+    window: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    term: int
+    start: int
+    end: int
+
+
+class Watchlist:
+    """Compiled conflict watchlists; build with `load_watchlist` or `Watchlist.from_mapping`."""
+
+    def __init__(
+        self, version: str, conflicts: Mapping[str, Conflict], rules: Mapping[str, Rules], terms: list[Term]
+    ) -> None:
+        self.version = version
+        self.conflicts = dict(conflicts)
+        self._rules = dict(rules)
+        self._terms = tuple(terms)
+        self._automaton = _compile(self._terms)
+
+    @classmethod
+    def from_mapping(
+        cls, data: Mapping[str, object], *, source: str = "<watchlist>", text: str = ""
+    ) -> Watchlist:
+        """Validate parsed TOML data; `text` is the file's text, used to give errors a line number."""
+        return _Builder(source, text).build(data)
+
+    def term_counts(self) -> dict[str, dict[str, int]]:
+        """Terms per conflict and language, as written (before ending expansion)."""
+        counts: dict[str, dict[str, int]] = {conflict: {} for conflict in self.conflicts}
+        for term in self._terms:
+            if term.conflict and term.kind in FLAG_KINDS:
+                per_lang = counts[term.conflict]
+                per_lang[term.lang] = per_lang.get(term.lang, 0) + 1
+        return counts
+
+    def match(self, text: str, lang: str | None = None) -> tuple[tuple[Match, ...], tuple[str, ...]]:
+        """Find term matches and the conflicts the rules flag.
+
+        `lang` (the post's language, if known) decides which language a match reports when the same
+        word is listed under several languages; every language's terms are always tried, since posts
+        quote names and weapons in other languages.
+        """
+        folded = normalize(text)
+        hits = self._hits(folded)
+        if not hits:
+            return (), ()
+        starts = sentence_starts(folded.text)
+        matches: dict[tuple[str, int, int], Match] = {}
+        flagged = []
+        for conflict in self.conflicts:
+            own = self._own_hits(conflict, hits)
+            if self._score(conflict, own, folded.text, starts) >= self._rules[conflict].threshold:
+                flagged.append(conflict)
+            for hit in own:
+                self._record(hit, folded, lang, matches)
+        ordered = sorted(matches.values(), key=lambda match: (match.start, match.end, match.conflict))
+        return tuple(ordered), tuple(flagged)
+
+    def _hits(self, folded: Normalized) -> list[_Hit]:
+        """Automaton hits on whole words (plus attached prefixes), then the capitalisation check.
+
+        The automaton runs over a view of the text with every non-word character as a space, and keys
+        carry their boundary spaces, so substrings inside longer words never even reach Python.
+        """
+        text = folded.text
+        view = f" {_NON_WORD.sub(' ', text)} "
+        hits = []
+        for last, (length, lead, trail, term_ids) in self._automaton.iter(view):
+            start, end = last - length + lead, last - trail
+            for term_id in term_ids:
+                term = self._terms[term_id]
+                if not lead and not _prefixed(text, start, term.lang):
+                    continue
+                if not term.cased or _capitalised(folded, start):
+                    hits.append(_Hit(term_id, start, end))
+        return hits
+
+    def _own_hits(self, conflict: str, hits: list[_Hit]) -> list[_Hit]:
+        """Hits of this conflict plus shared terms, minus those inside an exclusion."""
+        terms = self._terms
+        mine = [hit for hit in hits if terms[hit.term].conflict in ("", conflict)]
+        excluded = [hit for hit in mine if terms[hit.term].kind == "exclude"]
+        if not excluded:
+            return mine
+        return [
+            hit
+            for hit in mine
+            if terms[hit.term].kind == "exclude"
+            or not any(ex.start < hit.end and hit.start < ex.end for ex in excluded)
+        ]
+
+    def _score(self, conflict: str, hits: list[_Hit], text: str, starts: list[int]) -> float:
+        """Distinct strong terms plus sentences where an anchor meets enough context words.
+
+        A veto word cancels all evidence of its sentence; a capitalised-only term proves nothing at the
+        start of a sentence (a strong one still counts as an anchor there).
+        """
+        rules = self._rules[conflict]
+        located = [(self._terms[hit.term], sentence_of(starts, hit.start), hit) for hit in hits]
+        vetoed = {sentence for term, sentence, _ in located if term.kind == "veto"}
+        strong: set[str] = set()
+        anchors: dict[int, str] = {}
+        context: dict[str, dict[int, set[str]]] = {"context": defaultdict(set), "incidents": defaultdict(set)}
+        for term, sentence, hit in located:
+            if sentence in vetoed:
+                continue
+            kind = term.kind
+            if term.cased and _sentence_initial(text, starts[sentence], hit.start):
+                kind = "anchors" if kind == "strong" else "ignored"
+            if kind == "strong":
+                strong.add(term.text)
+            elif kind in ("anchors", "common") and anchors.get(sentence) != "anchors":
+                anchors[sentence] = kind
+            elif kind in context:
+                context[kind][sentence].add(term.text)
+        score = float(len(strong))
+        for sentence, kind in anchors.items():
+            war: set[str] = set()
+            incidents: set[str] = set()
+            for other in range(sentence - rules.window, sentence + rules.window + 1):
+                war |= context["context"].get(other, set())
+                incidents |= context["incidents"].get(other, set())
+            needed = rules.anchor_context if kind == "anchors" else rules.common_context
+            if len(war | incidents) >= needed and (war or kind == "anchors"):
+                score += 1.0
+        return score
+
+    def _record(
+        self, hit: _Hit, folded: Normalized, lang: str | None, matches: dict[tuple[str, int, int], Match]
+    ) -> None:
+        """Keep conflict-term hits (not context, veto or exclusion words) as Matches, one per span."""
+        term = self._terms[hit.term]
+        if term.kind in SHARED_KINDS:
+            return
+        start, end = folded.span(hit.start, hit.end)
+        key = (term.conflict, start, end)
+        if key not in matches or (term.lang == lang and matches[key].lang != lang):
+            matches[key] = Match(term.conflict, term.text, term.lang, start, end)
+
+
+def _compile(terms: tuple[Term, ...]) -> ahocorasick.Automaton:
+    """One automaton over every folded form, keyed with the boundary spaces the term needs.
+
+    A key starts with a space unless the language allows attached prefixes (checked on each hit), and
+    ends with one unless the term may run on (`*`); each key maps to (length, lead, trail, term ids).
+    """
+    keys: dict[str, list[int]] = defaultdict(list)
+    for term_id, term in enumerate(terms):
+        lead = "" if term.lang in _PREFIXES else " "
+        trail = "" if term.open_end else " "
+        for form in term.forms:
+            keys[f"{lead}{_NON_WORD.sub(' ', form)}{trail}"].append(term_id)
+    automaton = ahocorasick.Automaton()
+    for key, term_ids in keys.items():
+        automaton.add_word(key, (len(key), int(key[0] == " "), int(key[-1] == " "), tuple(term_ids)))
+    if keys:
+        automaton.make_automaton()
+    return automaton
+
+
+def expand_term(term: str, endings: Mapping[str, str] | None = None) -> list[str]:
+    """Folded surface forms of a term: `{a|b|}` and named `{@set}` endings expanded, hyphens also as spaces.
+
+    Raises ValueError naming the problem when the term is not valid term syntax.
+    """
+    body = term.strip().removeprefix("!").removesuffix("*")
+    if not body.strip():
+        raise ValueError(f"term {term!r} is empty")
+    outside = _ENDINGS.sub("", body)
+    if "*" in body or "!" in body:
+        raise ValueError(f"term {term!r}: '!' is only allowed first and '*' only last")
+    if _REGEX_CHARS.search(outside) or "|" in outside:
+        raise ValueError(f"term {term!r}: regular expressions are not supported; use {{a|b}} endings and '*'")
+    if "{" in outside or "}" in outside:
+        raise ValueError(f"term {term!r}: unbalanced or nested braces")
+    parts = _ENDINGS.split(body)
+    choices = [
+        [part] if index % 2 == 0 else _options(term, part, endings or {}) for index, part in enumerate(parts)
+    ]
+    count = 1
+    for options in choices:
+        count *= len(options)
+    if count > MAX_EXPANSIONS:
+        raise ValueError(f"term {term!r}: expands to {count} forms (more than {MAX_EXPANSIONS})")
+    forms: list[str] = []
+    for combination in product(*choices):
+        folded = " ".join(normalize("".join(combination)).text.split())
+        if not folded:
+            raise ValueError(f"term {term!r}: a form is empty after normalisation")
+        for form in (folded, folded.replace("-", " ")):
+            if form not in forms:
+                forms.append(form)
+    return forms
+
+
+def _options(term: str, group: str, endings: Mapping[str, str]) -> list[str]:
+    """The alternatives of one brace group; `@name` refers to a set from the [endings] table."""
+    if not group.startswith("@"):
+        return group.split("|")
+    name = group[1:]
+    if name not in endings:
+        raise ValueError(f"term {term!r}: unknown ending set '@{name}' (define it under [endings])")
+    return endings[name].split("|")
+
+
+def _prefixed(text: str, start: int, lang: str) -> bool:
+    """A hit of a prefix-taking language starts a word, or follows only that language's prefixes."""
+    word_start = start
+    while word_start > 0 and text[word_start - 1].isalnum():
+        word_start -= 1
+    return word_start == start or _PREFIXES[lang].fullmatch(text, word_start, start) is not None
+
+
+def _capitalised(folded: Normalized, start: int) -> bool:
+    """A proper-noun hit must start with a capital and not be shouted in capitals throughout."""
+    original = folded.original
+    index = folded.original_start(start)
+    if not original[index].isupper():
+        return False
+    following = original[index + 1 : index + 2]
+    return not following.isupper()
+
+
+def _sentence_initial(text: str, sentence_start: int, index: int) -> bool:
+    """True when no word precedes `index` in its sentence (a capital there proves nothing)."""
+    return _WORD_CHAR.search(text, sentence_start, index) is None
+
+
+class _Builder:
+    """Validates parsed watchlist data into a Watchlist, naming file, key and line on errors."""
+
+    def __init__(self, source: str, text: str) -> None:
+        self.source = source
+        self.lines = text.splitlines()
+        self.endings: dict[str, str] = {}
+
+    def build(self, data: Mapping[str, object]) -> Watchlist:
+        self._check_keys(data, ("version", "endings", "conflicts", *SHARED_KINDS), ())
+        version = data.get("version")
+        if not isinstance(version, str) or not version.strip():
+            raise self.error(("version",), "a non-empty string is required")
+        self.endings = self._endings(data.get("endings", {}))
+        terms: list[Term] = []
+        for kind in SHARED_KINDS:
+            if kind in data:
+                terms += self._terms("", kind, data[kind], (kind,))
+        conflicts_data = data.get("conflicts")
+        if not isinstance(conflicts_data, dict) or not conflicts_data:
+            raise self.error(("conflicts",), "at least one [conflicts.<id>] table is required")
+        conflicts: dict[str, Conflict] = {}
+        rules: dict[str, Rules] = {}
+        for conflict_id, body in conflicts_data.items():
+            conflicts[conflict_id], rules[conflict_id], own = self._conflict(conflict_id, body)
+            terms += own
+        return Watchlist(version.strip(), conflicts, rules, terms)
+
+    def _endings(self, table: object) -> dict[str, str]:
+        if not isinstance(table, dict):
+            raise self.error(("endings",), 'must be a table of name = "a|b|c"')
+        for name, value in table.items():
+            if not _ENDING_NAME.fullmatch(name):
+                raise self.error(("endings", name), "names use lower-case letters, digits and '_'")
+            if not isinstance(value, str) or any(char in value for char in "{}@*!"):
+                raise self.error(("endings", name), "must be a string of endings separated by '|'")
+        return dict(table)
+
+    def _conflict(self, conflict_id: str, body: object) -> tuple[Conflict, Rules, list[Term]]:
+        path = ("conflicts", conflict_id)
+        if not _CONFLICT_ID.fullmatch(conflict_id):
+            raise self.error(path, "conflict ids use lower-case letters, digits, '-' and '_'")
+        if not isinstance(body, dict):
+            raise self.error(path, "must be a table")
+        self._check_keys(body, ("name", "severity", *RULE_KEYS, *TERM_KINDS), path)
+        name = body.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise self.error((*path, "name"), "a non-empty display name is required")
+        severity = body.get("severity", "medium")
+        if severity not in SEVERITIES:
+            raise self.error((*path, "severity"), f"must be one of {', '.join(SEVERITIES)}")
+        rules = Rules(**{key: self._rule(path, key, body[key]) for key in RULE_KEYS if key in body})
+        terms: list[Term] = []
+        for kind in TERM_KINDS:
+            if kind in body:
+                terms += self._terms(conflict_id, kind, body[kind], (*path, kind))
+        if not any(term.kind in FLAG_KINDS for term in terms):
+            raise self.error(path, "no strong, anchors or common terms")
+        return Conflict(conflict_id, name.strip(), severity), rules, terms
+
+    def _rule(self, path: tuple[str, ...], key: str, value: object) -> float | int:
+        if key == "threshold":
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise self.error((*path, key), "must be a positive number")
+            return float(value)
+        lowest = 0 if key == "window" else 1
+        if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+            raise self.error((*path, key), f"must be an integer >= {lowest}")
+        return value
+
+    def _terms(self, conflict: str, kind: str, table: object, path: tuple[str, ...]) -> list[Term]:
+        if not isinstance(table, dict):
+            raise self.error(path, "must be a table of language = [terms]")
+        terms = []
+        for lang, items in table.items():
+            where = (*path, lang)
+            if not _LANG.fullmatch(lang):
+                raise self.error(where, "language keys are ISO 639 codes such as ru, uk, en, ar, he, ce")
+            if not isinstance(items, list) or not items:
+                raise self.error(where, "must be a non-empty list of terms")
+            for item in items:
+                if not isinstance(item, str):
+                    raise self.error(where, f"terms are strings, got {item!r}", item)
+                try:
+                    forms = expand_term(item, self.endings)
+                except ValueError as problem:
+                    raise self.error(where, str(problem), item) from None
+                written = item.strip()
+                cased = written.startswith("!")
+                terms.append(
+                    Term(
+                        conflict,
+                        kind,
+                        written.removeprefix("!"),
+                        lang,
+                        tuple(forms),
+                        written.endswith("*"),
+                        cased,
+                    )
+                )
+        return terms
+
+    def _check_keys(self, table: Mapping[str, object], allowed: Iterable[str], path: tuple[str, ...]) -> None:
+        allowed = tuple(allowed)
+        for key in table:
+            if key not in allowed:
+                raise self.error((*path, key), f"unknown key (expected one of: {', '.join(allowed)})")
+
+    def error(self, path: tuple[str, ...], problem: str, item: object = None) -> WatchlistError:
+        line = _line_of(self.lines, path, item if isinstance(item, str) else None)
+        where = f"{self.source}:{line}" if line else self.source
+        return WatchlistError(f"{where}: {'.'.join(path)}: {problem}")
+
+
+def _line_of(lines: list[str], path: tuple[str, ...], item: str | None) -> int | None:
+    """The 1-based line that defines `path` (and holds `item`), or of its nearest defined parent."""
+    best: tuple[int, int] = (0, 0)
+    table: tuple[str, ...] = ()
+    for number, raw in enumerate(lines, 1):
+        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
+        header = re.fullmatch(r"\[\[?\s*(.+?)\s*\]\]?", line)
+        if header:
+            table = _key_path(header.group(1))
+            current = table
+        elif "=" in line and not line.startswith(('"', "'")):
+            current = table + _key_path(line.split("=", 1)[0])
+        else:
+            continue
+        depth = _common_prefix(current, path)
+        if depth > best[0]:
+            best = (depth, number)
+    depth, number = best
+    if not number:
+        return None
+    if item is not None and depth == len(path):
+        literal = re.compile(r"[\"']" + re.escape(item) + r"[\"']")
+        for offset, raw in enumerate(lines[number - 1 :]):
+            if literal.search(raw):
+                return number + offset
+            if offset and re.match(r"\s*(\[|[\w\"'-]+\s*=)", raw):
+                break
+    return number
+
+
+def _key_path(key: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in key.split("."))
+
+
+def _common_prefix(left: tuple[str, ...], right: tuple[str, ...]) -> int:
+    depth = 0
+    for a, b in zip(left, right, strict=False):
+        if a != b:
+            break
+        depth += 1
+    return depth
+
+
+def load_watchlist(path: Path) -> Watchlist:
+    """Read and compile a conflicts.toml; any problem is a WatchlistError naming file, key and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as problem:
+        raise WatchlistError(f"{path}: cannot read: {problem}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as problem:
+        found = _TOML_LINE.search(str(problem))
+        where = f"{path}:{found.group(1)}" if found else str(path)
+        raise WatchlistError(f"{where}: invalid TOML: {problem}") from None
+    return Watchlist.from_mapping(data, source=str(path), text=text)

@@ -1,0 +1,98 @@
+"""Folding for matching: what it erases, what it unifies, and that offsets lead back to the original."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.analysis.normalize import normalize, sentence_of, sentence_starts
+
+
+def test_case_and_yo_are_folded():
+    assert normalize("ВООРУЖЁННЫЕ Силы").text == "вооруженные силы"
+
+
+def test_nfkc_folds_compatibility_characters():
+    assert normalize("ＨＡＭＡＳ").text == "hamas"
+    assert normalize("№5").text == "no5"
+
+
+def test_invisible_characters_and_soft_hyphens_are_dropped():
+    folded = normalize("Га\u00adза\u200b \u200dХАМАС\ufeff")
+    assert folded.text == "газа хамас"
+
+
+def test_latin_lookalikes_inside_a_cyrillic_word_become_cyrillic():
+    assert normalize("Укрaина").text == "украина"
+    assert normalize("BCУ").text == "всу"
+
+
+def test_cyrillic_lookalikes_inside_a_latin_word_become_latin():
+    assert normalize("Hаmаs").text == "hamas"
+
+
+def test_pure_latin_words_next_to_cyrillic_ones_are_left_alone():
+    assert normalize("ракеты ATACMS").text == "ракеты atacms"
+
+
+def test_arabic_letter_variants_and_diacritics_are_merged():
+    assert normalize("غزّة").text == normalize("غزه").text
+    assert normalize("إسرائيل").text == "اسرائيل"
+
+
+def test_hebrew_gershayim_is_typed_as_a_quote():
+    assert normalize("צה״ל").text == 'צה"ל'
+
+
+def test_stress_marks_are_dropped_but_decomposed_letters_are_kept():
+    assert normalize("Га́за").text == "газа"
+    assert normalize("и\u0306од").text == "йод"
+
+
+def test_runs_of_spaces_collapse_but_newlines_stay():
+    assert normalize("сектор   Газа\n\nудар").text == "сектор газа\n\nудар"
+
+
+def test_span_maps_back_to_the_original_surface_form():
+    original = "Удар по сек\u200bтору   Га\u00adзы."
+    folded = normalize(original)
+    start = folded.text.index("газы")
+    begin, end = folded.span(start, start + len("газы"))
+    assert original[begin:end] == "Га\u00adзы"
+
+
+def test_span_of_an_expanded_character_covers_it_once():
+    original = "x № y"
+    folded = normalize(original)
+    begin, end = folded.span(2, 4)
+    assert original[begin:end] == "№"
+
+
+def test_span_keeps_combining_marks_of_the_last_letter():
+    original = "Хамас и\u0306"
+    folded = normalize(original)
+    begin, end = folded.span(len(folded.text) - 1, len(folded.text))
+    assert original[begin:end] == "и\u0306"
+
+
+def test_lone_surrogates_become_word_breaks():
+    assert normalize("a\ud800b").text == "a b"
+
+
+def test_sentences_split_at_punctuation_and_newlines():
+    text = normalize("Первое. Второе!\nТретье «цитата.» Четвёртое").text
+    starts = sentence_starts(text)
+    words = ("первое", "второе", "третье", "четвертое")
+    assert [sentence_of(starts, text.index(word)) for word in words] == [0, 1, 2, 3]
+
+
+def test_decimal_points_do_not_end_a_sentence():
+    text = normalize("В 18.00 начался обстрел").text
+    assert sentence_starts(text) == [0]
+
+
+@given(st.text())
+def test_any_text_folds_and_every_span_stays_inside_the_original(text):
+    folded = normalize(text)
+    assert len(folded.ends) in (0, len(text))
+    for start in range(len(folded.text)):
+        begin, end = folded.span(start, start + 1)
+        assert 0 <= begin < end <= len(text)

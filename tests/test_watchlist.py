@@ -1,0 +1,330 @@
+"""Watchlist loading, term syntax, topic rules, spans and the shipped watchlist's quality floor."""
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.analysis import DEFAULT_CONFLICTS
+from monitor.analysis.watchlist import Watchlist, WatchlistError, expand_term, load_watchlist
+
+EVAL_SET = Path(__file__).parent / "data" / "eval_conflicts.jsonl"
+
+SMALL = """\
+version = "test-1"
+
+[endings]
+noun = "а|ы|е|у|ой"
+
+[context]
+ru = ["удар{|ы|а|ов}", "ракет{@noun}", "войн{@noun}"]
+en = ["strike{|s}", "war"]
+
+[incidents]
+ru = ["погиб{ли|ло}", "взрыв{|а}"]
+
+[conflicts.demo]
+name = "Demo war"
+severity = "high"
+
+[conflicts.demo.strong]
+ru = ["!Газ{а|ы|е|у|ой}", "ВСУ", "обстрел*"]
+he = ["חמאס"]
+ar = ["غزة"]
+
+[conflicts.demo.anchors]
+ru = ["Украин{@noun}", "Израил{ь|я|ю|ем|е}"]
+en = ["Israel"]
+
+[conflicts.demo.common]
+ru = ["Росси{я|и|ю|ей}"]
+
+[conflicts.demo.veto]
+ru = ["1914"]
+
+[conflicts.demo.exclude]
+ru = ["Украин{а|ы} Ивановн{а|ы}"]
+"""
+
+
+@pytest.fixture(scope="module")
+def small() -> Watchlist:
+    import tomllib
+
+    return Watchlist.from_mapping(tomllib.loads(SMALL), text=SMALL)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Watchlist:
+    return load_watchlist(DEFAULT_CONFLICTS)
+
+
+def flagged(watchlist: Watchlist, text: str) -> tuple[str, ...]:
+    return watchlist.match(text)[1]
+
+
+# ---------------------------------------------------------------------------------------- term syntax
+
+
+def test_endings_expand_to_every_form():
+    assert expand_term("Газ{а|ы|е}") == ["газа", "газы", "газе"]
+    assert expand_term("Израил{ь|я}") == ["израиль", "израиля"]
+
+
+def test_empty_ending_and_named_sets_expand():
+    assert expand_term("удар{|ы}") == ["удар", "удары"]
+    assert expand_term("ракет{@noun}", {"noun": "а|ы"}) == ["ракета", "ракеты"]
+
+
+def test_hyphenated_terms_also_match_with_a_space():
+    assert expand_term("Кирьят-Шмона") == ["кирьят-шмона", "кирьят шмона"]
+
+
+@pytest.mark.parametrize(
+    "term",
+    ["Газ(а|ы)", "удар.+", "[Гг]аза", "Газ{а|ы", "Газ{а{ы}}", "об*стрел", "  ", "Газ|а", "Г!аза"],
+)
+def test_regex_like_or_malformed_terms_are_rejected(term):
+    with pytest.raises(ValueError):
+        expand_term(term)
+
+
+def test_unknown_ending_set_is_rejected():
+    with pytest.raises(ValueError, match="@adj"):
+        expand_term("украинск{@adj}", {})
+
+
+# ---------------------------------------------------------------------------------------- matching rules
+
+
+def test_case_yo_and_lookalike_letters_do_not_hide_a_term(small):
+    assert flagged(small, "вСу наступают") == ("demo",)
+    assert flagged(small, "BCУ наступают") == ("demo",)
+    assert flagged(small, "Удар по Укрaине") == ("demo",)
+
+
+def test_zero_width_characters_and_soft_hyphens_do_not_hide_a_term(small):
+    assert flagged(small, "В\u200bС\u200dУ") == ("demo",)
+    assert flagged(small, "удар по Укра\u00adине") == ("demo",)
+
+
+def test_terms_match_whole_words_only(small):
+    assert flagged(small, "ВСУшный") == ()
+    assert flagged(small, "Украинаааа удар") == ()
+
+
+def test_open_ended_terms_run_on(small):
+    assert flagged(small, "Ночные обстрелы продолжились") == ("demo",)
+
+
+def test_capitalised_term_flags_mid_sentence_but_not_lowercase(small):
+    assert flagged(small, "Израильская армия вошла в Газу.") == ("demo",)
+    assert flagged(small, "Поставки газа выросли.") == ()
+    assert flagged(small, "Завод ГАЗА работает.") == ()
+
+
+def test_capitalised_term_at_sentence_start_needs_context(small):
+    assert flagged(small, "Газа в хранилищах хватит.") == ()
+    assert flagged(small, "Газа: новые удары по городу.") == ("demo",)
+
+
+def test_anchor_needs_a_context_word_in_the_same_sentence(small):
+    assert flagged(small, "Израиль принимает туристов.") == ()
+    assert flagged(small, "Израиль нанёс удар.") == ("demo",)
+    assert flagged(small, "Израиль принимает туристов. Удар грома напугал всех.") == ()
+
+
+def test_common_anchor_needs_two_context_words_one_of_them_war_specific(small):
+    assert flagged(small, "Россия и удары.") == ()
+    assert flagged(small, "В России взрыв, погибли двое.") == ()
+    assert flagged(small, "Ракеты и удары по России.") == ("demo",)
+    assert flagged(small, "Удар по России, погибли двое.") == ("demo",)
+
+
+def test_veto_cancels_its_sentence_only(small):
+    assert flagged(small, "В 1914 году война, удары по России, ВСУ.") == ()
+    assert flagged(small, "В 1914 году всё было иначе. ВСУ наступают.") == ("demo",)
+
+
+def test_exclusion_hides_the_terms_inside_it(small):
+    assert flagged(small, "Украина Ивановна получила удар судьбы.") == ()
+    matches, _ = small.match("Украина Ивановна получила удар судьбы.")
+    assert matches == ()
+
+
+def test_hebrew_and_arabic_attached_prefixes_are_allowed(small):
+    assert flagged(small, "ולחמאס יש") == ("demo",)
+    assert flagged(small, "وبغزة قصف") == ("demo",)
+    assert flagged(small, "אחמאס") == ()
+
+
+def test_match_records_term_language_and_original_span(small):
+    text = "Вчера ВСУ и Израил\u00adь: удар."
+    matches, conflicts = small.match(text)
+    assert conflicts == ("demo",)
+    assert [(m.conflict, m.term, m.lang, text[m.start : m.end]) for m in matches] == [
+        ("demo", "ВСУ", "ru", "ВСУ"),
+        ("demo", "Израил{ь|я|ю|ем|е}", "ru", "Израил\u00adь"),
+    ]
+
+
+def test_post_language_picks_which_listing_a_shared_word_reports():
+    data = {
+        "version": "1",
+        "conflicts": {"c": {"name": "C", "strong": {"ru": ["HIMARS"], "en": ["HIMARS"]}}},
+    }
+    watchlist = Watchlist.from_mapping(data)
+    assert [m.lang for m in watchlist.match("HIMARS", "en")[0]] == ["en"]
+    assert [m.lang for m in watchlist.match("HIMARS", "ru")[0]] == ["ru"]
+
+
+def test_threshold_asks_for_more_evidence():
+    data = {
+        "version": "1",
+        "conflicts": {"c": {"name": "C", "threshold": 2, "strong": {"ru": ["ВСУ", "СВО"]}}},
+    }
+    watchlist = Watchlist.from_mapping(data)
+    assert flagged(watchlist, "ВСУ и ВСУ") == ()
+    assert flagged(watchlist, "ВСУ и СВО") == ("c",)
+
+
+def test_term_counts_report_terms_per_language(small):
+    assert small.term_counts() == {"demo": {"ru": 6, "he": 1, "ar": 1, "en": 1}}
+    assert small.version == "test-1"
+    assert small.conflicts["demo"].severity == "high"
+
+
+# ---------------------------------------------------------------------------------------- errors
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "conflicts.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_bad_toml_reports_the_parser_line(tmp_path):
+    path = write(tmp_path, 'version = "1"\n\n[conflicts.x\nname = "X"\n')
+    with pytest.raises(WatchlistError, match=rf"^{path}:3: invalid TOML"):
+        load_watchlist(path)
+
+
+def test_unknown_key_reports_its_line(tmp_path):
+    path = write(tmp_path, SMALL.replace('severity = "high"', 'severity = "high"\nseverity_typo = 1'))
+    line = SMALL.splitlines().index('severity = "high"') + 2
+    with pytest.raises(WatchlistError, match=rf"{path}:{line}: conflicts.demo.severity_typo: unknown key"):
+        load_watchlist(path)
+
+
+def test_missing_name_reports_the_conflict_table(tmp_path):
+    path = write(tmp_path, SMALL.replace('name = "Demo war"\n', ""))
+    line = SMALL.splitlines().index("[conflicts.demo]") + 1
+    with pytest.raises(WatchlistError, match=rf":{line}: conflicts.demo.name: a non-empty display name"):
+        load_watchlist(path)
+
+
+def test_empty_term_list_reports_its_line(tmp_path):
+    path = write(tmp_path, SMALL.replace('en = ["Israel"]', "en = []"))
+    line = SMALL.splitlines().index('en = ["Israel"]') + 1
+    with pytest.raises(WatchlistError, match=rf":{line}: conflicts\.demo\.anchors\.en: must be a non-empty"):
+        load_watchlist(path)
+
+
+def test_bad_term_syntax_reports_the_line_of_the_term(tmp_path):
+    text = SMALL.replace('ru = ["Россия{я|и|ю|ей}"]', "").replace(
+        'ru = ["Росси{я|и|ю|ей}"]', 'ru = [\n  "Росси{я|и|ю|ей}",\n  "Моск(ва|вы)",\n]'
+    )
+    path = write(tmp_path, text)
+    line = text.splitlines().index('  "Моск(ва|вы)",') + 1
+    with pytest.raises(WatchlistError, match=rf":{line}: conflicts.demo.common.ru: .*regular expressions"):
+        load_watchlist(path)
+
+
+def test_bad_severity_and_rule_values_are_named(tmp_path):
+    path = write(tmp_path, SMALL.replace('severity = "high"', 'severity = "urgent"'))
+    with pytest.raises(WatchlistError, match=r"conflicts\.demo\.severity: must be one of"):
+        load_watchlist(path)
+    path = write(tmp_path, SMALL.replace('severity = "high"', "threshold = 0"))
+    with pytest.raises(WatchlistError, match=r"conflicts\.demo\.threshold: must be a positive number"):
+        load_watchlist(path)
+
+
+def test_missing_version_and_unreadable_file_are_reported(tmp_path):
+    path = write(tmp_path, SMALL.replace('version = "test-1"\n', ""))
+    with pytest.raises(WatchlistError, match="version: a non-empty string"):
+        load_watchlist(path)
+    with pytest.raises(WatchlistError, match="cannot read"):
+        load_watchlist(tmp_path / "missing.toml")
+
+
+# ---------------------------------------------------------------------------------------- hostile text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(),
+            st.sampled_from(["ВСУ", "Газа", "Израиль", "удар", "\u200b", "\u00ad", "\u202e", "\ud800"]),
+            st.sampled_from(["חמאס", "ולחמאס", "غزة", "وبغزة", "\u061c", "\ufeff"]),
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_hostile_text_never_crashes_and_spans_stay_in_range(small, text):
+    matches, conflicts = small.match(text)
+    assert set(conflicts) <= {"demo"}
+    for match in matches:
+        assert 0 <= match.start < match.end <= len(text)
+
+
+def test_huge_post_with_zero_width_runs_is_matched(shipped):
+    text = ("\u200b" * 1000 + "обычный текст без войны. ") * 2000 + "ВСУ \u202eнаступают\u202c"
+    matches, conflicts = shipped.match(text)
+    assert "russia-ukraine" in conflicts
+    assert text[matches[-1].start : matches[-1].end] == "ВСУ"
+
+
+# ---------------------------------------------------------------------------------------- shipped watchlist
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Вооружённые силы Украины атаковали Белгородскую область беспилотниками, сообщили в Минобороны.",
+            ("russia-ukraine",),
+        ),
+        (
+            "Israeli troops continued operations in the Gaza Strip against Hamas targets overnight.",
+            ("israel-hamas",),
+        ),
+        ("Цены на газ в Европе снова выросли на фоне холодной погоды.", ()),
+    ],
+)
+def test_shipped_watchlist_contract_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
+def test_shipped_watchlist_loads_with_all_required_languages(shipped):
+    assert set(shipped.conflicts) >= {"russia-ukraine", "israel-hamas", "israel-hezbollah"}
+    for conflict, per_lang in shipped.term_counts().items():
+        assert {"en", "ru", "uk", "ar", "he"} <= set(per_lang), conflict
+
+
+def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(shipped):
+    records = [json.loads(line) for line in EVAL_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(records) >= 100
+    assert {record["lang"] for record in records} >= {"ru", "uk", "en", "ar", "he", "ce"}
+    for conflict in shipped.conflicts:
+        tp = fp = fn = 0
+        for record in records:
+            predicted = conflict in flagged(shipped, record["text"])
+            expected = conflict in record["labels"]
+            tp += predicted and expected
+            fp += predicted and not expected
+            fn += expected and not predicted
+        assert tp / (tp + fp) >= 0.9, conflict
+        assert tp / (tp + fn) >= 0.85, conflict

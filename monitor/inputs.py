@@ -1,0 +1,464 @@
+"""Streaming readers for the post files analysts bring: JSONL, JSON arrays and Telegram Desktop exports.
+
+The format is recognised from the content, not the file name. Files are read incrementally (a
+Telegram Desktop export can be hundreds of MB), and a malformed record is yielded as an
+`InputProblem` in its place so the caller reports it and carries on with the rest.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_HEAD_CHARS = 1 << 20
+_CHUNK_CHARS = 1 << 20
+
+
+class InputFileError(Exception):
+    """The file cannot be read at all, or is in no format we know; the message names the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a record sits: the line it starts on, and for JSON documents its index in the array."""
+
+    path: str
+    line: int
+    index: int | None = None
+    chat: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}"
+        if self.index is not None:
+            where += f": {f'chat {self.chat!r} ' if self.chat else ''}message #{self.index}"
+        return where
+
+
+@dataclass(frozen=True, slots=True)
+class InputRecord:
+    """One post read from a file. `id`, `channel` and `date` are kept exactly as given, for echoing."""
+
+    location: Location
+    text: str
+    id: str | int | None = None
+    channel: str | int | None = None
+    channel_id: int | None = None
+    date: str | int | float | None = None
+    when: datetime | None = None
+    edited: datetime | None = None
+    labels: tuple[str, ...] | None = None
+    lang: str | None = None
+    forward_origin: str | None = None
+    media_kind: str | None = None
+    links: tuple[str, ...] = ()
+
+    @property
+    def message_id(self) -> int | None:
+        """The id as a message number, when it is one."""
+        if isinstance(self.id, int):
+            return self.id
+        if isinstance(self.id, str) and self.id.isdigit():
+            return int(self.id)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """A record that could not be used, and why."""
+
+    location: Location
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.reason}"
+
+
+def read_posts(path: Path) -> Iterator[InputRecord | InputProblem]:
+    """Yield each post of a file in order, or a problem in place of each malformed one."""
+    name = str(path)
+    try:
+        handle = open(path, encoding="utf-8-sig", errors="replace")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise InputFileError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    with handle:
+        try:
+            kind = _detect(handle)
+        except OSError as exc:
+            raise InputFileError(f"{name}: cannot read: {exc.strerror or exc}") from None
+        if kind == "jsonl":
+            yield from _read_jsonl(handle, name)
+        else:
+            yield from _read_document(handle, name)
+
+
+def _detect(handle: IO[str]) -> str:
+    """Tell JSONL (a JSON object per line) from a JSON document (an export or an array of posts)."""
+    head = handle.read(_HEAD_CHARS)
+    handle.seek(0)
+    stripped = head.lstrip()
+    if stripped.startswith("["):
+        return "document"
+    if not stripped.startswith("{"):
+        return "jsonl"
+    lines = stripped.split("\n")
+    if len(lines) == 1 and len(head) == _HEAD_CHARS:
+        return "document"
+    first = _parse_object(lines[0])
+    if first is not None:
+        return "document" if "messages" in first or "chats" in first else "jsonl"
+    later = (_parse_object(line) for line in lines[1:6] if line.strip())
+    return "jsonl" if any(obj is not None for obj in later) else "document"
+
+
+def _parse_object(line: str) -> dict[str, Any] | None:
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        return None
+    return obj if isinstance(obj, dict) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# JSONL
+
+
+def _read_jsonl(handle: IO[str], name: str) -> Iterator[InputRecord | InputProblem]:
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        location = Location(name, number)
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            yield InputProblem(location, f"invalid JSON: {_short(exc)}")
+            continue
+        yield _post_record(obj, location)
+
+
+def _short(exc: Exception) -> str:
+    message = str(exc)
+    return message.split(": line ")[0] if isinstance(exc, json.JSONDecodeError) else message
+
+
+def _post_record(obj: Any, location: Location) -> InputRecord | InputProblem:
+    """Validate one post of the project's own format (JSONL line or array item)."""
+    if not isinstance(obj, dict):
+        return InputProblem(location, "not a JSON object")
+    try:
+        return InputRecord(
+            location=location,
+            text=_text(obj["text"]) if "text" in obj else _fail("no 'text'"),
+            id=_scalar(obj["id"] if "id" in obj else obj.get("message_id"), "id"),
+            channel=_scalar(obj.get("channel"), "channel"),
+            channel_id=_channel_id(obj),
+            date=obj.get("date"),
+            when=_when(obj.get("date")),
+            labels=_labels(obj.get("labels")),
+            lang=_clean(_scalar(obj.get("lang"), "lang")) if obj.get("lang") is not None else None,
+        )
+    except ValueError as exc:
+        return InputProblem(location, str(exc))
+
+
+def _fail(reason: str) -> Any:
+    raise ValueError(reason)
+
+
+def _scalar(value: Any, key: str) -> Any:
+    if value is None or (isinstance(value, int | str) and not isinstance(value, bool)):
+        return _clean(value) if isinstance(value, str) else value
+    raise ValueError(f"'{key}' must be a string or an integer, got {json.dumps(value)[:40]}")
+
+
+def _channel_id(obj: dict[str, Any]) -> int | None:
+    """The bare channel id from `channel_id`, `sender_id` or a numeric `channel`."""
+    for key in ("channel_id", "sender_id", "channel"):
+        value = obj.get(key)
+        if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return bare_channel_id(value)
+    return None
+
+
+def bare_channel_id(number: int) -> int:
+    """Turn a -100-marked channel id into the bare positive id the archive keys posts by."""
+    digits = str(abs(number))
+    if number < 0 and digits.startswith("100") and len(digits) > 3:
+        return int(digits[3:])
+    return abs(number)
+
+
+def _when(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError):
+            raise ValueError(f"'date' {value!r} is out of range") from None
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"'date' {value[:40]!r} is not an ISO 8601 date") from None
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    raise ValueError("'date' must be an ISO 8601 string or a Unix time")
+
+
+def _labels(value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(_clean(item) for item in value)
+    raise ValueError("'labels' must be a list of conflict ids")
+
+
+def _text(value: Any) -> str:
+    """A text is a string, or (as Telegram Desktop writes it) a list of strings and entity objects."""
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, list):
+        pieces = []
+        for piece in value:
+            if isinstance(piece, str):
+                pieces.append(piece)
+            elif isinstance(piece, dict) and isinstance(piece.get("text", ""), str):
+                pieces.append(piece.get("text", ""))
+            else:
+                raise ValueError("'text' list holds something that is neither a string nor an entity")
+        return _clean("".join(pieces))
+    raise ValueError("'text' must be a string or a list of text pieces")
+
+
+def _clean(text: str) -> str:
+    """Lone surrogates (from "\\ud83d"-style escapes) cannot be encoded; swap them 1:1 so offsets hold."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON documents: an array of posts, a Telegram Desktop chat export or a full-account export
+
+
+class _JsonSyntaxError(Exception):
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+
+
+class _Stream:
+    """Reads one JSON document value by value over a growing buffer, tracking the line number."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle = handle
+        self.decoder = json.JSONDecoder()
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        self._line = 1
+        self._counted = 0
+
+    def line(self) -> int:
+        """The 1-based line of the current position (counted incrementally, so it stays cheap)."""
+        self._line += self.buf.count("\n", self._counted, self.pos)
+        self._counted = self.pos
+        return self._line
+
+    def _more(self) -> bool:
+        self.line()
+        self.buf = self.buf[self.pos :]
+        self._counted -= self.pos
+        self.pos = 0
+        data = self.handle.read(max(_CHUNK_CHARS, len(self.buf)))
+        self.eof = not data
+        self.buf += data
+        return bool(data)
+
+    def peek(self) -> str:
+        """The next non-blank character without consuming it ("" at the end)."""
+        while True:
+            while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n":
+                self.pos += 1
+            if self.pos < len(self.buf) or not self._more():
+                return self.buf[self.pos : self.pos + 1]
+
+    def expect(self, chars: str) -> str:
+        char = self.peek()
+        if not char or char not in chars:
+            found = repr(char) if char else "end of file"
+            raise _JsonSyntaxError(self.line(), f"expected {' or '.join(map(repr, chars))}, found {found}")
+        self.pos += 1
+        return char
+
+    def value(self) -> Any:
+        self.peek()
+        while True:
+            try:
+                obj, end = self.decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                offset = exc.pos - self.pos  # reading more moves the buffer, not the value's start
+                if self._truncated(exc) and self._more():
+                    continue
+                line = self.line() + self.buf.count("\n", self.pos, self.pos + offset)
+                raise _JsonSyntaxError(line, exc.msg) from None
+            if end == len(self.buf) and isinstance(obj, int | float) and self._more():
+                continue
+            self.pos = end
+            return obj
+
+    def _truncated(self, exc: json.JSONDecodeError) -> bool:
+        """A value cut by the buffer's end fails near the end, or as a string running to it."""
+        return not self.eof and (exc.msg.startswith("Unterminated string") or exc.pos >= len(self.buf) - 16)
+
+    def key(self) -> str:
+        if self.peek() != '"':
+            self.expect('"')
+        key = self.value()
+        self.expect(":")
+        return key
+
+    def items(self, open_: str, close: str) -> Iterator[None]:
+        """Step through a container; the caller consumes one member per step."""
+        self.expect(open_)
+        if self.peek() == close:
+            self.pos += 1
+            return
+        while True:
+            yield
+            if self.expect("," + close) == close:
+                return
+
+
+def _read_document(handle: IO[str], name: str) -> Iterator[InputRecord | InputProblem]:
+    stream = _Stream(handle)
+    export = _ExportWalk(stream)
+    try:
+        if stream.peek() == "[":
+            export.chats = 1
+            for index, line, obj in _array(stream):
+                yield _post_record(obj, Location(name, line, index))
+        else:
+            for chat, index, line, obj in export.messages():
+                record = _export_record(obj, Location(name, line, index, chat.get("name")), chat)
+                if record is not None:
+                    yield record
+        if stream.peek():
+            raise _JsonSyntaxError(stream.line(), "unexpected data after the JSON document")
+    except _JsonSyntaxError as exc:
+        yield InputProblem(Location(name, exc.line), f"invalid JSON: {exc}; the rest of the file is skipped")
+        return
+    if not export.chats:
+        raise InputFileError(
+            f"{name}: not a post file: expected JSONL posts, a JSON array of posts or a Telegram "
+            "Desktop export (result.json)"
+        )
+
+
+def _array(stream: _Stream) -> Iterator[tuple[int, int, Any]]:
+    for index, _ in enumerate(stream.items("[", "]")):
+        line = stream.line()
+        yield index, line, stream.value()
+
+
+class _ExportWalk:
+    """Walks a Telegram Desktop export: one chat, or every chat under chats.list / left_chats.list."""
+
+    def __init__(self, stream: _Stream) -> None:
+        self.stream = stream
+        self.chats = 0
+
+    def messages(self) -> Iterator[tuple[dict[str, Any], int, int, Any]]:
+        """Yield (chat facts so far, index, line, message) for one chat object and any chats nested in it."""
+        stream = self.stream
+        chat: dict[str, Any] = {}
+        for _ in stream.items("{", "}"):
+            key = stream.key()
+            if key == "messages" and stream.peek() == "[":
+                self.chats += 1
+                for index, line, obj in _array(stream):
+                    yield chat, index, line, obj
+            elif key in ("chats", "left_chats") and stream.peek() == "{":
+                yield from self._chat_list()
+            else:
+                chat[key] = stream.value()
+
+    def _chat_list(self) -> Iterator[tuple[dict[str, Any], int, int, Any]]:
+        stream = self.stream
+        for _ in stream.items("{", "}"):
+            if stream.key() == "list" and stream.peek() == "[":
+                for _chat in stream.items("[", "]"):
+                    yield from self.messages()
+            else:
+                stream.value()
+
+
+def _export_record(obj: Any, location: Location, chat: dict[str, Any]) -> InputRecord | InputProblem | None:
+    """One Telegram Desktop message; service messages (joins, pins) are not posts and yield None."""
+    if not isinstance(obj, dict):
+        return InputProblem(location, "not a JSON object")
+    if obj.get("type", "message") != "message":
+        return None
+    message_id = obj.get("id")
+    if isinstance(message_id, bool) or not isinstance(message_id, int):
+        return InputProblem(location, "no message 'id'")
+    try:
+        return InputRecord(
+            location=location,
+            text=html.unescape(_text(obj.get("text", ""))),
+            id=message_id,
+            channel=_clean(chat["name"]) if isinstance(chat.get("name"), str) else None,
+            channel_id=_export_chat_id(chat.get("id")),
+            date=obj.get("date"),
+            when=_unix(obj.get("date_unixtime")) or _when(obj.get("date")),
+            edited=_unix(obj.get("edited_unixtime")),
+            forward_origin=_clean(str(obj["forwarded_from"])) if obj.get("forwarded_from") else None,
+            media_kind=_media_kind(obj),
+            links=_links(obj.get("text")),
+        )
+    except ValueError as exc:
+        return InputProblem(location, str(exc))
+
+
+def _export_chat_id(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return bare_channel_id(value)
+    return None
+
+
+def _unix(value: Any) -> datetime | None:
+    if isinstance(value, str) and value.isdigit():
+        return datetime.fromtimestamp(int(value), UTC)
+    return None
+
+
+def _media_kind(obj: dict[str, Any]) -> str | None:
+    if isinstance(obj.get("media_type"), str):
+        return obj["media_type"]
+    for key, kind in (
+        ("photo", "photo"),
+        ("file", "document"),
+        ("poll", "poll"),
+        ("location_information", "geo"),
+    ):
+        if key in obj:
+            return kind
+    return None
+
+
+def _links(text: Any) -> tuple[str, ...]:
+    if not isinstance(text, list):
+        return ()
+    links = []
+    for piece in text:
+        if isinstance(piece, dict):
+            target = piece.get("href") if piece.get("type") == "text_link" else piece.get("text")
+            if piece.get("type") in ("link", "text_link") and isinstance(target, str):
+                links.append(_clean(target))
+    return tuple(links)

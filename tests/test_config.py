@@ -1,0 +1,320 @@
+"""Config loading: the example loads, every problem names file, line and key, secrets stay hidden."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+
+from monitor.config import ChannelRef, ConfigError, Secret, key_lines, load_config, parse_channel_ref
+
+EXAMPLE = Path(__file__).parents[1] / "config" / "monitor.example.toml"
+API_HASH = "0123456789abcdef0123456789abcdef"
+BOT_TOKEN = "123456:AAE-bot-token-value"
+
+MINIMAL = """\
+[telegram]
+api_id = 12345
+api_hash_env = "T_API_HASH"
+
+[analyst]
+chat_id = -1001234567890
+
+[analysis]
+conflicts = "conflicts.toml"
+"""
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MONITOR_API_ID", "12345")
+    monkeypatch.setenv("MONITOR_API_HASH", API_HASH)
+    monkeypatch.setenv("MONITOR_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("T_API_HASH", API_HASH)
+
+
+def write(tmp_path: Path, text: str, name: str = "monitor.toml") -> Path:
+    (tmp_path / "conflicts.toml").write_text('version = "t"\n', encoding="utf-8")
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(path: Path) -> tuple[str, ...]:
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    return caught.value.problems
+
+
+def test_the_example_config_loads_with_its_secrets_from_the_environment(tmp_path: Path, env: None) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace("/data/", f"{tmp_path}/")
+    config = load_config(write(tmp_path, text))
+
+    assert config.telegram.api_id == 12345
+    assert config.telegram.api_hash.reveal() == API_HASH
+    assert config.telegram.bot_token is not None and config.telegram.bot_token.reveal() == BOT_TOKEN
+    assert config.telegram.session is not None
+    assert config.telegram.session.reveal() == str(tmp_path / "user.session")
+    assert config.archive_path == tmp_path / "monitor.db"
+    assert config.analyst.chat_id == -1001234567890 and config.analyst.admins == (123456789,)
+    assert [c.target for c in config.channels] == [
+        ChannelRef("username", "RKadyrov_95"),
+        ChannelRef("username", "medvedev_telegram"),
+    ]
+    assert config.channels[0].backfill == 200
+    assert config.channels[1].backfill_since == date(2026, 1, 1)
+    assert config.analysis.conflicts_path == tmp_path / "conflicts.toml"
+    assert config.analysis.language_backend == "langdetect"
+    assert config.alerts.quiet_hours is None and config.alerts.summary == "daily"
+    assert config.schedule.engagement_hours == (1.0, 24.0)
+
+
+def test_a_minimal_config_gets_defaults(tmp_path: Path, env: None) -> None:
+    config = load_config(write(tmp_path, MINIMAL))
+
+    assert config.channels == ()
+    assert config.telegram.session is None and config.telegram.server is None
+    assert config.telegram.flood_sleep_threshold == 30
+    assert config.alerts.per_minute == 20 and config.schedule.reconcile_seconds == 60.0
+    assert config.archive_path == tmp_path / "monitor.db"
+
+
+def test_secret_prints_as_stars() -> None:
+    secret = Secret("hunter2-secret", "env X")
+
+    assert str(secret) == "***" and "hunter2" not in repr(secret)
+    assert "hunter2" not in f"{secret} {secret!r} {[secret]}"
+    assert secret.reveal() == "hunter2-secret"
+
+
+def test_an_inline_secret_is_refused_with_file_line_and_key(tmp_path: Path, env: None) -> None:
+    text = MINIMAL.replace('api_hash_env = "T_API_HASH"', 'api_hash = "0123456789abcdef"')
+    path = write(tmp_path, text)
+
+    found = problems(path)
+
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}:3: telegram.api_hash: secrets are not accepted inline")
+    assert "api_hash_env" in found[0]
+    assert "0123456789abcdef" not in found[0]
+
+
+@pytest.mark.parametrize("key", ["session", "bot_token"])
+def test_other_inline_secrets_are_refused(tmp_path: Path, env: None, key: str) -> None:
+    path = write(tmp_path, MINIMAL.replace("[analyst]", f'{key} = "inline-value"\n\n[analyst]'))
+
+    assert any(f":5: telegram.{key}: secrets are not accepted inline" in p for p in problems(path))
+
+
+def test_unknown_keys_are_reported_with_their_lines(tmp_path: Path, env: None) -> None:
+    text = MINIMAL + "\n[alerts]\nper_minut = 5\n\n[extra]\nx = 1\n"
+    path = write(tmp_path, text)
+
+    found = problems(path)
+
+    assert f"{path}:12: alerts.per_minut: unknown key" in found
+    assert f"{path}:14: extra: unknown key" in found
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path, env: None) -> None:
+    text = """\
+[telegram]
+api_id = "abc"
+api_hash_env = "NOT_SET_ANYWHERE_X"
+
+[analyst]
+admins = [1]
+
+[[channels]]
+ref = "not a channel!"
+
+[[channels]]
+ref = "@good_channel"
+backfill = -1
+
+[alerts]
+quiet_hours = "25:00-07:00"
+summary = "weekly"
+
+[schedule]
+reconcile_seconds = 0
+"""
+    path = write(tmp_path, text)
+
+    found = "\n".join(problems(path))
+
+    assert f"{path}:2: telegram.api_id: expected an integer" in found
+    assert f"{path}:3: telegram.api_hash_env: environment variable NOT_SET_ANYWHERE_X is not set" in found
+    assert f"{path}:5: analyst.chat_id: missing (required)" in found
+    assert f"{path}:9: channels[1].ref: 'not a channel!' is not a channel reference" in found
+    assert f"{path}:13: channels[2].backfill: must be at least 0" in found
+    assert f"{path}:16: alerts.quiet_hours:" in found
+    assert f"{path}:17: alerts.summary: expected one of hourly, daily, off" in found
+    assert f"{path}:20: schedule.reconcile_seconds: expected a positive number" in found
+
+
+def test_a_toml_syntax_error_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "[telegram]\napi_id = 1\napi_hash_env = \n")
+
+    (problem,) = problems(path)
+
+    assert problem.startswith(f"{path}:3: invalid TOML:")
+
+
+def test_an_unreadable_config_is_one_clear_problem(tmp_path: Path) -> None:
+    (problem,) = problems(tmp_path / "missing.toml")
+
+    assert problem.startswith(f"{tmp_path / 'missing.toml'}: cannot read")
+
+
+def test_secrets_come_from_files_relative_to_the_config(tmp_path: Path) -> None:
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "hash").write_text(API_HASH + "\n", encoding="utf-8")
+    (tmp_path / "secrets" / "user.txt").write_text("1BVtsOK-string-session\n", encoding="utf-8")
+    text = MINIMAL.replace('api_hash_env = "T_API_HASH"', 'api_hash_file = "secrets/hash"')
+    text = text.replace("[analyst]", 'session_file = "secrets/user.txt"\n\n[analyst]')
+
+    config = load_config(write(tmp_path, text))
+
+    assert config.telegram.api_hash.reveal() == API_HASH
+    assert config.telegram.session is not None
+    assert config.telegram.session.reveal() == "1BVtsOK-string-session"
+    assert config.telegram.session.source == f"file {tmp_path / 'secrets' / 'user.txt'}"
+
+
+def test_a_missing_secret_file_is_reported(tmp_path: Path, env: None) -> None:
+    text = MINIMAL.replace("[analyst]", 'bot_token_file = "nope/token"\n\n[analyst]')
+    path = write(tmp_path, text)
+
+    (problem,) = problems(path)
+
+    assert problem.startswith(f"{path}:5: telegram.bot_token_file: cannot read {tmp_path / 'nope' / 'token'}")
+
+
+def test_env_and_file_for_one_secret_is_ambiguous(tmp_path: Path, env: None) -> None:
+    text = MINIMAL.replace('api_hash_env = "T_API_HASH"', 'api_hash_env = "T_API_HASH"\napi_hash_file = "h"')
+
+    (problem,) = problems(write(tmp_path, text))
+
+    assert "telegram.api_hash_file: give either api_hash_env or api_hash_file, not both" in problem
+
+
+def test_the_server_section_reads_the_public_key_file(tmp_path: Path, env: None) -> None:
+    pem = "-----BEGIN RSA PUBLIC KEY-----\nMIIBCgKCAQEA\n-----END RSA PUBLIC KEY-----\n"
+    (tmp_path / "key.pem").write_text(pem, encoding="utf-8")
+    text = MINIMAL.replace(
+        "[analyst]",
+        '[telegram.server]\nhost = "127.0.0.1"\nport = 4430\nrsa_public_key_file = "key.pem"\n\n[analyst]',
+    )
+
+    server = load_config(write(tmp_path, text)).telegram.server
+
+    assert server is not None
+    assert (server.host, server.port, server.dc_id, server.rsa_public_key) == ("127.0.0.1", 4430, 2, pem)
+
+
+def test_archive_override_wins(tmp_path: Path, env: None) -> None:
+    config = load_config(write(tmp_path, MINIMAL), archive_override=tmp_path / "other.db")
+
+    assert config.archive_path == tmp_path / "other.db"
+
+
+def test_quiet_hours_may_wrap_midnight(tmp_path: Path, env: None) -> None:
+    config = load_config(write(tmp_path, MINIMAL + '\n[alerts]\nquiet_hours = "23:00-07:30"\n'))
+
+    assert config.alerts.quiet_hours == (time(23, 0), time(7, 30))
+
+
+def test_unknown_language_backend_is_reported(tmp_path: Path, env: None) -> None:
+    path = write(tmp_path, MINIMAL + 'language_backend = "crystal-ball"\n')
+
+    (problem,) = problems(path)
+
+    assert problem.startswith(f"{path}:10: analysis.language_backend: unknown backend 'crystal-ball'")
+
+
+def test_a_missing_watchlist_file_is_reported(tmp_path: Path, env: None) -> None:
+    path = write(tmp_path, MINIMAL.replace('"conflicts.toml"', '"elsewhere.toml"'))
+
+    (problem,) = problems(path)
+
+    assert problem == f"{path}:9: analysis.conflicts: file {tmp_path / 'elsewhere.toml'} does not exist"
+
+
+def test_the_same_channel_twice_is_reported(tmp_path: Path, env: None) -> None:
+    text = (
+        MINIMAL
+        + '\n[[channels]]\nref = "@Some_Channel"\n\n[[channels]]\nref = "https://t.me/some_channel/12"\n'
+    )
+    path = write(tmp_path, text)
+
+    (problem,) = problems(path)
+
+    assert problem == f"{path}:15: channels[2].ref: same channel as channels[1]"
+
+
+def test_invite_links_default_to_joining(tmp_path: Path, env: None) -> None:
+    text = (
+        MINIMAL + '\n[[channels]]\nref = "https://t.me/+AbCdEf123_-x"\n\n[[channels]]\nref = -1001234567890\n'
+    )
+
+    first, second = load_config(write(tmp_path, text)).channels
+
+    assert first.join is True and first.target == ChannelRef("invite", "AbCdEf123_-x")
+    assert second.join is False and second.ref == "-1001234567890"
+    assert second.target == ChannelRef("id", 1234567890)
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("@RKadyrov_95", ChannelRef("username", "RKadyrov_95")),
+        ("medvedev_telegram", ChannelRef("username", "medvedev_telegram")),
+        ("t.me/durov", ChannelRef("username", "durov")),
+        ("https://t.me/medvedev_telegram", ChannelRef("username", "medvedev_telegram")),
+        ("https://t.me/medvedev_telegram/123", ChannelRef("username", "medvedev_telegram")),
+        ("https://t.me/s/some_channel", ChannelRef("username", "some_channel")),
+        ("http://telegram.me/some_channel/", ChannelRef("username", "some_channel")),
+        ("https://t.me/c/1234567890/55", ChannelRef("id", 1234567890)),
+        ("-1001234567890", ChannelRef("id", 1234567890)),
+        ("1234567890", ChannelRef("id", 1234567890)),
+        ("https://t.me/+AbCdEf123456", ChannelRef("invite", "AbCdEf123456")),
+        ("t.me/joinchat/AbCdEf123456", ChannelRef("invite", "AbCdEf123456")),
+    ],
+)
+def test_channel_references_are_parsed(ref: str, expected: ChannelRef) -> None:
+    assert parse_channel_ref(ref) == expected
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "",
+        "@a",
+        "@1abc",
+        "-12345",
+        "https://t.me/",
+        "https://t.me/joinchat/",
+        "https://t.me/name/x/y",
+        "@bad-name",
+    ],
+)
+def test_bad_channel_references_are_refused(ref: str) -> None:
+    with pytest.raises(ValueError):
+        parse_channel_ref(ref)
+
+
+def test_key_lines_index_arrays_of_tables() -> None:
+    text = '[a]\nx = 1\n[[ch]]\nref = "1"\n[[ch]]\nref = "2"\n[a.b]\n"quoted" = 3\n'
+
+    assert key_lines(text) == {
+        ("a",): 1,
+        ("a", "x"): 2,
+        ("ch", 0): 3,
+        ("ch", 0, "ref"): 4,
+        ("ch", 1): 5,
+        ("ch", 1, "ref"): 6,
+        ("a", "b"): 7,
+        ("a", "b", "quoted"): 8,
+    }

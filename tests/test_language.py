@@ -1,0 +1,171 @@
+"""Language identification: the languages the watched channels write in, determinism and hostile text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.analysis.language import BACKENDS, LanguageDetector, make_detector
+
+SAMPLES = {
+    "ru": [
+        "Сегодня утром в городе прошли учения, жителей просят сохранять спокойствие.",
+        "Министр заявил, что переговоры продолжатся на следующей неделе в Стамбуле.",
+        "Он пришел домой поздно и сразу лег спать.",
+    ],
+    "uk": [
+        "Сьогодні вранці в місті лунали вибухи, люди ховалися в укриттях.",
+        "Президент провів нараду з військовими щодо ситуації на фронті.",
+        "Дякуємо всім, хто допомагає нашим захисникам.",
+    ],
+    "en": [
+        "The minister said that talks would continue next week in Istanbul.",
+        "Several buildings were damaged overnight and the roads remain closed.",
+    ],
+    "ar": [
+        "قال المتحدث إن المفاوضات ستستمر خلال الأسبوع المقبل.",
+        "تضررت عدة مبان في المدينة الليلة الماضية.",
+    ],
+    "he": [
+        "הדובר אמר שהמשא ומתן יימשך בשבוע הבא.",
+        "כמה בניינים ניזוקו הלילה בעיר והכבישים סגורים.",
+    ],
+    "ce": [
+        "Тахана хӀокху дийнахь вай доккха даздар ду, массо а нахана декъал хуьлда.",
+        "Дала декъал войла вайн къам, Дела реза хуьлда шуна.",
+        "Тахана х1окху дийнахь вай доккха даздар ду, Дела реза хуьлда.",
+        "Нохчийн Республикин Куьйгалхочо кхеташо дIаяьхьира.",
+    ],
+    "be": [
+        "Сёння раніцай у горадзе прайшлі вучэнні, жыхароў просяць захоўваць спакой.",
+        "Гэта была вельмі цікавая сустрэча з пісьменнікамі.",
+        "Мы хочам жыць у сваёй краіне.",
+    ],
+    "kk": [
+        "Бүгін таңертең қалада жаттығулар өтті, тұрғындар сабыр сақтауды сұрады.",
+        "Қазақстан осы аймақтағы бейбітшілікті қолдайды.",
+    ],
+    "sr": [
+        "Министар је рекао да ће се преговори наставити следеће недеље.",
+        "Ђаци су јуче обишли музеј у Београду.",
+    ],
+    "bg": [
+        "Министърът заяви, че преговорите ще продължат следващата седмица.",
+        "Това не се случи, защото всички бяха вкъщи.",
+    ],
+    "ja": ["東京都内で大規模な会議が開かれました。"],
+    "mk": [
+        "Министерот изјави дека преговорите ќе продолжат следната недела.",
+    ],
+}
+
+
+@pytest.fixture(params=BACKENDS)
+def detector(request: pytest.FixtureRequest) -> LanguageDetector:
+    return make_detector(request.param)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"), [(lang, text) for lang, texts in SAMPLES.items() for text in texts]
+)
+def test_recognises_language(detector: LanguageDetector, lang: str, text: str) -> None:
+    code, confidence = detector.detect(text)
+    assert code == lang
+    assert 0.0 < confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Лукашэнка сустрэўся з міністрам і абмеркаваў будаўніцтва новых дарог.",
+        "Біз келесі жылы Алматыда жаңа метро ашамыз.",
+        "Рамзан Кадыров провел совещание, Дела реза хуьлда!",
+    ],
+)
+def test_neighbours_of_russian_are_not_taken_for_east_slavic_or_the_reverse(
+    detector: LanguageDetector, text: str
+) -> None:
+    expected = {"Л": "be", "Б": "kk", "Р": "ru"}[text[0]]
+    assert detector.detect(text)[0] == expected
+
+
+def test_russian_post_with_links_mentions_and_emoji(detector: LanguageDetector) -> None:
+    text = (
+        "❗️Срочно: @news_channel сообщает о взрыве в центре города 🔥 https://t.me/news/12345 #новости 2024"
+    )
+    assert detector.detect(text)[0] == "ru"
+
+
+def test_latin_lookalikes_inside_cyrillic_words_do_not_hide_the_language(detector: LanguageDetector) -> None:
+    assert detector.detect("Ми вiримо в нашу перемогу i в наших вoїнiв")[0] == "uk"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "🔥🔥🔥 ❗️", "12345 67", "https://t.me/x/1", "@someone", "Да", "ok!", "#tag"]
+)
+def test_too_little_letter_content_is_undetermined(detector: LanguageDetector, text: str) -> None:
+    assert detector.detect(text) == ("und", 0.0)
+
+
+def test_same_text_same_answer_across_calls_and_fresh_detectors() -> None:
+    texts = [t for texts in SAMPLES.values() for t in texts] + ["Ok, да.", "Вот чашечка.", "Hola amigo mio"]
+    for backend in BACKENDS:
+        first = [make_detector(backend).detect(t) for t in texts]
+        detector = make_detector(backend)
+        assert [detector.detect(t) for t in texts] == first
+        assert [detector.detect(t) for t in texts] == first
+
+
+def test_global_langdetect_seed_does_not_change_answers() -> None:
+    from langdetect import DetectorFactory
+
+    text = "Hola amigo, que tal estas hoy en la ciudad"
+    before = make_detector().detect(text)
+    saved = DetectorFactory.seed
+    try:
+        DetectorFactory.seed = 12345
+        assert make_detector().detect(text) == before
+    finally:
+        DetectorFactory.seed = saved
+
+
+def test_unknown_backend_is_named_in_the_error() -> None:
+    with pytest.raises(ValueError, match="cld9"):
+        make_detector("cld9")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ud800\udfff\ud83d lone surrogates \udc00 Привет",
+        "\u200f\u202e\u200b\u200b\u200b\u2066 شلوم \u2069",
+        "\u200b" * 5000,
+        "Слово " * 20000,
+        "a" * 100_000,
+        "\u0301" * 1000,
+        "Ӏ1Il|" * 100,
+    ],
+)
+def test_hostile_text_is_handled(detector: LanguageDetector, text: str) -> None:
+    _assert_well_formed(detector.detect(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF)))
+def test_any_unicode_never_raises(text: str) -> None:
+    for backend in BACKENDS:
+        _assert_well_formed(make_detector(backend).detect(text))
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўӀәғқңөұүһјљњђћџ 1Il|", max_size=300))
+def test_any_cyrillic_letter_soup_never_raises(text: str) -> None:
+    for backend in BACKENDS:
+        _assert_well_formed(make_detector(backend).detect(text))
+
+
+def _assert_well_formed(result: tuple[str, float]) -> None:
+    code, confidence = result
+    assert code == "und" or (len(code) == 2 and code.isascii() and code.isalpha() and code.islower())
+    assert 0.0 <= confidence <= 1.0

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.analysis import DEFAULT_CONFLICTS, Analyzer, WatchlistError, load_watchlist
+from monitor.analysis import (
+    DEFAULT_CONFLICTS,
+    MATCHES_PER_TERM,
+    Analyzer,
+    WatchlistError,
+    load_watchlist,
+)
 
 WATCHLIST = """\
 version = "analyzer-test-7"
@@ -64,6 +70,13 @@ def test_unflagged_text_keeps_language_and_version(analyzer):
     assert analysis.conflicts == ()
     assert [m.term for m in analysis.matches] == ["Украин{а|ы|е|у}"]
     assert analysis.watchlist_version == "analyzer-test-7"
+
+
+def test_repeats_of_one_term_are_kept_only_up_to_the_cap(analyzer):
+    text = "ВСУ " * (MATCHES_PER_TERM + 20)
+    analysis = analyzer.analyze(text)
+    assert analysis.conflicts == ("demo",)
+    assert [m.start for m in analysis.matches] == [4 * i for i in range(MATCHES_PER_TERM)]
 
 
 def test_detector_sees_the_original_text(conflicts_file):

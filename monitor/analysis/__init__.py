@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 import monitor
 from monitor.analysis.language import LanguageDetector, make_detector
 from monitor.analysis.watchlist import Watchlist, WatchlistError, load_watchlist
-from monitor.model import Analysis, Conflict
+from monitor.model import Analysis, Conflict, Match
 
 DEFAULT_CONFLICTS = Path(monitor.__file__).parents[1] / "config" / "conflicts.toml"
+
+# Repeats of one term add no evidence; keeping them all would let one spammy post bloat the archive.
+MATCHES_PER_TERM = 5
 
 __all__ = ["DEFAULT_CONFLICTS", "Analyzer", "Watchlist", "WatchlistError", "load_watchlist"]
 
@@ -39,8 +43,19 @@ class Analyzer:
         """Detect the language, then match the watchlists; the result names the watchlist version."""
         lang, confidence = self._detector.detect(text)
         matches, flagged = self._watchlist.match(text, lang)
-        return Analysis(lang, confidence, matches, flagged, self._watchlist.version)
+        return Analysis(lang, confidence, _first_per_term(matches), flagged, self._watchlist.version)
 
     def analyze_many(self, texts: Iterable[str]) -> list[Analysis]:
         """Analyse texts in order (a convenience for batch commands)."""
         return [self.analyze(text) for text in texts]
+
+
+def _first_per_term(matches: tuple[Match, ...]) -> tuple[Match, ...]:
+    """Keep the first MATCHES_PER_TERM occurrences of each (conflict, term)."""
+    seen: Counter[tuple[str, str]] = Counter()
+    kept = []
+    for match in matches:
+        seen[match.conflict, match.term] += 1
+        if seen[match.conflict, match.term] <= MATCHES_PER_TERM:
+            kept.append(match)
+    return tuple(kept)

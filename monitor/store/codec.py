@@ -1,0 +1,72 @@
+"""Conversions between model values and archive columns: ISO-8601 UTC dates, JSON columns, clean text."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_JSON = json.JSONEncoder(ensure_ascii=False)  # one encoder: json.dumps builds a new one per call with options
+
+
+def clean_text(text: str) -> str:
+    """Replace lone surrogates (not storable as UTF-8) one-for-one by U+FFFD: match offsets stay valid."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", text)
+    return text
+
+
+def clean_optional(text: str | None) -> str | None:
+    return None if text is None else clean_text(text)
+
+
+def to_iso(when: datetime) -> str:
+    """Render as UTC ISO-8601; a naive datetime is taken to be UTC already."""
+    if when.tzinfo is UTC:
+        return when.isoformat()
+    if when.tzinfo is None:
+        return when.replace(tzinfo=UTC).isoformat()
+    return when.astimezone(UTC).isoformat()
+
+
+def to_iso_optional(when: datetime | None) -> str | None:
+    return None if when is None else to_iso(when)
+
+
+def from_iso(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def dump_reactions(reactions: Iterable[tuple[str, int]]) -> str | None:
+    """A JSON object {"emoji": count} (NULL when there are none): readable in sqlite3 and datasette."""
+    as_dict = {clean_text(emoji): count for emoji, count in reactions}
+    return _JSON.encode(as_dict) if as_dict else None
+
+
+def load_reactions(text: str | None) -> tuple[tuple[str, int], ...]:
+    return tuple(json.loads(text).items()) if text else ()
+
+
+def dump_list(items: Iterable[str]) -> str | None:
+    cleaned = [clean_text(item) for item in items]
+    return _JSON.encode(cleaned) if cleaned else None
+
+
+def load_list(text: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(text)) if text else ()
+
+
+def dump_state(state: dict[str, object]) -> str:
+    return json.dumps(state, ensure_ascii=False, sort_keys=True)
+
+
+def load_state(text: str | None) -> dict[str, object]:
+    return json.loads(text) if text else {}

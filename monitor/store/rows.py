@@ -1,0 +1,134 @@
+"""Turning archive rows back into model records, and the SQL that selects them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import aiosqlite
+
+from monitor.model import Alert, Analysis, Channel, Match, Post
+from monitor.store.codec import from_iso, load_list, load_reactions
+from monitor.store.records import StoredPost
+
+PostKey = tuple[int, int]
+
+POST_SELECT = """
+SELECT p.channel_id, p.message_id, p.date, p.text, p.edit_date, p.views, p.forwards, p.replies,
+       p.reactions, p.forward_origin, p.media_kind, p.links, p.grouped_id, p.deleted_at,
+       p.lang, p.lang_confidence, p.conflicts, p.watchlist_version,
+       c.title AS channel_title, c.username AS channel_username, c.access_hash AS channel_access_hash,
+       (SELECT count(*) FROM revisions AS r
+         WHERE r.channel_id = p.channel_id AND r.message_id = p.message_id) AS revision_count
+"""
+POST_FROM = "FROM posts AS p JOIN channels AS c ON c.id = p.channel_id"
+
+# Joining a JSON array of [channel_id, message_id] pairs lets one statement look up any number of posts
+# through the (channel_id, message_id) index.
+KEYS_JOIN = (
+    "JOIN json_each(?) AS k ON p.channel_id = json_extract(k.value, '$[0]') "
+    "AND p.message_id = json_extract(k.value, '$[1]')"
+)
+
+
+def keys_param(keys: Iterable[PostKey]) -> str:
+    return json.dumps([list(key) for key in keys])
+
+
+def ids_param(ids: Iterable[int]) -> str:
+    return json.dumps(list(ids))
+
+
+def channel_of(
+    channel_id: int, title: str | None, username: str | None, access_hash: int | None
+) -> Channel | None:
+    """A channel row as a Channel; None while it was only seen as an id and never resolved."""
+    if title is None:
+        return None
+    return Channel(id=channel_id, title=title, username=username, access_hash=access_hash)
+
+
+def post_of(row: sqlite3.Row) -> Post:
+    return Post(
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        date=from_iso(row["date"]),
+        text=row["text"],
+        edit_date=from_iso(row["edit_date"]),
+        views=row["views"],
+        forwards=row["forwards"],
+        replies=row["replies"],
+        reactions=load_reactions(row["reactions"]),
+        forward_origin=row["forward_origin"],
+        media_kind=row["media_kind"],
+        links=load_list(row["links"]),
+        grouped_id=row["grouped_id"],
+    )
+
+
+def analysis_of(row: sqlite3.Row, matches: Sequence[Match]) -> Analysis | None:
+    if row["lang"] is None:
+        return None
+    return Analysis(
+        lang=row["lang"],
+        lang_confidence=row["lang_confidence"],
+        matches=tuple(matches),
+        conflicts=load_list(row["conflicts"]),
+        watchlist_version=row["watchlist_version"] or "",
+    )
+
+
+def alert_of(row: sqlite3.Row) -> Alert:
+    return Alert(
+        id=row["id"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        conflict=row["conflict"],
+        status=row["status"],
+        created_at=from_iso(row["created_at"]),
+        late_seconds=row["late_seconds"],
+        sent_message_id=row["sent_message_id"],
+        attempts=row["attempts"],
+    )
+
+
+async def stored_posts(db: aiosqlite.Connection, rows: Sequence[sqlite3.Row]) -> list[StoredPost]:
+    """Complete post rows (selected with POST_SELECT) with their matches, in one extra query."""
+    matches = await _matches_for(db, [(row["channel_id"], row["message_id"]) for row in rows])
+    return [
+        StoredPost(
+            post=post_of(row),
+            channel=channel_of(
+                row["channel_id"], row["channel_title"], row["channel_username"], row["channel_access_hash"]
+            ),
+            analysis=analysis_of(row, matches.get((row["channel_id"], row["message_id"]), ())),
+            deleted_at=from_iso(row["deleted_at"]),
+            revisions=row["revision_count"],
+        )
+        for row in rows
+    ]
+
+
+async def posts_by_key(db: aiosqlite.Connection, keys: Iterable[PostKey]) -> dict[PostKey, StoredPost]:
+    sql = f"{POST_SELECT} {POST_FROM} {KEYS_JOIN}"
+    async with db.execute(sql, (keys_param(keys),)) as cursor:
+        rows = await cursor.fetchall()
+    return {
+        (stored.post.channel_id, stored.post.message_id): stored for stored in await stored_posts(db, rows)
+    }
+
+
+async def _matches_for(db: aiosqlite.Connection, keys: Sequence[PostKey]) -> dict[PostKey, list[Match]]:
+    found: dict[PostKey, list[Match]] = defaultdict(list)
+    if not keys:
+        return found
+    sql = (
+        "SELECT p.channel_id, p.message_id, p.conflict, p.term, p.lang, p.start, p.end "
+        f"FROM matches AS p {KEYS_JOIN} ORDER BY p.id"
+    )
+    async with db.execute(sql, (keys_param(keys),)) as cursor:
+        async for row in cursor:
+            found[(row[0], row[1])].append(Match(row[2], row[3], row[4], row[5], row[6]))
+    return found

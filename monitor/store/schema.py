@@ -1,0 +1,140 @@
+"""Opening an archive: refuse files that are not (or no longer) monitor archives, then apply migrations.
+
+Migrations are plain SQL files in `migrations/`, named NNNN_what.sql and applied in order; PRAGMA
+user_version records the last one applied, so an older archive is brought up to date on open.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+from monitor.store.records import ArchiveError
+
+APPLICATION_ID = int.from_bytes(b"MONN", "big")
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations() -> tuple[Migration, ...]:
+    """The packaged migrations, ordered by their number (which must run 1, 2, 3 ... without gaps)."""
+    found = []
+    for entry in resources.files("monitor.store").joinpath("migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            number, _, name = entry.name.removesuffix(".sql").partition("_")
+            found.append(Migration(int(number), name, entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda migration: migration.version)
+    if [m.version for m in found] != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations are not numbered 1..{len(found)}: {[m.version for m in found]}")
+    return tuple(found)
+
+
+MIGRATIONS = load_migrations()
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+async def connect(path: Path, *, readonly: bool) -> aiosqlite.Connection:
+    """Open, check and (unless read-only) migrate the archive; nothing is written to a refused file."""
+    _check_header(path, readonly=readonly)
+    try:
+        db = await _open(path, readonly=readonly)
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"{path}: cannot open archive: {exc}") from exc
+    try:
+        await _prepare(db, path, readonly=readonly)
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
+def _check_header(path: Path, *, readonly: bool) -> None:
+    if not path.exists():
+        if readonly:
+            raise ArchiveError(f"{path}: no archive at this path")
+        return
+    if path.is_dir():
+        raise ArchiveError(f"{path}: is a directory, not an archive file")
+    with path.open("rb") as file:
+        header = file.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise ArchiveError(f"{path}: not an SQLite database (unexpected file header); left untouched")
+
+
+async def _open(path: Path, *, readonly: bool) -> aiosqlite.Connection:
+    if readonly:
+        db = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return db
+
+
+async def _prepare(db: aiosqlite.Connection, path: Path, *, readonly: bool) -> None:
+    try:
+        version = await _checked_version(db, path)
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{path}: archive is unreadable or corrupt ({exc}); left untouched") from exc
+    if version > SCHEMA_VERSION:
+        raise ArchiveError(
+            f"{path}: archive schema version {version} is newer than this monitor supports "
+            f"({SCHEMA_VERSION}); upgrade monitor to open it"
+        )
+    if readonly and version < SCHEMA_VERSION:
+        raise ArchiveError(
+            f"{path}: archive schema version {version} is older than {SCHEMA_VERSION}; "
+            "open it once without read-only to migrate it"
+        )
+    await db.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        await db.execute("PRAGMA journal_mode = WAL")
+        await db.execute("PRAGMA synchronous = NORMAL")
+        # Checkpoint (copy the WAL into the file, with an fsync) every ~40 MB rather than every 4 MB: bulk
+        # imports rewrite the same index pages often, so fewer checkpoints copy and sync much less.
+        await db.execute("PRAGMA wal_autocheckpoint = 10000")
+        await db.execute("PRAGMA journal_size_limit = 67108864")
+        await _migrate(db, path, version)
+
+
+async def _checked_version(db: aiosqlite.Connection, path: Path) -> int:
+    """Read the schema version, refusing databases that belong to something else."""
+    version = await _pragma(db, "user_version")
+    application_id = await _pragma(db, "application_id")
+    async with db.execute("SELECT count(*) FROM sqlite_master") as cursor:
+        (objects,) = await cursor.fetchone()
+    if application_id not in (0, APPLICATION_ID) or (application_id == 0 and (version or objects)):
+        raise ArchiveError(f"{path}: an SQLite database of another application, not a monitor archive")
+    return version
+
+
+async def _pragma(db: aiosqlite.Connection, name: str) -> int:
+    async with db.execute(f"PRAGMA {name}") as cursor:
+        (value,) = await cursor.fetchone()
+    return int(value)
+
+
+async def _migrate(db: aiosqlite.Connection, path: Path, version: int) -> None:
+    """Apply each missing migration in its own transaction, so a failure leaves the last good version."""
+    for migration in MIGRATIONS[version:]:
+        script = f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
+        try:
+            await db.executescript(script)
+        except sqlite3.Error as exc:
+            if db.in_transaction:
+                await db.rollback()
+            raise ArchiveError(
+                f"{path}: migration {migration.version:04d}_{migration.name} failed: {exc}"
+            ) from exc

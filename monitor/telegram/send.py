@@ -1,0 +1,379 @@
+"""The alert outbox worker: claims alerts, sends them to the analyst chat within Telegram's limits, records
+the sent message ids, and edits or annotates sent alerts when their post changes.
+
+Exactly once: alerts are claimed with a random_id before the send; after a crash the same random_id is
+sent again, and Telegram answers RANDOM_ID_DUPLICATE if the first send went through. The sending client
+must be built with `raise_last_call_error=True`, or Telethon hides that answer behind a generic error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from telethon import TelegramClient, errors, functions, types
+from telethon.extensions import html
+
+from monitor import alerts
+from monitor.config import AlertPolicy
+from monitor.logs import log_event
+from monitor.store import ArchiveError, OutboxItem, Store
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 2.0
+BATCH = 500
+UPDATE_BATCH = 50
+MAX_BACKOFF_SECONDS = 300.0
+SUMMARY_PERIODS = {"hourly": timedelta(hours=1), "daily": timedelta(days=1)}
+_NETWORK_ERRORS = (ConnectionError, OSError, TimeoutError)
+_EDIT_GONE = (
+    errors.MessageIdInvalidError,
+    errors.MessageEditTimeExpiredError,
+    errors.MessageAuthorRequiredError,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class SenderStats:
+    """Counters for `/status` and the logs."""
+
+    sent: int = 0
+    digests: int = 0
+    updates: int = 0
+    duplicates: int = 0
+    suppressed: int = 0
+    flood_waits: int = 0
+    flood_wait_seconds: float = 0.0
+    errors: int = 0
+    last_error: str | None = None
+    last_sent_at: datetime | None = None
+
+
+def sent_message_id(result: object, random_id: int) -> int | None:
+    """The id of the message a send created, from the Updates Telegram answered with."""
+    if isinstance(result, types.UpdateShortSentMessage):
+        return result.id
+    updates = getattr(result, "updates", ())
+    for update in updates:
+        if isinstance(update, types.UpdateMessageID) and update.random_id == random_id:
+            return update.id
+    for update in updates:
+        if isinstance(update, types.UpdateNewChannelMessage | types.UpdateNewMessage):
+            return update.message.id
+    return None
+
+
+async def period_summary(store: Store, until: datetime, period: timedelta) -> str:
+    """The summary of [until - period, until): posts, flagged posts per conflict, posts per channel."""
+    since = until - period
+    stats = await store.stats(since=since, until=until)
+    return alerts.summary_from_stats("Summary", since, until, stats)
+
+
+def backoff_seconds(attempts: int) -> float:
+    return min(MAX_BACKOFF_SECONDS, 2.0 ** min(attempts, 16))
+
+
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+class SenderStopped(Exception):
+    """Raised inside a send that was waiting for pacing when stop() came; a claimed send resumes later."""
+
+
+class AlertSender:
+    """Delivers the outbox to the analyst chat; runs as its own task so waits never hold up ingest."""
+
+    def __init__(
+        self,
+        client: TelegramClient,
+        store: Store,
+        policy: AlertPolicy,
+        chat_id: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = utcnow,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.policy = policy
+        self.chat_id = chat_id
+        self.stats = SenderStats()
+        self.bucket = alerts.TokenBucket(policy.per_minute, policy.burst, clock)
+        self._clock = clock
+        self._now = now
+        self._poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._running = asyncio.Lock()
+        self._send_lock = asyncio.Lock()
+        self._resume_at = 0.0
+        self._updates_resume_at = 0.0
+        self._peer: types.TypeInputPeer | None = None
+
+    # -- life cycle ---------------------------------------------------------------------------------
+
+    def notify(self) -> None:
+        """New or changed alerts are in the outbox: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Deliver until stop(); a failing round is logged and retried after the poll interval."""
+        async with self._running:
+            while not self._stopping.is_set():
+                self._wake.clear()
+                try:
+                    busy = await self.deliver_due()
+                    busy = await self.deliver_updates() or busy
+                except SenderStopped:
+                    break
+                except Exception as error:  # the sender must outlive one bad round; the next one retries
+                    self._record_error("send_round_failed", error)
+                    busy = False
+                if not busy:
+                    await self._idle(self._pause())
+
+    async def stop(self) -> None:
+        """Let the current send finish (its outcome is recorded), then return."""
+        self._stopping.set()
+        self._wake.set()
+        async with self._running:
+            pass
+
+    def schedule(self, scheduler) -> None:  # type: ignore[no-untyped-def]  # an APScheduler scheduler
+        """Add the periodic summary job (hourly or daily, per the alert policy) to the daemon's scheduler."""
+        period = SUMMARY_PERIODS.get(self.policy.summary)
+        if period is None:
+            return
+        trigger = {"minute": 0} if period == SUMMARY_PERIODS["hourly"] else {"hour": 0, "minute": 0}
+        scheduler.add_job(
+            self.send_summary, "cron", args=[period], id="summary", coalesce=True, max_instances=1, **trigger
+        )
+
+    async def send_summary(self, period: timedelta) -> int | None:
+        """Post the summary of the last `period` (the scheduled job)."""
+        return await self.send_html(await period_summary(self.store, self._now(), period))
+
+    # -- outbox delivery --------------------------------------------------------------------------------
+
+    async def deliver_due(self) -> bool:
+        """One round over due alerts: suppress muted ones, send what pacing allows. True if anything moved."""
+        now = self._now()
+        items = await self.store.pending_alerts(now, BATCH)
+        if len(items) == BATCH:
+            items = whole_posts(items)
+        plan = alerts.plan(
+            items,
+            tokens=self._tokens(),
+            digest_after=self.policy.digest_after,
+            mutes=await self.store.mutes(now),
+            config_muted=self.policy.muted,
+            quiet=alerts.in_quiet_hours(now, self.policy.quiet_hours),
+        )
+        for reason, ids in plan.suppressed.items():
+            await self.store.mark_suppressed(ids, reason)
+            self.stats.suppressed += len(ids)
+            log_event(log, "alerts_suppressed", alerts=len(ids), reason=reason)
+        for delivery in plan.deliveries:
+            if self._stopping.is_set():
+                break
+            await self._deliver(delivery, {item.alert.id: item.alert.attempts for item in items})
+        return bool(plan.deliveries or plan.suppressed)
+
+    def _pause(self) -> float:
+        """Until the next token when the bucket is empty (a backlog may wait for it), else one poll."""
+        wait = max(self._resume_at - self._clock(), self.bucket.wait_seconds())
+        return min(self._poll_seconds, wait) if wait > 0 else self._poll_seconds
+
+    def _tokens(self) -> int:
+        return 0 if self._clock() < self._resume_at else self.bucket.tokens
+
+    async def _deliver(self, delivery: alerts.Delivery, attempts: dict[int, int]) -> None:
+        random_id = delivery.random_id
+        if random_id is None:
+            random_id = alerts.tag_random_id(secrets.randbits(63) | 2, delivery.digest)
+        ids = delivery.alert_ids
+        try:
+            await self.store.claim(ids, random_id)
+        except ArchiveError as error:
+            self._record_error("alert_claim_refused", error, alerts=list(ids))
+            return
+        try:
+            result = await self._send(delivery.html, random_id)
+        except errors.RandomIdDuplicateError:
+            await self.store.mark_sent(ids, self.chat_id, None, digest=delivery.digest)
+            self.stats.duplicates += 1
+            log_event(log, "alert_already_sent", alerts=list(ids), random_id=random_id)
+        except errors.FloodWaitError as error:
+            await self.store.mark_retry(ids, self._now() + timedelta(seconds=error.seconds), describe(error))
+        except (errors.RPCError, *_NETWORK_ERRORS) as error:
+            delay = backoff_seconds(max(attempts.get(i, 0) for i in ids))
+            await self.store.mark_retry(ids, self._now() + timedelta(seconds=delay), describe(error))
+            self._record_error("alert_send_failed", error, alerts=list(ids), retry_in=delay)
+        else:
+            message_id = sent_message_id(result, random_id)
+            await self.store.mark_sent(ids, self.chat_id, message_id, digest=delivery.digest)
+            self.stats.sent += len(ids)
+            self.stats.digests += int(delivery.digest)
+            self.stats.last_sent_at = self._now()
+            log_event(log, "alert_sent", alerts=list(ids), digest=delivery.digest, message_id=message_id)
+
+    # -- updates of sent alerts -------------------------------------------------------------------------
+
+    async def deliver_updates(self) -> bool:
+        """Edit sent alerts whose post was edited or deleted (or reply to digests). True if any were done."""
+        if self._clock() < self._updates_resume_at:
+            return False
+        done = False
+        for update in alerts.plan_updates(await self.store.alerts_needing_update(UPDATE_BATCH)):
+            if self._stopping.is_set() or self._tokens() < 1:
+                break
+            if not await self._apply(update):
+                self._updates_resume_at = self._clock() + self._poll_seconds * 5
+                break
+            for alert_id in update.alert_ids:
+                await self.store.mark_updated(alert_id)
+            self.stats.updates += 1
+            done = True
+        return done
+
+    async def _apply(self, update: alerts.Update) -> bool:
+        """Show one change in the chat; False when it must be tried again later."""
+        try:
+            if not await self._edited(update):
+                await self._send(update.note_html, update.random_id, reply_to=update.message_id)
+        except errors.RandomIdDuplicateError:
+            pass
+        except errors.FloodWaitError:
+            return False
+        except (errors.RPCError, *_NETWORK_ERRORS) as error:
+            self._record_error("alert_update_failed", error, alerts=list(update.alert_ids))
+            return False
+        log_event(log, "alert_updated", alerts=list(update.alert_ids), edited=update.edit_html is not None)
+        return True
+
+    async def _edited(self, update: alerts.Update) -> bool:
+        """Rewrite a single alert in place; False when only a reply note can show the change."""
+        if update.edit_html is None or update.message_id is None:
+            return False
+        try:
+            await self._edit(update.message_id, update.edit_html)
+        except errors.MessageNotModifiedError:
+            return True
+        except _EDIT_GONE as error:
+            log_event(log, "alert_not_editable", alerts=list(update.alert_ids), error=describe(error))
+            return False
+        return True
+
+    # -- the wire -------------------------------------------------------------------------------------
+
+    async def send_html(self, message: str, *, reply_to: int | None = None) -> int | None:
+        """Send a message that is not an alert (a command reply, a summary), paced like the alerts.
+        Returns the new message id, or None when it could not be sent (the error is logged)."""
+        random_id = secrets.randbits(63) | 2
+        try:
+            return sent_message_id(await self._send(message, random_id, reply_to=reply_to), random_id)
+        except SenderStopped:
+            return None
+        except (errors.RPCError, *_NETWORK_ERRORS) as error:
+            self._record_error("message_send_failed", error)
+            return None
+
+    async def _send(self, message: str, random_id: int, *, reply_to: int | None = None) -> object:
+        text, entities = html.parse(message)
+        reply = types.InputReplyToMessage(reply_to_msg_id=reply_to) if reply_to else None
+        request = functions.messages.SendMessageRequest(
+            peer=await self._input_peer(),
+            message=text,
+            random_id=random_id,
+            no_webpage=True,
+            entities=entities or None,
+            reply_to=reply,
+        )
+        return await self._call(request)
+
+    async def _edit(self, message_id: int, message: str) -> object:
+        text, entities = html.parse(message)
+        request = functions.messages.EditMessageRequest(
+            peer=await self._input_peer(),
+            id=message_id,
+            message=text,
+            no_webpage=True,
+            entities=entities or None,
+        )
+        return await self._call(request)
+
+    async def _call(self, request: object) -> object:
+        """One request at a time, after pacing and any flood wait; a new flood wait is counted and held."""
+        async with self._send_lock:
+            await self._pace()
+            try:
+                return await self.client(request)
+            except errors.FloodWaitError as error:
+                self._flood_wait(error.seconds, type(request).__name__)
+                raise
+
+    async def _pace(self) -> None:
+        while True:
+            if self._stopping.is_set():
+                raise SenderStopped
+            wait = max(self._resume_at - self._clock(), 0.0)
+            if wait <= 0 and self.bucket.take():
+                return
+            await self._idle(max(wait, self.bucket.wait_seconds()), wake=False)
+
+    def _flood_wait(self, seconds: int, request: str) -> None:
+        self.stats.flood_waits += 1
+        self.stats.flood_wait_seconds += seconds
+        self.stats.last_error = f"FLOOD_WAIT_{seconds}"
+        self._resume_at = self._clock() + seconds
+        self.bucket.empty()
+        log_event(log, "flood_wait", level=logging.WARNING, seconds=seconds, request=request)
+
+    async def _input_peer(self) -> types.TypeInputPeer:
+        if self._peer is None:
+            self._peer = await self.client.get_input_entity(self.chat_id)
+        return self._peer
+
+    # -- helpers --------------------------------------------------------------------------------------
+
+    async def _idle(self, seconds: float, *, wake: bool = True) -> None:
+        """Wait up to `seconds`; notify() cuts it short when `wake`, stop() always does."""
+        waiters = [asyncio.ensure_future(self._stopping.wait())]
+        if wake:
+            waiters.append(asyncio.ensure_future(self._wake.wait()))
+        try:
+            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.gather(*waiters, return_exceptions=True)
+
+    def _record_error(self, event: str, error: BaseException, **fields: object) -> None:
+        self.stats.errors += 1
+        self.stats.last_error = describe(error)
+        log_event(log, event, level=logging.WARNING, error=describe(error), **fields)
+
+
+def whole_posts(items: Sequence[OutboxItem]) -> list[OutboxItem]:
+    """Leave out the last post of a full batch: its other alerts may be beyond the limit, and a post's
+    alerts must travel in one message (unless that post is all there is)."""
+    last = items[-1].alert
+    kept = [
+        i for i in items if (i.alert.channel_id, i.alert.message_id) != (last.channel_id, last.message_id)
+    ]
+    return kept or list(items)

@@ -1,0 +1,407 @@
+"""Alert formatting, digests, pacing, mutes and quiet hours: pure behaviour, checked through Telethon's
+own HTML parser so what is asserted is what Telegram would show."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from telethon.extensions import html as tl_html
+from telethon.helpers import add_surrogate, del_surrogate
+from telethon.tl.types import MessageEntityBold
+
+from monitor import alerts
+from monitor.model import Alert, Analysis, Channel, Conflict, Match, Post
+from monitor.store import OutboxItem, StoredPost
+
+POSTED = datetime(2024, 5, 1, 12, 34, tzinfo=UTC)
+NEWS = Channel(id=1111, title="News <Daily> & Co", username="newsdaily")
+PRIVATE = Channel(id=2222, title="Closed circle")
+LINK = re.compile(r"https://t\.me/(?:c/)?\w+/\d+")
+
+
+def item(
+    alert_id: int = 1,
+    text: str = "Shelling reported near the border overnight.",
+    spans: tuple[tuple[int, int], ...] = ((0, 8),),
+    *,
+    channel: Channel | None = NEWS,
+    message_id: int | None = None,
+    conflict: str = "border",
+    late: float | None = None,
+    claim: int | None = None,
+    deleted_at: datetime | None = None,
+    revisions: int = 0,
+    edit_date: datetime | None = None,
+) -> OutboxItem:
+    message_id = alert_id if message_id is None else message_id
+    channel_id = channel.id if channel else 3333
+    post = Post(channel_id, message_id, POSTED, text, edit_date=edit_date)
+    matches = tuple(Match(conflict, text[s:e], "en", s, e) for s, e in spans)
+    analysis = Analysis("en", 0.99, matches, (conflict,))
+    alert = Alert(alert_id, channel_id, message_id, conflict, "pending", POSTED, late_seconds=late)
+    stored = StoredPost(post, channel, analysis, deleted_at, revisions)
+    return OutboxItem(alert, stored, Conflict(conflict, f"Conflict {conflict}", "high"), claim, False)
+
+
+def parse(html: str) -> tuple[str, list]:
+    return tl_html.parse(html)
+
+
+def bold_texts(html: str) -> list[str]:
+    plain, entities = parse(html)
+    wide = add_surrogate(plain)
+    return [
+        del_surrogate(wide[e.offset : e.offset + e.length])
+        for e in entities
+        if isinstance(e, MessageEntityBold)
+    ]
+
+
+def utf16(value: str) -> int:
+    return len(value.encode("utf-16-le")) // 2
+
+
+def test_post_text_and_channel_title_are_escaped():
+    hostile = item(text="Attack <script>alert(1)</script> & more", spans=((0, 6),))
+    hostile = OutboxItem(
+        hostile.alert,
+        StoredPost(hostile.post.post, Channel(1111, "<b>T&C</b>", "tc"), hostile.post.analysis, None, 0),
+        Conflict("border", "War & <Peace>", "<high>"),
+        None,
+        False,
+    )
+    message = alerts.format_alert([hostile])
+    assert "<script>" not in message and "<b>T&C" not in message
+    plain, entities = parse(message)
+    assert "Attack <script>alert(1)</script> & more" in plain
+    assert "<b>T&C</b> (@tc)" in plain
+    assert "War & <Peace> (<high>)" in plain
+    assert {type(e) for e in entities} == {MessageEntityBold}
+
+
+def test_matched_terms_are_bold_exactly_with_overlaps_and_adjacency_joined():
+    body = "alpha beta gamma delta epsilon"
+    spans = ((0, 5), (3, 10), (10, 16), (23, 30))
+    fragment = alerts.snippet(body, spans, 400)
+    assert bold_texts(f"[{fragment.html}]") == ["alpha beta gamma", "epsilon"]
+    assert parse(f"[{fragment.html}]")[0] == f"[{body}]"
+
+
+def test_snippet_is_a_bounded_window_around_the_first_match():
+    body = " ".join(f"word{i}" for i in range(1500))
+    start = body.index("word900 ")
+    fragment = alerts.snippet(body, [(start, start + 7)], alerts.SNIPPET_CHARS)
+    assert fragment.plain.startswith("…") and fragment.plain.endswith("…")
+    assert len(fragment.plain) <= alerts.SNIPPET_CHARS + 2
+    assert bold_texts(f"[{fragment.html}]") == ["word900"]
+    assert fragment.plain.index("word900") < alerts.SNIPPET_CHARS // 2
+
+
+def test_snippet_of_a_short_post_is_the_whole_text():
+    assert alerts.snippet("short post", [(6, 10)], 400).plain == "short post"
+
+
+@pytest.mark.parametrize(
+    ("channel", "expected"),
+    [
+        (NEWS, "https://t.me/newsdaily/77"),
+        (PRIVATE, "https://t.me/c/2222/77"),
+        (None, "https://t.me/c/3333/77"),
+    ],
+)
+def test_alert_carries_the_post_link_once(channel, expected):
+    plain, _ = parse(alerts.format_alert([item(77, channel=channel)]))
+    assert LINK.findall(plain) == [expected]
+
+
+def test_alert_shows_conflict_channel_time_and_language():
+    plain, _ = parse(alerts.format_alert([item()]))
+    assert "Conflict border (high)" in plain
+    assert "News <Daily> & Co (@newsdaily)" in plain
+    assert "2024-05-01 12:34 UTC" in plain
+    assert " · en" in plain
+    assert "late by" not in plain
+
+
+@pytest.mark.parametrize(
+    ("late", "marker"), [(420, "late by 7 min"), (20, "late by 1 min"), (7260, "late by 121 min")]
+)
+def test_recovered_posts_are_marked_late(late, marker):
+    message = alerts.format_alert([item(late=late)])
+    assert marker in bold_texts(message)
+
+
+def test_one_post_with_two_conflicts_is_one_alert():
+    both = [item(1, message_id=5, conflict="border"), item(2, message_id=5, conflict="energy")]
+    plan = alerts.plan(both, tokens=3, digest_after=5, mutes={})
+    assert [d.alert_ids for d in plan.deliveries] == [(1, 2)]
+    plain, _ = parse(plan.deliveries[0].html)
+    assert "Conflict border (high), Conflict energy (high)" in plain
+    assert len(LINK.findall(plain)) == 1
+
+
+def test_edited_alert_shows_the_new_text_and_deleted_alert_keeps_the_original():
+    edited = item(text="Now: drones over the border", spans=((11, 17),), revisions=1, edit_date=POSTED)
+    plain, _ = parse(alerts.format_alert([edited]))
+    assert "✏️ edited at 2024-05-01 12:34 UTC" in plain and "Now: drones over the border" in plain
+    deleted = item(text="Original words kept", deleted_at=POSTED + timedelta(hours=1))
+    plain, _ = parse(alerts.format_alert([deleted]))
+    assert "deleted at 2024-05-01 13:34 UTC" in plain and "Original words kept" in plain
+    assert len(LINK.findall(plain)) == 1
+
+
+def test_update_note_for_a_digested_post_has_no_link():
+    for changed in (item(revisions=1, edit_date=POSTED), item(deleted_at=POSTED)):
+        plain, _ = parse(alerts.format_update_note([changed]))
+        assert not LINK.search(plain)
+        assert "post 1 of 2024-05-01 12:34 UTC" in plain
+
+
+def test_longest_fields_stay_within_the_message_limit():
+    astral = "\U0001f525" * 4096
+    huge = item(text=astral, spans=((2000, 2100),), channel=Channel(9, astral, "u"))
+    huge = OutboxItem(huge.alert, huge.post, Conflict("x", astral, astral), None, False)
+    many = [
+        OutboxItem(
+            item(i, message_id=1, conflict=f"c{i}").alert,
+            huge.post,
+            Conflict(f"c{i}", astral, "high"),
+            None,
+            False,
+        )
+        for i in range(8)
+    ]
+    for units in ([[huge]], [many]):
+        plain, _ = parse(alerts.format_message(units))
+        assert utf16(plain) <= alerts.MESSAGE_LIMIT
+        assert LINK.search(plain)
+
+
+def test_token_bucket_allows_a_burst_then_the_rate():
+    now = [100.0]
+    bucket = alerts.TokenBucket(per_minute=20, burst=3, clock=lambda: now[0])
+    assert [bucket.take() for _ in range(4)] == [True, True, True, False]
+    assert bucket.wait_seconds() == pytest.approx(3.0)
+    now[0] += 2.9
+    assert not bucket.take()
+    now[0] += 0.1
+    assert bucket.take()
+    now[0] += 3600
+    assert bucket.tokens == 3
+    bucket.empty()
+    assert bucket.tokens == 0 and bucket.wait_seconds() == pytest.approx(3.0)
+
+
+def test_token_bucket_rejects_a_useless_policy():
+    with pytest.raises(ValueError):
+        alerts.TokenBucket(per_minute=0, burst=3)
+
+
+def test_short_queue_goes_out_as_single_alerts_while_tokens_allow():
+    queue = [item(i) for i in range(1, 5)]
+    plan = alerts.plan(queue, tokens=3, digest_after=5, mutes={})
+    assert [d.alert_ids for d in plan.deliveries] == [(1,), (2,), (3,)]
+    assert not any(d.digest for d in plan.deliveries)
+
+
+def test_no_tokens_means_everything_waits():
+    assert alerts.plan([item(1)], tokens=0, digest_after=5, mutes={}).deliveries == ()
+
+
+def drain(queue, tokens, digest_after):
+    """Run plan after plan, as the sender would, until the queue is empty; return every delivery."""
+    sent = []
+    while queue:
+        plan = alerts.plan(queue, tokens=tokens, digest_after=digest_after, mutes={})
+        assert plan.deliveries, "a non-empty queue with tokens must make progress"
+        sent += plan.deliveries
+        done = {alert_id for d in plan.deliveries for alert_id in d.alert_ids}
+        queue = [q for q in queue if q.alert.id not in done]
+    return sent
+
+
+@pytest.mark.parametrize(("count", "tokens"), [(6, 3), (40, 3), (400, 1), (400, 2)])
+def test_a_burst_is_folded_into_digests_that_drop_nothing_and_repeat_no_link(count, tokens):
+    body = "Long report " * 30 + "border clash" + " more text" * 30
+    start = body.index("border")
+    queue = [item(i, text=body, spans=((start, start + 6),)) for i in range(1, count + 1)]
+    sent = drain(queue, tokens, digest_after=5)
+    assert sorted(i for d in sent for i in d.alert_ids) == list(range(1, count + 1))
+    links = Counter()
+    for d in sent:
+        plain, _ = parse(d.html)
+        assert utf16(plain) <= alerts.MESSAGE_LIMIT
+        links.update(LINK.findall(plain))
+    assert len(links) == count and set(links.values()) == {1}
+    assert any(d.digest for d in sent)
+
+
+def test_digest_parts_are_numbered():
+    body = "x" * 300 + " border " + "y" * 300
+    queue = [item(i, text=body, spans=((301, 307),)) for i in range(1, 60)]
+    plan = alerts.plan(queue, tokens=20, digest_after=5, mutes={})
+    parts = len(plan.deliveries)
+    assert parts > 1
+    assert f"(part {parts}/{parts})" in parse(plan.deliveries[-1].html)[0]
+
+
+def test_muted_conflicts_are_suppressed_not_sent():
+    queue = [item(1, conflict="border"), item(2, conflict="energy"), item(3, conflict="sea")]
+    until = POSTED + timedelta(hours=2)
+    plan = alerts.plan(queue, tokens=3, digest_after=5, mutes={"energy": until}, config_muted=("sea",))
+    assert [d.alert_ids for d in plan.deliveries] == [(1,)]
+    assert plan.suppressed == {"muted until 2024-05-01 14:34 UTC": (2,), "muted in config": (3,)}
+
+
+def test_quiet_hours_hold_new_alerts_but_finish_claimed_sends():
+    queue = [item(1, claim=77), item(2)]
+    plan = alerts.plan(queue, tokens=3, digest_after=5, mutes={}, quiet=True)
+    assert [(d.alert_ids, d.random_id) for d in plan.deliveries] == [((1,), 77)]
+
+
+def test_claimed_alerts_are_resent_as_grouped_with_their_random_id_before_new_ones():
+    queue = [item(5), item(1, claim=42), item(2, claim=42), item(3, claim=43, message_id=9)]
+    plan = alerts.plan(queue, tokens=2, digest_after=5, mutes={"border": POSTED})
+    assert [(d.alert_ids, d.random_id, d.digest) for d in plan.deliveries] == [
+        ((1, 2), 42, True),
+        ((3,), 43, False),
+    ]
+    assert plan.suppressed == {"muted until 2024-05-01 12:34 UTC": (5,)}
+
+
+@pytest.mark.parametrize(
+    ("clock", "quiet", "expected"),
+    [
+        (time(23, 30), (time(23, 0), time(7, 0)), True),
+        (time(6, 59), (time(23, 0), time(7, 0)), True),
+        (time(7, 0), (time(23, 0), time(7, 0)), False),
+        (time(12, 0), (time(9, 0), time(17, 0)), True),
+        (time(17, 0), (time(9, 0), time(17, 0)), False),
+        (time(3, 0), None, False),
+    ],
+)
+def test_quiet_hours_may_wrap_midnight(clock, quiet, expected):
+    now = datetime.combine(POSTED.date(), clock, tzinfo=UTC)
+    assert alerts.in_quiet_hours(now, quiet) is expected
+
+
+def test_summary_counts_conflicts_and_channels_escaped():
+    message = alerts.format_summary(
+        "Daily summary",
+        POSTED - timedelta(days=1),
+        POSTED,
+        posts=120,
+        per_conflict={"War & <Peace>": 7, "Energy": 9},
+        per_channel={"@newsdaily": 100, "<b>odd</b>": 20},
+    )
+    plain, _ = parse(message)
+    assert "Posts: 120" in plain
+    assert plain.index("Energy") < plain.index("War & <Peace>")
+    assert "<b>odd</b>" in plain and "<b>odd" not in message
+
+
+def test_summary_of_many_channels_fits_one_message():
+    per_channel = {f"channel_{i:04d}_" + "n" * 100: i for i in range(500)}
+    plain, _ = parse(alerts.format_summary("Daily", POSTED, POSTED, 1, {}, per_channel))
+    assert utf16(plain) <= alerts.MESSAGE_LIMIT
+    assert "channel_0499" in plain
+
+
+texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=1200)
+
+
+@st.composite
+def post_with_spans(draw):
+    body = draw(texts)
+    bounds = st.integers(0, len(body))
+    spans = draw(st.lists(st.tuples(bounds, bounds).map(sorted).map(tuple), max_size=6))
+    return body, spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(post_with_spans(), texts.filter(lambda t: t.strip()))
+def test_any_text_gives_html_telegram_parses_with_the_link(post, title):
+    body, spans = post
+    alert = item(text=body, spans=(), channel=Channel(1111, title, "newsdaily"))
+    alert = OutboxItem(
+        alert.alert,
+        StoredPost(
+            alert.post.post,
+            alert.post.channel,
+            Analysis("en", 1.0, tuple(Match("border", "", "en", s, e) for s, e in spans)),
+            None,
+            0,
+        ),
+        alert.conflict,
+        None,
+        False,
+    )
+    plain, _ = parse(alerts.format_alert([alert]))
+    assert plain.endswith("https://t.me/newsdaily/1")
+    assert utf16(plain) <= alerts.MESSAGE_LIMIT
+
+
+@settings(max_examples=300, deadline=None)
+@given(post_with_spans())
+def test_bold_runs_are_exactly_the_matched_text(post):
+    body, spans = post
+    fragment = alerts.snippet(body, spans, alerts.SNIPPET_CHARS)
+    plain, _ = parse(f"[{fragment.html}]")
+    assert plain == f"[{fragment.plain}]"
+    start, end = alerts.snippet_window(body, alerts.merge_spans(spans, len(body)), alerts.SNIPPET_CHARS)
+    visible = [(max(s, start), min(e, end)) for s, e in alerts.merge_spans(spans, len(body))]
+    assert bold_texts(f"[{fragment.html}]") == [body[s:e] for s, e in visible if s < e]
+
+
+def sent(alert: OutboxItem, message_id: int | None, random_id: int | None) -> OutboxItem:
+    done = replace(alert.alert, status="sent", sent_message_id=message_id)
+    return replace(alert, alert=done, claim_random_id=random_id, needs_update=True)
+
+
+def test_a_single_alert_is_edited_in_place_after_an_edit():
+    single_claim = alerts.tag_random_id(1000, digest=False)
+    changed = item(text="Edited: border closed", spans=((8, 14),), revisions=1, edit_date=POSTED)
+    (update,) = alerts.plan_updates([sent(changed, 55, single_claim)])
+    assert update.message_id == 55 and update.alert_ids == (1,)
+    assert "Edited: border closed" in parse(update.edit_html)[0]
+    assert len(LINK.findall(parse(update.edit_html)[0])) == 1
+
+
+def test_a_digested_or_unidentified_alert_gets_a_note_without_the_link():
+    digest_claim = alerts.tag_random_id(1000, digest=True)
+    deleted = item(deleted_at=POSTED)
+    for message_id, claim in ((55, digest_claim), (None, alerts.tag_random_id(8, digest=False))):
+        (update,) = alerts.plan_updates([sent(deleted, message_id, claim)])
+        assert update.edit_html is None and update.message_id == message_id
+        assert not LINK.search(parse(update.note_html)[0])
+
+
+def test_updates_group_a_posts_conflicts_and_notes_are_idempotent_per_change():
+    claim = alerts.tag_random_id(2000, digest=False)
+    both = [sent(item(1, message_id=9), 70, claim), sent(item(2, message_id=9, conflict="sea"), 70, claim)]
+    (update,) = alerts.plan_updates(both)
+    assert update.alert_ids == (1, 2)
+    again = alerts.plan_updates(both)[0]
+    later = alerts.plan_updates([replace(i, post=replace(i.post, revisions=2)) for i in both])[0]
+    assert again.random_id == update.random_id != later.random_id
+
+
+def test_summary_from_store_stats():
+    stats = {
+        "posts": 12,
+        "channels": [
+            {"id": 5, "username": "newsdaily", "title": "N", "posts": 10},
+            {"id": 6, "title": "P", "posts": 2},
+        ],
+        "conflicts": {"border": 4},
+    }
+    plain, _ = parse(alerts.summary_from_stats("Summary", POSTED - timedelta(hours=1), POSTED, stats))
+    assert "Posts: 12" in plain and "@newsdaily" in plain and "border" in plain
+    assert re.search(r"\b2\s+P\b", plain)
+    assert not LINK.search(plain)

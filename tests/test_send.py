@@ -1,0 +1,277 @@
+"""The alert sender: exactly-once delivery, flood waits, edits and deletions of alerted posts, pacing.
+
+The end-to-end tests run the bot's real Telethon client against the sandbox with a real archive; a
+recording stand-in for the client covers the error paths the sandbox cannot time precisely.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telethon import errors, types
+
+from monitor import alerts
+from monitor.config import AlertPolicy
+from monitor.model import Analysis, Match, Post
+from monitor.sandbox.faults import Faults, FloodRule
+from monitor.store import Store
+from monitor.telegram.send import AlertSender, sent_message_id, whole_posts
+from tests.support_alerts import CHANNEL, POLICY, Desk, RecordingClient, flag, until
+
+pytest_plugins = ("tests.fixtures_sandbox", "tests.fixtures_alerts")  # sandbox, archive and bot client
+
+CHAT_ID = -1009000000001
+LINK = f"https://t.me/{CHANNEL.username}"
+
+
+async def statuses(store: Store) -> dict[str, int]:
+    return (await store.stats())["alerts"]
+
+
+def chat_events(desk: Desk) -> list[dict]:
+    """The sandbox's record of the analyst chat (send / edit / delete), as the lossless check reads it."""
+    return [json.loads(line) for line in desk.chat_path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+async def live(desk: Desk):
+    """A running sender on the bot's client; stopped (and its task awaited) at the end."""
+    sender = AlertSender(desk.bot, desk.store, POLICY, desk.sandbox.analyst_chat_id, poll_seconds=0.05)
+    task = asyncio.create_task(sender.run())
+    yield sender
+    await sender.stop()
+    await task
+
+
+# -- end to end, against the sandbox ------------------------------------------------------------------
+
+
+async def test_a_pending_alert_reaches_the_chat_once_escaped(desk: Desk, live: AlertSender):
+    await flag(desk.store, 11, text="Alert <script>alert(1)</script> & border shelling")
+    live.notify()
+    await until(lambda: len(desk.bot_messages()) == 1)
+    (message,) = desk.bot_messages()
+    assert f"{LINK}/11" in message.text
+    assert "Border <News> & Co (@bordernews)" in message.text
+    assert "Alert <script>alert(1)</script> & border shelling" in message.text
+    await until(lambda: statuses_equal(desk.store, {"sent": 1}))
+    (sent,) = [e for e in chat_events(desk) if e["event"] == "send"]
+    assert sent["text"].count(f"{LINK}/11") == 1
+    assert live.stats.sent == 1
+
+
+async def statuses_equal(store: Store, expected: dict[str, int]) -> bool:
+    return await statuses(store) == expected
+
+
+async def test_a_crash_between_claim_and_mark_sent_sends_no_duplicate(desk: Desk):
+    ids = await flag(desk.store, 12)
+    crashed = AlertSender(desk.bot, desk.store, POLICY, desk.sandbox.analyst_chat_id)
+    pending = await desk.store.pending_alerts(datetime.now(UTC), 10)
+    (delivery,) = alerts.plan(pending, tokens=1, digest_after=5, mutes={}).deliveries
+    random_id = alerts.tag_random_id(987654321, delivery.digest)
+    await desk.store.claim(ids, random_id)
+    await crashed._send(delivery.html, random_id)  # reached Telegram; the process dies before mark_sent
+    assert len(desk.bot_messages()) == 1
+
+    restarted = AlertSender(desk.bot, desk.store, POLICY, desk.sandbox.analyst_chat_id)
+    assert await restarted.deliver_due()
+    assert await statuses(desk.store) == {"sent": 1}
+    assert restarted.stats.duplicates == 1
+    assert len(desk.bot_messages()) == 1
+    assert sum(f"{LINK}/12" in e["text"] for e in chat_events(desk) if e["event"] == "send") == 1
+
+
+async def test_a_crash_after_claim_but_before_the_send_still_delivers(desk: Desk):
+    ids = await flag(desk.store, 13)
+    await desk.store.claim(ids, alerts.tag_random_id(5550001, digest=False))
+    restarted = AlertSender(desk.bot, desk.store, POLICY, desk.sandbox.analyst_chat_id)
+    assert await restarted.deliver_due()
+    assert await statuses(desk.store) == {"sent": 1}
+    (message,) = desk.bot_messages()
+    assert f"{LINK}/13" in message.text
+
+
+async def test_a_flood_wait_on_send_is_survived_and_the_alert_arrives_once(desk: Desk, live: AlertSender):
+    world = desk.sandbox.world
+    world.faults = Faults(floods=(FloodRule("messages.sendMessage", 1),))
+    await flag(desk.store, 14)
+    live.notify()
+    await until(lambda: live.stats.flood_waits >= 1)
+    assert desk.bot_messages() == []
+    world.faults = Faults()
+    await until(lambda: len(desk.bot_messages()) == 1)
+    await until(lambda: statuses_equal(desk.store, {"sent": 1}))
+    assert live.stats.flood_wait_seconds >= 1
+    assert len(desk.bot_messages()) == 1
+
+
+async def test_an_edit_updates_the_alert_and_a_deletion_annotates_it(desk: Desk, live: AlertSender):
+    await flag(desk.store, 15)
+    live.notify()
+    await until(lambda: len(desk.bot_messages()) == 1)
+    await until(lambda: statuses_equal(desk.store, {"sent": 1}))
+    edited_at = datetime.now(UTC)
+    text = "Update: the border crossing is closed"
+    match = Match("border", "border", "en", text.index("border"), text.index("border") + 6)
+    post = Post(CHANNEL.id, 15, edited_at - timedelta(minutes=5), text, edit_date=edited_at)
+    await desk.store.save([(post, Analysis("en", 0.9, (match,), ("border",)))])
+    live.notify()
+    await until(lambda: desk.bot_messages()[0].edit_date is not None)
+    (message,) = desk.bot_messages()
+    assert text in message.text and "✏️ edited" in message.text and f"{LINK}/15" in message.text
+
+    await desk.store.mark_deleted(CHANNEL.id, [15], datetime.now(UTC))
+    live.notify()
+    await until(lambda: "deleted at" in desk.bot_messages()[0].text)
+    events = [e["event"] for e in chat_events(desk)]
+    assert events == ["send", "edit", "edit"]
+    assert not await desk.store.alerts_needing_update(10)
+
+
+async def test_a_burst_is_one_digest_and_a_deleted_post_in_it_gets_a_reply_without_link(desk: Desk):
+    policy = AlertPolicy(per_minute=60, burst=2, digest_after=3, quiet_hours=None, muted=(), summary="off")
+    sender = AlertSender(desk.bot, desk.store, policy, desk.sandbox.analyst_chat_id)
+    for message_id in range(20, 30):
+        await flag(desk.store, message_id)
+    assert await sender.deliver_due()
+    (digest,) = desk.bot_messages()
+    assert all(digest.text.count(f"{LINK}/{i}") == 1 for i in range(20, 30))
+    await desk.store.mark_deleted(CHANNEL.id, [22], datetime.now(UTC))
+    assert await sender.deliver_updates()
+    digest, note = desk.bot_messages()
+    assert "Deleted at" in note.text and "t.me/" not in note.text
+    assert digest.edit_date is None
+
+
+# -- error paths, with a recording stand-in for the client ---------------------------------------------
+
+
+def recording_sender(store: Store, **kw) -> tuple[AlertSender, RecordingClient]:
+    client = RecordingClient()
+    return AlertSender(client, store, POLICY, CHAT_ID, **kw), client  # type: ignore[arg-type]
+
+
+async def test_network_errors_are_retried_with_backoff_and_the_same_random_id(store: Store):
+    now = [datetime(2030, 1, 1, tzinfo=UTC)]
+    sender, client = recording_sender(store, now=lambda: now[0])
+    client.failures.append(ConnectionError("connection reset"))
+    await flag(store, 5)
+    await sender.deliver_due()
+    assert await statuses(store) == {"pending": 1}
+    assert sender.stats.last_error == "ConnectionError: connection reset"
+    assert not await store.pending_alerts(now[0], 10), "not due again before the backoff"
+    now[0] += timedelta(seconds=2)
+    (retry,) = await store.pending_alerts(now[0], 10)
+    assert retry.alert.attempts == 1 and retry.claim_random_id is not None
+    await sender.deliver_due()
+    assert await statuses(store) == {"sent": 1}
+    assert client.random_ids == {retry.claim_random_id}
+
+
+async def test_a_flood_wait_is_counted_and_holds_every_send_for_its_length(store: Store):
+    clock = [0.0]
+    sender, client = recording_sender(store, clock=lambda: clock[0])
+    client.failures.append(errors.FloodWaitError(request=None, capture=30))
+    await flag(store, 6)
+    await sender.deliver_due()
+    assert sender.stats.flood_waits == 1 and sender.stats.flood_wait_seconds == 30
+    assert await statuses(store) == {"pending": 1}
+    assert sender._tokens() == 0
+    clock[0] += 29
+    assert sender._tokens() == 0
+    clock[0] += 2
+    assert sender._tokens() > 0
+
+
+async def test_stop_returns_while_a_send_waits_out_a_flood(store: Store):
+    sender, client = recording_sender(store, poll_seconds=0.05)
+    client.failures.append(errors.FloodWaitError(request=None, capture=3600))
+    await flag(store, 30)
+    await flag(store, 31)
+    task = asyncio.create_task(sender.run())
+    await until(lambda: sender.stats.flood_waits == 1)
+    await asyncio.wait_for(sender.stop(), 5)
+    await asyncio.wait_for(task, 5)
+    assert client.messages == {}
+
+
+async def test_muted_conflicts_are_suppressed_and_never_sent(store: Store):
+    sender, client = recording_sender(store)
+    await store.set_mute("border", datetime.now(UTC) + timedelta(hours=1))
+    await flag(store, 7)
+    await flag(store, 8, conflicts=("sea",))
+    await sender.deliver_due()
+    assert await statuses(store) == {"sent": 1, "suppressed": 1}
+    assert len(client.messages) == 1 and sender.stats.suppressed == 1
+
+
+async def test_a_post_flagged_for_two_conflicts_is_one_message(store: Store):
+    sender, client = recording_sender(store)
+    await flag(store, 9, conflicts=("border", "sea"))
+    await sender.deliver_due()
+    assert await statuses(store) == {"sent": 2}
+    (text,) = client.messages.values()
+    assert "Border clashes (high), Sea lanes (medium)" in text
+
+
+async def test_an_alert_that_can_no_longer_be_edited_gets_a_reply(store: Store):
+    sender, client = recording_sender(store)
+    await flag(store, 10)
+    await sender.deliver_due()
+    await store.mark_deleted(CHANNEL.id, [10], datetime.now(UTC))
+    client.failures.append(errors.MessageIdInvalidError(request=None))
+    assert await sender.deliver_updates()
+    assert len(client.messages) == 2 and "Deleted at" in list(client.messages.values())[1]
+    assert not await store.alerts_needing_update(10)
+
+
+async def test_summaries_and_replies_are_paced_like_alerts(store: Store):
+    sender, client = recording_sender(store)
+    await flag(store, 40)
+    message_id = await sender.send_summary(timedelta(hours=1))
+    assert message_id is not None and "Posts: 1" in client.messages[message_id]
+    assert sender.bucket.tokens == POLICY.burst - 1
+
+
+@pytest.mark.parametrize(
+    ("summary", "fields"), [("hourly", {"minute": "0", "hour": "*"}), ("daily", {"hour": "0"})]
+)
+async def test_summaries_are_scheduled_hourly_or_daily(store: Store, summary, fields):
+    policy = AlertPolicy(per_minute=20, burst=3, digest_after=5, quiet_hours=None, muted=(), summary=summary)
+    sender = AlertSender(RecordingClient(), store, policy, CHAT_ID)  # type: ignore[arg-type]
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    sender.schedule(scheduler)
+    trigger = {f.name: str(f) for f in scheduler.get_job("summary").trigger.fields}
+    assert fields.items() <= trigger.items()
+
+
+async def test_no_summary_job_when_summaries_are_off(store: Store):
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    recording_sender(store)[0].schedule(scheduler)
+    assert scheduler.get_jobs() == []
+
+
+def test_the_sent_message_id_is_read_from_the_updates_for_this_random_id():
+    other = types.UpdateMessageID(id=7, random_id=1)
+    ours = types.UpdateMessageID(id=8, random_id=2)
+    updates = types.Updates(updates=[other, ours], users=[], chats=[], date=datetime.now(UTC), seq=0)
+    assert sent_message_id(updates, 2) == 8
+    assert (
+        sent_message_id(types.UpdateShortSentMessage(id=9, pts=1, pts_count=1, date=datetime.now(UTC)), 2)
+        == 9
+    )
+    assert sent_message_id(types.UpdatesTooLong(), 2) is None
+
+
+async def test_a_full_batch_leaves_out_its_last_post_whose_alerts_may_continue_beyond_it(store: Store):
+    await flag(store, 1)
+    await flag(store, 2, conflicts=("border", "sea"))
+    items = await store.pending_alerts(datetime.now(UTC), 2)
+    assert [i.alert.message_id for i in whole_posts(items)] == [1]
+    only = await store.pending_alerts(datetime.now(UTC), 1)
+    assert whole_posts(only) == only

@@ -1,3 +1,173 @@
-"""Commands: filled in by the sandbox work."""
+"""`monitor sandbox`: a local Telegram server that plain Telethon clients and the monitor can use."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from monitor.logs import log_event, setup_logging
+from monitor.sandbox.config_file import write_monitor_config
+from monitor.sandbox.faults import Faults, FaultSpecError, parse_faults
+from monitor.sandbox.scenario import (
+    Scenario,
+    ScenarioError,
+    builtin_demo,
+    load_scenario,
+    load_scenario_for,
+)
+from monitor.sandbox.server import RunningSandbox, start_sandbox
+
+log = logging.getLogger("monitor.sandbox")
+DEFAULT_PORT = 4430
+OUT_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    host: str
+    port: int
+    record_posts: Path | None
+    record_chat: Path | None
+    seed: int
+    write_config: Path | None
+
+
+def _load_spec(spec: str, seed: int) -> Scenario:
+    """CHANNELS:RATE:SECONDS -> the seeded synthetic load scenario."""
+    try:
+        channels, rate, seconds = spec.split(":")
+        return load_scenario_for(int(channels), float(rate), float(seconds), seed)
+    except ValueError as exc:
+        problem = f"expected CHANNELS:RATE:SECONDS, e.g. 10:8:70 ({exc})"
+        raise click.BadParameter(problem, param_hint="--load") from None
+
+
+def _scenario(scenario_file: Path | None, demo: bool, load_spec: str | None, seed: int) -> Scenario:
+    given = (("--scenario", scenario_file), ("--demo", demo), ("--load", load_spec))
+    chosen = [name for name, value in given if value]
+    if len(chosen) > 1:
+        raise click.UsageError(f"choose one of --scenario, --demo and --load (got {' and '.join(chosen)})")
+    if scenario_file is not None:
+        return load_scenario(scenario_file)
+    if load_spec is not None:
+        return _load_spec(load_spec, seed)
+    return builtin_demo()
+
+
+def _faults(scenario: Scenario, spec: str | None) -> Faults | None:
+    """The scenario's faults plus the command line's (None: the scenario's alone)."""
+    if spec is None:
+        return None
+    try:
+        return parse_faults(scenario.faults).merged(parse_faults(spec))
+    except FaultSpecError as exc:
+        raise click.BadParameter(str(exc), param_hint="--faults") from None
+
+
+async def _serve(scenario: Scenario, faults: Faults | None, settings: ServeSettings) -> None:
+    """Start, announce readiness on stdout, run until SIGINT/SIGTERM, stop cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        running = await start_sandbox(
+            scenario,
+            host=settings.host,
+            port=settings.port,
+            faults=faults,
+            record_posts=settings.record_posts,
+            record_chat=settings.record_chat,
+            seed=settings.seed,
+        )
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {settings.host}:{settings.port}: {exc}") from None
+    try:
+        if settings.write_config is not None:
+            _write_config(settings.write_config, running)
+        sys.stdout.write(json.dumps(running.ready_line(), ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        log_event(log, "sandbox_ready", scenario=scenario.name, host=running.host, port=running.port)
+        await stop.wait()
+    finally:
+        await running.stop()
+        log_event(log, "sandbox_stopped", **dict(running.server.counters))
+
+
+def _write_config(path: Path, running: RunningSandbox) -> None:
+    try:
+        written = write_monitor_config(path, running)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the config {path}: {exc}") from None
+    log_event(log, "config_written", files=",".join(str(p) for p in written))
+
+
+@click.command("sandbox")
+@click.option(
+    "--scenario",
+    "scenario_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Scenario file (TOML, see docs/sandbox.md).",
+)
+@click.option("--demo", is_flag=True, help="The built-in demo scenario (the default).")
+@click.option(
+    "--load", "load_spec", metavar="CHANNELS:RATE:SECONDS", help="Seeded synthetic load, e.g. 10:8:70."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535), help="0: any free port."
+)
+@click.option(
+    "--faults", "faults_spec", metavar="SPEC", help='Faults to inject, e.g. "drop=every:10,withhold=0.1".'
+)
+@click.option("--record-posts", type=OUT_FILE, help="Record published posts, edits, deletions (JSON lines).")
+@click.option("--record-chat", type=OUT_FILE, help="Record what clients send or edit in chats (JSON lines).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed for load and faults.")
+@click.option(
+    "--write-config",
+    type=OUT_FILE,
+    help="Also write a monitor config (and 0600 secret files beside it) for this sandbox.",
+)
+@click.option("--log-level", default="INFO", show_default=True, help="DEBUG, INFO, WARNING or ERROR.")
+def sandbox(
+    scenario_file: Path | None,
+    demo: bool,
+    load_spec: str | None,
+    host: str,
+    port: int,
+    faults_spec: str | None,
+    record_posts: Path | None,
+    record_chat: Path | None,
+    seed: int,
+    write_config: Path | None,
+    log_level: str,
+) -> None:
+    """Run a local Telegram server for tests and trials: channels, an analyst chat, a live feed, faults.
+
+    Once it accepts connections it prints one JSON line on stdout (host, port, rsa_public_key,
+    user_session, bot_session, analyst_chat_id, channels ...), then serves until SIGINT/SIGTERM.
+
+    \b
+    Examples:
+      monitor sandbox --demo --port 4430
+      monitor sandbox --load 10:8:70 --port 0 --record-posts posts.jsonl --write-config sandbox.toml
+      monitor sandbox --scenario my.toml --faults "flood=messages.getHistory:5:0.2,drop=every:30"
+    """
+    setup_logging(log_level)
+    try:
+        scenario = _scenario(scenario_file, demo, load_spec, seed)
+    except ScenarioError as exc:
+        raise click.UsageError(str(exc)) from None
+    faults = _faults(scenario, faults_spec)
+    settings = ServeSettings(host, port, record_posts, record_chat, seed, write_config)
+    asyncio.run(_serve(scenario, faults, settings))
+
+
+COMMANDS = [sandbox]

@@ -1,0 +1,57 @@
+"""Pytest fixtures that run the sandbox in-process on 127.0.0.1 (a free port) for end-to-end tests.
+
+`sandbox` is the built-in demo scenario; `start_sandbox_for` starts any scenario, faults or records.
+Both add the sandbox's RSA key to Telethon, so clients only need `StringSession(sandbox.user_session)`
+or, for a fresh login, `client.session.set_dc(2, sandbox.host, sandbox.port)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from telethon.crypto import rsa
+
+from monitor.sandbox.faults import Faults
+from monitor.sandbox.scenario import Scenario, builtin_demo
+from monitor.sandbox.server import RunningSandbox, start_sandbox
+
+StartSandbox = Callable[..., Awaitable[RunningSandbox]]
+
+
+@pytest.fixture
+async def start_sandbox_for() -> AsyncIterator[StartSandbox]:
+    """Start sandboxes with `await start_sandbox_for(scenario, faults=..., record_posts=..., seed=...)`."""
+    started: list[RunningSandbox] = []
+
+    async def start(
+        scenario: Scenario | None = None,
+        *,
+        faults: Faults | None = None,
+        record_posts: Path | None = None,
+        record_chat: Path | None = None,
+        seed: int = 0,
+    ) -> RunningSandbox:
+        running = await start_sandbox(
+            scenario or builtin_demo(),
+            host="127.0.0.1",
+            port=0,
+            faults=faults,
+            record_posts=record_posts,
+            record_chat=record_chat,
+            seed=seed,
+        )
+        started.append(running)
+        rsa.add_key(running.rsa_public_key, old=False)
+        return running
+
+    yield start
+    for running in reversed(started):
+        await running.stop()
+
+
+@pytest.fixture
+async def sandbox(start_sandbox_for: StartSandbox) -> RunningSandbox:
+    """The demo sandbox, started for one test and stopped after it."""
+    return await start_sandbox_for()

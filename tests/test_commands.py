@@ -17,8 +17,6 @@ from monitor.store import Store
 from monitor.telegram.send import AlertSender
 from tests.support_alerts import OUTSIDER, Desk, RecordingClient, flag, until
 
-pytest_plugins = ("tests.fixtures_sandbox", "tests.fixtures_alerts")  # sandbox, archive and bot client
-
 CHAT_ID = -1009000000001
 NOW = datetime(2030, 3, 4, 12, 0, tzinfo=UTC)
 ANALYST = 501

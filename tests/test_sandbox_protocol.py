@@ -36,7 +36,6 @@ from monitor.sandbox.errors import RpcError
 from monitor.sandbox.server import ClientLink, SandboxServer
 from monitor.sandbox.session import serialize_result
 
-pytest_plugins = ("tests.fixtures_sandbox",)  # the `sandbox` fixture
 DEADLINE = 10.0
 
 

@@ -22,8 +22,6 @@ from monitor.store import Store
 from monitor.telegram.send import AlertSender, sent_message_id, whole_posts
 from tests.support_alerts import CHANNEL, POLICY, Desk, RecordingClient, flag, until
 
-pytest_plugins = ("tests.fixtures_sandbox", "tests.fixtures_alerts")  # sandbox, archive and bot client
-
 CHAT_ID = -1009000000001
 LINK = f"https://t.me/{CHANNEL.username}"
 

@@ -1,3 +1,275 @@
-"""Commands: filled in by the daemon work."""
+"""Commands of the live monitor: run, login, backfill, health and demo."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import statistics
+import sys
+import tempfile
+from collections.abc import Callable, Coroutine
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+from monitor.config import ChannelSettings, Config, ConfigError, load_config, parse_channel_ref
+from monitor.logs import setup_logging
+from monitor.store import ArchiveError, Store
+from monitor.telegram.client import SessionError
+
+HEALTH_OUTBOX_STUCK = timedelta(minutes=15)
+HEALTH_SILENCE_FLOOR = timedelta(hours=6)
+HEALTH_SILENCE_FACTOR = 20
+HEALTH_RHYTHM_WINDOW = timedelta(days=7)
+HEALTH_MIN_POSTS = 10
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (TOML)."
+)
+archive_option = click.option(
+    "--archive", type=click.Path(dir_okay=False, path_type=Path), help="Archive file (overrides the config)."
+)
+log_options = [
+    click.option("--log-level", default="INFO", show_default=True, help="DEBUG, INFO, WARNING or ERROR."),
+    click.option("--log-json", is_flag=True, help="Log JSON lines instead of key=value."),
+]
+
+
+def with_logging(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(log_options):
+        command = option(command)
+    return command
+
+
+def load(config_path: Path | None, archive: Path | None) -> Config:
+    """Load the config or exit 2 with every problem listed."""
+    if config_path is None:
+        raise click.UsageError("--config FILE is required")
+    try:
+        return load_config(config_path, archive_override=archive)
+    except ConfigError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+
+
+def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run a command's coroutine; known failures become one line on stderr and exit status 1."""
+    try:
+        return asyncio.run(coroutine)
+    except (SessionError, ArchiveError, ConnectionError, OSError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
+@click.command()
+@config_option
+@archive_option
+@with_logging
+def run(config_path: Path | None, archive: Path | None, log_level: str, log_json: bool) -> None:
+    """Run the monitor until SIGTERM or SIGINT: live ingest, catch-up, alerts and analyst commands.
+
+    \b
+    Example:
+      monitor run --config /data/monitor.toml
+    """
+    from monitor.daemon import run_daemon
+
+    setup_logging(log_level, json=log_json)
+    run_async(run_daemon(load(config_path, archive)))
+
+
+@click.command()
+@config_option
+def login(config_path: Path | None) -> None:
+    """Log the user account in interactively (phone, code, 2FA password) and write the session file (0600).
+
+    \b
+    Example:
+      monitor login --config /data/monitor.toml
+    """
+    config = load(config_path, None)
+    session = config.telegram.session
+    if session is None or not session.reveal().endswith(".session"):
+        raise click.UsageError(
+            "login writes a session file: set telegram.session_file to a path ending in .session"
+        )
+    run_async(_login(config, Path(session.reveal())))
+    click.echo(f"logged in; session written to {session.reveal()}")
+
+
+async def _login(config: Config, path: Path) -> None:
+    from monitor.telegram.client import build_client
+
+    previous = os.umask(0o077)
+    try:
+        client = build_client(str(path), config.telegram)
+        await client.start(
+            phone=lambda: click.prompt("Phone number (international format)"),
+            code_callback=lambda: click.prompt("Login code"),
+            password=lambda: click.prompt("2FA password", hide_input=True),
+        )
+        client.session.save()
+        await client.disconnect()
+    finally:
+        os.umask(previous)
+    path.chmod(0o600)
+
+
+@click.command()
+@click.argument("channel")
+@click.option(
+    "--since", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="Oldest day to fetch."
+)
+@config_option
+@archive_option
+@with_logging
+def backfill(
+    channel: str,
+    since: datetime,
+    config_path: Path | None,
+    archive: Path | None,
+    log_level: str,
+    log_json: bool,
+) -> None:
+    """Fetch a channel's history back to --since into the archive (resumable; history is not alerted).
+
+    Run it while the daemon is stopped: both use the same session.
+
+    \b
+    Example:
+      monitor backfill @some_channel --since 2026-01-01 --config /data/monitor.toml
+    """
+    setup_logging(log_level, json=log_json)
+    config = load(config_path, archive)
+    try:
+        settings = _channel_settings(config, channel, since.date())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="CHANNEL") from None
+    fetched = run_async(_backfill(config, settings, since.date()))
+    click.echo(f"{channel}: {fetched} posts fetched back to {since.date()}")
+
+
+def _channel_settings(config: Config, ref: str, since: date) -> ChannelSettings:
+    """The config entry for this channel, or an ad-hoc one (same target, different spelling allowed)."""
+    target = parse_channel_ref(ref)
+    for settings in config.channels:
+        same = str(settings.target.value).lower() == str(target.value).lower()
+        if settings.ref == ref or (settings.target.kind == target.kind and same):
+            return settings
+    return ChannelSettings(ref=ref, backfill=None, backfill_since=since, join=False, target=target)
+
+
+async def _backfill(config: Config, settings: ChannelSettings, since: date) -> int:
+    from tqdm import tqdm
+
+    from monitor.daemon import Toolkit
+
+    async with Toolkit.open(config) as kit:
+        watched = await kit.resolve(settings)
+        if watched is None:
+            raise SessionError(f"channel {settings.ref} cannot be read (see the warning above)")
+        with tqdm(desc=f"backfill {watched.label}", unit=" posts", file=sys.stderr) as bar:
+            return await kit.reconciler.backfill(watched, since=since, progress=bar.update)
+
+
+@click.command()
+@config_option
+@archive_option
+@click.option("--max-age", type=float, help="Heartbeat older than this many seconds is stale.")
+def health(config_path: Path | None, archive: Path | None, max_age: float | None) -> None:
+    """Exit 0 if the running monitor looks healthy, 1 (printing why) if not: for container health checks.
+
+    Unhealthy: the heartbeat is stale, a channel is silent far beyond its usual rhythm, or the alert
+    outbox is stuck.
+
+    \b
+    Example:
+      monitor health --config /data/monitor.toml
+    """
+    config = load(config_path, archive) if config_path else None
+    path = archive or (config.archive_path if config else None)
+    if path is None:
+        raise click.UsageError("give --config FILE or --archive PATH")
+    if max_age is None:
+        max_age = 3 * config.schedule.heartbeat_seconds if config else 120.0
+    problems = run_async(_health(path, max_age))
+    for problem in problems:
+        click.echo(f"unhealthy: {problem}")
+    if problems:
+        sys.exit(1)
+    click.echo("healthy")
+
+
+async def _health(path: Path, max_age: float) -> list[str]:
+    if not path.is_file():
+        return [f"archive {path} does not exist"]
+    now = datetime.now(UTC)
+    async with await Store.open(path, readonly=True) as store:
+        problems = []
+        beat = await store.last_heartbeat()
+        if beat is None:
+            problems.append("no heartbeat recorded (has the daemon started?)")
+        elif (age := (now - beat).total_seconds()) > max_age:
+            problems.append(f"heartbeat is {age:.0f} s old (limit {max_age:.0f} s)")
+        pending = await store.oldest_pending_age(now)
+        if pending is not None and pending > HEALTH_OUTBOX_STUCK.total_seconds():
+            problems.append(f"outbox stuck: oldest pending alert is {pending:.0f} s old")
+        for channel in await store.channels():
+            silence = await _silence(store, channel.id, now)
+            if silence:
+                problems.append(f"channel {channel.username or channel.id} {silence}")
+        return problems
+
+
+async def _silence(store: Store, channel_id: int, now: datetime) -> str | None:
+    """Report a channel whose silence is far beyond its usual gap between posts (needs some history)."""
+    dates = sorted(
+        [
+            stored.post.date
+            async for stored in store.iter_posts(channel=channel_id, since=now - HEALTH_RHYTHM_WINDOW)
+        ]
+    )
+    if len(dates) < HEALTH_MIN_POSTS:
+        return None
+    usual = statistics.median((b - a).total_seconds() for a, b in itertools.pairwise(dates))
+    limit = max(HEALTH_SILENCE_FACTOR * usual, HEALTH_SILENCE_FLOOR.total_seconds())
+    silent = (now - dates[-1]).total_seconds()
+    if silent <= limit:
+        return None
+    return f"silent for {silent / 3600:.1f} h (usually posts every {usual / 60:.0f} min)"
+
+
+@click.command()
+@click.option("--duration", type=float, default=30.0, show_default=True, help="Seconds to run.")
+@click.option("--json", "as_json", is_flag=True, help="End with one JSON summary line.")
+@click.option("--log-level", default="WARNING", show_default=True, help="Daemon log level (on stderr).")
+def demo(duration: float, as_json: bool, log_level: str) -> None:
+    """Watch the built-in sandbox channels with the real daemon and show its alerts (no account needed).
+
+    The sandbox (a local Telegram server) plays a scenario of channel posts, edits and a deletion; the
+    daemon archives them in a temporary file and alerts the analyst chat, shown here as it arrives.
+
+    \b
+    Example:
+      monitor demo --duration 30
+    """
+    from monitor.daemon import quiet_library_logs
+    from monitor.demo import run_demo
+
+    setup_logging(log_level)
+    quiet_library_logs()
+    with tempfile.TemporaryDirectory(prefix="monitor-demo-") as workdir:
+        summary = run_async(run_demo(Path(workdir), duration, lambda line: click.echo(line)))
+    click.echo(
+        f"demo finished: {summary.posts_stored} posts archived from {len(summary.channels)} channels, "
+        f"{summary.alerts_sent} alerts sent ({summary.messages_in_chat} messages in the analyst chat)"
+    )
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+
+
+COMMANDS: list[click.Command] = [run, login, backfill, health, demo]

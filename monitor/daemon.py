@@ -1,0 +1,368 @@
+"""Wiring of the long-running monitor: clients, live ingest, reconciler, alert sender, commands, scheduler.
+
+Start-up: lock the session and archive, open the archive, load the analyzer, connect, resolve channels,
+start live handlers, the alert sender and the commands, schedule the jobs, then catch up every channel.
+Shutdown (SIGTERM/SIGINT): stop intake first, cancel catch-up work (every batch is its own transaction
+and is fetched again after a restart), let the sender finish its current send, close the archive;
+all within a bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Coroutine
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telethon import TelegramClient
+
+from monitor.analysis import Analyzer
+from monitor.commands import ChannelStatus, CommandHandler, DaemonStatus
+from monitor.config import ChannelSettings, Config
+from monitor.logs import log_event
+from monitor.model import Channel
+from monitor.store import Store
+from monitor.telegram.channels import Unavailable, WatchedChannel, resolve_all
+from monitor.telegram.client import (
+    ConnectionWatch,
+    ProcessLock,
+    SessionError,
+    build_client,
+    connect_bot,
+    connect_user,
+    lock_path_for,
+)
+from monitor.telegram.ingest import Ingestor, LiveIngest, utcnow
+from monitor.telegram.reconcile import FloodStats, Reconciler
+from monitor.telegram.send import AlertSender
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_SECONDS = 10.0
+RECHECK_EVERY = timedelta(minutes=10)
+BUSY_WITHIN = timedelta(hours=1)
+CATCH_UP_CONCURRENCY = 4
+
+
+@dataclass
+class DaemonState:
+    """What the running daemon knows about itself, for analyst commands and tests."""
+
+    started_at: datetime = field(default_factory=utcnow)
+    channels: list[WatchedChannel] = field(default_factory=list)
+    unavailable: list[Unavailable] = field(default_factory=list)
+    flood: FloodStats = field(default_factory=FloodStats)
+    reconnects: int = 0
+
+
+def acquire_locks(config: Config) -> list[ProcessLock]:
+    """Refuse a second process on the same session or archive before touching either."""
+    telegram = config.telegram
+    targets = [
+        (lock_path_for(secret.reveal()), what)
+        for secret, what in (
+            (telegram.session, "the user session"),
+            (telegram.bot_session, "the bot session"),
+        )
+        if secret is not None
+    ]
+    targets.append((Path(f"{config.archive_path}.lock"), f"archive {config.archive_path}"))
+    locks: list[ProcessLock] = []
+    try:
+        for path, what in targets:
+            lock = ProcessLock(path, what)
+            lock.acquire()
+            locks.append(lock)
+    except SessionError:
+        release_locks(locks)
+        raise
+    return locks
+
+
+def release_locks(locks: list[ProcessLock]) -> None:
+    for lock in reversed(locks):
+        lock.release()
+
+
+@dataclass
+class Toolkit:
+    """What every online command needs: the locked archive, the analyzer, the user client, ingest and
+    the reconciler. `monitor run` and `monitor backfill` share it."""
+
+    config: Config
+    store: Store
+    analyzer: Analyzer
+    user: TelegramClient
+    ingestor: Ingestor
+    reconciler: Reconciler
+    flood: FloodStats
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def open(cls, config: Config, *, watch: ConnectionWatch | None = None) -> AsyncIterator[Toolkit]:
+        locks = acquire_locks(config)
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                store = await Store.open(config.archive_path)
+                stack.push_async_callback(store.close)
+                analyzer = await asyncio.to_thread(
+                    Analyzer.from_files,
+                    config.analysis.conflicts_path,
+                    backend=config.analysis.language_backend,
+                )
+                await store.upsert_conflicts(analyzer.conflicts.values())
+                session = config.telegram.session
+                user = build_client(session.reveal() if session else "", config.telegram, watch=watch)
+                await connect_user(user)
+                stack.push_async_callback(user.disconnect)
+                ingestor = Ingestor(store, analyzer)
+                stack.push_async_callback(asyncio.to_thread, ingestor.close)
+                flood = FloodStats()
+                reconciler = Reconciler(user, store, ingestor, flood)
+                yield cls(config, store, analyzer, user, ingestor, reconciler, flood)
+        finally:
+            release_locks(locks)
+
+    async def resolve(self, settings: ChannelSettings) -> WatchedChannel | None:
+        found, _ = await resolve_all(self.user, self.store, (settings,))
+        return found[0] if found else None
+
+
+class Daemon:
+    """One monitor process. `run()` returns after `stop` is set and everything is shut down."""
+
+    def __init__(self, config: Config, *, shutdown_seconds: float = SHUTDOWN_SECONDS) -> None:
+        self.config = config
+        self.shutdown_seconds = shutdown_seconds
+        self.state = DaemonState()
+        self.ready = asyncio.Event()
+        self.watch = ConnectionWatch()
+        self._tasks: set[asyncio.Task[object]] = set()
+        self._backfilling: set[int] = set()
+
+    # -- life cycle --------------------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        async with Toolkit.open(self.config, watch=self.watch) as kit, contextlib.AsyncExitStack() as stack:
+            self.kit = kit
+            try:
+                await self._start(kit, stack)
+                self.ready.set()
+                log_event(log, "daemon_ready", channels=len(self.state.channels))
+                await stop.wait()
+            finally:
+                await self._shutdown()
+
+    @property
+    def store(self) -> Store:
+        return self.kit.store
+
+    def status(self) -> DaemonStatus:
+        """What `/status` shows about the reading side: channels, their lag, flood waits, reconnects."""
+        now = utcnow()
+        last_reconcile = self.kit.reconciler.last_reconcile
+        rows = [
+            ChannelStatus(
+                w.channel,
+                self.kit.ingestor.last_post_at.get(w.id),
+                (now - last_reconcile[w.id]).total_seconds() if w.id in last_reconcile else None,
+            )
+            for w in self.state.channels
+        ]
+        rows += [
+            ChannelStatus(Channel(id=0, title=u.settings.ref), None, None, u.reason)
+            for u in self.state.unavailable
+        ]
+        flood = self.state.flood
+        return DaemonStatus(
+            self.state.started_at, tuple(rows), flood.count, flood.seconds, self.state.reconnects
+        )
+
+    async def _start(self, kit: Toolkit, stack: contextlib.AsyncExitStack) -> None:
+        config = self.config
+        self.state.flood = kit.flood
+        self.sender_client = await self._connect_sender(stack) or kit.user
+        self.sender = AlertSender(self.sender_client, kit.store, config.alerts, config.analyst.chat_id)
+        kit.ingestor.on_change = self.sender.notify
+        self.live = LiveIngest(kit.user, kit.ingestor)
+        self.live.start()
+        self.state.channels, self.state.unavailable = await resolve_all(kit.user, kit.store, config.channels)
+        self.live.watched = {w.id for w in self.state.channels}
+        self.commands = CommandHandler(
+            self.sender_client,
+            kit.store,
+            self,
+            self.sender,
+            chat_id=config.analyst.chat_id,
+            admins=config.analyst.admins,
+            conflicts=kit.analyzer.conflicts,
+        )
+        self.commands.start()
+        self._spawn(self.sender.run(), "alert_sender")
+        self.scheduler = self._schedule()
+        self.watch.on_reconnect = self._on_reconnect
+        self._spawn(self._catch_up(self.state.channels), "catch_up")
+
+    async def _connect_sender(self, stack: contextlib.AsyncExitStack) -> TelegramClient | None:
+        """A bot sends the alerts when one is configured (its own session, or one next to the archive)."""
+        telegram = self.config.telegram
+        if telegram.bot_session is None and telegram.bot_token is None:
+            return None
+        bot_session = telegram.bot_session
+        session = bot_session.reveal() if bot_session else f"{self.config.archive_path}.bot.session"
+        client = build_client(session, telegram)
+        await connect_bot(client, telegram.bot_token.reveal() if telegram.bot_token else None)
+        stack.push_async_callback(client.disconnect)
+        return client
+
+    async def _shutdown(self) -> None:
+        """Stop intake, then let the sender finish and cancel catch-up work, within the bound."""
+        log_event(log, "daemon_stopping")
+        for part in ("live", "commands"):
+            if hasattr(self, part):
+                getattr(self, part).stop()
+        scheduler = getattr(self, "scheduler", None)
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
+        try:
+            await asyncio.wait_for(self._wind_down(), self.shutdown_seconds)
+        except TimeoutError:
+            log_event(log, "shutdown_timeout", level=logging.WARNING, seconds=self.shutdown_seconds)
+        log_event(log, "daemon_stopped")
+
+    async def _wind_down(self) -> None:
+        if hasattr(self, "sender"):
+            await self.sender.stop()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def _spawn(self, coroutine: Coroutine[object, object, object], name: str) -> None:
+        task: asyncio.Task[object] = asyncio.get_running_loop().create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[object]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log_event(
+                log,
+                "task_failed",
+                level=logging.ERROR,
+                task=task.get_name(),
+                error=f"{type(error).__name__}: {error}",
+            )
+
+    # -- catch-up and jobs -----------------------------------------------------------------------
+
+    async def _catch_up(self, channels: list[WatchedChannel]) -> None:
+        """On start and after a reconnect: reconcile every channel, then backfill the new ones."""
+        limit = asyncio.Semaphore(CATCH_UP_CONCURRENCY)
+
+        async def one(watched: WatchedChannel) -> None:
+            async with limit:
+                await self.kit.reconciler.reconcile(watched)
+            state = await self.kit.store.sync_state(watched.id)
+            if not state.get("backfill_done") and watched.id not in self._backfilling:
+                self._backfilling.add(watched.id)
+                self._spawn(self._backfill(watched), f"backfill:{watched.id}")
+
+        await asyncio.gather(*(one(w) for w in channels))
+
+    async def _backfill(self, watched: WatchedChannel) -> None:
+        """One backfill per channel at a time; one cut short resumes at the next catch-up."""
+        settings = watched.settings
+        try:
+            await self.kit.reconciler.backfill(
+                watched, limit=settings.backfill, since=settings.backfill_since
+            )
+        finally:
+            self._backfilling.discard(watched.id)
+
+    async def _on_reconnect(self) -> None:
+        self.state.reconnects += 1
+        await self._catch_up(self.state.channels)
+
+    def _schedule(self) -> AsyncIOScheduler:
+        schedule = self.config.schedule
+        scheduler = AsyncIOScheduler(timezone="UTC")
+        for watched in self.state.channels:
+            scheduler.add_job(
+                self._periodic_reconcile,
+                "interval",
+                args=[watched],
+                seconds=schedule.busy_reconcile_seconds,
+                id=f"reconcile:{watched.id}",
+                max_instances=1,
+                coalesce=True,
+            )
+        scheduler.add_job(
+            self._recheck_all,
+            "interval",
+            seconds=RECHECK_EVERY.total_seconds(),
+            id="recheck",
+            max_instances=1,
+        )
+        scheduler.add_job(
+            self._heartbeat,
+            "interval",
+            seconds=schedule.heartbeat_seconds,
+            id="heartbeat",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=utcnow(),
+        )
+        self.sender.schedule(scheduler)
+        scheduler.start()
+        return scheduler
+
+    async def _periodic_reconcile(self, watched: WatchedChannel) -> None:
+        """Busy channels (posted within the hour) every busy interval, the others every reconcile interval."""
+        now = utcnow()
+        last_post = self.kit.ingestor.last_post_at.get(watched.id)
+        busy = last_post is not None and now - last_post < BUSY_WITHIN
+        last = self.kit.reconciler.last_reconcile.get(watched.id)
+        due = last is None or (now - last).total_seconds() >= self.config.schedule.reconcile_seconds
+        if busy or due:
+            await self.kit.reconciler.reconcile(watched)
+
+    async def _recheck_all(self) -> None:
+        schedule = self.config.schedule
+        for watched in self.state.channels:
+            await self.kit.reconciler.recheck(
+                watched, hours=schedule.recheck_hours, engagement_hours=schedule.engagement_hours
+            )
+
+    async def _heartbeat(self) -> None:
+        """Prove liveness to `monitor health`, and revive a client Telethon gave up reconnecting."""
+        await self.kit.store.heartbeat(utcnow())
+        for client in {self.kit.user, self.sender_client}:
+            if not client.is_connected():
+                log_event(log, "reconnecting", level=logging.WARNING)
+                with contextlib.suppress(OSError, ConnectionError, TimeoutError):
+                    await client.connect()
+
+
+def quiet_library_logs() -> None:
+    """APScheduler logs every job run at INFO; only its warnings belong in the daemon's log."""
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def install_signal_handlers(stop: asyncio.Event) -> None:
+    """SIGTERM and SIGINT set the stop event; the daemon then shuts down within its bound."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+
+
+async def run_daemon(config: Config) -> None:
+    """`monitor run`: the daemon until SIGTERM or SIGINT."""
+    stop = asyncio.Event()
+    install_signal_handlers(stop)
+    quiet_library_logs()
+    await Daemon(config).run(stop)

@@ -1,0 +1,262 @@
+"""Where a post enters: Telethon messages become `model.Post`s, are analysed and stored, live or recovered.
+
+Albums are stored consistently as their parts (one post per message, sharing `grouped_id`), because
+Telegram numbers, edits and deletes the parts one by one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+from telethon import TelegramClient, events, utils
+from telethon.tl import types
+
+from monitor.analysis import Analyzer
+from monitor.logs import log_event
+from monitor.model import Analysis, Channel, Post
+from monitor.store import SaveOutcome, Store
+
+log = logging.getLogger(__name__)
+
+_DOCUMENT_KINDS = (
+    (types.DocumentAttributeSticker, "sticker"),
+    (types.DocumentAttributeAnimated, "animation"),
+    (types.DocumentAttributeVideo, "video"),
+    (types.DocumentAttributeAudio, "audio"),
+)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# ---------------------------------------------------------------------------------------------
+# conversion
+
+
+def to_post(message: types.Message, channel_id: int) -> Post:
+    """Convert one Telethon channel message into the archive's vocabulary (no I/O)."""
+    text = message.message or ""
+    return Post(
+        channel_id=channel_id,
+        message_id=message.id,
+        date=_utc(message.date) or utcnow(),
+        text=text,
+        edit_date=_utc(message.edit_date),
+        views=message.views,
+        forwards=message.forwards,
+        replies=message.replies.replies if message.replies else None,
+        reactions=reactions_of(message.reactions),
+        forward_origin=forward_origin(message.fwd_from),
+        media_kind=media_kind(message.media),
+        links=links_of(text, message.entities or ()),
+        grouped_id=message.grouped_id,
+    )
+
+
+def channel_of(entity: types.Channel) -> Channel:
+    """The archive's record of a resolved channel, keeping the access hash for later restarts."""
+    return Channel(id=entity.id, title=entity.title, username=entity.username, access_hash=entity.access_hash)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def reactions_of(reactions: types.MessageReactions | None) -> tuple[tuple[str, int], ...]:
+    """Reaction counts as (emoji, count); custom emoji are named by document id, paid ones as "paid"."""
+    if reactions is None:
+        return ()
+    counts: list[tuple[str, int]] = []
+    for result in reactions.results:
+        reaction = result.reaction
+        if isinstance(reaction, types.ReactionEmoji):
+            counts.append((reaction.emoticon, result.count))
+        elif isinstance(reaction, types.ReactionCustomEmoji):
+            counts.append((f"custom:{reaction.document_id}", result.count))
+        else:
+            counts.append(("paid", result.count))
+    return tuple(counts)
+
+
+def forward_origin(header: types.MessageFwdHeader | None) -> str | None:
+    """Where a forwarded post came from: "channel:ID/POST", "user:ID" or the hidden sender's name."""
+    if header is None:
+        return None
+    origin = header.from_id
+    if isinstance(origin, types.PeerChannel):
+        return f"channel:{origin.channel_id}" + (f"/{header.channel_post}" if header.channel_post else "")
+    if isinstance(origin, types.PeerUser):
+        return f"user:{origin.user_id}"
+    if isinstance(origin, types.PeerChat):
+        return f"chat:{origin.chat_id}"
+    return header.from_name or header.post_author or "hidden"
+
+
+def media_kind(media: object) -> str | None:
+    """A short name for the attached media: photo, video, audio, voice, sticker, document, webpage, poll..."""
+    if media is None or isinstance(media, types.MessageMediaEmpty):
+        return None
+    if isinstance(media, types.MessageMediaDocument):
+        return _document_kind(media)
+    name = type(media).__name__.removeprefix("MessageMedia")
+    return name.lower() or None
+
+
+def _document_kind(media: types.MessageMediaDocument) -> str:
+    if media.voice:
+        return "voice"
+    if media.round:
+        return "video_note"
+    document = media.document
+    attributes = document.attributes if isinstance(document, types.Document) else []
+    for attribute_type, kind in _DOCUMENT_KINDS:
+        if any(isinstance(a, attribute_type) for a in attributes):
+            return kind
+    return "video" if media.video else "document"
+
+
+def links_of(text: str, entities: Sequence[object]) -> tuple[str, ...]:
+    """URLs in the post: bare-URL entities (sliced in UTF-16 units, as Telegram counts) and text links."""
+    encoded = text.encode("utf-16-le")
+    links: list[str] = []
+    for entity in entities:
+        if isinstance(entity, types.MessageEntityTextUrl):
+            links.append(entity.url)
+        elif isinstance(entity, types.MessageEntityUrl):
+            piece = encoded[2 * entity.offset : 2 * (entity.offset + entity.length)]
+            links.append(piece.decode("utf-16-le", errors="replace"))
+    return tuple(dict.fromkeys(links))
+
+
+def bare_channel_id(marked_id: int | None) -> int | None:
+    """Telethon's event chat ids are -100-marked; the archive keys channels by the bare positive id."""
+    if marked_id is None:
+        return None
+    bare, peer_type = utils.resolve_id(marked_id)
+    return bare if peer_type is types.PeerChannel else None
+
+
+# ---------------------------------------------------------------------------------------------
+# analyse and store
+
+
+class Ingestor:
+    """Analyses and stores posts from any path (live, reconcile, backfill, recheck) the same way.
+
+    Analysis runs on one worker thread so a big batch never blocks the event loop (and the detector is
+    never used from two threads); a per-channel lock keeps live saves and recovered saves in order.
+    """
+
+    def __init__(
+        self, store: Store, analyzer: Analyzer, *, on_change: Callable[[], None] | None = None
+    ) -> None:
+        self.store = store
+        self.analyzer = analyzer
+        self.on_change = on_change
+        self.last_post_at: dict[int, datetime] = {}
+        self.counts = {"new": 0, "edited": 0, "unchanged": 0, "deleted": 0}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
+
+    def lock(self, channel_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(channel_id, asyncio.Lock())
+
+    async def analyze(self, texts: list[str]) -> list[Analysis]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self.analyzer.analyze_many, texts)
+
+    async def ingest(
+        self, channel_id: int, posts: Sequence[Post], *, late: bool = False, alert: bool = True
+    ) -> list[SaveOutcome]:
+        """Analyse and store posts of one channel; recovered (late) posts carry their delay into the alert."""
+        if not posts:
+            return []
+        analyses = await self.analyze([post.text for post in posts])
+        now = utcnow()
+        delays = (
+            {(p.channel_id, p.message_id): max(0.0, (now - p.date).total_seconds()) for p in posts}
+            if late
+            else None
+        )
+        async with self.lock(channel_id):
+            outcomes = await self.store.save(
+                list(zip(posts, analyses, strict=True)), late_seconds=delays, alert=alert
+            )
+        newest = max(post.date for post in posts)
+        if newest > self.last_post_at.get(channel_id, _EPOCH):
+            self.last_post_at[channel_id] = newest
+        for outcome in outcomes:
+            self.counts[outcome.status] += 1
+        if any(o.new_alert_ids or o.status == "edited" for o in outcomes):
+            self._changed()
+        return outcomes
+
+    async def delete(self, channel_id: int, message_ids: Sequence[int]) -> int:
+        """Tombstone deleted posts (text kept); alerts already sent get annotated by the sender."""
+        if not message_ids:
+            return 0
+        async with self.lock(channel_id):
+            marked = await self.store.mark_deleted(channel_id, list(message_ids), utcnow())
+        self.counts["deleted"] += marked
+        if marked:
+            self._changed()
+        return marked
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# live handlers
+
+
+class LiveIngest:
+    """Telethon event handlers for new, edited and deleted posts of the watched channels."""
+
+    def __init__(self, client: TelegramClient, ingestor: Ingestor) -> None:
+        self.client = client
+        self.ingestor = ingestor
+        self.watched: set[int] = set()
+        self._handlers = (
+            (self._on_message, events.NewMessage()),
+            (self._on_message, events.MessageEdited()),
+            (self._on_deleted, events.MessageDeleted()),
+        )
+
+    def start(self) -> None:
+        for callback, event in self._handlers:
+            self.client.add_event_handler(callback, event)
+
+    def stop(self) -> None:
+        """Stop intake: no more live events are processed after this."""
+        for callback, event in self._handlers:
+            self.client.remove_event_handler(callback, type(event))
+
+    async def _on_message(self, event: events.NewMessage.Event) -> None:
+        channel_id = bare_channel_id(event.chat_id)
+        if channel_id not in self.watched or not isinstance(event.message, types.Message):
+            return
+        post = to_post(event.message, channel_id)
+        outcomes = await self.ingestor.ingest(channel_id, [post])
+        log_event(log, "post_live", channel=channel_id, message=post.message_id, status=outcomes[0].status)
+
+    async def _on_deleted(self, event: events.MessageDeleted.Event) -> None:
+        channel_id = bare_channel_id(event.chat_id)
+        if channel_id not in self.watched:
+            return
+        marked = await self.ingestor.delete(channel_id, event.deleted_ids)
+        log_event(log, "posts_deleted", channel=channel_id, messages=len(event.deleted_ids), marked=marked)

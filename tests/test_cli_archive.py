@@ -468,3 +468,22 @@ def test_posts_named_by_channel_username_join_the_archive_channel(tmp_path: Path
     rows = {r["message_id"]: r for r in export_rows(archive)}
     assert rows[1]["channel_id"] == 555 and rows[1]["channel"] == "swodki"
     assert rows[2]["channel"] == "other_name" and rows[2]["channel_id"] > 10**15
+
+
+def test_import_with_worker_processes_stores_what_a_single_process_stores(tmp_path: Path) -> None:
+    files = (SAMPLES / "posts.jsonl", SAMPLES / "td_export.json")
+    alone, pooled = tmp_path / "alone.db", tmp_path / "pooled.db"
+
+    single = run("import", *files, "--archive", alone)
+    first = run("import", *files, "--archive", pooled, "--jobs", "2")
+    again = run("import", *files, "--archive", pooled, "--jobs", "2")
+
+    assert single.exit_code == first.exit_code == again.exit_code == 0, first.stderr
+    assert "7 new" in first.stdout and "7 unchanged" in again.stdout
+    assert export_rows(pooled) == export_rows(alone)
+
+
+def test_import_jobs_must_be_positive(tmp_path: Path) -> None:
+    result = run("import", SAMPLES / "posts.jsonl", "--archive", tmp_path / "a.db", "--jobs", "0")
+
+    assert result.exit_code == 2 and "--jobs" in result.stderr

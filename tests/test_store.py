@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.model import Analysis, Channel, Match, Post
-from monitor.store import ArchiveError, Store
+from monitor.store import ArchiveError, Store, codec, schema
 from monitor.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -473,3 +474,64 @@ async def test_read_only_archives(tmp_path: Path) -> None:
             assert [p.post.message_id for p in await reader.search("газа")] == [1]
             with pytest.raises(ArchiveError, match="read-only"):
                 await reader.save([(make_post(2), analysis())])
+
+
+async def test_a_new_archive_gets_large_pages_and_an_existing_one_keeps_its_own(tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    _version_one_archive(old)  # written with SQLite's default page size
+    async with await Store.open(old), await Store.open(tmp_path / "new.db"):
+        pass
+    with sqlite3.connect(tmp_path / "new.db") as new_db, sqlite3.connect(old) as old_db:
+        assert new_db.execute("PRAGMA page_size").fetchone()[0] == schema.PAGE_SIZE
+        assert old_db.execute("PRAGMA page_size").fetchone()[0] == 4096
+
+
+@given(
+    reactions=st.lists(st.tuples(st.text(max_size=4), st.integers(0, 10**9)), max_size=4),
+    links=st.lists(st.text(max_size=12), max_size=3),
+)
+def test_json_columns_are_what_json_dumps_writes(reactions: list[tuple[str, int]], links: list[str]) -> None:
+    # Earlier archives hold json.dumps text: a re-import must see identical values, or it rewrites rows.
+    cleaned = {codec.clean_text(emoji): count for emoji, count in reactions}
+    expected_links = [codec.clean_text(link) for link in links]
+    assert codec.dump_reactions(reactions) == (json.dumps(cleaned, ensure_ascii=False) if cleaned else None)
+    assert codec.dump_list(links) == (json.dumps(expected_links, ensure_ascii=False) if links else None)
+
+
+async def test_saving_a_mix_of_new_edited_and_unchanged_posts_in_one_call(
+    store: Store, tmp_path: Path
+) -> None:
+    await store.save([(make_post(1, views=5), analysis()), (make_post(2), analysis())])
+    with sqlite3.connect(tmp_path / "archive.db") as db:
+        before = db.execute("SELECT count(*), max(rowid) FROM posts_fts").fetchone()
+
+    outcomes = await store.save(
+        [
+            (make_post(3, "новый пост про Газу"), analysis(GAZA)),
+            (make_post(2, "исправленный текст", edit_date=T0 + timedelta(days=1)), analysis(UKRAINE)),
+            (make_post(1, views=9), analysis()),
+        ]
+    )
+
+    assert [(o.message_id, o.status, len(o.new_alert_ids)) for o in outcomes] == [
+        (3, "new", 1),
+        (2, "edited", 1),
+        (1, "unchanged", 0),
+    ]
+    assert (await store.get_post(100, 1)).post.views == 9
+    assert [p.post.message_id for p in await store.search("исправленный")] == [2]
+    assert [p.post.message_id for p in await store.search("новый")] == [3]
+    with sqlite3.connect(tmp_path / "archive.db") as db:
+        assert db.execute("SELECT count(*) FROM posts_fts").fetchone()[0] == before[0] + 1
+
+
+async def test_re_saving_identical_posts_writes_nothing(store: Store, tmp_path: Path) -> None:
+    items = [
+        (make_post(i, reactions=(("👍", i), ("🔥", 1)), links=("https://e.org/x",)), analysis())
+        for i in (1, 2)
+    ]
+    await store.save(items)
+    with sqlite3.connect(tmp_path / "archive.db") as db:
+        changes = db.execute("PRAGMA data_version").fetchone()[0]
+        assert [o.status for o in await store.save(items)] == ["unchanged", "unchanged"]
+        assert db.execute("PRAGMA data_version").fetchone()[0] == changes  # no other connection wrote

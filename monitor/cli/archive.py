@@ -8,15 +8,18 @@ usage (the other files are still processed), 3 when some records were malformed 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import functools
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -271,8 +274,20 @@ def _analysis_line(record: InputRecord, analysis: Analysis) -> dict[str, Any]:
 @click.option("--channel", help="Channel for posts that name none: a numeric id or a @username.")
 @_conflicts_option
 @_backend_option
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes that analyse posts while this one writes the archive (up to the number of cores).",
+)
 def import_(
-    files: tuple[Path, ...], archive: Path, channel: str | None, conflicts: Path | None, backend: str
+    files: tuple[Path, ...],
+    archive: Path,
+    channel: str | None,
+    conflicts: Path | None,
+    backend: str,
+    jobs: int,
 ):
     """Analyse posts and store them in the archive (idempotent: importing twice changes nothing).
 
@@ -283,6 +298,7 @@ def import_(
     Example:
       monitor import result.json --archive monitor.db
       monitor import posts.jsonl --channel @some_channel
+      monitor import exports/*.json --jobs 2
     """
     from tqdm import tqdm
 
@@ -291,7 +307,9 @@ def import_(
     progress = tqdm(unit=" posts", file=sys.stderr, disable=None, dynamic_ncols=True)
     inputs = _Inputs(echo=lambda line: progress.write(line, file=sys.stderr))
     try:
-        counts = _run(lambda: _import(files, archive, default, analyzer, inputs, progress.update))
+        with _analysis_pool(jobs, conflicts, backend) as pool:
+            analyse = _Analyse(analyzer, pool, jobs)
+            counts = _run(lambda: _import(files, archive, default, analyse, inputs, progress.update))
     finally:
         progress.close()
     click.echo(
@@ -315,23 +333,81 @@ def _channel_option(value: str | None) -> ChannelRef | None:
     return ref
 
 
+_WORKER: dict[str, Analyzer] = {}  # the analyser of an --jobs worker process, built once per process
+
+
+def _start_worker(conflicts: Path | None, backend: str) -> None:
+    from monitor.analysis import Analyzer
+
+    _WORKER["analyzer"] = Analyzer.from_files(conflicts, backend)
+
+
+def _analyse_in_worker(texts: list[str]) -> list[Analysis]:
+    return _WORKER["analyzer"].analyze_many(texts)
+
+
+@contextlib.contextmanager
+def _analysis_pool(jobs: int, conflicts: Path | None, backend: str) -> Iterator[Executor | None]:
+    """Worker processes for --jobs above 1 (spawned: forking a process that runs threads is unsafe)."""
+    if jobs == 1:
+        yield None
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, context, _start_worker, (conflicts, backend)) as pool:
+        yield pool
+
+
+@dataclass(frozen=True)
+class _Analyse:
+    """Analyses a batch here, or in the pool so that the archive is written meanwhile."""
+
+    analyzer: Analyzer
+    pool: Executor | None
+    jobs: int
+
+    @property
+    def ahead(self) -> int:
+        """How many batches may be in analysis while an earlier one is saved: one per worker."""
+        return 0 if self.pool is None else self.jobs
+
+    def submit(self, texts: list[str]) -> asyncio.Future[list[Analysis]]:
+        if self.pool is None:
+            done: asyncio.Future[list[Analysis]] = asyncio.get_running_loop().create_future()
+            done.set_result(self.analyzer.analyze_many(texts))
+            return done
+        return asyncio.wrap_future(self.pool.submit(_analyse_in_worker, texts))
+
+
 async def _import(
     files: tuple[Path, ...],
     archive: Path,
     default: ChannelRef | None,
-    analyzer: Analyzer,
+    analyse: _Analyse,
     inputs: _Inputs,
     advance: Callable[[int], object],
 ) -> Counter[str]:
     counts: Counter[str] = Counter()
+    pending: deque[tuple[int, list[Post], asyncio.Future[list[Analysis]]]] = deque()
+
+    async def save_oldest() -> None:
+        size, posts, analyses = pending.popleft()
+        outcomes = await store.save(list(zip(posts, await analyses, strict=True)), alert=False)
+        counts.update(outcome.status for outcome in outcomes)
+        advance(size)
+
     async with await _open_store(archive, readonly=False) as store:
         channels = _ChannelResolver(store, default)
-        for batch in _batches(inputs.records(files), IMPORT_BATCH):
-            posts = [post for record in batch if (post := await _post(record, channels, inputs))]
-            analyses = analyzer.analyze_many(post.text for post in posts)
-            outcomes = await store.save(list(zip(posts, analyses, strict=True)), alert=False)
-            counts.update(outcome.status for outcome in outcomes)
-            advance(len(batch))
+        try:
+            for batch in _batches(inputs.records(files), IMPORT_BATCH):
+                posts = [post for record in batch if (post := await _post(record, channels, inputs))]
+                pending.append((len(batch), posts, analyse.submit([post.text for post in posts])))
+                if len(pending) > analyse.ahead:
+                    await save_oldest()
+            while pending:
+                await save_oldest()
+        finally:
+            for _, _, analyses in pending:
+                analyses.cancel()
     return counts
 
 

@@ -1,18 +1,17 @@
 """The save path: one batch of analysed posts into posts, matches, revisions and the outbox, set-wise.
 
-Runs inside the caller's transaction. Each step is one executemany over the whole batch, which is what
-makes bulk import fast; a key repeated within one batch is handled in a later round so that the second
-occurrence sees the first.
+Plain synchronous sqlite3 code: Store.save runs all of it, transaction included, as one call on the
+connection's thread, so a batch costs one hand-over between threads instead of one per statement. Each
+step is one statement (or one executemany) over the whole batch; a key repeated within one batch is
+handled in a later round so that the second occurrence sees the first.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import NamedTuple
-
-import aiosqlite
 
 from monitor.model import Analysis, Post
 from monitor.store.codec import (
@@ -25,14 +24,19 @@ from monitor.store.codec import (
     to_iso_optional,
 )
 from monitor.store.records import SaveOutcome, SaveStatus
-from monitor.store.rows import KEYS_JOIN, PostKey, keys_param
+from monitor.store.rows import PostKey, ids_param
 
+# The column order of Encoded.row; first_stored_at comes last so a row is built in one go.
 _INSERT_POST = """
 INSERT INTO posts (channel_id, message_id, date, text, edit_date, views, forwards, replies, reactions,
-                   forward_origin, media_kind, links, grouped_id, first_stored_at,
-                   lang, lang_confidence, conflicts, watchlist_version)
+                   forward_origin, media_kind, links, grouped_id,
+                   lang, lang_confidence, conflicts, watchlist_version, first_stored_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
+_TEXT, _EDIT_DATE = 3, 4
+_ENGAGEMENT = slice(5, 9)  # views, forwards, replies, reactions
+_REPLACED = slice(9, 17)  # forward_origin ... watchlist_version: what an edit overwrites besides the text
+
 _UPDATE_EDITED = """
 UPDATE posts SET text = ?, edit_date = ?, views = ?, forwards = ?, replies = ?, reactions = ?,
                  forward_origin = ?, media_kind = ?, links = ?, grouped_id = ?,
@@ -41,6 +45,10 @@ WHERE channel_id = ? AND message_id = ?
 """
 _UPDATE_ENGAGEMENT = """
 UPDATE posts SET views = ?, forwards = ?, replies = ?, reactions = ? WHERE channel_id = ? AND message_id = ?
+"""
+_SELECT_STORED = """
+SELECT message_id, text, edit_date, views, forwards, replies, reactions FROM posts
+WHERE channel_id = ? AND message_id IN (SELECT value FROM json_each(?))
 """
 _INDEX_NEW = "INSERT INTO posts_fts (rowid, text) SELECT id, text FROM posts WHERE id > ?"
 _INSERT_REVISION = """
@@ -59,56 +67,24 @@ UPDATE alerts SET needs_update = needs_update + 1
 WHERE channel_id = ? AND message_id = ? AND status IN ('sent', 'sending')
 """
 
+_Engagement = tuple[int | None, int | None, int | None, str | None]
+
 
 class Encoded(NamedTuple):
-    """One (post, analysis) pair as column values, text already made storable (a tuple: cheap to build)."""
+    """One (post, analysis) pair as the posts row to insert (a tuple: cheap to build and to bind)."""
 
     key: PostKey
-    date: str
-    text: str
-    edit_date: str | None
-    views: int | None
-    forwards: int | None
-    replies: int | None
-    reactions: str | None
-    forward_origin: str | None
-    media_kind: str | None
-    links: str | None
-    grouped_id: int | None
-    lang: str
-    lang_confidence: float
+    row: tuple[object, ...]
     conflicts: tuple[str, ...]
-    watchlist_version: str
     matches: tuple[tuple[str, str, str, int, int], ...]
 
-    @classmethod
-    def of(cls, post: Post, analysis: Analysis) -> Encoded:
-        return cls(
-            key=(post.channel_id, post.message_id),
-            date=to_iso(post.date),
-            text=clean_text(post.text),
-            edit_date=to_iso_optional(post.edit_date),
-            views=post.views,
-            forwards=post.forwards,
-            replies=post.replies,
-            reactions=dump_reactions(post.reactions),
-            forward_origin=clean_optional(post.forward_origin),
-            media_kind=clean_optional(post.media_kind),
-            links=dump_list(post.links),
-            grouped_id=post.grouped_id,
-            # Analysis strings come from the watchlist and the detector, not from Telegram: no cleaning.
-            lang=analysis.lang,
-            lang_confidence=analysis.lang_confidence,
-            conflicts=analysis.conflicts,
-            watchlist_version=analysis.watchlist_version,
-            matches=tuple((m.conflict, m.term, m.lang, m.start, m.end) for m in analysis.matches),
-        )
+    @property
+    def text(self) -> str:
+        return self.row[_TEXT]  # type: ignore[return-value]
 
-    def analysis_columns(self) -> tuple[object, ...]:
-        return (self.lang, self.lang_confidence, dump_list(self.conflicts), self.watchlist_version)
-
-
-_Engagement = tuple[int | None, int | None, int | None, str | None]
+    @property
+    def edit_date(self) -> str | None:
+        return self.row[_EDIT_DATE]  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,31 +106,75 @@ class _Plan:
     statuses: dict[PostKey, SaveStatus]
 
 
-def encode(items: Sequence[tuple[Post, Analysis]]) -> list[Encoded]:
-    """Done before the transaction starts, so it can overlap with the previous batch's SQL."""
-    return [Encoded.of(post, analysis) for post, analysis in items]
+def encode(items: Sequence[tuple[Post, Analysis]], stamp: str) -> list[Encoded]:
+    """Done before the transaction starts; `stamp` is the first_stored_at of the posts that are new."""
+    return [_encode(post, analysis, stamp) for post, analysis in items]
 
 
-async def save_batch(
-    db: aiosqlite.Connection,
+def _encode(post: Post, analysis: Analysis, stamp: str) -> Encoded:
+    row = (
+        post.channel_id,
+        post.message_id,
+        to_iso(post.date),
+        clean_text(post.text),
+        to_iso_optional(post.edit_date),
+        post.views,
+        post.forwards,
+        post.replies,
+        dump_reactions(post.reactions),
+        clean_optional(post.forward_origin),
+        clean_optional(post.media_kind),
+        dump_list(post.links),
+        post.grouped_id,
+        # Analysis strings come from the watchlist and the detector, not from Telegram: no cleaning
+        # (except a match's term, which callers may take from the text itself).
+        analysis.lang,
+        analysis.lang_confidence,
+        dump_list(analysis.conflicts),
+        analysis.watchlist_version,
+        stamp,
+    )
+    matches = tuple((m.conflict, clean_text(m.term), m.lang, m.start, m.end) for m in analysis.matches)
+    return Encoded((post.channel_id, post.message_id), row, analysis.conflicts, matches)
+
+
+def save_batch(
+    db: sqlite3.Connection,
     encoded: list[Encoded],
     *,
     late_seconds: Mapping[PostKey, float],
     alert: bool,
-    now: datetime,
+    stamp: str,
 ) -> list[SaveOutcome]:
-    stamp = to_iso(now)
-    await _ensure_channels(db, {item.key[0] for item in encoded}, stamp)
+    """One transaction: all of the batch or, on any error, nothing of it."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        outcomes = _save(db, encoded, late_seconds, alert, stamp)
+    except BaseException:
+        db.rollback()
+        raise
+    db.commit()
+    return outcomes
+
+
+def _save(
+    db: sqlite3.Connection,
+    encoded: list[Encoded],
+    late_seconds: Mapping[PostKey, float],
+    alert: bool,
+    stamp: str,
+) -> list[SaveOutcome]:
+    _ensure_channels(db, {item.key[0] for item in encoded}, stamp)
     rounds = _rounds(encoded)
     outcomes: list[SaveOutcome] = []
     for batch in rounds:
-        outcomes.extend(await _save_round(db, batch, late_seconds, alert, stamp))
+        outcomes.extend(_save_round(db, batch, late_seconds, alert, stamp))
     return outcomes if len(rounds) == 1 else _order_like(encoded, outcomes)
 
 
-async def _ensure_channels(db: aiosqlite.Connection, channel_ids: set[int], stamp: str) -> None:
+def _ensure_channels(db: sqlite3.Connection, channel_ids: set[int], stamp: str) -> None:
     """Posts may arrive before their channel is resolved: keep an id-only row so foreign keys hold."""
-    await db.executemany(
+    db.executemany(
         "INSERT INTO channels (id, first_seen) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
         [(channel_id, stamp) for channel_id in channel_ids],
     )
@@ -162,6 +182,8 @@ async def _ensure_channels(db: aiosqlite.Connection, channel_ids: set[int], stam
 
 def _rounds(encoded: list[Encoded]) -> list[list[Encoded]]:
     """Split so that no round holds a key twice; the n-th copy of a key goes to round n."""
+    if len({item.key for item in encoded}) == len(encoded):
+        return [encoded]
     rounds: list[list[Encoded]] = []
     seen: dict[PostKey, int] = {}
     for item in encoded:
@@ -183,36 +205,48 @@ def _order_like(encoded: list[Encoded], outcomes: list[SaveOutcome]) -> list[Sav
     return [queues[item.key].pop() for item in encoded]
 
 
-async def _save_round(
-    db: aiosqlite.Connection,
+def _save_round(
+    db: sqlite3.Connection,
     batch: list[Encoded],
     late_seconds: Mapping[PostKey, float],
     alert: bool,
     stamp: str,
 ) -> list[SaveOutcome]:
-    plan = _plan(batch, await _stored(db, batch))
-    await _insert_new(db, plan.new, stamp)
-    await _apply_edits(db, plan.edited, stamp)
-    await db.executemany(_UPDATE_ENGAGEMENT, plan.engagement)
+    plan = _plan(batch, _stored(db, batch))
+    _insert_new(db, plan.new)
+    _apply_edits(db, plan.edited, stamp)
+    db.executemany(_UPDATE_ENGAGEMENT, plan.engagement)
     touched = plan.new + [item for item, _ in plan.edited]
-    alert_ids = await _add_alerts(db, touched, late_seconds, stamp) if alert else {}
+    alert_ids = _add_alerts(db, touched, late_seconds, stamp) if alert else {}
+    statuses = plan.statuses
     return [
-        SaveOutcome(item.key[0], item.key[1], plan.statuses[item.key], tuple(alert_ids.get(item.key, ())))
-        for item in batch
+        SaveOutcome(key[0], key[1], statuses[key], tuple(alert_ids.get(key, ())))
+        for key in (item.key for item in batch)
     ]
 
 
-async def _stored(db: aiosqlite.Connection, batch: list[Encoded]) -> dict[PostKey, _Stored]:
-    sql = (
-        "SELECT p.channel_id, p.message_id, p.text, p.edit_date, p.views, p.forwards, p.replies, p.reactions "
-        f"FROM posts AS p {KEYS_JOIN}"
-    )
-    async with db.execute(sql, (keys_param(item.key for item in batch),)) as cursor:
-        return {(row[0], row[1]): _Stored(row[2], row[3], tuple(row[4:8])) for row in await cursor.fetchall()}
+def _stored(db: sqlite3.Connection, batch: list[Encoded]) -> dict[PostKey, _Stored]:
+    """The batch's posts already archived: one indexed look-up per channel in the batch."""
+    by_channel: dict[int, list[int]] = {}
+    for channel_id, message_id in (item.key for item in batch):
+        by_channel.setdefault(channel_id, []).append(message_id)
+    cursor = db.cursor()
+    cursor.row_factory = None
+    found: dict[PostKey, _Stored] = {}
+    for channel_id, message_ids in by_channel.items():
+        for message_id, text, edit_date, *engagement in cursor.execute(
+            _SELECT_STORED, (channel_id, ids_param(message_ids))
+        ):
+            found[(channel_id, message_id)] = _Stored(text, edit_date, tuple(engagement))  # type: ignore[arg-type]
+    return found
 
 
 def _plan(batch: list[Encoded], stored: dict[PostKey, _Stored]) -> _Plan:
     plan = _Plan(new=[], edited=[], engagement=[], statuses={})
+    if not stored:  # the common case of an import: every post is new
+        plan.new = batch
+        plan.statuses = dict.fromkeys((item.key for item in batch), "new")
+        return plan
     for item in batch:
         before = stored.get(item.key)
         if before is None:
@@ -240,98 +274,66 @@ def _is_edit(before: _Stored, item: Encoded) -> bool:
 
 def _merged_engagement(before: _Stored, item: Encoded) -> _Engagement:
     """An unknown value (None, no reactions) in the new copy never erases a known one."""
-    views, forwards, replies, reactions = before.engagement
+    views, forwards, replies, reactions = item.row[_ENGAGEMENT]
+    known = before.engagement
     return (
-        item.views if item.views is not None else views,
-        item.forwards if item.forwards is not None else forwards,
-        item.replies if item.replies is not None else replies,
-        item.reactions if item.reactions is not None else reactions,
+        known[0] if views is None else views,  # type: ignore[return-value]
+        known[1] if forwards is None else forwards,
+        known[2] if replies is None else replies,
+        known[3] if reactions is None else reactions,
     )
 
 
-async def _insert_new(db: aiosqlite.Connection, new: list[Encoded], stamp: str) -> None:
+def _insert_new(db: sqlite3.Connection, new: list[Encoded]) -> None:
     """Insert posts and their matches, then index the batch's texts in one statement (see 0002_search.sql)."""
     if not new:
         return
-    async with db.execute("SELECT coalesce(max(id), 0) FROM posts") as cursor:
-        (before,) = await cursor.fetchone()
-    await db.executemany(
-        _INSERT_POST,
-        [
-            (
-                *item.key,
-                item.date,
-                item.text,
-                item.edit_date,
-                item.views,
-                item.forwards,
-                item.replies,
-                item.reactions,
-                item.forward_origin,
-                item.media_kind,
-                item.links,
-                item.grouped_id,
-                stamp,
-                *item.analysis_columns(),
-            )
-            for item in new
-        ],
-    )
-    await db.execute(_INDEX_NEW, (before,))
-    await _insert_matches(db, new)
+    (before,) = db.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()
+    db.executemany(_INSERT_POST, [item.row for item in new])
+    db.execute(_INDEX_NEW, (before,))
+    _insert_matches(db, new)
 
 
-async def _apply_edits(
-    db: aiosqlite.Connection, edited: list[tuple[Encoded, _Engagement]], stamp: str
-) -> None:
+def _apply_edits(db: sqlite3.Connection, edited: list[tuple[Encoded, _Engagement]], stamp: str) -> None:
     """Keep the earlier text as a revision, replace text and analysis, flag alerts already sent."""
     if not edited:
         return
     keys = [item.key for item, _ in edited]
-    await db.executemany(_INSERT_REVISION, [(stamp, *key) for key in keys])
-    await db.executemany(
+    db.executemany(_INSERT_REVISION, [(stamp, *key) for key in keys])
+    db.executemany(
         _UPDATE_EDITED,
         [
-            (
-                item.text,
-                item.edit_date,
-                *engagement,
-                item.forward_origin,
-                item.media_kind,
-                item.links,
-                item.grouped_id,
-                *item.analysis_columns(),
-                *item.key,
-            )
+            (item.text, item.edit_date, *engagement, *item.row[_REPLACED], *item.key)
             for item, engagement in edited
         ],
     )
-    await db.executemany("DELETE FROM matches WHERE channel_id = ? AND message_id = ?", keys)
-    await _insert_matches(db, [item for item, _ in edited])
-    await db.executemany(_FLAG_SENT_ALERTS, keys)
+    db.executemany("DELETE FROM matches WHERE channel_id = ? AND message_id = ?", keys)
+    _insert_matches(db, [item for item, _ in edited])
+    db.executemany(_FLAG_SENT_ALERTS, keys)
 
 
-async def _insert_matches(db: aiosqlite.Connection, items: list[Encoded]) -> None:
-    await db.executemany(_INSERT_MATCH, [(*item.key, *match) for item in items for match in item.matches])
+def _insert_matches(db: sqlite3.Connection, items: list[Encoded]) -> None:
+    rows = [(*item.key, *match) for item in items if item.matches for match in item.matches]
+    if rows:
+        db.executemany(_INSERT_MATCH, rows)
 
 
-async def _add_alerts(
-    db: aiosqlite.Connection, items: list[Encoded], late_seconds: Mapping[PostKey, float], stamp: str
+def _add_alerts(
+    db: sqlite3.Connection, items: list[Encoded], late_seconds: Mapping[PostKey, float], stamp: str
 ) -> dict[PostKey, list[int]]:
     """One outbox row per flagged conflict not alerted before; returns the ids of the rows created."""
     rows = [
         (*item.key, conflict, stamp, late_seconds.get(item.key))
         for item in items
+        if item.conflicts
         for conflict in dict.fromkeys(item.conflicts)
     ]
     if not rows:
         return {}
-    async with db.execute("SELECT coalesce(max(id), 0) FROM alerts") as cursor:
-        (before,) = await cursor.fetchone()
-    await db.executemany(_INSERT_ALERT, rows)
+    (before,) = db.execute("SELECT coalesce(max(id), 0) FROM alerts").fetchone()
+    db.executemany(_INSERT_ALERT, rows)
     created: dict[PostKey, list[int]] = {}
     sql = "SELECT id, channel_id, message_id FROM alerts WHERE id > ? ORDER BY id"
-    async with db.execute(sql, (before,)) as cursor:
-        async for alert_id, channel_id, message_id in cursor:
-            created.setdefault((channel_id, message_id), []).append(alert_id)
+    for alert_id, channel_id, message_id in db.execute(sql, (before,)):
+        created.setdefault((channel_id, message_id), []).append(alert_id)
     return created

@@ -1,4 +1,4 @@
-"""The shared vocabulary: plain, immutable records passed along Telegram -> ingest -> analysis -> store -> alerts."""
+"""The shared vocabulary: immutable records passed along Telegram -> ingest -> analysis -> store -> alerts."""
 
 from __future__ import annotations
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -169,3 +173,20 @@ def _assert_well_formed(result: tuple[str, float]) -> None:
     code, confidence = result
     assert code == "und" or (len(code) == 2 and code.isascii() and code.isalpha() and code.islower())
     assert 0.0 <= confidence <= 1.0
+
+
+def test_answer_does_not_depend_on_the_process_hash_seed():
+    """Equal letter counts in two scripts once let string hashing decide the script, per process."""
+    text = "Дом на реке. Home river"
+    probe = "from monitor.analysis.language import make_detector; print(make_detector().detect({!r}))"
+    answers = {
+        subprocess.run(
+            [sys.executable, "-c", probe.format(text)],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(1, 7)
+    }
+    assert len(answers) == 1

@@ -157,7 +157,7 @@ def _script_of(ch: str) -> str:
 def _script_counts(sample: str) -> Counter[str]:
     counts: Counter[str] = Counter()
     tags = sample.translate(_TRANSLATE)
-    for ch in set(tags):
+    for ch in dict.fromkeys(tags):  # first-seen order, so ties never depend on string hashing
         counts[_CHAR_TAG.get(ch) or _script_of(ch)] += tags.count(ch)
     return counts
 

@@ -1,25 +1,42 @@
-# The monitor daemon. Archive, sessions and config live on the /data volume:
-#   /data/monitor.toml   the config (archive.path = "/data/monitor.db", session_file = "/data/user.session")
-# Create the session once with:  docker run -it -v monitor-data:/data IMAGE monitor login --config /data/monitor.toml
+# The monitor daemon, run as an unprivileged user with everything it keeps on the /data volume:
+#   /data/monitor.toml   the config (archive.path = "/data/monitor.db", session_file = "/data/user.session",
+#                        secrets from *_env variables or *_file files under /data or /run/secrets)
+# The bundled watchlist is /app/config/conflicts.toml, used when the config leaves [analysis] conflicts out.
+# Create the session once with:
+#   docker run -it --rm -v monitor-data:/data IMAGE monitor login --config /data/monitor.toml
+# BASE can be any Debian-like image with Python 3.11+ and pip (README: building without Docker Hub).
+# podman/buildah keep the HEALTHCHECK only with `--format docker`.
 ARG BASE=python:3.11-slim
 FROM ${BASE}
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 
-WORKDIR /opt/monitor
-COPY pyproject.toml README.md ./
-COPY monitor ./monitor
+WORKDIR /app
+# Dependencies get their own layer so that a code change does not reinstall them.
+COPY pyproject.toml ./
+RUN python3 -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"], sep="\n")' \
+        > /tmp/requirements.txt \
+    && python3 -m pip install -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+# Installed editable so the code runs from /app beside config/, where the default watchlist is looked up.
+COPY README.md ./
 COPY config ./config
-RUN pip install . && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin monitor \
-    && mkdir -p /data && chown monitor:monitor /data
+COPY monitor ./monitor
+RUN python3 -m pip install --no-deps --editable . \
+    && python3 -m compileall -q /app/monitor \
+    && groupadd --gid 10001 monitor \
+    && useradd --uid 10001 --gid monitor --home-dir /data --no-create-home --shell /usr/sbin/nologin monitor \
+    && mkdir -p /data && chown monitor:monitor /data && chmod 0700 /data
 
-USER monitor
-VOLUME ["/data"]
+USER 10001:10001
 WORKDIR /data
+VOLUME ["/data"]
 
 HEALTHCHECK --interval=60s --timeout=20s --start-period=120s --retries=3 \
     CMD ["monitor", "health", "--config", "/data/monitor.toml"]
 
-# SIGTERM (docker stop -t 15) stops intake and closes the archive within 10 s.
+# On SIGTERM the daemon stops intake, persists in-flight work and closes the archive within 10 s.
 STOPSIGNAL SIGTERM
 CMD ["monitor", "run", "--config", "/data/monitor.toml"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.analysis import DEFAULT_CONFLICTS
 from monitor.config import ChannelRef, ConfigError, Secret, key_lines, load_config, parse_channel_ref
 
 EXAMPLE = Path(__file__).parents[1] / "config" / "monitor.example.toml"
@@ -64,7 +65,7 @@ def test_the_example_config_loads_with_its_secrets_from_the_environment(tmp_path
     ]
     assert config.channels[0].backfill == 200
     assert config.channels[1].backfill_since == date(2026, 1, 1)
-    assert config.analysis.conflicts_path == tmp_path / "conflicts.toml"
+    assert config.analysis.conflicts_path == DEFAULT_CONFLICTS
     assert config.analysis.language_backend == "langdetect"
     assert config.alerts.quiet_hours is None and config.alerts.summary == "daily"
     assert config.schedule.engagement_hours == (1.0, 24.0)

@@ -10,7 +10,6 @@ import json
 import os
 from pathlib import Path
 
-from monitor.analysis import DEFAULT_CONFLICTS
 from monitor.sandbox.config_tl import SANDBOX_DC
 from monitor.sandbox.server import RunningSandbox
 
@@ -78,7 +77,6 @@ chat_id = {sandbox.analyst_chat_id}
 admins = [{sandbox.analyst_id}]
 {channels}
 [analysis]
-conflicts = {_q(DEFAULT_CONFLICTS.resolve())}
 language_backend = "langdetect"
 
 [alerts]

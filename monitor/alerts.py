@@ -1,7 +1,8 @@
 """Alert texts and delivery decisions: HTML formatting, digests, pacing, mutes and quiet hours (no I/O).
 
 Everything taken from a post or a channel is escaped. A post's link appears in exactly one sent message
-(its alert, or one digest), so annotations of later edits and deletions of digested posts carry no link.
+(its alert, or one digest): a conflict an edit adds to an alerted post is shown by rewriting that message
+(or, for a digest, by a reply), and replies about digested posts carry no link.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from html import escape
 from typing import Any
 
 from monitor.model import Channel
-from monitor.store import OutboxItem
+from monitor.store import OutboxItem, SentMessage
 
 MESSAGE_LIMIT = 4096  # Telegram's limit on a message's text after entity parsing, in UTF-16 code units
 SNIPPET_CHARS = 400
@@ -23,6 +24,7 @@ DIGEST_SNIPPET_CHARS = 160
 TITLE_CHARS = 128
 NAME_CHARS = 100
 DIGEST_HEADER_RESERVE = 120
+LATE_PRECISION_SECONDS = 5.0
 _WORD_SNAP = 20
 _ELLIPSIS = "…"
 
@@ -149,10 +151,18 @@ def channel_label(item: OutboxItem) -> Fragment:
 
 
 def late_marker(late_seconds: float | None) -> str | None:
-    """'late by N min' for posts the reconciler recovered after the live path missed them."""
-    if not late_seconds or late_seconds <= 0:
+    """The delay of a post the reconciler recovered after the live path missed it (None: a live post).
+
+    Every recovered post is marked, since a miss of the live path is worth knowing however quickly it was
+    caught up; below LATE_PRECISION_SECONDS the delay is only shown as a bound, because a post's date has
+    one-second precision and an immediate catch-up measures as a fraction of a second."""
+    if late_seconds is None:
         return None
-    return f"late by {max(1, round(late_seconds / 60))} min"
+    if late_seconds < LATE_PRECISION_SECONDS:
+        return f"late by <{LATE_PRECISION_SECONDS:g} s"
+    if late_seconds < 59.5:
+        return f"late by {round(late_seconds)} s"
+    return f"late by {round(late_seconds / 60)} min"
 
 
 def match_spans(items: Sequence[OutboxItem]) -> list[tuple[int, int]]:
@@ -169,7 +179,9 @@ def facts_line(items: Sequence[OutboxItem], moment: str) -> Fragment:
     """Post time, language and the late marker: the facts an analyst triages by."""
     analysis = items[0].post.analysis
     facts = [text(moment), text(analysis.lang if analysis else "und")]
-    late = late_marker(max((item.alert.late_seconds or 0) for item in items))
+    late = late_marker(
+        max((i.alert.late_seconds for i in items if i.alert.late_seconds is not None), default=None)
+    )
     if late:
         facts.append(bold(late))
     return concat(facts, DOT)
@@ -271,11 +283,15 @@ def format_update_note(items: Sequence[OutboxItem]) -> str:
     return concat([bold(f"✏️ Edited{when}"), subject, body], NEWLINE).html
 
 
+def post_key(item: OutboxItem) -> tuple[int, int]:
+    return item.alert.channel_id, item.alert.message_id
+
+
 def group_by_post(items: Iterable[OutboxItem]) -> list[list[OutboxItem]]:
     """Alerts of one post travel together so its link is sent once; first-seen order is kept."""
     units: dict[tuple[int, int], list[OutboxItem]] = {}
     for item in items:
-        units.setdefault((item.alert.channel_id, item.alert.message_id), []).append(item)
+        units.setdefault(post_key(item), []).append(item)
     return list(units.values())
 
 
@@ -342,11 +358,21 @@ class Delivery:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """Alerts added to a post whose link an earlier message already carries (e.g. an edit added their
+    conflict): recorded as delivered by that message, which an update then rewrites or replies to."""
+
+    alert_ids: tuple[int, ...]
+    message: SentMessage
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
-    """What to do with due alerts now; alerts in neither list wait for tokens or for quiet hours to end."""
+    """What to do with due alerts now; alerts in none of the lists wait for tokens or for quiet hours."""
 
     deliveries: tuple[Delivery, ...]
     suppressed: Mapping[str, tuple[int, ...]]  # reason -> alert ids
+    attached: tuple[Attachment, ...] = ()
 
 
 def delivery(units: Sequence[Sequence[OutboxItem]], part: int = 1, parts: int = 1) -> Delivery:
@@ -382,21 +408,19 @@ def fresh_deliveries(units: Sequence[Sequence[OutboxItem]], tokens: int, digest_
     return deliveries
 
 
-def tag_random_id(value: int, digest: bool) -> int:
-    """A claim's random_id records the message kind in its lowest bit, so a later update knows whether
-    the sent message holds only this post (edit it) or a digest (reply to it without the link)."""
-    return (value & ~1) | int(digest)
-
-
-def sent_in_digest(item: OutboxItem) -> bool:
-    return item.claim_random_id is None or item.claim_random_id & 1 == 1
+def attachments(items: Iterable[OutboxItem]) -> list[Attachment]:
+    """One attachment per post (its alerts share the earlier message), first-seen order kept."""
+    return [
+        Attachment(tuple(item.alert.id for item in group), group[0].earlier_message)  # type: ignore[arg-type]
+        for group in group_by_post(items)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
 class Update:
     """How to show an edit or deletion: rewrite the sent alert (`edit_html`), or reply to it with a note."""
 
-    alert_ids: tuple[int, ...]
+    alert_ids: tuple[int, ...]  # the alerts this update shows a change of (their needs_update is cleared)
     message_id: int | None  # the sent alert; None when Telegram reported it delivered without its id
     edit_html: str | None  # None: the sent message is a digest (or unknown), so only a note fits
     note_html: str
@@ -404,26 +428,33 @@ class Update:
 
 
 def note_random_id(items: Sequence[OutboxItem]) -> int:
+    """Derived from the alerts being updated and the change, so each distinct note is sent once."""
     first = items[0]
+    ids = ",".join(str(item.alert.id) for item in items)
     key = (
-        f"{first.alert.id}:{first.alert.sent_message_id}:{first.alert.channel_id}:{first.alert.message_id}:"
+        f"{ids}:{first.alert.sent_message_id}:{first.alert.channel_id}:{first.alert.message_id}:"
         f"{first.post.revisions}:{first.post.deleted_at}"
     )
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def plan_updates(items: Iterable[OutboxItem]) -> list[Update]:
-    """One update per sent message and post: single alerts are edited in place, digests get a note."""
+    """One update per sent message and post with alerts needing one: single alerts are rewritten in place
+    naming every conflict the message announced (items without needs_update are those already shown),
+    digests get a note."""
     groups: dict[tuple[int | None, int, int], list[OutboxItem]] = {}
     for item in items:
         key = (item.alert.sent_message_id, item.alert.channel_id, item.alert.message_id)
         groups.setdefault(key, []).append(item)
     updates = []
     for (message_id, _, _), group in groups.items():
-        editable = message_id is not None and not any(sent_in_digest(item) for item in group)
-        ids = tuple(item.alert.id for item in group)
+        changed = [item for item in group if item.needs_update]
+        if not changed:
+            continue
+        editable = message_id is not None and not any(item.digest for item in group)
+        ids = tuple(item.alert.id for item in changed)
         edit_html = format_alert(group) if editable else None
-        updates.append(Update(ids, message_id, edit_html, format_update_note(group), note_random_id(group)))
+        updates.append(Update(ids, message_id, edit_html, format_update_note(group), note_random_id(changed)))
     return updates
 
 
@@ -443,23 +474,35 @@ def plan(
     mutes: Mapping[str, datetime],
     config_muted: Iterable[str] = (),
     quiet: bool = False,
+    chat_id: int | None = None,
 ) -> Plan:
-    """Decide the deliveries for the due alerts: resumed claims first, then mutes, quiet hours, pacing."""
+    """Decide the deliveries for the due alerts: resumed claims first, then mutes, quiet hours, pacing.
+
+    An alert whose post already has a sent message in `chat_id` (any chat if None) is attached to that
+    message rather than sent with the link again; one whose post has a claimed send still open waits
+    until that send is recorded, so it can be attached to it.
+    """
     resumed = resumed_deliveries(items)[: max(tokens, 0)]
     tokens -= len(resumed)
     suppressed: dict[str, list[int]] = {}
     fresh: list[OutboxItem] = []
+    attach: list[OutboxItem] = []
     muted_config = frozenset(config_muted)
+    claimed = {post_key(item) for item in items if item.claim_random_id is not None}
     for item in items:
         if item.claim_random_id is not None:
             continue
         reason = mute_reason(item.alert.conflict, mutes, muted_config)
-        if reason is None:
-            fresh.append(item)
-        else:
+        earlier = item.earlier_message
+        if reason is not None:
             suppressed.setdefault(reason, []).append(item.alert.id)
+        elif earlier is not None and chat_id in (None, earlier.chat_id):
+            attach.append(item)
+        elif post_key(item) not in claimed:
+            fresh.append(item)
     new = [] if quiet else fresh_deliveries(group_by_post(fresh), tokens, digest_after)
-    return Plan(tuple(resumed + new), {reason: tuple(ids) for reason, ids in suppressed.items()})
+    attached = () if quiet else tuple(attachments(attach))
+    return Plan(tuple(resumed + new), {reason: tuple(ids) for reason, ids in suppressed.items()}, attached)
 
 
 def format_summary(

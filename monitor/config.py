@@ -106,7 +106,9 @@ class AnalysisSettings:
 
 @dataclass(frozen=True, slots=True)
 class AlertPolicy:
-    """Pacing and filtering of alerts; quiet hours are UTC (start, end) and may wrap midnight."""
+    """Pacing and filtering of alerts; quiet hours are UTC (start, end) and may wrap midnight.
+    Backfilled posts younger than `backfill_alert_hours` when their channel was first seen are alerted
+    (marked late); older history is archived without alerts."""
 
     per_minute: int
     burst: int
@@ -114,6 +116,7 @@ class AlertPolicy:
     quiet_hours: tuple[time, time] | None
     muted: tuple[str, ...]
     summary: str
+    backfill_alert_hours: float = 24.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +314,12 @@ def _int(minimum: int | None = None) -> Callable[[Any], int]:
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise ValueError(f"expected a positive number, got {value!r}")
+    return float(value)
+
+
+def _non_negative(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError(f"expected a number of 0 or more, got {value!r}")
     return float(value)
 
 
@@ -594,6 +603,7 @@ def _alerts(table: _Table) -> AlertPolicy:
         quiet_hours=table.take("quiet_hours", _quiet_hours),
         muted=table.take("muted", _list_of(_str), ()),
         summary=table.take("summary", _choice("hourly", "daily", "off"), "daily"),
+        backfill_alert_hours=table.take("backfill_alert_hours", _non_negative, 24.0),
     )
     table.finish()
     return policy

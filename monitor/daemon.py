@@ -123,7 +123,8 @@ class Toolkit:
                 ingestor = Ingestor(store, analyzer)
                 stack.push_async_callback(asyncio.to_thread, ingestor.close)
                 flood = FloodStats()
-                reconciler = Reconciler(user, store, ingestor, flood)
+                news_window = timedelta(hours=config.alerts.backfill_alert_hours)
+                reconciler = Reconciler(user, store, ingestor, flood, news_window=news_window)
                 yield cls(config, store, analyzer, user, ingestor, reconciler, flood)
         finally:
             release_locks(locks)

@@ -17,7 +17,7 @@ from telethon.tl.types import MessageEntityBold
 
 from monitor import alerts
 from monitor.model import Alert, Analysis, Channel, Conflict, Match, Post
-from monitor.store import OutboxItem, StoredPost
+from monitor.store import OutboxItem, SentMessage, StoredPost
 
 POSTED = datetime(2024, 5, 1, 12, 34, tzinfo=UTC)
 NEWS = Channel(id=1111, title="News <Daily> & Co", username="newsdaily")
@@ -130,11 +130,26 @@ def test_alert_shows_conflict_channel_time_and_language():
 
 
 @pytest.mark.parametrize(
-    ("late", "marker"), [(420, "late by 7 min"), (20, "late by 1 min"), (7260, "late by 121 min")]
+    ("late", "marker"),
+    [
+        (420, "late by 7 min"),
+        (20, "late by 20 s"),
+        (5, "late by 5 s"),
+        (59.4, "late by 59 s"),
+        (59.6, "late by 1 min"),
+        (7260, "late by 121 min"),
+    ],
 )
 def test_recovered_posts_are_marked_late(late, marker):
     message = alerts.format_alert([item(late=late)])
     assert marker in bold_texts(message)
+
+
+@pytest.mark.parametrize("late", [0.0, 0.4, 4.9])
+def test_a_post_recovered_within_seconds_shows_a_bound_not_a_false_minute(late):
+    message = alerts.format_alert([item(late=late)])
+    assert "late by <5 s" in bold_texts(message)
+    assert "min" not in parse(message)[0]
 
 
 def test_one_post_with_two_conflicts_is_one_alert():
@@ -359,37 +374,68 @@ def test_bold_runs_are_exactly_the_matched_text(post):
     assert bold_texts(f"[{fragment.html}]") == [body[s:e] for s, e in visible if s < e]
 
 
-def sent(alert: OutboxItem, message_id: int | None, random_id: int | None) -> OutboxItem:
+def sent(
+    alert: OutboxItem, message_id: int | None, *, digest: bool = False, needs_update: bool = True
+) -> OutboxItem:
     done = replace(alert.alert, status="sent", sent_message_id=message_id)
-    return replace(alert, alert=done, claim_random_id=random_id, needs_update=True)
+    return replace(alert, alert=done, claim_random_id=1000, needs_update=needs_update, digest=digest)
 
 
 def test_a_single_alert_is_edited_in_place_after_an_edit():
-    single_claim = alerts.tag_random_id(1000, digest=False)
     changed = item(text="Edited: border closed", spans=((8, 14),), revisions=1, edit_date=POSTED)
-    (update,) = alerts.plan_updates([sent(changed, 55, single_claim)])
+    (update,) = alerts.plan_updates([sent(changed, 55)])
     assert update.message_id == 55 and update.alert_ids == (1,)
     assert "Edited: border closed" in parse(update.edit_html)[0]
     assert len(LINK.findall(parse(update.edit_html)[0])) == 1
 
 
 def test_a_digested_or_unidentified_alert_gets_a_note_without_the_link():
-    digest_claim = alerts.tag_random_id(1000, digest=True)
     deleted = item(deleted_at=POSTED)
-    for message_id, claim in ((55, digest_claim), (None, alerts.tag_random_id(8, digest=False))):
-        (update,) = alerts.plan_updates([sent(deleted, message_id, claim)])
+    for message_id, digest in ((55, True), (None, False)):
+        (update,) = alerts.plan_updates([sent(deleted, message_id, digest=digest)])
         assert update.edit_html is None and update.message_id == message_id
         assert not LINK.search(parse(update.note_html)[0])
 
 
 def test_updates_group_a_posts_conflicts_and_notes_are_idempotent_per_change():
-    claim = alerts.tag_random_id(2000, digest=False)
-    both = [sent(item(1, message_id=9), 70, claim), sent(item(2, message_id=9, conflict="sea"), 70, claim)]
+    both = [sent(item(1, message_id=9), 70), sent(item(2, message_id=9, conflict="sea"), 70)]
     (update,) = alerts.plan_updates(both)
     assert update.alert_ids == (1, 2)
     again = alerts.plan_updates(both)[0]
     later = alerts.plan_updates([replace(i, post=replace(i.post, revisions=2)) for i in both])[0]
     assert again.random_id == update.random_id != later.random_id
+
+
+def test_a_conflict_joining_a_sent_alert_rewrites_it_naming_every_conflict():
+    shown = sent(item(1, message_id=9), 70, needs_update=False)
+    added = sent(item(2, message_id=9, conflict="sea", revisions=1), 70)
+    (update,) = alerts.plan_updates([shown, added])
+    assert update.alert_ids == (2,) and update.message_id == 70
+    plain = parse(update.edit_html)[0]
+    assert "Conflict border (high), Conflict sea (high)" in plain
+    assert len(LINK.findall(plain)) == 1
+    assert "Conflict sea" in parse(update.note_html)[0]
+    assert alerts.plan_updates([shown]) == []
+    assert alerts.plan_updates([sent(item(1, message_id=9), 70), added])[0].random_id != update.random_id
+
+
+def test_an_alert_whose_post_has_a_sent_message_is_attached_to_it_not_sent():
+    earlier = SentMessage(chat_id=-100, message_id=70, digest=False)
+    added = replace(item(2, message_id=9, conflict="sea"), earlier_message=earlier)
+    elsewhere = replace(item(3, message_id=8), earlier_message=SentMessage(-200, 50, False))
+    plan = alerts.plan([added, elsewhere], tokens=3, digest_after=5, mutes={}, chat_id=-100)
+    assert plan.attached == (alerts.Attachment((2,), earlier),)
+    assert [d.alert_ids for d in plan.deliveries] == [(3,)]
+    assert alerts.plan([added], tokens=3, digest_after=5, mutes={}, quiet=True).attached == ()
+    muted = alerts.plan([added], tokens=3, digest_after=5, mutes={}, config_muted=("sea",))
+    assert muted.attached == () and muted.suppressed == {"muted in config": (2,)}
+
+
+def test_an_alert_waits_while_a_send_of_its_post_is_claimed():
+    plan = alerts.plan(
+        [item(1, claim=77), item(2, message_id=1, conflict="sea")], tokens=3, digest_after=5, mutes={}
+    )
+    assert [d.alert_ids for d in plan.deliveries] == [(1,)] and plan.attached == ()
 
 
 def test_summary_from_store_stats():

@@ -68,6 +68,7 @@ def test_the_example_config_loads_with_its_secrets_from_the_environment(tmp_path
     assert config.analysis.conflicts_path == DEFAULT_CONFLICTS
     assert config.analysis.language_backend == "langdetect"
     assert config.alerts.quiet_hours is None and config.alerts.summary == "daily"
+    assert config.alerts.backfill_alert_hours == 24.0
     assert config.schedule.engagement_hours == (1.0, 24.0)
 
 
@@ -225,6 +226,23 @@ def test_quiet_hours_may_wrap_midnight(tmp_path: Path, env: None) -> None:
     config = load_config(write(tmp_path, MINIMAL + '\n[alerts]\nquiet_hours = "23:00-07:30"\n'))
 
     assert config.alerts.quiet_hours == (time(23, 0), time(7, 30))
+
+
+@pytest.mark.parametrize(
+    ("line", "hours"), [("", 24.0), ("backfill_alert_hours = 6.5", 6.5), ("backfill_alert_hours = 0", 0.0)]
+)
+def test_backfill_alert_hours_default_to_a_day(tmp_path: Path, env: None, line: str, hours: float) -> None:
+    config = load_config(write(tmp_path, MINIMAL + f"\n[alerts]\n{line}\n"))
+
+    assert config.alerts.backfill_alert_hours == hours
+
+
+def test_negative_backfill_alert_hours_are_refused(tmp_path: Path, env: None) -> None:
+    path = write(tmp_path, MINIMAL + "\n[alerts]\nbackfill_alert_hours = -1\n")
+
+    (problem,) = problems(path)
+
+    assert problem.startswith(f"{path}:") and "alerts.backfill_alert_hours: expected a number of 0" in problem
 
 
 def test_unknown_language_backend_is_reported(tmp_path: Path, env: None) -> None:

@@ -71,7 +71,7 @@ async def test_a_crash_between_claim_and_mark_sent_sends_no_duplicate(desk: Desk
     crashed = AlertSender(desk.bot, desk.store, POLICY, desk.sandbox.analyst_chat_id)
     pending = await desk.store.pending_alerts(datetime.now(UTC), 10)
     (delivery,) = alerts.plan(pending, tokens=1, digest_after=5, mutes={}).deliveries
-    random_id = alerts.tag_random_id(987654321, delivery.digest)
+    random_id = 987654321
     await desk.store.claim(ids, random_id)
     await crashed._send(delivery.html, random_id)  # reached Telegram; the process dies before mark_sent
     assert len(desk.bot_messages()) == 1
@@ -86,7 +86,7 @@ async def test_a_crash_between_claim_and_mark_sent_sends_no_duplicate(desk: Desk
 
 async def test_a_crash_after_claim_but_before_the_send_still_delivers(desk: Desk):
     ids = await flag(desk.store, 13)
-    await desk.store.claim(ids, alerts.tag_random_id(5550001, digest=False))
+    await desk.store.claim(ids, 5550001)
     restarted = AlertSender(desk.bot, desk.store, POLICY, desk.sandbox.analyst_chat_id)
     assert await restarted.deliver_due()
     assert await statuses(desk.store) == {"sent": 1}
@@ -129,6 +129,54 @@ async def test_an_edit_updates_the_alert_and_a_deletion_annotates_it(desk: Desk,
     events = [e["event"] for e in chat_events(desk)]
     assert events == ["send", "edit", "edit"]
     assert not await desk.store.alerts_needing_update(10)
+
+
+async def edit_post(store: Store, message_id: int, text: str, conflicts: tuple[str, ...]) -> None:
+    """Store an edit of a CHANNEL post whose new text the watchlist flags for `conflicts`."""
+    edited_at = datetime.now(UTC)
+    matches = tuple(
+        Match(c, "border", "en", text.index("border"), text.index("border") + 6) for c in conflicts
+    )
+    post = Post(CHANNEL.id, message_id, edited_at - timedelta(minutes=5), text, edit_date=edited_at)
+    await store.save([(post, Analysis("en", 0.9, matches, conflicts))])
+
+
+async def test_an_edit_adding_a_conflict_rewrites_the_alert_instead_of_sending_the_link_again(
+    desk: Desk, live: AlertSender
+):
+    await flag(desk.store, 16)
+    live.notify()
+    await until(lambda: statuses_equal(desk.store, {"sent": 1}))
+    await edit_post(desk.store, 16, "Clashes at the border spread to the sea lanes", ("border", "sea"))
+    live.notify()
+    await until(lambda: "Sea lanes" in desk.bot_messages()[0].text)
+    await until(lambda: statuses_equal(desk.store, {"sent": 2}))
+    (message,) = desk.bot_messages()
+    assert "Border clashes (high), Sea lanes (medium)" in message.text
+    assert "spread to the sea lanes" in message.text and message.text.count(f"{LINK}/16") == 1
+    events = chat_events(desk)  # the text edit and the added conflict may be one edit or two
+    assert events[0]["event"] == "send" and {e["event"] for e in events[1:]} == {"edit"}
+    assert sum(f"{LINK}/16" in e["text"] for e in events if e["event"] == "send") == 1
+    assert not await desk.store.pending_alerts(datetime.now(UTC), 10)
+    assert not await desk.store.alerts_needing_update(10)
+    assert live.stats.updates >= 1
+
+
+async def test_a_conflict_added_to_a_digested_post_is_a_reply_without_link(desk: Desk):
+    policy = AlertPolicy(per_minute=60, burst=3, digest_after=1, quiet_hours=None, muted=(), summary="off")
+    sender = AlertSender(desk.bot, desk.store, policy, desk.sandbox.analyst_chat_id)
+    await flag(desk.store, 50)
+    await flag(desk.store, 51)
+    assert await sender.deliver_due()
+    (digest,) = desk.bot_messages()
+    await edit_post(desk.store, 51, "Talks at the border failed; the sea lanes are closed", ("border", "sea"))
+    assert await sender.deliver_due()
+    assert await statuses(desk.store) == {"sent": 3}
+    assert await sender.deliver_updates()
+    digest, note = desk.bot_messages()
+    assert "Sea lanes" in note.text and "t.me/" not in note.text
+    assert digest.edit_date is None
+    assert sum(f"{LINK}/51" in e["text"] for e in chat_events(desk) if e["event"] == "send") == 1
 
 
 async def test_a_burst_is_one_digest_and_a_deleted_post_in_it_gets_a_reply_without_link(desk: Desk):

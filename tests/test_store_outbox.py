@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from monitor.model import Analysis, Conflict, Match, Post
-from monitor.store import ArchiveError, Store
+from monitor.store import ArchiveError, SentMessage, Store
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 LATER = T0 + timedelta(days=365 * 10)  # "now" for calls that must see every alert as due
@@ -125,3 +125,22 @@ async def test_outbox_depth_and_age_of_the_oldest_alert(store: Store) -> None:
     assert await store.outbox_depth() == 2
     age = await store.oldest_pending_age(before + timedelta(seconds=60))
     assert 0 < age <= 60
+
+
+async def test_an_alert_added_by_an_edit_knows_the_message_that_carries_its_post(store: Store) -> None:
+    [first] = await alert_ids(store, flagged(1, "israel-hamas"))
+    await store.claim([first], random_id=5)
+    await store.mark_sent([first], chat_id=-1001, sent_message_id=55, digest=True)
+    edited = Post(channel_id=100, message_id=1, date=T0, text="Газа 1 (upd)", edit_date=T0)
+    matches = (Match("israel-hamas", "газа", "ru", 0, 4), Match("russia-ukraine", "газа", "ru", 0, 4))
+    await store.save([(edited, Analysis("ru", 0.9, matches, ("israel-hamas", "russia-ukraine"), "w1"))])
+    [added] = await store.pending_alerts(LATER, 10)
+    assert added.earlier_message == SentMessage(chat_id=-1001, message_id=55, digest=True)
+
+    [shown] = await store.alerts_needing_update(10)  # the edit flagged the alert already sent
+    assert (shown.alert.id, shown.needs_update, shown.digest) == (first, True, True)
+    await store.mark_updated(first)
+    await store.mark_sent([added.alert.id], chat_id=-1001, sent_message_id=55, digest=True, needs_update=True)
+    both = await store.alerts_needing_update(10)
+    assert [(i.alert.id, i.needs_update) for i in both] == [(first, False), (added.alert.id, True)]
+    assert (await store.stats())["alerts"] == {"sent": 2}

@@ -27,7 +27,7 @@ from monitor.store.codec import (
     now_iso,
     to_iso,
 )
-from monitor.store.records import ArchiveError, OutboxItem, SaveOutcome, StoredPost
+from monitor.store.records import ArchiveError, OutboxItem, SaveOutcome, SentMessage, StoredPost
 from monitor.store.rows import (
     POST_FROM,
     POST_SELECT,
@@ -35,6 +35,7 @@ from monitor.store.rows import (
     alert_of,
     channel_of,
     ids_param,
+    keys_param,
     posts_by_key,
     stored_posts,
 )
@@ -45,6 +46,20 @@ T = TypeVar("T")
 R = TypeVar("R")
 _PAGE = 500
 _OPEN = "a.status IN ('pending', 'sending')"
+# Sent alerts that share a message with one of the given (flagged) alerts and are not flagged themselves.
+_SIBLINGS = """
+SELECT DISTINCT a.* FROM alerts AS a
+JOIN alerts AS f ON f.channel_id = a.channel_id AND f.message_id = a.message_id
+                AND f.sent_message_id IS a.sent_message_id AND f.sent_chat_id IS a.sent_chat_id
+WHERE f.id IN (SELECT value FROM json_each(?)) AND a.status = 'sent' AND a.needs_update = 0
+"""
+# The sent alerts of the given posts (a JSON array of [channel_id, message_id]), earliest first.
+_SENT_OF_POSTS = """
+SELECT a.channel_id, a.message_id, a.sent_chat_id, a.sent_message_id, a.digest FROM alerts AS a
+JOIN json_each(?) AS k ON a.channel_id = json_extract(k.value, '$[0]')
+                      AND a.message_id = json_extract(k.value, '$[1]')
+WHERE a.status = 'sent' ORDER BY a.id
+"""
 
 
 class Store:
@@ -460,7 +475,8 @@ class Store:
             "ORDER BY a.id LIMIT ?"
         )
         async with self._read() as db:
-            return await self._outbox_items(db, await _fetch(db, sql, [to_iso(now), limit]))
+            rows = await _fetch(db, sql, [to_iso(now), limit])
+            return await self._outbox_items(db, rows, await _earlier_messages(db, rows))
 
     async def claim(self, alert_ids: Iterable[int], random_id: int) -> None:
         """Mark alerts 'sending' with the random_id the send will use; durable before the send happens.
@@ -488,15 +504,23 @@ class Store:
                 )
 
     async def mark_sent(
-        self, alert_ids: Iterable[int], chat_id: int, sent_message_id: int | None, *, digest: bool = False
+        self,
+        alert_ids: Iterable[int],
+        chat_id: int,
+        sent_message_id: int | None,
+        *,
+        digest: bool = False,
+        needs_update: bool = False,
     ) -> None:
         """Record delivery (sent_message_id None: delivered earlier, e.g. Telegram reported the duplicate).
-        A sent alert stays sent: marking it again changes nothing."""
+        A sent alert stays sent: marking it again changes nothing. `needs_update` records alerts handed to
+        their post's earlier message (OutboxItem.earlier_message), which an update still has to show."""
         async with self._write() as db:
             await db.execute(
                 "UPDATE alerts SET status = 'sent', sent_at = ?, sent_chat_id = ?, sent_message_id = ?, "
-                "digest = ? WHERE id IN (SELECT value FROM json_each(?)) AND status != 'sent'",
-                (now_iso(), chat_id, sent_message_id, int(digest), ids_param(alert_ids)),
+                "digest = ?, needs_update = needs_update + ? "
+                "WHERE id IN (SELECT value FROM json_each(?)) AND status != 'sent'",
+                (now_iso(), chat_id, sent_message_id, int(digest), int(needs_update), ids_param(alert_ids)),
             )
 
     async def mark_retry(self, alert_ids: Iterable[int], next_attempt_at: datetime, error: str) -> None:
@@ -519,14 +543,17 @@ class Store:
             )
 
     async def alerts_needing_update(self, limit: int) -> list[OutboxItem]:
-        """Sent alerts whose post was edited or deleted since, oldest first, with the post as it is now."""
+        """Sent alerts whose post was edited or deleted since (or that joined their post's earlier message),
+        oldest first, with the post as it is now. The other alerts sent in the same message come along
+        (needs_update False), so rewriting that message keeps naming every conflict it announced."""
         sql = (
             "SELECT a.* FROM alerts AS a WHERE a.needs_update > 0 AND a.status = 'sent' ORDER BY a.id LIMIT ?"
         )
         async with self._read() as db:
             rows = await _fetch(db, sql, [limit])
             self._updates_seen.update({row["id"]: row["needs_update"] for row in rows})
-            return await self._outbox_items(db, rows)
+            siblings = await _fetch(db, _SIBLINGS, [ids_param(row["id"] for row in rows)]) if rows else []
+            return await self._outbox_items(db, sorted([*rows, *siblings], key=lambda row: row["id"]))
 
     async def mark_updated(self, alert_id: int) -> None:
         """Clear the changes this alert was updated for; a change that arrived meanwhile stays pending."""
@@ -547,7 +574,12 @@ class Store:
         oldest = await self._value(f"SELECT min(a.created_at) FROM alerts AS a WHERE {_OPEN}")
         return None if oldest is None else (now - from_iso(oldest)).total_seconds()
 
-    async def _outbox_items(self, db: aiosqlite.Connection, rows: Sequence[sqlite3.Row]) -> list[OutboxItem]:
+    async def _outbox_items(
+        self,
+        db: aiosqlite.Connection,
+        rows: Sequence[sqlite3.Row],
+        earlier: Mapping[PostKey, SentMessage] | None = None,
+    ) -> list[OutboxItem]:
         posts = await posts_by_key(db, {(row["channel_id"], row["message_id"]) for row in rows})
         names = {
             row[0]: Conflict(*row) for row in await _fetch(db, "SELECT id, name, severity FROM conflicts")
@@ -559,6 +591,8 @@ class Store:
                 conflict=names.get(row["conflict"]),
                 claim_random_id=row["random_id"],
                 needs_update=row["needs_update"] > 0,
+                digest=bool(row["digest"]),
+                earlier_message=(earlier or {}).get((row["channel_id"], row["message_id"])),
             )
             for row in rows
         ]
@@ -609,6 +643,21 @@ async def _on_connection_thread(
 
 def _channel(row: sqlite3.Row) -> Channel | None:
     return channel_of(row["id"], row["title"], row["username"], row["access_hash"])
+
+
+async def _earlier_messages(
+    db: aiosqlite.Connection, rows: Sequence[sqlite3.Row]
+) -> dict[PostKey, SentMessage]:
+    """For the posts of pending alerts, the message that already delivered an alert of theirs."""
+    waiting = {(row["channel_id"], row["message_id"]) for row in rows if row["status"] == "pending"}
+    if not waiting:
+        return {}
+    found: dict[PostKey, SentMessage] = {}
+    for channel_id, message_id, chat_id, sent_id, digest in await _fetch(
+        db, _SENT_OF_POSTS, [keys_param(waiting)]
+    ):
+        found.setdefault((channel_id, message_id), SentMessage(chat_id, sent_id, bool(digest)))
+    return found
 
 
 async def _fetch(db: aiosqlite.Connection, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:

@@ -38,11 +38,23 @@ class SaveOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class SentMessage:
+    """The chat message that delivered a post's alerts (`message_id` None: delivered, id unknown)."""
+
+    chat_id: int
+    message_id: int | None
+    digest: bool
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxItem:
     """An alert to deliver (or to update), with everything needed to format it.
 
     `claim_random_id` is set once the row was claimed: a resend must reuse it so Telegram drops a duplicate.
     `conflict` is None when the conflict's display facts were never stored (see Store.upsert_conflicts).
+    `digest` tells whether a sent alert went out inside a digest (then only a reply can show a change).
+    `earlier_message`, on a pending alert, is the message that already delivered other alerts of its post:
+    the post's link was sent there, so this alert updates that message instead of sending the link again.
     """
 
     alert: Alert
@@ -50,3 +62,5 @@ class OutboxItem:
     conflict: Conflict | None
     claim_random_id: int | None
     needs_update: bool
+    digest: bool = False
+    earlier_message: SentMessage | None = None

@@ -5,10 +5,11 @@ id up to which its history was read, on start, after every reconnect and periodi
 this way are stored and alerted exactly like live ones, marked late with their delay.
 
 History policy: when a channel is first seen, its newest message id is recorded. Everything above it
-is news. Below it, the posts of the last `NEWS_WINDOW` (a day) are news too, alerted and marked late:
-a monitor started this morning should still report last night's posts, and posts made while it was
-being set up are never lost. Older history (the configured backfill, `monitor backfill`) is stored
-and analysed without alerts, because history is not news.
+is news. Below it, the posts of the news window before that sighting (`[alerts] backfill_alert_hours`,
+a day by default) are news too, alerted and marked late: a monitor started this morning should still
+report last night's posts, and posts made while it was being set up are never lost. Older history
+(the configured backfill, `monitor backfill`) is stored and analysed without alerts, because history is
+not news.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BATCH = 100
-NEWS_WINDOW = timedelta(days=1)
 
 
 @dataclass
@@ -53,11 +53,20 @@ class FloodStats:
 class Reconciler:
     """Per-channel catch-up, backfill and recheck jobs; each runs in its own task, never on the live path."""
 
-    def __init__(self, client: TelegramClient, store: Store, ingestor: Ingestor, flood: FloodStats) -> None:
+    def __init__(
+        self,
+        client: TelegramClient,
+        store: Store,
+        ingestor: Ingestor,
+        flood: FloodStats,
+        *,
+        news_window: timedelta,
+    ) -> None:
         self.client = client
         self.store = store
         self.ingestor = ingestor
         self.flood = flood
+        self.news_window = news_window
         self.last_reconcile: dict[int, datetime] = {}
         self._running: dict[int, asyncio.Lock] = {}
         self._warned: set[tuple[int, str]] = set()
@@ -170,34 +179,49 @@ class Reconciler:
         progress: Callable[[int], None] | None = None,
     ) -> int:
         """Read history downwards from the saved cursor until `limit` posts and `since` are both covered
-        (the news window is always covered); resumable, the cursor is saved after every batch."""
+        (the news window is always covered); resumable, the cursor is saved after every batch.
+
+        The next page is read while the current one is analysed and stored, so the server's time to
+        answer overlaps the analysis instead of adding to it.
+        """
         state = await self.prepare(watched)
         first_seen = datetime.fromisoformat(str(state["first_seen"]))
-        news_since = first_seen - NEWS_WINDOW
+        news_since = first_seen - self.news_window
         cutoff = min(news_since, _start_of(since)) if since else news_since
         cursor = int(state.get("backfill_cursor", int(state["top_at_first_seen"]) + 1))
         done = int(state.get("backfill_count", 0))
         fetched = 0
-        while cursor > 1:
-            batch, lowest = await self._with_flood_retry(
-                "getHistory", lambda c=cursor: self._history_below(watched, c)
-            )
-            wanted = _wanted(batch, cutoff=cutoff, room=None if limit is None else limit - done - fetched)
-            await self._store_history(watched, wanted, news_since)
-            fetched += len(wanted)
-            if len(wanted) < len(batch):
-                cursor = wanted[-1].message_id if wanted else cursor
-                complete = True
-            else:
-                cursor, complete = lowest, lowest <= 1
-            await self.store.set_sync_state(watched.id, backfill_cursor=cursor, backfill_count=done + fetched)
-            if progress is not None:
-                progress(len(wanted))
-            if complete:
-                break
+        ahead: asyncio.Task[tuple[list[Post], int]] | None = None
+        try:
+            while cursor > 1:
+                batch, lowest = await ahead if ahead is not None else await self._page(watched, cursor)
+                wanted = _wanted(batch, cutoff=cutoff, room=None if limit is None else limit - done - fetched)
+                more = len(wanted) == len(batch) and lowest > 1
+                ahead = asyncio.create_task(self._page(watched, lowest)) if more else None
+                await self._store_history(watched, wanted, news_since)
+                fetched += len(wanted)
+                if len(wanted) < len(batch):
+                    cursor = wanted[-1].message_id if wanted else cursor
+                    complete = True
+                else:
+                    cursor, complete = lowest, lowest <= 1
+                await self.store.set_sync_state(
+                    watched.id, backfill_cursor=cursor, backfill_count=done + fetched
+                )
+                if progress is not None:
+                    progress(len(wanted))
+                if complete:
+                    break
+        finally:
+            if ahead is not None:
+                ahead.cancel()
+                await asyncio.gather(ahead, return_exceptions=True)
         await self.store.set_sync_state(watched.id, backfill_done=True)
         log_event(log, "backfill_done", channel=watched.id, fetched=fetched, cursor=cursor)
         return fetched
+
+    async def _page(self, watched: WatchedChannel, offset_id: int) -> tuple[list[Post], int]:
+        return await self._with_flood_retry("getHistory", lambda: self._history_below(watched, offset_id))
 
     async def _history_below(self, watched: WatchedChannel, offset_id: int) -> tuple[list[Post], int]:
         """Up to BATCH posts below offset_id, newest first, and the lowest message id seen (1 at the end)."""

@@ -182,6 +182,7 @@ class AlertSender:
             mutes=await self.store.mutes(now),
             config_muted=self.policy.muted,
             quiet=alerts.in_quiet_hours(now, self.policy.quiet_hours),
+            chat_id=self.chat_id,
         )
         for reason, ids in plan.suppressed.items():
             await self.store.mark_suppressed(ids, reason)
@@ -191,7 +192,9 @@ class AlertSender:
             if self._stopping.is_set():
                 break
             await self._deliver(delivery, {item.alert.id: item.alert.attempts for item in items})
-        return bool(plan.deliveries or plan.suppressed)
+        for attachment in plan.attached:
+            await self._attach(attachment)
+        return bool(plan.deliveries or plan.suppressed or plan.attached)
 
     def _pause(self) -> float:
         """Until the next token when the bucket is empty (a backlog may wait for it), else one poll."""
@@ -204,7 +207,7 @@ class AlertSender:
     async def _deliver(self, delivery: alerts.Delivery, attempts: dict[int, int]) -> None:
         random_id = delivery.random_id
         if random_id is None:
-            random_id = alerts.tag_random_id(secrets.randbits(63) | 2, delivery.digest)
+            random_id = secrets.randbits(63) | 1
         ids = delivery.alert_ids
         try:
             await self.store.claim(ids, random_id)
@@ -230,6 +233,16 @@ class AlertSender:
             self.stats.digests += int(delivery.digest)
             self.stats.last_sent_at = self._now()
             log_event(log, "alert_sent", alerts=list(ids), digest=delivery.digest, message_id=message_id)
+
+    async def _attach(self, attachment: alerts.Attachment) -> None:
+        """Hand alerts to the message that already carries their post's link; deliver_updates then
+        rewrites that message (or replies to a digest) to name them, so the link is never sent twice."""
+        earlier = attachment.message
+        ids = attachment.alert_ids
+        await self.store.mark_sent(
+            ids, earlier.chat_id, earlier.message_id, digest=earlier.digest, needs_update=True
+        )
+        log_event(log, "alert_joined_earlier", alerts=list(ids), message_id=earlier.message_id)
 
     # -- updates of sent alerts -------------------------------------------------------------------------
 

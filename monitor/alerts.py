@@ -162,7 +162,10 @@ def late_marker(late_seconds: float | None) -> str | None:
         return f"late by <{LATE_PRECISION_SECONDS:g} s"
     if late_seconds < 59.5:
         return f"late by {round(late_seconds)} s"
-    return f"late by {round(late_seconds / 60)} min"
+    minutes = round(late_seconds / 60)
+    if minutes < 60:
+        return f"late by {minutes} min"
+    return f"late by {minutes // 60} h {minutes % 60} min"
 
 
 def match_spans(items: Sequence[OutboxItem]) -> list[tuple[int, int]]:

@@ -137,7 +137,9 @@ def test_alert_shows_conflict_channel_time_and_language():
         (5, "late by 5 s"),
         (59.4, "late by 59 s"),
         (59.6, "late by 1 min"),
-        (7260, "late by 121 min"),
+        (3540, "late by 59 min"),
+        (7260, "late by 2 h 1 min"),
+        (50_000, "late by 13 h 53 min"),
     ],
 )
 def test_recovered_posts_are_marked_late(late, marker):

@@ -45,6 +45,16 @@ async def test_pending_alerts_come_oldest_first_with_their_post(store: Store) ->
     assert [item.alert.id for item in await store.pending_alerts(LATER, 2)] == ids[:2]
 
 
+async def test_interrupted_sends_come_first_then_live_alerts_then_late_ones(store: Store) -> None:
+    late = await store.save([flagged(1, "israel-hamas")], late_seconds={(100, 1): 600.0})
+    live = await store.save([flagged(2, "israel-hamas"), flagged(3, "israel-hamas")])
+    [late_id] = late[0].new_alert_ids
+    live_ids = [alert_id for outcome in live for alert_id in outcome.new_alert_ids]
+    await store.claim([live_ids[1]], random_id=7)
+    items = await store.pending_alerts(LATER, 10)
+    assert [item.alert.id for item in items] == [live_ids[1], live_ids[0], late_id]
+
+
 async def test_conflict_display_facts_come_with_the_item_once_stored(store: Store) -> None:
     await alert_ids(store, flagged(1, "israel-hamas"), flagged(2, "unknown-conflict"))
     await store.upsert_conflicts([Conflict("israel-hamas", "Israel – Hamas", "high")])

@@ -468,11 +468,13 @@ class Store:
     # -- alert outbox ---------------------------------------------------------------------------------
 
     async def pending_alerts(self, now: datetime, limit: int) -> list[OutboxItem]:
-        """Alerts to send, oldest first: due pending rows and 'sending' rows (a send cut short by a crash)."""
+        """Alerts to send: 'sending' rows (a send cut short by a crash) first, then due live alerts, then
+        posts the reconciler recovered late, each oldest first; after an outage, fresh news is not kept
+        waiting behind the backlog."""
         sql = (
             f"SELECT a.* FROM alerts AS a WHERE {_OPEN} "
             "AND (a.status = 'sending' OR a.next_attempt_at IS NULL OR a.next_attempt_at <= ?) "
-            "ORDER BY a.id LIMIT ?"
+            "ORDER BY a.status != 'sending', a.late_seconds IS NOT NULL, a.id LIMIT ?"
         )
         async with self._read() as db:
             rows = await _fetch(db, sql, [to_iso(now), limit])

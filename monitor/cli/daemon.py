@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import os
-import statistics
 import sys
 import tempfile
 from collections.abc import Callable, Coroutine
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from monitor.config import ChannelSettings, Config, ConfigError, load_config, parse_channel_ref
+from monitor.health import HEARTBEAT_SECONDS, OUTBOX_SECONDS, HealthLimits, judge, snapshot
 from monitor.logs import setup_logging
 from monitor.store import ArchiveError, Store
 from monitor.telegram.client import SessionError
-
-HEALTH_OUTBOX_STUCK = timedelta(minutes=15)
-HEALTH_SILENCE_FLOOR = timedelta(hours=6)
-HEALTH_SILENCE_FACTOR = 20
-HEALTH_RHYTHM_WINDOW = timedelta(days=7)
-HEALTH_MIN_POSTS = 10
 
 config_option = click.option(
     "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (TOML)."
@@ -167,11 +160,13 @@ async def _backfill(config: Config, settings: ChannelSettings, since: date) -> i
     from tqdm import tqdm
 
     from monitor.daemon import Toolkit
+    from monitor.telegram.channels import ChannelUnavailable, WatchedChannel, resolve
 
     async with Toolkit.open(config) as kit:
-        watched = await kit.resolve(settings)
-        if watched is None:
-            raise SessionError(f"channel {settings.ref} cannot be read (see the warning above)")
+        try:
+            watched = WatchedChannel(await resolve(kit.user, kit.store, settings), settings)
+        except ChannelUnavailable as exc:
+            raise SessionError(f"channel {settings.ref} cannot be read: {exc}") from None
         with tqdm(desc=f"backfill {watched.label}", unit=" posts", file=sys.stderr) as bar:
             return await kit.reconciler.backfill(watched, since=since, progress=bar.update)
 
@@ -180,11 +175,20 @@ async def _backfill(config: Config, settings: ChannelSettings, since: date) -> i
 @config_option
 @archive_option
 @click.option("--max-age", type=float, help="Heartbeat older than this many seconds is stale.")
-def health(config_path: Path | None, archive: Path | None, max_age: float | None) -> None:
+@click.option(
+    "--max-outbox-age",
+    type=float,
+    default=OUTBOX_SECONDS,
+    show_default=True,
+    help="A pending alert older than this many seconds means the outbox is stuck.",
+)
+def health(
+    config_path: Path | None, archive: Path | None, max_age: float | None, max_outbox_age: float
+) -> None:
     """Exit 0 if the running monitor looks healthy, 1 (printing why) if not: for container health checks.
 
     Unhealthy: the heartbeat is stale, a channel is silent far beyond its usual rhythm, or the alert
-    outbox is stuck.
+    outbox is stuck (quiet hours excepted).
 
     \b
     Example:
@@ -195,8 +199,14 @@ def health(config_path: Path | None, archive: Path | None, max_age: float | None
     if path is None:
         raise click.UsageError("give --config FILE or --archive PATH")
     if max_age is None:
-        max_age = 3 * config.schedule.heartbeat_seconds if config else 120.0
-    problems = run_async(_health(path, max_age))
+        max_age = 3 * config.schedule.heartbeat_seconds if config else HEARTBEAT_SECONDS
+    limits = HealthLimits(
+        heartbeat_seconds=max_age,
+        outbox_seconds=max_outbox_age,
+        quiet_hours=config.alerts.quiet_hours if config else None,
+    )
+    refs = [settings.ref for settings in config.channels] if config else None
+    problems = run_async(_health(path, limits, refs))
     for problem in problems:
         click.echo(f"unhealthy: {problem}")
     if problems:
@@ -204,43 +214,14 @@ def health(config_path: Path | None, archive: Path | None, max_age: float | None
     click.echo("healthy")
 
 
-async def _health(path: Path, max_age: float) -> list[str]:
+async def _health(path: Path, limits: HealthLimits, refs: list[str] | None) -> list[str]:
+    """Judge the archive; with a config only its channels count (a removed channel is silent for good)."""
     if not path.is_file():
         return [f"archive {path} does not exist"]
     now = datetime.now(UTC)
     async with await Store.open(path, readonly=True) as store:
-        problems = []
-        beat = await store.last_heartbeat()
-        if beat is None:
-            problems.append("no heartbeat recorded (has the daemon started?)")
-        elif (age := (now - beat).total_seconds()) > max_age:
-            problems.append(f"heartbeat is {age:.0f} s old (limit {max_age:.0f} s)")
-        pending = await store.oldest_pending_age(now)
-        if pending is not None and pending > HEALTH_OUTBOX_STUCK.total_seconds():
-            problems.append(f"outbox stuck: oldest pending alert is {pending:.0f} s old")
-        for channel in await store.channels():
-            silence = await _silence(store, channel.id, now)
-            if silence:
-                problems.append(f"channel {channel.username or channel.id} {silence}")
-        return problems
-
-
-async def _silence(store: Store, channel_id: int, now: datetime) -> str | None:
-    """Report a channel whose silence is far beyond its usual gap between posts (needs some history)."""
-    dates = sorted(
-        [
-            stored.post.date
-            async for stored in store.iter_posts(channel=channel_id, since=now - HEALTH_RHYTHM_WINDOW)
-        ]
-    )
-    if len(dates) < HEALTH_MIN_POSTS:
-        return None
-    usual = statistics.median((b - a).total_seconds() for a, b in itertools.pairwise(dates))
-    limit = max(HEALTH_SILENCE_FACTOR * usual, HEALTH_SILENCE_FLOOR.total_seconds())
-    silent = (now - dates[-1]).total_seconds()
-    if silent <= limit:
-        return None
-    return f"silent for {silent / 3600:.1f} h (usually posts every {usual / 60:.0f} min)"
+        ids = None if refs is None else [c.id for ref in refs if (c := await store.channel_for_ref(ref))]
+        return judge(await snapshot(store, now, ids), now, limits)
 
 
 @click.command()

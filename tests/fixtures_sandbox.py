@@ -11,13 +11,16 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from telethon import TelegramClient
 from telethon.crypto import rsa
+from telethon.sessions import StringSession
 
 from monitor.sandbox.faults import Faults
 from monitor.sandbox.scenario import Scenario, builtin_demo
 from monitor.sandbox.server import RunningSandbox, start_sandbox
 
 StartSandbox = Callable[..., Awaitable[RunningSandbox]]
+Connect = Callable[..., Awaitable[TelegramClient]]
 
 
 @pytest.fixture
@@ -55,3 +58,24 @@ async def start_sandbox_for() -> AsyncIterator[StartSandbox]:
 async def sandbox(start_sandbox_for: StartSandbox) -> RunningSandbox:
     """The demo sandbox, started for one test and stopped after it."""
     return await start_sandbox_for()
+
+
+@pytest.fixture
+async def connect() -> AsyncIterator[Connect]:
+    """Connected Telethon clients with fail-fast settings: `await connect(sandbox_or_server, session="")`
+    (no session: a fresh login through the handshake); all are disconnected afterwards."""
+    clients: list[TelegramClient] = []
+
+    async def make(endpoint: RunningSandbox | object, session: str = "", **options: object) -> TelegramClient:
+        host, port = endpoint.host, endpoint.port  # type: ignore[attr-defined]
+        settings = {"connection_retries": 3, "retry_delay": 0.05, "timeout": 5, **options}
+        client = TelegramClient(StringSession(session), api_id=1, api_hash="0" * 32, **settings)
+        if not session:
+            client.session.set_dc(2, host, port)
+        clients.append(client)
+        await client.connect()
+        return client
+
+    yield make
+    for client in clients:
+        await client.disconnect()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -12,7 +13,7 @@ import struct
 import sys
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from zlib import crc32
 
@@ -35,6 +36,7 @@ from monitor.sandbox.config_tl import make_config
 from monitor.sandbox.errors import RpcError
 from monitor.sandbox.server import ClientLink, SandboxServer
 from monitor.sandbox.session import serialize_result
+from tests.fixtures_sandbox import Connect
 
 DEADLINE = 10.0
 
@@ -125,26 +127,10 @@ async def server(world: FakeWorld) -> AsyncIterator[SandboxServer]:
     await server.stop()
 
 
-Connect = Callable[..., Awaitable[TelegramClient]]
-
-
 @pytest.fixture
-async def connect(server: SandboxServer) -> AsyncIterator[Connect]:
-    """Make connected Telethon clients (fresh or from a session string); all are disconnected afterwards."""
-    clients: list[TelegramClient] = []
-
-    async def make(session: str = "", **options: object) -> TelegramClient:
-        settings = {"connection_retries": 2, "retry_delay": 0.05, "timeout": 5, **options}
-        client = TelegramClient(StringSession(session), api_id=1, api_hash="0" * 32, **settings)
-        if not session:
-            client.session.set_dc(2, server.host, server.port)
-        clients.append(client)
-        await client.connect()
-        return client
-
-    yield make
-    for client in clients:
-        await client.disconnect()
+def connect(server: SandboxServer, connect: Connect) -> Connect:
+    """Clients of this module's bare server, giving up after two connection attempts."""
+    return functools.partial(connect, server, connection_retries=2)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,7 +15,6 @@ from telethon import TelegramClient, events
 from telethon import functions as fn
 from telethon import password as srp
 from telethon.errors import FloodWaitError, RandomIdDuplicateError
-from telethon.sessions import StringSession
 from telethon.tl import types
 
 from monitor.sandbox.errors import RpcError
@@ -33,6 +32,7 @@ from monitor.sandbox.scenario import (
 )
 from monitor.sandbox.server import RunningSandbox
 from monitor.sandbox.world import World
+from tests.fixtures_sandbox import Connect, StartSandbox
 
 pytest_plugins = ("tests.fixtures_sandbox",)  # start_sandbox_for
 
@@ -533,33 +533,11 @@ async def test_timeline_keeps_to_a_monotonic_schedule_at_thousands_of_posts_per_
 
 # ------------------------------------------------------------------ end to end, with plain Telethon clients
 
-Connect = Callable[..., Awaitable[TelegramClient]]
-StartSandbox = Callable[..., Awaitable[RunningSandbox]]
-
 
 @pytest.fixture
 async def quiet(start_sandbox_for: StartSandbox) -> RunningSandbox:
     """A sandbox with the small scenario and no timeline, so each test decides what happens."""
     return await start_sandbox_for(small_scenario())
-
-
-@pytest.fixture
-async def connect() -> AsyncIterator[Connect]:
-    """Telethon clients with fail-fast settings; all are disconnected afterwards."""
-    clients: list[TelegramClient] = []
-
-    async def make(running: RunningSandbox, session: str = "", **options: object) -> TelegramClient:
-        settings = {"connection_retries": 3, "retry_delay": 0.05, "timeout": 5, **options}
-        client = TelegramClient(StringSession(session), api_id=1, api_hash="0" * 32, **settings)
-        if not session:
-            client.session.set_dc(2, running.host, running.port)
-        clients.append(client)
-        await client.connect()
-        return client
-
-    yield make
-    for client in clients:
-        await client.disconnect()
 
 
 def collect(client: TelegramClient, event: object) -> list[object]:

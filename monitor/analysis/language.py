@@ -35,7 +35,6 @@ class LanguageDetector(Protocol):
 
     def detect(self, text: str) -> tuple[str, float]:
         """Return an ISO 639-1 code (or "und") and a confidence in [0, 1]."""
-        ...
 
 
 def make_detector(backend: str = "langdetect") -> LanguageDetector:

@@ -70,6 +70,13 @@ async def resolve_all(
             log_event(log, "channel_unavailable", level=logging.WARNING, ref=settings.ref, reason=str(exc))
             failed.append(Unavailable(settings, str(exc)))
             continue
+        same = next((w for w in watched if w.id == channel.id), None)
+        if same is not None:
+            # Two refs to one channel would read and alert everything twice; the first ref wins.
+            log_event(
+                log, "channel_duplicate", level=logging.WARNING, ref=settings.ref, same_as=same.settings.ref
+            )
+            continue
         watched.append(WatchedChannel(channel, settings))
     return watched, failed
 
@@ -103,7 +110,12 @@ async def _fetch(client: TelegramClient, settings: ChannelSettings) -> object:
     except ValueError:
         # A bare id needs an access hash; the dialogs list carries it for channels the account is in.
         await client.get_dialogs()
+    try:
         return await client.get_entity(peer)
+    except ValueError:
+        raise ChannelUnavailable(
+            "no channel with this id in the account's dialogs (not a member? use a username or invite link)"
+        ) from None
 
 
 async def _via_invite(client: TelegramClient, invite_hash: str, *, join: bool) -> object:
@@ -112,7 +124,9 @@ async def _via_invite(client: TelegramClient, invite_hash: str, *, join: bool) -
         return invite.chat
     if not join:
         raise ChannelUnavailable("the account is not a member and join is false for this invite link")
-    updates = await client(functions.messages.ImportChatInviteRequest(invite_hash))
+    result = await client(functions.messages.ImportChatInviteRequest(invite_hash))
+    # Current layers wrap the Updates in messages.ChatInviteJoinResultOk; older ones return them bare.
+    updates = getattr(result, "updates", result)
     chats = [chat for chat in getattr(updates, "chats", []) if isinstance(chat, types.Channel)]
     if not chats:
         raise ChannelUnavailable("joining through the invite link returned no channel")

@@ -1,0 +1,232 @@
+"""Channel references end to end: the daemon resolves usernames, t.me links, numeric ids and invite links
+against the sandbox with the real Telethon client, joins when told to, warns once about a channel it
+cannot read, and restarts from the archive's access hashes without resolving usernames again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from monitor.config import Config, load_config
+from monitor.daemon import Daemon
+from monitor.logs import KeyValueFormatter
+from monitor.sandbox import api
+from monitor.sandbox.scenario import Scenario, parse_scenario
+from monitor.sandbox.server import RunningSandbox
+from monitor.sandbox.world import World
+from tests.test_daemon_e2e import sandbox_of, wait_until, write_config
+
+ALPHA = "alpha_wire"
+BETA = "beta_wire"
+PRIVATE_ID = 1100000023  # no username; the account is a member, so its dialogs carry the access hash
+INVITED_ID = 1100000024  # no username; reachable only through its invite link, not joined yet
+INVITE = "DeltaJoin42"
+INVITE_LINK = f"https://t.me/+{INVITE}"
+GHOST = "ghost_wire"
+RESOLVING = ("contacts.resolveUsername", "messages.checkChatInvite", "messages.importChatInvite")
+
+FOUR_WAYS = {
+    f"@{ALPHA}": ALPHA,
+    f"https://t.me/{BETA}": BETA,
+    f"-100{PRIVATE_ID}": PRIVATE_ID,
+    INVITE_LINK: INVITED_ID,
+}
+
+
+def scenario() -> Scenario:
+    return parse_scenario(
+        {
+            "name": "channels",
+            "channels": [
+                {"id": 1100000021, "username": ALPHA, "title": "Alpha wire"},
+                {"id": 1100000022, "username": BETA, "title": "Beta wire"},
+                {"id": PRIVATE_ID, "title": "Private wire"},
+                {"id": INVITED_ID, "title": "Invited wire", "invite": INVITE, "joined": False},
+            ],
+        }
+    )
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[RunningSandbox]:
+    running = await sandbox_of(scenario())
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+def channels_config(
+    sandbox: RunningSandbox, directory: Path, monkeypatch: pytest.MonkeyPatch, entries: list[str]
+) -> Config:
+    """The operator's config file with the given [[channels]] entries, loaded the way `monitor run` does."""
+    path, env = write_config(dataclasses.replace(sandbox, channels=()), directory)
+    with path.open("a", encoding="utf-8") as out:
+        out.write("".join(f"\n[[channels]]\n{entry}\nbackfill = 5\n" for entry in entries))
+    for key in ("E2E_API_HASH", "E2E_SESSION", "E2E_BOT_SESSION"):
+        monkeypatch.setenv(key, env[key])
+    return load_config(path)
+
+
+def ref_entry(ref: str) -> str:
+    return f'ref = "{ref}"'
+
+
+@contextlib.asynccontextmanager
+async def daemon_on(config: Config) -> AsyncIterator[Daemon]:
+    """A daemon running in-process until the block ends, then shut down (its errors surface here)."""
+    daemon = Daemon(config)
+    stop = asyncio.Event()
+    task = asyncio.create_task(daemon.run(stop))
+    ready = asyncio.create_task(daemon.ready.wait())
+    await asyncio.wait({task, ready}, timeout=20, return_when=asyncio.FIRST_COMPLETED)
+    if not daemon.ready.is_set():
+        ready.cancel()
+        stop.set()
+        await asyncio.wait_for(task, 15)  # raises the start-up error, if there was one
+        pytest.fail("the daemon did not become ready within 20 s")
+    try:
+        yield daemon
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+
+
+def count_requests(world: World, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Count every API request the sandbox answers, by TL method name."""
+    counts: Counter[str] = Counter()
+    original = world.handle
+
+    async def counted(link: Any, request: Any) -> Any:
+        counts[api.method_name(request)] += 1
+        return await original(link, request)
+
+    monkeypatch.setattr(world, "handle", counted)
+    return counts
+
+
+async def publish_everywhere(world: World, targets: list[str | int], text: str) -> dict[int, int]:
+    """One live post in each channel; returns channel id -> message id."""
+    return {world.channel(t).id: await world.publish(t, f"{text} ({t})") for t in targets}
+
+
+async def wait_stored(daemon: Daemon, posts: dict[int, int]) -> None:
+    async def all_stored() -> bool:
+        return all([await daemon.store.get_post(c, m) for c, m in posts.items()])
+
+    await wait_until(all_stored, f"posts {posts} in the archive")
+
+
+def warnings_naming(caplog: pytest.LogCaptureFixture, text: str) -> list[str]:
+    """The warning lines (as the daemon's formatter writes them) that mention `text`."""
+    formatter = KeyValueFormatter()
+    lines = [formatter.format(r) for r in caplog.records if r.levelno >= logging.WARNING]
+    return [line for line in lines if text in line]
+
+
+async def test_four_kinds_of_reference_are_resolved_the_invite_joined_and_live_posts_stored(
+    sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = sandbox.world
+    config = channels_config(sandbox, tmp_path, monkeypatch, [ref_entry(r) for r in FOUR_WAYS])
+    assert all(c.join for c in config.channels if c.target.kind == "invite")  # join defaults to true
+    assert sandbox.user_id not in world.channel(INVITED_ID).members
+    async with daemon_on(config) as daemon:
+        watched = {w.settings.ref: w.id for w in daemon.state.channels}
+        assert watched == {ref: world.channel(t).id for ref, t in FOUR_WAYS.items()}
+        assert daemon.state.unavailable == []
+        assert sandbox.user_id in world.channel(INVITED_ID).members
+        for ref, target in FOUR_WAYS.items():
+            cached = await daemon.store.channel_for_ref(ref)
+            assert cached is not None and cached.access_hash == world.channel(target).access_hash
+        await wait_stored(daemon, await publish_everywhere(world, list(FOUR_WAYS.values()), "Live post"))
+
+
+async def test_invite_link_with_join_false_warns_once_and_the_others_go_on(
+    sandbox: RunningSandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    world = sandbox.world
+    entries = [ref_entry(f"@{ALPHA}"), f"{ref_entry(INVITE_LINK)}\njoin = false", ref_entry(f"{BETA}")]
+    config = channels_config(sandbox, tmp_path, monkeypatch, entries)
+    async with daemon_on(config) as daemon:
+        assert [w.settings.ref for w in daemon.state.channels] == [f"@{ALPHA}", BETA]
+        assert [u.settings.ref for u in daemon.state.unavailable] == [INVITE_LINK]
+        assert sandbox.user_id not in world.channel(INVITED_ID).members
+        await wait_stored(daemon, await publish_everywhere(world, [ALPHA, BETA], "Still monitored"))
+    (warning,) = warnings_naming(caplog, INVITE_LINK)
+    assert "join" in warning and "not a member" in warning
+
+
+async def test_restart_uses_stored_access_hashes_and_resolves_no_username(
+    sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = sandbox.world
+    config = channels_config(sandbox, tmp_path, monkeypatch, [ref_entry(r) for r in FOUR_WAYS])
+    targets = list(FOUR_WAYS.values())
+    first = count_requests(world, monkeypatch)
+    async with daemon_on(config) as daemon:
+        await wait_stored(daemon, await publish_everywhere(world, targets, "Before the restart"))
+    assert first["contacts.resolveUsername"] >= 2 and first["messages.importChatInvite"] == 1
+    while_down = await publish_everywhere(world, targets, "While the daemon was down")
+    second = count_requests(world, monkeypatch)
+    async with daemon_on(config) as daemon:
+        assert {w.settings.ref for w in daemon.state.channels} == set(FOUR_WAYS)
+        await wait_stored(daemon, while_down)
+        await wait_stored(daemon, await publish_everywhere(world, targets, "After the restart"))
+    assert {method: second[method] for method in RESOLVING} == dict.fromkeys(RESOLVING, 0)
+    assert second["messages.getHistory"] + second["updates.getChannelDifference"] > 0  # it did talk
+
+
+async def test_missing_username_gets_exactly_one_warning_and_the_others_go_on(
+    sandbox: RunningSandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    world = sandbox.world
+    entries = [ref_entry(f"@{GHOST}"), ref_entry(f"@{ALPHA}"), ref_entry(f"https://t.me/{BETA}")]
+    config = channels_config(sandbox, tmp_path, monkeypatch, entries)
+    async with daemon_on(config) as daemon:
+        assert [w.settings.ref for w in daemon.state.channels] == [f"@{ALPHA}", f"https://t.me/{BETA}"]
+        (missing,) = daemon.state.unavailable
+        assert missing.settings.ref == f"@{GHOST}" and "no channel has this username" in missing.reason
+        await wait_stored(daemon, await publish_everywhere(world, [ALPHA, BETA], "Still monitored"))
+    (warning,) = warnings_naming(caplog, GHOST)
+    assert "channel_unavailable" in warning and "no channel has this username" in warning
+
+
+async def test_one_channel_named_twice_is_watched_once_and_an_unknown_id_warns(
+    sandbox: RunningSandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    world = sandbox.world
+    alpha_id = world.channel(ALPHA).id
+    unknown = "-1001100000099"
+    entries = [ref_entry(f"@{ALPHA}"), ref_entry(f"-100{alpha_id}"), ref_entry(unknown), ref_entry(BETA)]
+    config = channels_config(sandbox, tmp_path, monkeypatch, entries)
+    async with daemon_on(config) as daemon:
+        assert [w.settings.ref for w in daemon.state.channels] == [f"@{ALPHA}", BETA]
+        assert [u.settings.ref for u in daemon.state.unavailable] == [unknown]
+        posts = await publish_everywhere(world, [ALPHA, BETA], "Stored once")
+        await wait_stored(daemon, posts)
+    (duplicate,) = warnings_naming(caplog, f"-100{alpha_id}")
+    assert "channel_duplicate" in duplicate and f"same_as=@{ALPHA}" in duplicate
+    (missing,) = warnings_naming(caplog, unknown)
+    assert "not a member" in missing

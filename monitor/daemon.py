@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -47,6 +48,8 @@ SHUTDOWN_SECONDS = 10.0
 RECHECK_EVERY = timedelta(minutes=10)
 BUSY_WITHIN = timedelta(hours=1)
 CATCH_UP_CONCURRENCY = 4
+
+Job = Callable[[], Coroutine[object, object, None]]
 
 
 @dataclass
@@ -292,35 +295,28 @@ class Daemon:
     def _schedule(self) -> AsyncIOScheduler:
         schedule = self.config.schedule
         scheduler = AsyncIOScheduler(timezone="UTC")
+
+        def every(seconds: float, name: str, job: Job, **options: object) -> None:
+            trigger = functools.partial(self._trigger, name, job)
+            scheduler.add_job(trigger, "interval", seconds=seconds, id=name, coalesce=True, **options)
+
         for watched in self.state.channels:
-            scheduler.add_job(
-                self._periodic_reconcile,
-                "interval",
-                args=[watched],
-                seconds=schedule.busy_reconcile_seconds,
-                id=f"reconcile:{watched.id}",
-                max_instances=1,
-                coalesce=True,
+            every(
+                schedule.busy_reconcile_seconds,
+                f"reconcile:{watched.id}",
+                functools.partial(self._periodic_reconcile, watched),
             )
-        scheduler.add_job(
-            self._recheck_all,
-            "interval",
-            seconds=RECHECK_EVERY.total_seconds(),
-            id="recheck",
-            max_instances=1,
-        )
-        scheduler.add_job(
-            self._heartbeat,
-            "interval",
-            seconds=schedule.heartbeat_seconds,
-            id="heartbeat",
-            max_instances=1,
-            coalesce=True,
-            next_run_time=utcnow(),
-        )
+        every(RECHECK_EVERY.total_seconds(), "recheck", self._recheck_all)
+        every(schedule.heartbeat_seconds, "heartbeat", self._heartbeat, next_run_time=utcnow())
         self.sender.schedule(scheduler)
         scheduler.start()
         return scheduler
+
+    async def _trigger(self, name: str, job: Job) -> None:
+        """Scheduled jobs run as tasks the daemon owns, so shutdown cancels them like any other work;
+        a job whose previous run is still going is skipped."""
+        if not any(task.get_name() == name for task in self._tasks):
+            self._spawn(job(), name)
 
     async def _periodic_reconcile(self, watched: WatchedChannel) -> None:
         """Busy channels (posted within the hour) every busy interval, the others every reconcile interval."""

@@ -23,7 +23,7 @@ from click.testing import CliRunner, Result
 from monitor.cli import main
 from monitor.config import AlertPolicy
 from monitor.daemon import Daemon
-from monitor.demo import SandboxAccess, sandbox_config
+from monitor.demo import sandbox_config
 from monitor.health import ArchiveSnapshot, ChannelActivity, HealthLimits, judge
 from monitor.model import Analysis, Channel, Match, Post
 from monitor.sandbox.scenario import Scenario, parse_scenario
@@ -41,6 +41,7 @@ from tests.test_daemon_e2e import (
     sandbox_of,
     scenario,
     wait_until,
+    write_config,
 )
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -50,63 +51,6 @@ DAY = 86400
 
 
 # -- helpers ------------------------------------------------------------------------------------------
-
-
-def write_config(
-    access: SandboxAccess,
-    directory: Path,
-    *,
-    channels: tuple[str, ...] | None = None,
-    session_file: Path | None = None,
-    backfill_alert_hours: float = 24,
-) -> tuple[Path, dict[str, str]]:
-    """A config file as an operator writes it, secrets through the environment (returned separately)."""
-    key = directory / "sandbox.pem"
-    key.write_text(access.rsa_public_key, encoding="utf-8")
-    names = access.channels if channels is None else channels
-    entries = "\n".join(f'[[channels]]\nref = "@{name}"\nbackfill = 10\n' for name in names)
-    session = f'session_file = "{session_file}"' if session_file else 'session_env = "CMD_SESSION"'
-    config = directory / "monitor.toml"
-    config.write_text(
-        f"""
-[telegram]
-api_id = 1
-api_hash_env = "CMD_API_HASH"
-{session}
-bot_session_env = "CMD_BOT_SESSION"
-[telegram.server]
-host = "{access.host}"
-port = {access.port}
-dc_id = 2
-rsa_public_key_file = "{key}"
-
-[archive]
-path = "{directory / "archive.db"}"
-
-[analyst]
-chat_id = {access.analyst_chat_id}
-
-{entries}
-[alerts]
-per_minute = 6000
-burst = 200
-digest_after = 500
-summary = "off"
-backfill_alert_hours = {backfill_alert_hours}
-
-[schedule]
-reconcile_seconds = 300
-busy_reconcile_seconds = 300
-heartbeat_seconds = 1
-""",
-        encoding="utf-8",
-    )
-    env = {
-        "CMD_API_HASH": "sandbox",
-        "CMD_SESSION": access.user_session,
-        "CMD_BOT_SESSION": access.bot_session or "",
-    }
-    return config, env
 
 
 async def invoke(

@@ -265,18 +265,27 @@ async def test_second_process_on_the_same_session_is_refused(tmp_path: Path) -> 
 # -- the daemon as a process: SIGKILL mid-burst, restart ---------------------------------------------------
 
 
-def write_config(access: SandboxAccess, directory: Path) -> tuple[Path, dict[str, str]]:
-    """A config file as an operator writes it (secrets through the environment), for `monitor run`."""
+def write_config(
+    access: SandboxAccess,
+    directory: Path,
+    *,
+    channels: tuple[str, ...] | None = None,
+    session_file: Path | None = None,
+    backfill_alert_hours: float = 24,
+) -> tuple[Path, dict[str, str]]:
+    """A config file as an operator writes it, secrets through the environment (returned separately)."""
     key = directory / "sandbox.pem"
     key.write_text(access.rsa_public_key, encoding="utf-8")
-    channels = "\n".join(f'[[channels]]\nref = "@{name}"\nbackfill = 10\n' for name in access.channels)
+    names = access.channels if channels is None else channels
+    entries = "\n".join(f'[[channels]]\nref = "@{name}"\nbackfill = 10\n' for name in names)
+    session = f'session_file = "{session_file}"' if session_file else 'session_env = "E2E_SESSION"'
     config = directory / "monitor.toml"
     config.write_text(
         f"""
 [telegram]
 api_id = 1
 api_hash_env = "E2E_API_HASH"
-session_env = "E2E_SESSION"
+{session}
 bot_session_env = "E2E_BOT_SESSION"
 [telegram.server]
 host = "{access.host}"
@@ -290,12 +299,13 @@ path = "{directory / "archive.db"}"
 [analyst]
 chat_id = {access.analyst_chat_id}
 
-{channels}
+{entries}
 [alerts]
 per_minute = 6000
 burst = 200
 digest_after = 500
 summary = "off"
+backfill_alert_hours = {backfill_alert_hours}
 
 [schedule]
 reconcile_seconds = 300
@@ -305,7 +315,6 @@ heartbeat_seconds = 1
         encoding="utf-8",
     )
     env = {
-        **os.environ,
         "E2E_API_HASH": "sandbox",
         "E2E_SESSION": access.user_session,
         "E2E_BOT_SESSION": access.bot_session or "",
@@ -317,7 +326,7 @@ async def start_daemon(config: Path, env: dict[str, str], log: Path) -> asyncio.
     monitor = Path(sys.executable).with_name("monitor")
     with log.open("ab") as out:
         return await asyncio.create_subprocess_exec(
-            str(monitor), "run", "--config", str(config), env=env, stdout=out, stderr=out
+            str(monitor), "run", "--config", str(config), env={**os.environ, **env}, stdout=out, stderr=out
         )
 
 

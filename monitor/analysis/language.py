@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from abc import ABC, abstractmethod
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -531,8 +532,8 @@ def _leaders(prepared: _Text, candidates: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c for c in candidates if votes[c] == top)
 
 
-class LangdetectDetector:
-    """The default backend: rules where they are certain, seeded langdetect on a short sample elsewhere."""
+class _RulesFirst(ABC):
+    """Both backends: too little text is `und`, and script and letter rules settle what they can."""
 
     def detect(self, text: str) -> tuple[str, float]:
         prepared = _prepare(text)
@@ -541,7 +542,17 @@ class LangdetectDetector:
         verdict = _by_script(prepared)
         if not isinstance(verdict, _Open):
             return verdict
-        candidates = verdict.candidates
+        return self._decide(prepared, verdict.candidates)
+
+    @abstractmethod
+    def _decide(self, prepared: _Text, candidates: tuple[str, ...]) -> tuple[str, float]:
+        """Choose among the candidates the rules left open (most likely first)."""
+
+
+class LangdetectDetector(_RulesFirst):
+    """The default backend: rules where they are certain, seeded langdetect on a short sample elsewhere."""
+
+    def _decide(self, prepared: _Text, candidates: tuple[str, ...]) -> tuple[str, float]:
         if prepared.script == "Cyrl":
             candidates = _leaders(prepared, candidates)
             if len(candidates) == 1:
@@ -560,18 +571,12 @@ _LATIN = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "tr")
 _LATIN_LETTERS = {"de": "äß", "fr": "èêœëîûù", "es": "ñ", "pt": "ãõ", "pl": "ąćęłńśźż", "tr": "ğışç"}
 
 
-class FastDetector:
+class FastDetector(_RulesFirst):
     """A model-free backend for bulk work: scripts, letters and function words only."""
 
-    def detect(self, text: str) -> tuple[str, float]:
-        prepared = _prepare(text)
-        if not prepared.enough:
-            return UND, 0.0
-        verdict = _by_script(prepared)
-        if not isinstance(verdict, _Open):
-            return verdict
+    def _decide(self, prepared: _Text, candidates: tuple[str, ...]) -> tuple[str, float]:
         if prepared.script == "Cyrl":
-            return self._vote(prepared, verdict.candidates)
+            return self._vote(prepared, candidates)
         if prepared.script == "Arab":
             return _arabic_by_letters(prepared.lower, prepared.letters)
         if prepared.script == "Latn":

@@ -446,7 +446,7 @@ class _Loader:
         try:
             value = path.read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
-            self.problems.add(key, f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
+            self.problems.add(key, f"cannot read {path}: {_reason(exc)}")
             return None
         if not value:
             self.problems.add(key, f"{path} is empty")
@@ -512,7 +512,7 @@ def _rsa_key(loader: _Loader, table: _Table) -> str | None:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            loader.problems.add(key, f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
+            loader.problems.add(key, f"cannot read {path}: {_reason(exc)}")
             return None
     if text is None or not any(
         f"-----BEGIN {kind}-----" in text for kind in ("RSA PUBLIC KEY", "PUBLIC KEY")
@@ -574,25 +574,22 @@ def _ref_text(value: Any) -> str:
 
 
 def _analysis(loader: _Loader, table: _Table) -> AnalysisSettings:
+    # Imported only when a config is loaded: every CLI command imports this module, and most of them
+    # (`monitor --help` included) need neither the matcher nor the language detector.
+    from monitor.analysis import DEFAULT_CONFLICTS
+    from monitor.analysis.language import BACKENDS
+
     conflicts = table.take("conflicts", _str)
     backend = table.take("language_backend", _str, "langdetect")
     table.finish()
-    path = loader.resolve(conflicts) if conflicts else _default_conflicts()
+    path = loader.resolve(conflicts) if conflicts else DEFAULT_CONFLICTS
     if not path.is_file():
         loader.problems.add((*table.key, "conflicts"), f"file {path} does not exist")
-    from monitor.analysis.language import BACKENDS
-
     if backend not in BACKENDS:
         loader.problems.add(
             (*table.key, "language_backend"), f"unknown backend {backend!r} (known: {', '.join(BACKENDS)})"
         )
     return AnalysisSettings(path, backend)
-
-
-def _default_conflicts() -> Path:
-    from monitor.analysis import DEFAULT_CONFLICTS
-
-    return DEFAULT_CONFLICTS
 
 
 def _alerts(table: _Table) -> AlertPolicy:
@@ -636,7 +633,7 @@ def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}"]) from None
+        raise ConfigError([f"{path}: cannot read: {_reason(exc)}"]) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -654,6 +651,11 @@ def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
     if loader.problems.items or telegram is None or analyst is None:
         raise ConfigError(loader.problems.items)
     return Config(loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule)
+
+
+def _reason(exc: OSError | UnicodeDecodeError) -> str:
+    """The OS's short reason ("No such file or directory") when there is one, else the whole message."""
+    return getattr(exc, "strerror", None) or str(exc)
 
 
 def _syntax_problem(path: Path, message: str) -> str:

@@ -6,7 +6,7 @@ Pure arithmetic, kept apart from the command so analysts' numbers can be tested 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -71,7 +71,7 @@ class Evaluation:
     per_conflict: dict[str, Scores]
     lang_total: int
     lang_correct: int
-    mistakes: tuple[tuple[str, str, object], ...] = field(default=())
+    mistakes: tuple[tuple[str, str, object], ...] = ()
 
     @property
     def micro(self) -> Scores:

@@ -6,6 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
+def bare_channel_id(number: int) -> int:
+    """Turn a -100-marked channel id into the bare positive id the archive keys posts by."""
+    digits = str(abs(number))
+    if number < 0 and digits.startswith("100") and len(digits) > 3:
+        return int(digits[3:])
+    return abs(number)
+
+
 @dataclass(frozen=True, slots=True)
 class Channel:
     """A watched channel as resolved once; the access hash spares later username look-ups."""

@@ -518,7 +518,7 @@ def _langdetect(sample: str, candidates: tuple[str, ...]) -> tuple[str, float]:
     detector.append(sample)
     try:
         ranked = detector.get_probabilities()
-    except LangDetectException:
+    except LangDetectException:  # raised when the sample holds no letter n-gram it knows
         return UND, 0.0
     if not ranked:
         return UND, 0.0

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import aiosqlite
 
-from monitor.model import Analysis, Channel, Conflict, Post
+from monitor.model import Analysis, Channel, Conflict, Post, bare_channel_id
 from monitor.store import schema
 from monitor.store.codec import (
     clean_text,
@@ -98,11 +98,14 @@ class Store:
         async with self._lock:
             yield self._db
 
+    def _check_writable(self) -> None:
+        if self.readonly:
+            raise ArchiveError(f"{self.path}: opened read-only, cannot write")
+
     @asynccontextmanager
     async def _write(self, *, durable: bool = False) -> AsyncIterator[aiosqlite.Connection]:
         """One transaction: all of it or nothing. `durable` syncs the commit to disk (survives power loss)."""
-        if self.readonly:
-            raise ArchiveError(f"{self.path}: opened read-only, cannot write")
+        self._check_writable()
         async with self._lock:
             if durable:
                 await self._db.execute("PRAGMA synchronous = FULL")
@@ -211,8 +214,7 @@ class Store:
         """Store a batch in one transaction; outcomes in input order (writes.py says what each case does)."""
         if not items:
             return []
-        if self.readonly:
-            raise ArchiveError(f"{self.path}: opened read-only, cannot write")
+        self._check_writable()
         stamp = now_iso()
         encoded = encode(items, stamp)
         work = functools.partial(save_batch, late_seconds=late_seconds or {}, alert=alert, stamp=stamp)
@@ -450,9 +452,9 @@ class Store:
         """Resolve a channel filter: an id, '@username', a t.me link or a configured ref."""
         name = str(channel).strip().removeprefix("@")
         name = name.split("t.me/", 1)[-1].strip("/")
+        candidate: int | None
         if name.removeprefix("-").isdigit():
-            number = int(name)
-            candidate: int | None = int(str(-number)[3:]) if str(number).startswith("-100") else abs(number)
+            candidate = bare_channel_id(int(name))
         else:
             rows = await _fetch(
                 db,

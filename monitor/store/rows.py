@@ -124,6 +124,7 @@ async def _matches_for(db: aiosqlite.Connection, keys: Sequence[PostKey]) -> dic
     found: dict[PostKey, list[Match]] = defaultdict(list)
     if not keys:
         return found
+    # Aliased `p` because KEYS_JOIN names its table so; matches share the posts' key columns.
     sql = (
         "SELECT p.channel_id, p.message_id, p.conflict, p.term, p.lang, p.start, p.end "
         f"FROM matches AS p {KEYS_JOIN} ORDER BY p.id"

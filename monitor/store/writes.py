@@ -313,7 +313,7 @@ def _apply_edits(db: sqlite3.Connection, edited: list[tuple[Encoded, _Engagement
 
 
 def _insert_matches(db: sqlite3.Connection, items: list[Encoded]) -> None:
-    rows = [(*item.key, *match) for item in items if item.matches for match in item.matches]
+    rows = [(*item.key, *match) for item in items for match in item.matches]
     if rows:
         db.executemany(_INSERT_MATCH, rows)
 
@@ -325,7 +325,6 @@ def _add_alerts(
     rows = [
         (*item.key, conflict, stamp, late_seconds.get(item.key))
         for item in items
-        if item.conflicts
         for conflict in dict.fromkeys(item.conflicts)
     ]
     if not rows:

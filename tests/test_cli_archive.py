@@ -191,6 +191,31 @@ def test_import_uses_channel_option_for_posts_without_one(tmp_path: Path) -> Non
     assert row["channel_id"] == 1999888777 and row["message_id"] == 1
 
 
+def test_a_channel_named_by_link_is_the_archived_channel_of_that_username(tmp_path: Path) -> None:
+    archive = tmp_path / "archive.db"
+
+    async def seed() -> None:
+        async with await Store.open(archive) as store:
+            await store.upsert_channel(Channel(4242, "Known feed", "known_feed"))
+
+    asyncio.run(seed())
+    posts = write_jsonl(
+        tmp_path / "p.jsonl",
+        [
+            {
+                "message_id": 1,
+                "date": "2026-01-01T00:00:00Z",
+                "text": "one",
+                "channel": "https://t.me/Known_Feed",
+            },
+            {"message_id": 2, "date": "2026-01-01T00:00:00Z", "text": "two", "channel": "@known_feed"},
+        ],
+    )
+
+    assert run("import", posts, "--archive", archive).exit_code == 0
+    assert {(r["channel_id"], r["message_id"]) for r in export_rows(archive)} == {(4242, 1), (4242, 2)}
+
+
 def test_imports_never_create_alerts(tmp_path: Path) -> None:
     archive = tmp_path / "archive.db"
     run("import", SAMPLES / "posts.jsonl", "--archive", archive)

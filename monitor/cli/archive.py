@@ -31,7 +31,7 @@ from monitor.inputs import InputFileError, InputProblem, InputRecord, read_posts
 from monitor.model import Analysis, Channel, Post
 
 if TYPE_CHECKING:
-    from monitor.analysis import Analyzer
+    from monitor.analysis import Analyzer, Watchlist
     from monitor.config import ChannelRef, Config
     from monitor.evaluation import Evaluation
     from monitor.store import Store, StoredPost
@@ -288,7 +288,7 @@ def import_(
     conflicts: Path | None,
     backend: str,
     jobs: int,
-):
+) -> None:
     """Analyse posts and store them in the archive (idempotent: importing twice changes nothing).
 
     Takes the same files as `analyze`. Each post needs a message id, a date and a channel: the post's
@@ -465,9 +465,9 @@ class _ChannelResolver:
 
     async def _by_name(self, name: str) -> int:
         """A channel known only by name: the archive's channel of that username, else a stable local id."""
-        key = name.lower().removeprefix("@")
+        username = _username(name)
+        key = (username or name).lower().removeprefix("@")
         if key not in self.known:
-            username = _username(name)
             found = [
                 c.id for c in await self.store.channels() if username and (c.username or "").lower() == key
             ]
@@ -792,7 +792,7 @@ def check_config(config_path: Path) -> None:
         _out(line)
 
 
-def _config_summary(config: Config, watchlist: Any) -> Iterator[str]:
+def _config_summary(config: Config, watchlist: Watchlist) -> Iterator[str]:
     tg = config.telegram
     yield f"config: {config.path} (valid)"
     yield f"telegram: api_id {tg.api_id}, api_hash from {tg.api_hash.source}"

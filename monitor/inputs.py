@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from monitor.model import bare_channel_id
+
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _HEAD_CHARS = 1 << 20
 _CHUNK_CHARS = 1 << 20
@@ -90,12 +92,10 @@ def read_posts(path: Path) -> Iterator[InputRecord | InputProblem]:
     with handle:
         try:
             kind = _detect(handle)
-        except OSError as exc:
+            reader = _read_jsonl if kind == "jsonl" else _read_document
+            yield from reader(handle, name)
+        except OSError as exc:  # a disk or network-share error part way through a large file
             raise InputFileError(f"{name}: cannot read: {exc.strerror or exc}") from None
-        if kind == "jsonl":
-            yield from _read_jsonl(handle, name)
-        else:
-            yield from _read_document(handle, name)
 
 
 def _detect(handle: IO[str]) -> str:
@@ -186,14 +186,6 @@ def _channel_id(obj: dict[str, Any]) -> int | None:
         if isinstance(value, int) and not isinstance(value, bool):
             return bare_channel_id(value)
     return None
-
-
-def bare_channel_id(number: int) -> int:
-    """Turn a -100-marked channel id into the bare positive id the archive keys posts by."""
-    digits = str(abs(number))
-    if number < 0 and digits.startswith("100") and len(digits) > 3:
-        return int(digits[3:])
-    return abs(number)
 
 
 def _when(value: Any) -> datetime | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import html
+import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -234,6 +236,33 @@ def test_unreadable_and_unknown_files_raise_a_clear_error(tmp_path: Path) -> Non
         with pytest.raises(InputFileError, match=words) as caught:
             read(path)
         assert str(caught.value).startswith(str(path))
+
+
+class _FailingMidway(io.StringIO):
+    """A file whose disk fails after its second line, as a flaky network share does."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.lines = 0
+
+    def __next__(self) -> str:
+        self.lines += 1
+        if self.lines > 2:
+            raise OSError(errno.EIO, "Input/output error")
+        return super().__next__()
+
+
+def test_a_read_error_part_way_through_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_lines(tmp_path, [json.dumps({"text": f"post {n}"}) for n in range(5)])
+    monkeypatch.setattr(
+        inputs, "open", lambda *args, **kwargs: _FailingMidway(path.read_text()), raising=False
+    )
+
+    with pytest.raises(InputFileError, match="cannot read: Input/output error") as caught:
+        read(path)
+    assert str(caught.value).startswith(str(path))
 
 
 def test_an_empty_file_has_no_posts(tmp_path: Path) -> None:

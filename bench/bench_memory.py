@@ -126,7 +126,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                 sandbox.world.scenario = scenario
                 load = asyncio.create_task(sandbox.world.run_timeline())
                 samples = await sample(daemon, load, args.every)
-                peak = vm_hwm_kb(daemon.pid)
+                peak = daemon.peak_rss_kb()
             finally:
                 await daemon.stop()
             problems = error_lines(daemon.log_path)
@@ -151,14 +151,6 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         "samples": len(samples),
         "daemon_warnings": len(problems),
     }
-
-
-def vm_hwm_kb(pid: int) -> int:
-    """The peak resident size of a process (VmHWM in /proc/PID/status)."""
-    for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
 
 
 def main() -> None:

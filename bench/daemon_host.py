@@ -78,7 +78,11 @@ class DaemonProcess:
 
     def rss_kb(self) -> int:
         """VmRSS of the child from /proc (0 once it has exited)."""
-        return vm_rss_kb(self.pid)
+        return proc_status_kb(self.pid, "VmRSS")
+
+    def peak_rss_kb(self) -> int:
+        """VmHWM, the child's peak resident size so far (0 once it has exited)."""
+        return proc_status_kb(self.pid, "VmHWM")
 
     async def stop(self) -> int:
         """SIGTERM, then the daemon's own bounded shutdown; SIGKILL only if that bound is missed."""
@@ -92,14 +96,14 @@ class DaemonProcess:
         return self.process.returncode or 0
 
 
-def vm_rss_kb(pid: int | str = "self") -> int:
-    """Resident set size in KiB, as the kernel reports it in /proc/PID/status."""
+def proc_status_kb(pid: int, field: str) -> int:
+    """A size in KiB as the kernel reports it in /proc/PID/status (VmRSS, VmHWM ...)."""
     try:
         status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
     except OSError:
         return 0
     for line in status.splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
     return 0
 

@@ -144,6 +144,10 @@ def conflict_label(item: OutboxItem) -> Fragment:
     return bold(name) + text(f" ({severity})")
 
 
+def conflict_labels(items: Sequence[OutboxItem]) -> Fragment:
+    return concat((conflict_label(item) for item in items), text(", "))
+
+
 def channel_label(item: OutboxItem) -> Fragment:
     channel = channel_of(item)
     label = text(clip(channel.title, TITLE_CHARS))
@@ -205,7 +209,7 @@ def alert_fragment(items: Sequence[OutboxItem]) -> Fragment:
     """One post's alert: its conflicts, channel, facts, snippet and link (items share one post)."""
     first = items[0]
     lines = [
-        text("⚠️ ") + concat((conflict_label(item) for item in items), text(", ")),
+        text("⚠️ ") + conflict_labels(items),
         channel_label(first),
         facts_line(items, utc(first.post.post.date)),
     ]
@@ -227,7 +231,7 @@ def digest_entry(items: Sequence[OutboxItem]) -> Fragment:
     first = items[0]
     head = concat(
         [
-            concat((conflict_label(item) for item in items), text(", ")),
+            conflict_labels(items),
             channel_label(first),
             facts_line(items, first.post.post.date.astimezone(UTC).strftime("%H:%M UTC")),
         ],
@@ -273,7 +277,7 @@ def format_update_note(items: Sequence[OutboxItem]) -> str:
     stored = first.post
     subject = concat(
         [
-            concat((conflict_label(item) for item in items), text(", ")),
+            conflict_labels(items),
             channel_label(first),
             text(f"post {first.alert.message_id} of {utc(stored.post.date)}"),
         ],

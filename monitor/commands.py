@@ -11,7 +11,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from html import escape
 from typing import Protocol
 
@@ -20,7 +20,7 @@ from telethon import TelegramClient, events
 from monitor import alerts
 from monitor.alerts import Fragment, bold, concat, text
 from monitor.logs import log_event
-from monitor.model import Channel, Conflict
+from monitor.model import Channel, Conflict, utcnow
 from monitor.store import ArchiveError, Store, StoredPost
 from monitor.telegram.send import AlertSender, period_summary
 
@@ -69,10 +69,6 @@ class StatusSource(Protocol):
     """Implemented by the daemon so `/status` can show what only it knows."""
 
     def status(self) -> DaemonStatus: ...
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def parse_duration(value: str) -> timedelta | None:

@@ -24,9 +24,9 @@ from telethon import TelegramClient
 
 from monitor.analysis import Analyzer
 from monitor.commands import ChannelStatus, CommandHandler, DaemonStatus
-from monitor.config import ChannelSettings, Config
+from monitor.config import Config
 from monitor.logs import log_event
-from monitor.model import Channel
+from monitor.model import Channel, utcnow
 from monitor.store import Store
 from monitor.telegram.channels import Unavailable, WatchedChannel, resolve_all
 from monitor.telegram.client import (
@@ -38,7 +38,7 @@ from monitor.telegram.client import (
     connect_user,
     lock_path_for,
 )
-from monitor.telegram.ingest import Ingestor, LiveIngest, utcnow
+from monitor.telegram.ingest import Ingestor, LiveIngest
 from monitor.telegram.reconcile import FloodStats, Reconciler
 from monitor.telegram.send import AlertSender
 
@@ -131,10 +131,6 @@ class Toolkit:
                 yield cls(config, store, analyzer, user, ingestor, reconciler, flood)
         finally:
             release_locks(locks)
-
-    async def resolve(self, settings: ChannelSettings) -> WatchedChannel | None:
-        found, _ = await resolve_all(self.user, self.store, (settings,))
-        return found[0] if found else None
 
 
 class Daemon:
@@ -288,9 +284,10 @@ class Daemon:
         finally:
             self._backfilling.discard(watched.id)
 
-    async def _on_reconnect(self) -> None:
+    def _on_reconnect(self) -> None:
+        """Catch up as a task the daemon owns, so a failure is logged and shutdown cancels it."""
         self.state.reconnects += 1
-        await self._catch_up(self.state.channels)
+        self._spawn(self._catch_up(self.state.channels), "catch_up")
 
     def _schedule(self) -> AsyncIOScheduler:
         schedule = self.config.schedule
@@ -341,8 +338,11 @@ class Daemon:
         for client in {self.kit.user, self.sender_client}:
             if not client.is_connected():
                 log_event(log, "reconnecting", level=logging.WARNING)
-                with contextlib.suppress(OSError, ConnectionError, TimeoutError):
+                try:
                     await client.connect()
+                except OSError as error:  # ConnectionError and TimeoutError too; the next heartbeat retries
+                    error_text = f"{type(error).__name__}: {error}"
+                    log_event(log, "reconnect_failed", level=logging.WARNING, error=error_text)
 
 
 def quiet_library_logs() -> None:

@@ -1,17 +1,17 @@
 """`monitor demo`: the built-in sandbox scenario and the real daemon on a temporary archive, in one process.
 
 The terminal shows each alert as the analyst chat receives it (read back from the sandbox's chat, where
-Telethon has already turned the HTML into text and entities),
-then a summary. No Telegram account is needed.
+Telethon has already turned the HTML into text and entities), then a summary. No Telegram account is
+needed.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from monitor.analysis import DEFAULT_CONFLICTS
 from monitor.config import (
@@ -27,6 +27,10 @@ from monitor.config import (
     parse_channel_ref,
 )
 from monitor.daemon import Daemon
+from monitor.sandbox.config_tl import SANDBOX_DC
+
+if TYPE_CHECKING:
+    from monitor.sandbox.world import World
 
 POLL_SECONDS = 0.2
 SANDBOX_API_ID = 1
@@ -62,7 +66,7 @@ def sandbox_config(
         bot_token=None,
         bot_session=Secret(access.bot_session) if access.bot_session else None,
         flood_sleep_threshold=flood_sleep_threshold,
-        server=ServerSettings(access.host, access.port, 2, access.rsa_public_key),
+        server=ServerSettings(access.host, access.port, SANDBOX_DC, access.rsa_public_key),
     )
     channels = tuple(
         ChannelSettings(f"@{name}", backfill, None, False, parse_channel_ref(name))
@@ -88,12 +92,7 @@ class DemoSummary:
     channels: list[str]
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "posts_stored": self.posts_stored,
-            "alerts_sent": self.alerts_sent,
-            "messages_in_chat": self.messages_in_chat,
-            "channels": self.channels,
-        }
+        return asdict(self)
 
 
 async def run_demo(workdir: Path, duration: float, show: Callable[[str], None]) -> DemoSummary:
@@ -116,7 +115,9 @@ async def run_demo(workdir: Path, duration: float, show: Callable[[str], None]) 
     return DemoSummary(int(stats["posts"]), int(alerts.get("sent", 0)), shown, list(sandbox.channels))
 
 
-async def _watch_chat(world, task: asyncio.Task[None], duration: float, show) -> int:  # type: ignore[no-untyped-def]
+async def _watch_chat(
+    world: World, task: asyncio.Task[None], duration: float, show: Callable[[str], None]
+) -> int:
     """Print every message the monitor sends or edits in the analyst chat until the demo ends."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + duration

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    """Every timestamp the monitor makes is timezone-aware UTC, like Telegram's own dates."""
+    return datetime.now(UTC)
 
 
 def bare_channel_id(number: int) -> int:

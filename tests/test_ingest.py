@@ -9,8 +9,8 @@ from telethon.tl import types
 
 from monitor.telegram.client import is_session_file, lock_path_for
 from monitor.telegram.ingest import (
-    bare_channel_id,
     channel_of,
+    event_channel_id,
     forward_origin,
     links_of,
     media_kind,
@@ -171,9 +171,9 @@ def test_channel_record_keeps_access_hash() -> None:
 
 
 def test_event_chat_ids_are_unmarked_and_non_channels_ignored() -> None:
-    assert bare_channel_id(-1001357924680) == 1357924680
-    assert bare_channel_id(12345) is None
-    assert bare_channel_id(None) is None
+    assert event_channel_id(-1001357924680) == 1357924680
+    assert event_channel_id(12345) is None
+    assert event_channel_id(None) is None
 
 
 def test_session_kinds_and_lock_places(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -53,7 +53,7 @@ def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
     """Run a command's coroutine; known failures become one line on stderr and exit status 1."""
     try:
         return asyncio.run(coroutine)
-    except (SessionError, ArchiveError, ConnectionError, OSError) as exc:
+    except (SessionError, ArchiveError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
 
@@ -244,7 +244,7 @@ def demo(duration: float, as_json: bool, log_level: str) -> None:
     setup_logging(log_level)
     quiet_library_logs()
     with tempfile.TemporaryDirectory(prefix="monitor-demo-") as workdir:
-        summary = run_async(run_demo(Path(workdir), duration, lambda line: click.echo(line)))
+        summary = run_async(run_demo(Path(workdir), duration, click.echo))
     click.echo(
         f"demo finished: {summary.posts_stored} posts archived from {len(summary.channels)} channels, "
         f"{summary.alerts_sent} alerts sent ({summary.messages_in_chat} messages in the analyst chat)"

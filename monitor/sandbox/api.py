@@ -18,7 +18,7 @@ from telethon.tl import functions as fn
 from telethon.tl import types
 from telethon.tl.tlobject import TLObject
 
-from monitor.sandbox.config_tl import make_config
+from monitor.sandbox.config_tl import SANDBOX_DC, make_config
 from monitor.sandbox.errors import RpcError
 from monitor.sandbox.handshake import DH_G, DH_PRIME
 from monitor.sandbox.scenario import Person, normalize_phone
@@ -74,7 +74,7 @@ async def get_config(world: World, link: ClientLink, request: Any) -> types.Conf
 
 @handles(fn.help.GetNearestDcRequest)
 async def get_nearest_dc(world: World, link: ClientLink, request: Any) -> types.NearestDc:
-    return types.NearestDc(country="NL", this_dc=2, nearest_dc=2)
+    return types.NearestDc(country="NL", this_dc=SANDBOX_DC, nearest_dc=SANDBOX_DC)
 
 
 # ------------------------------------------------------------------ login
@@ -381,9 +381,22 @@ def _by_invite(world: World, invite: str) -> ChannelState:
     raise RpcError(400, "INVITE_HASH_INVALID")
 
 
-def _channel_updates(world: World, state: ChannelState, me: Person, updates: list[TLObject]) -> types.Updates:
+def _channel_updates(
+    world: World,
+    state: ChannelState,
+    me: Person,
+    updates: list[TLObject],
+    *,
+    with_me: bool = False,
+    date: datetime | None = None,
+) -> types.Updates:
+    """The Updates a request about one channel answers with (`with_me`: the caller's user too)."""
     return types.Updates(
-        updates=updates, users=[], chats=[world.channel_tl(state, me.id)], date=world.now(), seq=0
+        updates=updates,
+        users=world.users_tl([me.id], me.id) if with_me else [],
+        chats=[world.channel_tl(state, me.id)],
+        date=date or world.now(),
+        seq=0,
     )
 
 
@@ -590,13 +603,7 @@ async def send_message(world: World, link: ClientLink, request: Any) -> types.Up
         types.UpdateMessageID(id=msg.id, random_id=request.random_id),
         types.UpdateNewChannelMessage(message=message, pts=event.pts, pts_count=1),
     ]
-    return types.Updates(
-        updates=updates,
-        users=world.users_tl([me.id], me.id),
-        chats=[world.channel_tl(state, me.id)],
-        date=msg.date,
-        seq=0,
-    )
+    return _channel_updates(world, state, me, updates, with_me=True, date=msg.date)
 
 
 @handles(fn.messages.EditMessageRequest)
@@ -617,13 +624,7 @@ async def edit_message(world: World, link: ClientLink, request: Any) -> types.Up
     edited, event = await world.edit_in_chat(state, me, msg, text, entities, exclude=link)
     message = world.message_tl(state, edited, me.id)
     update = types.UpdateEditChannelMessage(message=message, pts=event.pts, pts_count=1)
-    return types.Updates(
-        updates=[update],
-        users=world.users_tl([me.id], me.id),
-        chats=[world.channel_tl(state, me.id)],
-        date=world.now(),
-        seq=0,
-    )
+    return _channel_updates(world, state, me, [update], with_me=True)
 
 
 @handles(fn.channels.DeleteMessagesRequest)

@@ -176,7 +176,7 @@ class ClientLink:
         while not self._writer.is_closing() and self._flush():
             pass  # answers already queued still go out before the close (the socket buffers them)
         self._writer.close()
-        with contextlib.suppress(ConnectionError, TimeoutError):
+        with contextlib.suppress(ConnectionError, TimeoutError):  # a peer already gone is closed anyway
             await asyncio.wait_for(self._writer.wait_closed(), CLOSE_TIMEOUT)
         level = logging.INFO if reason.startswith(("protocol", "error")) else logging.DEBUG
         log_event(log, "link_closed", level=level, peer=self.peer, reason=reason)

@@ -24,6 +24,7 @@ from telethon.tl import types
 from telethon.tl.tlobject import TLObject
 
 from monitor.sandbox import api
+from monitor.sandbox.config_tl import SANDBOX_DC
 from monitor.sandbox.errors import RpcError
 from monitor.sandbox.faults import Faults, parse_faults
 from monitor.sandbox.records import Recorder
@@ -32,7 +33,6 @@ from monitor.sandbox.scenario import ChannelSpec, Person, PostSpec, Scenario, Ti
 log = logging.getLogger(__name__)
 
 ACCOUNT_PTS = 1  # nothing here lives in the account-wide box (no private chats), so its pts never moves
-DC_ID = 2
 FORWARDS_PER_VIEWS = 150  # forwards grow as one per this many views
 URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:!?)\]]")
 
@@ -368,7 +368,7 @@ class World:
             file_reference=b"",
             date=msg.date,
             sizes=[types.PhotoSize(type="x", w=1280, h=720, size=96_000)],
-            dc_id=DC_ID,
+            dc_id=SANDBOX_DC,
         )
         return types.MessageMediaPhoto(photo=photo)
 
@@ -530,18 +530,8 @@ class World:
         exclude: ClientLink | None = None,
         record: bool = True,
     ) -> ChannelEvent:
-        state.messages[msg.id] = msg
         state.alive.append(msg.id)
-        event = state.log_event("new", (msg.id,), msg.date)
-        if record:
-            self._record_post("post", state, msg)
-        await self._fan_out(
-            state,
-            lambda viewer: types.UpdateNewChannelMessage(self.message_tl(state, msg, viewer), event.pts, 1),
-            senders=(msg.sender_id,),
-            exclude=exclude,
-        )
-        return event
+        return await self._put_message(state, msg, "new", msg.date, exclude=exclude, record=record)
 
     async def _edit_message(
         self,
@@ -551,15 +541,30 @@ class World:
         exclude: ClientLink | None = None,
         record: bool = True,
     ) -> ChannelEvent:
-        if msg.edit_date is None:
-            msg = replace(msg, edit_date=self.now())
+        edited_at = msg.edit_date or self.now()
+        msg = replace(msg, edit_date=edited_at)
+        return await self._put_message(state, msg, "edit", edited_at, exclude=exclude, record=record)
+
+    async def _put_message(
+        self,
+        state: ChannelState,
+        msg: StoredMessage,
+        kind: str,
+        when: datetime,
+        *,
+        exclude: ClientLink | None,
+        record: bool,
+    ) -> ChannelEvent:
+        """Store a new or edited message, take its pts step and push it to the members."""
+        new = kind == "new"
         state.messages[msg.id] = msg
-        event = state.log_event("edit", (msg.id,), msg.edit_date or self.now())
+        event = state.log_event(kind, (msg.id,), when)
         if record:
-            self._record_post("edit", state, msg)
+            self._record_post("post" if new else "edit", state, msg)
+        update = types.UpdateNewChannelMessage if new else types.UpdateEditChannelMessage
         await self._fan_out(
             state,
-            lambda viewer: types.UpdateEditChannelMessage(self.message_tl(state, msg, viewer), event.pts, 1),
+            lambda viewer: update(self.message_tl(state, msg, viewer), event.pts, 1),
             senders=(msg.sender_id,),
             exclude=exclude,
         )

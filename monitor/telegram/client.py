@@ -7,13 +7,12 @@ config loader has already read a secret file holding a StringSession into its te
 
 from __future__ import annotations
 
-import asyncio
 import fcntl
 import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -93,7 +92,8 @@ class ProcessLock:
 
 
 class ConnectionWatch:
-    """Counts transport connects; every connect after the first is a reconnect that calls `on_reconnect`.
+    """Counts transport connects; every connect after the first is a reconnect that calls `on_reconnect`
+    (which must not block: the daemon starts its catch-up as a task of its own).
 
     Telethon reconnects silently and does not catch up on channel updates it missed meanwhile, so the
     daemon needs this signal to reconcile.
@@ -101,16 +101,13 @@ class ConnectionWatch:
 
     def __init__(self) -> None:
         self.connects = 0
-        self.on_reconnect: Callable[[], Awaitable[None]] | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.on_reconnect: Callable[[], None] | None = None
 
     def connected(self) -> None:
         self.connects += 1
         if self.connects > 1 and self.on_reconnect is not None:
             log_event(log, "reconnected", connects=self.connects)
-            task = asyncio.get_running_loop().create_task(self.on_reconnect())
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self.on_reconnect()
 
     def connection_class(self) -> type[ConnectionTcpFull]:
         """Telethon's default transport, reporting each (re)connect to this watch."""
@@ -134,7 +131,6 @@ def build_client(
     telegram: TelegramSettings,
     *,
     watch: ConnectionWatch | None = None,
-    receive_updates: bool = True,
 ) -> TelegramClient:
     """A configured, not yet connected client; a custom server overrides the session's data centre."""
     session = open_session(session_value)
@@ -152,7 +148,6 @@ def build_client(
         retry_delay=RETRY_DELAY,
         auto_reconnect=True,
         flood_sleep_threshold=telegram.flood_sleep_threshold,
-        receive_updates=receive_updates,
         # The alert sender needs RANDOM_ID_DUPLICATE itself, not a generic error after retries.
         raise_last_call_error=True,
     )

@@ -17,7 +17,7 @@ from telethon.tl import types
 
 from monitor.analysis import Analyzer
 from monitor.logs import log_event
-from monitor.model import Analysis, Channel, Post
+from monitor.model import Analysis, Channel, Post, utcnow
 from monitor.store import SaveOutcome, Store
 
 log = logging.getLogger(__name__)
@@ -31,10 +31,6 @@ _DOCUMENT_KINDS = (
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,7 +134,7 @@ def links_of(text: str, entities: Sequence[object]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(links))
 
 
-def bare_channel_id(marked_id: int | None) -> int | None:
+def event_channel_id(marked_id: int | None) -> int | None:
     """Telethon's event chat ids are -100-marked; the archive keys channels by the bare positive id."""
     if marked_id is None:
         return None
@@ -157,14 +153,12 @@ class Ingestor:
     never used from two threads); a per-channel lock keeps live saves and recovered saves in order.
     """
 
-    def __init__(
-        self, store: Store, analyzer: Analyzer, *, on_change: Callable[[], None] | None = None
-    ) -> None:
+    def __init__(self, store: Store, analyzer: Analyzer) -> None:
         self.store = store
         self.analyzer = analyzer
-        self.on_change = on_change
+        # Set by the daemon once its alert sender exists: wakes the sender when an alert may be due.
+        self.on_change: Callable[[], None] | None = None
         self.last_post_at: dict[int, datetime] = {}
-        self.counts = {"new": 0, "edited": 0, "unchanged": 0, "deleted": 0}
         self._locks: dict[int, asyncio.Lock] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
 
@@ -195,8 +189,6 @@ class Ingestor:
         newest = max(post.date for post in posts)
         if newest > self.last_post_at.get(channel_id, _EPOCH):
             self.last_post_at[channel_id] = newest
-        for outcome in outcomes:
-            self.counts[outcome.status] += 1
         if any(o.new_alert_ids or o.status == "edited" for o in outcomes):
             self._changed()
         return outcomes
@@ -207,7 +199,6 @@ class Ingestor:
             return 0
         async with self.lock(channel_id):
             marked = await self.store.mark_deleted(channel_id, list(message_ids), utcnow())
-        self.counts["deleted"] += marked
         if marked:
             self._changed()
         return marked
@@ -247,7 +238,7 @@ class LiveIngest:
             self.client.remove_event_handler(callback, type(event))
 
     async def _on_message(self, event: events.NewMessage.Event) -> None:
-        channel_id = bare_channel_id(event.chat_id)
+        channel_id = event_channel_id(event.chat_id)
         if channel_id not in self.watched or not isinstance(event.message, types.Message):
             return
         post = to_post(event.message, channel_id)
@@ -255,7 +246,7 @@ class LiveIngest:
         log_event(log, "post_live", channel=channel_id, message=post.message_id, status=outcomes[0].status)
 
     async def _on_deleted(self, event: events.MessageDeleted.Event) -> None:
-        channel_id = bare_channel_id(event.chat_id)
+        channel_id = event_channel_id(event.chat_id)
         if channel_id not in self.watched:
             return
         marked = await self.ingestor.delete(channel_id, event.deleted_ids)

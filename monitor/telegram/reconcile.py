@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
@@ -25,10 +25,10 @@ from telethon import TelegramClient, errors, functions
 from telethon.tl import types
 
 from monitor.logs import log_event
-from monitor.model import Post
+from monitor.model import Post, utcnow
 from monitor.store import Store
 from monitor.telegram.channels import WatchedChannel
-from monitor.telegram.ingest import Ingestor, to_post, utcnow
+from monitor.telegram.ingest import Ingestor, to_post
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -38,16 +38,14 @@ BATCH = 100
 
 @dataclass
 class FloodStats:
-    """Flood waits seen by the reconciler, per request kind, for `/status` and the logs."""
+    """Flood waits seen by the reconciler, for `/status` (each one is also logged with its request)."""
 
     count: int = 0
     seconds: float = 0.0
-    by_request: dict[str, int] = field(default_factory=dict)
 
-    def record(self, request: str, seconds: float) -> None:
+    def record(self, seconds: float) -> None:
         self.count += 1
         self.seconds += seconds
-        self.by_request[request] = self.by_request.get(request, 0) + 1
 
 
 class Reconciler:
@@ -309,7 +307,7 @@ class Reconciler:
                 await self._respect_flood(request, exc)
 
     async def _respect_flood(self, request: str, exc: errors.FloodWaitError) -> None:
-        self.flood.record(request, exc.seconds)
+        self.flood.record(exc.seconds)
         log_event(log, "flood_wait", level=logging.WARNING, request=request, seconds=exc.seconds)
         await asyncio.sleep(exc.seconds)
 

@@ -9,13 +9,12 @@ must be built with `raise_last_call_error=True`, or Telethon hides that answer b
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from telethon import TelegramClient, errors, functions, types
 from telethon.extensions import html
@@ -23,6 +22,7 @@ from telethon.extensions import html
 from monitor import alerts
 from monitor.config import AlertPolicy
 from monitor.logs import log_event
+from monitor.model import utcnow
 from monitor.store import ArchiveError, OutboxItem, Store
 
 log = logging.getLogger(__name__)
@@ -32,16 +32,12 @@ BATCH = 500
 UPDATE_BATCH = 50
 MAX_BACKOFF_SECONDS = 300.0
 SUMMARY_PERIODS = {"hourly": timedelta(hours=1), "daily": timedelta(days=1)}
-_NETWORK_ERRORS = (ConnectionError, OSError, TimeoutError)
+_NETWORK_ERRORS = (OSError,)  # ConnectionError and TimeoutError included
 _EDIT_GONE = (
     errors.MessageIdInvalidError,
     errors.MessageEditTimeExpiredError,
     errors.MessageAuthorRequiredError,
 )
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -55,7 +51,6 @@ class SenderStats:
     suppressed: int = 0
     flood_waits: int = 0
     flood_wait_seconds: float = 0.0
-    errors: int = 0
     last_error: str | None = None
     last_sent_at: datetime | None = None
 
@@ -373,11 +368,9 @@ class AlertSender:
         finally:
             for waiter in waiters:
                 waiter.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.gather(*waiters, return_exceptions=True)
+            await asyncio.gather(*waiters, return_exceptions=True)
 
     def _record_error(self, event: str, error: BaseException, **fields: object) -> None:
-        self.stats.errors += 1
         self.stats.last_error = describe(error)
         log_event(log, event, level=logging.WARNING, error=describe(error), **fields)
 

@@ -143,6 +143,16 @@ def test_common_anchor_needs_two_context_words_one_of_them_war_specific(small):
     assert flagged(small, "Удар по России, погибли двое.") == ("demo",)
 
 
+def test_one_word_counts_once_however_many_terms_or_repeats_match_it():
+    import tomllib
+
+    text = SMALL.replace('ru = ["удар{|ы|а|ов}",', 'uk = ["удар{|и}"]\nru = ["удар{|ы|а|ов}",')
+    twice = Watchlist.from_mapping(tomllib.loads(text), text=text)
+    assert flagged(twice, "Россия: удар.") == ()
+    assert flagged(twice, "Россия: удар, ещё удар и снова удары.") == ()
+    assert flagged(twice, "Россия: удар и ракеты.") == ("demo",)
+
+
 def test_veto_cancels_its_sentence_only(small):
     assert flagged(small, "В 1914 году война, удары по России, ВСУ.") == ()
     assert flagged(small, "В 1914 году всё было иначе. ВСУ наступают.") == ("demo",)

@@ -172,7 +172,8 @@ class Watchlist:
         vetoed = {sentence for term, sentence, _ in located if term.kind == "veto"}
         strong: set[str] = set()
         anchors: dict[int, str] = {}
-        context: dict[str, dict[int, set[str]]] = {"context": defaultdict(set), "incidents": defaultdict(set)}
+        context: dict[str, dict[int, set[_Word]]] = {"context": defaultdict(set)}
+        context["incidents"] = defaultdict(set)
         for term, sentence, hit in located:
             if sentence in vetoed:
                 continue
@@ -184,16 +185,16 @@ class Watchlist:
             elif kind in ("anchors", "common") and anchors.get(sentence) != "anchors":
                 anchors[sentence] = kind
             elif kind in context:
-                context[kind][sentence].add(term.text)
+                context[kind][sentence].add((term.text, hit.start))
         score = float(len(strong))
         for sentence, kind in anchors.items():
-            war: set[str] = set()
-            incidents: set[str] = set()
+            war: set[_Word] = set()
+            incidents: set[_Word] = set()
             for other in range(sentence - rules.window, sentence + rules.window + 1):
                 war |= context["context"].get(other, set())
                 incidents |= context["incidents"].get(other, set())
             needed = rules.anchor_context if kind == "anchors" else rules.common_context
-            if len(war | incidents) >= needed and (war or kind == "anchors"):
+            if _distinct_words(war | incidents) >= needed and (war or kind == "anchors"):
                 score += 1.0
         return score
 
@@ -444,6 +445,28 @@ def _line_of(lines: list[str], path: tuple[str, ...], item: str | None) -> int |
 
 def _key_path(key: str) -> tuple[str, ...]:
     return tuple(part.strip().strip("\"'") for part in key.split("."))
+
+
+_Word = tuple[str, int]  # a context hit: (term, where it starts)
+
+
+def _distinct_words(hits: set[_Word]) -> int:
+    """Context words in evidence: repeats of a term are one word, and terms that match at the same place
+    (a Ukrainian entry sharing a form with a Russian one) are one word too."""
+    same: dict[str, str] = {term: term for term, _ in hits}
+
+    def root(term: str) -> str:
+        while same[term] != term:
+            term = same[term]
+        return term
+
+    first_at: dict[int, str] = {}
+    for term, start in hits:
+        if start in first_at:
+            same[root(term)] = root(first_at[start])
+        else:
+            first_at[start] = term
+    return len({root(term) for term in same})
 
 
 def _common_prefix(left: tuple[str, ...], right: tuple[str, ...]) -> int:

@@ -27,13 +27,13 @@ from monitor.config import (
     parse_channel_ref,
 )
 from monitor.daemon import Daemon
+from monitor.sandbox.config_file import SANDBOX_API_ID
 from monitor.sandbox.config_tl import SANDBOX_DC
 
 if TYPE_CHECKING:
     from monitor.sandbox.world import World
 
 POLL_SECONDS = 0.2
-SANDBOX_API_ID = 1
 
 
 class SandboxAccess(Protocol):

@@ -18,7 +18,7 @@ from monitor.config import ChannelSettings, Config, ConfigError, load_config, pa
 from monitor.health import HEARTBEAT_SECONDS, OUTBOX_SECONDS, HealthLimits, judge, snapshot
 from monitor.logs import setup_logging
 from monitor.store import ArchiveError, Store
-from monitor.telegram.client import SessionError
+from monitor.telegram.client import SessionError, build_client, is_session_file
 
 config_option = click.option(
     "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (TOML)."
@@ -86,7 +86,7 @@ def login(config_path: Path | None) -> None:
     """
     config = load(config_path, None)
     session = config.telegram.session
-    if session is None or not session.reveal().endswith(".session"):
+    if session is None or not is_session_file(session.reveal()):
         raise click.UsageError(
             "login writes a session file: set telegram.session_file to a path ending in .session"
         )
@@ -95,19 +95,18 @@ def login(config_path: Path | None) -> None:
 
 
 async def _login(config: Config, path: Path) -> None:
-    from monitor.telegram.client import build_client
-
+    """Sign in through the prompts; the session file is created private and the client always closed."""
     previous = os.umask(0o077)
+    client = build_client(str(path), config.telegram)
     try:
-        client = build_client(str(path), config.telegram)
         await client.start(
             phone=lambda: click.prompt("Phone number (international format)"),
             code_callback=lambda: click.prompt("Login code"),
             password=lambda: click.prompt("2FA password", hide_input=True),
         )
         client.session.save()
-        await client.disconnect()
     finally:
+        await client.disconnect()
         os.umask(previous)
     path.chmod(0o600)
 

@@ -29,7 +29,7 @@ from typing import Any
 from daemon_host import DaemonProcess, DaemonSettings, error_lines, print_result
 
 from monitor.analysis import Analyzer
-from monitor.sandbox.records import Recorder
+from monitor.sandbox.recorder import Recorder
 from monitor.sandbox.scenario import load_scenario_for
 from monitor.sandbox.server import start_sandbox
 

@@ -15,8 +15,7 @@ from datetime import UTC, datetime, time
 from html import escape
 from typing import Any
 
-from monitor.model import Channel
-from monitor.store import OutboxItem, SentMessage
+from monitor.model import OutboxItem, SentMessage
 
 MESSAGE_LIMIT = 4096  # Telegram's limit on a message's text after entity parsing, in UTF-16 code units
 SNIPPET_CHARS = 400
@@ -127,13 +126,8 @@ def utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def channel_of(item: OutboxItem) -> Channel:
-    """The stored channel, or a stand-in whose link is the private form when it was never resolved."""
-    return item.post.channel or Channel(id=item.alert.channel_id, title=f"channel {item.alert.channel_id}")
-
-
 def post_link(item: OutboxItem) -> str:
-    return channel_of(item).post_link(item.alert.message_id)
+    return item.channel.post_link(item.alert.message_id)
 
 
 def conflict_label(item: OutboxItem) -> Fragment:
@@ -149,7 +143,7 @@ def conflict_labels(items: Sequence[OutboxItem]) -> Fragment:
 
 
 def channel_label(item: OutboxItem) -> Fragment:
-    channel = channel_of(item)
+    channel = item.channel
     label = text(clip(channel.title, TITLE_CHARS))
     return label + text(f" (@{channel.username})") if channel.username else label
 

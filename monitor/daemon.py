@@ -23,7 +23,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telethon import TelegramClient
 
 from monitor.analysis import Analyzer
-from monitor.commands import ChannelStatus, CommandHandler, DaemonStatus
 from monitor.config import Config
 from monitor.logs import log_event
 from monitor.model import Channel, utcnow
@@ -38,6 +37,7 @@ from monitor.telegram.client import (
     connect_user,
     lock_path_for,
 )
+from monitor.telegram.commands import ChannelStatus, CommandHandler, DaemonStatus
 from monitor.telegram.ingest import Ingestor, LiveIngest
 from monitor.telegram.reconcile import FloodStats, Reconciler
 from monitor.telegram.send import AlertSender

@@ -16,8 +16,7 @@ from telethon.helpers import add_surrogate, del_surrogate
 from telethon.tl.types import MessageEntityBold
 
 from monitor import alerts
-from monitor.model import Alert, Analysis, Channel, Conflict, Match, Post
-from monitor.store import OutboxItem, SentMessage, StoredPost
+from monitor.model import Alert, Analysis, Channel, Conflict, Match, OutboxItem, Post, SentMessage, StoredPost
 
 POSTED = datetime(2024, 5, 1, 12, 34, tzinfo=UTC)
 NEWS = Channel(id=1111, title="News <Daily> & Co", username="newsdaily")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from monitor.evaluation import Judged, Scores, evaluate
+from monitor.analysis.evaluation import Judged, Scores, evaluate
 
 
 def judged(

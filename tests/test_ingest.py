@@ -9,7 +9,7 @@ from telethon.tl import types
 
 from monitor.telegram.client import is_session_file, lock_path_for
 from monitor.telegram.ingest import (
-    channel_of,
+    channel_from_entity,
     event_channel_id,
     forward_origin,
     links_of,
@@ -161,7 +161,7 @@ def test_channel_record_keeps_access_hash() -> None:
         username="frontline",
         access_hash=-987654321,
     )
-    channel = channel_of(entity)
+    channel = channel_from_entity(entity)
     assert (channel.id, channel.title, channel.username, channel.access_hash) == (
         CHANNEL,
         "<b>Frontline</b>",

@@ -19,7 +19,7 @@ from telethon.tl import types
 
 from monitor.sandbox.errors import RpcError
 from monitor.sandbox.faults import Faults, FaultSpecError, parse_faults
-from monitor.sandbox.records import Recorder
+from monitor.sandbox.recorder import Recorder
 from monitor.sandbox.scenario import (
     ChannelSpec,
     HistoryPost,

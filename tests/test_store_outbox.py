@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.model import Analysis, Conflict, Match, Post
-from monitor.store import ArchiveError, SentMessage, Store
+from monitor.model import Analysis, Conflict, Match, Post, SentMessage
+from monitor.store import ArchiveError, Store
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 LATER = T0 + timedelta(days=365 * 10)  # "now" for calls that must see every alert as due

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 
-import monitor
 from monitor.analysis.language import LanguageDetector, make_detector
 from monitor.analysis.watchlist import Watchlist, WatchlistError, load_watchlist
 from monitor.model import Analysis, Conflict, Match
 
-DEFAULT_CONFLICTS = Path(monitor.__file__).parents[1] / "config" / "conflicts.toml"
+# The bundled watchlist ships inside the package; pip installs packages unzipped, so it is a real file
+# that configs and messages can name by path.
+DEFAULT_CONFLICTS = Path(str(resources.files(__name__).joinpath("conflicts.toml")))
 
 # Repeats of one term add no evidence; keeping them all would let one spammy post bloat the archive.
 MATCHES_PER_TERM = 5

@@ -1,4 +1,4 @@
-"""Commands of the live monitor: run, login, backfill, health and demo."""
+"""Commands of the live monitor: check-config, run, login, backfill, health and demo."""
 
 from __future__ import annotations
 
@@ -7,18 +7,22 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from monitor.cli.common import CommandFailed, out
 from monitor.config import ChannelSettings, Config, ConfigError, load_config, parse_channel_ref
 from monitor.health import HEARTBEAT_SECONDS, OUTBOX_SECONDS, HealthLimits, judge, snapshot
 from monitor.logs import setup_logging
 from monitor.store import ArchiveError, Store
 from monitor.telegram.client import SessionError, build_client, is_session_file
+
+if TYPE_CHECKING:
+    from monitor.analysis import Watchlist
 
 config_option = click.option(
     "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (TOML)."
@@ -252,4 +256,91 @@ def demo(duration: float, as_json: bool, log_level: str) -> None:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
 
 
-COMMANDS: list[click.Command] = [run, login, backfill, health, demo]
+@click.command("check-config")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    envvar="MONITOR_CONFIG",
+    required=True,
+    show_envvar=True,
+    help="The config file.",
+)
+def check_config(config_path: Path) -> None:
+    """Validate a config file and the watchlist it names, then print a summary (never secrets).
+
+    Every problem is listed as FILE:LINE: key: problem; any problem gives exit status 2.
+
+    \b
+    Example:
+      export MONITOR_API_ID=12345 MONITOR_API_HASH=... MONITOR_BOT_TOKEN=...
+      monitor check-config --config config/monitor.example.toml
+    """
+    from monitor.analysis import WatchlistError, load_watchlist
+    from monitor.config import ConfigError, load_config
+
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise CommandFailed(f"{config_path}: {len(exc.problems)} problem(s)", 2) from None
+    try:
+        watchlist = load_watchlist(config.analysis.conflicts_path)
+    except WatchlistError as exc:
+        raise CommandFailed(str(exc), 2) from None
+    unknown = [cid for cid in config.alerts.muted if cid not in watchlist.conflicts]
+    if unknown:
+        raise CommandFailed(f"{config_path}: alerts.muted: unknown conflict(s) {', '.join(unknown)}", 2)
+    for line in _config_summary(config, watchlist):
+        out(line)
+
+
+def _config_summary(config: Config, watchlist: Watchlist) -> Iterator[str]:
+    tg = config.telegram
+    yield f"config: {config.path} (valid)"
+    yield f"telegram: api_id {tg.api_id}, api_hash from {tg.api_hash.source}"
+    for name, secret in (
+        ("session", tg.session),
+        ("bot_token", tg.bot_token),
+        ("bot_session", tg.bot_session),
+    ):
+        yield f"  {name}: {secret.source if secret else 'not set'}"
+    if tg.server:
+        yield f"  server: {tg.server.host}:{tg.server.port} (dc {tg.server.dc_id})"
+    yield f"archive: {config.archive_path}"
+    admins = ", ".join(map(str, config.analyst.admins)) or "none"
+    yield f"analyst chat: {config.analyst.chat_id} (admins: {admins})"
+    yield f"channels: {len(config.channels)}"
+    for ch in config.channels:
+        extra = "".join(
+            [
+                f", backfill {ch.backfill}" if ch.backfill is not None else "",
+                f", since {ch.backfill_since}" if ch.backfill_since else "",
+                ", join" if ch.join else "",
+            ]
+        )
+        yield f"  {ch.ref}: {ch.target.kind} {ch.target.value}{extra}"
+    source = config.analysis.conflicts_path
+    yield f"conflicts: {len(watchlist.conflicts)} from {source} (version {watchlist.version})"
+    counts = watchlist.term_counts()
+    for cid, conflict in watchlist.conflicts.items():
+        terms = ", ".join(f"{lang} {n}" for lang, n in sorted(counts.get(cid, {}).items())) or "no terms"
+        yield f"  {cid} ({conflict.name}, {conflict.severity}): {terms}"
+    yield f"language backend: {config.analysis.language_backend}"
+    policy = config.alerts
+    quiet = "-".join(t.strftime("%H:%M") for t in policy.quiet_hours) if policy.quiet_hours else "none"
+    yield (
+        f"alerts: {policy.per_minute}/min, burst {policy.burst}, digest after {policy.digest_after}, "
+        f"quiet hours {quiet}, muted {', '.join(policy.muted) or 'none'}, summary {policy.summary}"
+    )
+    sched = config.schedule
+    yield (
+        f"schedule: reconcile every {sched.reconcile_seconds:g}s "
+        f"({sched.busy_reconcile_seconds:g}s when busy), "
+        f"engagement at {', '.join(f'{h:g}' for h in sched.engagement_hours)} h, "
+        f"recheck {sched.recheck_hours:g} h, heartbeat {sched.heartbeat_seconds:g}s"
+    )
+
+
+COMMANDS: list[click.Command] = [check_config, run, login, backfill, health, demo]

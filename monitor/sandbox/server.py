@@ -36,7 +36,7 @@ from monitor.sandbox.config_tl import SANDBOX_DC
 from monitor.sandbox.errors import ProtocolError, RpcError
 from monitor.sandbox.faults import Faults
 from monitor.sandbox.handshake import Handshake, ServerKey, load_server_key, parse_plain, plain_message
-from monitor.sandbox.records import Recorder
+from monitor.sandbox.recorder import Recorder
 from monitor.sandbox.scenario import Scenario
 from monitor.sandbox.session import (
     Call,

@@ -27,7 +27,7 @@ from monitor.sandbox import api
 from monitor.sandbox.config_tl import SANDBOX_DC
 from monitor.sandbox.errors import RpcError
 from monitor.sandbox.faults import Faults, parse_faults
-from monitor.sandbox.records import Recorder
+from monitor.sandbox.recorder import Recorder
 from monitor.sandbox.scenario import ChannelSpec, Person, PostSpec, Scenario, TimelineEvent
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """The SQLite archive: posts, analysis, revisions, engagement, alert outbox and full-text search."""
 
 from monitor.store.archive import Store
-from monitor.store.records import ArchiveError, OutboxItem, SaveOutcome, SentMessage, StoredPost
+from monitor.store.errors import ArchiveError
 
-__all__ = ["ArchiveError", "OutboxItem", "SaveOutcome", "SentMessage", "Store", "StoredPost"]
+__all__ = ["ArchiveError", "Store"]

@@ -16,7 +16,17 @@ from typing import TypeVar
 
 import aiosqlite
 
-from monitor.model import Analysis, Channel, Conflict, Post, bare_channel_id
+from monitor.model import (
+    Analysis,
+    Channel,
+    Conflict,
+    OutboxItem,
+    Post,
+    SaveOutcome,
+    SentMessage,
+    StoredPost,
+    bare_channel_id,
+)
 from monitor.store import schema
 from monitor.store.codec import (
     clean_text,
@@ -27,16 +37,16 @@ from monitor.store.codec import (
     now_iso,
     to_iso,
 )
-from monitor.store.records import ArchiveError, OutboxItem, SaveOutcome, SentMessage, StoredPost
+from monitor.store.errors import ArchiveError
 from monitor.store.rows import (
     POST_FROM,
     POST_SELECT,
     PostKey,
     alert_of,
-    channel_of,
     ids_param,
     keys_param,
     posts_by_key,
+    resolved_channel,
     stored_posts,
 )
 from monitor.store.writes import encode, save_batch
@@ -646,7 +656,7 @@ async def _on_connection_thread(
 
 
 def _channel(row: sqlite3.Row) -> Channel | None:
-    return channel_of(row["id"], row["title"], row["username"], row["access_hash"])
+    return resolved_channel(row["id"], row["title"], row["username"], row["access_hash"])
 
 
 async def _earlier_messages(

@@ -9,9 +9,8 @@ from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
-from monitor.model import Alert, Analysis, Channel, Match, Post
+from monitor.model import Alert, Analysis, Channel, Match, Post, StoredPost
 from monitor.store.codec import from_iso, load_list, load_reactions
-from monitor.store.records import StoredPost
 
 PostKey = tuple[int, int]
 
@@ -41,7 +40,7 @@ def ids_param(ids: Iterable[int]) -> str:
     return json.dumps(list(ids))
 
 
-def channel_of(
+def resolved_channel(
     channel_id: int, title: str | None, username: str | None, access_hash: int | None
 ) -> Channel | None:
     """A channel row as a Channel; None while it was only seen as an id and never resolved."""
@@ -100,7 +99,7 @@ async def stored_posts(db: aiosqlite.Connection, rows: Sequence[sqlite3.Row]) ->
     return [
         StoredPost(
             post=post_of(row),
-            channel=channel_of(
+            channel=resolved_channel(
                 row["channel_id"], row["channel_title"], row["channel_username"], row["channel_access_hash"]
             ),
             analysis=analysis_of(row, matches.get((row["channel_id"], row["message_id"]), ())),

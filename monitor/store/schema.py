@@ -13,7 +13,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from monitor.store.records import ArchiveError
+from monitor.store.errors import ArchiveError
 
 APPLICATION_ID = int.from_bytes(b"MONN", "big")
 SQLITE_HEADER = b"SQLite format 3\x00"

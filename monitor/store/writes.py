@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from monitor.model import Analysis, Post
+from monitor.model import Analysis, Post, SaveOutcome, SaveStatus
 from monitor.store.codec import (
     clean_optional,
     clean_text,
@@ -23,7 +23,6 @@ from monitor.store.codec import (
     to_iso,
     to_iso_optional,
 )
-from monitor.store.records import SaveOutcome, SaveStatus
 from monitor.store.rows import PostKey, ids_param
 
 # The column order of Encoded.row; first_stored_at comes last so a row is built in one go.

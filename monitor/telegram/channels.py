@@ -16,7 +16,7 @@ from monitor.config import ChannelSettings
 from monitor.logs import log_event
 from monitor.model import Channel
 from monitor.store import Store
-from monitor.telegram.ingest import channel_of
+from monitor.telegram.ingest import channel_from_entity
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ async def resolve(client: TelegramClient, store: Store, settings: ChannelSetting
         raise ChannelUnavailable(_reason(exc)) from None
     if not isinstance(entity, types.Channel):
         raise ChannelUnavailable(f"{settings.ref} is not a channel ({type(entity).__name__})")
-    channel = channel_of(entity)
+    channel = channel_from_entity(entity)
     await store.upsert_channel(channel, ref=settings.ref)
     log_event(log, "channel_resolved", ref=settings.ref, channel=channel.id, title=channel.title)
     return channel

@@ -17,8 +17,8 @@ from telethon.tl import types
 
 from monitor.analysis import Analyzer
 from monitor.logs import log_event
-from monitor.model import Analysis, Channel, Post, utcnow
-from monitor.store import SaveOutcome, Store
+from monitor.model import Analysis, Channel, Post, SaveOutcome, utcnow
+from monitor.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def to_post(message: types.Message, channel_id: int) -> Post:
     )
 
 
-def channel_of(entity: types.Channel) -> Channel:
+def channel_from_entity(entity: types.Channel) -> Channel:
     """The archive's record of a resolved channel, keeping the access hash for later restarts."""
     return Channel(id=entity.id, title=entity.title, username=entity.username, access_hash=entity.access_hash)
 

@@ -22,8 +22,8 @@ from telethon.extensions import html
 from monitor import alerts
 from monitor.config import AlertPolicy
 from monitor.logs import log_event
-from monitor.model import utcnow
-from monitor.store import ArchiveError, OutboxItem, Store
+from monitor.model import OutboxItem, utcnow
+from monitor.store import ArchiveError, Store
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from telethon import TelegramClient, events
 from monitor import alerts
 from monitor.alerts import Fragment, bold, concat, text
 from monitor.logs import log_event
-from monitor.model import Channel, Conflict, utcnow
-from monitor.store import ArchiveError, Store, StoredPost
+from monitor.model import Channel, Conflict, StoredPost, utcnow
+from monitor.store import ArchiveError, Store
 from monitor.telegram.send import AlertSender, period_summary
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitor import inputs
-from monitor.inputs import InputFileError, InputProblem, InputRecord, read_posts
+from monitor.importing import files as inputs
+from monitor.importing.files import InputFileError, InputProblem, InputRecord, read_posts
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
 

@@ -10,10 +10,16 @@ from pathlib import Path
 import pytest
 from telethon.extensions import html as tl_html
 
-from monitor.commands import ChannelStatus, CommandHandler, DaemonStatus, parse_duration, split_command
 from monitor.config import AlertPolicy
 from monitor.model import Analysis, Channel, Conflict, Match, Post
 from monitor.store import Store
+from monitor.telegram.commands import (
+    ChannelStatus,
+    CommandHandler,
+    DaemonStatus,
+    parse_duration,
+    split_command,
+)
 from monitor.telegram.send import AlertSender
 from tests.support_alerts import OUTSIDER, Desk, RecordingClient, flag, until
 

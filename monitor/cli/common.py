@@ -1,0 +1,166 @@
+"""What the command-line modules share: the common options, exit-status errors and output helpers."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import os
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from monitor.model import Analysis
+
+if TYPE_CHECKING:
+    from monitor.analysis import Analyzer
+    from monitor.importing.pipeline import PostFiles
+    from monitor.store import Store
+
+T = TypeVar("T")
+
+
+class CommandFailed(click.ClickException):
+    """A one-line error for the user, with the exit code documented in monitor/cli/__init__.py."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+# ---------------------------------------------------------------------------------------------
+# shared options and plumbing
+
+archive_option = click.option(
+    "--archive",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="MONITOR_ARCHIVE",
+    default="monitor.db",
+    show_default=True,
+    show_envvar=True,
+    help="The archive file.",
+)
+conflicts_option = click.option(
+    "--conflicts",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Watchlist file (default: the bundled config/conflicts.toml).",
+)
+backend_option = click.option(
+    "--backend", default="langdetect", show_default=True, help="Language detection backend."
+)
+files_argument = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The filters shared by search, export and stats."""
+    options = [
+        click.option("--channel", help="Channel id, @username or t.me link."),
+        click.option("--conflict", help="Conflict id, e.g. russia-ukraine."),
+        click.option("--lang", help="Language code, e.g. ru."),
+        click.option("--since", help="From this date or time (UTC, inclusive), e.g. 2026-01-31."),
+        click.option("--until", help="Up to this date (inclusive) or time (exclusive), UTC."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def filter_values(
+    channel: str | None, conflict: str | None, lang: str | None, since: str | None, until: str | None
+) -> dict[str, Any]:
+    return {
+        "channel": channel,
+        "conflict": conflict,
+        "lang": lang,
+        "since": _when("--since", since, end_of_day=False),
+        "until": _when("--until", until, end_of_day=True),
+    }
+
+
+def _when(option: str, value: str | None, *, end_of_day: bool) -> datetime | None:
+    """Parse a UTC date or time; a bare date as --until includes that whole day."""
+    if value is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            day = date.fromisoformat(value.strip()) + timedelta(days=1 if end_of_day else 0)
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        problem = f"{value!r} is not a date (2026-01-31) or time (2026-01-31T12:00)"
+        raise click.BadParameter(problem, param_hint=option) from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def load_analyzer(conflicts: Path | None, backend: str) -> Analyzer:
+    from monitor.analysis import Analyzer, WatchlistError
+
+    try:
+        return Analyzer.from_files(conflicts, backend)
+    except (WatchlistError, ValueError, OSError) as exc:
+        raise CommandFailed(str(exc), 2) from None
+
+
+def run_archive(work: Callable[[], Awaitable[T]]) -> T:
+    """Run an archive coroutine, turning archive errors into one line and exit status 1."""
+    from monitor.store import ArchiveError
+
+    try:
+        return asyncio.run(work())
+    except ArchiveError as exc:
+        raise CommandFailed(str(exc), 1) from None
+
+
+async def open_store(path: Path, *, readonly: bool) -> Store:
+    from monitor.store import Store
+
+    return await Store.open(path, readonly=readonly)
+
+
+def closed_pipe_quiet(command: Callable[..., None]) -> Callable[..., None]:
+    """`monitor export | head` is normal use: when the reader leaves, stop without a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+
+    return wrapper
+
+
+def out(line: str) -> None:
+    sys.stdout.write(line + "\n")
+
+
+def to_json(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=str)
+
+
+def matches_of(analysis: Analysis) -> list[dict[str, Any]]:
+    return [
+        {"conflict": m.conflict, "term": m.term, "lang": m.lang, "start": m.start, "end": m.end}
+        for m in analysis.matches
+    ]
+
+
+def post_files() -> PostFiles:
+    """A reader of post files that reports each problem on stderr."""
+    from monitor.importing.pipeline import PostFiles
+
+    return PostFiles(report=lambda line: click.echo(line, err=True))
+
+
+def finish(files: PostFiles) -> None:
+    """Exit 2 when a file could not be read, 3 when records were skipped (after all output)."""
+    if files.unreadable:
+        raise CommandFailed(f"{files.unreadable} input file(s) could not be read", 2)
+    if files.malformed:
+        raise CommandFailed(f"{files.malformed} malformed record(s) skipped", 3)

@@ -1,0 +1,221 @@
+"""Commands on post files: analyse them, import them into the archive, score the watchlists on them.
+
+They work without Telegram, so analysts can tune watchlists on history before going live. Exit codes
+follow monitor/cli/__init__.py: 2 for an unreadable input file or bad usage (the other files are still
+processed), 3 when some records were malformed and skipped.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from monitor.cli.common import (
+    archive_option,
+    backend_option,
+    closed_pipe_quiet,
+    conflicts_option,
+    files_argument,
+    finish,
+    load_analyzer,
+    matches_of,
+    open_store,
+    out,
+    post_files,
+    run_archive,
+    to_json,
+)
+from monitor.importing.files import InputProblem, InputRecord
+from monitor.importing.pipeline import batches
+from monitor.model import Analysis
+
+if TYPE_CHECKING:
+    from monitor.analysis.evaluation import Evaluation
+    from monitor.config import ChannelRef
+    from monitor.importing.pipeline import ImportCounts
+
+ANALYZE_BATCH = 256
+
+
+@click.command("analyze")
+@files_argument
+@conflicts_option
+@backend_option
+@closed_pipe_quiet
+def analyze(files: tuple[Path, ...], conflicts: Path | None, backend: str) -> None:
+    """Analyse posts and print one JSON line per post, in input order.
+
+    FILES are JSONL (one post per line: `text`, optional `id` or `message_id`, `channel`, `date`),
+    JSON arrays of such posts, or Telegram Desktop exports (result.json). Each output line has `id`
+    (as given), `lang`, `lang_confidence`, `conflicts`, `matches` and `channel`/`date` when given.
+    Malformed records are reported on stderr and skipped (exit status 3).
+
+    \b
+    Example:
+      monitor analyze config/sample_posts.jsonl
+    """
+    analyzer = load_analyzer(conflicts, backend)
+    inputs = post_files()
+    for batch in batches(inputs.records(files), ANALYZE_BATCH):
+        for record, analysis in zip(batch, analyzer.analyze_many(r.text for r in batch), strict=True):
+            out(to_json(_analysis_line(record, analysis)))
+    sys.stdout.flush()
+    finish(inputs)
+
+
+def _analysis_line(record: InputRecord, analysis: Analysis) -> dict[str, Any]:
+    line: dict[str, Any] = {"id": record.id}
+    if record.channel is not None:
+        line["channel"] = record.channel
+    if record.date is not None:
+        line["date"] = record.date
+    line.update(
+        lang=analysis.lang,
+        lang_confidence=round(analysis.lang_confidence, 4),
+        conflicts=list(analysis.conflicts),
+        matches=matches_of(analysis),
+    )
+    return line
+
+
+@click.command("import")
+@files_argument
+@archive_option
+@click.option("--channel", help="Channel for posts that name none: a numeric id or a @username.")
+@conflicts_option
+@backend_option
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes that analyse posts while this one writes the archive (up to the number of cores).",
+)
+def import_(
+    files: tuple[Path, ...],
+    archive: Path,
+    channel: str | None,
+    conflicts: Path | None,
+    backend: str,
+    jobs: int,
+) -> None:
+    """Analyse posts and store them in the archive (idempotent: importing twice changes nothing).
+
+    Takes the same files as `analyze`. Each post needs a message id, a date and a channel: the post's
+    `channel_id`/`sender_id`/`channel`, the export's chat, or --channel. Imported posts never alert.
+
+    \b
+    Example:
+      monitor import result.json --archive monitor.db
+      monitor import posts.jsonl --channel @some_channel
+      monitor import exports/*.json --jobs 2
+    """
+    from tqdm import tqdm
+
+    from monitor.importing.pipeline import AnalyzerSpec, PostFiles, import_files
+
+    default = _channel_option(channel)
+    analyzer = load_analyzer(conflicts, backend)
+    progress = tqdm(unit=" posts", file=sys.stderr, disable=None, dynamic_ncols=True)
+    inputs = PostFiles(report=lambda line: progress.write(line, file=sys.stderr))
+
+    async def work() -> ImportCounts:
+        async with await open_store(archive, readonly=False) as store:
+            return await import_files(
+                files,
+                store,
+                inputs,
+                analyzer=analyzer,
+                spec=AnalyzerSpec(conflicts, backend),
+                default_channel=default,
+                jobs=jobs,
+                advance=progress.update,
+            )
+
+    try:
+        counts = run_archive(work)
+    finally:
+        progress.close()
+    statuses = counts.statuses
+    click.echo(
+        f"imported {counts.total} posts into {archive}: {statuses['new']} new, {statuses['edited']} edited, "
+        f"{statuses['unchanged']} unchanged"
+    )
+    finish(inputs)
+
+
+def _channel_option(value: str | None) -> ChannelRef | None:
+    from monitor.config import parse_channel_ref
+
+    if value is None:
+        return None
+    try:
+        ref = parse_channel_ref(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--channel") from None
+    if ref.kind == "invite":
+        raise click.BadParameter("an invite link does not say which channel it is", param_hint="--channel")
+    return ref
+
+
+@click.command("evaluate")
+@click.argument("labeled", type=click.Path(path_type=Path))
+@conflicts_option
+@backend_option
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@click.option("--mistakes", is_flag=True, help="Also list each false positive and missed post by id.")
+def evaluate(labeled: Path, conflicts: Path | None, backend: str, as_json: bool, mistakes: bool) -> None:
+    """Score the watchlists on posts with gold `labels` (conflict ids) and optional gold `lang`.
+
+    Prints precision, recall and F1 per conflict, micro-averaged scores, language accuracy over the
+    posts that give `lang`, and the counts behind them.
+
+    \b
+    Example:
+      monitor evaluate tests/data/eval.jsonl --mistakes
+    """
+    from monitor.analysis.evaluation import Judged
+    from monitor.analysis.evaluation import evaluate as score
+
+    analyzer = load_analyzer(conflicts, backend)
+    inputs = post_files()
+
+    def judged() -> Iterator[Judged]:
+        for record in inputs.records([labeled]):
+            if record.labels is None:
+                inputs.problem(InputProblem(record.location, "no 'labels' (a list of conflict ids)"))
+                continue
+            analysis = analyzer.analyze(record.text)
+            yield Judged(
+                record.id, frozenset(record.labels), frozenset(analysis.conflicts), record.lang, analysis.lang
+            )
+
+    result = score(judged(), analyzer.conflicts)
+    if as_json:
+        out(to_json(result.as_dict()))
+    else:
+        _print_evaluation(result)
+    if mistakes:
+        for kind, conflict, post_id in result.mistakes:
+            out(f"{kind:<15} {conflict:<20} id={to_json(post_id)}")
+    finish(inputs)
+
+
+def _print_evaluation(result: Evaluation) -> None:
+    def pct(value: float | None) -> str:
+        return "     -" if value is None else f"{value:6.3f}"
+
+    out(f"posts: {result.posts}")
+    out(f"{'conflict':<24}{'precision':>10}{'recall':>10}{'F1':>10}{'TP':>7}{'FP':>7}{'FN':>7}")
+    rows = [*result.per_conflict.items(), ("micro", result.micro)]
+    for name, s in rows:
+        scores = f"{pct(s.precision):>10}{pct(s.recall):>10}{pct(s.f1):>10}"
+        out(f"{name:<24}{scores}{s.tp:>7}{s.fp:>7}{s.fn:>7}")
+    out(f"language accuracy: {pct(result.lang_accuracy).strip()} ({result.lang_correct}/{result.lang_total})")
+
+
+COMMANDS = [analyze, import_, evaluate]

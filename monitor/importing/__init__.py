@@ -1,0 +1,1 @@
+"""Archive import: read post files (JSONL, Telegram Desktop exports) and store them with their analysis."""

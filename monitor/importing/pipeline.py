@@ -1,0 +1,264 @@
+"""Import post files into the archive: read, resolve each post's channel, analyse, save in batches.
+
+`import_files` reads like the whole algorithm: records from the files in order, a Post for each (or a
+reported problem), analysis of a batch (here, or in worker processes while the previous batch is saved),
+then one archive transaction per batch. Importing the same files twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import multiprocessing
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from monitor.analysis import Analyzer
+from monitor.config import ChannelRef, parse_channel_ref
+from monitor.importing.files import InputFileError, InputProblem, InputRecord, read_posts
+from monitor.model import Analysis, Channel, Post
+from monitor.store import Store
+
+T = TypeVar("T")
+
+IMPORT_BATCH = 1000
+MAX_PROBLEMS_SHOWN = 50
+LOCAL_CHANNEL_ID_BASE = 10**15  # above any Telegram channel id: posts whose channel is known only by name
+
+
+@dataclass
+class PostFiles:
+    """Reads post files in order, reporting each problem through `report` and counting them.
+
+    Problems past MAX_PROBLEMS_SHOWN per file are counted, not shown, so one broken file cannot flood
+    the terminal.
+    """
+
+    report: Callable[[str], None]
+    malformed: int = 0
+    unreadable: int = 0
+
+    def records(self, paths: Iterable[Path]) -> Iterator[InputRecord]:
+        for path in paths:
+            shown = 0
+            try:
+                for item in read_posts(path):
+                    if isinstance(item, InputRecord):
+                        yield item
+                        continue
+                    self.malformed += 1
+                    shown += 1
+                    if shown <= MAX_PROBLEMS_SHOWN:
+                        self.report(f"skipped {item}")
+                if shown > MAX_PROBLEMS_SHOWN:
+                    self.report(f"{path}: {shown - MAX_PROBLEMS_SHOWN} more malformed records not shown")
+            except InputFileError as exc:
+                self.unreadable += 1
+                self.report(f"error: {exc}")
+
+    def problem(self, problem: InputProblem) -> None:
+        """A record that is well-formed but unusable for this purpose."""
+        self.malformed += 1
+        self.report(f"skipped {problem}")
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(frozen=True)
+class AnalyzerSpec:
+    """What a worker process needs to build its own analyser."""
+
+    conflicts: Path | None = None
+    backend: str = "langdetect"
+
+    def build(self) -> Analyzer:
+        return Analyzer.from_files(self.conflicts, self.backend)
+
+
+@dataclass
+class ImportCounts:
+    """Posts saved by outcome (new, edited, unchanged)."""
+
+    statuses: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return self.statuses.total()
+
+
+async def import_files(
+    paths: Iterable[Path],
+    store: Store,
+    files: PostFiles,
+    *,
+    analyzer: Analyzer,
+    spec: AnalyzerSpec = AnalyzerSpec(),
+    default_channel: ChannelRef | None = None,
+    jobs: int = 1,
+    advance: Callable[[int], object] = lambda _: None,
+) -> ImportCounts:
+    """Store every post of `paths` with its analysis; imported posts never alert.
+
+    With `jobs` above 1, batches are analysed in that many processes (built from `spec`) while earlier
+    batches are saved. `advance` is told how many records each saved batch covered.
+    """
+    counts = ImportCounts()
+    channels = ChannelResolver(store, default_channel)
+    pending: deque[tuple[int, list[Post], asyncio.Future[list[Analysis]]]] = deque()
+
+    async def save_oldest() -> None:
+        size, posts, analyses = pending.popleft()
+        outcomes = await store.save(list(zip(posts, await analyses, strict=True)), alert=False)
+        counts.statuses.update(outcome.status for outcome in outcomes)
+        advance(size)
+
+    with _analysis_pool(jobs, spec) as pool:
+        analyse = _Analyse(analyzer, pool, jobs)
+        try:
+            for batch in batches(files.records(paths), IMPORT_BATCH):
+                posts = [post for record in batch if (post := await _post(record, channels, files))]
+                pending.append((len(batch), posts, analyse.submit([post.text for post in posts])))
+                if len(pending) > analyse.ahead:
+                    await save_oldest()
+            while pending:
+                await save_oldest()
+        finally:
+            for _, _, analyses in pending:
+                analyses.cancel()
+    return counts
+
+
+async def _post(record: InputRecord, channels: ChannelResolver, files: PostFiles) -> Post | None:
+    """The archive's Post for a record, or None (reported) when an id, a date or the channel is missing."""
+    message_id, when = record.message_id, record.when
+    if message_id is None:
+        reason = "no message id (a number in 'id' or 'message_id')"
+    elif when is None:
+        reason = "no 'date'"
+    elif (channel_id := await channels.resolve(record)) is None:
+        reason = "no channel: give 'channel' or 'channel_id' in the post, or --channel"
+    else:
+        return Post(
+            channel_id=channel_id,
+            message_id=message_id,
+            date=when,
+            text=record.text,
+            edit_date=record.edited,
+            forward_origin=record.forward_origin,
+            media_kind=record.media_kind,
+            links=record.links,
+        )
+    files.problem(InputProblem(record.location, reason))
+    return None
+
+
+_WORKER: dict[str, Analyzer] = {}  # the analyser of a worker process, built once per process
+
+
+def _start_worker(spec: AnalyzerSpec) -> None:
+    _WORKER["analyzer"] = spec.build()
+
+
+def _analyse_in_worker(texts: list[str]) -> list[Analysis]:
+    return _WORKER["analyzer"].analyze_many(texts)
+
+
+@contextlib.contextmanager
+def _analysis_pool(jobs: int, spec: AnalyzerSpec) -> Iterator[Executor | None]:
+    """Worker processes for jobs above 1 (spawned: forking a process that runs threads is unsafe)."""
+    if jobs == 1:
+        yield None
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, context, _start_worker, (spec,)) as pool:
+        yield pool
+
+
+@dataclass(frozen=True)
+class _Analyse:
+    """Analyses a batch here, or in the pool so that the archive is written meanwhile."""
+
+    analyzer: Analyzer
+    pool: Executor | None
+    jobs: int
+
+    @property
+    def ahead(self) -> int:
+        """How many batches may be in analysis while an earlier one is saved: one per worker."""
+        return 0 if self.pool is None else self.jobs
+
+    def submit(self, texts: list[str]) -> asyncio.Future[list[Analysis]]:
+        if self.pool is None:
+            done: asyncio.Future[list[Analysis]] = asyncio.get_running_loop().create_future()
+            done.set_result(self.analyzer.analyze_many(texts))
+            return done
+        return asyncio.wrap_future(self.pool.submit(_analyse_in_worker, texts))
+
+
+class ChannelResolver:
+    """Finds the channel id of imported posts, registering channels the archive does not know yet."""
+
+    def __init__(self, store: Store, default: ChannelRef | None) -> None:
+        self.store = store
+        self.default = default
+        self.known: dict[object, int] = {}
+
+    async def resolve(self, record: InputRecord) -> int | None:
+        if record.channel_id is not None:
+            return await self._by_id(
+                record.channel_id, record.channel if isinstance(record.channel, str) else None
+            )
+        if isinstance(record.channel, str):
+            return await self._by_name(record.channel.strip())
+        if self.default is None:
+            return None
+        if isinstance(self.default.value, int):
+            return await self._by_id(self.default.value, None)
+        return await self._by_name(self.default.value)
+
+    async def _by_id(self, channel_id: int, title: str | None) -> int:
+        if channel_id not in self.known:
+            if await self.store.channel(channel_id) is None:
+                await self.store.upsert_channel(Channel(channel_id, title or str(channel_id)))
+            self.known[channel_id] = channel_id
+        return channel_id
+
+    async def _by_name(self, name: str) -> int:
+        """A channel known only by name: the archive's channel of that username, else a stable local id."""
+        username = _username(name)
+        key = (username or name).lower().removeprefix("@")
+        if key not in self.known:
+            found = [
+                c.id for c in await self.store.channels() if username and (c.username or "").lower() == key
+            ]
+            if found:
+                self.known[key] = found[0]
+            else:
+                digest = hashlib.blake2b(key.encode("utf-8", "replace"), digest_size=8).digest()
+                channel_id = LOCAL_CHANNEL_ID_BASE + int.from_bytes(digest) % LOCAL_CHANNEL_ID_BASE
+                if await self.store.channel(channel_id) is None:
+                    await self.store.upsert_channel(Channel(channel_id, name, username))
+                self.known[key] = channel_id
+        return self.known[key]
+
+
+def _username(name: str) -> str | None:
+    try:
+        ref = parse_channel_ref(name)
+    except ValueError:
+        return None
+    return ref.value if isinstance(ref.value, str) and ref.kind == "username" else None

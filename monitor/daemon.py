@@ -134,7 +134,10 @@ class Toolkit:
 
 
 class Daemon:
-    """One monitor process. `run()` returns after `stop` is set and everything is shut down."""
+    """One monitor process: `start()` brings every part up, `close()` takes them down within a bound.
+
+    Every part is declared here; those that exist only while running are None before `start()`.
+    """
 
     def __init__(self, config: Config, *, shutdown_seconds: float = SHUTDOWN_SECONDS) -> None:
         self.config = config
@@ -142,51 +145,33 @@ class Daemon:
         self.state = DaemonState()
         self.ready = asyncio.Event()
         self.watch = ConnectionWatch()
+        self.kit: Toolkit | None = None
+        self.sender_client: TelegramClient | None = None
+        self.sender: AlertSender | None = None
+        self.live: LiveIngest | None = None
+        self.commands: CommandHandler | None = None
+        self.scheduler: AsyncIOScheduler | None = None
+        self._resources = contextlib.AsyncExitStack()
         self._tasks: set[asyncio.Task[object]] = set()
         self._backfilling: set[int] = set()
 
     # -- life cycle --------------------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        async with Toolkit.open(self.config, watch=self.watch) as kit, contextlib.AsyncExitStack() as stack:
-            self.kit = kit
-            try:
-                await self._start(kit, stack)
-                self.ready.set()
-                log_event(log, "daemon_ready", channels=len(self.state.channels))
-                await stop.wait()
-            finally:
-                await self._shutdown()
+        """Start, serve until `stop` is set, then close."""
+        try:
+            await self.start()
+            await stop.wait()
+        finally:
+            await self.close()
 
-    @property
-    def store(self) -> Store:
-        return self.kit.store
-
-    def status(self) -> DaemonStatus:
-        """What `/status` shows about the reading side: channels, their lag, flood waits, reconnects."""
-        now = utcnow()
-        last_reconcile = self.kit.reconciler.last_reconcile
-        rows = [
-            ChannelStatus(
-                w.channel,
-                self.kit.ingestor.last_post_at.get(w.id),
-                (now - last_reconcile[w.id]).total_seconds() if w.id in last_reconcile else None,
-            )
-            for w in self.state.channels
-        ]
-        rows += [
-            ChannelStatus(Channel(id=0, title=u.settings.ref), None, None, u.reason)
-            for u in self.state.unavailable
-        ]
-        flood = self.state.flood
-        return DaemonStatus(
-            self.state.started_at, tuple(rows), flood.count, flood.seconds, self.state.reconnects
-        )
-
-    async def _start(self, kit: Toolkit, stack: contextlib.AsyncExitStack) -> None:
+    async def start(self) -> None:
+        """Lock and open everything, start intake and delivery, then catch up every channel."""
         config = self.config
+        kit = await self._resources.enter_async_context(Toolkit.open(config, watch=self.watch))
+        self.kit = kit
         self.state.flood = kit.flood
-        self.sender_client = await self._connect_sender(stack) or kit.user
+        self.sender_client = await self._connect_sender() or kit.user
         self.sender = AlertSender(self.sender_client, kit.store, config.alerts, config.analyst.chat_id)
         kit.ingestor.on_change = self.sender.notify
         self.live = LiveIngest(kit.user, kit.ingestor)
@@ -204,11 +189,60 @@ class Daemon:
         )
         self.commands.start()
         self._spawn(self.sender.run(), "alert_sender")
-        self.scheduler = self._schedule()
+        self.scheduler = self._schedule(self.sender)
         self.watch.on_reconnect = self._on_reconnect
         self._spawn(self._catch_up(self.state.channels), "catch_up")
+        self.ready.set()
+        log_event(log, "daemon_ready", channels=len(self.state.channels))
 
-    async def _connect_sender(self, stack: contextlib.AsyncExitStack) -> TelegramClient | None:
+    async def close(self) -> None:
+        """Stop intake, let the sender finish and cancel catch-up work within the bound, then release
+        the clients, the archive and the locks. Safe after a failed or partial start."""
+        log_event(log, "daemon_stopping")
+        for intake in (self.live, self.commands):
+            if intake is not None:
+                intake.stop()
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        try:
+            await asyncio.wait_for(self._wind_down(), self.shutdown_seconds)
+        except TimeoutError:
+            log_event(log, "shutdown_timeout", level=logging.WARNING, seconds=self.shutdown_seconds)
+        await self._resources.aclose()
+        log_event(log, "daemon_stopped")
+
+    @property
+    def store(self) -> Store:
+        return self._running().store
+
+    def _running(self) -> Toolkit:
+        if self.kit is None:
+            raise RuntimeError("the daemon has not started")
+        return self.kit
+
+    def status(self) -> DaemonStatus:
+        """What `/status` shows about the reading side: channels, their lag, flood waits, reconnects."""
+        kit = self._running()
+        now = utcnow()
+        last_reconcile = kit.reconciler.last_reconcile
+        rows = [
+            ChannelStatus(
+                w.channel,
+                kit.ingestor.last_post_at.get(w.id),
+                (now - last_reconcile[w.id]).total_seconds() if w.id in last_reconcile else None,
+            )
+            for w in self.state.channels
+        ]
+        rows += [
+            ChannelStatus(Channel(id=0, title=u.settings.ref), None, None, u.reason)
+            for u in self.state.unavailable
+        ]
+        flood = self.state.flood
+        return DaemonStatus(
+            self.state.started_at, tuple(rows), flood.count, flood.seconds, self.state.reconnects
+        )
+
+    async def _connect_sender(self) -> TelegramClient | None:
         """A bot sends the alerts when one is configured (its own session, or one next to the archive)."""
         telegram = self.config.telegram
         if telegram.bot_session is None and telegram.bot_token is None:
@@ -217,26 +251,11 @@ class Daemon:
         session = bot_session.reveal() if bot_session else f"{self.config.archive_path}.bot.session"
         client = build_client(session, telegram)
         await connect_bot(client, telegram.bot_token.reveal() if telegram.bot_token else None)
-        stack.push_async_callback(client.disconnect)
+        self._resources.push_async_callback(client.disconnect)
         return client
 
-    async def _shutdown(self) -> None:
-        """Stop intake, then let the sender finish and cancel catch-up work, within the bound."""
-        log_event(log, "daemon_stopping")
-        for part in ("live", "commands"):
-            if hasattr(self, part):
-                getattr(self, part).stop()
-        scheduler = getattr(self, "scheduler", None)
-        if scheduler is not None and scheduler.running:
-            scheduler.shutdown(wait=False)
-        try:
-            await asyncio.wait_for(self._wind_down(), self.shutdown_seconds)
-        except TimeoutError:
-            log_event(log, "shutdown_timeout", level=logging.WARNING, seconds=self.shutdown_seconds)
-        log_event(log, "daemon_stopped")
-
     async def _wind_down(self) -> None:
-        if hasattr(self, "sender"):
+        if self.sender is not None:
             await self.sender.stop()
         for task in list(self._tasks):
             task.cancel()
@@ -264,10 +283,12 @@ class Daemon:
         """On start and after a reconnect: reconcile every channel, then backfill the new ones."""
         limit = asyncio.Semaphore(CATCH_UP_CONCURRENCY)
 
+        kit = self._running()
+
         async def one(watched: WatchedChannel) -> None:
             async with limit:
-                await self.kit.reconciler.reconcile(watched)
-            state = await self.kit.store.sync_state(watched.id)
+                await kit.reconciler.reconcile(watched)
+            state = await kit.store.sync_state(watched.id)
             if not state.get("backfill_done") and watched.id not in self._backfilling:
                 self._backfilling.add(watched.id)
                 self._spawn(self._backfill(watched), f"backfill:{watched.id}")
@@ -278,7 +299,7 @@ class Daemon:
         """One backfill per channel at a time; one cut short resumes at the next catch-up."""
         settings = watched.settings
         try:
-            await self.kit.reconciler.backfill(
+            await self._running().reconciler.backfill(
                 watched, limit=settings.backfill, since=settings.backfill_since
             )
         finally:
@@ -289,7 +310,7 @@ class Daemon:
         self.state.reconnects += 1
         self._spawn(self._catch_up(self.state.channels), "catch_up")
 
-    def _schedule(self) -> AsyncIOScheduler:
+    def _schedule(self, sender: AlertSender) -> AsyncIOScheduler:
         schedule = self.config.schedule
         scheduler = AsyncIOScheduler(timezone="UTC")
 
@@ -305,7 +326,7 @@ class Daemon:
             )
         every(RECHECK_EVERY.total_seconds(), "recheck", self._recheck_all)
         every(schedule.heartbeat_seconds, "heartbeat", self._heartbeat, next_run_time=utcnow())
-        self.sender.schedule(scheduler)
+        sender.schedule(scheduler)
         scheduler.start()
         return scheduler
 
@@ -317,25 +338,27 @@ class Daemon:
 
     async def _periodic_reconcile(self, watched: WatchedChannel) -> None:
         """Busy channels (posted within the hour) every busy interval, the others every reconcile interval."""
+        kit = self._running()
         now = utcnow()
-        last_post = self.kit.ingestor.last_post_at.get(watched.id)
+        last_post = kit.ingestor.last_post_at.get(watched.id)
         busy = last_post is not None and now - last_post < BUSY_WITHIN
-        last = self.kit.reconciler.last_reconcile.get(watched.id)
+        last = kit.reconciler.last_reconcile.get(watched.id)
         due = last is None or (now - last).total_seconds() >= self.config.schedule.reconcile_seconds
         if busy or due:
-            await self.kit.reconciler.reconcile(watched)
+            await kit.reconciler.reconcile(watched)
 
     async def _recheck_all(self) -> None:
         schedule = self.config.schedule
         for watched in self.state.channels:
-            await self.kit.reconciler.recheck(
+            await self._running().reconciler.recheck(
                 watched, hours=schedule.recheck_hours, engagement_hours=schedule.engagement_hours
             )
 
     async def _heartbeat(self) -> None:
         """Prove liveness to `monitor health`, and revive a client Telethon gave up reconnecting."""
-        await self.kit.store.heartbeat(utcnow())
-        for client in {self.kit.user, self.sender_client}:
+        kit = self._running()
+        await kit.store.heartbeat(utcnow())
+        for client in {kit.user, self.sender_client or kit.user}:
             if not client.is_connected():
                 log_event(log, "reconnecting", level=logging.WARNING)
                 try:

@@ -1,0 +1,318 @@
+"""Load one config file into a Config: every section checked, every problem collected, secrets resolved."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from monitor.config.channel_refs import parse_channel_ref
+from monitor.config.checks import (
+    Problems,
+    Table,
+    boolean,
+    calendar_date,
+    choice,
+    hour_range,
+    integer,
+    key_lines,
+    list_of,
+    non_negative,
+    real_number,
+    string,
+)
+from monitor.config.settings import (
+    AlertPolicy,
+    AnalysisSettings,
+    AnalystSettings,
+    ChannelRef,
+    ChannelSettings,
+    Config,
+    ConfigError,
+    KeyPath,
+    ScheduleSettings,
+    Secret,
+    ServerSettings,
+    TelegramSettings,
+)
+from monitor.logs import register_secret
+
+
+class _Loader:
+    """Reads one config file: resolves paths against its directory and secrets from env or files."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.base = path.parent
+        self.problems = Problems(path, key_lines(text))
+
+    def resolve(self, value: str) -> Path:
+        candidate = Path(value).expanduser()
+        return candidate if candidate.is_absolute() else (self.base / candidate).resolve()
+
+    def secret(
+        self, table: Table, name: str, *, required: bool = False, session: bool = False, public: bool = False
+    ) -> Secret | None:
+        """Read `name_env` or `name_file`; an inline `name` is refused so secrets stay out of config files.
+
+        Values are registered for log redaction unless `public` (a number like api_id would mangle logs).
+        """
+        key = (*table.key, name)
+        if table.has(name):
+            table.data.pop(name)
+            self.problems.add(key, f"secrets are not accepted inline; use {name}_env or {name}_file")
+            return None
+        env = table.take(f"{name}_env", string)
+        file = table.take(f"{name}_file", string)
+        if env and file:
+            self.problems.add(
+                (*table.key, f"{name}_file"), f"give either {name}_env or {name}_file, not both"
+            )
+            return None
+        secret = None
+        if env:
+            secret = self._from_env((*table.key, f"{name}_env"), env)
+        elif file:
+            secret = self._from_file((*table.key, f"{name}_file"), self.resolve(file), session=session)
+        elif required:
+            self.problems.add(key, f"missing (required): set {name}_env or {name}_file")
+        is_path = session and secret is not None and secret.reveal().endswith(".session")
+        if secret is not None and not public and not is_path:
+            register_secret(secret.reveal())
+        return secret
+
+    def _from_env(self, key: KeyPath, variable: str) -> Secret | None:
+        value = os.environ.get(variable, "").strip()
+        if not value:
+            self.problems.add(key, f"environment variable {variable} is not set")
+            return None
+        return Secret(value, f"env {variable}")
+
+    def _from_file(self, key: KeyPath, path: Path, *, session: bool) -> Secret | None:
+        if session and path.suffix == ".session":
+            if not path.parent.is_dir():
+                self.problems.add(key, f"directory {path.parent} does not exist")
+                return None
+            return Secret(str(path), f"file {path}")
+        try:
+            value = path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.add(key, f"cannot read {path}: {_reason(exc)}")
+            return None
+        if not value:
+            self.problems.add(key, f"{path} is empty")
+            return None
+        return Secret(value, f"file {path}")
+
+
+# ---------------------------------------------------------------------------------------------
+# sections
+
+
+def _telegram(loader: _Loader, table: Table) -> TelegramSettings | None:
+    api_id = _api_id(loader, table)
+    api_hash = loader.secret(table, "api_hash", required=True)
+    session = loader.secret(table, "session", session=True)
+    bot_token = loader.secret(table, "bot_token")
+    bot_session = loader.secret(table, "bot_session", session=True)
+    flood = table.take("flood_sleep_threshold", integer(0), 30)
+    server = _server(loader, table.table("server")) if table.has("server") else None
+    table.finish()
+    if api_id is None or api_hash is None:
+        return None
+    return TelegramSettings(api_id, api_hash, session, bot_token, bot_session, flood, server)
+
+
+def _api_id(loader: _Loader, table: Table) -> int | None:
+    """The api_id is not secret, so it may be inline; from env or file it must still be a number."""
+    if table.has("api_id"):
+        return table.take("api_id", integer(1))
+    secret = loader.secret(table, "api_id", required=True, public=True)
+    if secret is None:
+        return None
+    if not secret.reveal().isdigit():
+        loader.problems.add((*table.key, "api_id"), f"{secret.source} does not hold a number")
+        return None
+    return int(secret.reveal())
+
+
+def _server(loader: _Loader, table: Table) -> ServerSettings | None:
+    host = table.take("host", string, required=True)
+    port = table.take("port", integer(1), required=True)
+    dc_id = table.take("dc_id", integer(1), 2)
+    key = _rsa_key(loader, table)
+    table.finish()
+    if host is None or port is None or key is None:
+        return None
+    if port > 65535:
+        loader.problems.add((*table.key, "port"), f"{port} is not a TCP port")
+        return None
+    return ServerSettings(host, port, dc_id, key)
+
+
+def _rsa_key(loader: _Loader, table: Table) -> str | None:
+    inline = table.take("rsa_public_key", string)
+    file = table.take("rsa_public_key_file", string)
+    key = (*table.key, "rsa_public_key_file" if file else "rsa_public_key")
+    if inline is None and file is None:
+        loader.problems.add(key, "missing (required): set rsa_public_key_file or rsa_public_key")
+        return None
+    text = inline
+    if file is not None:
+        path = loader.resolve(file)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            loader.problems.add(key, f"cannot read {path}: {_reason(exc)}")
+            return None
+    if text is None or not any(
+        f"-----BEGIN {kind}-----" in text for kind in ("RSA PUBLIC KEY", "PUBLIC KEY")
+    ):
+        loader.problems.add(key, "not a PEM public key")
+        return None
+    return text
+
+
+def _analyst(table: Table) -> AnalystSettings | None:
+    chat_id = table.take("chat_id", integer(), required=True)
+    admins = table.take("admins", list_of(integer(1)), ())
+    table.finish()
+    return None if chat_id is None else AnalystSettings(chat_id, admins)
+
+
+def _channels(problems: Problems, entries: object) -> tuple[ChannelSettings, ...]:
+    if not isinstance(entries, list):
+        problems.add(("channels",), "expected [[channels]] tables")
+        return ()
+    channels: list[ChannelSettings] = []
+    seen: dict[ChannelRef, int] = {}
+    for index, entry in enumerate(entries):
+        table = Table(problems, ("channels", index), entry)
+        channel = _channel(table)
+        table.finish()
+        if channel is None:
+            continue
+        dedup = ChannelRef(channel.target.kind, str(channel.target.value).lower())
+        if dedup in seen:
+            problems.add((*table.key, "ref"), f"same channel as channels[{seen[dedup] + 1}]")
+            continue
+        seen[dedup] = index
+        channels.append(channel)
+    return tuple(channels)
+
+
+def _channel(table: Table) -> ChannelSettings | None:
+    raw = table.take("ref", _ref_text, required=True)
+    target = None
+    if raw is not None:
+        try:
+            target = parse_channel_ref(raw)
+        except ValueError as exc:
+            table.problems.add((*table.key, "ref"), str(exc))
+    backfill = table.take("backfill", integer(0))
+    since = table.take("backfill_since", calendar_date)
+    join = table.take("join", boolean, target is not None and target.kind == "invite")
+    if target is None:
+        return None
+    return ChannelSettings(raw, backfill, since, join, target)
+
+
+def _ref_text(value: Any) -> str:
+    """A numeric id may be written as a TOML integer; everything is kept as text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return string(value)
+
+
+def _analysis(loader: _Loader, table: Table) -> AnalysisSettings:
+    # Imported only when a config is loaded: every CLI command imports this module, and most of them
+    # (`monitor --help` included) need neither the matcher nor the language detector.
+    from monitor.analysis import DEFAULT_CONFLICTS
+    from monitor.analysis.language import BACKENDS
+
+    conflicts = table.take("conflicts", string)
+    backend = table.take("language_backend", string, "langdetect")
+    table.finish()
+    path = loader.resolve(conflicts) if conflicts else DEFAULT_CONFLICTS
+    if not path.is_file():
+        loader.problems.add((*table.key, "conflicts"), f"file {path} does not exist")
+    if backend not in BACKENDS:
+        loader.problems.add(
+            (*table.key, "language_backend"), f"unknown backend {backend!r} (known: {', '.join(BACKENDS)})"
+        )
+    return AnalysisSettings(path, backend)
+
+
+def _alerts(table: Table) -> AlertPolicy:
+    policy = AlertPolicy(
+        per_minute=table.take("per_minute", integer(1), 20),
+        burst=table.take("burst", integer(1), 3),
+        digest_after=table.take("digest_after", integer(1), 5),
+        quiet_hours=table.take("quiet_hours", hour_range),
+        muted=table.take("muted", list_of(string), ()),
+        summary=table.take("summary", choice("hourly", "daily", "off"), "daily"),
+        backfill_alert_hours=table.take("backfill_alert_hours", non_negative, 24.0),
+    )
+    table.finish()
+    return policy
+
+
+def _schedule(table: Table) -> ScheduleSettings:
+    schedule = ScheduleSettings(
+        reconcile_seconds=table.take("reconcile_seconds", real_number, 60.0),
+        busy_reconcile_seconds=table.take("busy_reconcile_seconds", real_number, 15.0),
+        engagement_hours=table.take("engagement_hours", list_of(real_number), (1.0, 24.0)),
+        recheck_hours=table.take("recheck_hours", real_number, 48.0),
+        heartbeat_seconds=table.take("heartbeat_seconds", real_number, 30.0),
+    )
+    table.finish()
+    return schedule
+
+
+def _archive(loader: _Loader, table: Table, override: Path | None) -> Path:
+    value = table.take("path", string, "monitor.db")
+    table.finish()
+    return override if override is not None else loader.resolve(value)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
+    """Read and validate a config file; raise ConfigError listing every problem found."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot read: {_reason(exc)}"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([_syntax_problem(path, str(exc))]) from None
+    loader = _Loader(path.resolve(), text)
+    root = Table(loader.problems, (), data)
+    telegram = _telegram(loader, root.table("telegram"))
+    archive = _archive(loader, root.table("archive"), archive_override)
+    analyst = _analyst(root.table("analyst"))
+    channels = _channels(loader.problems, root.data.pop("channels", []))
+    analysis = _analysis(loader, root.table("analysis"))
+    alerts = _alerts(root.table("alerts"))
+    schedule = _schedule(root.table("schedule"))
+    root.finish()
+    if loader.problems.items or telegram is None or analyst is None:
+        raise ConfigError(loader.problems.items)
+    return Config(loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule)
+
+
+def _reason(exc: OSError | UnicodeDecodeError) -> str:
+    """The OS's short reason ("No such file or directory") when there is one, else the whole message."""
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def _syntax_problem(path: Path, message: str) -> str:
+    m = re.search(r"\(at line (\d+), column (\d+)\)$", message)
+    if not m:
+        return f"{path}: invalid TOML: {message}"
+    return f"{path}:{m.group(1)}: invalid TOML: {message[: m.start()].strip()} (column {m.group(2)})"

@@ -1,0 +1,133 @@
+"""The validated configuration: frozen settings objects, with secrets wrapped so they never print."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Literal
+
+KeyPath = tuple[str | int, ...]
+
+
+class ConfigError(Exception):
+    """Raised with every problem found; each line reads "FILE:LINE: key: problem"."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """A credential that prints as *** so it cannot leak through repr(), logs or summaries."""
+
+    _value: str = field(repr=False)
+    source: str = ""
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __str__(self) -> str:
+        return "***"
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """A server other than Telegram's own (the local sandbox or Telegram's test servers)."""
+
+    host: str
+    port: int
+    dc_id: int
+    rsa_public_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramSettings:
+    """Credentials and client behaviour. `session` holds a StringSession, or a path ending in .session."""
+
+    api_id: int
+    api_hash: Secret
+    session: Secret | None
+    bot_token: Secret | None
+    bot_session: Secret | None
+    flood_sleep_threshold: int
+    server: ServerSettings | None
+
+
+@dataclass(frozen=True, slots=True)
+class AnalystSettings:
+    """Where alerts go and whose commands are accepted."""
+
+    chat_id: int
+    admins: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """A parsed channel reference: a username, a bare positive channel id or an invite hash."""
+
+    kind: Literal["username", "id", "invite"]
+    value: str | int
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSettings:
+    """A watched channel as written in the config (`ref` is kept verbatim as the archive's key)."""
+
+    ref: str
+    backfill: int | None
+    backfill_since: date | None
+    join: bool
+    target: ChannelRef
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisSettings:
+    """Which watchlist file and language backend analysis uses."""
+
+    conflicts_path: Path
+    language_backend: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlertPolicy:
+    """Pacing and filtering of alerts; quiet hours are UTC (start, end) and may wrap midnight.
+    Backfilled posts younger than `backfill_alert_hours` when their channel was first seen are alerted
+    (marked late); older history is archived without alerts."""
+
+    per_minute: int
+    burst: int
+    digest_after: int
+    quiet_hours: tuple[time, time] | None
+    muted: tuple[str, ...]
+    summary: str
+    backfill_alert_hours: float = 24.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleSettings:
+    """How often the scheduled jobs run."""
+
+    reconcile_seconds: float
+    busy_reconcile_seconds: float
+    engagement_hours: tuple[float, ...]
+    recheck_hours: float
+    heartbeat_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole validated configuration."""
+
+    path: Path
+    telegram: TelegramSettings
+    archive_path: Path
+    analyst: AnalystSettings
+    channels: tuple[ChannelSettings, ...]
+    analysis: AnalysisSettings
+    alerts: AlertPolicy
+    schedule: ScheduleSettings

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from monitor.alerts import in_quiet_hours
+from monitor.alerts.pacing import in_quiet_hours
 from monitor.store import Store
 
 RHYTHM_WINDOW = timedelta(days=7)
@@ -51,7 +51,7 @@ class ArchiveSnapshot:
 async def snapshot(store: Store, now: datetime, channel_ids: Iterable[int] | None = None) -> ArchiveSnapshot:
     """Read the heartbeat, the oldest undelivered alert and the recent rhythm of the given channels (all
     archived channels when None)."""
-    pending_age = await store.oldest_pending_age(now)
+    pending_age = await store.outbox.oldest_pending_age(now)
     oldest = None if pending_age is None else now - timedelta(seconds=pending_age)
     wanted = None if channel_ids is None else set(channel_ids)
     activity = [

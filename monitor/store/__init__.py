@@ -2,5 +2,6 @@
 
 from monitor.store.archive import Store
 from monitor.store.errors import ArchiveError
+from monitor.store.outbox import Outbox
 
-__all__ = ["ArchiveError", "Store"]
+__all__ = ["ArchiveError", "Outbox", "Store"]

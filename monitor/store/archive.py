@@ -1,33 +1,20 @@
-"""The archive: one SQLite file (WAL) holding channels, posts, analysis, revisions, engagement and the
-alert outbox. Every public method is one transaction; one Store is shared by all tasks of a process.
+"""The archive: channels, posts with their analysis, revisions, tombstones, engagement, sync state, search
+and stats, in one SQLite file (WAL). Every public method is one transaction; one Store is shared by all
+tasks of a process, and its alert outbox (`Store.outbox`, outbox.py) shares its connection.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
 
 import aiosqlite
 
-from monitor.model import (
-    Analysis,
-    Channel,
-    Conflict,
-    OutboxItem,
-    Post,
-    SaveOutcome,
-    SentMessage,
-    StoredPost,
-    bare_channel_id,
-)
-from monitor.store import schema
+from monitor.model import Analysis, Channel, Conflict, Post, SaveOutcome, StoredPost, bare_channel_id
 from monitor.store.codec import (
     clean_text,
     dump_reactions,
@@ -37,14 +24,14 @@ from monitor.store.codec import (
     now_iso,
     to_iso,
 )
+from monitor.store.database import Database, fetch
 from monitor.store.errors import ArchiveError
+from monitor.store.outbox import Outbox
 from monitor.store.rows import (
     POST_FROM,
     POST_SELECT,
     PostKey,
-    alert_of,
     ids_param,
-    keys_param,
     posts_by_key,
     resolved_channel,
     stored_posts,
@@ -52,45 +39,25 @@ from monitor.store.rows import (
 from monitor.store.writes import encode, save_batch
 
 ChannelFilter = int | str | None
-T = TypeVar("T")
-R = TypeVar("R")
 _PAGE = 500
-_OPEN = "a.status IN ('pending', 'sending')"
-# Sent alerts that share a message with one of the given (flagged) alerts and are not flagged themselves.
-_SIBLINGS = """
-SELECT DISTINCT a.* FROM alerts AS a
-JOIN alerts AS f ON f.channel_id = a.channel_id AND f.message_id = a.message_id
-                AND f.sent_message_id IS a.sent_message_id AND f.sent_chat_id IS a.sent_chat_id
-WHERE f.id IN (SELECT value FROM json_each(?)) AND a.status = 'sent' AND a.needs_update = 0
-"""
-# The sent alerts of the given posts (a JSON array of [channel_id, message_id]), earliest first.
-_SENT_OF_POSTS = """
-SELECT a.channel_id, a.message_id, a.sent_chat_id, a.sent_message_id, a.digest FROM alerts AS a
-JOIN json_each(?) AS k ON a.channel_id = json_extract(k.value, '$[0]')
-                      AND a.message_id = json_extract(k.value, '$[1]')
-WHERE a.status = 'sent' ORDER BY a.id
-"""
 
 
 class Store:
-    """Async access to one archive file: `await Store.open(path)`, or `async with await Store.open(path)`."""
+    """Async access to one archive file: `await Store.open(path)`, or `async with await Store.open(path)`.
+    Its alert outbox is `store.outbox` (same connection, same transactions)."""
 
-    def __init__(self, db: aiosqlite.Connection, path: Path, readonly: bool) -> None:
-        self._db = db
-        self.path = path
-        self.readonly = readonly
-        self._lock = asyncio.Lock()
-        # needs_update counts handed out by alerts_needing_update, so mark_updated keeps later changes.
-        self._updates_seen: dict[int, int] = {}
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self.path = database.path
+        self.readonly = database.readonly
+        self.outbox = Outbox(database)
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
-        path = Path(path)
-        return cls(await schema.connect(path, readonly=readonly), path, readonly)
+        return cls(await Database.open(Path(path), readonly=readonly))
 
     async def close(self) -> None:
-        async with self._lock:
-            await self._db.close()
+        await self._database.close()
 
     async def __aenter__(self) -> Store:
         return self
@@ -100,50 +67,11 @@ class Store:
     ) -> None:
         await self.close()
 
-    # -- plumbing -------------------------------------------------------------------------------------
-
-    @asynccontextmanager
-    async def _read(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Serialise with writers: the connection is shared and a read must not land inside a transaction."""
-        async with self._lock:
-            yield self._db
-
-    def _check_writable(self) -> None:
-        if self.readonly:
-            raise ArchiveError(f"{self.path}: opened read-only, cannot write")
-
-    @asynccontextmanager
-    async def _write(self, *, durable: bool = False) -> AsyncIterator[aiosqlite.Connection]:
-        """One transaction: all of it or nothing. `durable` syncs the commit to disk (survives power loss)."""
-        self._check_writable()
-        async with self._lock:
-            if durable:
-                await self._db.execute("PRAGMA synchronous = FULL")
-            try:
-                await self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._db
-                except BaseException:
-                    await self._db.rollback()
-                    raise
-                await self._db.commit()
-            finally:
-                if durable:
-                    await self._db.execute("PRAGMA synchronous = NORMAL")
-
-    async def _rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
-        async with self._read() as db, db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
-
-    async def _value(self, sql: str, params: Sequence[object] = ()) -> object:
-        rows = await self._rows(sql, params)
-        return rows[0][0] if rows else None
-
     # -- channels and sync state ----------------------------------------------------------------------
 
     async def upsert_channel(self, channel: Channel, ref: str | None = None) -> None:
         """Record a resolved channel (a known access hash is kept if the new one is unknown)."""
-        async with self._write() as db:
+        async with self._database.write() as db:
             await db.execute(
                 """
                 INSERT INTO channels (id, username, title, access_hash, first_seen) VALUES (?, ?, ?, ?, ?)
@@ -160,7 +88,7 @@ class Store:
                 )
 
     async def channel_for_ref(self, ref: str) -> Channel | None:
-        rows = await self._rows(
+        rows = await self._database.rows(
             "SELECT c.* FROM channel_refs AS r JOIN channels AS c ON c.id = r.channel_id WHERE r.ref = ?",
             (clean_text(ref),),
         )
@@ -168,26 +96,28 @@ class Store:
 
     async def channels(self) -> list[Channel]:
         """Resolved channels by id (channels only seen as an id in imported posts are left out)."""
-        rows = await self._rows("SELECT * FROM channels WHERE title IS NOT NULL ORDER BY id")
+        rows = await self._database.rows("SELECT * FROM channels WHERE title IS NOT NULL ORDER BY id")
         return [channel for channel in map(_channel, rows) if channel is not None]
 
     async def channel(self, channel_id: int) -> Channel | None:
-        rows = await self._rows("SELECT * FROM channels WHERE id = ?", (channel_id,))
+        rows = await self._database.rows("SELECT * FROM channels WHERE id = ?", (channel_id,))
         return _channel(rows[0]) if rows else None
 
     async def max_message_id(self, channel_id: int) -> int:
         """The highest stored message id of the channel (0 if none): where the reconciler resumes."""
-        value = await self._value("SELECT max(message_id) FROM posts WHERE channel_id = ?", (channel_id,))
+        value = await self._database.value(
+            "SELECT max(message_id) FROM posts WHERE channel_id = ?", (channel_id,)
+        )
         return int(value or 0)
 
     async def sync_state(self, channel_id: int) -> dict[str, object]:
         return load_state(
-            await self._value("SELECT state FROM sync_state WHERE channel_id = ?", (channel_id,))
+            await self._database.value("SELECT state FROM sync_state WHERE channel_id = ?", (channel_id,))
         )
 
     async def set_sync_state(self, channel_id: int, **fields: object) -> None:
         """Merge `fields` (JSON-able values) into the channel's stored state."""
-        async with self._write() as db:
+        async with self._database.write() as db:
             async with db.execute("SELECT state FROM sync_state WHERE channel_id = ?", (channel_id,)) as cur:
                 row = await cur.fetchone()
             state = {**load_state(row[0] if row else None), **fields}
@@ -205,7 +135,7 @@ class Store:
 
     async def upsert_conflicts(self, conflicts: Iterable[Conflict]) -> None:
         """Store conflicts' display facts so outbox items carry them (OutboxItem.conflict)."""
-        async with self._write() as db:
+        async with self._database.write() as db:
             await db.executemany(
                 "INSERT INTO conflicts (id, name, severity) VALUES (?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET name = excluded.name, severity = excluded.severity",
@@ -224,16 +154,15 @@ class Store:
         """Store a batch in one transaction; outcomes in input order (writes.py says what each case does)."""
         if not items:
             return []
-        self._check_writable()
+        self._database.check_writable()
         stamp = now_iso()
         encoded = encode(items, stamp)
         work = functools.partial(save_batch, late_seconds=late_seconds or {}, alert=alert, stamp=stamp)
-        async with self._lock:
-            return await _on_connection_thread(self._db, work, encoded)
+        return await self._database.run_on_thread(work, encoded)
 
     async def mark_deleted(self, channel_id: int, message_ids: Iterable[int], when: datetime) -> int:
         """Tombstone posts (their text stays, and searchable); returns how many were newly marked."""
-        async with self._write() as db:
+        async with self._database.write() as db:
             async with db.execute(
                 "UPDATE posts SET deleted_at = ? WHERE channel_id = ? AND deleted_at IS NULL "
                 "AND message_id IN (SELECT value FROM json_each(?)) RETURNING message_id",
@@ -260,7 +189,7 @@ class Store:
     ) -> bool:
         """Add a history row and update the post; False (nothing written) if the post is not archived."""
         values = (views, forwards, replies, dump_reactions(reactions))
-        async with self._write() as db:
+        async with self._database.write() as db:
             cursor = await db.execute(
                 "UPDATE posts SET views = coalesce(?, views), forwards = coalesce(?, forwards), "
                 "replies = coalesce(?, replies), reactions = coalesce(?, reactions) "
@@ -282,20 +211,20 @@ class Store:
         self, channel_id: int, message_id: int
     ) -> list[tuple[datetime, int | None, int | None]]:
         """The recorded (at, views, forwards) history of a post, oldest first."""
-        rows = await self._rows(
+        rows = await self._database.rows(
             "SELECT at, views, forwards FROM engagement WHERE channel_id = ? AND message_id = ? ORDER BY at",
             (channel_id, message_id),
         )
         return [(from_iso(row[0]), row[1], row[2]) for row in rows]
 
     async def get_post(self, channel_id: int, message_id: int) -> StoredPost | None:
-        async with self._read() as db:
+        async with self._database.read() as db:
             found = await posts_by_key(db, [(channel_id, message_id)])
         return found.get((channel_id, message_id))
 
     async def revisions(self, channel_id: int, message_id: int) -> list[tuple[datetime | None, str]]:
         """Earlier texts, oldest first, each with the edit date it carried (None for the original)."""
-        rows = await self._rows(
+        rows = await self._database.rows(
             "SELECT edit_date, text FROM revisions WHERE channel_id = ? AND message_id = ? ORDER BY id",
             (channel_id, message_id),
         )
@@ -303,7 +232,7 @@ class Store:
 
     async def recent_message_ids(self, channel_id: int, since: datetime) -> list[int]:
         """Ids of live (not deleted) posts dated at or after `since`, ascending: what to re-read for edits."""
-        rows = await self._rows(
+        rows = await self._database.rows(
             "SELECT message_id FROM posts WHERE channel_id = ? AND date >= ? AND deleted_at IS NULL "
             "ORDER BY message_id",
             (channel_id, to_iso(since)),
@@ -327,7 +256,7 @@ class Store:
         query = clean_text(query).replace("\x00", " ").strip()  # FTS5 stops reading a query at NUL
         if not query:
             return []
-        async with self._read() as db:
+        async with self._database.read() as db:
             where, params = await self._filters(db, channel, conflict, lang, since, until)
             sql = (
                 f"{POST_SELECT} FROM posts_fts JOIN posts AS p ON p.id = posts_fts.rowid "
@@ -335,9 +264,9 @@ class Store:
                 "ORDER BY p.date DESC, p.id DESC LIMIT ?"
             )
             try:
-                rows = await _fetch(db, sql, [query, *params, limit])
+                rows = await fetch(db, sql, [query, *params, limit])
             except sqlite3.OperationalError:
-                rows = await _fetch(db, sql, [_as_words(query), *params, limit])
+                rows = await fetch(db, sql, [_as_words(query), *params, limit])
             return await stored_posts(db, rows)
 
     async def iter_posts(
@@ -352,7 +281,7 @@ class Store:
         """Posts by date (then channel and message id), fetched page by page so memory stays flat."""
         after: tuple[object, ...] | None = None
         while True:
-            async with self._read() as db:
+            async with self._database.read() as db:
                 where, params = await self._filters(db, channel, conflict, lang, since, until)
                 if after is not None:
                     where += " AND (p.date, p.channel_id, p.message_id) > (?, ?, ?)"
@@ -361,7 +290,7 @@ class Store:
                     f"{POST_SELECT} {POST_FROM} WHERE 1 {where} "
                     f"ORDER BY p.date, p.channel_id, p.message_id LIMIT {_PAGE}"
                 )
-                page = await stored_posts(db, await _fetch(db, sql, params))
+                page = await stored_posts(db, await fetch(db, sql, params))
             for stored in page:
                 yield stored
             if len(page) < _PAGE:
@@ -384,17 +313,17 @@ class Store:
         title, posts}, most posts first), conflicts ({id: flagged posts}), langs ({lang: posts}) and
         alerts ({status: count} over those posts' alerts, restricted to `conflict` when given).
         """
-        async with self._read() as db:
+        async with self._database.read() as db:
             where, params = await self._filters(db, channel, conflict, lang, since, until)
             base = f"FROM posts AS p WHERE 1 {where}"
             edited = (
                 "EXISTS (SELECT 1 FROM revisions AS r "
                 "WHERE r.channel_id = p.channel_id AND r.message_id = p.message_id)"
             )
-            (posts, deleted, edited_count), *_ = await _fetch(
+            (posts, deleted, edited_count), *_ = await fetch(
                 db, f"SELECT count(*), count(p.deleted_at), coalesce(sum({edited}), 0) {base}", params
             )
-            per_channel = await _fetch(
+            per_channel = await fetch(
                 db,
                 "SELECT c.id, c.username, c.title, n FROM channels AS c JOIN "
                 f"(SELECT p.channel_id, count(*) AS n {base} GROUP BY p.channel_id) AS s "
@@ -402,17 +331,17 @@ class Store:
                 "ORDER BY n DESC, c.id",
                 params,
             )
-            per_conflict = await _fetch(
+            per_conflict = await fetch(
                 db,
                 f"SELECT j.value, count(*) FROM posts AS p, json_each(p.conflicts) AS j WHERE 1 {where} "
                 "GROUP BY j.value ORDER BY count(*) DESC, j.value",
                 params,
             )
-            per_lang = await _fetch(
+            per_lang = await fetch(
                 db, f"SELECT p.lang, count(*) {base} GROUP BY p.lang ORDER BY count(*) DESC, p.lang", params
             )
             alert_where = where + (" AND a.conflict = ?" if conflict else "")
-            per_status = await _fetch(
+            per_status = await fetch(
                 db,
                 "SELECT a.status, count(*) FROM alerts AS a JOIN posts AS p "
                 f"ON p.channel_id = a.channel_id AND p.message_id = a.message_id WHERE 1 {alert_where} "
@@ -466,174 +395,22 @@ class Store:
         if name.removeprefix("-").isdigit():
             candidate = bare_channel_id(int(name))
         else:
-            rows = await _fetch(
+            rows = await fetch(
                 db,
                 "SELECT id FROM channels WHERE username = ? COLLATE NOCASE "
                 "UNION ALL SELECT channel_id FROM channel_refs WHERE ref = ?",
                 [name, str(channel)],
             )
             candidate = rows[0][0] if rows else None
-        if candidate is None or not await _fetch(db, "SELECT 1 FROM channels WHERE id = ?", [candidate]):
+        if candidate is None or not await fetch(db, "SELECT 1 FROM channels WHERE id = ?", [candidate]):
             raise ArchiveError(f"{self.path}: no channel {channel!r} in the archive")
         return candidate
 
-    # -- alert outbox ---------------------------------------------------------------------------------
-
-    async def pending_alerts(self, now: datetime, limit: int) -> list[OutboxItem]:
-        """Alerts to send: 'sending' rows (a send cut short by a crash) first, then due live alerts, then
-        posts the reconciler recovered late, each oldest first; after an outage, fresh news is not kept
-        waiting behind the backlog."""
-        sql = (
-            f"SELECT a.* FROM alerts AS a WHERE {_OPEN} "
-            "AND (a.status = 'sending' OR a.next_attempt_at IS NULL OR a.next_attempt_at <= ?) "
-            "ORDER BY a.status != 'sending', a.late_seconds IS NOT NULL, a.id LIMIT ?"
-        )
-        async with self._read() as db:
-            rows = await _fetch(db, sql, [to_iso(now), limit])
-            return await self._outbox_items(db, rows, await _earlier_messages(db, rows))
-
-    async def claim(self, alert_ids: Iterable[int], random_id: int) -> None:
-        """Mark alerts 'sending' with the random_id the send will use; durable before the send happens.
-
-        Re-claiming with the same random_id is a no-op; a row that is sent, suppressed or claimed with
-        another random_id raises ArchiveError (and nothing is changed): resending it could duplicate.
-        """
-        ids = sorted(set(alert_ids))
-        async with self._write(durable=True) as db:
-            await db.execute(
-                "UPDATE alerts SET status = 'sending', random_id = ?, claimed_at = ? "
-                "WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'",
-                (random_id, now_iso(), ids_param(ids)),
-            )
-            rows = await _fetch(
-                db,
-                "SELECT id FROM alerts WHERE id IN (SELECT value FROM json_each(?)) "
-                "AND status = 'sending' AND random_id = ?",
-                [ids_param(ids), random_id],
-            )
-            refused = sorted(set(ids) - {row[0] for row in rows})
-            if refused:
-                raise ArchiveError(
-                    f"{self.path}: alerts {refused} cannot be claimed with random_id {random_id}"
-                )
-
-    async def mark_sent(
-        self,
-        alert_ids: Iterable[int],
-        chat_id: int,
-        sent_message_id: int | None,
-        *,
-        digest: bool = False,
-        needs_update: bool = False,
-    ) -> None:
-        """Record delivery (sent_message_id None: delivered earlier, e.g. Telegram reported the duplicate).
-        A sent alert stays sent: marking it again changes nothing. `needs_update` records alerts handed to
-        their post's earlier message (OutboxItem.earlier_message), which an update still has to show."""
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE alerts SET status = 'sent', sent_at = ?, sent_chat_id = ?, sent_message_id = ?, "
-                "digest = ?, needs_update = needs_update + ? "
-                "WHERE id IN (SELECT value FROM json_each(?)) AND status != 'sent'",
-                (now_iso(), chat_id, sent_message_id, int(digest), int(needs_update), ids_param(alert_ids)),
-            )
-
-    async def mark_retry(self, alert_ids: Iterable[int], next_attempt_at: datetime, error: str) -> None:
-        """Back to pending until `next_attempt_at`; the random_id is kept for the retry to reuse."""
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE alerts SET status = 'pending', attempts = attempts + 1, next_attempt_at = ?, "
-                "last_error = ? WHERE id IN (SELECT value FROM json_each(?)) "
-                "AND status IN ('pending', 'sending')",
-                (to_iso(next_attempt_at), clean_text(error), ids_param(alert_ids)),
-            )
-
-    async def mark_suppressed(self, alert_ids: Iterable[int], reason: str) -> None:
-        """Never send these (e.g. muted conflict), but keep them for the record."""
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE alerts SET status = 'suppressed', suppressed_reason = ? "
-                "WHERE id IN (SELECT value FROM json_each(?)) AND status != 'sent'",
-                (clean_text(reason), ids_param(alert_ids)),
-            )
-
-    async def alerts_needing_update(self, limit: int) -> list[OutboxItem]:
-        """Sent alerts whose post was edited or deleted since (or that joined their post's earlier message),
-        oldest first, with the post as it is now. The other alerts sent in the same message come along
-        (needs_update False), so rewriting that message keeps naming every conflict it announced."""
-        sql = (
-            "SELECT a.* FROM alerts AS a WHERE a.needs_update > 0 AND a.status = 'sent' ORDER BY a.id LIMIT ?"
-        )
-        async with self._read() as db:
-            rows = await _fetch(db, sql, [limit])
-            self._updates_seen.update({row["id"]: row["needs_update"] for row in rows})
-            siblings = await _fetch(db, _SIBLINGS, [ids_param(row["id"] for row in rows)]) if rows else []
-            return await self._outbox_items(db, sorted([*rows, *siblings], key=lambda row: row["id"]))
-
-    async def mark_updated(self, alert_id: int) -> None:
-        """Clear the changes this alert was updated for; a change that arrived meanwhile stays pending."""
-        seen = self._updates_seen.pop(alert_id, None)
-        async with self._write() as db:
-            if seen is None:
-                await db.execute("UPDATE alerts SET needs_update = 0 WHERE id = ?", (alert_id,))
-            else:
-                await db.execute(
-                    "UPDATE alerts SET needs_update = max(needs_update - ?, 0) WHERE id = ?", (seen, alert_id)
-                )
-
-    async def outbox_depth(self) -> int:
-        return int(await self._value(f"SELECT count(*) FROM alerts AS a WHERE {_OPEN}"))
-
-    async def oldest_pending_age(self, now: datetime) -> float | None:
-        """Seconds since the oldest undelivered alert was written, None if the outbox is empty."""
-        oldest = await self._value(f"SELECT min(a.created_at) FROM alerts AS a WHERE {_OPEN}")
-        return None if oldest is None else (now - from_iso(oldest)).total_seconds()
-
-    async def _outbox_items(
-        self,
-        db: aiosqlite.Connection,
-        rows: Sequence[sqlite3.Row],
-        earlier: Mapping[PostKey, SentMessage] | None = None,
-    ) -> list[OutboxItem]:
-        posts = await posts_by_key(db, {(row["channel_id"], row["message_id"]) for row in rows})
-        names = {
-            row[0]: Conflict(*row) for row in await _fetch(db, "SELECT id, name, severity FROM conflicts")
-        }
-        return [
-            OutboxItem(
-                alert=alert_of(row),
-                post=posts[(row["channel_id"], row["message_id"])],
-                conflict=names.get(row["conflict"]),
-                claim_random_id=row["random_id"],
-                needs_update=row["needs_update"] > 0,
-                digest=bool(row["digest"]),
-                earlier_message=(earlier or {}).get((row["channel_id"], row["message_id"])),
-            )
-            for row in rows
-        ]
-
-    # -- mutes and heartbeat --------------------------------------------------------------------------
-
-    async def set_mute(self, conflict: str, until: datetime | None) -> None:
-        """Mute a conflict until the given time; None lifts the mute."""
-        async with self._write() as db:
-            if until is None:
-                await db.execute("DELETE FROM mutes WHERE conflict = ?", (conflict,))
-            else:
-                await db.execute(
-                    "INSERT INTO mutes (conflict, until) VALUES (?, ?) "
-                    "ON CONFLICT (conflict) DO UPDATE SET until = excluded.until",
-                    (conflict, to_iso(until)),
-                )
-
-    async def mutes(self, now: datetime) -> dict[str, datetime]:
-        """Mutes still in force at `now`."""
-        rows = await self._rows(
-            "SELECT conflict, until FROM mutes WHERE until > ? ORDER BY conflict", (to_iso(now),)
-        )
-        return {row[0]: from_iso(row[1]) for row in rows}
+    # -- liveness -------------------------------------------------------------------------------------
 
     async def heartbeat(self, now: datetime) -> None:
-        async with self._write() as db:
+        """Stamp the daemon as alive (meta table), so `monitor health` can tell a stalled process."""
+        async with self._database.write() as db:
             await db.execute(
                 "INSERT INTO meta (key, value) VALUES ('heartbeat', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -641,42 +418,11 @@ class Store:
             )
 
     async def last_heartbeat(self) -> datetime | None:
-        return from_iso(await self._value("SELECT value FROM meta WHERE key = 'heartbeat'"))
-
-
-async def _on_connection_thread(
-    db: aiosqlite.Connection, work: Callable[[sqlite3.Connection, T], R], arg: T
-) -> R:
-    """Run `work(connection, arg)` on the connection's own thread: one hand-over for a whole batch.
-
-    aiosqlite has no public call for this (each `await db.execute` is a round trip between threads,
-    about 70 µs); `_execute` is the queue its own methods use, so `work` runs in order with them.
-    """
-    return await db._execute(lambda: work(db._conn, arg))
+        return from_iso(await self._database.value("SELECT value FROM meta WHERE key = 'heartbeat'"))
 
 
 def _channel(row: sqlite3.Row) -> Channel | None:
     return resolved_channel(row["id"], row["title"], row["username"], row["access_hash"])
-
-
-async def _earlier_messages(
-    db: aiosqlite.Connection, rows: Sequence[sqlite3.Row]
-) -> dict[PostKey, SentMessage]:
-    """For the posts of pending alerts, the message that already delivered an alert of theirs."""
-    waiting = {(row["channel_id"], row["message_id"]) for row in rows if row["status"] == "pending"}
-    if not waiting:
-        return {}
-    found: dict[PostKey, SentMessage] = {}
-    for channel_id, message_id, chat_id, sent_id, digest in await _fetch(
-        db, _SENT_OF_POSTS, [keys_param(waiting)]
-    ):
-        found.setdefault((channel_id, message_id), SentMessage(chat_id, sent_id, bool(digest)))
-    return found
-
-
-async def _fetch(db: aiosqlite.Connection, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
-    async with db.execute(sql, params) as cursor:
-        return list(await cursor.fetchall())
 
 
 def _as_words(query: str) -> str:

@@ -17,8 +17,8 @@ from typing import Protocol
 
 from telethon import TelegramClient, events
 
-from monitor import alerts
-from monitor.alerts import Fragment, bold, concat, text
+from monitor.alerts import markup, messages
+from monitor.alerts.markup import Fragment, bold, concat, text
 from monitor.logs import log_event
 from monitor.model import Channel, Conflict, StoredPost, utcnow
 from monitor.store import ArchiveError, Store
@@ -180,15 +180,15 @@ class CommandHandler:
 
     async def help(self, _: str) -> str:
         rows = [bold(usage) + text(f" — {what}") for usage, what in HELP]
-        return concat([bold("Commands"), *rows], alerts.NEWLINE).html
+        return concat([bold("Commands"), *rows], markup.NEWLINE).html
 
     async def status(self, _: str) -> str:
         now = self._now()
         daemon = self.source.status()
         sent = self.sender.stats
-        depth = await self.store.outbox_depth()
-        oldest = await self.store.oldest_pending_age(now)
-        mutes = await self.store.mutes(now)
+        depth = await self.store.outbox.depth()
+        oldest = await self.store.outbox.oldest_pending_age(now)
+        mutes = await self.store.outbox.mutes(now)
         lines = [
             bold("Status")
             + text(
@@ -201,10 +201,10 @@ class CommandHandler:
             + text(f"reading {daemon.flood_waits} ({daemon.flood_wait_seconds:.0f} s)"),
         ]
         if sent.last_error:
-            lines.append(text("Last send error: ") + text(alerts.clip(sent.last_error, 200)))
+            lines.append(text("Last send error: ") + text(markup.clip(sent.last_error, 200)))
         if mutes:
             lines.append(
-                text("Muted: ") + text(", ".join(f"{c} until {alerts.utc(u)}" for c, u in mutes.items()))
+                text("Muted: ") + text(", ".join(f"{c} until {messages.utc(u)}" for c, u in mutes.items()))
             )
         return fit_lines(lines, channel_lines(daemon.channels, now))
 
@@ -217,16 +217,16 @@ class CommandHandler:
         if unknown:
             return unknown
         until = self._now() + min(duration, MAX_MUTE)
-        await self.store.set_mute(conflict, until)
+        await self.store.outbox.set_mute(conflict, until)
         log_event(log, "conflict_muted", conflict=conflict, until=until.isoformat())
         self.sender.notify()
-        return (text("Muted ") + bold(conflict) + text(f" until {alerts.utc(until)}.")).html
+        return (text("Muted ") + bold(conflict) + text(f" until {messages.utc(until)}.")).html
 
     async def unmute(self, argument: str) -> str:
         conflict = argument.strip()
         if not conflict:
             return text("Usage: /unmute CONFLICT").html
-        await self.store.set_mute(conflict, None)
+        await self.store.outbox.set_mute(conflict, None)
         log_event(log, "conflict_unmuted", conflict=conflict)
         self.sender.notify()
         return (text("Alerts of ") + bold(conflict) + text(" resume.")).html
@@ -260,7 +260,9 @@ def channel_lines(channels: Iterable[ChannelStatus], now: datetime) -> list[Frag
     lines = []
     for status in ordered:
         channel = status.channel
-        name = f"@{channel.username}" if channel.username else alerts.clip(channel.title, alerts.TITLE_CHARS)
+        name = (
+            f"@{channel.username}" if channel.username else markup.clip(channel.title, messages.TITLE_CHARS)
+        )
         last = last_time(status.last_post_at, now)
         line = text(name) + text(f" · last post {last} · lag {ago(status.lag_seconds)}")
         if status.problem:
@@ -273,14 +275,14 @@ def fit_lines(head: list[Fragment], rows: list[Fragment]) -> str:
     """The status header and as many channel rows as fit one message."""
     title = bold(f"Channels ({len(rows)})")
     kept: list[Fragment] = []
-    budget = alerts.MESSAGE_LIMIT - concat([*head, title], alerts.NEWLINE).size - 40
+    budget = messages.MESSAGE_LIMIT - concat([*head, title], markup.NEWLINE).size - 40
     for row in rows:
         if budget - row.size - 1 < 0:
             break
         kept.append(row)
         budget -= row.size + 1
     tail = [text(f"… and {len(rows) - len(kept)} more")] if len(kept) < len(rows) else []
-    return concat([*head, title, *kept, *tail], alerts.NEWLINE).html
+    return concat([*head, title, *kept, *tail], markup.NEWLINE).html
 
 
 def search_result(stored: StoredPost, query: str) -> Fragment:
@@ -288,12 +290,12 @@ def search_result(stored: StoredPost, query: str) -> Fragment:
     link shows up in the chat only in its alert) and a snippet with the query words in bold."""
     post = stored.post
     channel = stored.channel or Channel(id=post.channel_id, title=f"channel {post.channel_id}")
-    label = f"{alerts.clip(channel.title, alerts.TITLE_CHARS)} · {alerts.utc(post.date)}"
+    label = f"{markup.clip(channel.title, messages.TITLE_CHARS)} · {messages.utc(post.date)}"
     link = channel.post_link(post.message_id)
     anchor = Fragment(f'<a href="{escape(link)}">{escape(label)}</a>', label)
     deleted = text(" (deleted)") if stored.deleted_at else text("")
     return concat(
-        [anchor + deleted, alerts.snippet(post.text, word_spans(post.text, query), 200)], alerts.NEWLINE
+        [anchor + deleted, markup.snippet(post.text, word_spans(post.text, query), 200)], markup.NEWLINE
     )
 
 

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from telethon import TelegramClient, errors, functions, types
 from telethon.extensions import html
 
-from monitor import alerts
+from monitor.alerts import messages, pacing
 from monitor.config import AlertPolicy
 from monitor.logs import log_event
 from monitor.model import OutboxItem, utcnow
@@ -73,7 +73,7 @@ async def period_summary(store: Store, until: datetime, period: timedelta) -> st
     """The summary of [until - period, until): posts, flagged posts per conflict, posts per channel."""
     since = until - period
     stats = await store.stats(since=since, until=until)
-    return alerts.summary_from_stats("Summary", since, until, stats)
+    return messages.summary_from_stats("Summary", since, until, stats)
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -107,7 +107,7 @@ class AlertSender:
         self.policy = policy
         self.chat_id = chat_id
         self.stats = SenderStats()
-        self.bucket = alerts.TokenBucket(policy.per_minute, policy.burst, clock)
+        self.bucket = pacing.TokenBucket(policy.per_minute, policy.burst, clock)
         self._clock = clock
         self._now = now
         self._poll_seconds = poll_seconds
@@ -167,20 +167,20 @@ class AlertSender:
     async def deliver_due(self) -> bool:
         """One round over due alerts: suppress muted ones, send what pacing allows. True if anything moved."""
         now = self._now()
-        items = await self.store.pending_alerts(now, BATCH)
+        items = await self.store.outbox.pending(now, BATCH)
         if len(items) == BATCH:
             items = whole_posts(items)
-        plan = alerts.plan(
+        plan = pacing.plan(
             items,
             tokens=self._tokens(),
             digest_after=self.policy.digest_after,
-            mutes=await self.store.mutes(now),
+            mutes=await self.store.outbox.mutes(now),
             config_muted=self.policy.muted,
-            quiet=alerts.in_quiet_hours(now, self.policy.quiet_hours),
+            quiet=pacing.in_quiet_hours(now, self.policy.quiet_hours),
             chat_id=self.chat_id,
         )
         for reason, ids in plan.suppressed.items():
-            await self.store.mark_suppressed(ids, reason)
+            await self.store.outbox.mark_suppressed(ids, reason)
             self.stats.suppressed += len(ids)
             log_event(log, "alerts_suppressed", alerts=len(ids), reason=reason)
         for delivery in plan.deliveries:
@@ -199,42 +199,44 @@ class AlertSender:
     def _tokens(self) -> int:
         return 0 if self._clock() < self._resume_at else self.bucket.tokens
 
-    async def _deliver(self, delivery: alerts.Delivery, attempts: dict[int, int]) -> None:
+    async def _deliver(self, delivery: pacing.Delivery, attempts: dict[int, int]) -> None:
         random_id = delivery.random_id
         if random_id is None:
             random_id = secrets.randbits(63) | 1
         ids = delivery.alert_ids
         try:
-            await self.store.claim(ids, random_id)
+            await self.store.outbox.claim(ids, random_id)
         except ArchiveError as error:
             self._record_error("alert_claim_refused", error, alerts=list(ids))
             return
         try:
             result = await self._send(delivery.html, random_id)
         except errors.RandomIdDuplicateError:
-            await self.store.mark_sent(ids, self.chat_id, None, digest=delivery.digest)
+            await self.store.outbox.mark_sent(ids, self.chat_id, None, digest=delivery.digest)
             self.stats.duplicates += 1
             log_event(log, "alert_already_sent", alerts=list(ids), random_id=random_id)
         except errors.FloodWaitError as error:
-            await self.store.mark_retry(ids, self._now() + timedelta(seconds=error.seconds), describe(error))
+            await self.store.outbox.mark_retry(
+                ids, self._now() + timedelta(seconds=error.seconds), describe(error)
+            )
         except (errors.RPCError, *_NETWORK_ERRORS) as error:
             delay = backoff_seconds(max(attempts.get(i, 0) for i in ids))
-            await self.store.mark_retry(ids, self._now() + timedelta(seconds=delay), describe(error))
+            await self.store.outbox.mark_retry(ids, self._now() + timedelta(seconds=delay), describe(error))
             self._record_error("alert_send_failed", error, alerts=list(ids), retry_in=delay)
         else:
             message_id = sent_message_id(result, random_id)
-            await self.store.mark_sent(ids, self.chat_id, message_id, digest=delivery.digest)
+            await self.store.outbox.mark_sent(ids, self.chat_id, message_id, digest=delivery.digest)
             self.stats.sent += len(ids)
             self.stats.digests += int(delivery.digest)
             self.stats.last_sent_at = self._now()
             log_event(log, "alert_sent", alerts=list(ids), digest=delivery.digest, message_id=message_id)
 
-    async def _attach(self, attachment: alerts.Attachment) -> None:
+    async def _attach(self, attachment: pacing.Attachment) -> None:
         """Hand alerts to the message that already carries their post's link; deliver_updates then
         rewrites that message (or replies to a digest) to name them, so the link is never sent twice."""
         earlier = attachment.message
         ids = attachment.alert_ids
-        await self.store.mark_sent(
+        await self.store.outbox.mark_sent(
             ids, earlier.chat_id, earlier.message_id, digest=earlier.digest, needs_update=True
         )
         log_event(log, "alert_joined_earlier", alerts=list(ids), message_id=earlier.message_id)
@@ -246,19 +248,19 @@ class AlertSender:
         if self._clock() < self._updates_resume_at:
             return False
         done = False
-        for update in alerts.plan_updates(await self.store.alerts_needing_update(UPDATE_BATCH)):
+        for update in pacing.plan_updates(await self.store.outbox.needing_update(UPDATE_BATCH)):
             if self._stopping.is_set() or self._tokens() < 1:
                 break
             if not await self._apply(update):
                 self._updates_resume_at = self._clock() + self._poll_seconds * 5
                 break
             for alert_id in update.alert_ids:
-                await self.store.mark_updated(alert_id)
+                await self.store.outbox.mark_updated(alert_id)
             self.stats.updates += 1
             done = True
         return done
 
-    async def _apply(self, update: alerts.Update) -> bool:
+    async def _apply(self, update: pacing.Update) -> bool:
         """Show one change in the chat; False when it must be tried again later."""
         try:
             if not await self._edited(update):
@@ -273,7 +275,7 @@ class AlertSender:
         log_event(log, "alert_updated", alerts=list(update.alert_ids), edited=update.edit_html is not None)
         return True
 
-    async def _edited(self, update: alerts.Update) -> bool:
+    async def _edited(self, update: pacing.Update) -> bool:
         """Rewrite a single alert in place; False when only a reply note can show the change."""
         if update.edit_html is None or update.message_id is None:
             return False

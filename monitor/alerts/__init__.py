@@ -1,0 +1,1 @@
+"""Alerts without I/O: HTML formatting of alerts, digests and summaries, and the pacing of deliveries."""

@@ -1,0 +1,238 @@
+"""The texts analysts receive: one alert, a digest of several, an update note, a period summary.
+
+Everything taken from a post or a channel is escaped. A post's link appears in exactly one sent message
+(its alert, or one digest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from monitor.alerts.markup import DOT, NEWLINE, Fragment, bold, clip, concat, snippet, text
+from monitor.model import OutboxItem
+
+MESSAGE_LIMIT = 4096  # Telegram's limit on a message's text after entity parsing, in UTF-16 code units
+SNIPPET_CHARS = 400
+DIGEST_SNIPPET_CHARS = 160
+TITLE_CHARS = 128
+NAME_CHARS = 100
+DIGEST_HEADER_RESERVE = 120
+LATE_PRECISION_SECONDS = 5.0
+
+
+def utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def post_link(item: OutboxItem) -> str:
+    return item.channel.post_link(item.alert.message_id)
+
+
+def conflict_label(item: OutboxItem) -> Fragment:
+    """Conflict name in bold with its severity."""
+    if item.conflict is None:
+        return bold(clip(item.alert.conflict, NAME_CHARS))
+    name, severity = clip(item.conflict.name, NAME_CHARS), clip(item.conflict.severity, NAME_CHARS)
+    return bold(name) + text(f" ({severity})")
+
+
+def conflict_labels(items: Sequence[OutboxItem]) -> Fragment:
+    return concat((conflict_label(item) for item in items), text(", "))
+
+
+def channel_label(item: OutboxItem) -> Fragment:
+    channel = item.channel
+    label = text(clip(channel.title, TITLE_CHARS))
+    return label + text(f" (@{channel.username})") if channel.username else label
+
+
+def late_marker(late_seconds: float | None) -> str | None:
+    """The delay of a post the reconciler recovered after the live path missed it (None: a live post).
+
+    Every recovered post is marked, since a miss of the live path is worth knowing however quickly it was
+    caught up; below LATE_PRECISION_SECONDS the delay is only shown as a bound, because a post's date has
+    one-second precision and an immediate catch-up measures as a fraction of a second."""
+    if late_seconds is None:
+        return None
+    if late_seconds < LATE_PRECISION_SECONDS:
+        return f"late by <{LATE_PRECISION_SECONDS:g} s"
+    if late_seconds < 59.5:
+        return f"late by {round(late_seconds)} s"
+    minutes = round(late_seconds / 60)
+    if minutes < 60:
+        return f"late by {minutes} min"
+    return f"late by {minutes // 60} h {minutes % 60} min"
+
+
+def match_spans(items: Sequence[OutboxItem]) -> list[tuple[int, int]]:
+    """The matched spans of the conflicts these alerts are about (all matches if none are theirs)."""
+    analysis = items[0].post.analysis
+    if analysis is None:
+        return []
+    conflicts = {item.alert.conflict for item in items}
+    own = [(m.start, m.end) for m in analysis.matches if m.conflict in conflicts]
+    return own or [(m.start, m.end) for m in analysis.matches]
+
+
+def facts_line(items: Sequence[OutboxItem], moment: str) -> Fragment:
+    """Post time, language and the late marker: the facts an analyst triages by."""
+    analysis = items[0].post.analysis
+    facts = [text(moment), text(analysis.lang if analysis else "und")]
+    late = late_marker(
+        max((i.alert.late_seconds for i in items if i.alert.late_seconds is not None), default=None)
+    )
+    if late:
+        facts.append(bold(late))
+    return concat(facts, DOT)
+
+
+def status_line(item: OutboxItem) -> Fragment | None:
+    """Why an alert was updated: a deletion (text kept) or an edit (snippet shows the new text)."""
+    stored = item.post
+    if stored.deleted_at is not None:
+        return bold(f"🗑 deleted at {utc(stored.deleted_at)}") + text(" (original text below)")
+    if stored.revisions > 0 or stored.post.edit_date is not None:
+        when = stored.post.edit_date
+        return bold("✏️ edited" + (f" at {utc(when)}" if when else "")) + text(" (current text below)")
+    return None
+
+
+def alert_fragment(items: Sequence[OutboxItem]) -> Fragment:
+    """One post's alert: its conflicts, channel, facts, snippet and link (items share one post)."""
+    first = items[0]
+    lines = [
+        text("⚠️ ") + conflict_labels(items),
+        channel_label(first),
+        facts_line(items, utc(first.post.post.date)),
+    ]
+    status = status_line(first)
+    if status is not None:
+        lines.append(status)
+    lines += [text(""), snippet(first.post.post.text, match_spans(items), SNIPPET_CHARS), text("")]
+    lines.append(text(post_link(first)))
+    return concat(lines, NEWLINE)
+
+
+def format_alert(items: Sequence[OutboxItem]) -> str:
+    """The HTML of one post's alert, also used to rewrite it after an edit or a deletion."""
+    return alert_fragment(items).html
+
+
+def digest_entry(items: Sequence[OutboxItem]) -> Fragment:
+    """One post in a digest: compact, but with the same facts and the post's link."""
+    first = items[0]
+    head = concat(
+        [
+            conflict_labels(items),
+            channel_label(first),
+            facts_line(items, first.post.post.date.astimezone(UTC).strftime("%H:%M UTC")),
+        ],
+        DOT,
+    )
+    body = snippet(first.post.post.text, match_spans(items), DIGEST_SNIPPET_CHARS)
+    return concat([text("• ") + head, body, text(post_link(first))], NEWLINE)
+
+
+def digest_fragment(units: Sequence[Sequence[OutboxItem]], part: int = 1, parts: int = 1) -> Fragment:
+    alerts = sum(len(unit) for unit in units)
+    header = bold(f"📋 Digest: {alerts} alerts from {len(units)} posts")
+    if parts > 1:
+        header += text(f" (part {part}/{parts})")
+    return concat([header, *(digest_entry(unit) for unit in units)], text("\n\n"))
+
+
+def split_digest(units: Sequence[Sequence[OutboxItem]]) -> list[list[Sequence[OutboxItem]]]:
+    """Consecutive groups of posts whose digest message each fits Telegram's limit; order kept, none lost."""
+    chunks: list[list[Sequence[OutboxItem]]] = []
+    budget = MESSAGE_LIMIT - DIGEST_HEADER_RESERVE
+    used = budget + 1
+    for unit in units:
+        size = digest_entry(unit).size + 2
+        if used + size > budget:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(unit)
+        used += size
+    return chunks
+
+
+def format_message(units: Sequence[Sequence[OutboxItem]], part: int = 1, parts: int = 1) -> str:
+    """A single post's alert, or a digest of several posts."""
+    if len(units) == 1:
+        return format_alert(units[0])
+    return digest_fragment(units, part, parts).html
+
+
+def format_update_note(items: Sequence[OutboxItem]) -> str:
+    """A reply to a digest about one of its posts: what changed, without the link the digest already has."""
+    first = items[0]
+    stored = first.post
+    subject = concat(
+        [
+            conflict_labels(items),
+            channel_label(first),
+            text(f"post {first.alert.message_id} of {utc(stored.post.date)}"),
+        ],
+        DOT,
+    )
+    if stored.deleted_at is not None:
+        return concat([bold(f"🗑 Deleted at {utc(stored.deleted_at)}"), subject], NEWLINE).html
+    when = f" at {utc(stored.post.edit_date)}" if stored.post.edit_date else ""
+    body = snippet(stored.post.text, match_spans(items), SNIPPET_CHARS)
+    return concat([bold(f"✏️ Edited{when}"), subject, body], NEWLINE).html
+
+
+def post_key(item: OutboxItem) -> tuple[int, int]:
+    return item.alert.channel_id, item.alert.message_id
+
+
+def group_by_post(items: Iterable[OutboxItem]) -> list[list[OutboxItem]]:
+    """Alerts of one post travel together so its link is sent once; first-seen order is kept."""
+    units: dict[tuple[int, int], list[OutboxItem]] = {}
+    for item in items:
+        units.setdefault(post_key(item), []).append(item)
+    return list(units.values())
+
+
+def format_summary(
+    title: str,
+    since: datetime,
+    until: datetime,
+    posts: int,
+    per_conflict: Mapping[str, int],
+    per_channel: Mapping[str, int],
+) -> str:
+    """A periodic summary: flagged posts per conflict and posts per channel over [since, until)."""
+    lines = [bold(clip(title, NAME_CHARS)) + text(f": {utc(since)} – {utc(until)}"), text(f"Posts: {posts}")]
+    lines += _counts("Flagged per conflict", per_conflict)
+    lines += _counts("Posts per channel", per_channel)
+    fragment = concat(lines, NEWLINE)
+    return fragment.html if fragment.size <= MESSAGE_LIMIT else _shorter_summary(lines)
+
+
+def summary_from_stats(title: str, since: datetime, until: datetime, stats: Mapping[str, Any]) -> str:
+    """The summary of a period from Store.stats(since=..., until=...)."""
+    per_channel = {
+        f"@{c['username']}" if c.get("username") else str(c.get("title") or c["id"]): int(c["posts"])
+        for c in stats.get("channels") or ()
+    }
+    per_conflict = {str(k): int(v) for k, v in (stats.get("conflicts") or {}).items()}
+    return format_summary(title, since, until, int(stats.get("posts") or 0), per_conflict, per_channel)
+
+
+def _counts(heading: str, counts: Mapping[str, int]) -> list[Fragment]:
+    if not counts:
+        return [text(""), bold(heading) + text(": none")]
+    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    rows = [text(f"{count:>6}  {clip(name, TITLE_CHARS)}") for name, count in ranked]
+    return [text(""), bold(heading), *rows]
+
+
+def _shorter_summary(lines: Sequence[Fragment]) -> str:
+    """Drop rows from the end until the summary fits; the leading rows are the largest counts."""
+    kept = list(lines)
+    while concat(kept, NEWLINE).size > MESSAGE_LIMIT - 2:
+        kept.pop()
+    return concat([*kept, text("…")], NEWLINE).html

@@ -1,7 +1,7 @@
 # The monitor daemon, run as an unprivileged user with everything it keeps on the /data volume:
 #   /data/monitor.toml   the config (archive.path = "/data/monitor.db", session_file = "/data/user.session",
 #                        secrets from *_env variables or *_file files under /data or /run/secrets)
-# The bundled watchlist is /app/config/conflicts.toml, used when the config leaves [analysis] conflicts out.
+# The bundled watchlist ships inside the package and is used when the config leaves [analysis] conflicts out.
 # Create the session once with:
 #   docker run -it --rm -v monitor-data:/data IMAGE monitor login --config /data/monitor.toml
 # BASE can be any Debian-like image with Python 3.11+ and pip (README: building without Docker Hub).
@@ -20,12 +20,12 @@ RUN python3 -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb")
     && python3 -m pip install -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 
-# Installed editable so the code runs from /app beside config/, where the default watchlist is looked up.
+# A regular (not editable) install: the package carries its data, so the source can go afterwards,
+# with the rest of /app (pyproject.toml, README.md and the monitor.egg-info the build leaves there).
 COPY README.md ./
-COPY config ./config
 COPY monitor ./monitor
-RUN python3 -m pip install --no-deps --editable . \
-    && python3 -m compileall -q /app/monitor \
+RUN python3 -m pip install --no-deps --compile . \
+    && cd / && rm -rf /app \
     && groupadd --gid 10001 monitor \
     && useradd --uid 10001 --gid monitor --home-dir /data --no-create-home --shell /usr/sbin/nologin monitor \
     && mkdir -p /data && chown monitor:monitor /data && chmod 0700 /data

@@ -48,7 +48,7 @@ archive_option = click.option(
 conflicts_option = click.option(
     "--conflicts",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Watchlist file (default: the bundled config/conflicts.toml).",
+    help="Watchlist file (default: the bundled one, monitor/analysis/conflicts.toml).",
 )
 backend_option = click.option(
     "--backend", default="langdetect", show_default=True, help="Language detection backend."

@@ -20,9 +20,9 @@ from monitor.sandbox.scenario import (
     ScenarioError,
     builtin_demo,
     load_scenario,
-    load_scenario_for,
 )
 from monitor.sandbox.server import RunningSandbox, start_sandbox
+from monitor.sandbox.synthetic_load import load_scenario_for
 
 log = logging.getLogger("monitor.sandbox")
 DEFAULT_PORT = 4430

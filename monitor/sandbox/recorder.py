@@ -14,6 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from monitor.sandbox.scenario import Person
+from monitor.sandbox.state import ChannelState, StoredMessage, telegram_now
+
 
 class Recorder:
     """Writes the posts and chat records; either file may be absent."""
@@ -74,6 +77,37 @@ class Recorder:
             "sender_username": sender_username,
         }
         _write(self._chat, record)
+
+    def channel_post(
+        self, event: str, state: ChannelState, msg: StoredMessage, date: datetime | None = None
+    ) -> None:
+        """Record a channel message as published, edited or deleted (`date`: when, if not its own)."""
+        origin = msg.fwd_from
+        self.post(
+            event,
+            channel=state.username,
+            channel_id=state.id,
+            message_id=msg.id,
+            date=date or (msg.edit_date if event == "edit" and msg.edit_date else msg.date),
+            text=msg.text,
+            grouped_id=msg.grouped_id,
+            forward_from=(getattr(origin.from_id, "channel_id", None) or origin.from_name)
+            if origin
+            else None,
+        )
+
+    def chat_message(self, event: str, state: ChannelState, msg: StoredMessage, sender: Person) -> None:
+        """Record what a client sent, edited or deleted in a supergroup."""
+        dates = {"send": msg.date, "edit": msg.edit_date, "delete": telegram_now()}
+        self.chat(
+            event,
+            chat_id=state.marked_id,
+            message_id=msg.id,
+            date=dates[event] or msg.date,
+            text=msg.text,
+            sender=sender.id,
+            sender_username=sender.username,
+        )
 
     def close(self) -> None:
         for stream in (self._posts, self._chat):

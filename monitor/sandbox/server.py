@@ -31,11 +31,11 @@ from telethon.tl.functions import GetFutureSaltsRequest, PingDelayDisconnectRequ
 from telethon.tl.tlobject import TLObject, TLRequest
 from telethon.tl.types import FutureSalt, FutureSalts, MsgsAck, Pong
 
-from monitor.logs import log_event
 from monitor.sandbox.config_tl import SANDBOX_DC
 from monitor.sandbox.errors import ProtocolError, RpcError
 from monitor.sandbox.faults import Faults
 from monitor.sandbox.handshake import Handshake, ServerKey, load_server_key, parse_plain, plain_message
+from monitor.sandbox.log import log_event
 from monitor.sandbox.recorder import Recorder
 from monitor.sandbox.scenario import Scenario
 from monitor.sandbox.session import (

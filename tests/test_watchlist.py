@@ -269,6 +269,134 @@ def test_missing_version_and_unreadable_file_are_reported(tmp_path):
         load_watchlist(tmp_path / "missing.toml")
 
 
+# ---------------------------------------------------------------------------------------- names layer
+
+NAMES = """\
+version = "names-1"
+
+[context]
+en = ["strike{|s}", "war"]
+ru = ["удар{|ы|а|ов}"]
+
+[conflicts.north]
+name = "North war"
+
+[conflicts.north.anchors]
+en = ["Northland"]
+
+[conflicts.south]
+name = "South war"
+
+[conflicts.south.anchors]
+en = ["Southland"]
+
+[names.north.places]
+strong = ["Frostvale", "Фростдол{|а|е|ом}", "פרוסטוויל"]
+weak = ["Bigcity", "Harbourton"]
+
+[names.north.actors]
+weak = ["Ironclad{|s}"]
+
+[names.south.events]
+strong = ["Sandpass summit"]
+weak = ["corridor talks"]
+"""
+
+
+@pytest.fixture(scope="module")
+def names() -> Watchlist:
+    import tomllib
+
+    return Watchlist.from_mapping(tomllib.loads(NAMES), text=NAMES)
+
+
+def test_strong_names_flag_in_any_language_and_script(names):
+    assert flagged(names, "Warga Frostvale mengungsi malam ini.") == ("north",)  # Indonesian, no war word
+    assert flagged(names, "Les habitants de Frostvale ont quitté la ville.") == ("north",)  # French
+    assert flagged(names, "Жители Фростдола уехали.") == ("north",)  # an inflected Cyrillic form
+    assert flagged(names, "התושבים בפרוסטוויל נשארו בבית") == ("north",)  # with the attached prefix ב
+    assert flagged(names, "Delegates met at the Sandpass summit.") == ("south",)
+
+
+def test_weak_names_need_company(names):
+    assert flagged(names, "Bigcity opens a new library.") == ()
+    assert flagged(names, "A strike hit Bigcity overnight.") == ("north",)  # a context word
+    assert flagged(names, "Bigcity was quiet. Later, a strike.") == ("north",)  # next sentence (weak_window)
+    assert flagged(names, "Bigcity and Harbourton expect rain.") == ()  # two places are not enough
+    assert flagged(names, "Ironclads were seen near Harbourton.") == ("north",)  # equipment + a place
+    assert flagged(names, "Southland hosts corridor talks.") == ("south",)  # a weak event + an anchor
+
+
+def test_weak_window_zero_keeps_company_in_the_sentence():
+    import tomllib
+
+    text = NAMES.replace('name = "North war"', 'name = "North war"\nweak_window = 0')
+    watchlist = Watchlist.from_mapping(tomllib.loads(text), text=text)
+    assert flagged(watchlist, "Bigcity was quiet. Later, a strike.") == ()
+
+
+def test_handles_and_link_paths_are_not_names(names):
+    assert flagged(names, "Subscribe: @frostvale and t.me/frostvale") == ()
+
+
+def test_names_of_an_unknown_conflict_report_their_line(tmp_path):
+    text = NAMES.replace("[names.south.events]", "[names.west.events]")
+    path = write(tmp_path, text)
+    line = text.splitlines().index("[names.west.events]") + 1
+    with pytest.raises(WatchlistError, match=rf"^{path}:{line}: names\.west: unknown conflict 'west'"):
+        load_watchlist(path)
+
+
+def test_bad_name_pattern_reports_its_line(tmp_path):
+    text = NAMES.replace(
+        'weak = ["Bigcity", "Harbourton"]', 'weak = [\n  "Bigcity",\n  "Harb(our|or)ton",\n]'
+    )
+    path = write(tmp_path, text)
+    line = text.splitlines().index('  "Harb(our|or)ton",') + 1
+    with pytest.raises(WatchlistError, match=rf":{line}: names\.north\.places\.weak: .*regular expressions"):
+        load_watchlist(path)
+
+
+def test_unknown_name_category_or_strength_is_rejected(tmp_path):
+    path = write(tmp_path, NAMES.replace("[names.north.actors]", "[names.north.units]"))
+    with pytest.raises(WatchlistError, match=r"names\.north\.units: unknown key"):
+        load_watchlist(path)
+    path = write(tmp_path, NAMES.replace('weak = ["Ironclad{|s}"]', 'medium = ["Ironclad{|s}"]'))
+    with pytest.raises(WatchlistError, match=r"names\.north\.actors\.medium: unknown key"):
+        load_watchlist(path)
+
+
+def test_a_place_listed_under_two_conflicts_is_an_error(tmp_path):
+    text = NAMES + '\n[names.south.places]\nstrong = [\n  "Dunmore",\n  "Frostval{e|a}",\n]\n'
+    path = write(tmp_path, text)
+    line = text.splitlines().index('  "Frostval{e|a}",') + 1
+    with pytest.raises(
+        WatchlistError, match=rf":{line}: names\.south\.places\.strong: .*already listed for north"
+    ):
+        load_watchlist(path)
+    # a name may not repeat another conflict's anchor either
+    text = NAMES + '\n[names.south.places]\nweak = ["Northland"]\n'
+    with pytest.raises(WatchlistError, match=r"already listed for north under conflicts\.north\.anchors"):
+        load_watchlist(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sirene berbunyi di Kiryat Shmona setelah peluncuran dari Lebanon.", ("israel-hezbollah",)),
+        ("Des roquettes ont visé Khan Younis cette nuit.", ("israel-hamas",)),
+        ("Units of the Tsentr group of forces took a village west of Pokrovsk.", ("russia-ukraine",)),
+        ("Оператори дронів знищили техніку під Куп'янськом.", ("russia-ukraine",)),
+        ("A group of Shaheds is heading for Kharkiv oblast.", ("russia-ukraine",)),
+        ("Kharkiv hosts a book fair this weekend.", ()),
+        ("Haifa and Acre are popular with tourists in spring.", ()),
+        ("Аграрії завершили збирання врожаю ранніх зернових, попри обстріли.", ()),  # shelling in passing
+    ],
+)
+def test_shipped_names_layer_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 

@@ -1,6 +1,6 @@
-"""Conflict watchlists: load config/conflicts.toml, compile its terms into one automaton, flag posts.
+"""Conflict watchlists: load a conflicts.toml, compile its terms into one automaton, flag posts.
 
-The file format is documented at the top of config/conflicts.toml. Terms are folded like posts
+The file format is documented at the top of the bundled conflicts.toml. Terms are folded like posts
 (see normalize.py) and compiled once into an Aho-Corasick automaton, so matching costs about the same
 for thousands of terms as for dozens; word boundaries, attached Hebrew/Arabic prefixes, capitalisation
 and the per-conflict topic rules are checked only on the automaton's hits.
@@ -22,10 +22,16 @@ from monitor.analysis.normalize import Normalized, normalize, sentence_of, sente
 from monitor.model import Conflict, Match
 
 TERM_KINDS = ("strong", "anchors", "common", "context", "incidents", "veto", "exclude")
-FLAG_KINDS = ("strong", "anchors", "common")
+FLAG_KINDS = ("strong", "anchors", "common", "weak")
 SHARED_KINDS = ("context", "incidents", "veto", "exclude")
 SEVERITIES = ("low", "medium", "high", "critical")
-RULE_KEYS = ("threshold", "anchor_context", "common_context", "window")
+RULE_KEYS = ("threshold", "anchor_context", "common_context", "window", "weak_window")
+# The language-independent [names.<conflict>.<category>] layer: strong names flag alone, weak need company.
+NAME_CATEGORIES = ("places", "actors", "events")
+NAME_STRENGTHS = ("strong", "weak")
+# A name's "language" is its script: Hebrew and Arabic names take attached prefixes; others are "und".
+_HEBREW = re.compile(r"[\u0590-\u05ff]")
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 MAX_EXPANSIONS = 512
 
 _LANG = re.compile(r"[a-z]{2,3}")
@@ -58,6 +64,7 @@ class Term:
     forms: tuple[str, ...]
     open_end: bool = False
     cased: bool = False
+    category: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +75,7 @@ class Rules:
     anchor_context: int = 1
     common_context: int = 2
     window: int = 0
+    weak_window: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +151,8 @@ class Watchlist:
                 term = self._terms[term_id]
                 if not lead and not _prefixed(text, start, term.lang):
                     continue
+                if start and text[start - 1] in "@/":
+                    continue  # a @handle or a link path names a channel or page, not the place
                 if not term.cased or _capitalised(folded, start):
                     hits.append(_Hit(term_id, start, end))
         return hits
@@ -172,6 +182,8 @@ class Watchlist:
         vetoed = {sentence for term, sentence, _ in located if term.kind == "veto"}
         strong: set[str] = set()
         anchors: dict[int, str] = {}
+        weak: dict[str, list[tuple[int, _Hit]]] = defaultdict(list)
+        anchored: dict[int, list[_Hit]] = defaultdict(list)
         context: dict[str, dict[int, set[_Word]]] = {"context": defaultdict(set)}
         context["incidents"] = defaultdict(set)
         for term, sentence, hit in located:
@@ -182,8 +194,12 @@ class Watchlist:
                 kind = "anchors" if kind == "strong" else "ignored"
             if kind == "strong":
                 strong.add(term.text)
-            elif kind in ("anchors", "common") and anchors.get(sentence) != "anchors":
-                anchors[sentence] = kind
+            elif kind == "weak":
+                weak[term.text].append((sentence, hit))
+            elif kind in ("anchors", "common"):
+                anchored[sentence].append(hit)
+                if anchors.get(sentence) != "anchors":
+                    anchors[sentence] = kind
             elif kind in context:
                 context[kind][sentence].add((term.text, hit.start))
         score = float(len(strong))
@@ -196,7 +212,39 @@ class Watchlist:
             needed = rules.anchor_context if kind == "anchors" else rules.common_context
             if _distinct_words(war | incidents) >= needed and (war or kind == "anchors"):
                 score += 1.0
+        if weak and score < rules.threshold:
+            score += self._weak_score(weak, anchored, context, rules.weak_window)
         return score
+
+    def _weak_score(
+        self,
+        weak: dict[str, list[tuple[int, _Hit]]],
+        anchored: dict[int, list[_Hit]],
+        context: dict[str, dict[int, set[_Word]]],
+        window: int,
+    ) -> float:
+        """Weak names count 1 in all when they have company: a context or incident word within
+        `weak_window` sentences; for a weak event, an anchor of the conflict in the same sentence; or
+        a second distinct weak name anywhere in the post when not both are places (two city names
+        alone are a weather or football report as often as a war report)."""
+        named = [(text, hit) for text, hits in weak.items() for _, hit in hits]
+        for index, (text, hit) in enumerate(named):
+            for other_text, other in named[index + 1 :]:
+                apart = other.end <= hit.start or hit.end <= other.start
+                places = {self._terms[hit.term].category, self._terms[other.term].category} == {"places"}
+                if other_text != text and apart and not places:
+                    return 1.0
+        for hits in weak.values():
+            for sentence, hit in hits:
+                event = self._terms[hit.term].category == "events"
+                if event and any(
+                    other.end <= hit.start or hit.end <= other.start for other in anchored.get(sentence, ())
+                ):
+                    return 1.0
+                for other in range(sentence - window, sentence + window + 1):
+                    if context["context"].get(other) or context["incidents"].get(other):
+                        return 1.0
+        return 0.0
 
     def _record(
         self, hit: _Hit, folded: Normalized, lang: str | None, matches: dict[tuple[str, int, int], Match]
@@ -308,7 +356,7 @@ class _Builder:
         self.endings: dict[str, str] = {}
 
     def build(self, data: Mapping[str, object]) -> Watchlist:
-        self._check_keys(data, ("version", "endings", "conflicts", *SHARED_KINDS), ())
+        self._check_keys(data, ("version", "endings", "conflicts", "names", *SHARED_KINDS), ())
         version = data.get("version")
         if not isinstance(version, str) or not version.strip():
             raise self.error(("version",), "a non-empty string is required")
@@ -325,7 +373,86 @@ class _Builder:
         for conflict_id, body in conflicts_data.items():
             conflicts[conflict_id], rules[conflict_id], own = self._conflict(conflict_id, body)
             terms += own
+        if "names" in data:
+            terms += self._names(data["names"], conflicts, terms)
         return Watchlist(version.strip(), conflicts, rules, terms)
+
+    def _names(self, table: object, conflicts: Mapping[str, Conflict], terms: list[Term]) -> list[Term]:
+        """The language-independent layer: [names.<conflict>.<category>] with strong/weak name lists.
+
+        A name's forms may belong to one conflict only: the same form listed for another conflict (as a
+        name or as a strong/anchor/common term there) is an error naming both places.
+        """
+        if not isinstance(table, dict):
+            raise self.error(("names",), "must be a table of [names.<conflict>.<category>] tables")
+        owner: dict[str, tuple[str, str]] = {}
+        for term in terms:
+            if term.kind in FLAG_KINDS:
+                for form in term.forms:
+                    owner.setdefault(form, (term.conflict, f"conflicts.{term.conflict}.{term.kind}"))
+        names: list[Term] = []
+        for conflict_id, categories in table.items():
+            path = ("names", conflict_id)
+            if conflict_id not in conflicts:
+                known = ", ".join(conflicts)
+                raise self.error(path, f"unknown conflict {conflict_id!r} (defined: {known})")
+            if not isinstance(categories, dict):
+                raise self.error(path, "must be a table of categories: " + ", ".join(NAME_CATEGORIES))
+            self._check_keys(categories, NAME_CATEGORIES, path)
+            for category, lists in categories.items():
+                where = (*path, category)
+                if not isinstance(lists, dict):
+                    raise self.error(where, "must be a table with strong = [...] and/or weak = [...]")
+                self._check_keys(lists, NAME_STRENGTHS, where)
+                for strength, items in lists.items():
+                    names += self._name_list(
+                        conflict_id, category, strength, items, (*where, strength), owner
+                    )
+        return names
+
+    def _name_list(
+        self,
+        conflict: str,
+        category: str,
+        strength: str,
+        items: object,
+        where: tuple[str, ...],
+        owner: dict[str, tuple[str, str]],
+    ) -> list[Term]:
+        if not isinstance(items, list) or not items:
+            raise self.error(where, "must be a non-empty list of names")
+        terms = []
+        for item in items:
+            if not isinstance(item, str):
+                raise self.error(where, f"names are strings, got {item!r}", item)
+            try:
+                forms = expand_term(item, self.endings)
+            except ValueError as problem:
+                raise self.error(where, str(problem), item) from None
+            for form in forms:
+                other = owner.setdefault(form, (conflict, ".".join(where)))
+                if other[0] != conflict:
+                    raise self.error(
+                        where,
+                        f"{item!r} (form {form!r}) is already listed for {other[0]} under {other[1]}",
+                        item,
+                    )
+            written = item.strip()
+            lang = "he" if _HEBREW.search(written) else "ar" if _ARABIC.search(written) else "und"
+            kind = "strong" if strength == "strong" else "weak"
+            terms.append(
+                Term(
+                    conflict,
+                    kind,
+                    written.removeprefix("!"),
+                    lang,
+                    tuple(forms),
+                    written.endswith("*"),
+                    written.startswith("!"),
+                    category,
+                )
+            )
+        return terms
 
     def _endings(self, table: object) -> dict[str, str]:
         if not isinstance(table, dict):
@@ -364,7 +491,7 @@ class _Builder:
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise self.error((*path, key), "must be a positive number")
             return float(value)
-        lowest = 0 if key == "window" else 1
+        lowest = 0 if key in ("window", "weak_window") else 1
         if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
             raise self.error((*path, key), f"must be an integer >= {lowest}")
         return value

@@ -22,6 +22,7 @@ from monitor.analysis.language import make_detector
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TARGET_LANGS = ("ru", "uk", "en", "ar", "he")
 AGREEMENT_POSTS = 3000
+SHORT_CHARS = 60  # a one-line post: where one letter has to settle the language
 OTHER_LANGS = ("be", "kk", "bg", "mk", "sr", "de", "fr", "pl", "tr", "fa")
 
 
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     detectors = {backend: make_detector(backend).detect for backend in ("langdetect", "fast")}
     _accuracy(args.langid, detectors)
+    _short_accuracy(args.langid, detectors)
     _not_east_slavic(args.langid, detectors)
     _throughput(_posts(args.posts)[: args.limit], detectors)
     return 0
@@ -71,6 +73,24 @@ def _accuracy(langid: Path, detectors: dict[str, Callable[[str], tuple[str, floa
         mark = " (target >= 0.99)" if lang in TARGET_LANGS else ""
         print(f"  {lang:6}" + "".join(f"{s:12.3f}" for s in scores) + mark)
     print("  * langdetect* = plain langdetect.detect (seed 0), for comparison")
+
+
+def _short_accuracy(langid: Path, detectors: dict[str, Callable[[str], tuple[str, float]]]) -> None:
+    """The same share on sentences under SHORT_CHARS characters, where langdetect has least to go on."""
+    print(f"accuracy on sentences under {SHORT_CHARS} characters (lingua, and UD for be/kk)")
+    print(f"  {'lang':9}{'n':>5}" + "".join(f"{name:>12}" for name in ("langdetect*", *detectors)))
+    sources = [(lang, "lingua", langid / "lingua" / "sentences" / f"{lang}.txt") for lang in TARGET_LANGS]
+    sources += [(lang, "lingua", langid / "lingua" / "sentences" / f"{lang}.txt") for lang in OTHER_LANGS]
+    sources += [(lang, "ud", langid / "ud" / f"{lang}.txt") for lang in ("be", "kk")]
+    for lang, corpus, path in sources:
+        if not path.exists():
+            continue
+        sentences = [text for text in _lines(path) if len(text.strip()) < SHORT_CHARS]
+        if not sentences:
+            continue
+        scores = [_share(sentences, d, {lang}) for d in (_plain, *detectors.values())]
+        label = lang if corpus == "lingua" else f"{lang} {corpus}"
+        print(f"  {label:9}{len(sentences):5}" + "".join(f"{s:12.3f}" for s in scores))
 
 
 def _not_east_slavic(langid: Path, detectors: dict[str, Callable[[str], tuple[str, float]]]) -> None:

@@ -4,6 +4,10 @@ The file format is documented at the top of the bundled conflicts.toml. Terms ar
 (see normalize.py) and compiled once into an Aho-Corasick automaton, so matching costs about the same
 for thousands of terms as for dozens; word boundaries, attached Hebrew/Arabic prefixes, capitalisation
 and the per-conflict topic rules are checked only on the automaton's hits.
+
+It stays one module past 500 lines on purpose: the file format's rules, the builder that checks them
+with FILE:LINE errors and the matcher that applies them share one term model, and each rule is read
+most easily beside the code that compiles and applies it.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from telethon.extensions import html as tl_html
 from telethon.helpers import add_surrogate, del_surrogate
 from telethon.tl.types import MessageEntityBold
 
-from monitor import alerts
+from monitor.alerts import markup, messages, pacing
 from monitor.model import Alert, Analysis, Channel, Conflict, Match, OutboxItem, Post, SentMessage, StoredPost
 
 POSTED = datetime(2024, 5, 1, 12, 34, tzinfo=UTC)
@@ -75,7 +75,7 @@ def test_post_text_and_channel_title_are_escaped():
         None,
         False,
     )
-    message = alerts.format_alert([hostile])
+    message = messages.format_alert([hostile])
     assert "<script>" not in message and "<b>T&C" not in message
     plain, entities = parse(message)
     assert "Attack <script>alert(1)</script> & more" in plain
@@ -87,7 +87,7 @@ def test_post_text_and_channel_title_are_escaped():
 def test_matched_terms_are_bold_exactly_with_overlaps_and_adjacency_joined():
     body = "alpha beta gamma delta epsilon"
     spans = ((0, 5), (3, 10), (10, 16), (23, 30))
-    fragment = alerts.snippet(body, spans, 400)
+    fragment = markup.snippet(body, spans, 400)
     assert bold_texts(f"[{fragment.html}]") == ["alpha beta gamma", "epsilon"]
     assert parse(f"[{fragment.html}]")[0] == f"[{body}]"
 
@@ -95,15 +95,15 @@ def test_matched_terms_are_bold_exactly_with_overlaps_and_adjacency_joined():
 def test_snippet_is_a_bounded_window_around_the_first_match():
     body = " ".join(f"word{i}" for i in range(1500))
     start = body.index("word900 ")
-    fragment = alerts.snippet(body, [(start, start + 7)], alerts.SNIPPET_CHARS)
+    fragment = markup.snippet(body, [(start, start + 7)], messages.SNIPPET_CHARS)
     assert fragment.plain.startswith("…") and fragment.plain.endswith("…")
-    assert len(fragment.plain) <= alerts.SNIPPET_CHARS + 2
+    assert len(fragment.plain) <= messages.SNIPPET_CHARS + 2
     assert bold_texts(f"[{fragment.html}]") == ["word900"]
-    assert fragment.plain.index("word900") < alerts.SNIPPET_CHARS // 2
+    assert fragment.plain.index("word900") < messages.SNIPPET_CHARS // 2
 
 
 def test_snippet_of_a_short_post_is_the_whole_text():
-    assert alerts.snippet("short post", [(6, 10)], 400).plain == "short post"
+    assert markup.snippet("short post", [(6, 10)], 400).plain == "short post"
 
 
 @pytest.mark.parametrize(
@@ -115,12 +115,12 @@ def test_snippet_of_a_short_post_is_the_whole_text():
     ],
 )
 def test_alert_carries_the_post_link_once(channel, expected):
-    plain, _ = parse(alerts.format_alert([item(77, channel=channel)]))
+    plain, _ = parse(messages.format_alert([item(77, channel=channel)]))
     assert LINK.findall(plain) == [expected]
 
 
 def test_alert_shows_conflict_channel_time_and_language():
-    plain, _ = parse(alerts.format_alert([item()]))
+    plain, _ = parse(messages.format_alert([item()]))
     assert "Conflict border (high)" in plain
     assert "News <Daily> & Co (@newsdaily)" in plain
     assert "2024-05-01 12:34 UTC" in plain
@@ -142,20 +142,20 @@ def test_alert_shows_conflict_channel_time_and_language():
     ],
 )
 def test_recovered_posts_are_marked_late(late, marker):
-    message = alerts.format_alert([item(late=late)])
+    message = messages.format_alert([item(late=late)])
     assert marker in bold_texts(message)
 
 
 @pytest.mark.parametrize("late", [0.0, 0.4, 4.9])
 def test_a_post_recovered_within_seconds_shows_a_bound_not_a_false_minute(late):
-    message = alerts.format_alert([item(late=late)])
+    message = messages.format_alert([item(late=late)])
     assert "late by <5 s" in bold_texts(message)
     assert "min" not in parse(message)[0]
 
 
 def test_one_post_with_two_conflicts_is_one_alert():
     both = [item(1, message_id=5, conflict="border"), item(2, message_id=5, conflict="energy")]
-    plan = alerts.plan(both, tokens=3, digest_after=5, mutes={})
+    plan = pacing.plan(both, tokens=3, digest_after=5, mutes={})
     assert [d.alert_ids for d in plan.deliveries] == [(1, 2)]
     plain, _ = parse(plan.deliveries[0].html)
     assert "Conflict border (high), Conflict energy (high)" in plain
@@ -164,17 +164,17 @@ def test_one_post_with_two_conflicts_is_one_alert():
 
 def test_edited_alert_shows_the_new_text_and_deleted_alert_keeps_the_original():
     edited = item(text="Now: drones over the border", spans=((11, 17),), revisions=1, edit_date=POSTED)
-    plain, _ = parse(alerts.format_alert([edited]))
+    plain, _ = parse(messages.format_alert([edited]))
     assert "✏️ edited at 2024-05-01 12:34 UTC" in plain and "Now: drones over the border" in plain
     deleted = item(text="Original words kept", deleted_at=POSTED + timedelta(hours=1))
-    plain, _ = parse(alerts.format_alert([deleted]))
+    plain, _ = parse(messages.format_alert([deleted]))
     assert "deleted at 2024-05-01 13:34 UTC" in plain and "Original words kept" in plain
     assert len(LINK.findall(plain)) == 1
 
 
 def test_update_note_for_a_digested_post_has_no_link():
     for changed in (item(revisions=1, edit_date=POSTED), item(deleted_at=POSTED)):
-        plain, _ = parse(alerts.format_update_note([changed]))
+        plain, _ = parse(messages.format_update_note([changed]))
         assert not LINK.search(plain)
         assert "post 1 of 2024-05-01 12:34 UTC" in plain
 
@@ -194,14 +194,14 @@ def test_longest_fields_stay_within_the_message_limit():
         for i in range(8)
     ]
     for units in ([[huge]], [many]):
-        plain, _ = parse(alerts.format_message(units))
-        assert utf16(plain) <= alerts.MESSAGE_LIMIT
+        plain, _ = parse(messages.format_message(units))
+        assert utf16(plain) <= messages.MESSAGE_LIMIT
         assert LINK.search(plain)
 
 
 def test_token_bucket_allows_a_burst_then_the_rate():
     now = [100.0]
-    bucket = alerts.TokenBucket(per_minute=20, burst=3, clock=lambda: now[0])
+    bucket = pacing.TokenBucket(per_minute=20, burst=3, clock=lambda: now[0])
     assert [bucket.take() for _ in range(4)] == [True, True, True, False]
     assert bucket.wait_seconds() == pytest.approx(3.0)
     now[0] += 2.9
@@ -216,25 +216,25 @@ def test_token_bucket_allows_a_burst_then_the_rate():
 
 def test_token_bucket_rejects_a_useless_policy():
     with pytest.raises(ValueError):
-        alerts.TokenBucket(per_minute=0, burst=3)
+        pacing.TokenBucket(per_minute=0, burst=3)
 
 
 def test_short_queue_goes_out_as_single_alerts_while_tokens_allow():
     queue = [item(i) for i in range(1, 5)]
-    plan = alerts.plan(queue, tokens=3, digest_after=5, mutes={})
+    plan = pacing.plan(queue, tokens=3, digest_after=5, mutes={})
     assert [d.alert_ids for d in plan.deliveries] == [(1,), (2,), (3,)]
     assert not any(d.digest for d in plan.deliveries)
 
 
 def test_no_tokens_means_everything_waits():
-    assert alerts.plan([item(1)], tokens=0, digest_after=5, mutes={}).deliveries == ()
+    assert pacing.plan([item(1)], tokens=0, digest_after=5, mutes={}).deliveries == ()
 
 
 def drain(queue, tokens, digest_after):
     """Run plan after plan, as the sender would, until the queue is empty; return every delivery."""
     sent = []
     while queue:
-        plan = alerts.plan(queue, tokens=tokens, digest_after=digest_after, mutes={})
+        plan = pacing.plan(queue, tokens=tokens, digest_after=digest_after, mutes={})
         assert plan.deliveries, "a non-empty queue with tokens must make progress"
         sent += plan.deliveries
         done = {alert_id for d in plan.deliveries for alert_id in d.alert_ids}
@@ -252,7 +252,7 @@ def test_a_burst_is_folded_into_digests_that_drop_nothing_and_repeat_no_link(cou
     links = Counter()
     for d in sent:
         plain, _ = parse(d.html)
-        assert utf16(plain) <= alerts.MESSAGE_LIMIT
+        assert utf16(plain) <= messages.MESSAGE_LIMIT
         links.update(LINK.findall(plain))
     assert len(links) == count and set(links.values()) == {1}
     assert any(d.digest for d in sent)
@@ -261,7 +261,7 @@ def test_a_burst_is_folded_into_digests_that_drop_nothing_and_repeat_no_link(cou
 def test_digest_parts_are_numbered():
     body = "x" * 300 + " border " + "y" * 300
     queue = [item(i, text=body, spans=((301, 307),)) for i in range(1, 60)]
-    plan = alerts.plan(queue, tokens=20, digest_after=5, mutes={})
+    plan = pacing.plan(queue, tokens=20, digest_after=5, mutes={})
     parts = len(plan.deliveries)
     assert parts > 1
     assert f"(part {parts}/{parts})" in parse(plan.deliveries[-1].html)[0]
@@ -270,20 +270,20 @@ def test_digest_parts_are_numbered():
 def test_muted_conflicts_are_suppressed_not_sent():
     queue = [item(1, conflict="border"), item(2, conflict="energy"), item(3, conflict="sea")]
     until = POSTED + timedelta(hours=2)
-    plan = alerts.plan(queue, tokens=3, digest_after=5, mutes={"energy": until}, config_muted=("sea",))
+    plan = pacing.plan(queue, tokens=3, digest_after=5, mutes={"energy": until}, config_muted=("sea",))
     assert [d.alert_ids for d in plan.deliveries] == [(1,)]
     assert plan.suppressed == {"muted until 2024-05-01 14:34 UTC": (2,), "muted in config": (3,)}
 
 
 def test_quiet_hours_hold_new_alerts_but_finish_claimed_sends():
     queue = [item(1, claim=77), item(2)]
-    plan = alerts.plan(queue, tokens=3, digest_after=5, mutes={}, quiet=True)
+    plan = pacing.plan(queue, tokens=3, digest_after=5, mutes={}, quiet=True)
     assert [(d.alert_ids, d.random_id) for d in plan.deliveries] == [((1,), 77)]
 
 
 def test_claimed_alerts_are_resent_as_grouped_with_their_random_id_before_new_ones():
     queue = [item(5), item(1, claim=42), item(2, claim=42), item(3, claim=43, message_id=9)]
-    plan = alerts.plan(queue, tokens=2, digest_after=5, mutes={"border": POSTED})
+    plan = pacing.plan(queue, tokens=2, digest_after=5, mutes={"border": POSTED})
     assert [(d.alert_ids, d.random_id, d.digest) for d in plan.deliveries] == [
         ((1, 2), 42, True),
         ((3,), 43, False),
@@ -304,11 +304,11 @@ def test_claimed_alerts_are_resent_as_grouped_with_their_random_id_before_new_on
 )
 def test_quiet_hours_may_wrap_midnight(clock, quiet, expected):
     now = datetime.combine(POSTED.date(), clock, tzinfo=UTC)
-    assert alerts.in_quiet_hours(now, quiet) is expected
+    assert pacing.in_quiet_hours(now, quiet) is expected
 
 
 def test_summary_counts_conflicts_and_channels_escaped():
-    message = alerts.format_summary(
+    message = messages.format_summary(
         "Daily summary",
         POSTED - timedelta(days=1),
         POSTED,
@@ -324,8 +324,8 @@ def test_summary_counts_conflicts_and_channels_escaped():
 
 def test_summary_of_many_channels_fits_one_message():
     per_channel = {f"channel_{i:04d}_" + "n" * 100: i for i in range(500)}
-    plain, _ = parse(alerts.format_summary("Daily", POSTED, POSTED, 1, {}, per_channel))
-    assert utf16(plain) <= alerts.MESSAGE_LIMIT
+    plain, _ = parse(messages.format_summary("Daily", POSTED, POSTED, 1, {}, per_channel))
+    assert utf16(plain) <= messages.MESSAGE_LIMIT
     assert "channel_0499" in plain
 
 
@@ -358,20 +358,20 @@ def test_any_text_gives_html_telegram_parses_with_the_link(post, title):
         None,
         False,
     )
-    plain, _ = parse(alerts.format_alert([alert]))
+    plain, _ = parse(messages.format_alert([alert]))
     assert plain.endswith("https://t.me/newsdaily/1")
-    assert utf16(plain) <= alerts.MESSAGE_LIMIT
+    assert utf16(plain) <= messages.MESSAGE_LIMIT
 
 
 @settings(max_examples=300, deadline=None)
 @given(post_with_spans())
 def test_bold_runs_are_exactly_the_matched_text(post):
     body, spans = post
-    fragment = alerts.snippet(body, spans, alerts.SNIPPET_CHARS)
+    fragment = markup.snippet(body, spans, messages.SNIPPET_CHARS)
     plain, _ = parse(f"[{fragment.html}]")
     assert plain == f"[{fragment.plain}]"
-    start, end = alerts.snippet_window(body, alerts.merge_spans(spans, len(body)), alerts.SNIPPET_CHARS)
-    visible = [(max(s, start), min(e, end)) for s, e in alerts.merge_spans(spans, len(body))]
+    start, end = markup.snippet_window(body, markup.merge_spans(spans, len(body)), messages.SNIPPET_CHARS)
+    visible = [(max(s, start), min(e, end)) for s, e in markup.merge_spans(spans, len(body))]
     assert bold_texts(f"[{fragment.html}]") == [body[s:e] for s, e in visible if s < e]
 
 
@@ -384,7 +384,7 @@ def sent(
 
 def test_a_single_alert_is_edited_in_place_after_an_edit():
     changed = item(text="Edited: border closed", spans=((8, 14),), revisions=1, edit_date=POSTED)
-    (update,) = alerts.plan_updates([sent(changed, 55)])
+    (update,) = pacing.plan_updates([sent(changed, 55)])
     assert update.message_id == 55 and update.alert_ids == (1,)
     assert "Edited: border closed" in parse(update.edit_html)[0]
     assert len(LINK.findall(parse(update.edit_html)[0])) == 1
@@ -393,47 +393,47 @@ def test_a_single_alert_is_edited_in_place_after_an_edit():
 def test_a_digested_or_unidentified_alert_gets_a_note_without_the_link():
     deleted = item(deleted_at=POSTED)
     for message_id, digest in ((55, True), (None, False)):
-        (update,) = alerts.plan_updates([sent(deleted, message_id, digest=digest)])
+        (update,) = pacing.plan_updates([sent(deleted, message_id, digest=digest)])
         assert update.edit_html is None and update.message_id == message_id
         assert not LINK.search(parse(update.note_html)[0])
 
 
 def test_updates_group_a_posts_conflicts_and_notes_are_idempotent_per_change():
     both = [sent(item(1, message_id=9), 70), sent(item(2, message_id=9, conflict="sea"), 70)]
-    (update,) = alerts.plan_updates(both)
+    (update,) = pacing.plan_updates(both)
     assert update.alert_ids == (1, 2)
-    again = alerts.plan_updates(both)[0]
-    later = alerts.plan_updates([replace(i, post=replace(i.post, revisions=2)) for i in both])[0]
+    again = pacing.plan_updates(both)[0]
+    later = pacing.plan_updates([replace(i, post=replace(i.post, revisions=2)) for i in both])[0]
     assert again.random_id == update.random_id != later.random_id
 
 
 def test_a_conflict_joining_a_sent_alert_rewrites_it_naming_every_conflict():
     shown = sent(item(1, message_id=9), 70, needs_update=False)
     added = sent(item(2, message_id=9, conflict="sea", revisions=1), 70)
-    (update,) = alerts.plan_updates([shown, added])
+    (update,) = pacing.plan_updates([shown, added])
     assert update.alert_ids == (2,) and update.message_id == 70
     plain = parse(update.edit_html)[0]
     assert "Conflict border (high), Conflict sea (high)" in plain
     assert len(LINK.findall(plain)) == 1
     assert "Conflict sea" in parse(update.note_html)[0]
-    assert alerts.plan_updates([shown]) == []
-    assert alerts.plan_updates([sent(item(1, message_id=9), 70), added])[0].random_id != update.random_id
+    assert pacing.plan_updates([shown]) == []
+    assert pacing.plan_updates([sent(item(1, message_id=9), 70), added])[0].random_id != update.random_id
 
 
 def test_an_alert_whose_post_has_a_sent_message_is_attached_to_it_not_sent():
     earlier = SentMessage(chat_id=-100, message_id=70, digest=False)
     added = replace(item(2, message_id=9, conflict="sea"), earlier_message=earlier)
     elsewhere = replace(item(3, message_id=8), earlier_message=SentMessage(-200, 50, False))
-    plan = alerts.plan([added, elsewhere], tokens=3, digest_after=5, mutes={}, chat_id=-100)
-    assert plan.attached == (alerts.Attachment((2,), earlier),)
+    plan = pacing.plan([added, elsewhere], tokens=3, digest_after=5, mutes={}, chat_id=-100)
+    assert plan.attached == (pacing.Attachment((2,), earlier),)
     assert [d.alert_ids for d in plan.deliveries] == [(3,)]
-    assert alerts.plan([added], tokens=3, digest_after=5, mutes={}, quiet=True).attached == ()
-    muted = alerts.plan([added], tokens=3, digest_after=5, mutes={}, config_muted=("sea",))
+    assert pacing.plan([added], tokens=3, digest_after=5, mutes={}, quiet=True).attached == ()
+    muted = pacing.plan([added], tokens=3, digest_after=5, mutes={}, config_muted=("sea",))
     assert muted.attached == () and muted.suppressed == {"muted in config": (2,)}
 
 
 def test_an_alert_waits_while_a_send_of_its_post_is_claimed():
-    plan = alerts.plan(
+    plan = pacing.plan(
         [item(1, claim=77), item(2, message_id=1, conflict="sea")], tokens=3, digest_after=5, mutes={}
     )
     assert [d.alert_ids for d in plan.deliveries] == [(1,)] and plan.attached == ()
@@ -448,7 +448,7 @@ def test_summary_from_store_stats():
         ],
         "conflicts": {"border": 4},
     }
-    plain, _ = parse(alerts.summary_from_stats("Summary", POSTED - timedelta(hours=1), POSTED, stats))
+    plain, _ = parse(messages.summary_from_stats("Summary", POSTED - timedelta(hours=1), POSTED, stats))
     assert "Posts: 12" in plain and "@newsdaily" in plain and "border" in plain
     assert re.search(r"\b2\s+P\b", plain)
     assert not LINK.search(plain)

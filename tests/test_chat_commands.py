@@ -21,7 +21,7 @@ from monitor.telegram.commands import (
     split_command,
 )
 from monitor.telegram.send import AlertSender
-from tests.support_alerts import OUTSIDER, Desk, RecordingClient, flag, until
+from tests.support import OUTSIDER, Desk, RecordingClient, flag, until
 
 CHAT_ID = -1009000000001
 NOW = datetime(2030, 3, 4, 12, 0, tzinfo=UTC)
@@ -117,16 +117,16 @@ async def test_mute_and_unmute(archive):
     commands = handler(archive)
     reply = plain(await commands.answer("/mute border 2h"))
     assert reply == "Muted border until 2030-03-04 14:00 UTC."
-    assert await archive.mutes(NOW) == {"border": NOW + timedelta(hours=2)}
+    assert await archive.outbox.mutes(NOW) == {"border": NOW + timedelta(hours=2)}
     assert plain(await commands.answer("/unmute border")) == "Alerts of border resume."
-    assert await archive.mutes(NOW) == {}
+    assert await archive.outbox.mutes(NOW) == {}
 
 
 async def test_mute_rejects_unknown_conflicts_and_bad_durations(archive):
     commands = handler(archive)
     assert "Unknown conflict <nope>" in plain(await commands.answer("/mute <nope> 2h"))
     assert plain(await commands.answer("/mute border forever")).startswith("Usage: /mute")
-    assert await archive.mutes(NOW) == {}
+    assert await archive.outbox.mutes(NOW) == {}
 
 
 async def test_search_lists_links_without_repeating_them_as_text(archive):
@@ -195,8 +195,8 @@ async def test_the_analysts_status_is_answered_and_an_outsiders_ignored(desk: De
     try:
         await sandbox.world.analyst_says("/status", user=OUTSIDER)
         asked = await sandbox.world.analyst_says("/status")
-        await until(lambda: len(desk.bot_messages()) == 1)
-        await until(lambda: "command_ignored" in caplog.messages)
+        await until(lambda: len(desk.bot_messages()) == 1, "the bot's reply to /status")
+        await until(lambda: "command_ignored" in caplog.messages, "the outsider's /status logged as ignored")
     finally:
         commands.stop()
     (reply,) = desk.bot_messages()
@@ -211,7 +211,7 @@ async def test_a_mute_from_the_chat_suppresses_that_conflicts_alerts(desk: Desk)
     sender, commands = on_the_desk(desk)
     try:
         await sandbox.world.analyst_says("/mute border 1h")
-        await until(lambda: len(desk.bot_messages()) == 1)
+        await until(lambda: len(desk.bot_messages()) == 1, "the bot's reply to /mute")
     finally:
         commands.stop()
     assert desk.bot_messages()[0].text.startswith("Muted border until")

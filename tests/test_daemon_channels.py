@@ -23,7 +23,7 @@ from monitor.sandbox import api
 from monitor.sandbox.scenario import Scenario, parse_scenario
 from monitor.sandbox.server import RunningSandbox
 from monitor.sandbox.world import World
-from tests.test_daemon_e2e import sandbox_of, wait_until, write_config
+from tests.support import sandbox_of, until, write_config
 
 ALPHA = "alpha_wire"
 BETA = "beta_wire"
@@ -123,7 +123,7 @@ async def wait_stored(daemon: Daemon, posts: dict[int, int]) -> None:
     async def all_stored() -> bool:
         return all([await daemon.store.get_post(c, m) for c, m in posts.items()])
 
-    await wait_until(all_stored, f"posts {posts} in the archive")
+    await until(all_stored, f"posts {posts} in the archive")
 
 
 def warnings_naming(caplog: pytest.LogCaptureFixture, text: str) -> list[str]:

@@ -30,7 +30,7 @@ from monitor.sandbox.scenario import Scenario, parse_scenario
 from monitor.sandbox.server import RunningSandbox
 from monitor.store import ArchiveError, Store
 from monitor.telegram.client import build_client
-from tests.test_daemon_e2e import (
+from tests.support import (
     CALM,
     FLAGGED,
     NEWS,
@@ -40,7 +40,7 @@ from tests.test_daemon_e2e import (
     own_messages,
     sandbox_of,
     scenario,
-    wait_until,
+    until,
     write_config,
 )
 
@@ -84,10 +84,6 @@ async def sandbox_with(scene: Scenario) -> AsyncIterator[RunningSandbox]:
         yield sandbox
     finally:
         await sandbox.stop()
-
-
-async def _value(value: object) -> object:
-    return value
 
 
 # -- monitor health -----------------------------------------------------------------------------------
@@ -316,7 +312,7 @@ async def test_recheck_records_engagement_once_at_each_configured_age(tmp_path: 
         recheck = daemon.kit.reconciler.recheck
         await recheck(watched, hours=48, engagement_hours=hours)  # the job's first run, before the post
         message_id = await world.publish(NEWS, "Обычная новость дня")
-        await wait_until(lambda: store.get_post(channel_id, message_id), "the post archived")
+        await until(lambda: store.get_post(channel_id, message_id), "the post archived")
         world.set_views(NEWS, message_id, views=5000, forwards=7)
 
         async def history() -> list[tuple[datetime, int | None, int | None]]:
@@ -324,7 +320,7 @@ async def test_recheck_records_engagement_once_at_each_configured_age(tmp_path: 
             rows = await store.engagement(channel_id, message_id)
             return rows if len(rows) >= len(ages) else []
 
-        rows = await wait_until(history, "an engagement row at each age", timeout=10)
+        rows = await until(history, "an engagement row at each age", timeout=10)
         posted = world.message(NEWS, message_id).date
         recorded_at = [(at - posted).total_seconds() for at, _, _ in rows]
         assert recorded_at[0] >= ages[0] and recorded_at[1] >= ages[1]
@@ -364,10 +360,10 @@ async def test_history_is_not_alerted_with_a_zero_news_window(tmp_path: Path) ->
         daemon_for(sandbox, tmp_path / "archive.db", alerts=alerts) as daemon,
     ):
         channel_id = sandbox.world.channel(NEWS).id
-        await wait_until(lambda: backfilled(daemon.store, channel_id), "the backfill")
+        await until(lambda: backfilled(daemon.store, channel_id), "the backfill")
         stats = await daemon.store.stats(channel=channel_id)
         live = await sandbox.world.publish(NEWS, FLAGGED)
-        await wait_until(lambda: _value(alerts_for(sandbox, NEWS, live)), "the live post's alert")
+        await until(lambda: alerts_for(sandbox, NEWS, live), "the live post's alert")
     assert stats["posts"] == 2 and stats["conflicts"] == {"russia-ukraine": 2}
     assert stats["alerts"] == {}
     assert [m for m in own_messages(sandbox) if f"t.me/{NEWS}/{live}" not in m.text] == []
@@ -381,7 +377,7 @@ async def test_history_within_a_wide_news_window_is_alerted_late(tmp_path: Path)
     ):
         ids = sandbox.world.post_ids(NEWS)
         for message_id in ids:
-            await wait_until(lambda m=message_id: _value(alerts_for(sandbox, NEWS, m)), f"alert {message_id}")
+            await until(lambda m=message_id: alerts_for(sandbox, NEWS, m), f"alert {message_id}")
         assert await backfilled(daemon.store, sandbox.world.channel(NEWS).id)
     for message_id in ids:
         (alert,) = alerts_for(sandbox, NEWS, message_id)
@@ -433,9 +429,7 @@ async def test_run_warns_once_about_a_missing_channel_and_monitors_the_others(tm
                 stderr=out,
             )
         try:
-            await wait_until(
-                lambda: _value("daemon_ready" in log.read_text()), "the daemon ready", timeout=30
-            )
+            await until(lambda: "daemon_ready" in log.read_text(), "the daemon ready", timeout=30)
             channel_ids = [sandbox.world.channel(name).id for name in (NEWS, CALM)]
             posts = [
                 (cid, await sandbox.world.publish(name, FLAGGED))
@@ -449,7 +443,7 @@ async def test_run_warns_once_about_a_missing_channel_and_monitors_the_others(tm
                 except ArchiveError:
                     return False
 
-            await wait_until(archived, "a post of each good channel archived", timeout=20)
+            await until(archived, "a post of each good channel archived", timeout=20)
             process.send_signal(signal.SIGTERM)
             assert await asyncio.wait_for(process.wait(), 15) == 0
         finally:

@@ -7,75 +7,32 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from monitor.config import AlertPolicy, ScheduleSettings
 from monitor.daemon import Daemon, acquire_locks, release_locks
-from monitor.demo import SandboxAccess, sandbox_config
+from monitor.demo import sandbox_config
 from monitor.sandbox.faults import parse_faults
-from monitor.sandbox.scenario import Scenario, parse_scenario
-from monitor.sandbox.server import RunningSandbox, start_sandbox
-from monitor.sandbox.world import ChatMessage
+from monitor.sandbox.server import RunningSandbox
 from monitor.store import ArchiveError, Store
 from monitor.telegram.client import SessionError
-
-FLAGGED = "Ракетный удар по Харькову: ВСУ сообщают о погибших, Зеленский созвал ставку"
-NEWS = "front_news"
-CALM = "calm_news"
-# Fast enough that nothing waits on pacing; periodic reconciles far apart, so only the reconnect recovers.
-NO_PACING = AlertPolicy(
-    per_minute=6000, burst=200, digest_after=500, quiet_hours=None, muted=(), summary="off"
+from tests.support import (
+    FLAGGED,
+    NEWS,
+    NO_PACING,
+    RARE_JOBS,
+    alerts_for,
+    own_messages,
+    sandbox_of,
+    scenario,
+    until,
+    write_config,
 )
-RARE_JOBS = ScheduleSettings(300.0, 300.0, (1.0, 24.0), 48.0, 5.0)
-
-
-def scenario(history: int = 3, title: str = "Front news") -> Scenario:
-    return parse_scenario(
-        {
-            "name": "e2e",
-            "channels": [
-                {"id": 1100000001, "username": NEWS, "title": title},
-                {"id": 1100000002, "username": CALM, "title": "Calm news"},
-            ],
-            "history": [
-                {"channel": NEWS, "ago": 3 * 86400 - i, "text": f"архивный пост {i}"} for i in range(history)
-            ],
-        }
-    )
-
-
-async def wait_until(condition: Callable[[], Awaitable[object]], what: str, timeout: float = 15.0) -> object:
-    """Poll an async condition until it is truthy or the deadline passes (then fail naming it)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        result = await condition()
-        if result:
-            return result
-        if loop.time() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
-def own_messages(sandbox: RunningSandbox) -> list[ChatMessage]:
-    """What the monitor (bot or user) wrote in the analyst chat."""
-    return [m for m in sandbox.world.chat_messages() if m.sender_id in {sandbox.bot_id, sandbox.user_id}]
-
-
-def alerts_for(sandbox: RunningSandbox, channel: str, message_id: int) -> list[ChatMessage]:
-    link = re.compile(rf"t\.me/{channel}/{message_id}\b")
-    return [m for m in own_messages(sandbox) if link.search(m.text)]
-
-
-async def sandbox_of(scene: Scenario, faults: str = "", seed: int = 7) -> RunningSandbox:
-    return await start_sandbox(scene, host="127.0.0.1", port=0, faults=parse_faults(faults), seed=seed)
 
 
 @dataclass
@@ -120,11 +77,11 @@ async def test_live_post_is_stored_and_alerted_once(running: Running) -> None:
     world = running.sandbox.world
     message_id = await world.publish(NEWS, FLAGGED)
     channel_id = world.channel(NEWS).id
-    post = await wait_until(lambda: stored(running, channel_id, message_id), "the post in the archive")
+    post = await until(lambda: stored(running, channel_id, message_id), "the post in the archive")
     assert post.post.text == FLAGGED and "russia-ukraine" in post.analysis.conflicts
-    await wait_until(lambda: _async(alerts_for(running.sandbox, NEWS, message_id)), "the alert in the chat")
+    await until(lambda: alerts_for(running.sandbox, NEWS, message_id), "the alert in the chat")
     quiet = await world.publish(NEWS, "Сегодня в городе солнечно, обещают тёплые выходные")
-    await wait_until(lambda: stored(running, channel_id, quiet), "the unflagged post in the archive")
+    await until(lambda: stored(running, channel_id, quiet), "the unflagged post in the archive")
     (alert,) = alerts_for(running.sandbox, NEWS, message_id)
     assert "late" not in alert.text
     assert alerts_for(running.sandbox, NEWS, quiet) == []
@@ -134,16 +91,16 @@ async def test_edit_keeps_a_revision_and_updates_the_alert(running: Running) -> 
     world = running.sandbox.world
     channel_id = world.channel(NEWS).id
     message_id = await world.publish(NEWS, FLAGGED)
-    await wait_until(lambda: _async(alerts_for(running.sandbox, NEWS, message_id)), "the first alert")
+    await until(lambda: alerts_for(running.sandbox, NEWS, message_id), "the first alert")
     await world.edit_post(NEWS, message_id, FLAGGED + " (уточнено: трое раненых)")
 
     async def revised() -> bool:
         return bool(await running.store.revisions(channel_id, message_id))
 
-    await wait_until(revised, "a revision of the edited post")
+    await until(revised, "a revision of the edited post")
     assert (await running.store.revisions(channel_id, message_id))[0][1] == FLAGGED
-    await wait_until(
-        lambda: _async([m for m in own_messages(running.sandbox) if "edited" in m.text.lower()]),
+    await until(
+        lambda: [m for m in own_messages(running.sandbox) if "edited" in m.text.lower()],
         "the alert update about the edit",
     )
     assert len(alerts_for(running.sandbox, NEWS, message_id)) == 1
@@ -153,17 +110,17 @@ async def test_deletion_keeps_a_tombstone_and_annotates_the_alert(running: Runni
     world = running.sandbox.world
     channel_id = world.channel(NEWS).id
     message_id = await world.publish(NEWS, FLAGGED)
-    await wait_until(lambda: _async(alerts_for(running.sandbox, NEWS, message_id)), "the alert")
+    await until(lambda: alerts_for(running.sandbox, NEWS, message_id), "the alert")
     await world.delete_posts(NEWS, [message_id])
 
     async def tombstoned():  # type: ignore[no-untyped-def]
         post = await running.store.get_post(channel_id, message_id)
         return post if post and post.deleted_at else None
 
-    post = await wait_until(tombstoned, "the tombstone")
+    post = await until(tombstoned, "the tombstone")
     assert post.post.text == FLAGGED
-    await wait_until(
-        lambda: _async([m for m in own_messages(running.sandbox) if "deleted" in m.text.lower()]),
+    await until(
+        lambda: [m for m in own_messages(running.sandbox) if "deleted" in m.text.lower()],
         "the alert annotation about the deletion",
     )
     assert len(alerts_for(running.sandbox, NEWS, message_id)) == 1
@@ -182,11 +139,9 @@ async def test_posts_missed_across_a_dropped_connection_are_recovered_and_alerte
     async def all_stored() -> bool:
         return all([await running.store.get_post(channel_id, i) for i in burst])
 
-    await wait_until(all_stored, "every post of the burst in the archive")
+    await until(all_stored, "every post of the burst in the archive")
     for message_id in burst:
-        await wait_until(
-            lambda m=message_id: _async(alerts_for(running.sandbox, NEWS, m)), f"alert {message_id}"
-        )
+        await until(lambda m=message_id: alerts_for(running.sandbox, NEWS, m), f"alert {message_id}")
     for message_id in burst:
         (alert,) = alerts_for(running.sandbox, NEWS, message_id)
         assert "late by" in alert.text
@@ -197,7 +152,7 @@ async def test_recheck_finds_edits_and_deletions_whose_updates_were_lost(running
     world = running.sandbox.world
     channel_id = world.channel(NEWS).id
     edited, deleted = (await world.publish(NEWS, FLAGGED), await world.publish(NEWS, "Обычная новость дня"))
-    await wait_until(lambda: stored(running, channel_id, deleted), "both posts archived")
+    await until(lambda: stored(running, channel_id, deleted), "both posts archived")
     world.faults = parse_faults("withhold=1")  # the edit and the deletion never arrive live
     await world.edit_post(NEWS, edited, FLAGGED + " (исправлено)")
     await world.delete_posts(NEWS, [deleted])
@@ -226,12 +181,12 @@ async def test_flood_waits_during_backfill_are_counted_and_survived(running: Run
         state = await running.store.sync_state(channel_id)
         return bool(state.get("backfill_done"))
 
-    await wait_until(backfilled, "the backfill to finish", timeout=40)
+    await until(backfilled, "the backfill to finish", timeout=40)
     stats = await running.store.stats(channel=channel_id)
     assert stats["posts"] == 10  # the configured backfill, despite the flood waits
     assert running.daemon.state.flood.count > 0
     live = await running.sandbox.world.publish(NEWS, FLAGGED)
-    await wait_until(lambda: stored(running, channel_id, live), "a live post while history floods")
+    await until(lambda: stored(running, channel_id, live), "a live post while history floods")
 
 
 @pytest.mark.parametrize(
@@ -241,7 +196,7 @@ async def test_alert_escapes_html_from_post_and_channel_title(running: Running) 
     world = running.sandbox.world
     text = FLAGGED + " <script>alert(1)</script> & <b>not bold</b>"
     message_id = await world.publish(NEWS, text)
-    (alert,) = await wait_until(lambda: _async(alerts_for(running.sandbox, NEWS, message_id)), "the alert")
+    (alert,) = await until(lambda: alerts_for(running.sandbox, NEWS, message_id), "the alert")
     # Telethon parsed the alert's HTML: escaped tags survive as literal text, unescaped ones would vanish.
     assert "<script>alert(1)</script>" in alert.text
     assert "Front <b>news</b> & <i>co</i>" in alert.text
@@ -263,63 +218,6 @@ async def test_second_process_on_the_same_session_is_refused(tmp_path: Path) -> 
 
 
 # -- the daemon as a process: SIGKILL mid-burst, restart ---------------------------------------------------
-
-
-def write_config(
-    access: SandboxAccess,
-    directory: Path,
-    *,
-    channels: tuple[str, ...] | None = None,
-    session_file: Path | None = None,
-    backfill_alert_hours: float = 24,
-) -> tuple[Path, dict[str, str]]:
-    """A config file as an operator writes it, secrets through the environment (returned separately)."""
-    key = directory / "sandbox.pem"
-    key.write_text(access.rsa_public_key, encoding="utf-8")
-    names = access.channels if channels is None else channels
-    entries = "\n".join(f'[[channels]]\nref = "@{name}"\nbackfill = 10\n' for name in names)
-    session = f'session_file = "{session_file}"' if session_file else 'session_env = "E2E_SESSION"'
-    config = directory / "monitor.toml"
-    config.write_text(
-        f"""
-[telegram]
-api_id = 1
-api_hash_env = "E2E_API_HASH"
-{session}
-bot_session_env = "E2E_BOT_SESSION"
-[telegram.server]
-host = "{access.host}"
-port = {access.port}
-dc_id = 2
-rsa_public_key_file = "{key}"
-
-[archive]
-path = "{directory / "archive.db"}"
-
-[analyst]
-chat_id = {access.analyst_chat_id}
-
-{entries}
-[alerts]
-per_minute = 6000
-burst = 200
-digest_after = 500
-summary = "off"
-backfill_alert_hours = {backfill_alert_hours}
-
-[schedule]
-reconcile_seconds = 300
-busy_reconcile_seconds = 300
-heartbeat_seconds = 1
-""",
-        encoding="utf-8",
-    )
-    env = {
-        "E2E_API_HASH": "sandbox",
-        "E2E_SESSION": access.user_session,
-        "E2E_BOT_SESSION": access.bot_session or "",
-    }
-    return config, env
 
 
 async def start_daemon(config: Path, env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
@@ -350,16 +248,16 @@ async def test_daemon_killed_mid_burst_and_restarted_loses_nothing_and_sends_no_
             except ArchiveError:  # not created or not migrated yet by the starting daemon
                 return False
 
-        await wait_until(lambda: archived(first), "the first post archived", timeout=30)
+        await until(lambda: archived(first), "the first post archived", timeout=30)
         burst = [await world.publish(NEWS, f"{FLAGGED} (волна {i})") for i in range(10)]
-        await wait_until(lambda: archived(burst[3]), "the daemon busy with the burst")
+        await until(lambda: archived(burst[3]), "the daemon busy with the burst")
         process.send_signal(signal.SIGKILL)
         await process.wait()
         burst += [await world.publish(NEWS, f"{FLAGGED} (волна {i})") for i in range(10, 20)]
         process = await start_daemon(config, env, log)
         for message_id in [first, *burst]:
-            await wait_until(lambda m=message_id: archived(m), f"post {message_id} archived", timeout=30)
-            await wait_until(lambda m=message_id: _async(alerts_for(sandbox, NEWS, m)), f"alert {message_id}")
+            await until(lambda m=message_id: archived(m), f"post {message_id} archived", timeout=30)
+            await until(lambda m=message_id: alerts_for(sandbox, NEWS, m), f"alert {message_id}")
         duplicates = [m for m in [first, *burst] if len(alerts_for(sandbox, NEWS, m)) != 1]
         assert duplicates == []
         process.send_signal(signal.SIGTERM)
@@ -369,7 +267,3 @@ async def test_daemon_killed_mid_burst_and_restarted_loses_nothing_and_sends_no_
             process.kill()
             await process.wait()
         await sandbox.stop()
-
-
-async def _async(value: object) -> object:
-    return value

@@ -14,13 +14,13 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telethon import errors, types
 
-from monitor import alerts
+from monitor.alerts import pacing
 from monitor.config import AlertPolicy
 from monitor.model import Analysis, Match, Post
 from monitor.sandbox.faults import Faults, FloodRule
 from monitor.store import Store
 from monitor.telegram.send import AlertSender, sent_message_id, whole_posts
-from tests.support_alerts import CHANNEL, POLICY, Desk, RecordingClient, flag, until
+from tests.support import CHANNEL, POLICY, Desk, RecordingClient, flag, until
 
 CHAT_ID = -1009000000001
 LINK = f"https://t.me/{CHANNEL.username}"
@@ -51,12 +51,12 @@ async def live(desk: Desk):
 async def test_a_pending_alert_reaches_the_chat_once_escaped(desk: Desk, live: AlertSender):
     await flag(desk.store, 11, text="Alert <script>alert(1)</script> & border shelling")
     live.notify()
-    await until(lambda: len(desk.bot_messages()) == 1)
+    await until(lambda: len(desk.bot_messages()) == 1, "the alert in the chat")
     (message,) = desk.bot_messages()
     assert f"{LINK}/11" in message.text
     assert "Border <News> & Co (@bordernews)" in message.text
     assert "Alert <script>alert(1)</script> & border shelling" in message.text
-    await until(lambda: statuses_equal(desk.store, {"sent": 1}))
+    await until(lambda: statuses_equal(desk.store, {"sent": 1}), "the alert marked sent")
     (sent,) = [e for e in chat_events(desk) if e["event"] == "send"]
     assert sent["text"].count(f"{LINK}/11") == 1
     assert live.stats.sent == 1
@@ -69,10 +69,10 @@ async def statuses_equal(store: Store, expected: dict[str, int]) -> bool:
 async def test_a_crash_between_claim_and_mark_sent_sends_no_duplicate(desk: Desk):
     ids = await flag(desk.store, 12)
     crashed = AlertSender(desk.bot, desk.store, POLICY, desk.sandbox.analyst_chat_id)
-    pending = await desk.store.pending_alerts(datetime.now(UTC), 10)
-    (delivery,) = alerts.plan(pending, tokens=1, digest_after=5, mutes={}).deliveries
+    pending = await desk.store.outbox.pending(datetime.now(UTC), 10)
+    (delivery,) = pacing.plan(pending, tokens=1, digest_after=5, mutes={}).deliveries
     random_id = 987654321
-    await desk.store.claim(ids, random_id)
+    await desk.store.outbox.claim(ids, random_id)
     await crashed._send(delivery.html, random_id)  # reached Telegram; the process dies before mark_sent
     assert len(desk.bot_messages()) == 1
 
@@ -86,7 +86,7 @@ async def test_a_crash_between_claim_and_mark_sent_sends_no_duplicate(desk: Desk
 
 async def test_a_crash_after_claim_but_before_the_send_still_delivers(desk: Desk):
     ids = await flag(desk.store, 13)
-    await desk.store.claim(ids, 5550001)
+    await desk.store.outbox.claim(ids, 5550001)
     restarted = AlertSender(desk.bot, desk.store, POLICY, desk.sandbox.analyst_chat_id)
     assert await restarted.deliver_due()
     assert await statuses(desk.store) == {"sent": 1}
@@ -99,11 +99,11 @@ async def test_a_flood_wait_on_send_is_survived_and_the_alert_arrives_once(desk:
     world.faults = Faults(floods=(FloodRule("messages.sendMessage", 1),))
     await flag(desk.store, 14)
     live.notify()
-    await until(lambda: live.stats.flood_waits >= 1)
+    await until(lambda: live.stats.flood_waits >= 1, "a flood wait")
     assert desk.bot_messages() == []
     world.faults = Faults()
-    await until(lambda: len(desk.bot_messages()) == 1)
-    await until(lambda: statuses_equal(desk.store, {"sent": 1}))
+    await until(lambda: len(desk.bot_messages()) == 1, "the alert in the chat after the flood wait")
+    await until(lambda: statuses_equal(desk.store, {"sent": 1}), "the alert marked sent")
     assert live.stats.flood_wait_seconds >= 1
     assert len(desk.bot_messages()) == 1
 
@@ -111,24 +111,24 @@ async def test_a_flood_wait_on_send_is_survived_and_the_alert_arrives_once(desk:
 async def test_an_edit_updates_the_alert_and_a_deletion_annotates_it(desk: Desk, live: AlertSender):
     await flag(desk.store, 15)
     live.notify()
-    await until(lambda: len(desk.bot_messages()) == 1)
-    await until(lambda: statuses_equal(desk.store, {"sent": 1}))
+    await until(lambda: len(desk.bot_messages()) == 1, "the alert in the chat")
+    await until(lambda: statuses_equal(desk.store, {"sent": 1}), "the alert marked sent")
     edited_at = datetime.now(UTC)
     text = "Update: the border crossing is closed"
     match = Match("border", "border", "en", text.index("border"), text.index("border") + 6)
     post = Post(CHANNEL.id, 15, edited_at - timedelta(minutes=5), text, edit_date=edited_at)
     await desk.store.save([(post, Analysis("en", 0.9, (match,), ("border",)))])
     live.notify()
-    await until(lambda: desk.bot_messages()[0].edit_date is not None)
+    await until(lambda: desk.bot_messages()[0].edit_date is not None, "the alert edited")
     (message,) = desk.bot_messages()
     assert text in message.text and "✏️ edited" in message.text and f"{LINK}/15" in message.text
 
     await desk.store.mark_deleted(CHANNEL.id, [15], datetime.now(UTC))
     live.notify()
-    await until(lambda: "deleted at" in desk.bot_messages()[0].text)
+    await until(lambda: "deleted at" in desk.bot_messages()[0].text, "the alert annotated as deleted")
     events = [e["event"] for e in chat_events(desk)]
     assert events == ["send", "edit", "edit"]
-    assert not await desk.store.alerts_needing_update(10)
+    assert not await desk.store.outbox.needing_update(10)
 
 
 async def edit_post(store: Store, message_id: int, text: str, conflicts: tuple[str, ...]) -> None:
@@ -146,19 +146,19 @@ async def test_an_edit_adding_a_conflict_rewrites_the_alert_instead_of_sending_t
 ):
     await flag(desk.store, 16)
     live.notify()
-    await until(lambda: statuses_equal(desk.store, {"sent": 1}))
+    await until(lambda: statuses_equal(desk.store, {"sent": 1}), "the first alert marked sent")
     await edit_post(desk.store, 16, "Clashes at the border spread to the sea lanes", ("border", "sea"))
     live.notify()
-    await until(lambda: "Sea lanes" in desk.bot_messages()[0].text)
-    await until(lambda: statuses_equal(desk.store, {"sent": 2}))
+    await until(lambda: "Sea lanes" in desk.bot_messages()[0].text, "the alert edited to name Sea lanes")
+    await until(lambda: statuses_equal(desk.store, {"sent": 2}), "both alerts marked sent")
     (message,) = desk.bot_messages()
     assert "Border clashes (high), Sea lanes (medium)" in message.text
     assert "spread to the sea lanes" in message.text and message.text.count(f"{LINK}/16") == 1
     events = chat_events(desk)  # the text edit and the added conflict may be one edit or two
     assert events[0]["event"] == "send" and {e["event"] for e in events[1:]} == {"edit"}
     assert sum(f"{LINK}/16" in e["text"] for e in events if e["event"] == "send") == 1
-    assert not await desk.store.pending_alerts(datetime.now(UTC), 10)
-    assert not await desk.store.alerts_needing_update(10)
+    assert not await desk.store.outbox.pending(datetime.now(UTC), 10)
+    assert not await desk.store.outbox.needing_update(10)
     assert live.stats.updates >= 1
 
 
@@ -210,9 +210,9 @@ async def test_network_errors_are_retried_with_backoff_and_the_same_random_id(st
     await sender.deliver_due()
     assert await statuses(store) == {"pending": 1}
     assert sender.stats.last_error == "ConnectionError: connection reset"
-    assert not await store.pending_alerts(now[0], 10), "not due again before the backoff"
+    assert not await store.outbox.pending(now[0], 10), "not due again before the backoff"
     now[0] += timedelta(seconds=2)
-    (retry,) = await store.pending_alerts(now[0], 10)
+    (retry,) = await store.outbox.pending(now[0], 10)
     assert retry.alert.attempts == 1 and retry.claim_random_id is not None
     await sender.deliver_due()
     assert await statuses(store) == {"sent": 1}
@@ -240,7 +240,7 @@ async def test_stop_returns_while_a_send_waits_out_a_flood(store: Store):
     await flag(store, 30)
     await flag(store, 31)
     task = asyncio.create_task(sender.run())
-    await until(lambda: sender.stats.flood_waits == 1)
+    await until(lambda: sender.stats.flood_waits == 1, "one flood wait")
     await asyncio.wait_for(sender.stop(), 5)
     await asyncio.wait_for(task, 5)
     assert client.messages == {}
@@ -248,7 +248,7 @@ async def test_stop_returns_while_a_send_waits_out_a_flood(store: Store):
 
 async def test_muted_conflicts_are_suppressed_and_never_sent(store: Store):
     sender, client = recording_sender(store)
-    await store.set_mute("border", datetime.now(UTC) + timedelta(hours=1))
+    await store.outbox.set_mute("border", datetime.now(UTC) + timedelta(hours=1))
     await flag(store, 7)
     await flag(store, 8, conflicts=("sea",))
     await sender.deliver_due()
@@ -273,7 +273,7 @@ async def test_an_alert_that_can_no_longer_be_edited_gets_a_reply(store: Store):
     client.failures.append(errors.MessageIdInvalidError(request=None))
     assert await sender.deliver_updates()
     assert len(client.messages) == 2 and "Deleted at" in list(client.messages.values())[1]
-    assert not await store.alerts_needing_update(10)
+    assert not await store.outbox.needing_update(10)
 
 
 async def test_summaries_and_replies_are_paced_like_alerts(store: Store):
@@ -317,7 +317,7 @@ def test_the_sent_message_id_is_read_from_the_updates_for_this_random_id():
 async def test_a_full_batch_leaves_out_its_last_post_whose_alerts_may_continue_beyond_it(store: Store):
     await flag(store, 1)
     await flag(store, 2, conflicts=("border", "sea"))
-    items = await store.pending_alerts(datetime.now(UTC), 2)
+    items = await store.outbox.pending(datetime.now(UTC), 2)
     assert [i.alert.message_id for i in whole_posts(items)] == [1]
-    only = await store.pending_alerts(datetime.now(UTC), 1)
+    only = await store.outbox.pending(datetime.now(UTC), 1)
     assert whole_posts(only) == only

@@ -85,7 +85,7 @@ async def test_saving_the_same_post_twice_stores_it_once(store: Store) -> None:
     assert first[0].status == "new" and len(first[0].new_alert_ids) == 1
     assert second[0].status == "unchanged" and second[0].new_alert_ids == ()
     assert (await store.stats())["posts"] == 1
-    assert await store.outbox_depth() == 1
+    assert await store.outbox.depth() == 1
 
 
 async def test_unchanged_text_only_updates_engagement(store: Store) -> None:
@@ -126,7 +126,7 @@ async def test_an_edit_that_adds_a_conflict_alerts_only_that_conflict(store: Sto
         [(make_post(1, "Газа и ВСУ", edit_date=T0 + timedelta(hours=1)), analysis(GAZA, UKRAINE))]
     )
     assert second.status == "edited" and len(second.new_alert_ids) == 1
-    items = await store.pending_alerts(T0 + timedelta(days=1), 10)
+    items = await store.outbox.pending(T0 + timedelta(days=1), 10)
     assert [(i.alert.id, i.alert.conflict) for i in items] == [
         (first.new_alert_ids[0], GAZA),
         (second.new_alert_ids[0], UKRAINE),
@@ -137,22 +137,22 @@ async def test_an_edit_that_adds_a_conflict_alerts_only_that_conflict(store: Sto
 async def test_editing_an_alerted_post_asks_for_an_alert_update(store: Store) -> None:
     [saved] = await store.save([(make_post(1, "Газа"), analysis(GAZA))])
     alert_id = saved.new_alert_ids[0]
-    await store.claim([alert_id], random_id=77)
-    await store.mark_sent([alert_id], chat_id=-5, sent_message_id=900)
-    assert await store.alerts_needing_update(10) == []
+    await store.outbox.claim([alert_id], random_id=77)
+    await store.outbox.mark_sent([alert_id], chat_id=-5, sent_message_id=900)
+    assert await store.outbox.needing_update(10) == []
 
     await store.save([(make_post(1, "Газа, уточнение", edit_date=T0 + timedelta(hours=1)), analysis(GAZA))])
-    [item] = await store.alerts_needing_update(10)
+    [item] = await store.outbox.needing_update(10)
     assert item.needs_update and item.alert.sent_message_id == 900
     assert item.post.post.text == "Газа, уточнение"
 
     # A second edit arrives while the first update is being sent: it must not be lost.
     await store.save([(make_post(1, "Газа, снова", edit_date=T0 + timedelta(hours=2)), analysis(GAZA))])
-    await store.mark_updated(alert_id)
-    [again] = await store.alerts_needing_update(10)
+    await store.outbox.mark_updated(alert_id)
+    [again] = await store.outbox.needing_update(10)
     assert again.post.post.text == "Газа, снова"
-    await store.mark_updated(alert_id)
-    assert await store.alerts_needing_update(10) == []
+    await store.outbox.mark_updated(alert_id)
+    assert await store.outbox.needing_update(10) == []
 
 
 async def test_a_post_and_its_edit_in_one_batch(store: Store) -> None:
@@ -168,12 +168,12 @@ async def test_a_post_and_its_edit_in_one_batch(store: Store) -> None:
 async def test_history_saved_without_alerts_creates_no_outbox_rows(store: Store) -> None:
     outcomes = await store.save([(make_post(1), analysis(GAZA))], alert=False)
     assert outcomes[0].new_alert_ids == ()
-    assert await store.outbox_depth() == 0
+    assert await store.outbox.depth() == 0
 
 
 async def test_late_posts_carry_their_delay(store: Store) -> None:
     await store.save([(make_post(1), analysis(GAZA))], late_seconds={(100, 1): 42.5})
-    [item] = await store.pending_alerts(T0 + timedelta(days=1), 10)
+    [item] = await store.outbox.pending(T0 + timedelta(days=1), 10)
     assert item.alert.late_seconds == 42.5
 
 
@@ -183,7 +183,7 @@ async def test_a_failing_batch_leaves_nothing_behind(store: Store) -> None:
     with pytest.raises(sqlite3.Error):
         await store.save([good, bad])
     assert await store.get_post(100, 1) is None
-    assert await store.outbox_depth() == 0
+    assert await store.outbox.depth() == 0
     assert (await store.save([good]))[0].status == "new"
 
 
@@ -191,8 +191,8 @@ async def test_deletion_keeps_the_text_and_it_stays_searchable(store: Store) -> 
     saved, _ = await store.save(
         [(make_post(1, "Удар по Газе"), analysis(GAZA)), (make_post(2, "тишина"), analysis())]
     )
-    await store.claim(saved.new_alert_ids, random_id=1)
-    await store.mark_sent(saved.new_alert_ids, chat_id=-5, sent_message_id=10)
+    await store.outbox.claim(saved.new_alert_ids, random_id=1)
+    await store.outbox.mark_sent(saved.new_alert_ids, chat_id=-5, sent_message_id=10)
 
     when = T0 + timedelta(hours=3)
     assert await store.mark_deleted(100, [1, 99], when) == 1
@@ -201,7 +201,7 @@ async def test_deletion_keeps_the_text_and_it_stays_searchable(store: Store) -> 
     stored = await store.get_post(100, 1)
     assert stored.deleted_at == when and stored.post.text == "Удар по Газе"
     assert [p.post.message_id for p in await store.search("газе")] == [1]
-    [item] = await store.alerts_needing_update(10)
+    [item] = await store.outbox.needing_update(10)
     assert item.post.deleted_at == when
     assert await store.recent_message_ids(100, T0) == [2]
 
@@ -256,7 +256,7 @@ async def test_concurrent_tasks_share_one_store(store: Store) -> None:
     ]
     results = await asyncio.gather(*(store.save(batch) for batch in batches), store.search("пост"))
     assert all(outcome.status == "new" for outcomes in results[:-1] for outcome in outcomes)
-    assert (await store.stats())["posts"] == 60 and await store.outbox_depth() == 60
+    assert (await store.stats())["posts"] == 60 and await store.outbox.depth() == 60
 
 
 async def test_stats_count_posts_edits_deletions_and_alerts(store: Store) -> None:
@@ -330,11 +330,11 @@ async def test_engagement_history_over_time(store: Store) -> None:
 
 
 async def test_mutes_and_heartbeat(store: Store) -> None:
-    await store.set_mute(GAZA, T0 + timedelta(hours=1))
-    await store.set_mute(UKRAINE, T0 - timedelta(hours=1))
-    assert await store.mutes(T0) == {GAZA: T0 + timedelta(hours=1)}
-    await store.set_mute(GAZA, None)
-    assert await store.mutes(T0) == {}
+    await store.outbox.set_mute(GAZA, T0 + timedelta(hours=1))
+    await store.outbox.set_mute(UKRAINE, T0 - timedelta(hours=1))
+    assert await store.outbox.mutes(T0) == {GAZA: T0 + timedelta(hours=1)}
+    await store.outbox.set_mute(GAZA, None)
+    assert await store.outbox.mutes(T0) == {}
 
     assert await store.last_heartbeat() is None
     await store.heartbeat(T0)

@@ -30,8 +30,8 @@ from daemon_host import DaemonProcess, DaemonSettings, error_lines, print_result
 
 from monitor.analysis import Analyzer
 from monitor.sandbox.recorder import Recorder
-from monitor.sandbox.scenario import load_scenario_for
 from monitor.sandbox.server import start_sandbox
+from monitor.sandbox.synthetic_load import load_scenario_for
 
 LINK = re.compile(r"https://t\.me/(\w+)/(\d+)")
 UNPACED = 1_000_000

@@ -19,6 +19,9 @@ from typing import IO, Any
 from monitor.model import bare_channel_id
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# SQLite stores integers in 64 bits: a larger id could never be archived.
+MAX_ID = 2**63 - 1
+_ENCODING_NOTE = "invalid UTF-8 or a lone surrogate, replaced by U+FFFD"
 _HEAD_CHARS = 1 << 20
 _CHUNK_CHARS = 1 << 20
 
@@ -45,7 +48,12 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class InputRecord:
-    """One post read from a file. `id`, `channel` and `date` are kept exactly as given, for echoing."""
+    """One post read from a file. `id`, `channel` and `date` are kept exactly as given, for echoing.
+
+    A malformed `date` does not make the record unreadable: `when` is None and `date_problem` says why,
+    so a command that needs dates skips the post and one that does not keeps it. `notes` are problems
+    that were repaired in place (text that was not valid UTF-8), for the caller to report.
+    """
 
     location: Location
     text: str
@@ -60,6 +68,8 @@ class InputRecord:
     forward_origin: str | None = None
     media_kind: str | None = None
     links: tuple[str, ...] = ()
+    date_problem: str | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def message_id(self) -> int | None:
@@ -86,7 +96,7 @@ def read_posts(path: Path) -> Iterator[InputRecord | InputProblem]:
     """Yield each post of a file in order, or a problem in place of each malformed one."""
     name = str(path)
     try:
-        handle = open(path, encoding="utf-8-sig", errors="replace")  # noqa: SIM115 - closed below
+        handle = open(path, encoding="utf-8-sig", errors="surrogateescape")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise InputFileError(f"{name}: cannot read: {exc.strerror or exc}") from None
     with handle:
@@ -120,7 +130,7 @@ def _detect(handle: IO[str]) -> str:
 def _parse_object(line: str) -> dict[str, Any] | None:
     try:
         obj = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return obj if isinstance(obj, dict) else None
 
@@ -139,7 +149,13 @@ def _read_jsonl(handle: IO[str], name: str) -> Iterator[InputRecord | InputProbl
         except ValueError as exc:
             yield InputProblem(location, f"invalid JSON: {_short(exc)}")
             continue
+        except RecursionError:
+            yield InputProblem(location, f"invalid JSON: {_TOO_DEEP}")
+            continue
         yield _post_record(obj, location)
+
+
+_TOO_DEEP = "nested too deeply to read"
 
 
 def _short(exc: Exception) -> str:
@@ -151,6 +167,7 @@ def _post_record(obj: Any, location: Location) -> InputRecord | InputProblem:
     """Validate one post of the project's own format (JSONL line or array item)."""
     if not isinstance(obj, dict):
         return InputProblem(location, "not a JSON object")
+    when, date_problem = _dated(obj.get("date"))
     try:
         return InputRecord(
             location=location,
@@ -158,13 +175,49 @@ def _post_record(obj: Any, location: Location) -> InputRecord | InputProblem:
             id=_scalar(obj["id"] if "id" in obj else obj.get("message_id"), "id"),
             channel=_scalar(obj.get("channel"), "channel"),
             channel_id=_channel_id(obj),
-            date=obj.get("date"),
-            when=_when(obj.get("date")),
+            date=_plain(obj.get("date")),
+            when=when,
             labels=_labels(obj.get("labels")),
             lang=_clean(_scalar(obj.get("lang"), "lang")) if obj.get("lang") is not None else None,
+            date_problem=date_problem,
+            notes=_encoding_notes(obj),
         )
     except ValueError as exc:
         return InputProblem(location, str(exc))
+
+
+def _dated(value: Any) -> tuple[datetime | None, str | None]:
+    """The post's time, or the reason its `date` cannot be used."""
+    try:
+        return _when(value), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def _plain(value: Any) -> Any:
+    """A value echoed back as given, made encodable (a repaired string is reported in the notes)."""
+    return _clean(value) if isinstance(value, str) else value
+
+
+def _encoding_notes(obj: dict[str, Any]) -> tuple[str, ...]:
+    """Name each field whose strings held undecodable bytes or lone surrogates (repaired by _clean)."""
+    return tuple(f"'{key}': {_ENCODING_NOTE}" for key, value in obj.items() if _has_surrogate(value))
+
+
+def _has_surrogate(value: Any) -> bool:
+    """Walks nested lists and objects without recursion (a parsed value can be nested deeply)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+            pending.extend(item.keys())
+    return False
 
 
 def _fail(reason: str) -> Any:
@@ -174,7 +227,16 @@ def _fail(reason: str) -> Any:
 def _scalar(value: Any, key: str) -> Any:
     if value is None or (isinstance(value, int | str) and not isinstance(value, bool)):
         return _clean(value) if isinstance(value, str) else value
-    raise ValueError(f"'{key}' must be a string or an integer, got {json.dumps(value)[:40]}")
+    raise ValueError(f"'{key}' must be a string or an integer, got {_kind(value)}")
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, named without printing it (it may be huge or deeply nested)."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, float):
+        return f"the number {value!r}"
+    return {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
 
 
 def _channel_id(obj: dict[str, Any]) -> int | None:
@@ -184,8 +246,14 @@ def _channel_id(obj: dict[str, Any]) -> int | None:
         if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
             value = int(value)
         if isinstance(value, int) and not isinstance(value, bool):
-            return bare_channel_id(value)
+            return _channel_in_range(key, value)
     return None
+
+
+def _channel_in_range(key: str, value: int) -> int:
+    if abs(value) > MAX_ID:
+        raise ValueError(f"'{key}' {value} is out of range (a channel id fits in 64 bits)")
+    return bare_channel_id(value)
 
 
 def _when(value: Any) -> datetime | None:
@@ -200,8 +268,11 @@ def _when(value: Any) -> datetime | None:
         try:
             parsed = datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"'date' {value[:40]!r} is not an ISO 8601 date") from None
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+            raise ValueError(f"'date' {_clean(value[:40])!r} is not an ISO 8601 date") from None
+        try:
+            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"'date' {value[:40]!r} is out of range in UTC") from None
     raise ValueError("'date' must be an ISO 8601 string or a Unix time")
 
 
@@ -294,6 +365,8 @@ class _Stream:
         while True:
             try:
                 obj, end = self.decoder.raw_decode(self.buf, self.pos)
+            except RecursionError:
+                raise _JsonSyntaxError(self.line(), _TOO_DEEP) from None
             except json.JSONDecodeError as exc:
                 offset = exc.pos - self.pos  # reading more moves the buffer, not the value's start
                 if self._truncated(exc) and self._more():
@@ -400,6 +473,8 @@ def _export_record(obj: Any, location: Location, chat: dict[str, Any]) -> InputR
     message_id = obj.get("id")
     if isinstance(message_id, bool) or not isinstance(message_id, int):
         return InputProblem(location, "no message 'id'")
+    when, date_problem = _export_date(obj)
+    edited, edit_problem = _dated_unix(obj, "edited_unixtime")
     try:
         return InputRecord(
             location=location,
@@ -407,27 +482,40 @@ def _export_record(obj: Any, location: Location, chat: dict[str, Any]) -> InputR
             id=message_id,
             channel=_clean(chat["name"]) if isinstance(chat.get("name"), str) else None,
             channel_id=_export_chat_id(chat.get("id")),
-            date=obj.get("date"),
-            when=_unix(obj.get("date_unixtime")) or _when(obj.get("date")),
-            edited=_unix(obj.get("edited_unixtime")),
+            date=_plain(obj.get("date")),
+            when=when,
+            edited=edited,
             forward_origin=_clean(str(obj["forwarded_from"])) if obj.get("forwarded_from") else None,
             media_kind=_media_kind(obj),
             links=_links(obj.get("text")),
+            date_problem=date_problem,
+            notes=_encoding_notes(obj) + ((edit_problem,) if edit_problem else ()),
         )
     except ValueError as exc:
         return InputProblem(location, str(exc))
 
 
+def _export_date(obj: dict[str, Any]) -> tuple[datetime | None, str | None]:
+    """`date_unixtime` when the export has it (exact), else the local-time `date`."""
+    when, problem = _dated_unix(obj, "date_unixtime")
+    return (when, problem) if when or problem else _dated(obj.get("date"))
+
+
 def _export_chat_id(value: Any) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
-        return bare_channel_id(value)
+        return _channel_in_range("id", value)
     return None
 
 
-def _unix(value: Any) -> datetime | None:
-    if isinstance(value, str) and value.isdigit():
-        return datetime.fromtimestamp(int(value), UTC)
-    return None
+def _dated_unix(obj: dict[str, Any], key: str) -> tuple[datetime | None, str | None]:
+    """A Unix time written as a string of digits, or the reason it cannot be one."""
+    value = obj.get(key)
+    if not (isinstance(value, str) and value.isdigit()):
+        return None, None
+    try:
+        return datetime.fromtimestamp(int(value), UTC), None
+    except (OverflowError, OSError, ValueError):
+        return None, f"'{key}' {value[:40]!r} is out of range"
 
 
 def _media_kind(obj: dict[str, Any]) -> str | None:

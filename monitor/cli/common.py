@@ -159,7 +159,10 @@ def post_files() -> PostFiles:
 
 
 def finish(files: PostFiles) -> None:
-    """Exit 2 when a file could not be read, 3 when records were skipped (after all output)."""
+    """Exit 2 when a file could not be read, 3 when records were skipped (after all output). Records kept
+    with a repaired problem are counted on stderr but keep exit status 0: every post was processed."""
+    if files.flawed:
+        click.echo(f"{files.flawed} record(s) kept with a problem (reported above)", err=True)
     if files.unreadable:
         raise CommandFailed(f"{files.unreadable} input file(s) could not be read", 2)
     if files.malformed:

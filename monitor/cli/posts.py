@@ -121,7 +121,7 @@ def import_(
     default = _channel_option(channel)
     analyzer = load_analyzer(conflicts, backend)
     progress = tqdm(unit=" posts", file=sys.stderr, disable=None, dynamic_ncols=True)
-    inputs = PostFiles(report=lambda line: progress.write(line, file=sys.stderr))
+    inputs = PostFiles(report=lambda line: progress.write(line, file=sys.stderr), require_date=True)
 
     async def work() -> ImportCounts:
         async with await open_store(archive, readonly=False) as store:

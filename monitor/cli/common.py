@@ -50,8 +50,14 @@ conflicts_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Watchlist file (default: the bundled one, monitor/analysis/conflicts.toml).",
 )
+# The choices are spelled out rather than imported: `monitor --help` should not load the detector.
+# A test checks them against monitor.analysis.language.BACKENDS; load_analyzer still refuses others.
 backend_option = click.option(
-    "--backend", default="langdetect", show_default=True, help="Language detection backend."
+    "--backend",
+    type=click.Choice(["langdetect", "fast"]),
+    default="langdetect",
+    show_default=True,
+    help="Language detection backend: langdetect (more accurate) or fast (model-free, for bulk work).",
 )
 files_argument = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 

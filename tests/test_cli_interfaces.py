@@ -4,8 +4,10 @@ config and archive in MONITOR_CONFIG and MONITOR_ARCHIVE."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from monitor.analysis.language import BACKENDS
@@ -16,6 +18,61 @@ SAMPLES = Path(__file__).parent / "data" / "samples"
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    path = tmp_path / "archive.db"
+    assert run("import", SAMPLES / "posts.jsonl", "--archive", path).exit_code == 0
+    return path
+
+
+@pytest.mark.parametrize("command", ["search Херсон", "export", "stats"])
+def test_an_unknown_conflict_is_a_usage_error_naming_the_known_ones(archive: Path, command: str) -> None:
+    result = run(*command.split(), "--archive", archive, "--conflict", "russia-ukrain")
+
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "unknown conflict 'russia-ukrain'" in result.stderr
+    assert "russia-ukraine" in result.stderr and "israel-hamas" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["search Херсон", "export", "stats"])
+def test_an_unknown_language_is_a_usage_error_naming_the_known_ones(archive: Path, command: str) -> None:
+    result = run(*command.split(), "--archive", archive, "--lang", "xx")
+
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "unknown language 'xx'" in result.stderr and " ru," in result.stderr
+
+
+def test_a_known_conflict_and_language_without_posts_are_an_empty_answer(archive: Path) -> None:
+    result = run("stats", "--archive", archive, "--json", "--conflict", "israel-hezbollah", "--lang", "ka")
+
+    assert result.exit_code == 0 and json.loads(result.stdout)["posts"] == 0
+
+
+def test_a_conflict_only_an_imported_watchlist_knew_is_accepted(tmp_path: Path) -> None:
+    watchlist = tmp_path / "mine.toml"
+    watchlist.write_text(
+        'version = "1"\n[conflicts.soups]\nname = "Soups"\nseverity = "low"\n'
+        '[conflicts.soups.strong]\nru = ["борщ"]\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "a.db"
+    run("import", SAMPLES / "posts.jsonl", "--archive", path, "--conflicts", watchlist)
+
+    result = run("stats", "--archive", path, "--json", "--conflict", "soups")
+
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["posts"] == 1
+
+
+@pytest.mark.parametrize("query", ["Херсон AND", '"unclosed', "(Газа"])
+def test_an_invalid_search_is_a_usage_error_naming_the_problem(archive: Path, query: str) -> None:
+    result = run("search", query, "--archive", archive)
+
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"{query!r} is not a valid search" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_backend_help_names_every_backend() -> None:

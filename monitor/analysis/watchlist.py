@@ -622,3 +622,10 @@ def load_watchlist(path: Path) -> Watchlist:
         where = f"{path}:{found.group(1)}" if found else str(path)
         raise WatchlistError(f"{where}: invalid TOML: {problem}") from None
     return Watchlist.from_mapping(data, source=str(path), text=text)
+
+
+def watchlist_ids(path: Path) -> list[str]:
+    """The conflict ids a watchlist file declares, read without compiling it (to name the choices)."""
+    with path.open("rb") as file:
+        conflicts = tomllib.load(file).get("conflicts")
+    return sorted(conflicts) if isinstance(conflicts, dict) else []

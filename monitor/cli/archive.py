@@ -14,6 +14,7 @@ import click
 from monitor.cli.common import (
     CommandFailed,
     archive_option,
+    check_filters,
     closed_pipe_quiet,
     filter_options,
     filter_values,
@@ -118,7 +119,8 @@ def search(query: str, archive: Path, limit: int, as_json: bool, **filters: str 
 
     async def work() -> list[dict[str, Any]]:
         async with await open_store(archive, readonly=True) as store:
-            return await _rows(store, await store.search(query, limit=limit, **where))
+            await check_filters(store, where)
+            return await _rows(store, await store.search(query, limit=limit, strict=True, **where))
 
     for row in run_archive(work):
         out(to_json(row) if as_json else _search_line(row))
@@ -155,6 +157,7 @@ def export(archive: Path, fmt: str, output: Path | None, **filters: str | None) 
         write = _csv_writer(sink) if fmt == "csv" else (lambda row: sink.write(to_json(row) + "\n"))
         count = 0
         async with await open_store(archive, readonly=True) as store:
+            await check_filters(store, where)
             async for stored in store.iter_posts(**where):
                 write(await _row(store, stored))
                 count += 1
@@ -197,6 +200,7 @@ def stats(archive: Path, as_json: bool, **filters: str | None) -> None:
 
     async def work() -> dict[str, Any]:
         async with await open_store(archive, readonly=True) as store:
+            await check_filters(store, where)
             return await store.stats(**where)
 
     figures = run_archive(work)

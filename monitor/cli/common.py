@@ -103,6 +103,28 @@ def _when(option: str, value: str | None, *, end_of_day: bool) -> datetime | Non
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+async def check_filters(store: Store, where: dict[str, Any]) -> None:
+    """Refuse a conflict or language that nothing knows: it would match nothing and look like an empty
+    answer. The cheap sources are asked first; the whole archive is read only on the way to an error."""
+    from monitor.analysis import DEFAULT_CONFLICTS
+    from monitor.analysis.language import known_languages
+    from monitor.analysis.watchlist import watchlist_ids
+
+    conflict, lang = where["conflict"], where["lang"]
+    if conflict is not None:
+        known = {*await store.conflict_ids(), *watchlist_ids(DEFAULT_CONFLICTS)}
+        if conflict not in known and not await store.flagged(conflict):
+            choices = ", ".join(sorted(known)) or "none"
+            raise click.BadParameter(
+                f"unknown conflict {conflict!r} (known: {choices})", param_hint="--conflict"
+            )
+    if lang is not None and lang not in known_languages():
+        stored = await store.languages()
+        if lang not in stored:
+            choices = ", ".join(sorted({*known_languages(), *stored}))
+            raise click.BadParameter(f"unknown language {lang!r} (known: {choices})", param_hint="--lang")
+
+
 def load_analyzer(conflicts: Path | None, backend: str) -> Analyzer:
     from monitor.analysis import Analyzer, WatchlistError
 
@@ -114,10 +136,12 @@ def load_analyzer(conflicts: Path | None, backend: str) -> Analyzer:
 
 def run_archive(work: Callable[[], Awaitable[T]]) -> T:
     """Run an archive coroutine, turning archive errors into one line and exit status 1."""
-    from monitor.store import ArchiveError
+    from monitor.store import ArchiveError, QueryError
 
     try:
         return asyncio.run(work())
+    except QueryError as exc:
+        raise click.UsageError(str(exc)) from None
     except ArchiveError as exc:
         raise CommandFailed(str(exc), 1) from None
 

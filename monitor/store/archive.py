@@ -25,7 +25,7 @@ from monitor.store.codec import (
     to_iso,
 )
 from monitor.store.database import Database, fetch
-from monitor.store.errors import ArchiveError
+from monitor.store.errors import ArchiveError, QueryError
 from monitor.store.outbox import Outbox
 from monitor.store.rows import (
     POST_FROM,
@@ -251,8 +251,11 @@ class Store:
         since: datetime | None = None,
         until: datetime | None = None,
         limit: int = 50,
+        strict: bool = False,
     ) -> list[StoredPost]:
-        """Full-text search, newest first. `query` is FTS5 syntax; if invalid, its words are searched."""
+        """Full-text search, newest first. `query` is FTS5 syntax; if invalid, its words are searched, or
+        with `strict` (the command line, where a script must not get other results than it asked for)
+        QueryError names the problem."""
         query = clean_text(query).replace("\x00", " ").strip()  # FTS5 stops reading a query at NUL
         if not query:
             return []
@@ -265,7 +268,9 @@ class Store:
             )
             try:
                 rows = await fetch(db, sql, [query, *params, limit])
-            except sqlite3.OperationalError:
+            except sqlite3.OperationalError as exc:
+                if strict:
+                    raise QueryError(query, str(exc)) from None
                 rows = await fetch(db, sql, [_as_words(query), *params, limit])
             return await stored_posts(db, rows)
 
@@ -357,6 +362,23 @@ class Store:
             "langs": {r[0]: r[1] for r in per_lang},
             "alerts": {r[0]: r[1] for r in per_status},
         }
+
+    async def conflict_ids(self) -> list[str]:
+        """The conflicts whose display facts the daemon stored (an archive only imported into has none)."""
+        return [row[0] for row in await self._database.rows("SELECT id FROM conflicts ORDER BY id")]
+
+    async def flagged(self, conflict: str) -> bool:
+        """Whether any post is flagged with `conflict` (may read the whole table: for checks, not queries)."""
+        return bool(
+            await self._database.rows(
+                "SELECT 1 FROM posts AS p, json_each(p.conflicts) AS j WHERE j.value = ? LIMIT 1", (conflict,)
+            )
+        )
+
+    async def languages(self) -> list[str]:
+        """Every language code stored on a post (reads the whole table: for messages, not queries)."""
+        rows = await self._database.rows("SELECT DISTINCT lang FROM posts WHERE lang IS NOT NULL ORDER BY 1")
+        return [row[0] for row in rows]
 
     async def _filters(
         self,

@@ -80,3 +80,31 @@ def test_backend_help_names_every_backend() -> None:
 
     backend = result.stdout.split("--backend")[1]
     assert backend.startswith(f" [{'|'.join(BACKENDS)}]")
+
+
+def broken_config(tmp_path: Path) -> Path:
+    path = tmp_path / "monitor.toml"
+    path.write_text("[telegram]\napi_id = 1\n\n[analyst]\nchat_id = 5\ncolour = 'red'\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", ["run", "health", "check-config", "login"])
+def test_every_config_command_reads_monitor_config(tmp_path: Path, command: str) -> None:
+    path = broken_config(tmp_path)
+
+    result = run(command, env={"MONITOR_CONFIG": str(path)})
+
+    assert result.exit_code == 2
+    assert f"{path}:6: analyst.colour: unknown key" in result.stderr
+
+
+def test_health_reads_monitor_archive(tmp_path: Path) -> None:
+    result = run("health", env={"MONITOR_ARCHIVE": str(tmp_path / "gone.db")})
+
+    assert result.exit_code == 1 and f"archive {tmp_path / 'gone.db'} does not exist" in result.stdout
+
+
+def test_a_command_without_a_config_says_where_one_comes_from() -> None:
+    result = run("run", env={"MONITOR_CONFIG": ""})
+
+    assert result.exit_code == 2 and "give --config FILE or set MONITOR_CONFIG" in result.stderr

@@ -45,6 +45,23 @@ archive_option = click.option(
     show_envvar=True,
     help="The archive file.",
 )
+# The daemon's commands take a config, whose archive --archive overrides; both come from the environment
+# too, in every command, so a container sets MONITOR_CONFIG and MONITOR_ARCHIVE once.
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="MONITOR_CONFIG",
+    show_envvar=True,
+    help="Config file (TOML).",
+)
+archive_override_option = click.option(
+    "--archive",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="MONITOR_ARCHIVE",
+    show_envvar=True,
+    help="Archive file (overrides the config's archive.path).",
+)
 conflicts_option = click.option(
     "--conflicts",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor.cli.common import CommandFailed, out
+from monitor.cli.common import CommandFailed, archive_override_option, config_option, out
 from monitor.config import ChannelSettings, Config, ConfigError, load_config, parse_channel_ref
 from monitor.health import HEARTBEAT_SECONDS, OUTBOX_SECONDS, HealthLimits, judge, snapshot
 from monitor.logs import setup_logging
@@ -24,12 +24,6 @@ from monitor.telegram.client import SessionError, build_client, is_session_file
 if TYPE_CHECKING:
     from monitor.analysis import Watchlist
 
-config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (TOML)."
-)
-archive_option = click.option(
-    "--archive", type=click.Path(dir_okay=False, path_type=Path), help="Archive file (overrides the config)."
-)
 log_options = [
     click.option("--log-level", default="INFO", show_default=True, help="DEBUG, INFO, WARNING or ERROR."),
     click.option("--log-json", is_flag=True, help="Log JSON lines instead of key=value."),
@@ -45,7 +39,7 @@ def with_logging(command: Callable[..., Any]) -> Callable[..., Any]:
 def load(config_path: Path | None, archive: Path | None) -> Config:
     """Load the config or exit 2 with every problem listed."""
     if config_path is None:
-        raise click.UsageError("--config FILE is required")
+        raise click.UsageError("give --config FILE or set MONITOR_CONFIG")
     try:
         return load_config(config_path, archive_override=archive)
     except ConfigError as exc:
@@ -64,7 +58,7 @@ def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
 
 @click.command()
 @config_option
-@archive_option
+@archive_override_option
 @with_logging
 def run(config_path: Path | None, archive: Path | None, log_level: str, log_json: bool) -> None:
     """Run the monitor until SIGTERM or SIGINT: live ingest, catch-up, alerts and analyst commands.
@@ -121,7 +115,7 @@ async def _login(config: Config, path: Path) -> None:
     "--since", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="Oldest day to fetch."
 )
 @config_option
-@archive_option
+@archive_override_option
 @with_logging
 def backfill(
     channel: str,
@@ -176,7 +170,7 @@ async def _backfill(config: Config, settings: ChannelSettings, since: date) -> i
 
 @click.command()
 @config_option
-@archive_option
+@archive_override_option
 @click.option("--max-age", type=float, help="Heartbeat older than this many seconds is stale.")
 @click.option(
     "--max-outbox-age",
@@ -257,16 +251,8 @@ def demo(duration: float, as_json: bool, log_level: str) -> None:
 
 
 @click.command("check-config")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    envvar="MONITOR_CONFIG",
-    required=True,
-    show_envvar=True,
-    help="The config file.",
-)
-def check_config(config_path: Path) -> None:
+@config_option
+def check_config(config_path: Path | None) -> None:
     """Validate a config file and the watchlist it names, then print a summary (never secrets).
 
     Every problem is listed as FILE:LINE: key: problem; any problem gives exit status 2.
@@ -279,6 +265,8 @@ def check_config(config_path: Path) -> None:
     from monitor.analysis import WatchlistError, load_watchlist
     from monitor.config import ConfigError, load_config
 
+    if config_path is None:
+        raise click.UsageError("give --config FILE or set MONITOR_CONFIG")
     try:
         config = load_config(config_path)
     except ConfigError as exc:

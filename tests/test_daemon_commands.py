@@ -387,7 +387,7 @@ async def test_history_within_a_wide_news_window_is_alerted_late(tmp_path: Path)
 # -- monitor demo -------------------------------------------------------------------------------------
 
 
-async def test_demo_shows_alerts_and_ends_with_a_json_summary() -> None:
+async def test_demo_json_is_one_summary_on_stdout_with_the_transcript_on_stderr() -> None:
     monitor = Path(sys.executable).with_name("monitor")
     process = await asyncio.create_subprocess_exec(
         str(monitor),
@@ -400,11 +400,10 @@ async def test_demo_shows_alerts_and_ends_with_a_json_summary() -> None:
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, stderr.decode()
-    lines = stdout.decode().splitlines()
-    summary = json.loads(lines[-1])
+    summary = json.loads(stdout.decode())  # the one document on stdout: the transcript is on stderr
     assert summary["posts_stored"] > 0 and summary["alerts_sent"] > 0
     assert len(summary["channels"]) >= 2
-    human = "\n".join(lines[:-1])
+    human = stderr.decode()
     assert "to the analyst chat ──" in human
     assert "https://t.me/" in human and "<b>" not in human  # rendered text, not raw HTML
     assert f"{summary['alerts_sent']} alerts sent" in human

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
 import tempfile
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor.cli.common import CommandFailed, archive_override_option, config_option, out
+from monitor.cli.common import CommandFailed, archive_override_option, config_option, out, to_json
 from monitor.config import ChannelSettings, Config, ConfigError, load_config, parse_channel_ref
 from monitor.health import HEARTBEAT_SECONDS, OUTBOX_SECONDS, HealthLimits, judge, snapshot
 from monitor.logs import setup_logging
@@ -223,7 +222,9 @@ async def _health(path: Path, limits: HealthLimits, refs: list[str] | None) -> l
 
 @click.command()
 @click.option("--duration", type=float, default=30.0, show_default=True, help="Seconds to run.")
-@click.option("--json", "as_json", is_flag=True, help="End with one JSON summary line.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Only a JSON summary on stdout (the transcript goes to stderr)."
+)
 @click.option("--log-level", default="WARNING", show_default=True, help="Daemon log level (on stderr).")
 def demo(duration: float, as_json: bool, log_level: str) -> None:
     """Watch the built-in sandbox channels with the real daemon and show its alerts (no account needed).
@@ -240,14 +241,18 @@ def demo(duration: float, as_json: bool, log_level: str) -> None:
 
     setup_logging(log_level)
     quiet_library_logs()
+
+    def show(text: str) -> None:
+        click.echo(text, err=as_json)
+
     with tempfile.TemporaryDirectory(prefix="monitor-demo-") as workdir:
-        summary = run_async(run_demo(Path(workdir), duration, click.echo))
-    click.echo(
+        summary = run_async(run_demo(Path(workdir), duration, show))
+    show(
         f"demo finished: {summary.posts_stored} posts archived from {len(summary.channels)} channels, "
         f"{summary.alerts_sent} alerts sent ({summary.messages_in_chat} messages in the analyst chat)"
     )
     if as_json:
-        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+        out(to_json(summary.as_dict()))
 
 
 @click.command("check-config")

@@ -90,3 +90,13 @@ def test_analyze_reports_invalid_utf8_by_line_and_field(tmp_path: Path) -> None:
 
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 2
     assert f"kept {path}:2: 'text': invalid UTF-8 or a lone surrogate, replaced by U+FFFD" in result.stderr
+
+
+def test_check_config_of_a_deeply_nested_file_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.toml"
+    path.write_text("channels = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+
+    result = run("check-config", "--config", path)
+
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert f"{path}: invalid TOML: nested too deeply to read" in result.stderr

@@ -6,6 +6,8 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from telethon.crypto import AuthKey
+from telethon.sessions import StringSession
 
 from monitor.analysis import DEFAULT_CONFLICTS
 from monitor.config import ChannelRef, ConfigError, Secret, key_lines, load_config, parse_channel_ref
@@ -13,6 +15,17 @@ from monitor.config import ChannelRef, ConfigError, Secret, key_lines, load_conf
 EXAMPLE = Path(__file__).parents[1] / "config" / "monitor.example.toml"
 API_HASH = "0123456789abcdef0123456789abcdef"
 BOT_TOKEN = "123456:AAE-bot-token-value"
+
+
+def session_string() -> str:
+    """A well-formed StringSession (data centre 2 at 127.0.0.1, a made-up key)."""
+    session = StringSession()
+    session.set_dc(2, "127.0.0.1", 443)
+    session.auth_key = AuthKey(bytes(range(256)))
+    return session.save()
+
+
+SESSION_STRING = session_string()
 
 MINIMAL = """\
 [telegram]
@@ -173,7 +186,7 @@ def test_an_unreadable_config_is_one_clear_problem(tmp_path: Path) -> None:
 def test_secrets_come_from_files_relative_to_the_config(tmp_path: Path) -> None:
     (tmp_path / "secrets").mkdir()
     (tmp_path / "secrets" / "hash").write_text(API_HASH + "\n", encoding="utf-8")
-    (tmp_path / "secrets" / "user.txt").write_text("1BVtsOK-string-session\n", encoding="utf-8")
+    (tmp_path / "secrets" / "user.txt").write_text(SESSION_STRING + "\n", encoding="utf-8")
     text = MINIMAL.replace('api_hash_env = "T_API_HASH"', 'api_hash_file = "secrets/hash"')
     text = text.replace("[analyst]", 'session_file = "secrets/user.txt"\n\n[analyst]')
 
@@ -181,7 +194,7 @@ def test_secrets_come_from_files_relative_to_the_config(tmp_path: Path) -> None:
 
     assert config.telegram.api_hash.reveal() == API_HASH
     assert config.telegram.session is not None
-    assert config.telegram.session.reveal() == "1BVtsOK-string-session"
+    assert config.telegram.session.reveal() == SESSION_STRING
     assert config.telegram.session.source == f"file {tmp_path / 'secrets' / 'user.txt'}"
 
 
@@ -337,3 +350,50 @@ def test_key_lines_index_arrays_of_tables() -> None:
         ("a", "b"): 7,
         ("a", "b", "quoted"): 8,
     }
+
+
+def test_check_config_problems_are_all_found_in_one_pass(tmp_path: Path, env: None) -> None:
+    (tmp_path / "conflicts.toml").write_text('version = "t"\n[conflicts.war]\nname = "W"\n', encoding="utf-8")
+    (tmp_path / "empty.session").write_bytes(b"")
+    text = MINIMAL.replace("[analyst]", 'session_file = "empty.session"\n\n[analyst]')
+    text += '\n[archive]\npath = "gone/monitor.db"\n\n[alerts]\nmuted = ["wor"]\n'
+    text += "\n[schedule]\nreconcile_seconds = nan\nheartbeat_seconds = inf\nrecheck_hours = 1e308\n"
+    path = tmp_path / "monitor.toml"
+    path.write_text(text, encoding="utf-8")
+
+    found = problems(path)
+
+    def at(key: str) -> str:
+        """FILE:LINE of the line that sets `key`."""
+        (number,) = [n for n, line in enumerate(text.splitlines(), 1) if line.startswith(f"{key} =")]
+        return f"{path}:{number}"
+
+    assert found == (
+        f"{at('session_file')}: telegram.session_file: {tmp_path / 'empty.session'} holds no session: "
+        "log in with `monitor login`",
+        f"{at('path')}: archive.path: directory {tmp_path / 'gone'} does not exist",
+        f"{at('muted')}: alerts.muted: unknown conflict(s) wor (known: war)",
+        f"{at('reconcile_seconds')}: schedule.reconcile_seconds: expected a positive number, got nan",
+        f"{at('recheck_hours')}: schedule.recheck_hours: must be at most 8760 hours, got 1e+308",
+        f"{at('heartbeat_seconds')}: schedule.heartbeat_seconds: expected a positive number, got inf",
+    )
+
+
+def test_a_session_file_that_is_not_a_session_is_named(tmp_path: Path, env: None) -> None:
+    (tmp_path / "user.session").write_text("not sqlite at all", encoding="utf-8")
+    (tmp_path / "user.txt").write_text("1-not-a-session-string", encoding="utf-8")
+    text = MINIMAL.replace(
+        "[analyst]", 'session_file = "user.session"\nbot_session_file = "user.txt"\n\n[analyst]'
+    )
+
+    found = problems(write(tmp_path, text))
+
+    assert any(f"{tmp_path / 'user.session'} is not a Telethon session file" in p for p in found)
+    assert any(f"file {tmp_path / 'user.txt'} does not hold a Telethon session string" in p for p in found)
+
+
+def test_a_config_nested_thousands_deep_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.toml"
+    path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+
+    assert problems(path) == (f"{path}: invalid TOML: nested too deeply to read",)

@@ -282,9 +282,6 @@ def check_config(config_path: Path | None) -> None:
         watchlist = load_watchlist(config.analysis.conflicts_path)
     except WatchlistError as exc:
         raise CommandFailed(str(exc), 2) from None
-    unknown = [cid for cid in config.alerts.muted if cid not in watchlist.conflicts]
-    if unknown:
-        raise CommandFailed(f"{config_path}: alerts.muted: unknown conflict(s) {', '.join(unknown)}", 2)
     for line in _config_summary(config, watchlist):
         out(line)
 

@@ -5,6 +5,7 @@ tomllib keeps no positions, so the lines of tables and keys are found in the tex
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -122,15 +123,32 @@ def integer(minimum: int | None = None) -> Callable[[Any], int]:
 
 
 def real_number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if _not_finite(value) or value <= 0:
         raise ValueError(f"expected a positive number, got {value!r}")
     return float(value)
 
 
 def non_negative(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    if _not_finite(value) or value < 0:
         raise ValueError(f"expected a number of 0 or more, got {value!r}")
     return float(value)
+
+
+def _not_finite(value: Any) -> bool:
+    """TOML has nan and inf; neither is a duration or a rate."""
+    return isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+
+
+def at_most(check: Callable[[Any], float], maximum: float, unit: str) -> Callable[[Any], float]:
+    """A bound on a duration, so that 1e308 is refused here rather than overflowing a date later."""
+
+    def bounded(value: Any) -> float:
+        number = check(value)
+        if number > maximum:
+            raise ValueError(f"must be at most {maximum:g} {unit}, got {value!r}")
+        return number
+
+    return bounded
 
 
 def string(value: Any) -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import binascii
+import contextlib
 import os
 import re
+import sqlite3
+import struct
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -12,6 +16,7 @@ from monitor.config.channel_refs import parse_channel_ref
 from monitor.config.checks import (
     Problems,
     Table,
+    at_most,
     boolean,
     calendar_date,
     choice,
@@ -120,9 +125,55 @@ def _telegram(loader: _Loader, table: Table) -> TelegramSettings | None:
     flood = table.take("flood_sleep_threshold", integer(0), 30)
     server = _server(loader, table.table("server")) if table.has("server") else None
     table.finish()
+    _check_session(loader, table.key, "session", session, need_auth=True)
+    _check_session(loader, table.key, "bot_session", bot_session, need_auth=bot_token is None)
     if api_id is None or api_hash is None:
         return None
     return TelegramSettings(api_id, api_hash, session, bot_token, bot_session, flood, server)
+
+
+def _check_session(
+    loader: _Loader, table: KeyPath, name: str, secret: Secret | None, *, need_auth: bool
+) -> None:
+    """A session that holds none would make the daemon start a login it cannot finish unattended. A
+    missing `.session` file is fine (`monitor login` writes it), and so is an empty bot session when the
+    bot logs in with its token."""
+    if secret is None:
+        return
+    value = secret.reveal()
+    key = (*table, f"{name}_env" if secret.source.startswith("env") else f"{name}_file")
+    problem = _session_file_problem(Path(value), need_auth) if value.endswith(".session") else None
+    if not value.endswith(".session") and not _is_session_string(value):
+        problem = f"{secret.source} does not hold a Telethon session string"
+    if problem:
+        loader.problems.add(key, problem)
+
+
+def _session_file_problem(path: Path, need_auth: bool) -> str | None:
+    if not path.exists():
+        return None
+    try:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            keys = [row[0] for row in db.execute("SELECT auth_key FROM sessions")]
+    except sqlite3.Error:
+        if path.stat().st_size == 0:
+            keys = []
+        else:
+            return f"{path} is not a Telethon session file"
+    if need_auth and not any(keys):
+        return f"{path} holds no session: log in with `monitor login`"
+    return None
+
+
+def _is_session_string(value: str) -> bool:
+    from telethon.sessions import StringSession
+
+    try:
+        StringSession(value)
+    except (ValueError, struct.error, binascii.Error):
+        return False
+    return True
 
 
 def _api_id(loader: _Loader, table: Table) -> int | None:
@@ -245,7 +296,12 @@ def _analysis(loader: _Loader, table: Table) -> AnalysisSettings:
     return AnalysisSettings(path, backend)
 
 
-def _alerts(table: Table) -> AlertPolicy:
+# Upper bounds of the durations: generous, but far from where a date or a timer overflows.
+DAY_SECONDS = 86_400.0
+YEAR_HOURS = 8_760.0
+
+
+def _alerts(table: Table, analysis: AnalysisSettings) -> AlertPolicy:
     policy = AlertPolicy(
         per_minute=table.take("per_minute", integer(1), 20),
         burst=table.take("burst", integer(1), 3),
@@ -253,19 +309,42 @@ def _alerts(table: Table) -> AlertPolicy:
         quiet_hours=table.take("quiet_hours", hour_range),
         muted=table.take("muted", list_of(string), ()),
         summary=table.take("summary", choice("hourly", "daily", "off"), "daily"),
-        backfill_alert_hours=table.take("backfill_alert_hours", non_negative, 24.0),
+        backfill_alert_hours=table.take(
+            "backfill_alert_hours", at_most(non_negative, YEAR_HOURS, "hours"), 24.0
+        ),
     )
     table.finish()
+    _check_muted(table, policy.muted, analysis.conflicts_path)
     return policy
 
 
+def _check_muted(table: Table, muted: tuple[str, ...], conflicts: Path) -> None:
+    """A typo in `muted` would silently mute nothing: check the ids against the watchlist's."""
+    from monitor.analysis.watchlist import watchlist_ids
+
+    if not muted or not conflicts.is_file():
+        return  # a missing watchlist is reported by [analysis]
+    try:
+        known = watchlist_ids(conflicts)
+    except (OSError, ValueError, RecursionError):
+        return  # an unreadable watchlist is reported when it is loaded
+    unknown = [cid for cid in muted if cid not in known]
+    if unknown:
+        table.problems.add(
+            (*table.key, "muted"),
+            f"unknown conflict(s) {', '.join(unknown)} (known: {', '.join(known) or 'none'})",
+        )
+
+
 def _schedule(table: Table) -> ScheduleSettings:
+    seconds = at_most(real_number, DAY_SECONDS, "seconds")
+    hours = at_most(real_number, YEAR_HOURS, "hours")
     schedule = ScheduleSettings(
-        reconcile_seconds=table.take("reconcile_seconds", real_number, 60.0),
-        busy_reconcile_seconds=table.take("busy_reconcile_seconds", real_number, 15.0),
-        engagement_hours=table.take("engagement_hours", list_of(real_number), (1.0, 24.0)),
-        recheck_hours=table.take("recheck_hours", real_number, 48.0),
-        heartbeat_seconds=table.take("heartbeat_seconds", real_number, 30.0),
+        reconcile_seconds=table.take("reconcile_seconds", seconds, 60.0),
+        busy_reconcile_seconds=table.take("busy_reconcile_seconds", seconds, 15.0),
+        engagement_hours=table.take("engagement_hours", list_of(hours), (1.0, 24.0)),
+        recheck_hours=table.take("recheck_hours", hours, 48.0),
+        heartbeat_seconds=table.take("heartbeat_seconds", seconds, 30.0),
     )
     table.finish()
     return schedule
@@ -274,7 +353,13 @@ def _schedule(table: Table) -> ScheduleSettings:
 def _archive(loader: _Loader, table: Table, override: Path | None) -> Path:
     value = table.take("path", string, "monitor.db")
     table.finish()
-    return override if override is not None else loader.resolve(value)
+    if override is not None:
+        return override
+    path = loader.resolve(value)
+    if not path.parent.is_dir():
+        # Most often a volume that is not mounted: the archive would land somewhere it does not last.
+        loader.problems.add((*table.key, "path"), f"directory {path.parent} does not exist")
+    return path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,6 +376,8 @@ def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([_syntax_problem(path, str(exc))]) from None
+    except RecursionError:
+        raise ConfigError([f"{path}: invalid TOML: nested too deeply to read"]) from None
     loader = _Loader(path.resolve(), text)
     root = Table(loader.problems, (), data)
     telegram = _telegram(loader, root.table("telegram"))
@@ -298,7 +385,7 @@ def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
     analyst = _analyst(root.table("analyst"))
     channels = _channels(loader.problems, root.data.pop("channels", []))
     analysis = _analysis(loader, root.table("analysis"))
-    alerts = _alerts(root.table("alerts"))
+    alerts = _alerts(root.table("alerts"), analysis)
     schedule = _schedule(root.table("schedule"))
     root.finish()
     if loader.problems.items or telegram is None or analyst is None:

@@ -108,3 +108,47 @@ def test_a_command_without_a_config_says_where_one_comes_from() -> None:
     result = run("run", env={"MONITOR_CONFIG": ""})
 
     assert result.exit_code == 2 and "give --config FILE or set MONITOR_CONFIG" in result.stderr
+
+
+def test_check_config_json_is_one_document_with_every_problem(tmp_path: Path) -> None:
+    path = broken_config(tmp_path)
+
+    result = run("check-config", "--config", path, "--json")
+
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert report["valid"] is False and "summary" not in report
+    assert f"{path}:6: analyst.colour: unknown key" in report["problems"]
+    assert any("api_hash" in problem for problem in report["problems"])
+
+
+def test_check_config_json_of_a_valid_config_summarises_it_without_secrets(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.toml"
+    path.write_text(
+        '[telegram]\napi_id = 1\napi_hash_env = "T_HASH"\n\n[archive]\npath = "a.db"\n\n'
+        '[analyst]\nchat_id = 5\n\n[[channels]]\nref = "@news"\n',
+        encoding="utf-8",
+    )
+
+    result = run("check-config", "--config", path, "--json", env={"T_HASH": "0123456789abcdef-secret"})
+
+    assert result.exit_code == 0, result.stdout
+    report = json.loads(result.stdout)
+    assert report["valid"] is True and report["problems"] == []
+    summary = report["summary"]
+    assert summary["telegram"]["api_hash"] == "env T_HASH"
+    assert summary["channels"][0]["ref"] == "@news" and summary["archive"] == str(tmp_path / "a.db")
+    assert "russia-ukraine" in summary["conflicts"]["ids"]
+    assert "0123456789abcdef-secret" not in result.stdout
+
+
+def test_import_json_is_one_document_with_the_counts(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": 1, "text": "x", "date": "2026-01-01T00:00:00Z"}\n{oops\n', encoding="utf-8")
+
+    result = run("import", SAMPLES / "posts.jsonl", broken, "--archive", tmp_path / "a.db", "--json")
+
+    report = json.loads(result.stdout)
+    assert result.exit_code == 3
+    assert report["posts"] == report["new"] == 4 and report["skipped"] == 2
+    assert f"skipped {broken}:2: invalid JSON" in result.stderr

@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -257,7 +258,10 @@ def demo(duration: float, as_json: bool, log_level: str) -> None:
 
 @click.command("check-config")
 @config_option
-def check_config(config_path: Path | None) -> None:
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object: valid, problems and (if valid) a summary."
+)
+def check_config(config_path: Path | None, as_json: bool) -> None:
     """Validate a config file and the watchlist it names, then print a summary (never secrets).
 
     Every problem is listed as FILE:LINE: key: problem; any problem gives exit status 2.
@@ -267,23 +271,76 @@ def check_config(config_path: Path | None) -> None:
       export MONITOR_API_ID=12345 MONITOR_API_HASH=... MONITOR_BOT_TOKEN=...
       monitor check-config --config config/monitor.example.toml
     """
-    from monitor.analysis import WatchlistError, load_watchlist
-    from monitor.config import ConfigError, load_config
-
     if config_path is None:
         raise click.UsageError("give --config FILE or set MONITOR_CONFIG")
-    try:
-        config = load_config(config_path)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            click.echo(problem, err=True)
-        raise CommandFailed(f"{config_path}: {len(exc.problems)} problem(s)", 2) from None
-    try:
-        watchlist = load_watchlist(config.analysis.conflicts_path)
-    except WatchlistError as exc:
-        raise CommandFailed(str(exc), 2) from None
-    for line in _config_summary(config, watchlist):
+    problems, checked = _checked_config(config_path)
+    if as_json:
+        report: dict[str, Any] = {"config": str(config_path), "valid": not problems, "problems": problems}
+        if checked:
+            report["summary"] = _config_facts(*checked)
+        out(to_json(report))
+        if problems:
+            sys.exit(2)
+        return
+    for problem in problems:
+        click.echo(problem, err=True)
+    if checked is None:
+        raise CommandFailed(f"{config_path}: {len(problems)} problem(s)", 2)
+    for line in _config_summary(*checked):
         out(line)
+
+
+def _checked_config(path: Path) -> tuple[list[str], tuple[Config, Watchlist] | None]:
+    """Every problem of the config and its watchlist, or none and the (config, watchlist) pair."""
+    from monitor.analysis import WatchlistError, load_watchlist
+
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        return list(exc.problems), None
+    try:
+        return [], (config, load_watchlist(config.analysis.conflicts_path))
+    except WatchlistError as exc:
+        return [str(exc)], None
+
+
+def _config_facts(config: Config, watchlist: Watchlist) -> dict[str, Any]:
+    """What the summary says, as data: secrets appear only as where they come from."""
+    tg = config.telegram
+    secrets = {"session": tg.session, "bot_token": tg.bot_token, "bot_session": tg.bot_session}
+    counts = watchlist.term_counts()
+    return {
+        "telegram": {
+            "api_id": tg.api_id,
+            "api_hash": tg.api_hash.source,
+            **{name: secret.source if secret else None for name, secret in secrets.items()},
+            "server": f"{tg.server.host}:{tg.server.port}" if tg.server else None,
+        },
+        "archive": str(config.archive_path),
+        "analyst": {"chat_id": config.analyst.chat_id, "admins": list(config.analyst.admins)},
+        "channels": [
+            {
+                "ref": ch.ref,
+                "kind": ch.target.kind,
+                "value": ch.target.value,
+                "backfill": ch.backfill,
+                "backfill_since": ch.backfill_since,
+                "join": ch.join,
+            }
+            for ch in config.channels
+        ],
+        "conflicts": {
+            "source": str(config.analysis.conflicts_path),
+            "version": watchlist.version,
+            "ids": {
+                cid: {"name": c.name, "severity": c.severity, "terms": counts.get(cid, {})}
+                for cid, c in watchlist.conflicts.items()
+            },
+        },
+        "language_backend": config.analysis.language_backend,
+        "alerts": asdict(config.alerts),
+        "schedule": asdict(config.schedule),
+    }
 
 
 def _config_summary(config: Config, watchlist: Watchlist) -> Iterator[str]:

@@ -36,7 +36,7 @@ from monitor.model import Analysis
 if TYPE_CHECKING:
     from monitor.analysis.evaluation import Evaluation
     from monitor.config import ChannelRef
-    from monitor.importing.pipeline import ImportCounts
+    from monitor.importing.pipeline import ImportCounts, PostFiles
 
 ANALYZE_BATCH = 256
 
@@ -95,6 +95,7 @@ def _analysis_line(record: InputRecord, analysis: Analysis) -> dict[str, Any]:
     show_default=True,
     help="Processes that analyse posts while this one writes the archive (up to the number of cores).",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
 def import_(
     files: tuple[Path, ...],
     archive: Path,
@@ -102,6 +103,7 @@ def import_(
     conflicts: Path | None,
     backend: str,
     jobs: int,
+    as_json: bool,
 ) -> None:
     """Analyse posts and store them in the archive (idempotent: importing twice changes nothing).
 
@@ -141,11 +143,25 @@ def import_(
     finally:
         progress.close()
     statuses = counts.statuses
-    click.echo(
-        f"imported {counts.total} posts into {archive}: {statuses['new']} new, {statuses['edited']} edited, "
-        f"{statuses['unchanged']} unchanged"
-    )
+    if as_json:
+        out(to_json(_import_report(archive, counts, inputs)))
+    else:
+        click.echo(
+            f"imported {counts.total} posts into {archive}: {statuses['new']} new, "
+            f"{statuses['edited']} edited, {statuses['unchanged']} unchanged"
+        )
     finish(inputs)
+
+
+def _import_report(archive: Path, counts: ImportCounts, inputs: PostFiles) -> dict[str, Any]:
+    return {
+        "archive": str(archive),
+        "posts": counts.total,
+        **{status: counts.statuses[status] for status in ("new", "edited", "unchanged")},
+        "skipped": inputs.malformed,
+        "kept_with_problems": inputs.flawed,
+        "unreadable_files": inputs.unreadable,
+    }
 
 
 def _channel_option(value: str | None) -> ChannelRef | None:

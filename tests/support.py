@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import re
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -239,3 +240,33 @@ class RecordingClient:
         self.messages[message_id] = request.message
         update = types.UpdateMessageID(id=message_id, random_id=request.random_id)
         return types.Updates(updates=[update], users=[], chats=[], date=datetime.now(UTC), seq=0)
+
+
+# -- a damaged archive ------------------------------------------------------------------------------------
+
+
+async def archive_of(path: Path, posts: int) -> None:
+    """An archive of `posts` posts of one channel (1300000001), checkpointed so the file holds them all."""
+    async with await Store.open(path) as store:
+        channel = Channel(1300000001, "Feed", "feed")
+        await store.upsert_channel(channel)
+        when = datetime(2026, 1, 1, tzinfo=UTC)
+        await store.save(
+            [
+                (Post(channel.id, i, when, f"сводка {i} " * 40), Analysis("ru", 0.9))
+                for i in range(1, posts + 1)
+            ],
+            alert=False,
+        )
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def corrupt_pages(path: Path) -> None:
+    """Overwrite pages in the middle and near the end of the file, as a failing disk would."""
+    size = path.stat().st_size
+    page = 8192
+    with path.open("r+b") as file:
+        for number in (size // page // 3, size // page // 2, size // page - 3):
+            file.seek(number * page)
+            file.write(b"\xa5" * page)

@@ -3,13 +3,16 @@ processed, never a traceback."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from monitor.cli import main
 from monitor.importing.pipeline import MAX_PROBLEMS_SHOWN
+from tests.support import archive_of, corrupt_pages
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
@@ -100,3 +103,19 @@ def test_check_config_of_a_deeply_nested_file_is_one_problem(tmp_path: Path) -> 
 
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     assert f"{path}: invalid TOML: nested too deeply to read" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["stats", "export", "search сводка", "import"])
+def test_a_corrupt_archive_page_is_one_line_naming_the_file(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "archive.db"
+    asyncio.run(archive_of(path, 2000))
+    corrupt_pages(path)
+    # Re-importing the archive's own posts reads every page of the posts table.
+    again = [{"id": i, "text": "t", "date": "2026-01-01"} for i in range(1, 2001)]
+    posts = write_jsonl(tmp_path / "p.jsonl", again)
+    args = [posts, "--channel", "1300000001"] if command == "import" else []
+
+    result = run(*command.split(), *args, "--archive", path)
+
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith(f"Error: {path}: the archive is corrupt")

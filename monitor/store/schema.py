@@ -13,7 +13,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from monitor.store.errors import ArchiveError
+from monitor.store.errors import ArchiveError, file_error, is_file_error
 
 APPLICATION_ID = int.from_bytes(b"MONN", "big")
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -52,9 +52,20 @@ async def connect(path: Path, *, readonly: bool) -> aiosqlite.Connection:
     try:
         db = await _open(path, readonly=readonly)
     except sqlite3.Error as exc:
-        raise ArchiveError(f"{path}: cannot open archive: {exc}") from exc
+        raise (
+            file_error(path, exc)
+            if is_file_error(exc)
+            else ArchiveError(f"{path}: cannot open archive: {exc}")
+        ) from exc
+    except OSError as exc:  # creating the archive's directory
+        raise ArchiveError(f"{path}: cannot create the archive's directory: {exc.strerror or exc}") from exc
     try:
         await _prepare(db, path, readonly=readonly)
+    except sqlite3.Error as exc:
+        await db.close()
+        if is_file_error(exc):
+            raise file_error(path, exc) from exc
+        raise
     except BaseException:
         await db.close()
         raise
@@ -86,10 +97,7 @@ async def _open(path: Path, *, readonly: bool) -> aiosqlite.Connection:
 
 
 async def _prepare(db: aiosqlite.Connection, path: Path, *, readonly: bool) -> None:
-    try:
-        version = await _checked_version(db, path)
-    except sqlite3.DatabaseError as exc:
-        raise ArchiveError(f"{path}: archive is unreadable or corrupt ({exc}); left untouched") from exc
+    version = await _checked_version(db, path)
     if version > SCHEMA_VERSION:
         raise ArchiveError(
             f"{path}: archive schema version {version} is newer than this monitor supports "
@@ -142,6 +150,8 @@ async def _migrate(db: aiosqlite.Connection, path: Path, version: int) -> None:
         except sqlite3.Error as exc:
             if db.in_transaction:
                 await db.rollback()
+            if is_file_error(exc):
+                raise file_error(path, exc) from exc
             raise ArchiveError(
                 f"{path}: migration {migration.version:04d}_{migration.name} failed: {exc}"
             ) from exc

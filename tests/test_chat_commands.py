@@ -91,6 +91,7 @@ def plain(reply: str) -> str:
         ("2 h", None),
         ("soon", None),
         ("", None),
+        ("99999999999999999999d", None),
     ],
 )
 def test_durations(value, expected):
@@ -126,6 +127,7 @@ async def test_mute_rejects_unknown_conflicts_and_bad_durations(archive):
     commands = handler(archive)
     assert "Unknown conflict <nope>" in plain(await commands.answer("/mute <nope> 2h"))
     assert plain(await commands.answer("/mute border forever")).startswith("Usage: /mute")
+    assert plain(await commands.answer("/mute border 99999999999999999999d")).startswith("Usage: /mute")
     assert await archive.outbox.mutes(NOW) == {}
 
 

@@ -78,7 +78,10 @@ def parse_duration(value: str) -> timedelta | None:
     if not parts or "".join(n + u for n, u in parts) != value:
         return None
     seconds = sum(int(n) * _UNITS[u] for n, u in parts)
-    return timedelta(seconds=seconds) if seconds > 0 else None
+    try:
+        return timedelta(seconds=seconds) if seconds > 0 else None
+    except OverflowError:  # more days than a timedelta holds: not a duration anyone means
+        return None
 
 
 def ago(seconds: float | None) -> str:

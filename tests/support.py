@@ -4,6 +4,7 @@ end-to-end scene, and the alert desk's scene (an analyst chat that also holds an
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import re
 import sqlite3
@@ -258,7 +259,7 @@ async def archive_of(path: Path, posts: int) -> None:
             ],
             alert=False,
         )
-    with sqlite3.connect(path) as db:
+    with contextlib.closing(sqlite3.connect(path)) as db:  # the last connection out removes the WAL
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 

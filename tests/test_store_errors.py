@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.store import ArchiveError, Store
+from monitor.store import ArchiveError, Store, schema
 from monitor.store.errors import file_error
 from tests.support import archive_of, corrupt_pages
 
@@ -47,3 +47,16 @@ def test_a_full_disk_is_named_full(tmp_path: Path) -> None:
         db.execute("INSERT INTO t VALUES (?)", ["x" * 100_000])
 
     assert str(file_error(path, raised.value)).startswith(f"{path}: cannot write: the disk is full")
+
+
+async def test_an_archive_on_a_read_only_file_system_can_still_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "archive.db"
+    await archive_of(path, 3)
+    # What a read-only mount reports; root cannot be refused a write any other way.
+    monkeypatch.setattr(schema.os, "access", lambda _path, _mode: False)
+
+    async with await Store.open(path, readonly=True) as store:
+        assert (await store.stats())["posts"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db"]  # no -shm or -wal was needed

@@ -6,6 +6,7 @@ user_version records the last one applied, so an older archive is brought up to 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from importlib import resources
@@ -85,9 +86,19 @@ def _check_header(path: Path, *, readonly: bool) -> None:
         raise ArchiveError(f"{path}: not an SQLite database (unexpected file header); left untouched")
 
 
+def _readonly_uri(path: Path) -> str:
+    """On a read-only file system SQLite cannot create the WAL's shared-memory file, even to read. When no
+    WAL is waiting there, nothing can change the file: open it as immutable, which needs none."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal = Path(f"{path}-wal")
+    if not os.access(path.parent, os.W_OK) and not (wal.exists() and wal.stat().st_size):
+        uri += "&immutable=1"
+    return uri
+
+
 async def _open(path: Path, *, readonly: bool) -> aiosqlite.Connection:
     if readonly:
-        db = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        db = await aiosqlite.connect(_readonly_uri(path), uri=True, isolation_level=None)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path, isolation_level=None)

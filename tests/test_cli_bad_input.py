@@ -119,3 +119,16 @@ def test_a_corrupt_archive_page_is_one_line_naming_the_file(tmp_path: Path, comm
 
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert result.stderr.splitlines()[-1].startswith(f"Error: {path}: the archive is corrupt")
+
+
+@pytest.mark.parametrize("command", ["stats", "export", "search x", "import"])
+def test_a_channel_id_over_64_bits_is_a_usage_error(tmp_path: Path, command: str) -> None:
+    posts = write_jsonl(tmp_path / "p.jsonl", [{"id": 1, "text": "t", "date": "2026-01-01"}])
+    archive = tmp_path / "a.db"
+    run("import", posts, "--archive", archive, "--channel", "1234567")
+    args = [posts] if command == "import" else []
+
+    result = run(*command.split(), *args, "--archive", archive, "--channel", "99999999999999999999")
+
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "99999999999999999999 is not a channel id (too large for 64 bits)" in result.stderr

@@ -97,12 +97,24 @@ def filter_values(
     channel: str | None, conflict: str | None, lang: str | None, since: str | None, until: str | None
 ) -> dict[str, Any]:
     return {
-        "channel": channel,
+        "channel": _channel_filter(channel),
         "conflict": conflict,
         "lang": lang,
         "since": _when("--since", since, end_of_day=False),
         "until": _when("--until", until, end_of_day=True),
     }
+
+
+def _channel_filter(value: str | None) -> str | None:
+    """A numeric channel must fit the archive's 64-bit ids; names and links are resolved by the archive."""
+    from monitor.config import parse_channel_ref
+
+    if value is not None and re.fullmatch(r"\s*-?\d+\s*", value):
+        try:
+            parse_channel_ref(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--channel") from None
+    return value
 
 
 def _when(option: str, value: str | None, *, end_of_day: bool) -> datetime | None:

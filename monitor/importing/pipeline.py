@@ -36,7 +36,7 @@ class PostFiles:
     """Reads post files in order, reporting each problem through `report` and counting them.
 
     Problems are reported in file order, as each record is reached, and the caller reports its own
-    (`problem`, `kept`) before it asks for the next record, so they stay in order too. Past
+    (`problem`) before it asks for the next record, so they stay in order too. Past
     MAX_PROBLEMS_SHOWN per file they are counted, not shown, so one broken file cannot flood the
     terminal; a line after the file says how many were not shown. With `require_date`, a record whose
     `date` is malformed is skipped; otherwise it is kept and the problem reported.

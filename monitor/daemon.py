@@ -25,6 +25,7 @@ from telethon import TelegramClient
 from monitor.analysis import Analyzer
 from monitor.config import Config
 from monitor.logs import log_event
+from monitor.metrics import MetricsEndpoint
 from monitor.model import Channel, utcnow
 from monitor.store import Store
 from monitor.telegram.channels import Unavailable, WatchedChannel, resolve_all
@@ -151,6 +152,7 @@ class Daemon:
         self.live: LiveIngest | None = None
         self.commands: CommandHandler | None = None
         self.scheduler: AsyncIOScheduler | None = None
+        self.metrics: MetricsEndpoint | None = None
         self._resources = contextlib.AsyncExitStack()
         self._tasks: set[asyncio.Task[object]] = set()
         self._backfilling: set[int] = set()
@@ -193,6 +195,9 @@ class Daemon:
         self.scheduler = self._schedule(self.sender)
         self.watch.on_reconnect = self._on_reconnect
         self._spawn(self._catch_up(self.state.channels), "catch_up")
+        if config.metrics is not None:
+            self.metrics = MetricsEndpoint.start(config.metrics, self)
+            self._resources.push_async_callback(self.metrics.close)
         self.ready.set()
         log_event(log, "daemon_ready", channels=len(self.state.channels))
 

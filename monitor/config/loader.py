@@ -19,6 +19,7 @@ from monitor.config.checks import (
     integer,
     key_lines,
     list_of,
+    listen_address,
     non_negative,
     real_number,
     string,
@@ -32,6 +33,7 @@ from monitor.config.settings import (
     Config,
     ConfigError,
     KeyPath,
+    MetricsSettings,
     ScheduleSettings,
     Secret,
     ServerSettings,
@@ -271,6 +273,12 @@ def _schedule(table: Table) -> ScheduleSettings:
     return schedule
 
 
+def _metrics(table: Table) -> MetricsSettings | None:
+    address = table.take("listen", listen_address, required=True)
+    table.finish()
+    return None if address is None else MetricsSettings(*address)
+
+
 def _archive(loader: _Loader, table: Table, override: Path | None) -> Path:
     value = table.take("path", string, "monitor.db")
     table.finish()
@@ -300,10 +308,11 @@ def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
     analysis = _analysis(loader, root.table("analysis"))
     alerts = _alerts(root.table("alerts"))
     schedule = _schedule(root.table("schedule"))
+    metrics = _metrics(root.table("metrics")) if root.has("metrics") else None
     root.finish()
     if loader.problems.items or telegram is None or analyst is None:
         raise ConfigError(loader.problems.items)
-    return Config(loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule)
+    return Config(loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule, metrics)
 
 
 def _reason(exc: OSError | UnicodeDecodeError) -> str:

@@ -120,6 +120,14 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class MetricsSettings:
+    """Where the Prometheus metrics endpoint listens (opt-in: no [metrics] section, no endpoint)."""
+
+    host: str
+    port: int
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated configuration."""
 
@@ -131,3 +139,4 @@ class Config:
     analysis: AnalysisSettings
     alerts: AlertPolicy
     schedule: ScheduleSettings
+    metrics: MetricsSettings | None = None

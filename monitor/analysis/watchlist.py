@@ -258,7 +258,7 @@ class Watchlist:
             words = ", ".join(sorted({word for word, _ in war | incidents}))
             if _distinct_words(war | incidents) >= needed and (war or term.kind == "anchors"):
                 evidence.append(Evidence(_kind_of(term), term.text, 1.0, words))
-            else:
+            elif term.text not in strong:  # a strong term demoted here already counted elsewhere
                 points = PARTIAL_ANCHOR if term.kind == "anchors" else PARTIAL_COMMON
                 partial.append(Evidence("partial", term.text, points, words))
         if weak:

@@ -140,9 +140,10 @@ SELECT message_id, conflicts FROM posts
 WHERE channel_id = ? AND message_id > ? AND text != '' AND lang IS NOT NULL
 ORDER BY message_id DESC LIMIT ?
 """
+# Only for a channel the archive knows (a first post may be analysed before its channel row exists).
 _UPSERT = """
 INSERT INTO channel_context (channel_id, priors, posts, through_message_id, reset_after, updated_at)
-VALUES (?, ?, ?, ?, ?, ?)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM channels WHERE id = ?1)
 ON CONFLICT (channel_id) DO UPDATE SET priors = excluded.priors, posts = excluded.posts,
     through_message_id = excluded.through_message_id, reset_after = excluded.reset_after,
     updated_at = excluded.updated_at

@@ -147,3 +147,11 @@ def test_a_sweep_trades_precision_for_recall_as_the_threshold_falls() -> None:
 def test_a_name_with_no_war_word_anywhere_stays_unflagged_even_in_a_war_channel(analyzer: Analyzer) -> None:
     war_channel = ChannelContext((("north", 1.0),), source="learned")
     assert analyzer.analyze(LONE_ANCHOR, war_channel).conflicts == ()
+
+
+def test_very_common_anchors_alone_are_not_lifted_by_context(analyzer: Analyzer) -> None:
+    war_channel = ChannelContext((("north", 1.0),), source="learned")
+    text = "Capitalia welcomed guests. Capitalia opened a fair. Missiles were on display at a museum."
+    score = analyzer.analyze(text, war_channel).score_of("north")
+    assert score is not None and not score.flagged
+    assert sum(e.points for e in score.evidence if e.kind == "partial") == 0.25

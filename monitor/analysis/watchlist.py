@@ -46,8 +46,9 @@ _HEBREW = re.compile(r"[\u0590-\u05ff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 MAX_EXPANSIONS = 512
 # Evidence short of the rules (an anchor without war words, a weak name alone) is worth a fraction of a
-# point, and at most PARTIAL_CAP in all, so without context no post reaches the default threshold of 1
-# that the rules alone would not flag; a channel's history (CONTEXT_POINTS at most) can lift it to 1.
+# point, and at most PARTIAL_CAP in all (half that when the post has no war word at all), so without
+# context no post reaches the default threshold of 1 that the rules alone would not flag; a channel's
+# history (CONTEXT_POINTS at most) can lift it to 1.
 PARTIAL_ANCHOR = 0.5
 PARTIAL_WEAK = 0.5
 PARTIAL_COMMON = 0.25
@@ -248,6 +249,7 @@ class Watchlist:
                 context[kind][sentence].add((term.text, hit.start))
         evidence = [Evidence(_kind_of(term), text, 1.0) for text, term in strong.items()]
         partial: list[Evidence] = []
+        common: list[Evidence] = []
         for sentence, term in anchors.items():
             war: set[_Word] = set()
             incidents: set[_Word] = set()
@@ -258,14 +260,17 @@ class Watchlist:
             words = ", ".join(sorted({word for word, _ in war | incidents}))
             if _distinct_words(war | incidents) >= needed and (war or term.kind == "anchors"):
                 evidence.append(Evidence(_kind_of(term), term.text, 1.0, words))
+            elif term.kind == "common":
+                common.append(Evidence("partial", term.text, PARTIAL_COMMON, words))
             elif term.text not in strong:  # a strong term demoted here already counted elsewhere
-                points = PARTIAL_ANCHOR if term.kind == "anchors" else PARTIAL_COMMON
-                partial.append(Evidence("partial", term.text, points, words))
+                partial.append(Evidence("partial", term.text, PARTIAL_ANCHOR, words))
         if weak:
             evidence += self._weak_evidence(weak, anchored, context, rules.weak_window, partial)
-        if not any(context["context"].values()) and not any(context["incidents"].values()):
-            partial = [replace(item, points=item.points / 2) for item in partial]  # no war word anywhere
-        return evidence + _capped(partial)
+        # With no war word anywhere in the post, partial evidence is worth half as much in all.
+        warless = not any(context["context"].values()) and not any(context["incidents"].values())
+        # Very common anchors (Russia, Moscow) are everywhere: however many, they add PARTIAL_COMMON at most.
+        partial += _capped(common, PARTIAL_COMMON)
+        return evidence + _capped(partial, PARTIAL_CAP / 2 if warless else PARTIAL_CAP)
 
     def _weak_evidence(
         self,
@@ -341,13 +346,18 @@ def _as_anchor(term: Term) -> Term:
     return replace(term, kind="anchors")
 
 
-def _capped(partial: list[Evidence]) -> list[Evidence]:
-    """Partial evidence up to PARTIAL_CAP points: a post of many lone anchors is still not a war report."""
+def _capped(partial: list[Evidence], cap: float) -> list[Evidence]:
+    """Partial evidence up to `cap` points, each term once: a post of many lone anchors is still not a
+    war report."""
     kept: list[Evidence] = []
-    left = PARTIAL_CAP
+    left = cap
+    seen: set[str] = set()
     for item in sorted(partial, key=lambda item: -item.points):
         if left <= 0:
             break
+        if item.text in seen:
+            continue
+        seen.add(item.text)
         points = min(item.points, left)
         kept.append(Evidence(item.kind, item.text, points, item.detail))
         left -= points

@@ -90,3 +90,11 @@ def test_an_imported_reply_takes_context_from_the_archived_post_it_answers(tmp_p
     exported = run("export", "--archive", archive).output.splitlines()
     conflicts = {record["message_id"]: record["conflicts"] for record in map(json.loads, exported)}
     assert conflicts == {1: ["russia-ukraine"], 2: ["russia-ukraine"], 3: []}
+
+
+def test_context_commands_refuse_a_missing_archive_and_create_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    result = CliRunner().invoke(main, ["context", "show", "--archive", str(missing)])
+
+    assert result.exit_code == 1 and "no archive at this path" in result.output
+    assert not missing.exists()

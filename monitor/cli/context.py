@@ -7,10 +7,14 @@ a little weight to a conflict the channel mostly posts about (see monitor/store/
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from monitor.cli.common import archive_option, open_store, out, run_archive, to_json
+from monitor.cli.common import CommandFailed, archive_option, open_store, out, run_archive, to_json
+
+if TYPE_CHECKING:
+    from monitor.store import Store
 
 
 @click.group("context")
@@ -33,7 +37,7 @@ def show(archive: Path, as_json: bool) -> None:
     """
 
     async def work() -> list[dict[str, object]]:
-        async with await open_store(archive, readonly=False) as store:
+        async with await _existing(archive) as store:
             return await store.context.show()
 
     for row in run_archive(work):
@@ -60,10 +64,17 @@ def reset(archive: Path, channel_id: int | None) -> None:
     """
 
     async def work() -> int:
-        async with await open_store(archive, readonly=False) as store:
+        async with await _existing(archive) as store:
             return await store.context.reset(channel_id)
 
     click.echo(f"reset the learned context of {run_archive(work)} channels")
+
+
+async def _existing(archive: Path) -> Store:
+    """Open an existing archive for writing (learning refreshes it); a mistyped path creates nothing."""
+    if not archive.exists():
+        raise CommandFailed(f"{archive}: no archive at this path", 1)
+    return await open_store(archive, readonly=False)
 
 
 COMMANDS = [context]

@@ -25,7 +25,7 @@ from telethon import TelegramClient
 from monitor.analysis import Analyzer
 from monitor.config import Config
 from monitor.logs import log_event
-from monitor.model import NO_CONTEXT, Channel, ChannelContext, utcnow
+from monitor.model import CONTEXT_OFF, Channel, ChannelContext, utcnow
 from monitor.store import Store
 from monitor.telegram.channels import Unavailable, WatchedChannel, resolve_all
 from monitor.telegram.client import (
@@ -397,7 +397,7 @@ def fixed_contexts(channels: list[WatchedChannel]) -> dict[int, ChannelContext]:
     for watched in channels:
         setting = watched.settings.context
         if setting == "off":
-            fixed[watched.id] = NO_CONTEXT
+            fixed[watched.id] = CONTEXT_OFF
         elif not isinstance(setting, str):
             fixed[watched.id] = ChannelContext(setting, source="config")
     return fixed

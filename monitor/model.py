@@ -106,7 +106,7 @@ class ChannelContext:
     the channel's recent posts flagged for it, and conflicts of the post it replies to or forwards.
 
     Built by the caller (learned by the archive, or set in the config) so that analysis stays pure.
-    `source` names where the priors came from ("learned", "config", "none").
+    `source` names where the priors came from ("learned", "config", "none", or "off": no context at all).
     """
 
     priors: tuple[tuple[str, float], ...] = ()
@@ -118,6 +118,8 @@ class ChannelContext:
 
 
 NO_CONTEXT = ChannelContext()
+# Context switched off (config "off", import --no-context): not even an answered post lends any.
+CONTEXT_OFF = ChannelContext(source="off")
 
 
 @dataclass(frozen=True, slots=True)

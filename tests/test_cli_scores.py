@@ -98,3 +98,16 @@ def test_context_commands_refuse_a_missing_archive_and_create_nothing(tmp_path: 
 
     assert result.exit_code == 1 and "no archive at this path" in result.output
     assert not missing.exists()
+
+
+def test_import_without_context_judges_each_post_on_its_own(tmp_path: Path) -> None:
+    first = {"id": 1, "date": "2025-02-01T10:00:00", "channel": "@front_news", "text": POSTS[0]["text"]}
+    text = "Жителей Курской области просят оставаться дома. Ожидаются новые удары."
+    reply = {"id": 2, "date": "2025-02-01T10:05:00", "channel": "@front_news", "text": text, "reply_to": 1}
+    archive = tmp_path / "a.db"
+    run("import", write(tmp_path, [first]), "--archive", archive)
+    run("import", write(tmp_path, [reply]), "--archive", archive, "--no-context")
+
+    exported = run("export", "--archive", archive).output.splitlines()
+    conflicts = {record["message_id"]: record["conflicts"] for record in map(json.loads, exported)}
+    assert conflicts == {1: ["russia-ukraine"], 2: []}

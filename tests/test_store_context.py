@@ -3,12 +3,13 @@ rebuilt, and replies and forwards find the flags of the post they answer."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from monitor.model import NO_CONTEXT, Analysis, ConflictScore, Evidence, Post
+from monitor.model import CONTEXT_OFF, NO_CONTEXT, Analysis, ChannelContext, ConflictScore, Evidence, Post
 from monitor.store import Store
 from monitor.store.context import CONTEXT_WINDOW, MIN_POSTS, learn, parent_key
 
@@ -78,9 +79,11 @@ async def test_a_channel_that_mostly_posts_about_a_war_has_learned_it(store: Sto
 
 async def test_fixed_context_wins_and_learning_can_be_off(store: Store) -> None:
     await history(store, [True] * 12)
-    fixed = NO_CONTEXT
-    assert (await store.context.for_posts([post(100)], {7: fixed}))[0] == fixed
-    assert (await store.context.for_posts([post(100)], learn=False))[0] == NO_CONTEXT
+    fixed = ChannelContext(((WAR, 0.2),), source="config")
+    reply = post(100, reply_to=1)
+    assert (await store.context.for_posts([reply], {7: fixed}))[0] == replace(fixed, parent=(WAR,))
+    assert (await store.context.for_posts([reply], learn=False))[0] == CONTEXT_OFF
+    assert (await store.context.for_posts([reply], {7: CONTEXT_OFF}))[0] == CONTEXT_OFF
 
 
 async def test_show_lists_what_was_learned_and_reset_forgets_it(store: Store) -> None:

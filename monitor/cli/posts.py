@@ -105,6 +105,13 @@ def _analysis_line(record: InputRecord, analysis: Analysis) -> dict[str, Any]:
     show_default=True,
     help="Processes that analyse posts while this one writes the archive (up to the number of cores).",
 )
+@click.option(
+    "--context/--no-context",
+    "learn_context",
+    default=True,
+    show_default=True,
+    help="Lend each post its channel's context as learned from the archive so far.",
+)
 def import_(
     files: tuple[Path, ...],
     archive: Path,
@@ -112,11 +119,14 @@ def import_(
     conflicts: Path | None,
     backend: str,
     jobs: int,
+    learn_context: bool,
 ) -> None:
     """Analyse posts and store them in the archive (idempotent: importing twice changes nothing).
 
     Takes the same files as `analyze`. Each post needs a message id, a date and a channel: the post's
     `channel_id`/`sender_id`/`channel`, the export's chat, or --channel. Imported posts never alert.
+    Each post is analysed with its channel's context as the archive has learned it before the post's
+    batch (see `monitor context`), and with the flags of the archived post it replies to or forwards.
 
     \b
     Example:
@@ -144,6 +154,7 @@ def import_(
                 default_channel=default,
                 jobs=jobs,
                 advance=progress.update,
+                learn_context=learn_context,
             )
 
     try:

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import aiosqlite
 
-from monitor.model import NO_CONTEXT, ChannelContext, Post
+from monitor.model import CONTEXT_OFF, NO_CONTEXT, ChannelContext, Post
 from monitor.store.codec import load_list, now_iso
 from monitor.store.database import Database
 from monitor.store.rows import KEYS_JOIN, PostKey, keys_param
@@ -45,17 +45,21 @@ class LearnedContext:
         self, posts: Sequence[Post], fixed: Mapping[int, ChannelContext] | None = None, *, learn: bool = True
     ) -> list[ChannelContext]:
         """One context per post: its channel's priors (`fixed` ones win; learned unless `learn` is False)
-        and the flags of the post it replies to or forwards, where the archive has that post."""
+        and the flags of the post it replies to or forwards, where the archive has that post. A channel
+        whose context is CONTEXT_OFF (or any channel not fixed, when `learn` is False) gets none at all."""
         fixed = fixed or {}
         channels: dict[int, ChannelContext] = {}
         for channel_id in dict.fromkeys(post.channel_id for post in posts):
             if channel_id in fixed:
                 channels[channel_id] = fixed[channel_id]
-            elif learn and not self._database.readonly:
-                channels[channel_id] = await self.learned(channel_id)
-            else:
+            elif not learn:
+                channels[channel_id] = CONTEXT_OFF
+            elif self._database.readonly:
                 channels[channel_id] = NO_CONTEXT
-        parents = await self._parent_conflicts(posts)
+            else:
+                channels[channel_id] = await self.learned(channel_id)
+        open_posts = [post for post in posts if channels[post.channel_id] != CONTEXT_OFF]
+        parents = await self._parent_conflicts(open_posts)
         return [
             replace(channels[post.channel_id], parent=parents[key])
             if (key := parent_key(post)) in parents

@@ -26,7 +26,7 @@ from monitor.analysis import Analyzer
 from monitor.config import Config
 from monitor.logs import log_event
 from monitor.metrics import MetricsEndpoint
-from monitor.model import Channel, utcnow
+from monitor.model import CONTEXT_OFF, Channel, ChannelContext, utcnow
 from monitor.store import Store
 from monitor.telegram.channels import Unavailable, WatchedChannel, resolve_all
 from monitor.telegram.client import (
@@ -118,6 +118,7 @@ class Toolkit:
                     Analyzer.from_files,
                     config.analysis.conflicts_path,
                     backend=config.analysis.language_backend,
+                    thresholds=dict(config.analysis.thresholds),
                 )
                 await store.upsert_conflicts(analyzer.conflicts.values())
                 session = config.telegram.session
@@ -181,6 +182,8 @@ class Daemon:
         self.live.start()
         self.state.channels, self.state.unavailable = await resolve_all(kit.user, kit.store, config.channels)
         self.live.watched = {w.id for w in self.state.channels}
+        kit.ingestor.learn_context = config.analysis.context == "learned"
+        kit.ingestor.fixed_context = fixed_contexts(self.state.channels)
         self.commands = CommandHandler(
             self.sender_client,
             kit.store,
@@ -411,3 +414,15 @@ async def run_daemon(config: Config) -> None:
     install_signal_handlers(stop)
     quiet_library_logs()
     await Daemon(config).run(stop)
+
+
+def fixed_contexts(channels: list[WatchedChannel]) -> dict[int, ChannelContext]:
+    """Channels whose config sets their context: fixed shares, or none at all ("off")."""
+    fixed = {}
+    for watched in channels:
+        setting = watched.settings.context
+        if setting == "off":
+            fixed[watched.id] = CONTEXT_OFF
+        elif not isinstance(setting, str):
+            fixed[watched.id] = ChannelContext(setting, source="config")
+    return fixed

@@ -60,6 +60,7 @@ class InputRecord:
     forward_origin: str | None = None
     media_kind: str | None = None
     links: tuple[str, ...] = ()
+    reply_to: int | None = None
 
     @property
     def message_id(self) -> int | None:
@@ -162,9 +163,15 @@ def _post_record(obj: Any, location: Location) -> InputRecord | InputProblem:
             when=_when(obj.get("date")),
             labels=_labels(obj.get("labels")),
             lang=_clean(_scalar(obj.get("lang"), "lang")) if obj.get("lang") is not None else None,
+            reply_to=_message_number(obj.get("reply_to")),
         )
     except ValueError as exc:
         return InputProblem(location, str(exc))
+
+
+def _message_number(value: Any) -> int | None:
+    """The id of an answered post (`reply_to`, or an export's `reply_to_message_id`), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _fail(reason: str) -> Any:
@@ -413,6 +420,7 @@ def _export_record(obj: Any, location: Location, chat: dict[str, Any]) -> InputR
             forward_origin=_clean(str(obj["forwarded_from"])) if obj.get("forwarded_from") else None,
             media_kind=_media_kind(obj),
             links=_links(obj.get("text")),
+            reply_to=_message_number(obj.get("reply_to_message_id")),
         )
     except ValueError as exc:
         return InputProblem(location, str(exc))

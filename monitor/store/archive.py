@@ -24,6 +24,7 @@ from monitor.store.codec import (
     now_iso,
     to_iso,
 )
+from monitor.store.context import LearnedContext
 from monitor.store.database import Database, fetch
 from monitor.store.errors import ArchiveError
 from monitor.store.figures import Figures
@@ -45,7 +46,7 @@ _PAGE = 500
 
 class Store:
     """Async access to one archive file: `await Store.open(path)`, or `async with await Store.open(path)`.
-    Its alert outbox is `store.outbox` (same connection, same transactions)."""
+    Its alert outbox is `store.outbox` and its learned channel context `store.context` (same connection)."""
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -53,6 +54,7 @@ class Store:
         self.readonly = database.readonly
         self.outbox = Outbox(database)
         self.figures = Figures(database)
+        self.context = LearnedContext(database)
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

@@ -25,7 +25,8 @@ from telethon import TelegramClient
 from monitor.analysis import Analyzer
 from monitor.config import Config
 from monitor.logs import log_event
-from monitor.model import Channel, utcnow
+from monitor.metrics import MetricsEndpoint
+from monitor.model import CONTEXT_OFF, Channel, ChannelContext, utcnow
 from monitor.store import Store
 from monitor.telegram.channels import Unavailable, WatchedChannel, resolve_all
 from monitor.telegram.client import (
@@ -117,12 +118,13 @@ class Toolkit:
                     Analyzer.from_files,
                     config.analysis.conflicts_path,
                     backend=config.analysis.language_backend,
+                    thresholds=dict(config.analysis.thresholds),
                 )
                 await store.upsert_conflicts(analyzer.conflicts.values())
                 session = config.telegram.session
                 user = build_client(session.reveal() if session else "", config.telegram, watch=watch)
+                stack.push_async_callback(user.disconnect)  # before connecting: a cancelled connect too
                 await connect_user(user)
-                stack.push_async_callback(user.disconnect)
                 ingestor = Ingestor(store, analyzer)
                 stack.push_async_callback(asyncio.to_thread, ingestor.close)
                 flood = FloodStats()
@@ -151,6 +153,7 @@ class Daemon:
         self.live: LiveIngest | None = None
         self.commands: CommandHandler | None = None
         self.scheduler: AsyncIOScheduler | None = None
+        self.metrics: MetricsEndpoint | None = None
         self._resources = contextlib.AsyncExitStack()
         self._tasks: set[asyncio.Task[object]] = set()
         self._backfilling: set[int] = set()
@@ -158,10 +161,11 @@ class Daemon:
     # -- life cycle --------------------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Start, serve until `stop` is set, then close."""
+        """Start, serve until `stop` is set, then close. A stop during start-up (a first connect that
+        hangs or retries) cancels the start at once rather than after it."""
         try:
-            await self.start()
-            await stop.wait()
+            if await unless_stopped(self.start(), stop):
+                await stop.wait()
         finally:
             await self.close()
 
@@ -178,6 +182,8 @@ class Daemon:
         self.live.start()
         self.state.channels, self.state.unavailable = await resolve_all(kit.user, kit.store, config.channels)
         self.live.watched = {w.id for w in self.state.channels}
+        kit.ingestor.learn_context = config.analysis.context == "learned"
+        kit.ingestor.fixed_context = fixed_contexts(self.state.channels)
         self.commands = CommandHandler(
             self.sender_client,
             kit.store,
@@ -192,6 +198,9 @@ class Daemon:
         self.scheduler = self._schedule(self.sender)
         self.watch.on_reconnect = self._on_reconnect
         self._spawn(self._catch_up(self.state.channels), "catch_up")
+        if config.metrics is not None:
+            self.metrics = MetricsEndpoint.start(config.metrics, self)
+            self._resources.push_async_callback(self.metrics.close)
         self.ready.set()
         log_event(log, "daemon_ready", channels=len(self.state.channels))
 
@@ -250,8 +259,8 @@ class Daemon:
         bot_session = telegram.bot_session
         session = bot_session.reveal() if bot_session else f"{self.config.archive_path}.bot.session"
         client = build_client(session, telegram)
-        await connect_bot(client, telegram.bot_token.reveal() if telegram.bot_token else None)
         self._resources.push_async_callback(client.disconnect)
+        await connect_bot(client, telegram.bot_token.reveal() if telegram.bot_token else None)
         return client
 
     async def _wind_down(self) -> None:
@@ -368,6 +377,25 @@ class Daemon:
                     log_event(log, "reconnect_failed", level=logging.WARNING, error=error_text)
 
 
+async def unless_stopped(work: Coroutine[object, object, None], stop: asyncio.Event) -> bool:
+    """Run `work` until it ends or `stop` is set, whichever comes first; True when `work` finished (its
+    failure is raised), False when it was cancelled because of `stop`."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    if task.cancelled():
+        return False
+    task.result()
+    return True
+
+
 def quiet_library_logs() -> None:
     """APScheduler logs every job run at INFO; only its warnings belong in the daemon's log."""
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -386,3 +414,15 @@ async def run_daemon(config: Config) -> None:
     install_signal_handlers(stop)
     quiet_library_logs()
     await Daemon(config).run(stop)
+
+
+def fixed_contexts(channels: list[WatchedChannel]) -> dict[int, ChannelContext]:
+    """Channels whose config sets their context: fixed shares, or none at all ("off")."""
+    fixed = {}
+    for watched in channels:
+        setting = watched.settings.context
+        if setting == "off":
+            fixed[watched.id] = CONTEXT_OFF
+        elif not isinstance(setting, str):
+            fixed[watched.id] = ChannelContext(setting, source="config")
+    return fixed

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import pytest
 from telethon import TelegramClient, errors, functions, types
+from telethon.crypto import AuthKey
 from telethon.sessions import StringSession
 
 from monitor.config import AlertPolicy, ScheduleSettings
@@ -271,3 +272,14 @@ def corrupt_pages(path: Path) -> None:
         for number in (size // page // 3, size // page // 2, size // page - 3):
             file.seek(number * page)
             file.write(b"\xa5" * page)
+
+
+# -- credentials ----------------------------------------------------------------------------------------
+
+
+def session_string() -> str:
+    """A well-formed StringSession (data centre 2 at 127.0.0.1, a made-up key)."""
+    session = StringSession()
+    session.set_dc(2, "127.0.0.1", 443)
+    session.auth_key = AuthKey(bytes(range(256)))
+    return session.save()

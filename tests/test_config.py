@@ -6,23 +6,14 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
-from telethon.crypto import AuthKey
-from telethon.sessions import StringSession
 
 from monitor.analysis import DEFAULT_CONFLICTS
 from monitor.config import ChannelRef, ConfigError, Secret, key_lines, load_config, parse_channel_ref
+from tests.support import session_string
 
 EXAMPLE = Path(__file__).parents[1] / "config" / "monitor.example.toml"
 API_HASH = "0123456789abcdef0123456789abcdef"
 BOT_TOKEN = "123456:AAE-bot-token-value"
-
-
-def session_string() -> str:
-    """A well-formed StringSession (data centre 2 at 127.0.0.1, a made-up key)."""
-    session = StringSession()
-    session.set_dc(2, "127.0.0.1", 443)
-    session.auth_key = AuthKey(bytes(range(256)))
-    return session.save()
 
 
 SESSION_STRING = session_string()
@@ -400,3 +391,71 @@ def test_a_config_nested_thousands_deep_is_one_problem(tmp_path: Path) -> None:
     path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
 
     assert problems(path) == (f"{path}: invalid TOML: nested too deeply to read",)
+
+
+BASE = MINIMAL.replace('conflicts = "conflicts.toml"\n', "")
+
+
+def test_thresholds_and_context_are_read_from_the_analysis_section(tmp_path: Path, env: None) -> None:
+    text = BASE + 'context = "off"\n\n[analysis.thresholds]\n"russia-ukraine" = 0.5\n"israel-hamas" = 2\n'
+    config = load_config(write(tmp_path, text))
+
+    assert config.analysis.thresholds == (("russia-ukraine", 0.5), ("israel-hamas", 2.0))
+    assert config.analysis.context == "off"
+
+
+def test_the_example_config_learns_context_and_keeps_the_watchlist_thresholds(
+    tmp_path: Path, env: None
+) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace("/data/", f"{tmp_path}/")
+    config = load_config(write(tmp_path, text))
+
+    assert config.analysis.context == "learned" and config.analysis.thresholds == ()
+    assert all(channel.context == "learned" for channel in config.channels)
+
+
+def test_a_threshold_for_an_unknown_conflict_names_its_line(tmp_path: Path, env: None) -> None:
+    text = BASE + '\n[analysis.thresholds]\n"russia-ukraine" = 1\n"mars-venus" = 1\n'
+    found = problems(write(tmp_path, text))
+
+    assert len(found) == 1
+    assert found[0].startswith(
+        f"{tmp_path / 'monitor.toml'}:12: analysis.thresholds.mars-venus: unknown conflict"
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "-1", '"high"', "true"])
+def test_a_threshold_must_be_a_positive_number(tmp_path: Path, env: None, value: str) -> None:
+    found = problems(write(tmp_path, BASE + f'\n[analysis.thresholds]\n"israel-hamas" = {value}\n'))
+
+    assert len(found) == 1 and ":11: analysis.thresholds.israel-hamas: expected a positive number" in found[0]
+
+
+def test_a_channel_context_may_be_fixed_or_off(tmp_path: Path, env: None) -> None:
+    text = BASE + (
+        '\n[[channels]]\nref = "@war_news"\ncontext = { "russia-ukraine" = 0.9 }\n'
+        '\n[[channels]]\nref = "@sport_news"\ncontext = "off"\n'
+        '\n[[channels]]\nref = "@other"\n'
+    )
+    config = load_config(write(tmp_path, text))
+
+    assert [c.context for c in config.channels] == [(("russia-ukraine", 0.9),), "off", "learned"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "problem"),
+    [
+        ('"sometimes"', "channels[1].context: expected one of learned, off"),
+        (
+            '{ "russia-ukraine" = 1.5 }',
+            "channels[1].context.russia-ukraine: expected a share between 0 and 1",
+        ),
+        ('{ "atlantis" = 0.5 }', "channels[1].context.atlantis: unknown conflict 'atlantis'"),
+    ],
+)
+def test_a_bad_channel_context_is_reported_with_its_line(
+    tmp_path: Path, env: None, setting: str, problem: str
+) -> None:
+    found = problems(write(tmp_path, BASE + f'\n[[channels]]\nref = "@war_news"\ncontext = {setting}\n'))
+
+    assert len(found) == 1 and f"monitor.toml:12: {problem}" in found[0]

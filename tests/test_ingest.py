@@ -109,6 +109,14 @@ def test_forwarded_post_keeps_its_origin() -> None:
     assert to_post(message(message="x", fwd_from=header), CHANNEL).forward_origin == "channel:2468/3"
 
 
+def test_a_reply_keeps_the_id_of_the_post_it_answers_in_the_same_channel() -> None:
+    same = types.MessageReplyHeader(reply_to_msg_id=40)
+    other = types.MessageReplyHeader(reply_to_msg_id=40, reply_to_peer_id=types.PeerChannel(2468))
+    assert to_post(message(message="x", reply_to=same), CHANNEL).reply_to == 40
+    assert to_post(message(message="x", reply_to=other), CHANNEL).reply_to is None
+    assert to_post(message(message="x"), CHANNEL).reply_to is None
+
+
 @pytest.mark.parametrize(
     ("media", "kind"),
     [

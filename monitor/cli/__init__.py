@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from monitor import __version__
-from monitor.cli import archive, daemon, posts, sandbox
+from monitor.cli import archive, backup, context, daemon, posts, sandbox
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -18,6 +18,6 @@ def main() -> None:
     """Watch Telegram channels, archive every post, flag tracked conflicts and alert analysts."""
 
 
-for _module in (posts, archive, daemon, sandbox):
+for _module in (posts, archive, backup, context, daemon, sandbox):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -79,6 +79,29 @@ backend_option = click.option(
 files_argument = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 
 
+def _thresholds(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
+    thresholds: dict[str, float] = {}
+    for value in values:
+        conflict, _, number = value.partition("=")
+        try:
+            thresholds[conflict.strip()] = float(number)
+        except ValueError:
+            raise click.BadParameter(f"expected CONFLICT=SCORE, got {value!r}") from None
+        if not conflict.strip() or thresholds[conflict.strip()] <= 0:
+            raise click.BadParameter(f"expected CONFLICT=SCORE with a positive score, got {value!r}")
+    return thresholds
+
+
+threshold_option = click.option(
+    "--threshold",
+    "thresholds",
+    multiple=True,
+    callback=_thresholds,
+    metavar="CONFLICT=SCORE",
+    help="Score a conflict needs to be flagged, overriding the watchlist's (repeatable).",
+)
+
+
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The filters shared by search, export and stats."""
     options = [
@@ -154,13 +177,21 @@ async def check_filters(store: Store, where: dict[str, Any]) -> None:
             raise click.BadParameter(f"unknown language {lang!r} (known: {choices})", param_hint="--lang")
 
 
-def load_analyzer(conflicts: Path | None, backend: str) -> Analyzer:
+def load_analyzer(
+    conflicts: Path | None, backend: str, thresholds: dict[str, float] | None = None
+) -> Analyzer:
     from monitor.analysis import Analyzer, WatchlistError
 
     try:
-        return Analyzer.from_files(conflicts, backend)
+        analyzer = Analyzer.from_files(conflicts, backend, thresholds)
     except (WatchlistError, ValueError, OSError) as exc:
         raise CommandFailed(str(exc), 2) from None
+    unknown = sorted(set(thresholds or {}) - set(analyzer.conflicts))
+    if unknown:
+        raise CommandFailed(
+            f"--threshold: unknown conflict {unknown[0]!r} (known: {', '.join(analyzer.conflicts)})", 2
+        )
+    return analyzer
 
 
 def run_archive(work: Callable[[], Awaitable[T]]) -> T:
@@ -207,6 +238,28 @@ def matches_of(analysis: Analysis) -> list[dict[str, Any]]:
     return [
         {"conflict": m.conflict, "term": m.term, "lang": m.lang, "start": m.start, "end": m.end}
         for m in analysis.matches
+    ]
+
+
+def scores_of(analysis: Analysis) -> list[dict[str, Any]]:
+    """Each conflict with evidence: its score, the threshold it was held to, and the evidence."""
+    return [
+        {
+            "conflict": s.conflict,
+            "score": s.score,
+            "threshold": s.threshold,
+            "flagged": s.flagged,
+            "evidence": [
+                {
+                    "kind": e.kind,
+                    "text": e.text,
+                    "points": e.points,
+                    **({"detail": e.detail} if e.detail else {}),
+                }
+                for e in s.evidence
+            ],
+        }
+        for s in analysis.scores
     ]
 
 

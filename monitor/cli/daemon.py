@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 import tempfile
@@ -17,7 +18,7 @@ import click
 from monitor.cli.common import CommandFailed, archive_override_option, config_option, out, to_json
 from monitor.config import ChannelSettings, Config, ConfigError, load_config, parse_channel_ref
 from monitor.health import HEARTBEAT_SECONDS, OUTBOX_SECONDS, HealthLimits, judge, snapshot
-from monitor.logs import setup_logging
+from monitor.logs import fatal_errors_logged, setup_logging
 from monitor.store import ArchiveError, Store
 from monitor.telegram.client import SessionError, build_client, is_session_file
 
@@ -70,7 +71,9 @@ def run(config_path: Path | None, archive: Path | None, log_level: str, log_json
     from monitor.daemon import run_daemon
 
     setup_logging(log_level, json=log_json)
-    run_async(run_daemon(load(config_path, archive)))
+    config = load(config_path, archive)
+    with fatal_errors_logged(logging.getLogger("monitor.run"), (SessionError, ArchiveError, OSError)):
+        asyncio.run(run_daemon(config))
 
 
 @click.command()

@@ -202,6 +202,18 @@ def hour_range(value: Any) -> tuple[time, time] | None:
     return start, end
 
 
+def listen_address(value: Any) -> tuple[str, int]:
+    """An address to listen on, "HOST:PORT" (an IPv6 host in brackets); port 0 picks a free port."""
+    m = (
+        re.fullmatch(r"(?:\[([0-9A-Fa-f:.]+)\]|([^:\s\[\]]+)):(\d{1,5})", value)
+        if isinstance(value, str)
+        else None
+    )
+    if m is None or int(m.group(3)) > 65535:
+        raise ValueError(f'expected "HOST:PORT" such as "127.0.0.1:9464", got {value!r}')
+    return m.group(1) or m.group(2), int(m.group(3))
+
+
 def choice(*options: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if value not in options:

@@ -9,6 +9,7 @@ import re
 import sqlite3
 import struct
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from monitor.config.checks import (
     integer,
     key_lines,
     list_of,
+    listen_address,
     non_negative,
     real_number,
     string,
@@ -36,7 +38,9 @@ from monitor.config.settings import (
     ChannelSettings,
     Config,
     ConfigError,
+    ContextSetting,
     KeyPath,
+    MetricsSettings,
     ScheduleSettings,
     Secret,
     ServerSettings,
@@ -265,9 +269,39 @@ def _channel(table: Table) -> ChannelSettings | None:
     backfill = table.take("backfill", integer(0))
     since = table.take("backfill_since", calendar_date)
     join = table.take("join", boolean, target is not None and target.kind == "invite")
+    context = _context_setting(table)
     if target is None:
         return None
-    return ChannelSettings(raw, backfill, since, join, target)
+    return ChannelSettings(raw, backfill, since, join, target, context)
+
+
+def _context_setting(table: Table) -> ContextSetting:
+    """`context = "learned"` (default), `"off"`, or a table of fixed shares {conflict = 0..1}.
+
+    Conflict ids of a fixed table are checked against the watchlist with the [analysis] section.
+    """
+    if not table.has("context"):
+        return "learned"
+    value = table.data["context"]
+    if isinstance(value, dict):
+        return _conflict_numbers(table.table("context"), _share)
+    return table.take("context", choice("learned", "off"), "learned")
+
+
+def _share(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"expected a share between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def _conflict_numbers(table: Table, check: Callable[[Any], float]) -> tuple[tuple[str, float], ...]:
+    """A table of conflict id = number; each value checked, the ids later against the watchlist."""
+    numbers = []
+    for conflict in list(table.data):
+        value = table.take(conflict, check)
+        if value is not None:
+            numbers.append((conflict, value))
+    return tuple(numbers)
 
 
 def _ref_text(value: Any) -> str:
@@ -285,6 +319,8 @@ def _analysis(loader: _Loader, table: Table) -> AnalysisSettings:
 
     conflicts = table.take("conflicts", string)
     backend = table.take("language_backend", string, "langdetect")
+    thresholds = _conflict_numbers(table.table("thresholds"), real_number) if table.has("thresholds") else ()
+    context = table.take("context", choice("learned", "off"), "learned")
     table.finish()
     path = loader.resolve(conflicts) if conflicts else DEFAULT_CONFLICTS
     if not path.is_file():
@@ -293,7 +329,29 @@ def _analysis(loader: _Loader, table: Table) -> AnalysisSettings:
         loader.problems.add(
             (*table.key, "language_backend"), f"unknown backend {backend!r} (known: {', '.join(BACKENDS)})"
         )
-    return AnalysisSettings(path, backend)
+    return AnalysisSettings(path, backend, thresholds, context)
+
+
+def _check_conflict_ids(
+    problems: Problems, analysis: AnalysisSettings, channels: tuple[ChannelSettings, ...]
+) -> None:
+    """Thresholds and fixed channel contexts must name conflicts the watchlist defines."""
+    from monitor.analysis import WatchlistError, load_watchlist
+
+    named = [(("analysis", "thresholds", c), c) for c, _ in analysis.thresholds]
+    for index, channel in enumerate(channels):
+        if not isinstance(channel.context, str):
+            named += [(("channels", index, "context", c), c) for c, _ in channel.context]
+    if not named or not analysis.conflicts_path.is_file():
+        return
+    try:
+        known = load_watchlist(analysis.conflicts_path).conflicts
+    except WatchlistError as exc:
+        problems.add(("analysis", "conflicts"), str(exc))
+        return
+    for key, conflict in named:
+        if conflict not in known:
+            problems.add(key, f"unknown conflict {conflict!r} (the watchlist defines: {', '.join(known)})")
 
 
 # Upper bounds of the durations: generous, but far from where a date or a timer overflows.
@@ -350,6 +408,12 @@ def _schedule(table: Table) -> ScheduleSettings:
     return schedule
 
 
+def _metrics(table: Table) -> MetricsSettings | None:
+    address = table.take("listen", listen_address, required=True)
+    table.finish()
+    return None if address is None else MetricsSettings(*address)
+
+
 def _archive(loader: _Loader, table: Table, override: Path | None) -> Path:
     value = table.take("path", string, "monitor.db")
     table.finish()
@@ -385,12 +449,14 @@ def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
     analyst = _analyst(root.table("analyst"))
     channels = _channels(loader.problems, root.data.pop("channels", []))
     analysis = _analysis(loader, root.table("analysis"))
+    _check_conflict_ids(loader.problems, analysis, channels)
     alerts = _alerts(root.table("alerts"), analysis)
     schedule = _schedule(root.table("schedule"))
+    metrics = _metrics(root.table("metrics")) if root.has("metrics") else None
     root.finish()
     if loader.problems.items or telegram is None or analyst is None:
         raise ConfigError(loader.problems.items)
-    return Config(loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule)
+    return Config(loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule, metrics)
 
 
 def _reason(exc: OSError | UnicodeDecodeError) -> str:

@@ -70,6 +70,7 @@ class InputRecord:
     links: tuple[str, ...] = ()
     date_problem: str | None = None
     notes: tuple[str, ...] = ()
+    reply_to: int | None = None
 
     @property
     def message_id(self) -> int | None:
@@ -181,6 +182,7 @@ def _post_record(obj: Any, location: Location) -> InputRecord | InputProblem:
             lang=_clean(_scalar(obj.get("lang"), "lang")) if obj.get("lang") is not None else None,
             date_problem=date_problem,
             notes=_encoding_notes(obj),
+            reply_to=_message_number(obj.get("reply_to")),
         )
     except ValueError as exc:
         return InputProblem(location, str(exc))
@@ -218,6 +220,12 @@ def _has_surrogate(value: Any) -> bool:
             pending.extend(item.values())
             pending.extend(item.keys())
     return False
+
+
+def _message_number(value: Any) -> int | None:
+    """The id of an answered post (`reply_to`, or an export's `reply_to_message_id`), else None."""
+    number = isinstance(value, int) and not isinstance(value, bool)
+    return value if number and 0 < value <= MAX_ID else None
 
 
 def _fail(reason: str) -> Any:
@@ -490,6 +498,7 @@ def _export_record(obj: Any, location: Location, chat: dict[str, Any]) -> InputR
             links=_links(obj.get("text")),
             date_problem=date_problem,
             notes=_encoding_notes(obj) + ((edit_problem,) if edit_problem else ()),
+            reply_to=_message_number(obj.get("reply_to_message_id")),
         )
     except ValueError as exc:
         return InputProblem(location, str(exc))

@@ -21,7 +21,7 @@ from typing import TypeVar
 from monitor.analysis import Analyzer
 from monitor.config import ChannelRef, parse_channel_ref
 from monitor.importing.files import MAX_ID, InputFileError, InputProblem, InputRecord, read_posts
-from monitor.model import Analysis, Channel, Post
+from monitor.model import Analysis, Channel, ChannelContext, Post
 from monitor.store import Store
 
 T = TypeVar("T")
@@ -127,11 +127,14 @@ async def import_files(
     default_channel: ChannelRef | None = None,
     jobs: int = 1,
     advance: Callable[[int], object] = lambda _: None,
+    learn_context: bool = True,
 ) -> ImportCounts:
     """Store every post of `paths` with its analysis; imported posts never alert.
 
     With `jobs` above 1, batches are analysed in that many processes (built from `spec`) while earlier
-    batches are saved. `advance` is told how many records each saved batch covered.
+    batches are saved. `advance` is told how many records each saved batch covered. Each post is analysed
+    with its channel's context as learned so far (unless `learn_context` is False) and the flags of the
+    post it replies to or forwards, when archived.
     """
     counts = ImportCounts()
     channels = ChannelResolver(store, default_channel)
@@ -147,7 +150,9 @@ async def import_files(
         analyse = _Analyse(analyzer, pool, jobs)
         try:
             async for size, posts in _post_batches(files.records(paths), channels, files):
-                pending.append((size, posts, analyse.submit([post.text for post in posts])))
+                # Context as the archive knows it before this batch (learned priors, answered posts).
+                contexts = await store.context.for_posts(posts, learn=learn_context)
+                pending.append((size, posts, analyse.submit([post.text for post in posts], contexts)))
                 if len(pending) > analyse.ahead:
                     await save_oldest()
             while pending:
@@ -196,6 +201,7 @@ async def _post(record: InputRecord, channels: ChannelResolver, files: PostFiles
             forward_origin=record.forward_origin,
             media_kind=record.media_kind,
             links=record.links,
+            reply_to=record.reply_to,
         )
     files.problem(InputProblem(record.location, reason))
     return None
@@ -208,8 +214,8 @@ def _start_worker(spec: AnalyzerSpec) -> None:
     _WORKER["analyzer"] = spec.build()
 
 
-def _analyse_in_worker(texts: list[str]) -> list[Analysis]:
-    return _WORKER["analyzer"].analyze_many(texts)
+def _analyse_in_worker(texts: list[str], contexts: list[ChannelContext]) -> list[Analysis]:
+    return _WORKER["analyzer"].analyze_many(texts, contexts)
 
 
 @contextlib.contextmanager
@@ -236,12 +242,12 @@ class _Analyse:
         """How many batches may be in analysis while an earlier one is saved: one per worker."""
         return 0 if self.pool is None else self.jobs
 
-    def submit(self, texts: list[str]) -> asyncio.Future[list[Analysis]]:
+    def submit(self, texts: list[str], contexts: list[ChannelContext]) -> asyncio.Future[list[Analysis]]:
         if self.pool is None:
             done: asyncio.Future[list[Analysis]] = asyncio.get_running_loop().create_future()
-            done.set_result(self.analyzer.analyze_many(texts))
+            done.set_result(self.analyzer.analyze_many(texts, contexts))
             return done
-        return asyncio.wrap_future(self.pool.submit(_analyse_in_worker, texts))
+        return asyncio.wrap_future(self.pool.submit(_analyse_in_worker, texts, contexts))
 
 
 class ChannelResolver:

@@ -24,8 +24,10 @@ from monitor.store.codec import (
     now_iso,
     to_iso,
 )
+from monitor.store.context import LearnedContext
 from monitor.store.database import Database, fetch
 from monitor.store.errors import ArchiveError, QueryError
+from monitor.store.figures import Figures
 from monitor.store.outbox import Outbox
 from monitor.store.rows import (
     POST_FROM,
@@ -44,13 +46,15 @@ _PAGE = 500
 
 class Store:
     """Async access to one archive file: `await Store.open(path)`, or `async with await Store.open(path)`.
-    Its alert outbox is `store.outbox` (same connection, same transactions)."""
+    Its alert outbox is `store.outbox` and its learned channel context `store.context` (same connection)."""
 
     def __init__(self, database: Database) -> None:
         self._database = database
         self.path = database.path
         self.readonly = database.readonly
         self.outbox = Outbox(database)
+        self.figures = Figures(database)
+        self.context = LearnedContext(database)
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

@@ -1,11 +1,15 @@
 """Opening an archive: refuse files that are not (or no longer) monitor archives, then apply migrations.
 
 Migrations are plain SQL files in `migrations/`, named NNNN_what.sql and applied in order; PRAGMA
-user_version records the last one applied, so an older archive is brought up to date on open.
+user_version records the last one applied, so an older archive is brought up to date on open. Before the
+first migration of an archive that holds data, a consistent copy is taken beside it
+(`monitor.db.pre-N.bak` for a migration to version N), so a migration gone wrong costs nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -14,7 +18,11 @@ from pathlib import Path
 
 import aiosqlite
 
+from monitor.logs import log_event
+from monitor.store.backup import backup_archive, pre_migration_path
 from monitor.store.errors import ArchiveError, file_error, is_file_error
+
+log = logging.getLogger(__name__)
 
 APPLICATION_ID = int.from_bytes(b"MONN", "big")
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -154,6 +162,8 @@ async def _pragma(db: aiosqlite.Connection, name: str) -> int:
 
 async def _migrate(db: aiosqlite.Connection, path: Path, version: int) -> None:
     """Apply each missing migration in its own transaction, so a failure leaves the last good version."""
+    if 0 < version < SCHEMA_VERSION:
+        await _backup_before_migrating(path, version)
     for migration in MIGRATIONS[version:]:
         script = f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
         try:
@@ -166,3 +176,18 @@ async def _migrate(db: aiosqlite.Connection, path: Path, version: int) -> None:
             raise ArchiveError(
                 f"{path}: migration {migration.version:04d}_{migration.name} failed: {exc}"
             ) from exc
+
+
+async def _backup_before_migrating(path: Path, version: int) -> None:
+    """Copy an archive that holds data before changing its schema; no copy, no migration."""
+    target = pre_migration_path(path, SCHEMA_VERSION)
+    result = await asyncio.to_thread(backup_archive, path, target)
+    log_event(
+        log,
+        "archive_backed_up",
+        reason="migration",
+        schema_from=version,
+        schema_to=SCHEMA_VERSION,
+        backup=str(result.path),
+        bytes=result.bytes,
+    )

@@ -46,7 +46,18 @@ def is_session_file(value: str) -> bool:
 
 def open_session(value: str) -> Session:
     """Open a `.session` SQLite file (created if missing) or a StringSession string (empty = a new one)."""
-    return SQLiteSession(value) if is_session_file(value) else StringSession(value)
+    if not is_session_file(value):
+        return StringSession(value)
+    create_private(Path(value))
+    return SQLiteSession(value)
+
+
+def create_private(path: Path) -> None:
+    """A session file holds the account's auth key: create it 0600 whatever the umask (SQLite would make
+    it 0644), so the bot session written next to the archive is as private as the user's."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
 
 
 def lock_path_for(session_value: str) -> Path:

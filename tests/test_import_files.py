@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.importing import files as inputs
+from monitor.importing import json_stream
 from monitor.importing.files import InputFileError, InputProblem, InputRecord, read_posts
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
@@ -218,7 +219,7 @@ def test_a_bad_export_message_is_reported_by_index(tmp_path: Path) -> None:
 def test_broken_json_in_an_export_keeps_what_came_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(inputs, "_CHUNK_CHARS", 64)
+    monkeypatch.setattr(json_stream, "CHUNK_CHARS", 64)
     good = ",\n".join(json.dumps(td_message(i, f"post {i}")) for i in range(1, 30))
     path = tmp_path / "result.json"
     path.write_text(
@@ -304,7 +305,7 @@ def test_streaming_gives_the_same_records_at_any_chunk_size(
     chunk: int,
     number: int,
 ) -> None:
-    monkeypatch.setattr(inputs, "_CHUNK_CHARS", chunk)
+    monkeypatch.setattr(json_stream, "CHUNK_CHARS", chunk)
     monkeypatch.setattr(inputs, "_HEAD_CHARS", max(chunk, 2))
     messages = [td_message(i + 1, body, views=number) for i, body in enumerate(bodies)]
     export = {"name": "Chat", "type": "public_channel", "id": number, "messages": messages}

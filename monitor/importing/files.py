@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from monitor.importing.json_stream import TOO_DEEP, JsonStream, JsonSyntaxError, array_items
 from monitor.model import bare_channel_id
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -23,7 +24,6 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 MAX_ID = 2**63 - 1
 _ENCODING_NOTE = "invalid UTF-8 or a lone surrogate, replaced by U+FFFD"
 _HEAD_CHARS = 1 << 20
-_CHUNK_CHARS = 1 << 20
 
 
 class InputFileError(Exception):
@@ -151,12 +151,9 @@ def _read_jsonl(handle: IO[str], name: str) -> Iterator[InputRecord | InputProbl
             yield InputProblem(location, f"invalid JSON: {_short(exc)}")
             continue
         except RecursionError:
-            yield InputProblem(location, f"invalid JSON: {_TOO_DEEP}")
+            yield InputProblem(location, f"invalid JSON: {TOO_DEEP}")
             continue
         yield _post_record(obj, location)
-
-
-_TOO_DEEP = "nested too deeply to read"
 
 
 def _short(exc: Exception) -> str:
@@ -318,104 +315,13 @@ def _clean(text: str) -> str:
 # JSON documents: an array of posts, a Telegram Desktop chat export or a full-account export
 
 
-class _JsonSyntaxError(Exception):
-    def __init__(self, line: int, reason: str) -> None:
-        super().__init__(reason)
-        self.line = line
-
-
-class _Stream:
-    """Reads one JSON document value by value over a growing buffer, tracking the line number."""
-
-    def __init__(self, handle: IO[str]) -> None:
-        self.handle = handle
-        self.decoder = json.JSONDecoder()
-        self.buf = ""
-        self.pos = 0
-        self.eof = False
-        self._line = 1
-        self._counted = 0
-
-    def line(self) -> int:
-        """The 1-based line of the current position (counted incrementally, so it stays cheap)."""
-        self._line += self.buf.count("\n", self._counted, self.pos)
-        self._counted = self.pos
-        return self._line
-
-    def _more(self) -> bool:
-        self.line()
-        self.buf = self.buf[self.pos :]
-        self._counted -= self.pos
-        self.pos = 0
-        data = self.handle.read(max(_CHUNK_CHARS, len(self.buf)))
-        self.eof = not data
-        self.buf += data
-        return bool(data)
-
-    def peek(self) -> str:
-        """The next non-blank character without consuming it ("" at the end)."""
-        while True:
-            while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n":
-                self.pos += 1
-            if self.pos < len(self.buf) or not self._more():
-                return self.buf[self.pos : self.pos + 1]
-
-    def expect(self, chars: str) -> str:
-        char = self.peek()
-        if not char or char not in chars:
-            found = repr(char) if char else "end of file"
-            raise _JsonSyntaxError(self.line(), f"expected {' or '.join(map(repr, chars))}, found {found}")
-        self.pos += 1
-        return char
-
-    def value(self) -> Any:
-        self.peek()
-        while True:
-            try:
-                obj, end = self.decoder.raw_decode(self.buf, self.pos)
-            except RecursionError:
-                raise _JsonSyntaxError(self.line(), _TOO_DEEP) from None
-            except json.JSONDecodeError as exc:
-                offset = exc.pos - self.pos  # reading more moves the buffer, not the value's start
-                if self._truncated(exc) and self._more():
-                    continue
-                line = self.line() + self.buf.count("\n", self.pos, self.pos + offset)
-                raise _JsonSyntaxError(line, exc.msg) from None
-            if end == len(self.buf) and isinstance(obj, int | float) and self._more():
-                continue
-            self.pos = end
-            return obj
-
-    def _truncated(self, exc: json.JSONDecodeError) -> bool:
-        """A value cut by the buffer's end fails near the end, or as a string running to it."""
-        return not self.eof and (exc.msg.startswith("Unterminated string") or exc.pos >= len(self.buf) - 16)
-
-    def key(self) -> str:
-        if self.peek() != '"':
-            self.expect('"')
-        key = self.value()
-        self.expect(":")
-        return key
-
-    def items(self, open_: str, close: str) -> Iterator[None]:
-        """Step through a container; the caller consumes one member per step."""
-        self.expect(open_)
-        if self.peek() == close:
-            self.pos += 1
-            return
-        while True:
-            yield
-            if self.expect("," + close) == close:
-                return
-
-
 def _read_document(handle: IO[str], name: str) -> Iterator[InputRecord | InputProblem]:
-    stream = _Stream(handle)
+    stream = JsonStream(handle)
     export = _ExportWalk(stream)
     try:
         if stream.peek() == "[":
             export.chats = 1
-            for index, line, obj in _array(stream):
+            for index, line, obj in array_items(stream):
                 yield _post_record(obj, Location(name, line, index))
         else:
             for chat, index, line, obj in export.messages():
@@ -423,8 +329,8 @@ def _read_document(handle: IO[str], name: str) -> Iterator[InputRecord | InputPr
                 if record is not None:
                     yield record
         if stream.peek():
-            raise _JsonSyntaxError(stream.line(), "unexpected data after the JSON document")
-    except _JsonSyntaxError as exc:
+            raise JsonSyntaxError(stream.line(), "unexpected data after the JSON document")
+    except JsonSyntaxError as exc:
         yield InputProblem(Location(name, exc.line), f"invalid JSON: {exc}; the rest of the file is skipped")
         return
     if not export.chats:
@@ -434,16 +340,10 @@ def _read_document(handle: IO[str], name: str) -> Iterator[InputRecord | InputPr
         )
 
 
-def _array(stream: _Stream) -> Iterator[tuple[int, int, Any]]:
-    for index, _ in enumerate(stream.items("[", "]")):
-        line = stream.line()
-        yield index, line, stream.value()
-
-
 class _ExportWalk:
     """Walks a Telegram Desktop export: one chat, or every chat under chats.list / left_chats.list."""
 
-    def __init__(self, stream: _Stream) -> None:
+    def __init__(self, stream: JsonStream) -> None:
         self.stream = stream
         self.chats = 0
 
@@ -455,7 +355,7 @@ class _ExportWalk:
             key = stream.key()
             if key == "messages" and stream.peek() == "[":
                 self.chats += 1
-                for index, line, obj in _array(stream):
+                for index, line, obj in array_items(stream):
                     yield chat, index, line, obj
             elif key in ("chats", "left_chats") and stream.peek() == "{":
                 yield from self._chat_list()

@@ -166,7 +166,10 @@ def test_a_post_caught_up_within_the_late_threshold_is_not_marked_late(late):
 
 @pytest.mark.parametrize(
     ("score", "label"),
-    [((2.5, 1.0), "Conflict border (score 2.5 / 1)"), ((1.3333, 1.25), "Conflict border (score 1.33 / 1.25)")],
+    [
+        ((2.5, 1.0), "Conflict border (score 2.5 / 1)"),
+        ((1.3333, 1.25), "Conflict border (score 1.33 / 1.25)"),
+    ],
 )
 def test_the_strength_is_the_posts_score_against_its_threshold(score, label):
     plain, _ = parse(messages.format_alert([item(score=score)]))

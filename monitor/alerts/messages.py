@@ -22,6 +22,16 @@ DIGEST_HEADER_RESERVE = 120
 # A post is marked late only when it reached the chat this long after it was posted: the reconciler
 # catching a post up within a couple of minutes is routine, and a marker on it would cry wolf.
 LATE_AFTER_SECONDS = 120.0
+# What the parts of an alert mean, for /help and the README.
+ALERT_LEGEND = (
+    ("(score S / T)", "the post's score for the conflict against the threshold T it had to reach"),
+    ("matched:", "the words that matched, as the post writes them (bold in the text below)"),
+    (
+        "late by",
+        f"the post reached the chat over {LATE_AFTER_SECONDS / 60:g} min after it was posted "
+        "(found only when the channel was read again)",
+    ),
+)
 # The "matched:" line names at most this many distinct words, each clipped, so it stays one short line.
 MATCHED_WORDS = 8
 MATCHED_WORD_CHARS = 40

@@ -69,12 +69,24 @@ def test_analyze_contract_ids_in_order_malformed_line_reported_exit_3(tmp_path: 
     for line, text in zip(out, [WAR_RU, WAR_GAZA, GAS, "🔥🔥🔥"], strict=True):
         assert {"lang", "lang_confidence", "conflicts", "matches"} <= line.keys()
         for match in line["matches"]:
-            assert {"conflict", "term", "lang", "start", "end"} <= match.keys()
+            assert {"conflict", "text", "term", "lang", "start", "end"} <= match.keys()
             assert 0 <= match["start"] < match["end"] <= len(text)
+            assert match["text"] == text[match["start"] : match["end"]]
     assert "russia-ukraine" in out[0]["conflicts"]
     assert "israel-hamas" in out[1]["conflicts"]
     assert out[2]["conflicts"] == []
     assert out[3]["lang"] == "und"
+
+
+def test_analyze_shows_the_matched_words_as_written_beside_the_pattern(tmp_path: Path) -> None:
+    body = "Путину доложили: ВСУ атаковали БЕЛГОРОДСКУЮ область."
+    path = write_jsonl(tmp_path / "inflected.jsonl", [{"id": 1, "text": body}])
+
+    (line,) = jsonl(run("analyze", path))
+
+    words = {m["text"]: m["term"] for m in line["matches"]}
+    assert {"Путину", "ВСУ", "БЕЛГОРОДСКУЮ"} <= words.keys()
+    assert words["Путину"] != "Путину" and words["БЕЛГОРОДСКУЮ"] != "БЕЛГОРОДСКУЮ"  # patterns, not words
 
 
 def test_analyze_echoes_channel_and_date_only_when_given(tmp_path: Path) -> None:
@@ -166,6 +178,9 @@ def test_export_lines_carry_the_documented_fields(tmp_path: Path) -> None:
     assert td["channel_id"] == 1555000111 and td["channel"] is None
     assert td["links"] == ["https://example.org/news/2"] and "russia-ukraine" in td["conflicts"]
     assert td["date"] == "2026-01-10T09:05:00+00:00" and td["deleted"] is False and td["revisions"] == []
+    assert td["matches"] and all(
+        m["text"] == td["text"][m["start"] : m["end"]] and m["text"].strip() for m in td["matches"]
+    )
     feed = by_id[("test_feed", 7)]
     assert feed["channel"] == feed["channel_username"] == "test_feed"
     assert by_id[("Test Frontline Feed", 3)]["edit_date"] == "2026-01-10T10:30:00+00:00"

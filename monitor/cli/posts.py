@@ -86,7 +86,7 @@ def _analysis_line(record: InputRecord, analysis: Analysis) -> dict[str, Any]:
         lang=analysis.lang,
         lang_confidence=round(analysis.lang_confidence, 4),
         conflicts=list(analysis.conflicts),
-        matches=matches_of(analysis),
+        matches=matches_of(analysis, record.text),
         scores=scores_of(analysis),
     )
     return line

@@ -330,7 +330,7 @@ def test_evaluate_prints_scores_per_conflict_and_language_accuracy(tmp_path: Pat
     assert text.exit_code == 0, text.stderr
     assert "language accuracy: 1.000 (2/2)" in text.stdout
     assert any(line.startswith("russia-ukraine") and "1.000" in line for line in text.stdout.splitlines())
-    scores = json.loads(as_json.stdout.splitlines()[0])
+    (scores,) = jsonl(as_json)
     assert scores["posts"] == 4
     assert scores["conflicts"]["israel-hezbollah"] == {
         "tp": 0,
@@ -341,7 +341,53 @@ def test_evaluate_prints_scores_per_conflict_and_language_accuracy(tmp_path: Pat
         "f1": 0.0,
     }
     assert scores["micro"]["tp"] == 2 and scores["micro"]["fn"] == 1 and scores["micro"]["precision"] == 1.0
-    assert "missed          israel-hezbollah     id=4" in as_json.stdout
+    assert scores["mistakes"] == [
+        {
+            "kind": "missed",
+            "conflict": "israel-hezbollah",
+            "id": 4,
+            "channel": None,
+            "snippet": "Sunny weather all week.",
+            "matched": [],
+            "score": 0.0,
+            "threshold": 1.0,
+        }
+    ]
+
+
+def test_evaluate_mistakes_name_the_channel_a_snippet_and_the_matched_words(tmp_path: Path) -> None:
+    filler = "Прогноз погоды на выходные обещает дождь и ветер. " * 8
+    wrong = f"{filler}Фильм о штурме Бахмута и обстрелах Херсона получил приз кинофестиваля в Берлине."
+    labeled = write_jsonl(
+        tmp_path / "labeled.jsonl",
+        [
+            {"id": "ok", "text": WAR_RU, "labels": ["russia-ukraine"], "channel": "@front"},
+            {"id": "fp", "text": wrong, "labels": [], "channel": "@sport_news"},
+            {"id": "miss", "text": "Sunny weather all week.", "labels": ["israel-hezbollah"]},
+        ],
+    )
+
+    result = run("evaluate", labeled, "--mistakes")
+
+    lines = result.stdout.splitlines()
+    start = lines.index('false positive  russia-ukraine       id="fp" channel="@sport_news"')
+    snippet, matched = lines[start + 1 : start + 3]
+    assert snippet.startswith("    …") and "штурме Бахмута" in snippet and len(snippet) < 200
+    assert matched.startswith("    matched: Бахмута, Херсона (score ") and matched.endswith(" / 1)")
+    assert lines[start + 3 :] == [
+        'missed          israel-hezbollah     id="miss"',
+        "    Sunny weather all week.",
+        "    matched: nothing (score 0 / 1)",
+    ]
+    assert not any('"ok"' in line for line in lines)
+
+
+def test_the_evaluate_help_examples_name_files_that_exist() -> None:
+    help_text = run("evaluate", "--help").stdout
+    examples = [
+        line.split()[2] for line in help_text.splitlines() if line.strip().startswith("monitor evaluate")
+    ]
+    assert examples and all((ROOT / example).is_file() for example in examples)
 
 
 def test_evaluate_reports_posts_without_labels(tmp_path: Path) -> None:

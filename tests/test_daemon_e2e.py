@@ -10,17 +10,18 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 
+from monitor.config import Config, Secret
 from monitor.daemon import Daemon, acquire_locks, release_locks
 from monitor.demo import sandbox_config
 from monitor.sandbox.faults import parse_faults
 from monitor.sandbox.server import RunningSandbox
 from monitor.store import ArchiveError, Store
-from monitor.telegram.client import SessionError
+from monitor.telegram.client import SessionError, lock_path_for
 from tests.support import (
     FLAGGED,
     NEWS,
@@ -55,7 +56,6 @@ async def running(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterat
         alerts=NO_PACING,
         schedule=RARE_JOBS,
         backfill=options.get("backfill", 10),
-        flood_sleep_threshold=options.get("flood_sleep_threshold", 30),
     )
     daemon = Daemon(config)
     stop = asyncio.Event()
@@ -169,7 +169,6 @@ async def test_recheck_finds_edits_and_deletions_whose_updates_were_lost(running
         {
             "scenario": scenario(history=250),
             "faults": "flood=messages.getHistory:1:0.5",
-            "flood_sleep_threshold": 0,
         }
     ],
     indirect=True,
@@ -202,19 +201,41 @@ async def test_alert_escapes_html_from_post_and_channel_title(running: Running) 
     assert "Front <b>news</b> & <i>co</i>" in alert.text
 
 
+def session_from_file(config: Config, secret_file: Path) -> Config:
+    """The config with its StringSession read from `secret_file`, as `session_file = ...` gives it."""
+    secret_file.write_text(config.telegram.session.reveal(), encoding="utf-8")
+    session = Secret(config.telegram.session.reveal(), f"file {secret_file}")
+    return replace(config, telegram=replace(config.telegram, session=session))
+
+
 async def test_second_process_on_the_same_session_is_refused(tmp_path: Path) -> None:
     sandbox = await sandbox_of(scenario())
     try:
-        config = sandbox_config(sandbox, tmp_path / "archive.db")
+        shared = tmp_path / "shared" / "user.session.txt"
+        shared.parent.mkdir()
+        config = session_from_file(sandbox_config(sandbox, tmp_path / "one" / "archive.db"), shared)
         locks = acquire_locks(config)
         try:
+            other = session_from_file(sandbox_config(sandbox, tmp_path / "two" / "archive.db"), shared)
             with pytest.raises(SessionError, match="already in use"):
-                acquire_locks(sandbox_config(sandbox, tmp_path / "other.db"))
+                acquire_locks(other)
+            with pytest.raises(SessionError, match="already in use"):  # same archive, session from env
+                acquire_locks(sandbox_config(sandbox, tmp_path / "one" / "archive.db"))
         finally:
             release_locks(locks)
         release_locks(acquire_locks(config))  # free again once released
     finally:
         await sandbox.stop()
+
+
+def test_session_locks_live_next_to_the_session_or_the_archive(tmp_path: Path) -> None:
+    archive = tmp_path / "data" / "archive.db"
+    assert lock_path_for(Secret(str(tmp_path / "u.session")), archive) == tmp_path / "u.session.lock"
+    held = Secret("1AbCd", f"file {tmp_path / 'secrets' / 'session'}")
+    assert lock_path_for(held, archive) == tmp_path / "secrets" / "session.lock"
+    from_env = lock_path_for(Secret("1AbCd", "env MONITOR_SESSION"), archive)
+    assert from_env.parent == archive.parent and from_env.name.startswith("archive.db.session-")
+    assert from_env != lock_path_for(Secret("1XyZw", "env MONITOR_SESSION"), archive)
 
 
 # -- the daemon as a process: SIGKILL mid-burst, restart ---------------------------------------------------

@@ -27,6 +27,7 @@ from monitor.store.codec import (
 from monitor.store.database import Database, fetch
 from monitor.store.errors import ArchiveError
 from monitor.store.outbox import Outbox
+from monitor.store.problems import Problems
 from monitor.store.rows import (
     POST_FROM,
     POST_SELECT,
@@ -51,6 +52,7 @@ class Store:
         self.path = database.path
         self.readonly = database.readonly
         self.outbox = Outbox(database)
+        self.problems = Problems(database)
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

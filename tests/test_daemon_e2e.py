@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -18,7 +19,7 @@ import pytest
 from monitor.config import Config, Secret
 from monitor.daemon import Daemon, acquire_locks, release_locks
 from monitor.demo import sandbox_config
-from monitor.sandbox.faults import parse_faults
+from monitor.sandbox.faults import Faults, parse_faults
 from monitor.sandbox.server import RunningSandbox
 from monitor.store import ArchiveError, Store
 from monitor.telegram.client import SessionError, lock_path_for
@@ -163,29 +164,54 @@ async def test_recheck_finds_edits_and_deletions_whose_updates_were_lost(running
     assert (await running.store.get_post(channel_id, deleted)).deleted_at is not None
 
 
-@pytest.mark.parametrize(
-    "running",
-    [
-        {
-            "scenario": scenario(history=250),
-            "faults": "flood=messages.getHistory:1:0.5",
-        }
-    ],
-    indirect=True,
-)
-async def test_flood_waits_during_backfill_are_counted_and_survived(running: Running) -> None:
-    channel_id = running.sandbox.world.channel(NEWS).id
+def counting_floods(spec: str) -> tuple[Faults, list[str]]:
+    """Faults from `spec` that also list every FLOOD_WAIT the sandbox answers (its method)."""
+    answered: list[str] = []
 
-    async def backfilled() -> bool:
-        state = await running.store.sync_state(channel_id)
-        return bool(state.get("backfill_done"))
+    class Counted(Faults):
+        __slots__ = ()
 
-    await until(backfilled, "the backfill to finish", timeout=40)
-    stats = await running.store.stats(channel=channel_id)
-    assert stats["posts"] == 10  # the configured backfill, despite the flood waits
-    assert running.daemon.state.flood.count > 0
-    live = await running.sandbox.world.publish(NEWS, FLAGGED)
-    await until(lambda: stored(running, channel_id, live), "a live post while history floods")
+        def flood_for(self, method: str, rng: random.Random) -> int | None:
+            seconds = super().flood_for(method, rng)
+            if seconds is not None:
+                answered.append(method)
+            return seconds
+
+    rules = parse_faults(spec)
+    return Counted(floods=rules.floods), answered
+
+
+async def test_every_flood_wait_is_counted_with_the_shipped_client_settings(tmp_path: Path) -> None:
+    sandbox = await sandbox_of(scenario(history=250))
+    sandbox.world.faults, answered = counting_floods("flood=messages.getHistory:2:0.5")
+    config = sandbox_config(
+        sandbox, tmp_path / "archive.db", alerts=NO_PACING, schedule=RARE_JOBS, backfill=10
+    )
+    daemon = Daemon(config)
+    stop = asyncio.Event()
+    task = asyncio.create_task(daemon.run(stop))
+    try:
+        await asyncio.wait_for(daemon.ready.wait(), 20)
+        channel_id = sandbox.world.channel(NEWS).id
+
+        async def backfilled() -> bool:
+            state = await daemon.store.sync_state(channel_id)
+            return bool(state.get("backfill_done"))
+
+        await until(backfilled, "the backfill to finish", timeout=60)
+        assert (await daemon.store.stats(channel=channel_id))["posts"] == 10  # despite the flood waits
+        live = await sandbox.world.publish(NEWS, FLAGGED)
+        await until(lambda: daemon.store.get_post(channel_id, live), "a live post while history floods")
+        assert answered, "the sandbox injected no flood wait"
+        counted = daemon.state.flood.count + (
+            daemon.sender_client.guard.flood.count if daemon.sender_client else 0
+        )
+        assert counted == len(answered)
+        assert daemon.state.flood.seconds == 2 * len(answered)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+        await sandbox.stop()
 
 
 @pytest.mark.parametrize(

@@ -314,3 +314,28 @@ async def test_daemon_killed_mid_burst_and_restarted_loses_nothing_and_sends_no_
             process.kill()
             await process.wait()
         await sandbox.stop()
+
+
+async def test_without_a_bot_the_user_account_sends_the_first_alert_at_the_first_attempt(
+    tmp_path: Path,
+) -> None:
+    sandbox = await sandbox_of(scenario())
+    config = sandbox_config(sandbox, tmp_path / "archive.db", alerts=NO_PACING, schedule=RARE_JOBS)
+    config = replace(config, telegram=replace(config.telegram, bot_session=None))
+    daemon = Daemon(config)
+    stop = asyncio.Event()
+    task = asyncio.create_task(daemon.run(stop))
+    try:
+        await asyncio.wait_for(daemon.ready.wait(), 20)
+        assert daemon.sender_client is daemon.kit.user
+        message_id = await sandbox.world.publish(NEWS, FLAGGED)
+        (alert,) = await until(
+            lambda: alerts_for(sandbox, NEWS, message_id), "the alert from the user account"
+        )
+        assert alert.sender_id == sandbox.user_id
+        assert daemon.sender.stats.last_error is None  # no failed round before it
+        assert daemon.sender.stats.sent == 1
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+        await sandbox.stop()

@@ -19,7 +19,7 @@ from monitor.config import AlertPolicy
 from monitor.model import Analysis, Match, Post
 from monitor.sandbox.faults import Faults, FloodRule
 from monitor.store import Store
-from monitor.telegram.send import AlertSender, sent_message_id, whole_posts
+from monitor.telegram.send import BLOCKED_PROBE_SECONDS, AlertSender, sent_message_id, whole_posts
 from tests.support import CHANNEL, POLICY, Desk, RecordingClient, flag, until
 
 CHAT_ID = -1009000000001
@@ -232,6 +232,67 @@ async def test_a_flood_wait_is_counted_and_holds_every_send_for_its_length(store
     assert sender._tokens() == 0
     clock[0] += 2
     assert sender._tokens() > 0
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        errors.PeerFloodError(request=None),
+        errors.ChatWriteForbiddenError(request=None),
+        errors.UserBannedInChannelError(request=None),
+    ],
+)
+async def test_a_send_error_retrying_cannot_cure_blocks_sending_until_one_probe_later(
+    store: Store, error: errors.RPCError
+):
+    clock, now = [0.0], [datetime(2030, 1, 1, tzinfo=UTC)]
+    sender, client = recording_sender(store, clock=lambda: clock[0], now=lambda: now[0])
+    client.failures.append(error)
+    await flag(store, 50)
+    await sender.deliver_due()
+    (problem,) = sender.problems()
+    assert problem.fatal and problem.subject == "sending" and problem.state == "blocked"
+    assert type(error).__name__ in problem.detail
+    for _ in range(5):  # rounds during the block send nothing (the client would accept now)
+        await sender.deliver_due()
+    assert client.messages == {} and await statuses(store) == {"pending": 1}
+    assert sender.problems() == [problem], "the block stays shown until a send succeeds"
+    clock[0] += BLOCKED_PROBE_SECONDS + 1
+    now[0] += timedelta(seconds=BLOCKED_PROBE_SECONDS + 1)
+    await sender.deliver_due()
+    assert await statuses(store) == {"sent": 1} and len(client.messages) == 1
+    assert sender.problems() == []
+
+
+async def test_slow_mode_is_a_wait_shown_while_it_lasts_not_a_retry_storm(store: Store):
+    clock, now = [0.0], [datetime(2030, 1, 1, tzinfo=UTC)]
+    sender, client = recording_sender(store, clock=lambda: clock[0], now=lambda: now[0])
+    client.failures.append(errors.SlowModeWaitError(request=None, capture=40))
+    await flag(store, 51)
+    await sender.deliver_due()
+    (problem,) = sender.problems()
+    assert (problem.state, problem.fatal) == ("slow_mode", False)
+    assert problem.until == now[0] + timedelta(seconds=40)
+    await sender.deliver_due()
+    assert client.messages == {} and sender.stats.slow_mode_waits == 1
+    clock[0] += 41
+    now[0] += timedelta(seconds=41)
+    assert sender.problems() == []
+    await sender.deliver_due()
+    assert await statuses(store) == {"sent": 1}
+
+
+async def test_no_lock_is_held_while_a_send_waits_out_a_flood(store: Store):
+    sender, client = recording_sender(store)
+    client.failures.append(errors.FloodWaitError(request=None, capture=3600))
+    await flag(store, 52)
+    await sender.deliver_due()
+    reply = asyncio.create_task(sender.send_html("a command reply"))
+    for _ in range(10):
+        await asyncio.sleep(0)  # let the reply reach its wait
+    assert not reply.done() and not sender._send_lock.locked()
+    await asyncio.wait_for(sender.stop(), 5)
+    assert await asyncio.wait_for(reply, 5) is None and client.messages == {}
 
 
 async def test_stop_returns_while_a_send_waits_out_a_flood(store: Store):

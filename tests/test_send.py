@@ -19,7 +19,13 @@ from monitor.config import AlertPolicy
 from monitor.model import Analysis, Match, Post
 from monitor.sandbox.faults import Faults, FloodRule
 from monitor.store import Store
-from monitor.telegram.send import BLOCKED_PROBE_SECONDS, AlertSender, sent_message_id, whole_posts
+from monitor.telegram.send import (
+    BLOCKED_PROBE_SECONDS,
+    POSTS_PER_MESSAGE,
+    AlertSender,
+    sent_message_id,
+    whole_posts,
+)
 from tests.support import CHANNEL, POLICY, Desk, RecordingClient, flag, until
 
 CHAT_ID = -1009000000001
@@ -293,6 +299,29 @@ async def test_no_lock_is_held_while_a_send_waits_out_a_flood(store: Store):
     assert not reply.done() and not sender._send_lock.locked()
     await asyncio.wait_for(sender.stop(), 5)
     assert await asyncio.wait_for(reply, 5) is None and client.messages == {}
+
+
+async def test_without_a_token_a_round_reads_nothing_and_with_one_only_what_one_message_carries(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+):
+    clock = [0.0]
+    sender, client = recording_sender(store, clock=lambda: clock[0])
+    reads: list[int] = []
+    pending = store.outbox.pending
+
+    async def counted(now: datetime, limit: int):  # type: ignore[no-untyped-def]
+        reads.append(limit)
+        return await pending(now, limit)
+
+    monkeypatch.setattr(store.outbox, "pending", counted)
+    sender.bucket.empty()
+    for message_id in range(60, 63):
+        await flag(store, message_id)
+    assert not await sender.deliver_due() and reads == []
+    assert not sender._may_send_now(), "a notify would not wake the sender before the next token"
+    clock[0] += 60 / POLICY.per_minute
+    assert await sender.deliver_due()
+    assert reads == [POSTS_PER_MESSAGE] and len(client.messages) == 1
 
 
 async def test_stop_returns_while_a_send_waits_out_a_flood(store: Store):

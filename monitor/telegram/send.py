@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0
 BATCH = 500
+# Posts one message can carry at most (the densest digest spends one entity per post): what one token
+# can send, so a round reads no more of the outbox than it can deliver.
+POSTS_PER_MESSAGE = messages.ENTITY_LIMIT
 UPDATE_BATCH = 50
 MAX_BACKOFF_SECONDS = 300.0
 BLOCKED_PROBE_SECONDS = 3600.0
@@ -157,7 +160,7 @@ class AlertSender:
                     self._record_error("send_round_failed", error)
                     busy = False
                 if not busy:
-                    await self._idle(self._pause())
+                    await self._idle(self._pause(), wake=self._may_send_now())
 
     async def stop(self) -> None:
         """Let the current send finish (its outcome is recorded), then return."""
@@ -183,14 +186,22 @@ class AlertSender:
     # -- outbox delivery --------------------------------------------------------------------------------
 
     async def deliver_due(self) -> bool:
-        """One round over due alerts: suppress muted ones, send what pacing allows. True if anything moved."""
+        """One round over due alerts: suppress muted ones, send what pacing allows. True if anything moved.
+
+        Without a token nothing is read: a surge notifies the sender for every alert, and rereading the
+        backlog each time would cost more than the sending. With tokens, only as many alerts are read as
+        those tokens can carry."""
         now = self._now()
-        items = await self.store.outbox.pending(now, BATCH)
-        if len(items) == BATCH:
+        tokens = self._tokens()
+        if tokens < 1:
+            return False
+        limit = min(BATCH, tokens * POSTS_PER_MESSAGE)
+        items = await self.store.outbox.pending(now, limit)
+        if len(items) == limit:
             items = whole_posts(items)
         plan = pacing.plan(
             items,
-            tokens=self._tokens(),
+            tokens=tokens,
             digest_after=self.policy.digest_after,
             mutes=await self.store.outbox.mutes(now),
             config_muted=self.policy.muted,
@@ -216,6 +227,10 @@ class AlertSender:
 
     def _tokens(self) -> int:
         return 0 if self._clock() < self._resume_at else self.bucket.tokens
+
+    def _may_send_now(self) -> bool:
+        """Whether a notify() should cut an idle wait short: only when a send could follow at once."""
+        return self._tokens() > 0 and not pacing.in_quiet_hours(self._now(), self.policy.quiet_hours)
 
     async def _deliver(self, delivery: pacing.Delivery, attempts: dict[int, int]) -> None:
         random_id = delivery.random_id

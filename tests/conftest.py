@@ -25,7 +25,8 @@ from tests.support import BORDER, CHANNEL, DESK_SCENARIO, SEA, Connect, Desk, St
 
 @pytest.fixture
 async def start_sandbox_for() -> AsyncIterator[StartSandbox]:
-    """Start sandboxes with `await start_sandbox_for(scenario, faults=..., record_posts=..., seed=...)`."""
+    """Start sandboxes with `await start_sandbox_for(scenario, faults=..., record_posts=...,
+    record_requests=..., seed=...)`."""
     started: list[RunningSandbox] = []
 
     async def start(
@@ -34,6 +35,7 @@ async def start_sandbox_for() -> AsyncIterator[StartSandbox]:
         faults: Faults | None = None,
         record_posts: Path | None = None,
         record_chat: Path | None = None,
+        record_requests: Path | None = None,
         seed: int = 0,
     ) -> RunningSandbox:
         running = await start_sandbox(
@@ -43,6 +45,7 @@ async def start_sandbox_for() -> AsyncIterator[StartSandbox]:
             faults=faults,
             record_posts=record_posts,
             record_chat=record_chat,
+            record_requests=record_requests,
             seed=seed,
         )
         started.append(running)

@@ -35,6 +35,7 @@ class ServeSettings:
     port: int
     record_posts: Path | None
     record_chat: Path | None
+    record_requests: Path | None
     seed: int
     write_config: Path | None
 
@@ -85,6 +86,7 @@ async def _serve(scenario: Scenario, faults: Faults | None, settings: ServeSetti
             faults=faults,
             record_posts=settings.record_posts,
             record_chat=settings.record_chat,
+            record_requests=settings.record_requests,
             seed=settings.seed,
         )
     except OSError as exc:
@@ -129,6 +131,11 @@ def _write_config(path: Path, running: RunningSandbox) -> None:
 )
 @click.option("--record-posts", type=OUT_FILE, help="Record published posts, edits, deletions (JSON lines).")
 @click.option("--record-chat", type=OUT_FILE, help="Record what clients send or edit in chats (JSON lines).")
+@click.option(
+    "--record-requests",
+    type=OUT_FILE,
+    help="Record every API request answered: ts, account, method, outcome (JSON lines).",
+)
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for load and faults.")
 @click.option(
     "--write-config",
@@ -145,6 +152,7 @@ def sandbox(
     faults_spec: str | None,
     record_posts: Path | None,
     record_chat: Path | None,
+    record_requests: Path | None,
     seed: int,
     write_config: Path | None,
     log_level: str,
@@ -158,6 +166,7 @@ def sandbox(
     Examples:
       monitor sandbox --demo --port 4430
       monitor sandbox --load 10:8:70 --port 0 --record-posts posts.jsonl --write-config sandbox.toml
+      monitor sandbox --load 200:1:240 --record-requests requests.jsonl
       monitor sandbox --scenario my.toml --faults "flood=messages.getHistory:5:0.2,drop=every:30"
     """
     setup_logging(log_level)
@@ -166,7 +175,7 @@ def sandbox(
     except ScenarioError as exc:
         raise click.UsageError(str(exc)) from None
     faults = _faults(scenario, faults_spec)
-    settings = ServeSettings(host, port, record_posts, record_chat, seed, write_config)
+    settings = ServeSettings(host, port, record_posts, record_chat, record_requests, seed, write_config)
     asyncio.run(_serve(scenario, faults, settings))
 
 

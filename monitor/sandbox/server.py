@@ -453,13 +453,14 @@ async def start_sandbox(
     faults: Faults | None = None,
     record_posts: Path | None = None,
     record_chat: Path | None = None,
+    record_requests: Path | None = None,
     seed: int = 0,
 ) -> RunningSandbox:
     """Build the world of `scenario`, listen on host:port (0: any free port) and start its timeline.
 
     `faults` replaces the scenario's own faults when given (None keeps the scenario's).
     """
-    world = World(scenario, faults, Recorder.open(record_posts, record_chat), seed)
+    world = World(scenario, faults, Recorder.open(record_posts, record_chat, record_requests), seed)
     server = SandboxServer(world, host, port)
     try:
         await server.start()

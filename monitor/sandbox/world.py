@@ -14,6 +14,7 @@ import asyncio
 import bisect
 import logging
 import random
+import time
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -186,10 +187,27 @@ class World:
         return len(links)
 
     async def handle(self, link: ClientLink, request: TLObject) -> Any:
-        """Answer one API request from `link`; raises RpcError for what the client sees as rpc_error."""
+        """Answer one API request from `link`; raises RpcError for what the client sees as rpc_error.
+
+        Every answer, refusals included, goes into the request record (a cancelled call is not answered).
+        """
         method = api.method_name(request)
-        await self._inject_faults(method)
-        return await api.dispatch(self, link, request)
+        outcome = "ok"
+        try:
+            await self._inject_faults(method)
+            return await api.dispatch(self, link, request)
+        except RpcError as error:
+            outcome = error.message
+            raise
+        except asyncio.CancelledError:
+            outcome = ""
+            raise
+        except Exception:
+            outcome = "INTERNAL_SERVER_ERROR"
+            raise
+        finally:
+            if outcome:
+                self.recorder.request(time.time(), self.authorizations.get(link.auth_key_id), method, outcome)
 
     async def _inject_faults(self, method: str) -> None:
         delay = self.faults.slow_for(self.rng)

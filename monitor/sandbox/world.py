@@ -24,6 +24,7 @@ from telethon.tl import types
 from telethon.tl.tlobject import TLObject
 
 from monitor.sandbox import api
+from monitor.sandbox.access import AccessHashes
 from monitor.sandbox.compose import (
     PostComposer,
     access_hash,
@@ -34,11 +35,13 @@ from monitor.sandbox.compose import (
 )
 from monitor.sandbox.errors import RpcError
 from monitor.sandbox.faults import Faults, parse_faults
+from monitor.sandbox.gate import Gate
 from monitor.sandbox.log import log_event
 from monitor.sandbox.recorder import Recorder
 from monitor.sandbox.render import TlRenderer
 from monitor.sandbox.scenario import Person, PostSpec, Scenario
 from monitor.sandbox.state import ChannelEvent, ChannelState, StoredMessage, find_channel, telegram_now
+from monitor.sandbox.strictness import Strictness
 from monitor.sandbox.timeline import play_drops, play_timeline
 
 log = logging.getLogger(__name__)
@@ -81,8 +84,10 @@ class World:
         faults: Faults | None = None,
         recorder: Recorder | None = None,
         seed: int = 0,
+        strictness: Strictness | None = None,
     ) -> None:
         self.scenario = scenario
+        self.strictness = strictness if strictness is not None else Strictness()
         self.faults = faults if faults is not None else parse_faults(scenario.faults)
         self.recorder = recorder or Recorder()
         self.rng = random.Random(seed)
@@ -94,8 +99,10 @@ class World:
         self.pending_codes: dict[str, str] = {}  # phone_code_hash -> phone
         self.password_pending: dict[int, int] = {}  # auth_key_id -> user id that still owes its password
         self.srp_secrets: dict[int, Any] = {}
+        self.gate = Gate(self.strictness, self.authorizations)
         self.timeline_done = asyncio.Event()
-        self.tl = TlRenderer(self.people, self.access_hashes, self.channels)
+        self.channel_hashes = AccessHashes(scenario.name, scenario.user.id)
+        self.tl = TlRenderer(self.people, self.access_hashes, self.channels, self.channel_hashes)
         self.posts = PostComposer(self.channels, self.rng)
         self._links: set[ClientLink] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -154,6 +161,15 @@ class World:
         """A channel or the analyst chat by username, bare id or -100-marked id; LookupError if unknown."""
         return find_channel(self.channels, ref)
 
+    def access_hash_of(self, channel: ChannelState | str | int, account: int) -> int:
+        """The access hash `account` holds for the channel (each account has its own, as on Telegram)."""
+        state = channel if isinstance(channel, ChannelState) else self.channel(channel)
+        return self.channel_hashes.of(state, account)
+
+    def rotate_access_hash(self, channel: str | int, account: int | None = None) -> int:
+        """Make an account's (default: the user's) cached hash of the channel stale; returns the new one."""
+        return self.channel_hashes.rotate(self.channel(channel), self.user.id if account is None else account)
+
     def post_by_key(self, key: str) -> tuple[int, int]:
         """(channel id, message id) of a scenario post named by its key."""
         return self.posts.keys[key]
@@ -173,6 +189,7 @@ class World:
 
     def disconnected(self, link: ClientLink) -> None:
         self._links.discard(link)
+        self.gate.forget(link)
 
     @property
     def links(self) -> list[ClientLink]:
@@ -194,6 +211,7 @@ class World:
         method = api.method_name(request)
         outcome = "ok"
         try:
+            self.gate.admit(link, method, time.monotonic(), self._links)
             await self._inject_faults(method)
             return await api.dispatch(self, link, request)
         except RpcError as error:
@@ -376,7 +394,17 @@ class World:
         return await self._delete_messages(state, ids, exclude=exclude, record=not state.megagroup)
 
     def join(self, state: ChannelState, user_id: int) -> None:
+        """Make the account a member; CHANNELS_TOO_MUCH once it is in as many as Telegram allows."""
+        limit = self.strictness.channels_limit
+        if user_id in state.members:
+            return
+        if limit is not None and self.memberships(user_id) >= limit:
+            raise RpcError(400, "CHANNELS_TOO_MUCH")
         state.members.add(user_id)
+
+    def memberships(self, user_id: int) -> int:
+        """How many channels and supergroups the account is in (what the 500 cap counts)."""
+        return sum(1 for s in self.channels.values() if user_id in s.members)
 
     async def _add_message(
         self,

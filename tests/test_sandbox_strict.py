@@ -3,23 +3,37 @@ per-account access hashes, account faults and send refusals, each against the re
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import signal
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from telethon import TelegramClient, events
 from telethon import functions as fn
+from telethon.crypto import rsa
 from telethon.errors import (
+    AuthKeyDuplicatedError,
+    AuthKeyUnregisteredError,
+    ChannelInvalidError,
     ChannelsTooMuchError,
+    ChatWriteForbiddenError,
     FloodWaitError,
     LimitInvalidError,
+    PeerFloodError,
+    RandomIdDuplicateError,
+    SlowModeWaitError,
+    UserDeactivatedBanError,
     UsernameNotOccupiedError,
     UserNotParticipantError,
 )
+from telethon.sessions import StringSession
 from telethon.tl import types
 
-from monitor.sandbox.faults import Faults, parse_faults
+from monitor.sandbox.faults import Faults, FaultSpecError, parse_faults
 from monitor.sandbox.quotas import QuotaBook
 from monitor.sandbox.scenario import ChannelSpec, HistoryPost, PostSpec, Scenario
 from monitor.sandbox.server import RunningSandbox
@@ -292,3 +306,188 @@ async def test_joining_in_bulk_is_paced(start_sandbox_for: StartSandbox, connect
             joined += 1
     assert joined == 5 and caught.value.seconds >= ESCALATION[0]
     assert running.world.memberships(running.user_id) == 5 + 1  # and the analyst chat
+
+
+# ------------------------------------------------------------------ access hashes per account
+
+
+async def test_each_account_has_its_own_access_hash_and_a_stale_one_is_refused(
+    start_sandbox_for: StartSandbox, connect: Connect
+):
+    running = await start_sandbox_for(strict_scenario())
+    world = running.world
+    user = await connect(running, running.user_session)
+    await user.get_dialogs()
+    chat = world.analyst_chat
+    chat_as_user = await user.get_input_entity(running.analyst_chat_id)
+    assert chat_as_user.access_hash == world.access_hash_of(chat, running.user_id)
+    assert world.access_hash_of(chat, running.bot_id) != chat_as_user.access_hash
+    wire_as_user = input_channel_of(running, WIRE)
+    wire_as_bot = input_channel_of(running, WIRE, running.bot_id)
+    assert wire_as_bot.access_hash != wire_as_user.access_hash
+    with pytest.raises(ChannelInvalidError):  # another account's hash
+        await user(fn.channels.GetChannelsRequest([wire_as_bot]))
+    await user(fn.channels.GetChannelsRequest([wire_as_user]))
+    fresh = world.rotate_access_hash(WIRE.username)
+    with pytest.raises(ChannelInvalidError):  # the cached hash is stale now
+        await user(fn.channels.GetChannelsRequest([wire_as_user]))
+    resolved = await user(fn.contacts.ResolveUsernameRequest(WIRE.username))
+    assert resolved.chats[0].access_hash == fresh
+    await user(fn.channels.GetChannelsRequest([types.InputChannel(WIRE.id, fresh)]))
+
+
+# ------------------------------------------------------------------ account faults
+
+
+async def test_a_revoked_key_is_refused_and_gets_no_more_updates(
+    start_sandbox_for: StartSandbox, connect: Connect
+):
+    running = await start_sandbox_for(strict_scenario())
+    client = await connect(running, running.user_session)
+    seen = collect(client, events.NewMessage(chats=WIRE.id))
+    await client.get_dialogs()
+    running.world.fail_account("revoked")
+    await running.world.publish(WIRE.username, "nobody hears this")
+    with pytest.raises(AuthKeyUnregisteredError):
+        await client.get_messages(WIRE.username, limit=1)
+    assert seen == [] and await client.get_me() is None  # Telethon's reading of a 401: not signed in
+
+
+async def test_account_faults_from_the_faults_spec_ban_or_destroy_the_key(
+    start_sandbox_for: StartSandbox, connect: Connect
+):
+    banned = await start_sandbox_for(strict_scenario(), faults=parse_faults("auth=banned"))
+    client = await connect(banned, banned.user_session)
+    with pytest.raises(UserDeactivatedBanError):
+        await client.get_messages(WIRE.username, limit=1)
+    later = await start_sandbox_for(strict_scenario(), faults=parse_faults("auth=duplicated:0.2"))
+    victim = await connect(later, later.user_session)
+    assert (await victim.get_me()).id == later.user_id
+    await until(lambda: later.world.gate.duplicated, "the timed account fault")
+    with pytest.raises(AuthKeyDuplicatedError):
+        await victim.get_me()
+
+
+async def test_one_key_on_two_connections_at_once_is_destroyed(
+    start_sandbox_for: StartSandbox, connect: Connect
+):
+    running = await start_sandbox_for(strict_scenario())
+    first = await connect(running, running.user_session)
+    await first.get_me()
+    with pytest.raises(AuthKeyDuplicatedError):  # Telethon's connect() already asks who it is
+        await connect(running, running.user_session)
+    with pytest.raises(AuthKeyDuplicatedError):  # the key is dead for the first connection too
+        await first.get_me()
+    other_device = await connect(running, running.server.mint_session(running.user_id))
+    assert (await other_device.get_me()).id == running.user_id
+    relaxed = await start_sandbox_for(strict_scenario(), relaxed=True)
+    twins = [await connect(relaxed, relaxed.user_session) for _ in range(2)]
+    assert [(await c.get_me()).id for c in twins] == [relaxed.user_id] * 2
+
+
+async def test_a_key_used_again_after_its_connection_closed_is_not_a_duplicate(
+    start_sandbox_for: StartSandbox, connect: Connect
+):
+    running = await start_sandbox_for(strict_scenario())
+    first = await connect(running, running.user_session)
+    await first.get_me()
+    await first.disconnect()
+    await until(lambda: not running.world.links, "the first connection to close")
+    second = await connect(running, running.user_session)
+    assert (await second.get_me()).id == running.user_id
+
+
+# ------------------------------------------------------------------ send refusals
+
+
+async def test_sends_are_refused_with_peer_flood_slow_mode_or_write_forbidden_on_demand(
+    start_sandbox_for: StartSandbox, connect: Connect
+):
+    running = await start_sandbox_for(strict_scenario())
+    user = await connect(running, running.user_session, flood_sleep_threshold=0)
+    await user.get_dialogs()
+    chat = running.analyst_chat_id
+    expected = {
+        "send=PEER_FLOOD": PeerFloodError,
+        "send=SLOWMODE_WAIT:15": SlowModeWaitError,
+        "send=CHAT_WRITE_FORBIDDEN": ChatWriteForbiddenError,
+    }
+    for spec, error in expected.items():
+        running.world.faults = parse_faults(spec)
+        with pytest.raises(error) as caught:
+            await user.send_message(chat, "refused")
+        if error is SlowModeWaitError:
+            assert caught.value.seconds == 15
+    assert running.world.chat_messages() == []
+    running.world.faults = Faults()
+    await user.send_message(chat, "accepted")
+    assert [m.text for m in running.world.chat_messages()] == ["accepted"]
+
+
+def test_account_and_send_faults_parse_round_trip_and_name_bad_items():
+    faults = parse_faults("auth=revoked:30,send=SLOWMODE_WAIT:15:0.5,send=PEER_FLOOD")
+    assert [(r.kind, r.at) for r in faults.auth] == [("revoked", 30.0)]
+    assert [(r.message, r.code, r.probability) for r in faults.sends] == [
+        ("SLOWMODE_WAIT_15", 420, 0.5),
+        ("PEER_FLOOD", 400, 1.0),
+    ]
+    assert parse_faults(faults.describe()) == faults
+    for bad in ("auth=lost", "send=SLOWMODE_WAIT", "send=NOPE", "auth=banned:soon"):
+        with pytest.raises(FaultSpecError, match="faults: '"):
+            parse_faults(bad)
+
+
+# ------------------------------------------------------------------ the command line
+
+DEADLINE = 20.0
+
+
+async def run_command(tmp_path: Path, *options: str) -> tuple[list[int], list[dict]]:
+    """Start `monitor sandbox --load 3:1:30` with `options`, read the user's dialogs, make 40 history
+    calls, stop it; returns the dialog channel ids and the request record."""
+    record = tmp_path / f"requests{len(options)}.jsonl"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "monitor", "sandbox", "--load", "3:1:30", "--port", "0",
+        "--record-requests", str(record), *options,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        ready = json.loads(await asyncio.wait_for(process.stdout.readline(), DEADLINE))
+        rsa.add_key(ready["rsa_public_key"], old=False)
+        client = TelegramClient(
+            StringSession(ready["user_session"]), 1, "0" * 32, connection_retries=1, flood_sleep_threshold=0
+        )
+        async with client:
+            dialogs = [d.entity.id for d in await client.get_dialogs()]
+            channel = await client.get_input_entity(ready["channels"][0])
+            with contextlib.suppress(FloodWaitError):
+                for _ in range(40):
+                    await client.get_messages(channel, limit=1)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), DEADLINE)
+    assert process.returncode == 0
+    return dialogs, read_records(record)
+
+
+async def test_command_is_strict_with_joined_load_channels_unless_told_otherwise(tmp_path: Path):
+    dialogs, record = await run_command(tmp_path)
+    assert len(dialogs) == 3 + 1  # the load's channels, joined, and the analyst chat
+    outcomes = [r["outcome"] for r in record if r["method"] == "messages.getHistory"]
+    assert outcomes.count("ok") == 30 and outcomes[-1].startswith("FLOOD_WAIT_")
+    dialogs, record = await run_command(tmp_path, "--not-joined", "--relaxed")
+    assert len(dialogs) == 1  # the analyst chat only: a first start
+    outcomes = [r["outcome"] for r in record if r["method"] == "messages.getHistory"]
+    assert outcomes == ["ok"] * 40
+
+
+async def test_relaxed_a_re_sent_random_id_is_an_error_instead_of_the_original(
+    start_sandbox_for: StartSandbox, connect: Connect
+):
+    running = await start_sandbox_for(strict_scenario(), relaxed=True)
+    bot = await connect(running, running.bot_session, request_retries=0, raise_last_call_error=True)
+    chat = await bot.get_input_entity(running.analyst_chat_id)
+    await bot(fn.messages.SendMessageRequest(chat, "only once", random_id=7))
+    with pytest.raises(RandomIdDuplicateError):
+        await bot(fn.messages.SendMessageRequest(chat, "only once", random_id=7))
+    assert [m.text for m in running.world.chat_messages()] == ["only once"]

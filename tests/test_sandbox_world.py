@@ -433,9 +433,9 @@ async def test_sends_land_in_the_chat_reach_other_members_and_random_id_deduplic
     pushed = user.updates()[0]
     assert pushed.message.message == "<b>alert</b>" and not pushed.message.out
     assert pushed.message.from_id.user_id == world.bot.id
-    with pytest.raises(RpcError) as caught:
-        await call(world, sender, send(world, "<b>alert</b>", 777))
-    assert (caught.value.code, caught.value.message) == (500, "RANDOM_ID_DUPLICATE")
+    again = await call(world, sender, send(world, "<b>alert</b>", 777))
+    assert [u.id if hasattr(u, "id") else u.message.id for u in again.updates] == [message_id.id] * 2
+    assert again.updates[1].pts == new.pts and len(user.updates()) == 1  # the original, nothing new
     assert [m.text for m in world.chat_messages()] == ["<b>alert</b>"]
     edit = fn.messages.EditMessageRequest(
         peer(world, world.analyst_chat_id, world.bot.id), message_id.id, message="<b>alert</b> (edited)"
@@ -645,13 +645,20 @@ async def test_sends_land_in_the_chat_record_and_reach_the_bot(
     ]
 
 
-async def test_a_repeated_random_id_creates_nothing(quiet: RunningSandbox, connect: Connect):
+async def test_a_repeated_random_id_returns_the_original_and_creates_nothing(
+    quiet: RunningSandbox, connect: Connect
+):
     bot = await connect(quiet, quiet.bot_session, request_retries=0, raise_last_call_error=True)
     chat = await bot.get_input_entity(quiet.analyst_chat_id)
-    await bot(fn.messages.SendMessageRequest(chat, "once", random_id=42))
-    with pytest.raises(RandomIdDuplicateError):
-        await bot(fn.messages.SendMessageRequest(chat, "once", random_id=42))
+    first = await bot(fn.messages.SendMessageRequest(chat, "once", random_id=42))
+    again = await bot(fn.messages.SendMessageRequest(chat, "once", random_id=42))
+    assert again.updates[0].id == first.updates[0].id and again.updates[0].random_id == 42
     assert [m.text for m in quiet.world.chat_messages()] == ["once"]
+    await quiet.world.delete_in_chat(
+        quiet.world.analyst_chat, quiet.world.bot, (first.updates[0].id,), exclude=None
+    )
+    with pytest.raises(RandomIdDuplicateError):  # the original is gone: nothing left to return
+        await bot(fn.messages.SendMessageRequest(chat, "once", random_id=42))
 
 
 async def test_flood_wait_above_the_threshold_raises_and_below_it_is_slept_through(

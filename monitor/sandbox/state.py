@@ -89,6 +89,10 @@ class ChannelState:
         self.last_event = when
         return event
 
+    def creation_of(self, message_id: int) -> ChannelEvent:
+        """The pts step that created a message (a re-sent random_id answers with it)."""
+        return next(e for e in reversed(self.events) if e.kind == "new" and e.ids == (message_id,))
+
     def is_alive(self, message_id: int) -> bool:
         i = bisect.bisect_left(self.alive, message_id)
         return i < len(self.alive) and self.alive[i] == message_id

@@ -76,7 +76,8 @@ class Strictness:
     """The Telegram rules the world enforces; `Strictness()` is strict, `relaxed()` switches them off.
 
     Relaxing removes the quotas (no FLOOD_WAIT unless a fault asks for one), the channel cap and the
-    duplicate-key rule, for tests that exercise something else. Membership (updates only for joined
+    duplicate-key rule, and answers a re-sent random_id with RANDOM_ID_DUPLICATE, for tests that
+    exercise something else. Membership (updates only for joined
     channels), per-account access hashes and differences in slices are how Telegram works, not limits,
     and stay either way.
     """
@@ -84,14 +85,17 @@ class Strictness:
     quotas: tuple[Quota, ...] = DEFAULT_QUOTAS
     channels_limit: int | None = CHANNELS_LIMIT
     duplicate_keys: bool = True  # one auth key used from two connections at once is destroyed
+    # A re-sent random_id returns the original message (hydrogram/hydrogram#70) rather than the
+    # RANDOM_ID_DUPLICATE error a client could rely on to notice its own re-send.
+    original_on_resend: bool = True
     difference_window: int = DIFFERENCE_WINDOW
     escalation: tuple[int, ...] = field(default=ESCALATION)
 
     @property
     def relaxed(self) -> bool:
-        return not self.quotas and self.channels_limit is None and not self.duplicate_keys
+        return self == relaxed()
 
 
 def relaxed() -> Strictness:
-    """No quotas, no channel cap, no duplicate-key rule."""
-    return Strictness(quotas=(), channels_limit=None, duplicate_keys=False)
+    """No quotas, no channel cap, no duplicate-key rule; a re-sent random_id is an error, not a success."""
+    return Strictness(quotas=(), channels_limit=None, duplicate_keys=False, original_on_resend=False)

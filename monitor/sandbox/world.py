@@ -42,7 +42,7 @@ from monitor.sandbox.render import TlRenderer
 from monitor.sandbox.scenario import Person, PostSpec, Scenario
 from monitor.sandbox.state import ChannelEvent, ChannelState, StoredMessage, find_channel, telegram_now
 from monitor.sandbox.strictness import Strictness
-from monitor.sandbox.timeline import play_drops, play_timeline
+from monitor.sandbox.timeline import play_account_faults, play_drops, play_timeline
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +237,9 @@ class World:
         error = self.faults.error_for(method, self.rng)
         if error is not None:
             raise RpcError(error.code, error.message)
+        refusal = self.faults.send_refusal(method, self.rng)
+        if refusal is not None:
+            raise RpcError(refusal.code, refusal.message)
 
     def user_of(self, link: ClientLink) -> Person:
         """The account logged in on this link; 401 as Telegram answers unauthorised keys otherwise."""
@@ -316,6 +319,23 @@ class World:
         msg, _ = await self.send_to_chat(state, sender, text, entities=url_entities(text), exclude=None)
         return msg.id
 
+    def fail_account(self, kind: str, account: int | None = None) -> None:
+        """The account (the user's by default) fails as Telegram makes it fail; none of it heals.
+
+        revoked: its keys are logged out (AUTH_KEY_UNREGISTERED); banned: USER_DEACTIVATED_BAN;
+        duplicated: its keys are destroyed as if used from two places at once (AUTH_KEY_DUPLICATED).
+        """
+        target = self.user.id if account is None else account
+        if kind == "revoked":
+            self.gate.revoke(target)
+        elif kind == "banned":
+            self.gate.ban(target)
+        elif kind == "duplicated":
+            for key in [k for k, owner in self.authorizations.items() if owner == target]:
+                self.gate.destroy_duplicated(key)
+        else:
+            raise ValueError(f"unknown account fault {kind!r}")
+
     async def run_timeline(self) -> None:
         """Play the scenario's timeline against a monotonic clock: late events run at once, no drift."""
         try:
@@ -328,6 +348,11 @@ class World:
         self._spawn(self.run_timeline())
         if self.faults.drop_every is not None or self.faults.drop_at:
             self._spawn(play_drops(self))
+        for rule in self.faults.auth:
+            if rule.at == 0:
+                self.fail_account(rule.kind)
+        if any(rule.at > 0 for rule in self.faults.auth):
+            self._spawn(play_account_faults(self))
 
     async def stop(self) -> None:
         """Cancel background work and close the records."""
@@ -350,9 +375,17 @@ class World:
         random_id: int | None = None,
         exclude: ClientLink | None,
     ) -> tuple[StoredMessage, ChannelEvent]:
-        """A member's message into a supergroup (or an admin's into a channel), deduplicated by random_id."""
+        """A member's message into a supergroup (or an admin's into a channel), deduplicated by random_id.
+
+        A re-send with a random_id already used by the same sender in the same chat creates nothing and
+        returns the original message, as Telegram does (hydrogram/hydrogram#70); once the original is
+        deleted there is nothing to return, and the answer is 500 RANDOM_ID_DUPLICATE (always, when relaxed).
+        """
         if random_id is not None and (sender.id, random_id) in state.random_ids:
-            raise RpcError(500, "RANDOM_ID_DUPLICATE")
+            original = state.random_ids[(sender.id, random_id)]
+            if not (self.strictness.original_on_resend and state.is_alive(original)):
+                raise RpcError(500, "RANDOM_ID_DUPLICATE")
+            return state.messages[original], state.creation_of(original)
         state.last_id += 1
         msg = StoredMessage(
             id=state.last_id,

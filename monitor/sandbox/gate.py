@@ -4,16 +4,20 @@ Telegram refuses a request before doing any work when the key was revoked (401 A
 when the account is banned (401 USER_DEACTIVATED_BAN), when the key was used from two connections at
 once and destroyed (406 AUTH_KEY_DUPLICATED), or when the account exceeded a method's quota
 (420 FLOOD_WAIT_X). None of the first three heals by reconnecting. The gate keeps that state; the
-world asks it for every request and applies revocations and bans through it.
+world asks it for every request and applies revocations and bans through it. The faults a test or
+`--faults` injects into requests (slow replies, flood waits, errors, send refusals) come after.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from collections.abc import Iterable
 from typing import Protocol
 
 from monitor.sandbox.errors import RpcError
+from monitor.sandbox.faults import Faults
 from monitor.sandbox.log import log_event
 from monitor.sandbox.quotas import QuotaBook
 from monitor.sandbox.strictness import Strictness
@@ -75,6 +79,22 @@ class Gate:
         """A closed connection no longer counts as using its key."""
         self._active.pop(link, None)
 
+    def fail(self, kind: str, account: int) -> None:
+        """The account fails as Telegram makes accounts fail; none of it heals by reconnecting.
+
+        revoked: its keys are logged out (AUTH_KEY_UNREGISTERED); banned: USER_DEACTIVATED_BAN;
+        duplicated: its keys are destroyed as if used from two places at once (AUTH_KEY_DUPLICATED).
+        """
+        if kind == "revoked":
+            self.revoke(account)
+        elif kind == "banned":
+            self.ban(account)
+        elif kind == "duplicated":
+            for key in [k for k, owner in self._authorizations.items() if owner == account]:
+                self.destroy_duplicated(key)
+        else:
+            raise ValueError(f"unknown account fault {kind!r}")
+
     def revoke(self, account: int) -> list[int]:
         """Log every key of `account` out, as a terminated session does; returns the key ids revoked."""
         keys = [key for key, owner in self._authorizations.items() if owner == account]
@@ -92,3 +112,19 @@ class Gate:
         self.duplicated.add(key)
         account = self._authorizations.pop(key, None)
         log_event(log, "key_duplicated", level=logging.WARNING, account=account, key=f"{key:#x}")
+
+
+async def inject_faults(faults: Faults, method: str, rng: random.Random) -> None:
+    """Apply the injected request faults: hold the reply back, or refuse it as the spec asks."""
+    delay = faults.slow_for(rng)
+    if delay:
+        await asyncio.sleep(delay)
+    flood = faults.flood_for(method, rng)
+    if flood is not None:
+        raise RpcError(420, f"FLOOD_WAIT_{flood}")
+    error = faults.error_for(method, rng)
+    if error is not None:
+        raise RpcError(error.code, error.message)
+    refusal = faults.send_refusal(method, rng)
+    if refusal is not None:
+        raise RpcError(refusal.code, refusal.message)

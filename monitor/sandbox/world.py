@@ -15,7 +15,7 @@ import bisect
 import logging
 import random
 import time
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -35,8 +35,9 @@ from monitor.sandbox.compose import (
 )
 from monitor.sandbox.errors import RpcError
 from monitor.sandbox.faults import Faults, parse_faults
-from monitor.sandbox.gate import Gate
+from monitor.sandbox.gate import Gate, inject_faults
 from monitor.sandbox.log import log_event
+from monitor.sandbox.push import fan_out
 from monitor.sandbox.recorder import Recorder
 from monitor.sandbox.render import TlRenderer
 from monitor.sandbox.scenario import Person, PostSpec, Scenario
@@ -212,7 +213,7 @@ class World:
         outcome = "ok"
         try:
             self.gate.admit(link, method, time.monotonic(), self._links)
-            await self._inject_faults(method)
+            await inject_faults(self.faults, method, self.rng)
             return await api.dispatch(self, link, request)
         except RpcError as error:
             outcome = error.message
@@ -226,20 +227,6 @@ class World:
         finally:
             if outcome:
                 self.recorder.request(time.time(), self.authorizations.get(link.auth_key_id), method, outcome)
-
-    async def _inject_faults(self, method: str) -> None:
-        delay = self.faults.slow_for(self.rng)
-        if delay:
-            await asyncio.sleep(delay)
-        flood = self.faults.flood_for(method, self.rng)
-        if flood is not None:
-            raise RpcError(420, f"FLOOD_WAIT_{flood}")
-        error = self.faults.error_for(method, self.rng)
-        if error is not None:
-            raise RpcError(error.code, error.message)
-        refusal = self.faults.send_refusal(method, self.rng)
-        if refusal is not None:
-            raise RpcError(refusal.code, refusal.message)
 
     def user_of(self, link: ClientLink) -> Person:
         """The account logged in on this link; 401 as Telegram answers unauthorised keys otherwise."""
@@ -320,21 +307,8 @@ class World:
         return msg.id
 
     def fail_account(self, kind: str, account: int | None = None) -> None:
-        """The account (the user's by default) fails as Telegram makes it fail; none of it heals.
-
-        revoked: its keys are logged out (AUTH_KEY_UNREGISTERED); banned: USER_DEACTIVATED_BAN;
-        duplicated: its keys are destroyed as if used from two places at once (AUTH_KEY_DUPLICATED).
-        """
-        target = self.user.id if account is None else account
-        if kind == "revoked":
-            self.gate.revoke(target)
-        elif kind == "banned":
-            self.gate.ban(target)
-        elif kind == "duplicated":
-            for key in [k for k, owner in self.authorizations.items() if owner == target]:
-                self.gate.destroy_duplicated(key)
-        else:
-            raise ValueError(f"unknown account fault {kind!r}")
+        """The account (the user's by default) fails: revoked, banned or duplicated (see `Gate.fail`)."""
+        self.gate.fail(kind, self.user.id if account is None else account)
 
     async def run_timeline(self) -> None:
         """Play the scenario's timeline against a monotonic clock: late events run at once, no drift."""
@@ -345,14 +319,14 @@ class World:
 
     async def start(self) -> None:
         """Run the timeline and the timed faults in the background."""
-        self._spawn(self.run_timeline())
+        self.spawn(self.run_timeline())
         if self.faults.drop_every is not None or self.faults.drop_at:
-            self._spawn(play_drops(self))
+            self.spawn(play_drops(self))
         for rule in self.faults.auth:
             if rule.at == 0:
                 self.fail_account(rule.kind)
         if any(rule.at > 0 for rule in self.faults.auth):
-            self._spawn(play_account_faults(self))
+            self.spawn(play_account_faults(self))
 
     async def stop(self) -> None:
         """Cancel background work and close the records."""
@@ -479,7 +453,8 @@ class World:
         if record:
             self.recorder.channel_post("post" if new else "edit", state, msg)
         update = types.UpdateNewChannelMessage if new else types.UpdateEditChannelMessage
-        await self._fan_out(
+        await fan_out(
+            self,
             state,
             lambda viewer: update(self.tl.message(state, msg, viewer), event.pts, 1),
             senders=(msg.sender_id,),
@@ -501,7 +476,8 @@ class World:
             if record:
                 self.recorder.channel_post("delete", state, state.messages[i], date=when)
         event = state.log_event("delete", ids, when)
-        await self._fan_out(
+        await fan_out(
+            self,
             state,
             lambda viewer: types.UpdateDeleteChannelMessages(state.id, list(ids), event.pts, event.count),
             senders=(),
@@ -514,58 +490,8 @@ class World:
             raise LookupError(f"no message {message_id} in {state.username or state.id}")
         return state.messages[message_id]
 
-    # ------------------------------------------------------------------ pushing updates
-
-    async def _fan_out(
-        self,
-        state: ChannelState,
-        make_update: Callable[[int], TLObject],
-        *,
-        senders: Iterable[int | None],
-        exclude: ClientLink | None,
-    ) -> None:
-        """Push one channel update to every authorised member link that wants updates (faults permitting)."""
-        targets = [
-            (link, uid)
-            for link in self._links
-            if link is not exclude
-            and link.wants_updates
-            and (uid := self.authorizations.get(link.auth_key_id)) is not None
-            and uid in state.members
-        ]
-        if not targets:
-            return
-        delay = self.faults.push_delay(self.rng)
-        if delay is None:
-            log_event(log, "update_withheld", level=logging.DEBUG, channel=state.id, pts=state.pts)
-            return
-        per_viewer: dict[int, types.Updates] = {}
-        for link, uid in targets:
-            if uid not in per_viewer:
-                per_viewer[uid] = types.Updates(
-                    updates=[make_update(uid)],
-                    users=self.tl.users(senders, uid),
-                    chats=[self.tl.channel(state, uid)],
-                    date=self.now(),
-                    seq=0,
-                )
-            if delay:
-                self._spawn(self._push_later(link, per_viewer[uid], delay))
-            else:
-                await self._push(link, per_viewer[uid])
-
-    async def _push(self, link: ClientLink, updates: TLObject) -> None:
-        try:
-            await link.push(updates)
-        except (ConnectionError, OSError, RuntimeError) as exc:
-            log_event(log, "push_failed", level=logging.DEBUG, session=link.session_id, error=str(exc))
-
-    async def _push_later(self, link: ClientLink, updates: TLObject, delay: float) -> None:
-        await asyncio.sleep(delay)
-        if link in self._links:
-            await self._push(link, updates)
-
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run background work that `stop()` cancels."""
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -403,6 +403,8 @@ class Daemon:
         """Prove liveness to `monitor health`, and revive a client Telethon gave up reconnecting."""
         kit = self._running()
         await kit.store.heartbeat(utcnow())
+        for client in {kit.user, self.sender_client or kit.user}:
+            await client.confirm_account(self.config.schedule.heartbeat_seconds)
         await self._report_problems()
         for client in {kit.user, self.sender_client or kit.user}:
             if not client.is_connected():

@@ -6,12 +6,14 @@ Each test waits for observable outcomes (archive rows, analyst chat messages) wi
 from __future__ import annotations
 
 import asyncio
+import json
 import os
-import random
 import signal
 import sys
+from asyncio.subprocess import PIPE
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,10 +21,12 @@ import pytest
 from monitor.config import Config, Secret
 from monitor.daemon import Daemon, acquire_locks, release_locks
 from monitor.demo import sandbox_config
-from monitor.sandbox.faults import Faults, parse_faults
-from monitor.sandbox.server import RunningSandbox
+from monitor.health import HealthLimits, judge, snapshot
+from monitor.sandbox.faults import parse_faults
+from monitor.sandbox.server import RunningSandbox, start_sandbox
 from monitor.store import ArchiveError, Store
 from monitor.telegram.client import SessionError, lock_path_for
+from monitor.telegram.guard import AccountFault
 from tests.support import (
     FLAGGED,
     NEWS,
@@ -164,26 +168,22 @@ async def test_recheck_finds_edits_and_deletions_whose_updates_were_lost(running
     assert (await running.store.get_post(channel_id, deleted)).deleted_at is not None
 
 
-def counting_floods(spec: str) -> tuple[Faults, list[str]]:
-    """Faults from `spec` that also list every FLOOD_WAIT the sandbox answers (its method)."""
-    answered: list[str] = []
-
-    class Counted(Faults):
-        __slots__ = ()
-
-        def flood_for(self, method: str, rng: random.Random) -> int | None:
-            seconds = super().flood_for(method, rng)
-            if seconds is not None:
-                answered.append(method)
-            return seconds
-
-    rules = parse_faults(spec)
-    return Counted(floods=rules.floods), answered
+def flood_answers(requests: Path) -> list[str]:
+    """The FLOOD_WAIT answers the sandbox recorded (quota waits and injected ones alike)."""
+    lines = [json.loads(line) for line in requests.read_text(encoding="utf-8").splitlines()]
+    return [line["method"] for line in lines if line["outcome"].startswith("FLOOD_WAIT_")]
 
 
 async def test_every_flood_wait_is_counted_with_the_shipped_client_settings(tmp_path: Path) -> None:
-    sandbox = await sandbox_of(scenario(history=250))
-    sandbox.world.faults, answered = counting_floods("flood=messages.getHistory:2:0.5")
+    requests = tmp_path / "requests.jsonl"
+    sandbox = await start_sandbox(
+        scenario(history=250),
+        host="127.0.0.1",
+        port=0,
+        faults=parse_faults("flood=messages.getHistory:2:0.5"),
+        seed=7,
+        record_requests=requests,
+    )
     config = sandbox_config(
         sandbox, tmp_path / "archive.db", alerts=NO_PACING, schedule=RARE_JOBS, backfill=10
     )
@@ -202,12 +202,10 @@ async def test_every_flood_wait_is_counted_with_the_shipped_client_settings(tmp_
         assert (await daemon.store.stats(channel=channel_id))["posts"] == 10  # despite the flood waits
         live = await sandbox.world.publish(NEWS, FLAGGED)
         await until(lambda: daemon.store.get_post(channel_id, live), "a live post while history floods")
-        assert answered, "the sandbox injected no flood wait"
-        counted = daemon.state.flood.count + (
-            daemon.sender_client.guard.flood.count if daemon.sender_client else 0
-        )
-        assert counted == len(answered)
-        assert daemon.state.flood.seconds == 2 * len(answered)
+        answered = flood_answers(requests)
+        assert "messages.getHistory" in answered, "the sandbox answered no flood wait"
+        clients = {id(c): c for c in (daemon.kit.user, daemon.sender_client)}.values()
+        assert sum(c.guard.flood.count for c in clients) == len(answered)
     finally:
         stop.set()
         await asyncio.wait_for(task, 15)
@@ -333,9 +331,71 @@ async def test_without_a_bot_the_user_account_sends_the_first_alert_at_the_first
             lambda: alerts_for(sandbox, NEWS, message_id), "the alert from the user account"
         )
         assert alert.sender_id == sandbox.user_id
+        await until(lambda: daemon.sender.stats.sent == 1, "the alert recorded as sent")
         assert daemon.sender.stats.last_error is None  # no failed round before it
-        assert daemon.sender.stats.sent == 1
     finally:
         stop.set()
         await asyncio.wait_for(task, 15)
+        await sandbox.stop()
+
+
+# -- accounts that die: revoked, banned, duplicated ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "error"),
+    [
+        ("revoked", "AUTH_KEY_UNREGISTERED"),
+        ("banned", "USER_DEACTIVATED_BAN"),
+        ("duplicated", "AUTH_KEY_DUPLICATED"),
+    ],
+)
+async def test_a_dead_user_key_stops_an_idle_daemon_and_health_names_the_reason(
+    tmp_path: Path, kind: str, error: str
+) -> None:
+    sandbox = await sandbox_of(scenario())
+    config = sandbox_config(sandbox, tmp_path / "archive.db", alerts=NO_PACING, schedule=RARE_JOBS)
+    daemon = Daemon(config)
+    task = asyncio.create_task(daemon.run(asyncio.Event()))
+    try:
+        await asyncio.wait_for(daemon.ready.wait(), 20)
+        channel_id = sandbox.world.channel(NEWS).id
+
+        async def idle() -> bool:  # catch-up and backfill done: the daemon asks Telegram nothing now
+            state = await daemon.store.sync_state(channel_id)
+            return bool(state.get("backfill_done")) and not [
+                t for t in daemon._tasks if t.get_name() != "alert_sender"
+            ]
+
+        await until(idle, "the daemon idle after its catch-up")
+        sandbox.world.fail_account(kind)  # no request follows by itself: only the daemon's own check sees it
+        await until(task.done, f"the daemon to stop on a {kind} key", timeout=30)
+        with pytest.raises(AccountFault) as stopped:
+            await task
+        assert stopped.value.state == kind and stopped.value.error == error
+    finally:
+        task.cancel()
+        await sandbox.stop()
+    async with await Store.open(config.archive_path, readonly=True) as store:
+        now = datetime.now(UTC)
+        problems = judge(await snapshot(store, now), now, HealthLimits())
+    assert any(p.startswith(f"Telegram account: {kind}: the user account cannot be used") for p in problems)
+
+
+async def test_monitor_run_exits_4_on_a_revoked_key_and_health_says_why(tmp_path: Path) -> None:
+    sandbox = await sandbox_of(scenario(), faults="auth=revoked")
+    try:
+        config, env = write_config(sandbox, tmp_path)
+        process = await start_daemon(config, env, tmp_path / "daemon.log")
+        assert await asyncio.wait_for(process.wait(), 60) == 4
+        log = (tmp_path / "daemon.log").read_text(encoding="utf-8")
+        assert "revoked (AUTH_KEY_UNREGISTERED)" in log and "monitor login" in log
+        monitor = Path(sys.executable).with_name("monitor")
+        health = await asyncio.create_subprocess_exec(
+            str(monitor), "health", "--config", str(config), env={**os.environ, **env}, stdout=PIPE
+        )
+        out, _ = await health.communicate()
+        assert health.returncode == 1
+        assert "unhealthy: Telegram account: revoked" in out.decode()
+    finally:
         await sandbox.stop()

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from telethon import TelegramClient
+from telethon import TelegramClient, errors, functions
 from telethon.crypto import rsa
 from telethon.network.connection import ConnectionTcpFull
 from telethon.sessions import SQLiteSession, StringSession
@@ -141,6 +141,17 @@ class GuardedClient(TelegramClient):  # type: ignore[misc]  # Telethon is untype
             return await super(GuardedClient, self).__call__(request, ordered=ordered)
 
         return await self.guard.call(request, send)
+
+    async def confirm_account(self, quiet_seconds: float) -> None:
+        """Ask Telegram something cheap (updates.getState) when it has answered nothing for `quiet_seconds`:
+        a revoked or banned key shows only in an answer, and an idle monitor may ask nothing for minutes
+        (Telethon itself asks after 15). A busy client spends nothing on this."""
+        if self.guard.fault is not None or self.guard.quiet_for() < quiet_seconds:
+            return
+        try:
+            await self(functions.updates.GetStateRequest())
+        except (errors.RPCError, OSError) as error:  # a dead account is the guard's; the rest can wait
+            log_event(log, "account_check_failed", level=logging.DEBUG, error=type(error).__name__)
 
 
 def trust_server(server: ServerSettings) -> None:

@@ -142,6 +142,8 @@ class RequestGuard:
         self.who = who
         self.flood = FloodWaits(clock=clock)
         self.signed_in = False
+        self.answered_at = clock()  # when Telegram last answered a request without an account fault
+        self._clock = clock
         self.seen: AccountFault | None = None
         self.fault: AccountFault | None = None
         self._fatal: errors.RPCError | None = None
@@ -158,7 +160,7 @@ class RequestGuard:
         if (left := self.flood.remaining(method)) > 0:
             raise errors.FloodWaitError(request=request, capture=max(1, round(left)))
         try:
-            return await send()
+            result = await send()
         except FLOOD_ERRORS as error:
             self.flood.record(method, error.seconds)
             log_event(
@@ -176,6 +178,12 @@ class RequestGuard:
                 if self.signed_in:
                     self._fail(fault, error)
             raise
+        self.answered_at = self._clock()
+        return result
+
+    def quiet_for(self) -> float:
+        """Seconds since Telegram last answered this client."""
+        return self._clock() - self.answered_at
 
     def _fail(self, fault: AccountFault, error: errors.RPCError) -> None:
         if self.fault is not None:

@@ -18,7 +18,7 @@ from monitor.alerts import pacing
 from monitor.config import AlertPolicy
 from monitor.model import Analysis, Match, Post
 from monitor.sandbox import strictness
-from monitor.sandbox.faults import Faults, FloodRule
+from monitor.sandbox.faults import Faults, FloodRule, parse_faults
 from monitor.store import Store
 from monitor.telegram.send import (
     BLOCKED_PROBE_SECONDS,
@@ -415,3 +415,60 @@ async def test_a_full_batch_leaves_out_its_last_post_whose_alerts_may_continue_b
     assert [i.alert.message_id for i in whole_posts(items)] == [1]
     only = await store.outbox.pending(datetime.now(UTC), 1)
     assert whole_posts(only) == only
+
+
+# -- refusals Telegram gives for sends, end to end ----------------------------------------------------------
+
+
+class CountingClient:
+    """The bot's client, counting the requests the sender makes through it."""
+
+    def __init__(self, client) -> None:  # type: ignore[no-untyped-def]
+        self.client = client
+        self.requests: list[str] = []
+
+    async def __call__(self, request):  # type: ignore[no-untyped-def]
+        self.requests.append(type(request).__name__)
+        return await self.client(request)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.client, name)
+
+
+@pytest.mark.parametrize("refusal", ["CHAT_WRITE_FORBIDDEN", "PEER_FLOOD"])
+async def test_a_send_refusal_blocks_sending_after_one_attempt_and_keeps_the_alert(desk: Desk, refusal: str):
+    desk.sandbox.world.faults = parse_faults(f"send={refusal}")
+    client = CountingClient(desk.bot)
+    sender = AlertSender(client, desk.store, POLICY, desk.sandbox.analyst_chat_id, poll_seconds=0.05)  # type: ignore[arg-type]
+    task = asyncio.create_task(sender.run())
+    try:
+        await flag(desk.store, 70)
+        sender.notify()
+        (problem,) = await until(sender.problems, "sending blocked")
+        assert problem.state == "blocked" and problem.fatal
+        await flag(desk.store, 71)
+        sender.notify()
+        assert client.requests.count("SendMessageRequest") == 1
+        assert await statuses(desk.store) == {"pending": 2} and desk.bot_messages() == []
+    finally:
+        await sender.stop()
+        await task
+
+
+async def test_slow_mode_pauses_sending_once_and_the_alert_follows(desk: Desk):
+    world = desk.sandbox.world
+    world.faults = parse_faults("send=SLOWMODE_WAIT:2")
+    client = CountingClient(desk.bot)
+    sender = AlertSender(client, desk.store, POLICY, desk.sandbox.analyst_chat_id, poll_seconds=0.05)  # type: ignore[arg-type]
+    task = asyncio.create_task(sender.run())
+    try:
+        await flag(desk.store, 72)
+        sender.notify()
+        (problem,) = await until(sender.problems, "slow mode")
+        assert problem.state == "slow_mode" and not problem.fatal
+        world.faults = parse_faults("")
+        await until(lambda: len(desk.bot_messages()) == 1, "the alert after the slow mode wait")
+        assert client.requests.count("SendMessageRequest") == 2 and sender.stats.slow_mode_waits == 1
+    finally:
+        await sender.stop()
+        await task

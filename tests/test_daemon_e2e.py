@@ -25,7 +25,7 @@ from monitor.health import HealthLimits, judge, snapshot
 from monitor.sandbox.faults import parse_faults
 from monitor.sandbox.server import RunningSandbox, start_sandbox
 from monitor.store import ArchiveError, Store
-from monitor.telegram.client import SessionError, lock_path_for
+from monitor.telegram.client import SessionError, is_session_file, lock_path_for
 from monitor.telegram.guard import AccountFault
 from tests.support import (
     FLAGGED,
@@ -254,6 +254,7 @@ async def test_second_process_on_the_same_session_is_refused(tmp_path: Path) -> 
 
 def test_session_locks_live_next_to_the_session_or_the_archive(tmp_path: Path) -> None:
     archive = tmp_path / "data" / "archive.db"
+    assert is_session_file(str(tmp_path / "u.session")) and not is_session_file("1AbCd")
     assert lock_path_for(Secret(str(tmp_path / "u.session")), archive) == tmp_path / "u.session.lock"
     held = Secret("1AbCd", f"file {tmp_path / 'secrets' / 'session'}")
     assert lock_path_for(held, archive) == tmp_path / "secrets" / "session.lock"

@@ -142,7 +142,7 @@ class RequestGuard:
         self.who = who
         self.flood = FloodWaits(clock=clock)
         self.signed_in = False
-        self.answered_at = clock()  # when Telegram last answered a request without an account fault
+        self.answered_at = clock()  # when Telegram last answered anything but an account fault
         self._clock = clock
         self.seen: AccountFault | None = None
         self.fault: AccountFault | None = None
@@ -162,6 +162,7 @@ class RequestGuard:
         try:
             result = await send()
         except FLOOD_ERRORS as error:
+            self.answered_at = self._clock()
             self.flood.record(method, error.seconds)
             log_event(
                 log,
@@ -173,7 +174,9 @@ class RequestGuard:
             )
             raise
         except errors.RPCError as error:
-            if (fault := account_fault(error, self.who)) is not None:
+            if (fault := account_fault(error, self.who)) is None:
+                self.answered_at = self._clock()  # any other answer shows the key alive
+            else:
                 self.seen = fault
                 if self.signed_in:
                     self._fail(fault, error)

@@ -498,3 +498,10 @@ def test_digests_show_less_of_each_post_only_as_the_backlog_requires():
     (busy,) = pacing.fresh_deliveries(surge(50), tokens=1, digest_after=5)
     assert "town0" in parse(calm.html)[0]  # the snippet is there while it fits
     assert "town0" not in parse(busy.html)[0] and len(busy.alert_ids) == 50
+
+
+def test_the_densest_digest_still_marks_the_posts_recovered_late():
+    (busy,) = pacing.fresh_deliveries(surge(50, late_from=40), tokens=1, digest_after=5)
+    plain = parse(busy.html)[0]
+    assert "town0" not in plain, "the densest style"
+    assert plain.count("late by 10 min") == 11

@@ -334,6 +334,13 @@ async def test_each_account_has_its_own_access_hash_and_a_stale_one_is_refused(
     resolved = await user(fn.contacts.ResolveUsernameRequest(WIRE.username))
     assert resolved.chats[0].access_hash == fresh
     await user(fn.channels.GetChannelsRequest([types.InputChannel(WIRE.id, fresh)]))
+    analyst = running.analyst_id
+    as_user, as_bot = (world.hashes.of(analyst, account) for account in (running.user_id, running.bot_id))
+    assert as_user != as_bot  # users' hashes are per account too
+    (found,) = await user(fn.users.GetUsersRequest([types.InputUser(analyst, as_user)]))
+    (refused,) = await user(fn.users.GetUsersRequest([types.InputUser(analyst, as_bot)]))
+    assert isinstance(found, types.User) and found.access_hash == as_user
+    assert isinstance(refused, types.UserEmpty)
 
 
 # ------------------------------------------------------------------ account faults

@@ -30,6 +30,7 @@ OPEN_METHODS = ("help.", "auth.")  # connecting and logging in are never refused
 class GateLink(Protocol):
     auth_key_id: int
     session_id: int
+    closed: bool  # set as soon as a connection starts shutting down
 
 
 class Gate:
@@ -69,7 +70,10 @@ class Gate:
         twins = [
             other
             for other in links
-            if other is not link and self._active.get(other) == key and other.session_id != link.session_id
+            if other is not link
+            and not other.closed  # a connection on its way out is not a second user of the key
+            and self._active.get(other) == key
+            and other.session_id != link.session_id
         ]
         if twins:
             self.destroy_duplicated(key)

@@ -55,6 +55,7 @@ class ClientLink(Protocol):
     auth_key_id: int
     session_id: int
     wants_updates: bool
+    closed: bool
 
     async def push(self, updates: TLObject) -> None: ...
 

@@ -33,6 +33,7 @@ from telethon.errors import (
 from telethon.sessions import StringSession
 from telethon.tl import types
 
+from monitor.sandbox import strictness
 from monitor.sandbox.faults import Faults, FaultSpecError, parse_faults
 from monitor.sandbox.quotas import QuotaBook
 from monitor.sandbox.scenario import ChannelSpec, HistoryPost, PostSpec, Scenario
@@ -498,3 +499,17 @@ async def test_relaxed_a_re_sent_random_id_is_an_error_instead_of_the_original(
     with pytest.raises(RandomIdDuplicateError):
         await bot(fn.messages.SendMessageRequest(chat, "only once", random_id=7))
     assert [m.text for m in running.world.chat_messages()] == ["only once"]
+
+
+async def test_relaxing_a_running_world_lifts_quotas_and_the_duplicate_key_rule(
+    start_sandbox_for: StartSandbox, connect: Connect
+):
+    running = await start_sandbox_for(strict_scenario())
+    client = await connect(running, running.user_session, flood_sleep_threshold=0)
+    with pytest.raises(FloodWaitError):
+        for _ in range(40):
+            await client.get_messages(WIRE.username, limit=1)
+    running.world.strictness = strictness.relaxed()
+    other = await connect(running, running.user_session, flood_sleep_threshold=0)  # same key, at once
+    for _ in range(40):
+        await other.get_messages(WIRE.username, limit=1)

@@ -58,7 +58,7 @@ class Gate:
             raise RpcError(401, "USER_DEACTIVATED_BAN")
         if self.strictness.duplicate_keys:
             self._check_duplicate(link, links)
-        wait = self.quotas.charge(account, method, now)
+        wait = self.quotas.charge(account, method, now) if self.strictness.quotas else None
         if wait is not None:
             log_event(log, "quota_exceeded", level=logging.DEBUG, account=account, method=method, wait=wait)
             raise RpcError(420, f"FLOOD_WAIT_{wait}")

@@ -88,7 +88,7 @@ class World:
         strictness: Strictness | None = None,
     ) -> None:
         self.scenario = scenario
-        self.strictness = strictness if strictness is not None else Strictness()
+        self._strictness = strictness if strictness is not None else Strictness()
         self.faults = faults if faults is not None else parse_faults(scenario.faults)
         self.recorder = recorder or Recorder()
         self.rng = random.Random(seed)
@@ -99,7 +99,7 @@ class World:
         self.pending_codes: dict[str, str] = {}  # phone_code_hash -> phone
         self.password_pending: dict[int, int] = {}  # auth_key_id -> user id that still owes its password
         self.srp_secrets: dict[int, Any] = {}
-        self.gate = Gate(self.strictness, self.authorizations)
+        self.gate = Gate(self._strictness, self.authorizations)
         self.timeline_done = asyncio.Event()
         self.hashes = AccessHashes(scenario)
         self.tl = TlRenderer(self.people, self.channels, self.hashes)
@@ -116,6 +116,16 @@ class World:
         load_history(scenario, self.channels, self.posts, start, self.recorder.channel_post)
 
     # ------------------------------------------------------------------ accounts and lookups
+
+    @property
+    def strictness(self) -> Strictness:
+        return self._strictness
+
+    @strictness.setter
+    def strictness(self, rules: Strictness) -> None:
+        """Change the rules of a running world; the quotas' figures stay those it was built with."""
+        self._strictness = rules
+        self.gate.strictness = rules
 
     @property
     def user(self) -> Person:

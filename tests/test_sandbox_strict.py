@@ -39,6 +39,7 @@ from monitor.sandbox.quotas import QuotaBook
 from monitor.sandbox.scenario import ChannelSpec, HistoryPost, PostSpec, Scenario
 from monitor.sandbox.server import RunningSandbox
 from monitor.sandbox.strictness import DAY, DEFAULT_QUOTAS, ESCALATION, HOUR, Quota, Window
+from monitor.sandbox.world import World
 from tests.support import Connect, StartSandbox, until
 
 WIRE = ChannelSpec(id=1400000001, username="strict_wire", title="Strict wire")
@@ -513,3 +514,34 @@ async def test_relaxing_a_running_world_lifts_quotas_and_the_duplicate_key_rule(
     other = await connect(running, running.user_session, flood_sleep_threshold=0)  # same key, at once
     for _ in range(40):
         await other.get_messages(WIRE.username, limit=1)
+
+
+class RecordingLink:
+    """A connected link as the world sees it, keeping what is pushed to it."""
+
+    def __init__(self, auth_key_id: int) -> None:
+        self.auth_key_id = self.session_id = auth_key_id
+        self.wants_updates, self.closed = True, False
+        self.pushed: list[object] = []
+
+    async def push(self, updates: object) -> None:
+        self.pushed.append(updates)
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+async def test_a_banned_or_revoked_account_gets_no_more_updates():
+    world = World(strict_scenario())
+    world.join(world.channel(WIRE.id), world.analyst.id)
+    user, analyst = RecordingLink(1), RecordingLink(2)
+    for link, account in ((user, world.user.id), (analyst, world.analyst.id)):
+        world.authorize(link.auth_key_id, account)
+        world.connected(link)
+    await world.publish(WIRE.username, "everyone hears this")
+    world.fail_account("banned")
+    await world.publish(WIRE.username, "only the analyst hears this")
+    world.fail_account("revoked", world.analyst.id)
+    await world.publish(WIRE.username, "nobody hears this")
+    assert (len(user.pushed), len(analyst.pushed)) == (1, 2)
+    await world.stop()

@@ -30,6 +30,7 @@ OPEN_METHODS = ("help.", "auth.")  # connecting and logging in are never refused
 class GateLink(Protocol):
     auth_key_id: int
     session_id: int
+    closed: bool  # set as soon as a connection starts shutting down
 
 
 class Gate:
@@ -57,7 +58,7 @@ class Gate:
             raise RpcError(401, "USER_DEACTIVATED_BAN")
         if self.strictness.duplicate_keys:
             self._check_duplicate(link, links)
-        wait = self.quotas.charge(account, method, now)
+        wait = self.quotas.charge(account, method, now) if self.strictness.quotas else None
         if wait is not None:
             log_event(log, "quota_exceeded", level=logging.DEBUG, account=account, method=method, wait=wait)
             raise RpcError(420, f"FLOOD_WAIT_{wait}")
@@ -69,7 +70,10 @@ class Gate:
         twins = [
             other
             for other in links
-            if other is not link and self._active.get(other) == key and other.session_id != link.session_id
+            if other is not link
+            and not other.closed  # a connection on its way out is not a second user of the key
+            and self._active.get(other) == key
+            and other.session_id != link.session_id
         ]
         if twins:
             self.destroy_duplicated(key)

@@ -1,7 +1,7 @@
 """Live channel updates pushed to the links that should get them, as Telegram pushes them.
 
-Only authorised links whose account has joined the channel and that asked for updates get a push
-(Telegram sends updates only for joined channels); each viewer gets its own rendering (its access
+Only authorised links whose account has joined the channel, is not banned and asked for updates get
+a push (Telegram sends updates only for joined channels); each viewer gets its own rendering (its access
 hashes, `out`, `left`). The withhold and delay faults apply here: a withheld update still took its
 pts step, so the client sees a gap that only getChannelDifference fills.
 """
@@ -41,6 +41,7 @@ async def fan_out(
         and link.wants_updates
         and (uid := world.authorizations.get(link.auth_key_id)) is not None
         and uid in state.members
+        and uid not in world.gate.banned
     ]
     if not targets:
         return

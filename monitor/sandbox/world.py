@@ -27,7 +27,6 @@ from monitor.sandbox import api
 from monitor.sandbox.access import AccessHashes
 from monitor.sandbox.compose import (
     PostComposer,
-    access_hash,
     load_history,
     opening_channels,
     people_of,
@@ -56,6 +55,7 @@ class ClientLink(Protocol):
     auth_key_id: int
     session_id: int
     wants_updates: bool
+    closed: bool
 
     async def push(self, updates: TLObject) -> None: ...
 
@@ -88,22 +88,21 @@ class World:
         strictness: Strictness | None = None,
     ) -> None:
         self.scenario = scenario
-        self.strictness = strictness if strictness is not None else Strictness()
+        self._strictness = strictness if strictness is not None else Strictness()
         self.faults = faults if faults is not None else parse_faults(scenario.faults)
         self.recorder = recorder or Recorder()
         self.rng = random.Random(seed)
         self.authorizations: dict[int, int] = {}
         self.address: tuple[str, int] = ("127.0.0.1", 0)
         self.people: dict[int, Person] = {}
-        self.access_hashes: dict[int, int] = {}
         self.channels: dict[int, ChannelState] = {}
         self.pending_codes: dict[str, str] = {}  # phone_code_hash -> phone
         self.password_pending: dict[int, int] = {}  # auth_key_id -> user id that still owes its password
         self.srp_secrets: dict[int, Any] = {}
-        self.gate = Gate(self.strictness, self.authorizations)
+        self.gate = Gate(self._strictness, self.authorizations)
         self.timeline_done = asyncio.Event()
-        self.channel_hashes = AccessHashes(scenario.name, scenario.user.id)
-        self.tl = TlRenderer(self.people, self.access_hashes, self.channels, self.channel_hashes)
+        self.hashes = AccessHashes(scenario)
+        self.tl = TlRenderer(self.people, self.channels, self.hashes)
         self.posts = PostComposer(self.channels, self.rng)
         self._links: set[ClientLink] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -112,12 +111,21 @@ class World:
     def _build(self, scenario: Scenario) -> None:
         for person in people_of(scenario):
             self.people[person.id] = person
-            self.access_hashes[person.id] = access_hash(scenario, person.id)
         start = telegram_now()
         self.channels.update(opening_channels(scenario, start))
         load_history(scenario, self.channels, self.posts, start, self.recorder.channel_post)
 
     # ------------------------------------------------------------------ accounts and lookups
+
+    @property
+    def strictness(self) -> Strictness:
+        return self._strictness
+
+    @strictness.setter
+    def strictness(self, rules: Strictness) -> None:
+        """Change the rules of a running world; the quotas' figures stay those it was built with."""
+        self._strictness = rules
+        self.gate.strictness = rules
 
     @property
     def user(self) -> Person:
@@ -165,11 +173,11 @@ class World:
     def access_hash_of(self, channel: ChannelState | str | int, account: int) -> int:
         """The access hash `account` holds for the channel (each account has its own, as on Telegram)."""
         state = channel if isinstance(channel, ChannelState) else self.channel(channel)
-        return self.channel_hashes.of(state, account)
+        return self.hashes.of(state.id, account)
 
     def rotate_access_hash(self, channel: str | int, account: int | None = None) -> int:
         """Make an account's (default: the user's) cached hash of the channel stale; returns the new one."""
-        return self.channel_hashes.rotate(self.channel(channel), self.user.id if account is None else account)
+        return self.hashes.rotate(self.channel(channel).id, self.user.id if account is None else account)
 
     def post_by_key(self, key: str) -> tuple[int, int]:
         """(channel id, message id) of a scenario post named by its key."""

@@ -198,7 +198,7 @@ async def test_digest_summarises_the_last_day(archive):
 async def test_help_and_unknown_commands(archive):
     help_text = plain(await handler(archive).answer("/help"))
     assert "/mute CONFLICT DURATION" in help_text
-    assert "late by — the post reached the chat over 2 min after it was posted" in help_text
+    assert "late by — the post was found over 2 min after it was posted" in help_text
     assert "(score S / T)" in help_text and "matched:" in help_text
     assert plain(await handler(archive).answer("/<x>")) == "Unknown command /<x>; /help lists the commands."
 

@@ -22,7 +22,7 @@ DIGEST_SNIPPETS = (160, 60, 0)
 TITLE_CHARS = 128
 NAME_CHARS = 100
 DIGEST_HEADER_RESERVE = 120
-# A post is marked late only when it reached the chat this long after it was posted: the reconciler
+# A recovered post is marked late only when it was found this long after it was posted: the reconciler
 # catching a post up within a couple of minutes is routine, and a marker on it would cry wolf.
 LATE_AFTER_SECONDS = 120.0
 # What the parts of an alert mean, for /help and the README.
@@ -31,8 +31,8 @@ ALERT_LEGEND = (
     ("matched:", "the words that matched, as the post writes them (bold in the text below)"),
     (
         "late by",
-        f"the post reached the chat over {LATE_AFTER_SECONDS / 60:g} min after it was posted "
-        "(found only when the channel was read again)",
+        f"the post was found over {LATE_AFTER_SECONDS / 60:g} min after it was posted "
+        "(missed live, recovered when the channel was read again)",
     ),
 )
 # The "matched:" line names at most this many distinct words, each clipped, so it stays one short line.

@@ -25,7 +25,7 @@ from monitor.config import AlertPolicy
 from monitor.daemon import Daemon
 from monitor.demo import sandbox_config
 from monitor.health import ArchiveSnapshot, ChannelActivity, HealthLimits, judge
-from monitor.model import Analysis, Channel, Match, Post
+from monitor.model import Analysis, Channel, Match, Post, TelegramProblem
 from monitor.sandbox.scenario import Scenario, parse_scenario
 from monitor.sandbox.server import RunningSandbox
 from monitor.store import ArchiveError, Store
@@ -165,6 +165,30 @@ async def test_health_without_an_archive_or_heartbeat_is_unhealthy(tmp_path: Pat
     await archive_with(tmp_path / "archive.db", beat=None)
     never = await invoke(["health", "--archive", str(tmp_path / "archive.db")])
     assert never.exit_code == 1 and "no heartbeat recorded" in never.stdout
+
+
+async def test_health_fails_naming_a_dead_account_and_notes_a_flood_wait(tmp_path: Path) -> None:
+    archive = tmp_path / "archive.db"
+    now = datetime.now(UTC)
+    await archive_with(archive, beat=now)
+    flood = TelegramProblem(
+        "flood:messages.getHistory", "flood_wait", "26 s left", now, now + timedelta(seconds=26), fatal=False
+    )
+    async with await Store.open(archive) as store:
+        await store.problems.report([flood])
+    noted = await invoke(["health", "--archive", str(archive)])
+    assert noted.exit_code == 0
+    assert noted.stdout.splitlines()[0].startswith(
+        "note: Telegram flood:messages.getHistory: flood_wait until"
+    )
+    dead = TelegramProblem("account", "revoked", "the user account cannot be used: revoked", now)
+    async with await Store.open(archive) as store:
+        await store.problems.report([dead])
+    failed = await invoke(["health", "--archive", str(archive)])
+    assert failed.exit_code == 1
+    assert failed.stdout.splitlines() == [
+        "unhealthy: Telegram account: revoked: the user account cannot be used: revoked"
+    ]
 
 
 def test_judge_counts_outbox_waiting_only_outside_quiet_hours() -> None:

@@ -17,10 +17,15 @@ import click
 
 from monitor.cli.common import CommandFailed, archive_override_option, config_option, out, to_json
 from monitor.config import ChannelSettings, Config, ConfigError, load_config, parse_channel_ref
-from monitor.health import HEARTBEAT_SECONDS, OUTBOX_SECONDS, HealthLimits, judge, snapshot
+from monitor.health import HEARTBEAT_SECONDS, OUTBOX_SECONDS, HealthLimits, judge, notes, snapshot
 from monitor.logs import fatal_errors_logged, setup_logging
 from monitor.store import ArchiveError, Store
 from monitor.telegram.client import SessionError, build_client, is_session_file
+from monitor.telegram.guard import AccountFault
+
+# The Telegram account cannot be used (key revoked or duplicated, account banned): restarting will not
+# help, a new login (or another account) will.
+EXIT_ACCOUNT = 4
 
 if TYPE_CHECKING:
     from monitor.analysis import Watchlist
@@ -52,6 +57,9 @@ def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
     """Run a command's coroutine; known failures become one line on stderr and exit status 1."""
     try:
         return asyncio.run(coroutine)
+    except AccountFault as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ACCOUNT)
     except (SessionError, ArchiveError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -63,6 +71,9 @@ def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
 @with_logging
 def run(config_path: Path | None, archive: Path | None, log_level: str, log_json: bool) -> None:
     """Run the monitor until SIGTERM or SIGINT: live ingest, catch-up, alerts and analyst commands.
+
+    Exits with status 4 when Telegram says the account cannot be used (key revoked or used from two
+    places at once, account banned); `monitor health` then names the reason.
 
     \b
     Example:
@@ -187,8 +198,10 @@ def health(
 ) -> None:
     """Exit 0 if the running monitor looks healthy, 1 (printing why) if not: for container health checks.
 
-    Unhealthy: the heartbeat is stale, a channel is silent far beyond its usual rhythm, or the alert
-    outbox is stuck (quiet hours excepted).
+    Unhealthy: the heartbeat is stale, a channel is silent far beyond its usual rhythm, the alert
+    outbox is stuck (quiet hours excepted), the Telegram account is unusable (revoked, duplicated,
+    banned) or sending is blocked (PEER_FLOOD, CHAT_WRITE_FORBIDDEN, ...). Flood waits and slow mode
+    are printed as notes.
 
     \b
     Example:
@@ -206,22 +219,26 @@ def health(
         quiet_hours=config.alerts.quiet_hours if config else None,
     )
     refs = [settings.ref for settings in config.channels] if config else None
-    problems = run_async(_health(path, limits, refs))
+    problems, passing = run_async(_health(path, limits, refs))
     for problem in problems:
         click.echo(f"unhealthy: {problem}")
+    for note in passing:
+        click.echo(f"note: {note}")
     if problems:
         sys.exit(1)
     click.echo("healthy")
 
 
-async def _health(path: Path, limits: HealthLimits, refs: list[str] | None) -> list[str]:
-    """Judge the archive; with a config only its channels count (a removed channel is silent for good)."""
+async def _health(path: Path, limits: HealthLimits, refs: list[str] | None) -> tuple[list[str], list[str]]:
+    """Judge the archive (problems, notes); with a config only its channels count (a removed channel is
+    silent for good)."""
     if not path.is_file():
-        return [f"archive {path} does not exist"]
+        return [f"archive {path} does not exist"], []
     now = datetime.now(UTC)
     async with await Store.open(path, readonly=True) as store:
         ids = None if refs is None else [c.id for ref in refs if (c := await store.channel_for_ref(ref))]
-        return judge(await snapshot(store, now, ids), now, limits)
+        state = await snapshot(store, now, ids)
+        return judge(state, now, limits), notes(state, now)
 
 
 @click.command()

@@ -405,6 +405,8 @@ def test_shipped_names_layer_cases(shipped, text, expected):
         ("Укропы опять жалуются на нехватку снарядов.", ("russia-ukraine",)),
         ("Орки знову пробували зайти в село на світанку.", ("russia-ukraine",)),
         ("Ветераны спецоперации получат новые льготы с января.", ("russia-ukraine",)),
+        ("Власти объявили о вхождении в состав России.", ("russia-ukraine",)),
+        ("Бійці операції об'єднаних сил відбили штурм.", ("russia-ukraine",)),
         ("Спецоперация ФСБ по задержанию мошенников прошла в Самаре.", ()),
         # An ordinary anchor with a war word the lists used to lack.
         ("Мер заявив, що ми готові обороняти Київ.", ("russia-ukraine",)),

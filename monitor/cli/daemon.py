@@ -18,7 +18,7 @@ import click
 from monitor.cli.common import CommandFailed, archive_override_option, config_option, out, to_json
 from monitor.config import ChannelSettings, Config, ConfigError, load_config, parse_channel_ref
 from monitor.health import HEARTBEAT_SECONDS, OUTBOX_SECONDS, HealthLimits, judge, notes, snapshot
-from monitor.logs import describe, fatal_errors_logged, log_event, setup_logging
+from monitor.logs import fatal_errors_logged, setup_logging
 from monitor.store import ArchiveError, Store
 from monitor.telegram.client import SessionError, build_client, is_session_file
 from monitor.telegram.guard import AccountFault
@@ -83,13 +83,9 @@ def run(config_path: Path | None, archive: Path | None, log_level: str, log_json
 
     setup_logging(log_level, json=log_json)
     config = load(config_path, archive)
-    logger = logging.getLogger("monitor.run")
-    with fatal_errors_logged(logger, (SessionError, ArchiveError, OSError)):
-        try:
-            asyncio.run(run_daemon(config))
-        except AccountFault as fault:  # one structured fatal line like the others, but its own status
-            log_event(logger, "fatal", level=logging.CRITICAL, error=describe(fault))
-            sys.exit(EXIT_ACCOUNT)
+    expected = {AccountFault: EXIT_ACCOUNT, SessionError: 1, ArchiveError: 1, OSError: 1}
+    with fatal_errors_logged(logging.getLogger("monitor.run"), expected):
+        asyncio.run(run_daemon(config))
 
 
 @click.command()

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import signal
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
@@ -27,7 +28,8 @@ from monitor.config import Config
 from monitor.logs import log_event
 from monitor.metrics import MetricsEndpoint
 from monitor.model import CONTEXT_OFF, Channel, ChannelContext, utcnow
-from monitor.store import Store
+from monitor.store import ArchiveError, Store
+from monitor.store.daemon_record import DISCONNECT_SECONDS, OUTBOX_SECONDS, ArchiveFailures, DaemonRecord
 from monitor.telegram.channels import Unavailable, WatchedChannel, resolve_all
 from monitor.telegram.client import (
     ConnectionWatch,
@@ -174,6 +176,7 @@ class Daemon:
         config = self.config
         kit = await self._resources.enter_async_context(Toolkit.open(config, watch=self.watch))
         self.kit = kit
+        kit.store.report_file_errors(self._archive_failed)
         self.state.flood = kit.flood
         self.sender_client = await self._connect_sender() or kit.user
         self.sender = AlertSender(self.sender_client, kit.store, config.alerts, config.analyst.chat_id)
@@ -201,6 +204,7 @@ class Daemon:
         if config.metrics is not None:
             self.metrics = MetricsEndpoint.start(config.metrics, self)
             self._resources.push_async_callback(self.metrics.close)
+        await kit.store.daemon.started(self._record())
         self.ready.set()
         log_event(log, "daemon_ready", channels=len(self.state.channels))
 
@@ -217,6 +221,9 @@ class Daemon:
             await asyncio.wait_for(self._wind_down(), self.shutdown_seconds)
         except TimeoutError:
             log_event(log, "shutdown_timeout", level=logging.WARNING, seconds=self.shutdown_seconds)
+        if self.kit is not None:
+            with contextlib.suppress(ArchiveError):  # already recorded beside the archive
+                await self.kit.store.daemon.stopped(utcnow())
         await self._resources.aclose()
         log_event(log, "daemon_stopped")
 
@@ -250,6 +257,27 @@ class Daemon:
         return DaemonStatus(
             self.state.started_at, tuple(rows), flood.count, flood.seconds, self.state.reconnects
         )
+
+    def _record(self) -> DaemonRecord:
+        """What `monitor health` needs to judge this process without its config."""
+        return DaemonRecord(
+            started_at=self.state.started_at,
+            pid=os.getpid(),
+            heartbeat_seconds=self.config.schedule.heartbeat_seconds,
+            outbox_seconds=OUTBOX_SECONDS,
+            disconnect_seconds=DISCONNECT_SECONDS,
+            quiet_hours=self.config.alerts.quiet_hours,
+            channel_ids=tuple(w.id for w in self.state.channels),
+            connected=True,
+            connection_since=utcnow(),
+        )
+
+    def _archive_failed(self, error: ArchiveError) -> None:
+        """Keep the archive's file errors beside it, where `monitor health` finds them."""
+        try:
+            ArchiveFailures(self.config.archive_path).record(str(error), utcnow())
+        except OSError as record_error:  # a read-only or full file system refuses the side file too
+            log_event(log, "archive_failure_not_recorded", level=logging.WARNING, error=str(record_error))
 
     async def _connect_sender(self) -> TelegramClient | None:
         """A bot sends the alerts when one is configured (its own session, or one next to the archive)."""
@@ -367,6 +395,7 @@ class Daemon:
         """Prove liveness to `monitor health`, and revive a client Telethon gave up reconnecting."""
         kit = self._running()
         await kit.store.heartbeat(utcnow())
+        await kit.store.daemon.connection(self.watch.up, self.watch.changed_at)
         for client in {kit.user, self.sender_client or kit.user}:
             if not client.is_connected():
                 log_event(log, "reconnecting", level=logging.WARNING)

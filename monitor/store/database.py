@@ -74,8 +74,10 @@ class Database:
             if durable:
                 await db.execute("PRAGMA synchronous = FULL")
             try:
-                await db.execute("BEGIN IMMEDIATE")
                 try:
+                    # A task cancelled while BEGIN is queued leaves it to run anyway; the rollback, queued
+                    # after it on the same thread, ends it, so the next writer does not find it open.
+                    await db.execute("BEGIN IMMEDIATE")
                     yield db
                 except BaseException:
                     await db.rollback()

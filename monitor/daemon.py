@@ -221,10 +221,12 @@ class Daemon:
             await asyncio.wait_for(self._wind_down(), self.shutdown_seconds)
         except TimeoutError:
             log_event(log, "shutdown_timeout", level=logging.WARNING, seconds=self.shutdown_seconds)
-        if self.kit is not None:
-            with contextlib.suppress(ArchiveError):  # already recorded beside the archive
-                await self.kit.store.daemon.stopped(utcnow())
-        await self._resources.aclose()
+        try:
+            if self.kit is not None:
+                with contextlib.suppress(ArchiveError):  # already recorded beside the archive
+                    await self.kit.store.daemon.stopped(utcnow())
+        finally:
+            await self._resources.aclose()
         log_event(log, "daemon_stopped")
 
     @property

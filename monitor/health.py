@@ -1,6 +1,7 @@
-"""Health of a running monitor, judged from its archive: heartbeat, channel rhythm, the alert outbox, and
+"""Health of a running monitor, judged from its archive: heartbeat, channel rhythm, the alert outbox,
 what the daemon recorded about itself (its limits, a clean stop, its connection to Telegram, and the file
-errors of an archive it cannot use, kept beside the archive).
+errors of an archive it cannot use, kept beside the archive) and the Telegram problems it last reported
+(a dead account or a blocked sender is fatal; flood waits and slow mode are notes).
 
 `snapshot()` reads what the judgement needs; `judge()` is pure, so every rule can be checked at any clock.
 The limits come from the daemon's own record, so no config is needed; given ones override it.
@@ -16,6 +17,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import TypeVar
 
 from monitor.alerts.pacing import in_quiet_hours
+from monitor.model import TelegramProblem
 from monitor.store import ArchiveError, Store
 from monitor.store.daemon_record import (
     DISCONNECT_SECONDS,
@@ -67,6 +69,7 @@ class ArchiveSnapshot:
     daemon: DaemonRecord | None = None
     failure: ArchiveFailure | None = None
     unreadable: tuple[str, ...] = ()
+    problems: tuple[TelegramProblem, ...] = ()
 
 
 def recorded_limits(record: DaemonRecord | None, base: HealthLimits) -> HealthLimits:
@@ -103,10 +106,10 @@ async def snapshot(store: Store, now: datetime, channel_ids: Iterable[int] | Non
         channel_ids = record.channel_ids
     activity = await part(_activities(store, None if channel_ids is None else set(channel_ids)), [])
     heartbeat = await part(store.last_heartbeat(), None)
+    problems = await part(store.problems.last(), [])
     failure = ArchiveFailures(store.path).last()
-    return ArchiveSnapshot(
-        heartbeat, oldest, tuple(activity), record, failure, tuple(dict.fromkeys(unreadable))
-    )
+    unread = tuple(dict.fromkeys(unreadable))
+    return ArchiveSnapshot(heartbeat, oldest, tuple(activity), record, failure, unread, tuple(problems))
 
 
 async def _activities(store: Store, wanted: set[int] | None) -> list[ChannelActivity]:
@@ -129,7 +132,8 @@ async def _activity(store: Store, channel_id: int, label: str) -> ChannelActivit
 
 def judge(state: ArchiveSnapshot, now: datetime, limits: HealthLimits) -> list[str]:
     """Every reason the monitor looks unhealthy at `now`; empty when healthy."""
-    problems = [f"health cannot read the archive: {error}" for error in state.unreadable]
+    problems = [f"Telegram {p.subject}: {p.state}: {p.detail}" for p in state.problems if p.fatal]
+    problems += [f"health cannot read the archive: {error}" for error in state.unreadable]
     record = state.daemon
     if record is not None and record.stopped_at is not None:
         ago = (now - record.stopped_at).total_seconds()
@@ -229,3 +233,12 @@ def figures(state: ArchiveSnapshot, now: datetime) -> dict[str, object]:
         "last_archive_error_age_seconds": None if failure is None else age(failure.last_at),
         "channels_judged": len(state.channels),
     }
+
+
+def notes(state: ArchiveSnapshot, now: datetime) -> list[str]:
+    """Passing problems worth knowing that do not make the monitor unhealthy (a flood wait, slow mode)."""
+    return [
+        f"Telegram {p.subject}: {p.state} until {p.until:%H:%M:%S} UTC: {p.detail}"
+        for p in state.problems
+        if not p.fatal and p.until is not None and p.until > now
+    ]

@@ -219,3 +219,19 @@ class OutboxItem:
         """The stored channel, or a stand-in whose link is the private form when it was never resolved."""
         channel_id = self.alert.channel_id
         return self.post.channel or Channel(id=channel_id, title=f"channel {channel_id}")
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramProblem:
+    """A state Telegram put the monitor in (a dead account, a flood wait, a chat it may not write to),
+    recorded in the archive so `monitor health` and `/status` can name it.
+
+    `subject` says what is affected ("account", "sending", "flood:messages.getHistory", ...); `fatal`
+    problems make the monitor unhealthy, the others are shown as notes."""
+
+    subject: str
+    state: str
+    detail: str
+    since: datetime
+    until: datetime | None = None
+    fatal: bool = True

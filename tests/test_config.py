@@ -81,7 +81,6 @@ def test_a_minimal_config_gets_defaults(tmp_path: Path, env: None) -> None:
 
     assert config.channels == ()
     assert config.telegram.session is None and config.telegram.server is None
-    assert config.telegram.flood_sleep_threshold == 30
     assert config.alerts.per_minute == 20 and config.schedule.reconcile_seconds == 60.0
     assert config.archive_path == tmp_path / "monitor.db"
 

@@ -1,7 +1,8 @@
 """The `monitor` command line. Each sub-module contributes the commands of one area.
 
 Exit codes: 0 success; 1 a runtime failure (Telegram, archive); 2 bad usage or configuration;
-3 finished, but some input records were malformed and skipped (each reported on stderr).
+3 finished, but some input records were malformed and skipped (each reported on stderr); 4 the Telegram
+account cannot be used (key revoked, AUTH_KEY_DUPLICATED, account banned: log in again, do not restart).
 """
 
 from __future__ import annotations

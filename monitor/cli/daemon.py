@@ -23,12 +23,18 @@ from monitor.health import (
     HealthLimits,
     figures,
     judge,
+    notes,
     recorded_limits,
     snapshot,
 )
-from monitor.logs import fatal_errors_logged, setup_logging
+from monitor.logs import describe, fatal_errors_logged, log_event, setup_logging
 from monitor.store import ArchiveError, Store
 from monitor.telegram.client import SessionError, build_client, is_session_file
+from monitor.telegram.guard import AccountFault
+
+# The Telegram account cannot be used (key revoked or duplicated, account banned): restarting will not
+# help, a new login (or another account) will.
+EXIT_ACCOUNT = 4
 
 if TYPE_CHECKING:
     from monitor.analysis import Watchlist
@@ -60,6 +66,9 @@ def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
     """Run a command's coroutine; known failures become one line on stderr and exit status 1."""
     try:
         return asyncio.run(coroutine)
+    except AccountFault as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ACCOUNT)
     except (SessionError, ArchiveError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -72,6 +81,9 @@ def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
 def run(config_path: Path | None, archive: Path | None, log_level: str, log_json: bool) -> None:
     """Run the monitor until SIGTERM or SIGINT: live ingest, catch-up, alerts and analyst commands.
 
+    Exits with status 4 when Telegram says the account cannot be used (key revoked or used from two
+    places at once, account banned); `monitor health` then names the reason.
+
     \b
     Example:
       monitor run --config /data/monitor.toml
@@ -80,8 +92,13 @@ def run(config_path: Path | None, archive: Path | None, log_level: str, log_json
 
     setup_logging(log_level, json=log_json)
     config = load(config_path, archive)
-    with fatal_errors_logged(logging.getLogger("monitor.run"), (SessionError, ArchiveError, OSError)):
-        asyncio.run(run_daemon(config))
+    logger = logging.getLogger("monitor.run")
+    with fatal_errors_logged(logger, (SessionError, ArchiveError, OSError)):
+        try:
+            asyncio.run(run_daemon(config))
+        except AccountFault as fault:  # its own exit status: a restart will not help, a new login will
+            log_event(logger, "fatal", level=logging.CRITICAL, error=describe(fault))
+            sys.exit(EXIT_ACCOUNT)
 
 
 @click.command()
@@ -203,8 +220,10 @@ def health(
     """Exit 0 if the running monitor looks healthy, 1 (printing why) if not: for container health checks.
 
     Unhealthy: the daemon stopped (cleanly, or its heartbeat is stale), it cannot use its archive (file
-    errors it recorded beside it), it has been disconnected from Telegram too long, a channel is silent
-    far beyond its usual rhythm, or the alert outbox is stuck (quiet hours excepted).
+    errors it recorded beside it), it has been disconnected from Telegram too long, the Telegram account
+    is unusable (revoked, duplicated, banned) or sending is blocked (PEER_FLOOD, CHAT_WRITE_FORBIDDEN,
+    ...), a channel is silent far beyond its usual rhythm, or the alert outbox is stuck (quiet hours
+    excepted). Flood waits and slow mode are printed as notes.
 
     The limits are those the daemon recorded in the archive when it started (3 heartbeat intervals,
     its outbox and disconnection limits, quiet hours), so the archive alone is enough; the options
@@ -239,6 +258,8 @@ def health(
     else:
         for reason in report["reasons"]:
             click.echo(f"unhealthy: {reason}")
+        for note in report["notes"]:
+            click.echo(f"note: {note}")
         if not report["reasons"]:
             click.echo("healthy")
     if report["reasons"]:
@@ -253,6 +274,7 @@ async def check_health(
     be read is a reason like any other."""
     now = datetime.now(UTC)
     limits = replace(fallback, **given)
+    passing: list[str] = []
     if not path.is_file():
         reasons, facts = [f"archive {path} does not exist"], {}
     else:
@@ -269,10 +291,12 @@ async def check_health(
         else:
             limits = replace(recorded_limits(state.daemon, fallback), **given)
             reasons, facts = judge(state, now, limits), figures(state, now)
+            passing = notes(state, now)
     return {
         "status": "unhealthy" if reasons else "healthy",
         "archive": str(path),
         "reasons": reasons,
+        "notes": passing,
         "figures": facts,
         "limits": {
             "heartbeat_seconds": limits.heartbeat_seconds,

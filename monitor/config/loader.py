@@ -126,14 +126,13 @@ def _telegram(loader: _Loader, table: Table) -> TelegramSettings | None:
     session = loader.secret(table, "session", session=True)
     bot_token = loader.secret(table, "bot_token")
     bot_session = loader.secret(table, "bot_session", session=True)
-    flood = table.take("flood_sleep_threshold", integer(0), 30)
     server = _server(loader, table.table("server")) if table.has("server") else None
     table.finish()
     _check_session(loader, table.key, "session", session, need_auth=True)
     _check_session(loader, table.key, "bot_session", bot_session, need_auth=bot_token is None)
     if api_id is None or api_hash is None:
         return None
-    return TelegramSettings(api_id, api_hash, session, bot_token, bot_session, flood, server)
+    return TelegramSettings(api_id, api_hash, session, bot_token, bot_session, server)
 
 
 def _check_session(

@@ -54,7 +54,6 @@ class TelegramSettings:
     session: Secret | None
     bot_token: Secret | None
     bot_session: Secret | None
-    flood_sleep_threshold: int
     server: ServerSettings | None
 
 

@@ -30,6 +30,7 @@ from monitor.store.database import Database, fetch
 from monitor.store.errors import ArchiveError, QueryError
 from monitor.store.figures import Figures
 from monitor.store.outbox import Outbox
+from monitor.store.problems import Problems
 from monitor.store.rows import (
     POST_FROM,
     POST_SELECT,
@@ -57,6 +58,7 @@ class Store:
         self.figures = Figures(database)
         self.context = LearnedContext(database)
         self.daemon = DaemonRecords(database)
+        self.problems = Problems(database)
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

@@ -22,7 +22,8 @@ from monitor.cli import main
 from monitor.cli.daemon import check_health
 from monitor.daemon import Daemon
 from monitor.demo import sandbox_config
-from monitor.health import ArchiveSnapshot, HealthLimits, figures, judge, recorded_limits
+from monitor.health import ArchiveSnapshot, HealthLimits, figures, judge, notes, recorded_limits
+from monitor.model import TelegramProblem
 from monitor.sandbox.server import RunningSandbox
 from monitor.store import Store
 from monitor.store.daemon_record import ArchiveFailure, ArchiveFailures, DaemonRecord
@@ -107,6 +108,19 @@ def test_every_reason_lands_in_one_verdict_with_its_figures() -> None:
     assert facts["oldest_pending_alert_seconds"] == 1000.0
     assert (facts["connected"], facts["connection_state_seconds"]) == (False, 400.0)
     assert (facts["archive_errors"], facts["last_archive_error"]) == (4, failure.error)
+
+
+def test_telegram_account_problems_and_the_daemons_own_are_reasons_of_one_verdict() -> None:
+    revoked = TelegramProblem("account", "revoked", "the key was revoked", ago(30))
+    flood = TelegramProblem(
+        "flood:messages.getHistory", "flood wait", "30 s", ago(5), NOW + timedelta(seconds=25), False
+    )
+    state = ArchiveSnapshot(ago(20), None, (), record(stopped_at=ago(20)), problems=(revoked, flood))
+    assert verdict(state) == [
+        "Telegram account: revoked: the key was revoked",
+        "the daemon stopped at 2026-03-02 11:59:40 UTC (20 s ago, a clean stop)",
+    ]
+    assert notes(state, NOW) == ["Telegram flood:messages.getHistory: flood wait until 12:00:25 UTC: 30 s"]
 
 
 def test_recorded_quiet_hours_hold_the_outbox_without_a_config() -> None:
@@ -272,6 +286,7 @@ async def test_health_json_is_one_document_with_status_reasons_figures_and_the_r
     }
     (reason,) = report["reasons"]
     assert reason.startswith("heartbeat is 100 s old (limit 90 s)")
+    assert report["notes"] == []
     assert 100 <= report["figures"]["heartbeat_age_seconds"] < 110
     overridden = await asyncio.to_thread(
         CliRunner().invoke, main, ["health", "--archive", str(archive), "--max-age", "3600"]

@@ -107,7 +107,11 @@ async def snapshot(store: Store, now: datetime, channel_ids: Iterable[int] | Non
     activity = await part(_activities(store, None if channel_ids is None else set(channel_ids)), [])
     heartbeat = await part(store.last_heartbeat(), None)
     problems = await part(store.problems.last(), [])
-    failure = ArchiveFailures(store.path).last()
+    try:
+        failure = ArchiveFailures(store.path).last()
+    except ValueError as exc:
+        unreadable.append(str(exc))
+        failure = None
     unread = tuple(dict.fromkeys(unreadable))
     return ArchiveSnapshot(heartbeat, oldest, tuple(activity), record, failure, unread, tuple(problems))
 

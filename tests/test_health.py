@@ -16,6 +16,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from monitor.cli import main
@@ -156,6 +157,9 @@ def test_file_errors_count_as_one_run_until_a_quiet_gap(tmp_path: Path) -> None:
     failures.record("full", NOW)  # 698 s later: past the gap, a new run
     assert failures.last() == ArchiveFailure("full", NOW, NOW, 1)
     assert [p.name for p in tmp_path.iterdir()] == ["archive.db.failure.json"]
+    failures.path.write_text('{"error": "cut sh', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"archive\.db\.failure\.json: not a record of file errors"):
+        failures.last()  # a damaged record is named, not taken for no errors
 
 
 # -- the daemon, end to end -------------------------------------------------------------------------------

@@ -92,10 +92,8 @@ def _encode(record: DaemonRecord) -> dict[str, object]:
 
 def _decode(entry: dict[str, object]) -> DaemonRecord:
     quiet = entry.get("quiet_hours")
-    started = from_iso(str(entry["started_at"]))
-    assert started is not None
     return DaemonRecord(
-        started_at=started,
+        started_at=datetime.fromisoformat(str(entry["started_at"])),
         pid=int(str(entry["pid"])),
         heartbeat_seconds=float(str(entry["heartbeat_seconds"])),
         outbox_seconds=float(str(entry["outbox_seconds"])),
@@ -152,8 +150,9 @@ class ArchiveFailures:
     def last(self) -> ArchiveFailure | None:
         try:
             entry = json.loads(self.path.read_text(encoding="utf-8"))
+            first, last = datetime.fromisoformat(entry["first_at"]), datetime.fromisoformat(entry["last_at"])
+            return ArchiveFailure(str(entry["error"]), first, last, int(entry["count"]))
         except FileNotFoundError:
             return None
-        first, last = from_iso(entry["first_at"]), from_iso(entry["last_at"])
-        assert first is not None and last is not None
-        return ArchiveFailure(str(entry["error"]), first, last, int(entry["count"]))
+        except (ValueError, KeyError, TypeError) as exc:  # half-written by hand or by a failing disk
+            raise ValueError(f"{self.path}: not a record of file errors ({exc})") from None

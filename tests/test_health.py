@@ -9,8 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import signal
 import sqlite3
-from collections.abc import AsyncIterator
+import sys
+from asyncio.subprocess import PIPE
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -28,7 +32,7 @@ from monitor.model import TelegramProblem
 from monitor.sandbox.server import RunningSandbox
 from monitor.store import Store
 from monitor.store.daemon_record import ArchiveFailure, ArchiveFailures, DaemonRecord
-from tests.support import NO_PACING, RARE_JOBS, sandbox_of, scenario, until
+from tests.support import NO_PACING, RARE_JOBS, sandbox_of, scenario, until, write_config
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -308,3 +312,64 @@ async def test_health_names_an_unreadable_archive_instead_of_failing(tmp_path: P
     report = json.loads(result.stdout)
     assert report["status"] == "unhealthy"
     assert report["reasons"][0].startswith("the archive cannot be read:")
+
+
+async def test_a_killed_monitor_run_is_unhealthy_by_its_recorded_heartbeat_and_a_terminated_one_by_its_stop(
+    tmp_path: Path,
+) -> None:
+    """The container's case: `monitor health` without a config, against real `monitor run` processes."""
+    sandbox = await sandbox_of(scenario())
+    config, env = write_config(sandbox, tmp_path)  # heartbeat every second: stale after 3 s
+    archive = tmp_path / "archive.db"
+    monitor = Path(sys.executable).with_name("monitor")
+
+    async def verdict_of_command() -> dict[str, Any]:
+        process = await asyncio.create_subprocess_exec(
+            str(monitor), "health", "--archive", str(archive), "--json", stdout=PIPE, env=os.environ.copy()
+        )
+        out, _ = await process.communicate()
+        report = json.loads(out)
+        assert process.returncode == (0 if report["status"] == "healthy" else 1)
+        return report
+
+    async def reason(prefix: str) -> str | None:
+        return next((r for r in (await verdict_of_command())["reasons"] if r.startswith(prefix)), None)
+
+    try:
+        rounds = (
+            (signal.SIGKILL, "heartbeat is", "s old (limit 3 s)"),
+            (signal.SIGTERM, "the daemon stopped at", "a clean stop)"),  # after a restart made it healthy
+        )
+        for stop, expected, detail in rounds:
+            with (tmp_path / "daemon.log").open("ab") as log:
+                process = await asyncio.create_subprocess_exec(
+                    str(monitor),
+                    "run",
+                    "--config",
+                    str(config),
+                    env={**os.environ, **env},
+                    stdout=log,
+                    stderr=log,
+                )
+            try:
+                healthy = await until(
+                    lambda: _is_healthy(verdict_of_command()),
+                    "a healthy verdict of the running daemon",
+                    timeout=30,
+                )
+                assert healthy["limits"]["heartbeat_seconds"] == 3.0
+                process.send_signal(stop)
+                await asyncio.wait_for(process.wait(), 20)
+            finally:
+                if process.returncode is None:
+                    process.kill()
+                    await process.wait()
+            found = await until(lambda e=expected: reason(e), f"health naming '{expected}'", timeout=30)
+            assert found.endswith(detail)
+    finally:
+        await sandbox.stop()
+
+
+async def _is_healthy(report: Awaitable[dict[str, Any]]) -> dict[str, Any] | None:
+    value = await report
+    return value if value["status"] == "healthy" else None

@@ -190,7 +190,7 @@ class Daemon:
         config = self.config
         kit = await self._resources.enter_async_context(Toolkit.open(config, watch=self.watch))
         self.kit = kit
-        kit.store.report_file_errors(self._archive_failed)
+        kit.store.report_file_errors(ArchiveFailures(config.archive_path).report)
         self.state.flood = kit.flood
         kit.user.guard.on_fault = self._account_failed
         self.sender_client = await self._connect_sender() or kit.user
@@ -295,13 +295,6 @@ class Daemon:
             connected=True,
             connection_since=utcnow(),
         )
-
-    def _archive_failed(self, error: ArchiveError) -> None:
-        """Keep the archive's file errors beside it, where `monitor health` finds them."""
-        try:
-            ArchiveFailures(self.config.archive_path).record(str(error), utcnow())
-        except OSError as record_error:  # a read-only or full file system refuses the side file too
-            log_event(log, "archive_failure_not_recorded", level=logging.WARNING, error=str(record_error))
 
     def telegram_problems(self) -> list[TelegramProblem]:
         """What Telegram is doing to this monitor now: dead accounts, flood waits, a blocked sender."""

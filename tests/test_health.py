@@ -30,7 +30,7 @@ from monitor.demo import sandbox_config
 from monitor.health import ArchiveSnapshot, HealthLimits, figures, judge, notes, recorded_limits
 from monitor.model import TelegramProblem
 from monitor.sandbox.server import RunningSandbox
-from monitor.store import Store
+from monitor.store import ArchiveError, Store
 from monitor.store.daemon_record import ArchiveFailure, ArchiveFailures, DaemonRecord
 from tests.support import NO_PACING, RARE_JOBS, sandbox_of, scenario, until, write_config
 
@@ -164,6 +164,15 @@ def test_file_errors_count_as_one_run_until_a_quiet_gap(tmp_path: Path) -> None:
     failures.path.write_text('{"error": "cut sh', encoding="utf-8")
     with pytest.raises(ValueError, match=r"archive\.db\.failure\.json: not a record of file errors"):
         failures.last()  # a damaged record is named, not taken for no errors
+
+
+def test_a_file_system_that_refuses_the_side_file_too_is_logged_not_raised(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    failures = ArchiveFailures(tmp_path / "gone" / "archive.db")  # no such directory: every write fails
+    failures.report(ArchiveError("archive.db: cannot write: the disk is full"))
+    assert "archive_failure_not_recorded" in caplog.text
+    assert failures.last() is None
 
 
 # -- the daemon, end to end -------------------------------------------------------------------------------

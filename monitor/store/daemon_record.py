@@ -8,13 +8,19 @@ recorded in the archive it concerns, so those go to a side file next to it (`Arc
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
+from monitor.logs import log_event
+from monitor.model import utcnow
 from monitor.store.codec import from_iso, to_iso, to_iso_optional
 from monitor.store.database import Database
+from monitor.store.errors import ArchiveError
+
+log = logging.getLogger(__name__)
 
 _KEY = "daemon"
 
@@ -146,6 +152,14 @@ class ArchiveFailures:
         partial = self.path.with_name(self.path.name + ".partial")
         partial.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
         os.replace(partial, self.path)  # a reader never sees half a file
+
+    def report(self, error: ArchiveError) -> None:
+        """Record a file error as it is raised (`Store.report_file_errors`); a file system that refuses
+        the side file too (read-only, full) is logged instead, since the error is being raised anyway."""
+        try:
+            self.record(str(error), utcnow())
+        except OSError as refused:
+            log_event(log, "archive_failure_not_recorded", level=logging.WARNING, error=str(refused))
 
     def last(self) -> ArchiveFailure | None:
         try:

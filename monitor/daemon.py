@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import signal
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from monitor.logs import log_event
 from monitor.metrics import MetricsEndpoint
 from monitor.model import CONTEXT_OFF, Channel, ChannelContext, TelegramProblem, utcnow
 from monitor.store import ArchiveError, Store
+from monitor.store.daemon_record import DISCONNECT_SECONDS, OUTBOX_SECONDS, ArchiveFailures, DaemonRecord
 from monitor.telegram.channels import Unavailable, WatchedChannel, resolve_all
 from monitor.telegram.client import (
     ConnectionWatch,
@@ -188,6 +190,7 @@ class Daemon:
         config = self.config
         kit = await self._resources.enter_async_context(Toolkit.open(config, watch=self.watch))
         self.kit = kit
+        kit.store.report_file_errors(ArchiveFailures(config.archive_path).report)
         self.state.flood = kit.flood
         kit.user.guard.on_fault = self._account_failed
         self.sender_client = await self._connect_sender() or kit.user
@@ -217,6 +220,7 @@ class Daemon:
         if config.metrics is not None:
             self.metrics = MetricsEndpoint.start(config.metrics, self)
             self._resources.push_async_callback(self.metrics.close)
+        await kit.store.daemon.started(self._record())
         self.ready.set()
         log_event(log, "daemon_ready", channels=len(self.state.channels))
 
@@ -234,7 +238,12 @@ class Daemon:
             await asyncio.wait_for(self._wind_down(), self.shutdown_seconds)
         except TimeoutError:
             log_event(log, "shutdown_timeout", level=logging.WARNING, seconds=self.shutdown_seconds)
-        await self._resources.aclose()
+        try:
+            if self.kit is not None:
+                with contextlib.suppress(ArchiveError):  # already recorded beside the archive
+                    await self.kit.store.daemon.stopped(utcnow())
+        finally:
+            await self._resources.aclose()
         log_event(log, "daemon_stopped")
 
     @property
@@ -271,6 +280,20 @@ class Daemon:
             flood.seconds,
             self.state.reconnects,
             tuple(self.telegram_problems()),
+        )
+
+    def _record(self) -> DaemonRecord:
+        """What `monitor health` needs to judge this process without its config."""
+        return DaemonRecord(
+            started_at=self.state.started_at,
+            pid=os.getpid(),
+            heartbeat_seconds=self.config.schedule.heartbeat_seconds,
+            outbox_seconds=OUTBOX_SECONDS,
+            disconnect_seconds=DISCONNECT_SECONDS,
+            quiet_hours=self.config.alerts.quiet_hours,
+            channel_ids=tuple(w.id for w in self.state.channels),
+            connected=True,
+            connection_since=utcnow(),
         )
 
     def telegram_problems(self) -> list[TelegramProblem]:
@@ -412,6 +435,7 @@ class Daemon:
         """Prove liveness to `monitor health`, and revive a client Telethon gave up reconnecting."""
         kit = self._running()
         await kit.store.heartbeat(utcnow())
+        await kit.store.daemon.connection(self.watch.up, self.watch.changed_at)
         for client in {kit.user, self.sender_client or kit.user}:
             await client.confirm_account(self.config.schedule.heartbeat_seconds)
         await self._report_problems()

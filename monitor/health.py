@@ -1,25 +1,41 @@
-"""Health of a running monitor, judged from its archive: heartbeat, channel rhythm, the alert outbox and
-the Telegram problems the daemon last reported (a dead account or a blocked sender is fatal; flood waits
-and slow mode are notes).
+"""Health of a running monitor, judged from its archive: heartbeat, channel rhythm, the alert outbox,
+what the daemon recorded about itself (its limits, a clean stop, its connection to Telegram, and the file
+errors of an archive it cannot use, kept beside the archive) and the Telegram problems it last reported
+(a dead account or a blocked sender is fatal; flood waits and slow mode are notes).
 
 `snapshot()` reads what the judgement needs; `judge()` is pure, so every rule can be checked at any clock.
+The limits come from the daemon's own record, so no config is needed; given ones override it.
 """
 
 from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
+from typing import TypeVar
 
 from monitor.alerts.pacing import in_quiet_hours
 from monitor.model import TelegramProblem
-from monitor.store import Store
+from monitor.store import ArchiveError, Store
+from monitor.store.daemon_record import (
+    DISCONNECT_SECONDS,
+    OUTBOX_SECONDS,
+    ArchiveFailure,
+    ArchiveFailures,
+    DaemonRecord,
+)
+
+T = TypeVar("T")
+# File errors this recent (or within the heartbeat limit, if longer) mean the archive is failing now:
+# the work that meets them (the sender's rounds, catch-up) retries every few seconds.
+FAILURE_WINDOW_SECONDS = 60.0
 
 RHYTHM_WINDOW = timedelta(days=7)
 HEARTBEAT_SECONDS = 120.0
-OUTBOX_SECONDS = 900.0
+# A heartbeat may miss this many beats (a slow write, a busy loop) before it counts as stale.
+HEARTBEAT_FACTOR = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +44,7 @@ class HealthLimits:
 
     heartbeat_seconds: float = HEARTBEAT_SECONDS
     outbox_seconds: float = OUTBOX_SECONDS
+    disconnect_seconds: float = DISCONNECT_SECONDS
     silence_floor_seconds: float = 6 * 3600.0
     silence_factor: float = 20.0
     min_posts: int = 10
@@ -49,22 +66,62 @@ class ArchiveSnapshot:
     heartbeat: datetime | None
     oldest_pending: datetime | None
     channels: tuple[ChannelActivity, ...]
+    daemon: DaemonRecord | None = None
+    failure: ArchiveFailure | None = None
+    unreadable: tuple[str, ...] = ()
     problems: tuple[TelegramProblem, ...] = ()
 
 
+def recorded_limits(record: DaemonRecord | None, base: HealthLimits) -> HealthLimits:
+    """The limits the daemon wrote at its start, in place of those in `base`."""
+    if record is None:
+        return base
+    return replace(
+        base,
+        heartbeat_seconds=HEARTBEAT_FACTOR * record.heartbeat_seconds,
+        outbox_seconds=record.outbox_seconds,
+        disconnect_seconds=record.disconnect_seconds,
+        quiet_hours=record.quiet_hours,
+    )
+
+
 async def snapshot(store: Store, now: datetime, channel_ids: Iterable[int] | None = None) -> ArchiveSnapshot:
-    """Read the heartbeat, the oldest undelivered alert and the recent rhythm of the given channels (all
-    archived channels when None)."""
-    pending_age = await store.outbox.oldest_pending_age(now)
+    """Read the heartbeat, the oldest undelivered alert, the daemon's record, the archive's recent file
+    errors and the rhythm of the given channels (when None: those the daemon watches, else all).
+
+    Each part is read on its own: a corrupt page under one table must not hide what the others say."""
+    unreadable: list[str] = []
+
+    async def part(read: Awaitable[T], empty: T) -> T:
+        try:
+            return await read
+        except ArchiveError as exc:
+            unreadable.append(str(exc))
+            return empty
+
+    pending_age = await part(store.outbox.oldest_pending_age(now), None)
     oldest = None if pending_age is None else now - timedelta(seconds=pending_age)
-    wanted = None if channel_ids is None else set(channel_ids)
-    activity = [
+    record = await part(store.daemon.last(), None)
+    if channel_ids is None and record is not None and record.channel_ids:
+        channel_ids = record.channel_ids
+    activity = await part(_activities(store, None if channel_ids is None else set(channel_ids)), [])
+    heartbeat = await part(store.last_heartbeat(), None)
+    problems = await part(store.problems.last(), [])
+    try:
+        failure = ArchiveFailures(store.path).last()
+    except ValueError as exc:
+        unreadable.append(str(exc))
+        failure = None
+    unread = tuple(dict.fromkeys(unreadable))
+    return ArchiveSnapshot(heartbeat, oldest, tuple(activity), record, failure, unread, tuple(problems))
+
+
+async def _activities(store: Store, wanted: set[int] | None) -> list[ChannelActivity]:
+    return [
         await _activity(store, channel.id, channel.username or str(channel.id))
         for channel in await store.channels()
         if wanted is None or channel.id in wanted
     ]
-    problems = tuple(await store.problems.last())
-    return ArchiveSnapshot(await store.last_heartbeat(), oldest, tuple(activity), problems)
 
 
 async def _activity(store: Store, channel_id: int, label: str) -> ChannelActivity:
@@ -80,10 +137,21 @@ async def _activity(store: Store, channel_id: int, label: str) -> ChannelActivit
 def judge(state: ArchiveSnapshot, now: datetime, limits: HealthLimits) -> list[str]:
     """Every reason the monitor looks unhealthy at `now`; empty when healthy."""
     problems = [f"Telegram {p.subject}: {p.state}: {p.detail}" for p in state.problems if p.fatal]
-    if state.heartbeat is None:
+    problems += [f"health cannot read the archive: {error}" for error in state.unreadable]
+    record = state.daemon
+    if record is not None and record.stopped_at is not None:
+        ago = (now - record.stopped_at).total_seconds()
+        problems.append(f"the daemon stopped at {_clock(record.stopped_at)} ({ago:.0f} s ago, a clean stop)")
+    elif state.heartbeat is None:
         problems.append("no heartbeat recorded (has the daemon started?)")
     elif (age := (now - state.heartbeat).total_seconds()) > limits.heartbeat_seconds:
-        problems.append(f"heartbeat is {age:.0f} s old (limit {limits.heartbeat_seconds:.0f} s)")
+        problems.append(f"heartbeat is {age:.0f} s old (limit {limits.heartbeat_seconds:g} s)")
+    if (failing := _failing(state.failure, now, limits)) is not None:
+        problems.append(failing)
+    if (offline := _disconnected(record, now, limits)) is not None:
+        problems.append(
+            f"disconnected from Telegram for {offline:.0f} s (limit {limits.disconnect_seconds:g} s)"
+        )
     if (stuck := _outbox_wait(state.oldest_pending, now, limits)) is not None:
         limit = limits.outbox_seconds
         problems.append(f"outbox stuck: oldest pending alert waited {stuck:.0f} s (limit {limit:.0f} s)")
@@ -91,6 +159,31 @@ def judge(state: ArchiveSnapshot, now: datetime, limits: HealthLimits) -> list[s
         if (silence := _silence(channel, now, limits)) is not None:
             problems.append(f"channel {channel.label} {silence}")
     return problems
+
+
+def _failing(failure: ArchiveFailure | None, now: datetime, limits: HealthLimits) -> str | None:
+    """Recent file errors mean the daemon cannot use its archive right now (its
+    heartbeat may still be written: a corrupt page elsewhere leaves the meta table readable)."""
+    window = max(limits.heartbeat_seconds, FAILURE_WINDOW_SECONDS)
+    if failure is None or (now - failure.last_at).total_seconds() > window:
+        return None
+    return (
+        f"the daemon cannot use its archive: {failure.count} file error(s) since {_clock(failure.first_at)}, "
+        f"the last {(now - failure.last_at).total_seconds():.0f} s ago: {failure.error}"
+    )
+
+
+def _disconnected(record: DaemonRecord | None, now: datetime, limits: HealthLimits) -> float | None:
+    """Seconds a running daemon has been without Telegram, when longer than the limit."""
+    if record is None or record.stopped_at is not None or record.connected is not False:
+        return None
+    since = record.connection_since or record.started_at
+    offline = (now - since).total_seconds()
+    return offline if offline > limits.disconnect_seconds else None
+
+
+def _clock(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _outbox_wait(oldest: datetime | None, now: datetime, limits: HealthLimits) -> float | None:
@@ -121,6 +214,29 @@ def _silence(channel: ChannelActivity, now: datetime, limits: HealthLimits) -> s
     if silent <= limit:
         return None
     return f"silent for {silent / 3600:.1f} h (usually posts every {usual / 60:.0f} min)"
+
+
+def figures(state: ArchiveSnapshot, now: datetime) -> dict[str, object]:
+    """The measurements behind the verdict, for `monitor health --json`: ages in seconds, None if unknown."""
+    record, failure = state.daemon, state.failure
+
+    def age(when: datetime | None) -> float | None:
+        return None if when is None else round((now - when).total_seconds(), 1)
+
+    return {
+        "heartbeat_age_seconds": age(state.heartbeat),
+        "oldest_pending_alert_seconds": age(state.oldest_pending),
+        "daemon_started_at": None if record is None else record.started_at.isoformat(),
+        "daemon_stopped_at": None
+        if record is None or record.stopped_at is None
+        else record.stopped_at.isoformat(),
+        "connected": None if record is None else record.connected,
+        "connection_state_seconds": None if record is None else age(record.connection_since),
+        "archive_errors": 0 if failure is None else failure.count,
+        "last_archive_error": None if failure is None else failure.error,
+        "last_archive_error_age_seconds": None if failure is None else age(failure.last_at),
+        "channels_judged": len(state.channels),
+    }
 
 
 def notes(state: ArchiveSnapshot, now: datetime) -> list[str]:

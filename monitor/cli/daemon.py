@@ -8,7 +8,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Coroutine, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +17,16 @@ import click
 
 from monitor.cli.common import CommandFailed, archive_override_option, config_option, out, to_json
 from monitor.config import ChannelSettings, Config, ConfigError, load_config, parse_channel_ref
-from monitor.health import HEARTBEAT_SECONDS, OUTBOX_SECONDS, HealthLimits, judge, notes, snapshot
+from monitor.health import (
+    HEARTBEAT_FACTOR,
+    HEARTBEAT_SECONDS,
+    HealthLimits,
+    figures,
+    judge,
+    notes,
+    recorded_limits,
+    snapshot,
+)
 from monitor.logs import fatal_errors_logged, setup_logging
 from monitor.store import ArchiveError, Store
 from monitor.telegram.client import SessionError, build_client, is_session_file
@@ -190,56 +199,110 @@ async def _backfill(config: Config, settings: ChannelSettings, since: date) -> i
 @click.option(
     "--max-outbox-age",
     type=float,
-    default=OUTBOX_SECONDS,
-    show_default=True,
     help="A pending alert older than this many seconds means the outbox is stuck.",
 )
+@click.option(
+    "--max-disconnected", type=float, help="Longer than this many seconds without Telegram is unhealthy."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: status, reasons and figures.")
 def health(
-    config_path: Path | None, archive: Path | None, max_age: float | None, max_outbox_age: float
+    config_path: Path | None,
+    archive: Path | None,
+    max_age: float | None,
+    max_outbox_age: float | None,
+    max_disconnected: float | None,
+    as_json: bool,
 ) -> None:
     """Exit 0 if the running monitor looks healthy, 1 (printing why) if not: for container health checks.
 
-    Unhealthy: the heartbeat is stale, a channel is silent far beyond its usual rhythm, the alert
-    outbox is stuck (quiet hours excepted), the Telegram account is unusable (revoked, duplicated,
-    banned) or sending is blocked (PEER_FLOOD, CHAT_WRITE_FORBIDDEN, ...). Flood waits and slow mode
-    are printed as notes.
+    Unhealthy: the daemon stopped (cleanly, or its heartbeat is stale), it cannot use its archive (file
+    errors it recorded beside it), it has been disconnected from Telegram too long, the Telegram account
+    is unusable (revoked, duplicated, banned) or sending is blocked (PEER_FLOOD, CHAT_WRITE_FORBIDDEN,
+    ...), a channel is silent far beyond its usual rhythm, or the alert outbox is stuck (quiet hours
+    excepted). Flood waits and slow mode are printed as notes.
+
+    The limits are those the daemon recorded in the archive when it started (3 heartbeat intervals,
+    its outbox and disconnection limits, quiet hours), so the archive alone is enough; the options
+    override them.
 
     \b
-    Example:
-      monitor health --config /data/monitor.toml
+    Examples:
+      monitor health --archive /data/monitor.db
+      monitor health --config /data/monitor.toml --json
     """
     config = load(config_path, archive) if config_path else None
     path = archive or (config.archive_path if config else None)
     if path is None:
-        raise click.UsageError("give --config FILE or --archive PATH")
-    if max_age is None:
-        max_age = 3 * config.schedule.heartbeat_seconds if config else HEARTBEAT_SECONDS
-    limits = HealthLimits(
-        heartbeat_seconds=max_age,
-        outbox_seconds=max_outbox_age,
+        raise click.UsageError(
+            "give --archive PATH or --config FILE (or set MONITOR_ARCHIVE or MONITOR_CONFIG)"
+        )
+    fallback = HealthLimits(
+        heartbeat_seconds=HEARTBEAT_FACTOR * config.schedule.heartbeat_seconds
+        if config
+        else HEARTBEAT_SECONDS,
         quiet_hours=config.alerts.quiet_hours if config else None,
     )
+    given = {
+        "heartbeat_seconds": max_age,
+        "outbox_seconds": max_outbox_age,
+        "disconnect_seconds": max_disconnected,
+    }
     refs = [settings.ref for settings in config.channels] if config else None
-    problems, passing = run_async(_health(path, limits, refs))
-    for problem in problems:
-        click.echo(f"unhealthy: {problem}")
-    for note in passing:
-        click.echo(f"note: {note}")
-    if problems:
+    report = run_async(check_health(path, fallback, {k: v for k, v in given.items() if v is not None}, refs))
+    if as_json:
+        out(to_json(report))
+    else:
+        for reason in report["reasons"]:
+            click.echo(f"unhealthy: {reason}")
+        for note in report["notes"]:
+            click.echo(f"note: {note}")
+        if not report["reasons"]:
+            click.echo("healthy")
+    if report["reasons"]:
         sys.exit(1)
-    click.echo("healthy")
 
 
-async def _health(path: Path, limits: HealthLimits, refs: list[str] | None) -> tuple[list[str], list[str]]:
-    """Judge the archive (problems, notes); with a config only its channels count (a removed channel is
-    silent for good)."""
-    if not path.is_file():
-        return [f"archive {path} does not exist"], []
+async def check_health(
+    path: Path, fallback: HealthLimits, given: dict[str, float], refs: list[str] | None
+) -> dict[str, Any]:
+    """The verdict as data: the daemon's recorded limits (else `fallback`) with the `given` ones on top;
+    with a config only its channels count (a removed channel is silent for good). An archive that cannot
+    be read is a reason like any other."""
     now = datetime.now(UTC)
-    async with await Store.open(path, readonly=True) as store:
-        ids = None if refs is None else [c.id for ref in refs if (c := await store.channel_for_ref(ref))]
-        state = await snapshot(store, now, ids)
-        return judge(state, now, limits), notes(state, now)
+    limits = replace(fallback, **given)
+    passing: list[str] = []
+    if not path.is_file():
+        reasons, facts = [f"archive {path} does not exist"], {}
+    else:
+        try:
+            async with await Store.open(path, readonly=True) as store:
+                ids = (
+                    None
+                    if refs is None
+                    else [c.id for ref in refs if (c := await store.channel_for_ref(ref))]
+                )
+                state = await snapshot(store, now, ids)
+        except (ArchiveError, ValueError) as exc:
+            reasons, facts = [f"the archive cannot be read: {exc}"], {}
+        else:
+            limits = replace(recorded_limits(state.daemon, fallback), **given)
+            reasons, facts = judge(state, now, limits), figures(state, now)
+            passing = notes(state, now)
+    return {
+        "status": "unhealthy" if reasons else "healthy",
+        "archive": str(path),
+        "reasons": reasons,
+        "notes": passing,
+        "figures": facts,
+        "limits": {
+            "heartbeat_seconds": limits.heartbeat_seconds,
+            "outbox_seconds": limits.outbox_seconds,
+            "disconnect_seconds": limits.disconnect_seconds,
+            "quiet_hours": [t.isoformat("minutes") for t in limits.quiet_hours]
+            if limits.quiet_hours
+            else None,
+        },
+    }
 
 
 @click.command()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +25,7 @@ from monitor.store.codec import (
     to_iso,
 )
 from monitor.store.context import LearnedContext
+from monitor.store.daemon_record import DaemonRecords
 from monitor.store.database import Database, fetch
 from monitor.store.errors import ArchiveError, QueryError
 from monitor.store.figures import Figures
@@ -56,6 +57,7 @@ class Store:
         self.outbox = Outbox(database)
         self.figures = Figures(database)
         self.context = LearnedContext(database)
+        self.daemon = DaemonRecords(database)
         self.problems = Problems(database)
 
     @classmethod
@@ -64,6 +66,11 @@ class Store:
 
     async def close(self) -> None:
         await self._database.close()
+
+    def report_file_errors(self, report: Callable[[ArchiveError], None]) -> None:
+        """Have every file error (corrupt page, read-only, full disk) reported as it is raised, so the
+        daemon can record it beside an archive that cannot record it itself."""
+        self._database.on_file_error = report
 
     async def __aenter__(self) -> Store:
         return self

@@ -30,6 +30,8 @@ class Database:
         self.path = path
         self.readonly = readonly
         self._lock = asyncio.Lock()
+        # Told of every file error, so a process can record it where the archive itself cannot.
+        self.on_file_error: Callable[[ArchiveError], None] | None = None
 
     @classmethod
     async def open(cls, path: Path, *, readonly: bool) -> Database:
@@ -52,9 +54,12 @@ class Database:
         try:
             yield
         except sqlite3.Error as exc:
-            if is_file_error(exc):
-                raise file_error(self.path, exc) from exc
-            raise
+            if not is_file_error(exc):
+                raise
+            error = file_error(self.path, exc)
+            if self.on_file_error is not None:
+                self.on_file_error(error)
+            raise error from exc
 
     def check_writable(self) -> None:
         if self.readonly:
@@ -69,8 +74,10 @@ class Database:
             if durable:
                 await db.execute("PRAGMA synchronous = FULL")
             try:
-                await db.execute("BEGIN IMMEDIATE")
                 try:
+                    # A task cancelled while BEGIN is queued leaves it to run anyway; the rollback, queued
+                    # after it on the same thread, ends it, so the next writer does not find it open.
+                    await db.execute("BEGIN IMMEDIATE")
                     yield db
                 except BaseException:
                     await db.rollback()

@@ -26,6 +26,7 @@ from telethon.sessions.abstract import Session
 
 from monitor.config import Secret, ServerSettings, TelegramSettings
 from monitor.logs import log_event
+from monitor.model import utcnow
 from monitor.telegram.guard import AccountFault, RequestGuard
 
 log = logging.getLogger(__name__)
@@ -121,12 +122,20 @@ class ConnectionWatch:
     def __init__(self) -> None:
         self.connects = 0
         self.on_reconnect: Callable[[], None] | None = None
+        # Whether a transport is up and since when: Telethon's is_connected() stays true while it retries.
+        self.up = False
+        self.changed_at = utcnow()
 
     def connected(self) -> None:
         self.connects += 1
+        self.up, self.changed_at = True, utcnow()
         if self.connects > 1 and self.on_reconnect is not None:
             log_event(log, "reconnected", connects=self.connects)
             self.on_reconnect()
+
+    def disconnected(self) -> None:
+        if self.up:
+            self.up, self.changed_at = False, utcnow()
 
     def connection_class(self) -> type[ConnectionTcpFull]:
         """Telethon's default transport, reporting each (re)connect to this watch."""
@@ -136,6 +145,10 @@ class ConnectionWatch:
             async def connect(self, timeout=None, ssl=None):  # type: ignore[no-untyped-def]
                 await super().connect(timeout=timeout, ssl=ssl)
                 watch.connected()
+
+            async def disconnect(self):  # type: ignore[no-untyped-def]
+                await super().disconnect()
+                watch.disconnected()
 
         return WatchedConnection
 

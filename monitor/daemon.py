@@ -1,7 +1,10 @@
 """Wiring of the long-running monitor: clients, live ingest, reconciler, alert sender, commands, scheduler.
 
 Start-up: lock the session and archive, open the archive, load the analyzer, connect, resolve channels,
-start live handlers, the alert sender and the commands, schedule the jobs, then catch up every channel.
+start live handlers, the alert sender and the commands, schedule the jobs; the first look at every
+channel (change detection, `telegram/sweep.py`) runs at once and catches up what was missed while down.
+Reading spends one request budget per account (`[reading]`): looks in the foreground, then backfill,
+engagement snapshots and polling of channels that cannot be joined with what the looks leave.
 Shutdown (SIGTERM/SIGINT): stop intake first, cancel catch-up work (every batch is its own transaction
 and is fetched again after a restart), let the sender finish its current send, close the archive;
 all within a bound.
@@ -16,17 +19,18 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from telethon import TelegramClient
+from telethon import TelegramClient, errors
 
 from monitor.analysis import Analyzer
 from monitor.config import Config
 from monitor.logs import log_event
 from monitor.model import Channel, utcnow
 from monitor.store import Store
+from monitor.telegram.budget import RequestBudget
 from monitor.telegram.channels import Unavailable, WatchedChannel, resolve_all
 from monitor.telegram.client import (
     ConnectionWatch,
@@ -39,17 +43,19 @@ from monitor.telegram.client import (
 )
 from monitor.telegram.commands import ChannelStatus, CommandHandler, DaemonStatus
 from monitor.telegram.ingest import Ingestor, LiveIngest
-from monitor.telegram.reconcile import FloodStats, Reconciler
+from monitor.telegram.reconcile import FloodStats, OutageSummary, Reconciler
 from monitor.telegram.send import AlertSender
+from monitor.telegram.sweep import Sweep
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_SECONDS = 10.0
-RECHECK_EVERY = timedelta(minutes=10)
-BUSY_WITHIN = timedelta(hours=1)
-CATCH_UP_CONCURRENCY = 4
+RECONNECT_DEBOUNCE_SECONDS = 5.0  # reconnects in a flurry get one look, not one each
+LOOK_SHARE = 0.5  # looks take at most this share of the budget; the rest is for reads they ask for
+ENGAGEMENT_JOB_SECONDS = 60.0
 
 Job = Callable[[], Coroutine[object, object, None]]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -61,6 +67,8 @@ class DaemonState:
     unavailable: list[Unavailable] = field(default_factory=list)
     flood: FloodStats = field(default_factory=FloodStats)
     reconnects: int = 0
+    not_joined: list[int] = field(default_factory=list)  # watched channels polled by history
+    outages: list[OutageSummary] = field(default_factory=list)  # posts recovered too late to alert
 
 
 def acquire_locks(config: Config) -> list[ProcessLock]:
@@ -104,6 +112,7 @@ class Toolkit:
     ingestor: Ingestor
     reconciler: Reconciler
     flood: FloodStats
+    budget: RequestBudget
 
     @classmethod
     @contextlib.asynccontextmanager
@@ -126,9 +135,11 @@ class Toolkit:
                 ingestor = Ingestor(store, analyzer)
                 stack.push_async_callback(asyncio.to_thread, ingestor.close)
                 flood = FloodStats()
+                reading = config.reading
+                budget = RequestBudget(reading.requests_per_minute, reading.burst, jitter=reading.jitter)
                 news_window = timedelta(hours=config.alerts.backfill_alert_hours)
-                reconciler = Reconciler(user, store, ingestor, flood, news_window=news_window)
-                yield cls(config, store, analyzer, user, ingestor, reconciler, flood)
+                reconciler = Reconciler(user, store, ingestor, flood, budget, news_window=news_window)
+                yield cls(config, store, analyzer, user, ingestor, reconciler, flood, budget)
         finally:
             release_locks(locks)
 
@@ -144,6 +155,7 @@ class Daemon:
         self.shutdown_seconds = shutdown_seconds
         self.state = DaemonState()
         self.ready = asyncio.Event()
+        self.looked = asyncio.Event()  # set when the first look (the catch-up at start) is done
         self.watch = ConnectionWatch()
         self.kit: Toolkit | None = None
         self.sender_client: TelegramClient | None = None
@@ -153,7 +165,8 @@ class Daemon:
         self.scheduler: AsyncIOScheduler | None = None
         self._resources = contextlib.AsyncExitStack()
         self._tasks: set[asyncio.Task[object]] = set()
-        self._backfilling: set[int] = set()
+        self.sweep: Sweep | None = None
+        self._engaged: dict[int, datetime] = {}
 
     # -- life cycle --------------------------------------------------------------------------------
 
@@ -178,6 +191,7 @@ class Daemon:
         self.live.start()
         self.state.channels, self.state.unavailable = await resolve_all(kit.user, kit.store, config.channels)
         self.live.watched = {w.id for w in self.state.channels}
+        self.sweep = Sweep(kit.user, kit.reconciler, kit.budget, self.live.pts)
         self.commands = CommandHandler(
             self.sender_client,
             kit.store,
@@ -191,7 +205,6 @@ class Daemon:
         self._spawn(self.sender.run(), "alert_sender")
         self.scheduler = self._schedule(self.sender)
         self.watch.on_reconnect = self._on_reconnect
-        self._spawn(self._catch_up(self.state.channels), "catch_up")
         self.ready.set()
         log_event(log, "daemon_ready", channels=len(self.state.channels))
 
@@ -220,16 +233,24 @@ class Daemon:
             raise RuntimeError("the daemon has not started")
         return self.kit
 
+    def _sweep(self) -> Sweep:
+        if self.sweep is None:
+            raise RuntimeError("the daemon has not started")
+        return self.sweep
+
     def status(self) -> DaemonStatus:
-        """What `/status` shows about the reading side: channels, their lag, flood waits, reconnects."""
+        """What `/status` shows about the reading side: channels, their lag and state, the request budget,
+        flood waits, reconnects, and posts recovered too late to alert."""
         kit = self._running()
         now = utcnow()
         last_reconcile = kit.reconciler.last_reconcile
+        not_joined = set(self.state.not_joined)
         rows = [
             ChannelStatus(
                 w.channel,
                 kit.ingestor.last_post_at.get(w.id),
                 (now - last_reconcile[w.id]).total_seconds() if w.id in last_reconcile else None,
+                "not joined: polled by history" if w.id in not_joined else None,
             )
             for w in self.state.channels
         ]
@@ -239,8 +260,26 @@ class Daemon:
         ]
         flood = self.state.flood
         return DaemonStatus(
-            self.state.started_at, tuple(rows), flood.count, flood.seconds, self.state.reconnects
+            self.state.started_at,
+            tuple(rows),
+            flood.count,
+            flood.seconds,
+            self.state.reconnects,
+            reading=self.reading_summary(),
         )
+
+    def reading_summary(self) -> str:
+        """One line on how the reading account spends its budget and what recovery kept from alerts."""
+        budget = self._running().budget
+        stats = budget.stats
+        line = (
+            f"{stats.total} requests, peak {stats.peak_per_minute}/min of {budget.per_minute:g}/min; "
+            f"look every {self.look_seconds():.0f} s; {len(self.state.not_joined)} not joined"
+        )
+        late = sum(o.total for o in self.state.outages)
+        if late:
+            line += f"; {late} posts recovered after the news window, archived without alerts"
+        return line
 
     async def _connect_sender(self) -> TelegramClient | None:
         """A bot sends the alerts when one is configured (its own session, or one next to the archive)."""
@@ -277,38 +316,93 @@ class Daemon:
                 error=f"{type(error).__name__}: {error}",
             )
 
-    # -- catch-up and jobs -----------------------------------------------------------------------
+    # -- reading jobs ----------------------------------------------------------------------------
 
-    async def _catch_up(self, channels: list[WatchedChannel]) -> None:
-        """On start and after a reconnect: reconcile every channel, then backfill the new ones."""
-        limit = asyncio.Semaphore(CATCH_UP_CONCURRENCY)
+    async def _look(self) -> None:
+        """One look at every channel (catching up those behind), then the background reads it calls for:
+        polling channels that are not joined, busiest first, and backfilling new channels, newest first."""
+        kit, sweep = self._running(), self._sweep()
+        result = await sweep.look(self.state.channels)
+        self.looked.set()
+        self.state.not_joined = [w.id for w in result.not_joined]
+        await self._announce_outage()
+        if result.not_joined and not self._is_running("poll"):
+            self._spawn(self._poll(result.not_joined), "poll")
+        if not self._is_running("backfill"):
+            pending = [w for w in self.state.channels if not await self._backfilled(w)]
+            if pending:
+                pending.sort(key=lambda w: kit.ingestor.last_post_at.get(w.id, _EPOCH), reverse=True)
+                self._spawn(self._backfill(pending), "backfill")
 
+    async def _backfilled(self, watched: WatchedChannel) -> bool:
+        return bool((await self._running().store.sync_state(watched.id)).get("backfill_done"))
+
+    async def _poll(self, channels: list[WatchedChannel]) -> None:
+        """Channels Telegram sends no updates for, read by history in the background, busiest first."""
         kit = self._running()
+        channels = sorted(channels, key=lambda w: kit.ingestor.last_post_at.get(w.id, _EPOCH), reverse=True)
+        for watched in channels:
+            await kit.reconciler.reconcile(watched, background=True)
 
-        async def one(watched: WatchedChannel) -> None:
-            async with limit:
-                await kit.reconciler.reconcile(watched)
-            state = await kit.store.sync_state(watched.id)
-            if not state.get("backfill_done") and watched.id not in self._backfilling:
-                self._backfilling.add(watched.id)
-                self._spawn(self._backfill(watched), f"backfill:{watched.id}")
+    async def _backfill(self, channels: list[WatchedChannel]) -> None:
+        """One channel at a time in the background; one cut short resumes after the next look."""
+        reconciler = self._running().reconciler
+        for watched in channels:
+            settings = watched.settings
+            try:
+                await reconciler.backfill(watched, limit=settings.backfill, since=settings.backfill_since)
+            except (errors.RPCError, ValueError) as exc:
+                reconciler.warn(watched, "backfill_failed", exc)
 
-        await asyncio.gather(*(one(w) for w in channels))
+    async def _engagement(self) -> None:
+        """Engagement snapshots at the configured post ages, one batched read per channel at most every
+        `[reading] engagement_every_hours`, in the background."""
+        kit = self._running()
+        spacing = timedelta(hours=self.config.reading.engagement_every_hours)
+        ages = self.config.schedule.engagement_hours
+        for watched in list(self.state.channels):
+            last = self._engaged.get(watched.id)
+            if not ages or (last is not None and utcnow() - last < spacing):
+                continue
+            try:
+                if await kit.reconciler.snapshot_engagement(watched, ages):
+                    self._engaged[watched.id] = utcnow()
+            except (errors.RPCError, ValueError) as exc:
+                kit.reconciler.warn(watched, "engagement_failed", exc)
 
-    async def _backfill(self, watched: WatchedChannel) -> None:
-        """One backfill per channel at a time; one cut short resumes at the next catch-up."""
-        settings = watched.settings
-        try:
-            await self._running().reconciler.backfill(
-                watched, limit=settings.backfill, since=settings.backfill_since
-            )
-        finally:
-            self._backfilling.discard(watched.id)
+    async def _announce_outage(self) -> None:
+        """Posts recovered after longer than the news window: one log line and one analyst message per
+        outage, with counts by conflict and channel, instead of an alert each."""
+        kit = self._running()
+        outage = kit.reconciler.outage
+        if outage.total == 0:
+            return
+        kit.reconciler.outage = type(outage)()
+        self.state.outages.append(outage)
+        log_event(
+            log,
+            "outage_recovered",
+            level=logging.WARNING,
+            posts=outage.total,
+            channels=dict(outage.by_channel),
+            conflicts=dict(outage.by_conflict),
+            oldest=outage.oldest.isoformat() if outage.oldest else None,
+        )
 
     def _on_reconnect(self) -> None:
-        """Catch up as a task the daemon owns, so a failure is logged and shutdown cancels it."""
+        """Debounced: the next look runs a few seconds after the last reconnect of a flurry."""
         self.state.reconnects += 1
-        self._spawn(self._catch_up(self.state.channels), "catch_up")
+        if self.scheduler is not None and self.scheduler.get_job("look") is not None:
+            self.scheduler.modify_job(
+                "look", next_run_time=utcnow() + timedelta(seconds=RECONNECT_DEBOUNCE_SECONDS)
+            )
+
+    def look_seconds(self) -> float:
+        """How often to look: the configured interval, stretched so looks use at most LOOK_SHARE of the
+        budget (one request per 100 channels each)."""
+        requests = max(1, -(-len(self.state.channels) // 100))
+        per_second = self._running().budget.per_minute / 60.0
+        return max(self.config.schedule.reconcile_seconds, requests / (LOOK_SHARE * per_second))
 
     def _schedule(self, sender: AlertSender) -> AsyncIOScheduler:
         schedule = self.config.schedule
@@ -318,41 +412,21 @@ class Daemon:
             trigger = functools.partial(self._trigger, name, job)
             scheduler.add_job(trigger, "interval", seconds=seconds, id=name, coalesce=True, **options)
 
-        for watched in self.state.channels:
-            every(
-                schedule.busy_reconcile_seconds,
-                f"reconcile:{watched.id}",
-                functools.partial(self._periodic_reconcile, watched),
-            )
-        every(RECHECK_EVERY.total_seconds(), "recheck", self._recheck_all)
+        every(self.look_seconds(), "look", self._look, next_run_time=utcnow())
+        every(ENGAGEMENT_JOB_SECONDS, "engagement", self._engagement)
         every(schedule.heartbeat_seconds, "heartbeat", self._heartbeat, next_run_time=utcnow())
         sender.schedule(scheduler)
         scheduler.start()
         return scheduler
 
+    def _is_running(self, name: str) -> bool:
+        return any(task.get_name() == name for task in self._tasks)
+
     async def _trigger(self, name: str, job: Job) -> None:
         """Scheduled jobs run as tasks the daemon owns, so shutdown cancels them like any other work;
         a job whose previous run is still going is skipped."""
-        if not any(task.get_name() == name for task in self._tasks):
+        if not self._is_running(name):
             self._spawn(job(), name)
-
-    async def _periodic_reconcile(self, watched: WatchedChannel) -> None:
-        """Busy channels (posted within the hour) every busy interval, the others every reconcile interval."""
-        kit = self._running()
-        now = utcnow()
-        last_post = kit.ingestor.last_post_at.get(watched.id)
-        busy = last_post is not None and now - last_post < BUSY_WITHIN
-        last = kit.reconciler.last_reconcile.get(watched.id)
-        due = last is None or (now - last).total_seconds() >= self.config.schedule.reconcile_seconds
-        if busy or due:
-            await kit.reconciler.reconcile(watched)
-
-    async def _recheck_all(self) -> None:
-        schedule = self.config.schedule
-        for watched in self.state.channels:
-            await self._running().reconciler.recheck(
-                watched, hours=schedule.recheck_hours, engagement_hours=schedule.engagement_hours
-            )
 
     async def _heartbeat(self) -> None:
         """Prove liveness to `monitor health`, and revive a client Telethon gave up reconnecting."""

@@ -16,7 +16,7 @@ import pytest
 from telethon import TelegramClient, errors, functions, types
 from telethon.sessions import StringSession
 
-from monitor.config import AlertPolicy, ScheduleSettings
+from monitor.config import AlertPolicy, ReadingSettings, ScheduleSettings
 from monitor.demo import SandboxAccess
 from monitor.model import Analysis, Channel, Conflict, Match, Post
 from monitor.sandbox.faults import parse_faults
@@ -63,6 +63,8 @@ NO_PACING = AlertPolicy(
     per_minute=6000, burst=200, digest_after=500, quiet_hours=None, muted=(), summary="off"
 )
 RARE_JOBS = ScheduleSettings(300.0, 300.0, (1.0, 24.0), 48.0, 5.0)
+# A local sandbox answers at once: tests spend requests freely unless they test the budget itself.
+FAST_READING = ReadingSettings(requests_per_minute=6000, burst=50, jitter=0.0)
 
 
 def scenario(history: int = 3, title: str = "Front news") -> Scenario:

@@ -17,11 +17,13 @@ import pytest
 
 from monitor.daemon import Daemon, acquire_locks, release_locks
 from monitor.demo import sandbox_config
+from monitor.model import utcnow
 from monitor.sandbox.faults import parse_faults
 from monitor.sandbox.server import RunningSandbox
 from monitor.store import ArchiveError, Store
 from monitor.telegram.client import SessionError
 from tests.support import (
+    FAST_READING,
     FLAGGED,
     NEWS,
     NO_PACING,
@@ -56,11 +58,12 @@ async def running(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterat
         schedule=RARE_JOBS,
         backfill=options.get("backfill", 10),
         flood_sleep_threshold=options.get("flood_sleep_threshold", 30),
+        reading=FAST_READING,
     )
     daemon = Daemon(config)
     stop = asyncio.Event()
     task = asyncio.create_task(daemon.run(stop))
-    await asyncio.wait_for(daemon.ready.wait(), 20)
+    await asyncio.wait_for(daemon.looked.wait(), 20)
     try:
         yield Running(sandbox, daemon)
     finally:
@@ -148,7 +151,9 @@ async def test_posts_missed_across_a_dropped_connection_are_recovered_and_alerte
     assert running.daemon.state.reconnects >= 1
 
 
-async def test_recheck_finds_edits_and_deletions_whose_updates_were_lost(running: Running) -> None:
+async def test_a_look_finds_edits_and_deletions_whose_updates_were_lost_and_dates_the_tombstone_when_seen(
+    running: Running,
+) -> None:
     world = running.sandbox.world
     channel_id = world.channel(NEWS).id
     edited, deleted = (await world.publish(NEWS, FLAGGED), await world.publish(NEWS, "Обычная новость дня"))
@@ -156,11 +161,13 @@ async def test_recheck_finds_edits_and_deletions_whose_updates_were_lost(running
     world.faults = parse_faults("withhold=1")  # the edit and the deletion never arrive live
     await world.edit_post(NEWS, edited, FLAGGED + " (исправлено)")
     await world.delete_posts(NEWS, [deleted])
-    (watched,) = [w for w in running.daemon.state.channels if w.id == channel_id]
-    await running.daemon.kit.reconciler.recheck(watched, hours=48, engagement_hours=(1.0,))
+    before_look = utcnow()
+    result = await running.daemon.sweep.look(running.daemon.state.channels)
+    assert channel_id in result.caught_up
     assert (await running.store.revisions(channel_id, edited))[0][1] == FLAGGED
     assert (await running.store.get_post(channel_id, edited)).post.text.endswith("(исправлено)")
-    assert (await running.store.get_post(channel_id, deleted)).deleted_at is not None
+    tombstone = (await running.store.get_post(channel_id, deleted)).deleted_at
+    assert tombstone is not None and tombstone >= before_look  # when it was noticed, not a guess
 
 
 @pytest.mark.parametrize(

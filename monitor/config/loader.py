@@ -32,12 +32,16 @@ from monitor.config.settings import (
     Config,
     ConfigError,
     KeyPath,
+    ReadingSettings,
     ScheduleSettings,
     Secret,
     ServerSettings,
     TelegramSettings,
 )
 from monitor.logs import register_secret
+
+# Telegram's limit on the channels one account can be in (TELEGRAM.md: channels_joined_max).
+MAX_JOINED_CHANNELS = 500
 
 
 class _Loader:
@@ -200,6 +204,13 @@ def _channels(problems: Problems, entries: object) -> tuple[ChannelSettings, ...
             continue
         seen[dedup] = index
         channels.append(channel)
+    joined = sum(1 for channel in channels if channel.join)
+    if joined > MAX_JOINED_CHANNELS:
+        problems.add(
+            ("channels",),
+            f"{joined} channels would be joined, but an account can be in at most {MAX_JOINED_CHANNELS} "
+            "(set join = false on some: they are then polled within the request budget)",
+        )
     return tuple(channels)
 
 
@@ -213,7 +224,8 @@ def _channel(table: Table) -> ChannelSettings | None:
             table.problems.add((*table.key, "ref"), str(exc))
     backfill = table.take("backfill", integer(0))
     since = table.take("backfill_since", calendar_date)
-    join = table.take("join", boolean, target is not None and target.kind == "invite")
+    # Joining is what makes Telegram push a channel's updates; a bare id cannot be joined without a hash.
+    join = table.take("join", boolean, target is not None and target.kind != "id")
     if target is None:
         return None
     return ChannelSettings(raw, backfill, since, join, target)
@@ -271,6 +283,23 @@ def _schedule(table: Table) -> ScheduleSettings:
     return schedule
 
 
+def _reading(table: Table) -> ReadingSettings:
+    default = ReadingSettings()
+    reading = ReadingSettings(
+        requests_per_minute=table.take("requests_per_minute", real_number, default.requests_per_minute),
+        burst=table.take("burst", integer(1), default.burst),
+        jitter=table.take("jitter", non_negative, default.jitter),
+        check_seconds=table.take("check_seconds", real_number, default.check_seconds),
+        engagement_every_hours=table.take(
+            "engagement_every_hours", real_number, default.engagement_every_hours
+        ),
+        resolves_per_hour=table.take("resolves_per_hour", real_number, default.resolves_per_hour),
+        joins_per_hour=table.take("joins_per_hour", real_number, default.joins_per_hour),
+    )
+    table.finish()
+    return reading
+
+
 def _archive(loader: _Loader, table: Table, override: Path | None) -> Path:
     value = table.take("path", string, "monitor.db")
     table.finish()
@@ -300,10 +329,11 @@ def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
     analysis = _analysis(loader, root.table("analysis"))
     alerts = _alerts(root.table("alerts"))
     schedule = _schedule(root.table("schedule"))
+    reading = _reading(root.table("reading"))
     root.finish()
     if loader.problems.items or telegram is None or analyst is None:
         raise ConfigError(loader.problems.items)
-    return Config(loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule)
+    return Config(loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule, reading)
 
 
 def _reason(exc: OSError | UnicodeDecodeError) -> str:

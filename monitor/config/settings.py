@@ -120,6 +120,21 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ReadingSettings:
+    """How the reading account spends requests: one budget for every read, and how often changes are
+    looked for. The defaults keep 200 joined channels near one request per channel-hour; see
+    docs/benchmarks.md for what each costs."""
+
+    requests_per_minute: float = 6.0
+    burst: int = 4
+    jitter: float = 0.3
+    check_seconds: float = 60.0
+    engagement_every_hours: float = 2.0
+    resolves_per_hour: float = 30.0
+    joins_per_hour: float = 20.0
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated configuration."""
 
@@ -131,3 +146,4 @@ class Config:
     analysis: AnalysisSettings
     alerts: AlertPolicy
     schedule: ScheduleSettings
+    reading: ReadingSettings = ReadingSettings()

@@ -63,6 +63,7 @@ class DaemonStatus:
     flood_waits: int
     flood_wait_seconds: float
     reconnects: int
+    reading: str = ""  # the reading account's request budget and what recovery archived without alerts
 
 
 class StatusSource(Protocol):
@@ -200,6 +201,8 @@ class CommandHandler:
             text(f"Flood waits: sending {sent.flood_waits} ({sent.flood_wait_seconds:.0f} s), ")
             + text(f"reading {daemon.flood_waits} ({daemon.flood_wait_seconds:.0f} s)"),
         ]
+        if daemon.reading:
+            lines.append(text("Reading: ") + text(daemon.reading))
         if sent.last_error:
             lines.append(text("Last send error: ") + text(markup.clip(sent.last_error, 200)))
         if mutes:

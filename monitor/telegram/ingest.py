@@ -172,13 +172,17 @@ class Ingestor:
     async def ingest(
         self, channel_id: int, posts: Sequence[Post], *, late: bool = False, alert: bool = True
     ) -> list[SaveOutcome]:
-        """Analyse and store posts of one channel; recovered (late) posts carry their delay into the alert."""
+        """Analyse and store posts of one channel; recovered (late) posts carry their delay into the alert,
+        counted from the edit for an edited post (an edit that newly flags a post is news when made)."""
         if not posts:
             return []
         analyses = await self.analyze([post.text for post in posts])
         now = utcnow()
         delays = (
-            {(p.channel_id, p.message_id): max(0.0, (now - p.date).total_seconds()) for p in posts}
+            {
+                (p.channel_id, p.message_id): max(0.0, (now - (p.edit_date or p.date)).total_seconds())
+                for p in posts
+            }
             if late
             else None
         )
@@ -215,6 +219,16 @@ class Ingestor:
 # live handlers
 
 
+def advance_pts(known: dict[int, int], channel_id: int, update: object) -> None:
+    """Move a channel's pts along an unbroken chain of live updates only: an update whose pts does not
+    follow the known one leaves it behind, so change detection sees the gap and reads the difference
+    (Telethon fills pts gaps itself but drops the edits and deletions it finds there)."""
+    pts, count = getattr(update, "pts", 0), getattr(update, "pts_count", 0)
+    have = known.get(channel_id)
+    if pts and have is not None and pts - count == have:
+        known[channel_id] = pts
+
+
 class LiveIngest:
     """Telethon event handlers for new, edited and deleted posts of the watched channels."""
 
@@ -222,6 +236,7 @@ class LiveIngest:
         self.client = client
         self.ingestor = ingestor
         self.watched: set[int] = set()
+        self.pts: dict[int, int] = {}
         self._handlers = (
             (self._on_message, events.NewMessage()),
             (self._on_message, events.MessageEdited()),
@@ -243,6 +258,7 @@ class LiveIngest:
             return
         post = to_post(event.message, channel_id)
         outcomes = await self.ingestor.ingest(channel_id, [post])
+        advance_pts(self.pts, channel_id, event.original_update)
         log_event(log, "post_live", channel=channel_id, message=post.message_id, status=outcomes[0].status)
 
     async def _on_deleted(self, event: events.MessageDeleted.Event) -> None:
@@ -250,4 +266,5 @@ class LiveIngest:
         if channel_id not in self.watched:
             return
         marked = await self.ingestor.delete(channel_id, event.deleted_ids)
+        advance_pts(self.pts, channel_id, event.original_update)
         log_event(log, "posts_deleted", channel=channel_id, messages=len(event.deleted_ids), marked=marked)

@@ -19,6 +19,7 @@ from telethon.sessions import StringSession
 from monitor.config import AlertPolicy, ReadingSettings, ScheduleSettings
 from monitor.demo import SandboxAccess
 from monitor.model import Analysis, Channel, Conflict, Match, Post
+from monitor.sandbox import strictness
 from monitor.sandbox.faults import parse_faults
 from monitor.sandbox.scenario import Scenario, parse_scenario
 from monitor.sandbox.server import RunningSandbox, start_sandbox
@@ -82,8 +83,14 @@ def scenario(history: int = 3, title: str = "Front news") -> Scenario:
     )
 
 
-async def sandbox_of(scene: Scenario, faults: str = "", seed: int = 7) -> RunningSandbox:
-    return await start_sandbox(scene, host="127.0.0.1", port=0, faults=parse_faults(faults), seed=seed)
+async def sandbox_of(
+    scene: Scenario, faults: str = "", seed: int = 7, relaxed: bool = False
+) -> RunningSandbox:
+    """The scene's sandbox, as strict as Telegram unless `relaxed` (tests that exercise something else)."""
+    rules = strictness.relaxed() if relaxed else None
+    return await start_sandbox(
+        scene, host="127.0.0.1", port=0, faults=parse_faults(faults), seed=seed, strictness=rules
+    )
 
 
 def own_messages(sandbox: RunningSandbox) -> list[ChatMessage]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from monitor.logs import log_event, setup_logging
+from monitor.sandbox import strictness
 from monitor.sandbox.config_file import write_monitor_config
 from monitor.sandbox.faults import Faults, FaultSpecError, parse_faults
 from monitor.sandbox.scenario import (
@@ -22,6 +23,7 @@ from monitor.sandbox.scenario import (
     load_scenario,
 )
 from monitor.sandbox.server import RunningSandbox, start_sandbox
+from monitor.sandbox.strictness import Strictness
 from monitor.sandbox.synthetic_load import load_scenario_for
 
 log = logging.getLogger("monitor.sandbox")
@@ -38,6 +40,7 @@ class ServeSettings:
     record_requests: Path | None
     seed: int
     write_config: Path | None
+    strictness: Strictness
 
 
 def _load_spec(spec: str, seed: int) -> Scenario:
@@ -88,6 +91,7 @@ async def _serve(scenario: Scenario, faults: Faults | None, settings: ServeSetti
             record_chat=settings.record_chat,
             record_requests=settings.record_requests,
             seed=settings.seed,
+            strictness=settings.strictness,
         )
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {settings.host}:{settings.port}: {exc}") from None
@@ -142,6 +146,17 @@ def _write_config(path: Path, running: RunningSandbox) -> None:
     type=OUT_FILE,
     help="Also write a monitor config (and 0600 secret files beside it) for this sandbox.",
 )
+@click.option(
+    "--not-joined",
+    is_flag=True,
+    help="The user starts as a member of none of the channels (a first start); default: of those the "
+    "scenario marks joined, which for --load and --demo is all of them.",
+)
+@click.option(
+    "--relaxed",
+    is_flag=True,
+    help="Switch off Telegram's limits (quotas and flood waits, the channel cap, the duplicate-key rule).",
+)
 @click.option("--log-level", default="INFO", show_default=True, help="DEBUG, INFO, WARNING or ERROR.")
 def sandbox(
     scenario_file: Path | None,
@@ -155,12 +170,16 @@ def sandbox(
     record_requests: Path | None,
     seed: int,
     write_config: Path | None,
+    not_joined: bool,
+    relaxed: bool,
     log_level: str,
 ) -> None:
     """Run a local Telegram server for tests and trials: channels, an analyst chat, a live feed, faults.
 
     Once it accepts connections it prints one JSON line on stdout (host, port, rsa_public_key,
     user_session, bot_session, analyst_chat_id, channels ...), then serves until SIGINT/SIGTERM.
+    It is as strict as Telegram (per-account quotas with escalating flood waits, join pacing, the
+    500-channel cap, per-account access hashes) unless --relaxed; see docs/sandbox.md.
 
     \b
     Examples:
@@ -168,14 +187,20 @@ def sandbox(
       monitor sandbox --load 10:8:70 --port 0 --record-posts posts.jsonl --write-config sandbox.toml
       monitor sandbox --load 200:1:240 --record-requests requests.jsonl
       monitor sandbox --scenario my.toml --faults "flood=messages.getHistory:5:0.2,drop=every:30"
+      monitor sandbox --load 200:1:600 --not-joined --faults "auth=revoked:60"
     """
     setup_logging(log_level)
     try:
         scenario = _scenario(scenario_file, demo, load_spec, seed)
     except ScenarioError as exc:
         raise click.UsageError(str(exc)) from None
+    if not_joined:
+        scenario = scenario.not_joined()
     faults = _faults(scenario, faults_spec)
-    settings = ServeSettings(host, port, record_posts, record_chat, record_requests, seed, write_config)
+    rules = strictness.relaxed() if relaxed else strictness.Strictness()
+    settings = ServeSettings(
+        host, port, record_posts, record_chat, record_requests, seed, write_config, rules
+    )
     asyncio.run(_serve(scenario, faults, settings))
 
 

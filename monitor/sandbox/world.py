@@ -24,6 +24,7 @@ from telethon.tl import types
 from telethon.tl.tlobject import TLObject
 
 from monitor.sandbox import api
+from monitor.sandbox.access import AccessHashes
 from monitor.sandbox.compose import (
     PostComposer,
     access_hash,
@@ -34,12 +35,14 @@ from monitor.sandbox.compose import (
 )
 from monitor.sandbox.errors import RpcError
 from monitor.sandbox.faults import Faults, parse_faults
+from monitor.sandbox.gate import Gate
 from monitor.sandbox.log import log_event
 from monitor.sandbox.recorder import Recorder
 from monitor.sandbox.render import TlRenderer
 from monitor.sandbox.scenario import Person, PostSpec, Scenario
 from monitor.sandbox.state import ChannelEvent, ChannelState, StoredMessage, find_channel, telegram_now
-from monitor.sandbox.timeline import play_drops, play_timeline
+from monitor.sandbox.strictness import Strictness
+from monitor.sandbox.timeline import play_account_faults, play_drops, play_timeline
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +84,10 @@ class World:
         faults: Faults | None = None,
         recorder: Recorder | None = None,
         seed: int = 0,
+        strictness: Strictness | None = None,
     ) -> None:
         self.scenario = scenario
+        self.strictness = strictness if strictness is not None else Strictness()
         self.faults = faults if faults is not None else parse_faults(scenario.faults)
         self.recorder = recorder or Recorder()
         self.rng = random.Random(seed)
@@ -94,8 +99,10 @@ class World:
         self.pending_codes: dict[str, str] = {}  # phone_code_hash -> phone
         self.password_pending: dict[int, int] = {}  # auth_key_id -> user id that still owes its password
         self.srp_secrets: dict[int, Any] = {}
+        self.gate = Gate(self.strictness, self.authorizations)
         self.timeline_done = asyncio.Event()
-        self.tl = TlRenderer(self.people, self.access_hashes, self.channels)
+        self.channel_hashes = AccessHashes(scenario.name, scenario.user.id)
+        self.tl = TlRenderer(self.people, self.access_hashes, self.channels, self.channel_hashes)
         self.posts = PostComposer(self.channels, self.rng)
         self._links: set[ClientLink] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -154,6 +161,15 @@ class World:
         """A channel or the analyst chat by username, bare id or -100-marked id; LookupError if unknown."""
         return find_channel(self.channels, ref)
 
+    def access_hash_of(self, channel: ChannelState | str | int, account: int) -> int:
+        """The access hash `account` holds for the channel (each account has its own, as on Telegram)."""
+        state = channel if isinstance(channel, ChannelState) else self.channel(channel)
+        return self.channel_hashes.of(state, account)
+
+    def rotate_access_hash(self, channel: str | int, account: int | None = None) -> int:
+        """Make an account's (default: the user's) cached hash of the channel stale; returns the new one."""
+        return self.channel_hashes.rotate(self.channel(channel), self.user.id if account is None else account)
+
     def post_by_key(self, key: str) -> tuple[int, int]:
         """(channel id, message id) of a scenario post named by its key."""
         return self.posts.keys[key]
@@ -173,6 +189,7 @@ class World:
 
     def disconnected(self, link: ClientLink) -> None:
         self._links.discard(link)
+        self.gate.forget(link)
 
     @property
     def links(self) -> list[ClientLink]:
@@ -194,6 +211,7 @@ class World:
         method = api.method_name(request)
         outcome = "ok"
         try:
+            self.gate.admit(link, method, time.monotonic(), self._links)
             await self._inject_faults(method)
             return await api.dispatch(self, link, request)
         except RpcError as error:
@@ -219,6 +237,9 @@ class World:
         error = self.faults.error_for(method, self.rng)
         if error is not None:
             raise RpcError(error.code, error.message)
+        refusal = self.faults.send_refusal(method, self.rng)
+        if refusal is not None:
+            raise RpcError(refusal.code, refusal.message)
 
     def user_of(self, link: ClientLink) -> Person:
         """The account logged in on this link; 401 as Telegram answers unauthorised keys otherwise."""
@@ -298,6 +319,23 @@ class World:
         msg, _ = await self.send_to_chat(state, sender, text, entities=url_entities(text), exclude=None)
         return msg.id
 
+    def fail_account(self, kind: str, account: int | None = None) -> None:
+        """The account (the user's by default) fails as Telegram makes it fail; none of it heals.
+
+        revoked: its keys are logged out (AUTH_KEY_UNREGISTERED); banned: USER_DEACTIVATED_BAN;
+        duplicated: its keys are destroyed as if used from two places at once (AUTH_KEY_DUPLICATED).
+        """
+        target = self.user.id if account is None else account
+        if kind == "revoked":
+            self.gate.revoke(target)
+        elif kind == "banned":
+            self.gate.ban(target)
+        elif kind == "duplicated":
+            for key in [k for k, owner in self.authorizations.items() if owner == target]:
+                self.gate.destroy_duplicated(key)
+        else:
+            raise ValueError(f"unknown account fault {kind!r}")
+
     async def run_timeline(self) -> None:
         """Play the scenario's timeline against a monotonic clock: late events run at once, no drift."""
         try:
@@ -310,6 +348,11 @@ class World:
         self._spawn(self.run_timeline())
         if self.faults.drop_every is not None or self.faults.drop_at:
             self._spawn(play_drops(self))
+        for rule in self.faults.auth:
+            if rule.at == 0:
+                self.fail_account(rule.kind)
+        if any(rule.at > 0 for rule in self.faults.auth):
+            self._spawn(play_account_faults(self))
 
     async def stop(self) -> None:
         """Cancel background work and close the records."""
@@ -332,9 +375,17 @@ class World:
         random_id: int | None = None,
         exclude: ClientLink | None,
     ) -> tuple[StoredMessage, ChannelEvent]:
-        """A member's message into a supergroup (or an admin's into a channel), deduplicated by random_id."""
+        """A member's message into a supergroup (or an admin's into a channel), deduplicated by random_id.
+
+        A re-send with a random_id already used by the same sender in the same chat creates nothing and
+        returns the original message, as Telegram does (hydrogram/hydrogram#70); once the original is
+        deleted there is nothing to return, and the answer is 500 RANDOM_ID_DUPLICATE (always, when relaxed).
+        """
         if random_id is not None and (sender.id, random_id) in state.random_ids:
-            raise RpcError(500, "RANDOM_ID_DUPLICATE")
+            original = state.random_ids[(sender.id, random_id)]
+            if not (self.strictness.original_on_resend and state.is_alive(original)):
+                raise RpcError(500, "RANDOM_ID_DUPLICATE")
+            return state.messages[original], state.creation_of(original)
         state.last_id += 1
         msg = StoredMessage(
             id=state.last_id,
@@ -376,7 +427,17 @@ class World:
         return await self._delete_messages(state, ids, exclude=exclude, record=not state.megagroup)
 
     def join(self, state: ChannelState, user_id: int) -> None:
+        """Make the account a member; CHANNELS_TOO_MUCH once it is in as many as Telegram allows."""
+        limit = self.strictness.channels_limit
+        if user_id in state.members:
+            return
+        if limit is not None and self.memberships(user_id) >= limit:
+            raise RpcError(400, "CHANNELS_TOO_MUCH")
         state.members.add(user_id)
+
+    def memberships(self, user_id: int) -> int:
+        """How many channels and supergroups the account is in (what the 500 cap counts)."""
+        return sum(1 for s in self.channels.values() if user_id in s.members)
 
     async def _add_message(
         self,

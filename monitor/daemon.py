@@ -31,7 +31,7 @@ from monitor.logs import log_event
 from monitor.model import Channel, utcnow
 from monitor.store import Store
 from monitor.telegram.budget import RequestBudget
-from monitor.telegram.channels import Unavailable, WatchedChannel, resolve_all
+from monitor.telegram.channels import ChannelResolver, Unavailable, WatchedChannel
 from monitor.telegram.client import (
     ConnectionWatch,
     ProcessLock,
@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 
 SHUTDOWN_SECONDS = 10.0
 RECONNECT_DEBOUNCE_SECONDS = 5.0  # reconnects in a flurry get one look, not one each
-LOOK_SHARE = 0.5  # looks take at most this share of the budget; the rest is for reads they ask for
+LOOK_SHARE = 0.25  # looks take at most this share of the budget; the rest is for what they find
 ENGAGEMENT_JOB_SECONDS = 60.0
 
 Job = Callable[[], Coroutine[object, object, None]]
@@ -136,7 +136,13 @@ class Toolkit:
                 stack.push_async_callback(asyncio.to_thread, ingestor.close)
                 flood = FloodStats()
                 reading = config.reading
-                budget = RequestBudget(reading.requests_per_minute, reading.burst, jitter=reading.jitter)
+                budget = RequestBudget(
+                    reading.requests_per_hour,
+                    reading.burst,
+                    spacing=reading.spacing_seconds,
+                    jitter=reading.jitter,
+                    steady_per_hour=reading.steady_per_hour,
+                )
                 news_window = timedelta(hours=config.alerts.backfill_alert_hours)
                 reconciler = Reconciler(user, store, ingestor, flood, budget, news_window=news_window)
                 yield cls(config, store, analyzer, user, ingestor, reconciler, flood, budget)
@@ -166,6 +172,7 @@ class Daemon:
         self._resources = contextlib.AsyncExitStack()
         self._tasks: set[asyncio.Task[object]] = set()
         self.sweep: Sweep | None = None
+        self.resolver: ChannelResolver | None = None
         self._engaged: dict[int, datetime] = {}
 
     # -- life cycle --------------------------------------------------------------------------------
@@ -189,7 +196,17 @@ class Daemon:
         kit.ingestor.on_change = self.sender.notify
         self.live = LiveIngest(kit.user, kit.ingestor)
         self.live.start()
-        self.state.channels, self.state.unavailable = await resolve_all(kit.user, kit.store, config.channels)
+        reading = config.reading
+        self.resolver = ChannelResolver(
+            kit.user,
+            kit.store,
+            kit.budget,
+            resolves_per_hour=reading.resolves_per_hour,
+            joins_per_hour=reading.joins_per_hour,
+        )
+        await self.resolver.start(config.channels)
+        self.state.channels, self.state.unavailable = self.resolver.watched, self.resolver.unavailable
+        self.resolver.on_watched = self._on_watched
         self.live.watched = {w.id for w in self.state.channels}
         self.sweep = Sweep(kit.user, kit.reconciler, kit.budget, self.live.pts)
         self.commands = CommandHandler(
@@ -205,6 +222,7 @@ class Daemon:
         self._spawn(self.sender.run(), "alert_sender")
         self.scheduler = self._schedule(self.sender)
         self.watch.on_reconnect = self._on_reconnect
+        self._spawn(self.resolver.run(), "resolver")
         self.ready.set()
         log_event(log, "daemon_ready", channels=len(self.state.channels))
 
@@ -233,6 +251,19 @@ class Daemon:
             raise RuntimeError("the daemon has not started")
         return self.kit
 
+    def _resolver(self) -> ChannelResolver:
+        if self.resolver is None:
+            raise RuntimeError("the daemon has not started")
+        return self.resolver
+
+    async def _on_watched(self, watched: WatchedChannel) -> None:
+        """A channel resolved after start (queued, or again after a stale hash): read it live and look at
+        it soon, which records its first sighting or catches it up from its stored pts."""
+        if self.live is not None:
+            self.live.watched.add(watched.id)
+        if self.scheduler is not None and self.scheduler.get_job("look") is not None:
+            self.scheduler.modify_job("look", next_run_time=utcnow())
+
     def _sweep(self) -> Sweep:
         if self.sweep is None:
             raise RuntimeError("the daemon has not started")
@@ -258,6 +289,10 @@ class Daemon:
             ChannelStatus(Channel(id=0, title=u.settings.ref), None, None, u.reason)
             for u in self.state.unavailable
         ]
+        rows += [
+            ChannelStatus(Channel(id=0, title=p.settings.ref), None, None, p.describe(now))
+            for p in self._resolver().pending
+        ]
         flood = self.state.flood
         return DaemonStatus(
             self.state.started_at,
@@ -268,13 +303,26 @@ class Daemon:
             reading=self.reading_summary(),
         )
 
+    def reading_state(self) -> dict[str, object]:
+        """What `monitor health` can show of the reading side: pending channels and their states."""
+        resolver, budget = self._resolver(), self._running().budget
+        return {
+            "pending": resolver.describe_pending(),
+            "not_joined": [w.label for w in self.state.channels if w.id in set(self.state.not_joined)],
+            "unavailable": [f"{u.settings.ref}: {u.reason}" for u in self.state.unavailable],
+            "requests": budget.stats.total,
+            "peak_per_minute": budget.stats.peak_per_minute,
+            "budget_per_hour": budget.per_hour,
+        }
+
     def reading_summary(self) -> str:
         """One line on how the reading account spends its budget and what recovery kept from alerts."""
         budget = self._running().budget
         stats = budget.stats
         line = (
-            f"{stats.total} requests, peak {stats.peak_per_minute}/min of {budget.per_minute:g}/min; "
-            f"look every {self.look_seconds():.0f} s; {len(self.state.not_joined)} not joined"
+            f"{stats.total} requests, peak {stats.peak_per_minute}/min, budget {budget.per_hour:g}/h; "
+            f"look every {self.look_seconds():.0f} s; {len(self.state.not_joined)} not joined; "
+            f"{len(self._resolver().pending)} waiting to resolve or join"
         )
         late = sum(o.total for o in self.state.outages)
         if late:
@@ -325,6 +373,13 @@ class Daemon:
         result = await sweep.look(self.state.channels)
         self.looked.set()
         self.state.not_joined = [w.id for w in result.not_joined]
+        resolver = self._resolver()
+        for watched in result.not_joined:
+            resolver.join_later(watched)
+        for watched in result.refused:
+            if self.live is not None:
+                self.live.watched.discard(watched.id)
+            resolver.resolve_again(watched)
         await self._announce_outage()
         if result.not_joined and not self._is_running("poll"):
             self._spawn(self._poll(result.not_joined), "poll")
@@ -342,7 +397,7 @@ class Daemon:
         kit = self._running()
         channels = sorted(channels, key=lambda w: kit.ingestor.last_post_at.get(w.id, _EPOCH), reverse=True)
         for watched in channels:
-            await kit.reconciler.reconcile(watched, background=True)
+            await kit.reconciler.reconcile(watched, lane="steady")
 
     async def _backfill(self, channels: list[WatchedChannel]) -> None:
         """One channel at a time in the background; one cut short resumes after the next look."""
@@ -401,7 +456,7 @@ class Daemon:
         """How often to look: the configured interval, stretched so looks use at most LOOK_SHARE of the
         budget (one request per 100 channels each)."""
         requests = max(1, -(-len(self.state.channels) // 100))
-        per_second = self._running().budget.per_minute / 60.0
+        per_second = self._running().budget.per_hour / 3600.0
         return max(self.config.schedule.reconcile_seconds, requests / (LOOK_SHARE * per_second))
 
     def _schedule(self, sender: AlertSender) -> AsyncIOScheduler:
@@ -432,6 +487,7 @@ class Daemon:
         """Prove liveness to `monitor health`, and revive a client Telethon gave up reconnecting."""
         kit = self._running()
         await kit.store.heartbeat(utcnow())
+        await kit.store.record_reading(self.reading_state())
         for client in {kit.user, self.sender_client or kit.user}:
             if not client.is_connected():
                 log_event(log, "reconnecting", level=logging.WARNING)

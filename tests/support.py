@@ -65,7 +65,9 @@ NO_PACING = AlertPolicy(
 )
 RARE_JOBS = ScheduleSettings(300.0, 300.0, (1.0, 24.0), 48.0, 5.0)
 # A local sandbox answers at once: tests spend requests freely unless they test the budget itself.
-FAST_READING = ReadingSettings(requests_per_minute=6000, burst=50, jitter=0.0)
+FAST_READING = ReadingSettings(
+    requests_per_hour=360_000, burst=100, spacing_seconds=0.0, steady_per_hour=360_000
+)
 
 
 def scenario(history: int = 3, title: str = "Front news") -> Scenario:

@@ -17,7 +17,7 @@ import pytest
 
 from monitor.daemon import Daemon, acquire_locks, release_locks
 from monitor.demo import sandbox_config
-from monitor.model import utcnow
+from monitor.model import Post, utcnow
 from monitor.sandbox.faults import parse_faults
 from monitor.sandbox.server import RunningSandbox
 from monitor.store import ArchiveError, Store
@@ -274,3 +274,24 @@ async def test_daemon_killed_mid_burst_and_restarted_loses_nothing_and_sends_no_
             process.kill()
             await process.wait()
         await sandbox.stop()
+
+
+@pytest.mark.parametrize("running", [{"scenario": scenario(history=0)}], indirect=True)
+async def test_a_channel_empty_when_first_seen_still_gets_a_post_lost_between_two_live_ones(
+    running: Running,
+) -> None:
+    world, daemon = running.sandbox.world, running.daemon
+    channel_id = world.channel(NEWS).id
+    (watched,) = [w for w in daemon.state.channels if w.id == channel_id]
+    assert (await running.store.sync_state(channel_id))["top_at_first_seen"] == 0
+    daemon.live.stop()  # the test plays the live path: the first and third posts arrive, the second not
+    first, lost, third = [await world.publish(NEWS, text) for text in ("Первая новость", FLAGGED, "Третья")]
+    for message_id in (first, third):
+        message = world.message(NEWS, message_id)
+        await daemon.kit.ingestor.ingest(
+            channel_id, [Post(channel_id, message_id, message.date, message.text)]
+        )
+    assert await stored(running, channel_id, lost) is None
+    assert await daemon.kit.reconciler.reconcile(watched) == 1
+    assert (await stored(running, channel_id, lost)).post.text == FLAGGED
+    await until(lambda: alerts_for(running.sandbox, NEWS, lost), "the late alert for the recovered post")

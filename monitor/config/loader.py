@@ -286,10 +286,11 @@ def _schedule(table: Table) -> ScheduleSettings:
 def _reading(table: Table) -> ReadingSettings:
     default = ReadingSettings()
     reading = ReadingSettings(
-        requests_per_minute=table.take("requests_per_minute", real_number, default.requests_per_minute),
+        requests_per_hour=table.take("requests_per_hour", real_number, default.requests_per_hour),
         burst=table.take("burst", integer(1), default.burst),
+        spacing_seconds=table.take("spacing_seconds", non_negative, default.spacing_seconds),
         jitter=table.take("jitter", non_negative, default.jitter),
-        check_seconds=table.take("check_seconds", real_number, default.check_seconds),
+        steady_per_hour=table.take("steady_per_hour", real_number, default.steady_per_hour),
         engagement_every_hours=table.take(
             "engagement_every_hours", real_number, default.engagement_every_hours
         ),

@@ -442,6 +442,20 @@ class Store:
     async def last_heartbeat(self) -> datetime | None:
         return from_iso(await self._database.value("SELECT value FROM meta WHERE key = 'heartbeat'"))
 
+    async def record_reading(self, state: Mapping[str, object]) -> None:
+        """Keep the reading side's state (channels waiting to resolve or join, channels polled because they
+        are not joined, the request budget) in the meta table, for `monitor health` in another process."""
+        async with self._database.write() as db:
+            await db.execute(
+                "INSERT INTO meta (key, value) VALUES ('reading', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (dump_state(dict(state)),),
+            )
+
+    async def reading(self) -> dict[str, object]:
+        """The reading side's state as last recorded by the daemon ({} before its first heartbeat)."""
+        return load_state(await self._database.value("SELECT value FROM meta WHERE key = 'reading'"))
+
 
 def _channel(row: sqlite3.Row) -> Channel | None:
     return resolved_channel(row["id"], row["title"], row["username"], row["access_hash"])

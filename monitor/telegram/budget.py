@@ -1,10 +1,13 @@
 """The reading account's request budget: every read waits here for its turn, so the daemon spends requests
 at a steady, jittered pace like an official client instead of in bursts Telegram answers with flood waits.
 
-One token bucket per account: `rate` requests a minute refill it up to `burst`. Foreground work (change
-detection, recovering missed posts) always goes first; background work (backfill, engagement snapshots,
-polling channels that cannot be joined) takes a token only while no foreground request is waiting and
-`reserve` tokens stay for the next one. Jitter spaces requests by a random extra fraction of the interval.
+One token bucket per account: `per_hour` requests refill it up to `burst` (what a first start may spend
+on reading each new channel's recent history once), and no two requests leave closer than `spacing`
+seconds (plus a random `jitter` share of it), which keeps every 10-second window small. Three lanes share
+it: foreground work (change detection, recovering missed posts) always goes first; background work
+(backfill) takes a token only while no foreground request waits and `reserve` tokens stay; steady work
+(engagement snapshots, polling channels that cannot be joined) is background work with a bucket of its
+own, `steady_per_hour`, because it never ends and must not grow with the number of channels.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ import asyncio
 import random
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+Lane = Literal["foreground", "background", "steady"]
 
 
 @dataclass
@@ -70,60 +76,72 @@ class RequestBudget:
 
     def __init__(
         self,
-        per_minute: float,
+        per_hour: float,
         burst: int,
         *,
+        spacing: float = 0.0,
         jitter: float = 0.0,
-        reserve: int = 1,
+        steady_per_hour: float | None = None,
+        reserve: int = 2,
         clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
     ) -> None:
         self.clock = clock
-        self.bucket = Bucket(per_minute, burst, clock())
+        self.sleep = sleep
+        self.bucket = Bucket(per_hour / 60.0, burst, clock())
+        steady = steady_per_hour if steady_per_hour is not None else per_hour
+        self.steady = Bucket(steady / 60.0, min(burst, 2), clock())
+        self.spacing = spacing
         self.jitter = jitter
         self.reserve = min(reserve, burst - 1)
         self.stats = BudgetStats()
         self._rng = rng or random.Random()
         self._lock = asyncio.Lock()
         self._foreground_waiting = 0
-        # Jitter: the next request leaves no earlier than this, a random fraction of an interval later.
+        # The next request leaves no earlier than this: the spacing plus a random share of it.
         self._not_before = 0.0
 
     @property
-    def per_minute(self) -> float:
-        return self.bucket.per_second * 60.0
+    def per_hour(self) -> float:
+        return self.bucket.per_second * 3600.0
 
-    async def spend(self, method: str, *, background: bool = False) -> None:
-        """Wait until this request fits the budget, then count it. Background requests yield to foreground
-        ones and leave `reserve` tokens, so a change-detection sweep never queues behind a backfill."""
-        if background:
-            await self._background_turn()
-        else:
+    async def spend(self, method: str, lane: Lane = "foreground") -> None:
+        """Wait until this request fits the budget and its lane's turn, then count it."""
+        if lane == "foreground":
             self._foreground_waiting += 1
+        else:
+            await self._background_turn(steady=lane == "steady")
         try:
             async with self._lock:
-                await self._wait_for(1.0)
+                await self._wait_for(self.bucket)
                 if (pause := self._not_before - self.clock()) > 0:
                     await self._sleep(pause)
                 now = self.clock()
                 self.bucket.take(now)
+                if lane == "steady":
+                    self.steady.take(now)
                 self.stats.record(method, now)
-                self._not_before = now + self._rng.uniform(0.0, self.jitter) / self.bucket.per_second
+                self._not_before = now + self.spacing * (1.0 + self._rng.uniform(0.0, self.jitter))
         finally:
-            if not background:
+            if lane == "foreground":
                 self._foreground_waiting -= 1
 
-    async def _background_turn(self) -> None:
+    async def _background_turn(self, *, steady: bool) -> None:
+        """Background work goes when no foreground request waits and a reserve of tokens would stay."""
         while True:
-            wait = self.bucket.seconds_until(1.0 + self.reserve, self.clock())
+            now = self.clock()
+            wait = self.bucket.seconds_until(1.0 + self.reserve, now)
+            if steady:
+                wait = max(wait, self.steady.seconds_until(1.0, now))
             if self._foreground_waiting == 0 and wait <= 0:
                 return
-            await self._sleep(max(wait, 1.0 / self.bucket.per_second / 4))
+            await self._sleep(max(wait, self.spacing, 0.05))
 
-    async def _wait_for(self, tokens: float) -> None:
-        while (wait := self.bucket.seconds_until(tokens, self.clock())) > 0:
+    async def _wait_for(self, bucket: Bucket) -> None:
+        while (wait := bucket.seconds_until(1.0, self.clock())) > 0:
             await self._sleep(wait)
 
     async def _sleep(self, seconds: float) -> None:
         self.stats.waited_seconds += seconds
-        await asyncio.sleep(seconds)
+        await self.sleep(seconds)

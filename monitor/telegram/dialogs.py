@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from telethon import TelegramClient, functions
+from telethon import TelegramClient, errors, functions
 from telethon.tl import types
 
 PEERS_PER_REQUEST = 100
@@ -34,17 +34,28 @@ class DialogMark:
 
 async def peer_dialogs(
     client: TelegramClient, peers: Sequence[types.InputPeerChannel], spend: Spend
-) -> dict[int, DialogMark]:
-    """Marks of the given channels, 100 per request; a channel the account has not joined is absent."""
+) -> tuple[dict[int, DialogMark], list[int]]:
+    """Marks of the given channels, 100 per request (a channel the account has not joined is absent), and
+    the ids Telegram refused (a stale access hash): one refused peer fails its whole request, so that
+    request is split in halves until the refused peers stand alone."""
     marks: dict[int, DialogMark] = {}
-    for start in range(0, len(peers), PEERS_PER_REQUEST):
-        chunk = peers[start : start + PEERS_PER_REQUEST]
+    refused: list[int] = []
+    chunks = [list(peers[i : i + PEERS_PER_REQUEST]) for i in range(0, len(peers), PEERS_PER_REQUEST)]
+    while chunks:
+        chunk = chunks.pop()
         await spend("messages.getPeerDialogs")
-        result = await client(
-            functions.messages.GetPeerDialogsRequest([types.InputDialogPeer(p) for p in chunk])
-        )
+        try:
+            result = await client(
+                functions.messages.GetPeerDialogsRequest([types.InputDialogPeer(p) for p in chunk])
+            )
+        except (errors.ChannelInvalidError, errors.ChannelPrivateError, errors.PeerIdInvalidError):
+            if len(chunk) == 1:
+                refused.append(chunk[0].channel_id)
+            else:
+                chunks += [chunk[: len(chunk) // 2], chunk[len(chunk) // 2 :]]
+            continue
         marks.update(_marks(result.dialogs, result.messages))
-    return marks
+    return marks, refused
 
 
 async def joined_channels(

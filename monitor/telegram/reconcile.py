@@ -31,7 +31,7 @@ from telethon.tl import types
 from monitor.logs import log_event
 from monitor.model import Post, utcnow
 from monitor.store import Store
-from monitor.telegram.budget import RequestBudget
+from monitor.telegram.budget import Lane, RequestBudget
 from monitor.telegram.channels import WatchedChannel
 from monitor.telegram.dialogs import DialogMark
 from monitor.telegram.ingest import Ingestor, to_post
@@ -129,7 +129,7 @@ class Reconciler:
 
     # -- what live updates missed ---------------------------------------------------------------------
 
-    async def reconcile(self, watched: WatchedChannel, *, background: bool = False) -> int:
+    async def reconcile(self, watched: WatchedChannel, *, lane: Lane = "foreground") -> int:
         """Fetch and ingest what the archive lacks above the reconciled mark; returns how many posts were new.
 
         One pass per channel at a time: a request while a pass runs is answered by that pass.
@@ -139,14 +139,14 @@ class Reconciler:
             return 0
         async with lock:
             try:
-                return await self._reconcile(watched, background=background)
+                return await self._reconcile(watched, lane=lane)
             except (errors.RPCError, ValueError) as exc:
                 self._warn_once(watched, "reconcile_failed", exc)
                 return 0
             finally:
                 self.last_reconcile[watched.id] = utcnow()
 
-    async def _reconcile(self, watched: WatchedChannel, *, background: bool) -> int:
+    async def _reconcile(self, watched: WatchedChannel, *, lane: Lane) -> int:
         """Read history above `reconciled_to`, the id up to which history (not live updates) was read.
 
         Live posts never move that mark: a live post that overtook a lost one must not hide the gap, and
@@ -156,7 +156,7 @@ class Reconciler:
         state = await self.prepare(watched)
         floor = int(state.get("reconciled_to", 0))
         new = 0
-        async for batch, highest in self._batches(watched, min_id=floor, background=background):
+        async for batch, highest in self._batches(watched, min_id=floor, lane=lane):
             new += await self._recovered(watched, await self._missing(watched.id, batch))
             await self.store.set_sync_state(watched.id, reconciled_to=highest)
         if new:
@@ -254,7 +254,7 @@ class Reconciler:
         return [p for p in posts if p.message_id not in stored]
 
     async def _batches(
-        self, watched: WatchedChannel, *, min_id: int, background: bool
+        self, watched: WatchedChannel, *, min_id: int, lane: Lane
     ) -> AsyncIterator[tuple[list[Post], int]]:
         """Posts above min_id, oldest first, one request per batch, with the highest id read so far."""
         cursor = min_id
@@ -264,7 +264,7 @@ class Reconciler:
                 lambda c=cursor: self.client.get_messages(
                     watched.peer, limit=BATCH, min_id=c, reverse=True, wait_time=0
                 ),
-                background=background,
+                lane=lane,
             )
             # A server that ignores the offset window must not leak history in.
             above = [m for m in messages if m.id > cursor]
@@ -317,7 +317,7 @@ class Reconciler:
 
     async def _page(self, watched: WatchedChannel, offset_id: int) -> tuple[list[Post], int]:
         return await self._read(
-            "messages.getHistory", lambda: self._history_below(watched, offset_id), background=True
+            "messages.getHistory", lambda: self._history_below(watched, offset_id), lane="background"
         )
 
     async def _history_below(self, watched: WatchedChannel, offset_id: int) -> tuple[list[Post], int]:
@@ -353,7 +353,7 @@ class Reconciler:
         ids = sorted(due)[:BATCH]
         if not ids:
             return 0
-        found = await self._read("channels.getMessages", lambda: self._by_id(watched, ids), background=True)
+        found = await self._read("channels.getMessages", lambda: self._by_id(watched, ids), lane="steady")
         posts = [item for item in found if isinstance(item, Post)]
         await self.ingestor.ingest(watched.id, posts)
         await self.ingestor.delete(watched.id, [item for item in found if isinstance(item, int)])
@@ -391,11 +391,11 @@ class Reconciler:
 
     # -- requests, flood waits and warnings -----------------------------------------------------------
 
-    async def _read(self, method: str, call: Callable[[], Awaitable[T]], *, background: bool = False) -> T:
+    async def _read(self, method: str, call: Callable[[], Awaitable[T]], *, lane: Lane = "foreground") -> T:
         """One request through the budget; a flood wait pauses this task (never the live path's), is
         counted, and the request is retried after it, taking its turn in the budget again."""
         while True:
-            await self.budget.spend(method, background=background)
+            await self.budget.spend(method, lane)
             try:
                 return await call()
             except errors.FloodWaitError as exc:

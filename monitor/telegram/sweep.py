@@ -34,6 +34,7 @@ class LookResult:
 
     caught_up: list[int] = field(default_factory=list)
     not_joined: list[WatchedChannel] = field(default_factory=list)
+    refused: list[WatchedChannel] = field(default_factory=list)  # a stale access hash: resolve again
 
 
 class Sweep:
@@ -60,8 +61,11 @@ class Sweep:
         """One look; a look asked for while one runs waits for it and then looks again (a reconnect
         during a look must not be answered by a look that began before it)."""
         async with self._lock:
-            marks = await peer_dialogs(self.client, [w.peer for w in channels], self._spend)
-            result = LookResult(not_joined=[w for w in channels if w.id not in marks])
+            marks, refused = await peer_dialogs(self.client, [w.peer for w in channels], self._spend)
+            result = LookResult(
+                not_joined=[w for w in channels if w.id not in marks and w.id not in refused],
+                refused=[w for w in channels if w.id in refused],
+            )
             joined = [w for w in channels if w.id in marks]
             behind = [w for w in joined if not await self._in_step(w, marks[w.id])]
             if behind:

@@ -380,7 +380,7 @@ class Daemon:
             if self.live is not None:
                 self.live.watched.discard(watched.id)
             resolver.resolve_again(watched)
-        await self._announce_outage()
+        await self.announce_outage()
         if result.not_joined and not self._is_running("poll"):
             self._spawn(self._poll(result.not_joined), "poll")
         if not self._is_running("backfill"):
@@ -425,7 +425,7 @@ class Daemon:
             except (errors.RPCError, ValueError) as exc:
                 kit.reconciler.warn(watched, "engagement_failed", exc)
 
-    async def _announce_outage(self) -> None:
+    async def announce_outage(self) -> None:
         """Posts recovered after longer than the news window: one log line and one analyst message per
         outage, with counts by conflict and channel, instead of an alert each."""
         kit = self._running()
@@ -443,6 +443,17 @@ class Daemon:
             conflicts=dict(outage.by_conflict),
             oldest=outage.oldest.isoformat() if outage.oldest else None,
         )
+        client = self.sender_client or kit.user
+        try:
+            await client.send_message(
+                self.config.analyst.chat_id,
+                outage.describe(str(self.config.archive_path), utcnow()),
+                parse_mode=None,
+            )
+        except errors.RPCError as exc:
+            log_event(
+                log, "outage_summary_failed", level=logging.WARNING, error=f"{type(exc).__name__}: {exc}"
+            )
 
     def _on_reconnect(self) -> None:
         """Debounced: the next look runs a few seconds after the last reconnect of a flurry."""

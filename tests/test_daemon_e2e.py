@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -54,7 +54,7 @@ async def running(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterat
     config = sandbox_config(
         sandbox,
         tmp_path / "archive.db",
-        alerts=NO_PACING,
+        alerts=options.get("alerts", NO_PACING),
         schedule=RARE_JOBS,
         backfill=options.get("backfill", 10),
         flood_sleep_threshold=options.get("flood_sleep_threshold", 30),
@@ -295,3 +295,24 @@ async def test_a_channel_empty_when_first_seen_still_gets_a_post_lost_between_tw
     assert await daemon.kit.reconciler.reconcile(watched) == 1
     assert (await stored(running, channel_id, lost)).post.text == FLAGGED
     await until(lambda: alerts_for(running.sandbox, NEWS, lost), "the late alert for the recovered post")
+
+
+@pytest.mark.parametrize("running", [{"alerts": replace(NO_PACING, backfill_alert_hours=0)}], indirect=True)
+async def test_posts_recovered_after_the_news_window_are_archived_and_announced_in_one_summary(
+    running: Running,
+) -> None:
+    world = running.sandbox.world
+    channel_id = world.channel(NEWS).id
+    world.faults = parse_faults("withhold=1")  # the outage: nothing reaches the daemon live
+    missed = [await world.publish(NEWS, f"{FLAGGED} (выпуск {i})") for i in range(4)]
+    world.faults = parse_faults("")
+    await running.daemon.sweep.look(running.daemon.state.channels)
+    await running.daemon.announce_outage()
+    for message_id in missed:
+        assert "russia-ukraine" in (await stored(running, channel_id, message_id)).analysis.conflicts
+        assert alerts_for(running.sandbox, NEWS, message_id) == []
+    (summary,) = [m for m in own_messages(running.sandbox) if "Recovered after an outage" in m.text]
+    assert (
+        "4 posts" in summary.text and "russia-ukraine 4" in summary.text and "monitor export" in summary.text
+    )
+    assert "4 posts recovered after the news window" in running.daemon.status().reading

@@ -74,6 +74,22 @@ class OutageSummary:
     def total(self) -> int:
         return sum(self.by_channel.values())
 
+    def describe(self, archive: str, now: datetime) -> str:
+        """The one analyst message for an outage: counts by conflict and channel, and how to list them."""
+        since, until = (self.oldest or now).date().isoformat(), now.date().isoformat()
+        conflicts = ", ".join(f"{c} {n}" for c, n in self.by_conflict.most_common()) or "none flagged"
+        channels = ", ".join(f"{c} {n}" for c, n in self.by_channel.most_common(10))
+        more = len(self.by_channel) - 10
+        return "\n".join(
+            [
+                f"Recovered after an outage: {self.total} posts older than the news window, archived and "
+                "analysed without an alert each.",
+                f"By conflict: {conflicts}.",
+                f"By channel: {channels}" + (f" and {more} more." if more > 0 else "."),
+                f"List them: monitor export --archive {archive} --since {since} --until {until}",
+            ]
+        )
+
 
 class Reconciler:
     """Per-channel reads of what live updates missed, backfill and engagement snapshots; each runs in a task

@@ -196,6 +196,7 @@ class Daemon:
         kit.ingestor.on_change = self.sender.notify
         self.live = LiveIngest(kit.user, kit.ingestor)
         self.live.start()
+        self._spawn(self.live.run(), "live_ingest")
         reading = config.reading
         self.resolver = ChannelResolver(
             kit.user,

@@ -75,10 +75,10 @@ def run(monitor: str, work: Path, args: argparse.Namespace) -> None:
         stop(daemon, 30)
     stop(sandbox, 10)
     requests = read_jsonl(work / "req.jsonl")
-    lost, published = lost_posts(monitor, work)
+    lost, published, unread, history = lost_posts(monitor, work, started)
     kind = "cold: never joined, never resolved" if args.cold else "all joined"
     print(f"load {load} ({kind}), files in {work}")
-    print(f"posts lost: {lost} of {published} published (history included)")
+    print(f"live posts lost: {lost} of {published}; history not read yet: {unread} of {history}")
     floods = [r for r in requests if str(r.get("outcome", "")).startswith("FLOOD_WAIT")]
     print(f"FLOOD_WAIT answers: {len(floods)} {Counter(r['method'] for r in floods).most_common()}")
     reader = Counter(r["account"] for r in requests if r["method"] not in SENDS).most_common(1)[0][0]
@@ -114,7 +114,8 @@ def stop(process: subprocess.Popen[bytes] | subprocess.Popen[str], seconds: floa
         process.kill()
 
 
-def lost_posts(monitor: str, work: Path) -> tuple[int, int]:
+def lost_posts(monitor: str, work: Path, started: float) -> tuple[int, int, int, int]:
+    """Live posts (published during the load) and history posts (older) missing from the archive."""
     exported = subprocess.run(
         [monitor, "export", "--archive", str(work / "archive.db"), "--format", "jsonl"],
         capture_output=True,
@@ -126,8 +127,10 @@ def lost_posts(monitor: str, work: Path) -> tuple[int, int]:
         row = json.loads(line)
         stored.add((str(row.get("channel_username", "")).lower(), int(row["message_id"])))
     published = [p for p in read_jsonl(work / "posts.jsonl") if p.get("event") == "post"]
-    lost = sum(1 for p in published if (str(p["channel"]).lower(), int(p["message_id"])) not in stored)
-    return lost, len(published)
+    missing = [p for p in published if (str(p["channel"]).lower(), int(p["message_id"])) not in stored]
+    live = [p for p in published if datetime.fromisoformat(p["date"]).timestamp() >= started - 60]
+    live_missing = [p for p in missing if datetime.fromisoformat(p["date"]).timestamp() >= started - 60]
+    return len(live_missing), len(live), len(missing) - len(live_missing), len(published) - len(live)
 
 
 def report_steady(requests: list[dict[str, object]], args: argparse.Namespace) -> None:

@@ -233,3 +233,26 @@ async def test_one_channel_named_twice_is_watched_once_and_an_unknown_id_warns(
     assert "channel_duplicate" in duplicate and f"same_as=@{ALPHA}" in duplicate
     (missing,) = warnings_naming(caplog, unknown)
     assert "not a member" in missing
+
+
+async def test_a_stale_access_hash_is_resolved_again_and_the_channel_caught_up(
+    sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = sandbox.world
+    config = channels_config(sandbox, tmp_path, monkeypatch, [ref_entry(f"@{ALPHA}"), ref_entry(f"@{BETA}")])
+    alpha = world.channel(ALPHA)
+    async with daemon_on(config) as daemon:
+        await daemon.looked.wait()
+        await wait_stored(daemon, await publish_everywhere(world, [ALPHA, BETA], "Before the restart"))
+        stale = dataclasses.replace(
+            await daemon.store.channel_for_ref(f"@{ALPHA}"), access_hash=alpha.access_hash + 1
+        )
+        await daemon.store.upsert_channel(stale)  # as if another account's hash had been stored
+    while_down = await publish_everywhere(world, [ALPHA, BETA], "While the daemon was down")
+    counts = count_requests(world, monkeypatch)
+    async with daemon_on(config) as daemon:
+        await wait_stored(daemon, while_down)
+        fresh = await daemon.store.channel_for_ref(f"@{ALPHA}")
+        assert fresh is not None and fresh.access_hash == alpha.access_hash
+        assert {w.id for w in daemon.state.channels} == {alpha.id, world.channel(BETA).id}
+    assert counts["contacts.resolveUsername"] == 1  # only the channel whose hash was refused

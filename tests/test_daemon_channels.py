@@ -20,6 +20,7 @@ from monitor.config import Config, load_config
 from monitor.daemon import Daemon
 from monitor.logs import KeyValueFormatter
 from monitor.sandbox import api
+from monitor.sandbox.faults import parse_faults
 from monitor.sandbox.scenario import Scenario, parse_scenario
 from monitor.sandbox.server import RunningSandbox
 from monitor.sandbox.world import World
@@ -256,3 +257,37 @@ async def test_a_stale_access_hash_is_resolved_again_and_the_channel_caught_up(
         assert fresh is not None and fresh.access_hash == alpha.access_hash
         assert {w.id for w in daemon.state.channels} == {alpha.id, world.channel(BETA).id}
     assert counts["contacts.resolveUsername"] == 1  # only the channel whose hash was refused
+
+
+async def test_a_flood_waited_resolve_stays_pending_with_its_wait_then_the_channel_is_joined_and_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene = parse_scenario(
+        {
+            "name": "not joined",
+            "channels": [
+                {"id": 1100000031, "username": ALPHA, "title": "Alpha wire"},
+                {"id": 1100000032, "username": "gamma_wire", "title": "Gamma wire", "joined": False},
+            ],
+        }
+    )
+    sandbox = await sandbox_of(scene, faults="flood=contacts.resolveUsername:2")
+    try:
+        world = sandbox.world
+        config = channels_config(
+            sandbox, tmp_path, monkeypatch, [ref_entry(f"@{ALPHA}"), ref_entry("@gamma_wire")]
+        )
+        async with daemon_on(config) as daemon:
+            assert [w.settings.ref for w in daemon.state.channels] == [f"@{ALPHA}"]
+            (pending,) = daemon.resolver.describe_pending()
+            assert pending.startswith("@gamma_wire: waiting to resolve, flood wait until")
+            assert any("waiting to resolve" in (row.problem or "") for row in daemon.status().channels)
+            world.faults = parse_faults("")
+            await until(
+                lambda: len(daemon.state.channels) == 2, "the flood-waited channel resolved after its wait"
+            )
+            await until(lambda: sandbox.user_id in world.channel("gamma_wire").members, "the channel joined")
+            await wait_stored(daemon, await publish_everywhere(world, ["gamma_wire"], "Read at last"))
+            assert daemon.state.unavailable == []
+    finally:
+        await sandbox.stop()

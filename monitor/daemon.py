@@ -370,8 +370,7 @@ class Daemon:
     async def _look(self) -> None:
         """One look at every channel (catching up those behind), then the background reads it calls for:
         polling channels that are not joined, busiest first, and backfilling new channels, newest first."""
-        kit, sweep = self._running(), self._sweep()
-        result = await sweep.look(self.state.channels)
+        result = await self._sweep().look(self.state.channels)
         self.looked.set()
         self.state.not_joined = [w.id for w in result.not_joined]
         resolver = self._resolver()
@@ -385,13 +384,20 @@ class Daemon:
         if result.not_joined and not self._is_running("poll"):
             self._spawn(self._poll(result.not_joined), "poll")
         if not self._is_running("backfill"):
-            pending = [w for w in self.state.channels if not await self._backfilled(w)]
+            newest = {w.id: await self._unread_history_since(w) for w in self.state.channels}
+            pending = sorted(
+                (w for w in self.state.channels if newest[w.id]), key=lambda w: newest[w.id], reverse=True
+            )
             if pending:
-                pending.sort(key=lambda w: kit.ingestor.last_post_at.get(w.id, _EPOCH), reverse=True)
                 self._spawn(self._backfill(pending), "backfill")
 
-    async def _backfilled(self, watched: WatchedChannel) -> bool:
-        return bool((await self._running().store.sync_state(watched.id)).get("backfill_done"))
+    async def _unread_history_since(self, watched: WatchedChannel) -> str:
+        """The date of the newest post a pending backfill will read ('' when done): the channels whose
+        history holds the freshest posts, news published just before the first sighting, go first."""
+        state = await self._running().store.sync_state(watched.id)
+        if state.get("backfill_done"):
+            return ""
+        return str(state.get("top_date_at_first_seen") or "0")
 
     async def _poll(self, channels: list[WatchedChannel]) -> None:
         """Channels Telegram sends no updates for, read by history in the background, busiest first."""

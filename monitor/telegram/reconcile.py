@@ -129,8 +129,9 @@ class Reconciler:
                 "messages.getHistory", lambda: self.client.get_messages(watched.peer, limit=1, wait_time=0)
             )
             top, pts = (latest[0].id if latest else 0), 0
+            top_date = latest[0].date if latest else None
         else:
-            top, pts = mark.top_message, mark.pts
+            top, pts, top_date = mark.top_message, mark.pts, mark.top_date
         await self.store.set_sync_state(
             watched.id,
             first_seen=utcnow().isoformat(),
@@ -139,6 +140,7 @@ class Reconciler:
             pts=pts,
             backfill_cursor=top + 1,
             backfill_done=top == 0,
+            top_date_at_first_seen=top_date.isoformat() if top_date else None,
         )
         log_event(log, "channel_first_seen", channel=watched.id, top=top, pts=pts)
         return await self.store.sync_state(watched.id)

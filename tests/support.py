@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from monitor.demo import SandboxAccess
 from monitor.model import Analysis, Channel, Conflict, Match, Post
 from monitor.sandbox import strictness
 from monitor.sandbox.faults import parse_faults
-from monitor.sandbox.scenario import Scenario, parse_scenario
+from monitor.sandbox.scenario import ChannelSpec, HistoryPost, PostSpec, Scenario, parse_scenario
 from monitor.sandbox.server import RunningSandbox, start_sandbox
 from monitor.sandbox.world import ChatMessage
 from monitor.store import Store
@@ -52,6 +53,46 @@ async def until(condition: Callable[[], T | Awaitable[T]], what: str, timeout: f
 
 StartSandbox = Callable[..., Awaitable[RunningSandbox]]
 Connect = Callable[..., Awaitable[TelegramClient]]
+
+
+# -- the strict sandbox: a joined channel and one the user has not joined ---------------------------------
+
+WIRE = ChannelSpec(id=1400000001, username="strict_wire", title="Strict wire")
+ASIDE = ChannelSpec(id=1400000002, username="strict_aside", title="Strict aside", joined=False)
+
+
+def strict_scenario(posts: int = 5) -> Scenario:
+    """A joined channel with a few posts a minute apart and a public channel the user has not joined."""
+    history = tuple(
+        HistoryPost(ago=600.0 - i * 60, post=PostSpec(channel_id=WIRE.id, text=f"wire item {i + 1}"))
+        for i in range(posts)
+    )
+    return Scenario(name="strict", channels=(WIRE, ASIDE), history=history)
+
+
+def read_records(path: Path) -> list[dict]:
+    """A JSON-lines record of the sandbox (posts, chat or requests), one dict per line."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def collect(client: TelegramClient, event: object) -> list:
+    """Every event of that kind the client dispatches, in order."""
+    seen: list = []
+
+    async def on_event(ev: object) -> None:
+        seen.append(ev)
+
+    client.add_event_handler(on_event, event)
+    return seen
+
+
+def input_channel_of(
+    running: RunningSandbox, spec: ChannelSpec, account: int | None = None
+) -> types.InputChannel:
+    """The channel as `account` (the user by default) addresses it, with that account's access hash."""
+    state = running.world.channel(spec.id)
+    viewer = running.user_id if account is None else account
+    return types.InputChannel(state.id, running.world.access_hash_of(state, viewer))
 
 
 # -- the daemon end to end: two channels, one of them with a few days of history -------------------------

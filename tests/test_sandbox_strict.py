@@ -1,72 +1,42 @@
-"""The sandbox as strict as Telegram: the request record, cheap change detection, membership, quotas,
-per-account access hashes, account faults and send refusals, each against the real Telethon client."""
+"""The sandbox as Telegram works: the request record, cheap change detection, membership, per-account
+access hashes, account faults and send refusals, each against the real Telethon client (its limits
+and their switches are in test_sandbox_limits)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
-import signal
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from telethon import TelegramClient, events
+from telethon import events
 from telethon import functions as fn
-from telethon.crypto import rsa
 from telethon.errors import (
     AuthKeyDuplicatedError,
     AuthKeyUnregisteredError,
     ChannelInvalidError,
-    ChannelsTooMuchError,
     ChatWriteForbiddenError,
-    FloodWaitError,
     LimitInvalidError,
     PeerFloodError,
-    RandomIdDuplicateError,
     SlowModeWaitError,
     UserDeactivatedBanError,
     UsernameNotOccupiedError,
     UserNotParticipantError,
 )
-from telethon.sessions import StringSession
 from telethon.tl import types
 
 from monitor.sandbox.faults import Faults, FaultSpecError, parse_faults
-from monitor.sandbox.quotas import QuotaBook
-from monitor.sandbox.scenario import ChannelSpec, HistoryPost, PostSpec, Scenario
-from monitor.sandbox.server import RunningSandbox
-from monitor.sandbox.strictness import DAY, DEFAULT_QUOTAS, ESCALATION, HOUR, Quota, Window
-from tests.support import Connect, StartSandbox, until
-
-WIRE = ChannelSpec(id=1400000001, username="strict_wire", title="Strict wire")
-ASIDE = ChannelSpec(id=1400000002, username="strict_aside", title="Strict aside", joined=False)
-
-
-def strict_scenario(posts: int = 5) -> Scenario:
-    """A joined channel with a few posts a minute apart and a public channel the user has not joined."""
-    history = tuple(
-        HistoryPost(ago=600.0 - i * 60, post=PostSpec(channel_id=WIRE.id, text=f"wire item {i + 1}"))
-        for i in range(posts)
-    )
-    return Scenario(name="strict", channels=(WIRE, ASIDE), history=history)
-
-
-def read_records(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-def collect(client: TelegramClient, event: object) -> list:
-    """Every event of that kind the client dispatches, in order."""
-    seen: list = []
-
-    async def on_event(ev: object) -> None:
-        seen.append(ev)
-
-    client.add_event_handler(on_event, event)
-    return seen
-
+from monitor.sandbox.world import World
+from tests.support import (
+    ASIDE,
+    WIRE,
+    Connect,
+    StartSandbox,
+    collect,
+    input_channel_of,
+    read_records,
+    strict_scenario,
+    until,
+)
 
 # ------------------------------------------------------------------ the request record
 
@@ -92,15 +62,6 @@ async def test_every_answered_request_is_recorded_with_its_innermost_method_and_
 
 
 # ------------------------------------------------------------------ cheap change detection
-
-
-def input_channel_of(
-    running: RunningSandbox, spec: ChannelSpec, account: int | None = None
-) -> types.InputChannel:
-    """The channel as `account` (the user by default) addresses it, with that account's access hash."""
-    state = running.world.channel(spec.id)
-    viewer = running.user_id if account is None else account
-    return types.InputChannel(state.id, running.world.access_hash_of(state, viewer))
 
 
 def dialog_peer(channel: types.InputChannel) -> types.InputDialogPeer:
@@ -200,114 +161,6 @@ async def test_updates_are_pushed_only_while_the_account_has_joined_the_channel(
         await client(fn.channels.LeaveChannelRequest(input_channel_of(running, ASIDE)))
 
 
-async def test_joins_stop_at_the_channel_cap(start_sandbox_for: StartSandbox, connect: Connect):
-    running = await start_sandbox_for(strict_scenario())
-    world = running.world
-    world.strictness = replace(world.strictness, channels_limit=world.memberships(running.user_id))
-    client = await connect(running, running.user_session)
-    with pytest.raises(ChannelsTooMuchError):
-        await client(fn.channels.JoinChannelRequest(input_channel_of(running, ASIDE)))
-    assert running.user_id not in world.channel(ASIDE.id).members
-
-
-# ------------------------------------------------------------------ quotas
-
-
-def test_a_quota_refuses_the_call_past_its_window_and_escalates_on_repeat():
-    quota = Quota("reads", ("messages.getHistory",), (Window(3, 10.0),))
-    book = QuotaBook((quota,), ESCALATION)
-    assert [book.charge(1, "messages.getHistory", t) for t in (0.0, 0.1, 0.2)] == [None, None, None]
-    first = book.charge(1, "messages.getHistory", 0.3)
-    assert first == 10  # the window frees its first slot 9.7 s later; never below the first rung
-    assert book.charge(1, "messages.getHistory", 5.0) == 6  # during the wait: the seconds left
-    assert book.charge(2, "messages.getHistory", 5.0) is None  # another account has its own quota
-    assert book.charge(1, "channels.getMessages", 5.0) is None  # another method is not limited here
-    assert [book.charge(1, "messages.getHistory", t) for t in (11.0, 11.1, 11.2)] == [None, None, None]
-    assert book.charge(1, "messages.getHistory", 11.3) == ESCALATION[1]  # the repeat climbs the ladder
-    later = 11.3 + ESCALATION[1]
-    for step in range(3):
-        assert book.charge(1, "messages.getHistory", later + step) is None
-    assert book.charge(1, "messages.getHistory", later + 3) == ESCALATION[2]
-
-
-def test_the_daily_quota_waits_until_the_oldest_call_is_a_day_old():
-    quota = Quota("daily", ("contacts.resolveUsername",), (Window(2, DAY),), escalates=False)
-    book = QuotaBook((quota,), ESCALATION)
-    assert book.charge(7, "contacts.resolveUsername", 100.0) is None
-    assert book.charge(7, "contacts.resolveUsername", 200.0) is None
-    assert book.charge(7, "contacts.resolveUsername", 300.0) == DAY - 200
-    assert book.charge(7, "contacts.resolveUsername", 100.0 + DAY) is None
-
-
-def test_default_quotas_fit_an_official_like_client_and_stop_a_minute_poller():
-    """Simulated hours against the default quotas: 500 channels at 3 requests per channel-hour, spread
-    evenly, never meet a wait; 50 channels polled with getHistory every minute do."""
-    official = QuotaBook(DEFAULT_QUOTAS, ESCALATION)
-    methods = ("messages.getPeerDialogs", "updates.getChannelDifference", "messages.getHistory")
-    calls = 500 * 3
-    refused = [
-        official.charge(1, methods[n % 3], n * HOUR / calls)
-        for n in range(calls * 2)  # two hours
-    ]
-    assert not any(refused)
-    poller = QuotaBook(DEFAULT_QUOTAS, ESCALATION)
-    waits = [
-        poller.charge(1, "messages.getHistory", minute * 60 + c * 0.2)
-        for minute in range(60)
-        for c in range(50)
-    ]
-    assert any(waits)
-
-
-async def test_a_client_polling_history_too_fast_is_flood_waited_and_telethon_holds_back(
-    start_sandbox_for: StartSandbox, connect: Connect, tmp_path: Path
-):
-    record = tmp_path / "requests.jsonl"
-    running = await start_sandbox_for(strict_scenario(), record_requests=record)
-    client = await connect(running, running.user_session, flood_sleep_threshold=0)
-    channel = await client.get_input_entity(WIRE.username)
-    with pytest.raises(FloodWaitError) as caught:
-        for _ in range(100):
-            await client.get_messages(channel, limit=1)
-    assert caught.value.seconds >= ESCALATION[0]
-    with pytest.raises(FloodWaitError):  # Telethon refuses locally during the wait, without sending
-        await client.get_messages(channel, limit=1)
-    answered = [r for r in read_records(record) if r["method"] == "messages.getHistory"]
-    assert [r["outcome"] for r in answered].count("ok") == 30
-    assert answered[-1]["outcome"] == f"FLOOD_WAIT_{caught.value.seconds}"
-    relaxed = await start_sandbox_for(strict_scenario(), relaxed=True)
-    free = await connect(relaxed, relaxed.user_session, flood_sleep_threshold=0)
-    for _ in range(100):
-        await free.get_messages(WIRE.username, limit=1)
-
-
-async def test_resolving_usernames_back_to_back_meets_the_tightest_quota(
-    start_sandbox_for: StartSandbox, connect: Connect
-):
-    running = await start_sandbox_for(strict_scenario())
-    client = await connect(running, running.user_session, flood_sleep_threshold=0)
-    names = [WIRE.username, ASIDE.username] * 3
-    with pytest.raises(FloodWaitError):
-        for name in names:
-            await client(fn.contacts.ResolveUsernameRequest(name))
-
-
-async def test_joining_in_bulk_is_paced(start_sandbox_for: StartSandbox, connect: Connect):
-    channels = tuple(
-        ChannelSpec(id=1400000100 + i, username=f"bulk_feed_{i}", title=f"Bulk {i}", joined=False)
-        for i in range(8)
-    )
-    running = await start_sandbox_for(Scenario(name="bulk", channels=channels))
-    client = await connect(running, running.user_session, flood_sleep_threshold=0)
-    joined = 0
-    with pytest.raises(FloodWaitError) as caught:
-        for spec in channels:
-            await client(fn.channels.JoinChannelRequest(input_channel_of(running, spec)))
-            joined += 1
-    assert joined == 5 and caught.value.seconds >= ESCALATION[0]
-    assert running.world.memberships(running.user_id) == 5 + 1  # and the analyst chat
-
-
 # ------------------------------------------------------------------ access hashes per account
 
 
@@ -334,6 +187,13 @@ async def test_each_account_has_its_own_access_hash_and_a_stale_one_is_refused(
     resolved = await user(fn.contacts.ResolveUsernameRequest(WIRE.username))
     assert resolved.chats[0].access_hash == fresh
     await user(fn.channels.GetChannelsRequest([types.InputChannel(WIRE.id, fresh)]))
+    analyst = running.analyst_id
+    as_user, as_bot = (world.hashes.of(analyst, account) for account in (running.user_id, running.bot_id))
+    assert as_user != as_bot  # users' hashes are per account too
+    (found,) = await user(fn.users.GetUsersRequest([types.InputUser(analyst, as_user)]))
+    (refused,) = await user(fn.users.GetUsersRequest([types.InputUser(analyst, as_bot)]))
+    assert isinstance(found, types.User) and found.access_hash == as_user
+    assert isinstance(refused, types.UserEmpty)
 
 
 # ------------------------------------------------------------------ account faults
@@ -437,57 +297,32 @@ def test_account_and_send_faults_parse_round_trip_and_name_bad_items():
             parse_faults(bad)
 
 
-# ------------------------------------------------------------------ the command line
+class RecordingLink:
+    """A connected link as the world sees it, keeping what is pushed to it."""
 
-DEADLINE = 20.0
+    def __init__(self, auth_key_id: int) -> None:
+        self.auth_key_id = self.session_id = auth_key_id
+        self.wants_updates, self.closed = True, False
+        self.pushed: list[object] = []
 
+    async def push(self, updates: object) -> None:
+        self.pushed.append(updates)
 
-async def run_command(tmp_path: Path, *options: str) -> tuple[list[int], list[dict]]:
-    """Start `monitor sandbox --load 3:1:30` with `options`, read the user's dialogs, make 40 history
-    calls, stop it; returns the dialog channel ids and the request record."""
-    record = tmp_path / f"requests{len(options)}.jsonl"
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "monitor", "sandbox", "--load", "3:1:30", "--port", "0",
-        "--record-requests", str(record), *options,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        ready = json.loads(await asyncio.wait_for(process.stdout.readline(), DEADLINE))
-        rsa.add_key(ready["rsa_public_key"], old=False)
-        client = TelegramClient(
-            StringSession(ready["user_session"]), 1, "0" * 32, connection_retries=1, flood_sleep_threshold=0
-        )
-        async with client:
-            dialogs = [d.entity.id for d in await client.get_dialogs()]
-            channel = await client.get_input_entity(ready["channels"][0])
-            with contextlib.suppress(FloodWaitError):
-                for _ in range(40):
-                    await client.get_messages(channel, limit=1)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.communicate(), DEADLINE)
-    assert process.returncode == 0
-    return dialogs, read_records(record)
+    async def close(self) -> None:
+        self.closed = True
 
 
-async def test_command_is_strict_with_joined_load_channels_unless_told_otherwise(tmp_path: Path):
-    dialogs, record = await run_command(tmp_path)
-    assert len(dialogs) == 3 + 1  # the load's channels, joined, and the analyst chat
-    outcomes = [r["outcome"] for r in record if r["method"] == "messages.getHistory"]
-    assert outcomes.count("ok") == 30 and outcomes[-1].startswith("FLOOD_WAIT_")
-    dialogs, record = await run_command(tmp_path, "--not-joined", "--relaxed")
-    assert len(dialogs) == 1  # the analyst chat only: a first start
-    outcomes = [r["outcome"] for r in record if r["method"] == "messages.getHistory"]
-    assert outcomes == ["ok"] * 40
-
-
-async def test_relaxed_a_re_sent_random_id_is_an_error_instead_of_the_original(
-    start_sandbox_for: StartSandbox, connect: Connect
-):
-    running = await start_sandbox_for(strict_scenario(), relaxed=True)
-    bot = await connect(running, running.bot_session, request_retries=0, raise_last_call_error=True)
-    chat = await bot.get_input_entity(running.analyst_chat_id)
-    await bot(fn.messages.SendMessageRequest(chat, "only once", random_id=7))
-    with pytest.raises(RandomIdDuplicateError):
-        await bot(fn.messages.SendMessageRequest(chat, "only once", random_id=7))
-    assert [m.text for m in running.world.chat_messages()] == ["only once"]
+async def test_a_banned_or_revoked_account_gets_no_more_updates():
+    world = World(strict_scenario())
+    world.join(world.channel(WIRE.id), world.analyst.id)
+    user, analyst = RecordingLink(1), RecordingLink(2)
+    for link, account in ((user, world.user.id), (analyst, world.analyst.id)):
+        world.authorize(link.auth_key_id, account)
+        world.connected(link)
+    await world.publish(WIRE.username, "everyone hears this")
+    world.fail_account("banned")
+    await world.publish(WIRE.username, "only the analyst hears this")
+    world.fail_account("revoked", world.analyst.id)
+    await world.publish(WIRE.username, "nobody hears this")
+    assert (len(user.pushed), len(analyst.pushed)) == (1, 2)
+    await world.stop()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from telethon import TelegramClient, events
+from telethon import events
 from telethon import functions as fn
 from telethon import password as srp
 from telethon.errors import FloodWaitError, RandomIdDuplicateError
@@ -31,7 +31,7 @@ from monitor.sandbox.server import RunningSandbox
 from monitor.sandbox.synthetic_load import load_scenario_for
 from monitor.sandbox.timeline import keep_schedule
 from monitor.sandbox.world import World
-from tests.support import Connect, StartSandbox, until
+from tests.support import Connect, StartSandbox, collect, until
 
 NEWS = ChannelSpec(id=1200000001, username="plain_news", title="Plain news", views_per_minute=60)
 QUIET = ChannelSpec(id=1200000002, username="quiet_feed", title="Quiet feed", joined=False)
@@ -553,17 +553,6 @@ async def test_the_schedule_counts_from_its_start_so_late_events_run_at_once_and
 async def quiet(start_sandbox_for: StartSandbox) -> RunningSandbox:
     """A sandbox with the small scenario and no timeline, so each test decides what happens."""
     return await start_sandbox_for(small_scenario())
-
-
-def collect(client: TelegramClient, event: object) -> list[object]:
-    """Every event of that kind the client dispatches, in order."""
-    seen: list[object] = []
-
-    async def on_event(ev: object) -> None:
-        seen.append(ev)
-
-    client.add_event_handler(on_event, event)
-    return seen
 
 
 async def test_login_from_scratch_with_phone_and_code_then_bot_token(quiet: RunningSandbox, connect: Connect):

@@ -100,7 +100,15 @@ async def _serve(scenario: Scenario, faults: Faults | None, settings: ServeSetti
             _write_config(settings.write_config, running)
         sys.stdout.write(json.dumps(running.ready_line(), ensure_ascii=False) + "\n")
         sys.stdout.flush()
-        log_event(log, "sandbox_ready", scenario=scenario.name, host=running.host, port=running.port)
+        relaxed = settings.strictness == strictness.relaxed()
+        log_event(
+            log,
+            "sandbox_ready",
+            scenario=scenario.name,
+            host=running.host,
+            port=running.port,
+            relaxed=relaxed,
+        )
         await stop.wait()
     finally:
         await running.stop()

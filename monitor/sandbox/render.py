@@ -25,14 +25,12 @@ class TlRenderer:
     def __init__(
         self,
         people: dict[int, Person],
-        access_hashes: dict[int, int],
         channels: dict[int, ChannelState],
-        channel_hashes: AccessHashes,
+        hashes: AccessHashes,
     ) -> None:
         self._people = people
-        self._access_hashes = access_hashes
         self._channels = channels
-        self._channel_hashes = channel_hashes
+        self._hashes = hashes
 
     def user(self, person: Person, viewer_id: int) -> types.User:
         is_self = person.id == viewer_id
@@ -41,7 +39,7 @@ class TlRenderer:
             is_self=is_self,
             bot=person.is_bot,
             bot_info_version=1 if person.is_bot else None,
-            access_hash=self._access_hashes[person.id],
+            access_hash=self._hashes.of(person.id, viewer_id),
             first_name=person.first_name,
             last_name=person.last_name,
             username=person.username,
@@ -61,7 +59,7 @@ class TlRenderer:
             left=viewer_id not in state.members,
             broadcast=not state.megagroup,
             megagroup=state.megagroup,
-            access_hash=self._channel_hashes.of(state, viewer_id),
+            access_hash=self._hashes.of(state.id, viewer_id),
             username=state.username,
             participants_count=state.participants_count,
         )

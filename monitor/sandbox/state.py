@@ -53,7 +53,7 @@ class ChannelState:
     """A broadcast channel or a supergroup, with its messages and update log."""
 
     id: int
-    access_hash: int  # the scenario user's hash; every other account has its own (access.py)
+    access_hash: int  # the scenario user's hash; every account has its own (access.py)
     title: str
     created: datetime
     megagroup: bool = False

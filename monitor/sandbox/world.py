@@ -15,7 +15,7 @@ import bisect
 import logging
 import random
 import time
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -27,7 +27,6 @@ from monitor.sandbox import api
 from monitor.sandbox.access import AccessHashes
 from monitor.sandbox.compose import (
     PostComposer,
-    access_hash,
     load_history,
     opening_channels,
     people_of,
@@ -35,8 +34,9 @@ from monitor.sandbox.compose import (
 )
 from monitor.sandbox.errors import RpcError
 from monitor.sandbox.faults import Faults, parse_faults
-from monitor.sandbox.gate import Gate
+from monitor.sandbox.gate import Gate, inject_faults
 from monitor.sandbox.log import log_event
+from monitor.sandbox.push import fan_out
 from monitor.sandbox.recorder import Recorder
 from monitor.sandbox.render import TlRenderer
 from monitor.sandbox.scenario import Person, PostSpec, Scenario
@@ -55,6 +55,7 @@ class ClientLink(Protocol):
     auth_key_id: int
     session_id: int
     wants_updates: bool
+    closed: bool
 
     async def push(self, updates: TLObject) -> None: ...
 
@@ -87,22 +88,21 @@ class World:
         strictness: Strictness | None = None,
     ) -> None:
         self.scenario = scenario
-        self.strictness = strictness if strictness is not None else Strictness()
+        self._strictness = strictness if strictness is not None else Strictness()
         self.faults = faults if faults is not None else parse_faults(scenario.faults)
         self.recorder = recorder or Recorder()
         self.rng = random.Random(seed)
         self.authorizations: dict[int, int] = {}
         self.address: tuple[str, int] = ("127.0.0.1", 0)
         self.people: dict[int, Person] = {}
-        self.access_hashes: dict[int, int] = {}
         self.channels: dict[int, ChannelState] = {}
         self.pending_codes: dict[str, str] = {}  # phone_code_hash -> phone
         self.password_pending: dict[int, int] = {}  # auth_key_id -> user id that still owes its password
         self.srp_secrets: dict[int, Any] = {}
-        self.gate = Gate(self.strictness, self.authorizations)
+        self.gate = Gate(self._strictness, self.authorizations)
         self.timeline_done = asyncio.Event()
-        self.channel_hashes = AccessHashes(scenario.name, scenario.user.id)
-        self.tl = TlRenderer(self.people, self.access_hashes, self.channels, self.channel_hashes)
+        self.hashes = AccessHashes(scenario)
+        self.tl = TlRenderer(self.people, self.channels, self.hashes)
         self.posts = PostComposer(self.channels, self.rng)
         self._links: set[ClientLink] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -111,12 +111,21 @@ class World:
     def _build(self, scenario: Scenario) -> None:
         for person in people_of(scenario):
             self.people[person.id] = person
-            self.access_hashes[person.id] = access_hash(scenario, person.id)
         start = telegram_now()
         self.channels.update(opening_channels(scenario, start))
         load_history(scenario, self.channels, self.posts, start, self.recorder.channel_post)
 
     # ------------------------------------------------------------------ accounts and lookups
+
+    @property
+    def strictness(self) -> Strictness:
+        return self._strictness
+
+    @strictness.setter
+    def strictness(self, rules: Strictness) -> None:
+        """Change the rules of a running world; the quotas' figures stay those it was built with."""
+        self._strictness = rules
+        self.gate.strictness = rules
 
     @property
     def user(self) -> Person:
@@ -164,11 +173,11 @@ class World:
     def access_hash_of(self, channel: ChannelState | str | int, account: int) -> int:
         """The access hash `account` holds for the channel (each account has its own, as on Telegram)."""
         state = channel if isinstance(channel, ChannelState) else self.channel(channel)
-        return self.channel_hashes.of(state, account)
+        return self.hashes.of(state.id, account)
 
     def rotate_access_hash(self, channel: str | int, account: int | None = None) -> int:
         """Make an account's (default: the user's) cached hash of the channel stale; returns the new one."""
-        return self.channel_hashes.rotate(self.channel(channel), self.user.id if account is None else account)
+        return self.hashes.rotate(self.channel(channel).id, self.user.id if account is None else account)
 
     def post_by_key(self, key: str) -> tuple[int, int]:
         """(channel id, message id) of a scenario post named by its key."""
@@ -212,7 +221,7 @@ class World:
         outcome = "ok"
         try:
             self.gate.admit(link, method, time.monotonic(), self._links)
-            await self._inject_faults(method)
+            await inject_faults(self.faults, method, self.rng)
             return await api.dispatch(self, link, request)
         except RpcError as error:
             outcome = error.message
@@ -226,20 +235,6 @@ class World:
         finally:
             if outcome:
                 self.recorder.request(time.time(), self.authorizations.get(link.auth_key_id), method, outcome)
-
-    async def _inject_faults(self, method: str) -> None:
-        delay = self.faults.slow_for(self.rng)
-        if delay:
-            await asyncio.sleep(delay)
-        flood = self.faults.flood_for(method, self.rng)
-        if flood is not None:
-            raise RpcError(420, f"FLOOD_WAIT_{flood}")
-        error = self.faults.error_for(method, self.rng)
-        if error is not None:
-            raise RpcError(error.code, error.message)
-        refusal = self.faults.send_refusal(method, self.rng)
-        if refusal is not None:
-            raise RpcError(refusal.code, refusal.message)
 
     def user_of(self, link: ClientLink) -> Person:
         """The account logged in on this link; 401 as Telegram answers unauthorised keys otherwise."""
@@ -320,21 +315,8 @@ class World:
         return msg.id
 
     def fail_account(self, kind: str, account: int | None = None) -> None:
-        """The account (the user's by default) fails as Telegram makes it fail; none of it heals.
-
-        revoked: its keys are logged out (AUTH_KEY_UNREGISTERED); banned: USER_DEACTIVATED_BAN;
-        duplicated: its keys are destroyed as if used from two places at once (AUTH_KEY_DUPLICATED).
-        """
-        target = self.user.id if account is None else account
-        if kind == "revoked":
-            self.gate.revoke(target)
-        elif kind == "banned":
-            self.gate.ban(target)
-        elif kind == "duplicated":
-            for key in [k for k, owner in self.authorizations.items() if owner == target]:
-                self.gate.destroy_duplicated(key)
-        else:
-            raise ValueError(f"unknown account fault {kind!r}")
+        """The account (the user's by default) fails: revoked, banned or duplicated (see `Gate.fail`)."""
+        self.gate.fail(kind, self.user.id if account is None else account)
 
     async def run_timeline(self) -> None:
         """Play the scenario's timeline against a monotonic clock: late events run at once, no drift."""
@@ -345,14 +327,14 @@ class World:
 
     async def start(self) -> None:
         """Run the timeline and the timed faults in the background."""
-        self._spawn(self.run_timeline())
+        self.spawn(self.run_timeline())
         if self.faults.drop_every is not None or self.faults.drop_at:
-            self._spawn(play_drops(self))
+            self.spawn(play_drops(self))
         for rule in self.faults.auth:
             if rule.at == 0:
                 self.fail_account(rule.kind)
         if any(rule.at > 0 for rule in self.faults.auth):
-            self._spawn(play_account_faults(self))
+            self.spawn(play_account_faults(self))
 
     async def stop(self) -> None:
         """Cancel background work and close the records."""
@@ -479,7 +461,8 @@ class World:
         if record:
             self.recorder.channel_post("post" if new else "edit", state, msg)
         update = types.UpdateNewChannelMessage if new else types.UpdateEditChannelMessage
-        await self._fan_out(
+        await fan_out(
+            self,
             state,
             lambda viewer: update(self.tl.message(state, msg, viewer), event.pts, 1),
             senders=(msg.sender_id,),
@@ -501,7 +484,8 @@ class World:
             if record:
                 self.recorder.channel_post("delete", state, state.messages[i], date=when)
         event = state.log_event("delete", ids, when)
-        await self._fan_out(
+        await fan_out(
+            self,
             state,
             lambda viewer: types.UpdateDeleteChannelMessages(state.id, list(ids), event.pts, event.count),
             senders=(),
@@ -514,58 +498,8 @@ class World:
             raise LookupError(f"no message {message_id} in {state.username or state.id}")
         return state.messages[message_id]
 
-    # ------------------------------------------------------------------ pushing updates
-
-    async def _fan_out(
-        self,
-        state: ChannelState,
-        make_update: Callable[[int], TLObject],
-        *,
-        senders: Iterable[int | None],
-        exclude: ClientLink | None,
-    ) -> None:
-        """Push one channel update to every authorised member link that wants updates (faults permitting)."""
-        targets = [
-            (link, uid)
-            for link in self._links
-            if link is not exclude
-            and link.wants_updates
-            and (uid := self.authorizations.get(link.auth_key_id)) is not None
-            and uid in state.members
-        ]
-        if not targets:
-            return
-        delay = self.faults.push_delay(self.rng)
-        if delay is None:
-            log_event(log, "update_withheld", level=logging.DEBUG, channel=state.id, pts=state.pts)
-            return
-        per_viewer: dict[int, types.Updates] = {}
-        for link, uid in targets:
-            if uid not in per_viewer:
-                per_viewer[uid] = types.Updates(
-                    updates=[make_update(uid)],
-                    users=self.tl.users(senders, uid),
-                    chats=[self.tl.channel(state, uid)],
-                    date=self.now(),
-                    seq=0,
-                )
-            if delay:
-                self._spawn(self._push_later(link, per_viewer[uid], delay))
-            else:
-                await self._push(link, per_viewer[uid])
-
-    async def _push(self, link: ClientLink, updates: TLObject) -> None:
-        try:
-            await link.push(updates)
-        except (ConnectionError, OSError, RuntimeError) as exc:
-            log_event(log, "push_failed", level=logging.DEBUG, session=link.session_id, error=str(exc))
-
-    async def _push_later(self, link: ClientLink, updates: TLObject, delay: float) -> None:
-        await asyncio.sleep(delay)
-        if link in self._links:
-            await self._push(link, updates)
-
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run background work that `stop()` cancels."""
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

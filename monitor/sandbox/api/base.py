@@ -42,7 +42,7 @@ def input_channel(world: World, me: Person, item: TLObject, *, readable: bool = 
     state = world.channels.get(item.channel_id)
     if state is None:
         raise RpcError(400, "CHANNEL_INVALID")
-    if not world.channel_hashes.accepts(state, me.id, item.access_hash, bot=me.is_bot):
+    if not world.hashes.accepts(state.id, me.id, item.access_hash, bot=me.is_bot):
         raise RpcError(400, "CHANNEL_INVALID")  # another account's hash, or a stale one
     if readable and state.username is None and me.id not in state.members:
         raise RpcError(400, "CHANNEL_PRIVATE")

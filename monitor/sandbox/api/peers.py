@@ -66,7 +66,7 @@ def _user_or_empty(world: World, me: Person, item: TLObject) -> TLObject:
         return world.tl.user(me, me.id)
     if isinstance(item, types.InputUser | types.InputPeerUser):
         person = world.people.get(item.user_id)
-        known = person is not None and item.access_hash in (world.access_hashes[person.id], 0)
+        known = person is not None and item.access_hash in (world.hashes.of(person.id, me.id), 0)
         if person is not None and known and (item.access_hash or me.is_bot or person.id == me.id):
             return world.tl.user(person, me.id)
         return types.UserEmpty(id=item.user_id)

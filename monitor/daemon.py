@@ -262,8 +262,12 @@ class Daemon:
         it soon, which records its first sighting or catches it up from its stored pts."""
         if self.live is not None:
             self.live.watched.add(watched.id)
+        self.look_soon()
+
+    def look_soon(self, seconds: float = 0.0) -> None:
+        """Bring the next look forward to `seconds` from now (a new channel, a reconnect, an operator)."""
         if self.scheduler is not None and self.scheduler.get_job("look") is not None:
-            self.scheduler.modify_job("look", next_run_time=utcnow())
+            self.scheduler.modify_job("look", next_run_time=utcnow() + timedelta(seconds=seconds))
 
     def _sweep(self) -> Sweep:
         if self.sweep is None:
@@ -465,10 +469,7 @@ class Daemon:
     def _on_reconnect(self) -> None:
         """Debounced: the next look runs a few seconds after the last reconnect of a flurry."""
         self.state.reconnects += 1
-        if self.scheduler is not None and self.scheduler.get_job("look") is not None:
-            self.scheduler.modify_job(
-                "look", next_run_time=utcnow() + timedelta(seconds=RECONNECT_DEBOUNCE_SECONDS)
-            )
+        self.look_soon(RECONNECT_DEBOUNCE_SECONDS)
 
     def look_seconds(self) -> float:
         """How often to look: the configured interval, stretched so looks use at most LOOK_SHARE of the

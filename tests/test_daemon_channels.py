@@ -291,3 +291,34 @@ async def test_a_flood_waited_resolve_stays_pending_with_its_wait_then_the_chann
             assert daemon.state.unavailable == []
     finally:
         await sandbox.stop()
+
+
+async def test_a_channel_that_is_not_joined_is_polled_by_history_and_shown_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene = parse_scenario(
+        {
+            "name": "one not joined",
+            "channels": [
+                {"id": 1100000041, "username": ALPHA, "title": "Alpha wire"},
+                {"id": 1100000042, "username": "delta_wire", "title": "Delta wire", "joined": False},
+            ],
+        }
+    )
+    sandbox = await sandbox_of(scene)
+    try:
+        world = sandbox.world
+        entries = [ref_entry(f"@{ALPHA}"), f"{ref_entry('@delta_wire')}\njoin = false"]
+        config = channels_config(sandbox, tmp_path, monkeypatch, entries)
+        async with daemon_on(config) as daemon:
+            await daemon.looked.wait()
+            delta = world.channel("delta_wire").id
+            assert daemon.state.not_joined == [delta] and daemon.resolver.pending == []
+            assert sandbox.user_id not in world.channel("delta_wire").members  # join = false is respected
+            (row,) = [r for r in daemon.status().channels if r.channel.id == delta]
+            assert row.problem == "not joined: polled by history"
+            posts = await publish_everywhere(world, [ALPHA, "delta_wire"], "Polled or pushed")
+            daemon.look_soon()
+            await wait_stored(daemon, posts)
+    finally:
+        await sandbox.stop()

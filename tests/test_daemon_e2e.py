@@ -316,3 +316,18 @@ async def test_posts_recovered_after_the_news_window_are_archived_and_announced_
         "4 posts" in summary.text and "russia-ukraine 4" in summary.text and "monitor export" in summary.text
     )
     assert "4 posts recovered after the news window" in running.daemon.status().reading
+
+
+async def test_a_look_resets_telethons_no_updates_timer_for_the_channels_it_found_in_step(
+    running: Running,
+) -> None:
+    world, daemon = running.sandbox.world, running.daemon
+    channel_id = world.channel(NEWS).id
+    message_id = await world.publish(NEWS, "Обычная новость дня")
+    await until(lambda: stored(running, channel_id, message_id), "the live post")
+    box = daemon.kit.user._message_box
+    assert channel_id in box.map  # Telethon tracks the channel since its first live update
+    box.map[channel_id].deadline = asyncio.get_running_loop().time() + 60  # as if silent for 14 minutes
+    await daemon.sweep.look(daemon.state.channels)
+    # the look found it in step: Telethon's own difference request for it is 15 minutes away again
+    assert box.map[channel_id].deadline > asyncio.get_running_loop().time() + 14 * 60

@@ -5,6 +5,8 @@ start live handlers, the alert sender and the commands, schedule the jobs; the f
 channel (change detection, `telegram/sweep.py`) runs at once and catches up what was missed while down.
 Reading spends one request budget per account (`[reading]`): looks in the foreground, then backfill,
 engagement snapshots and polling of channels that cannot be joined with what the looks leave.
+Longer than most modules because it is the one place where the live parts meet: the reading jobs (look,
+backfill, polling, engagement, outage summary) are short methods that only schedule work of `telegram/`.
 Shutdown (SIGTERM/SIGINT): stop intake first, cancel catch-up work (every batch is its own transaction
 and is fetched again after a restart), let the sender finish its current send, close the archive;
 all within a bound.

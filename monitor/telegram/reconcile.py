@@ -159,7 +159,7 @@ class Reconciler:
             try:
                 return await self._reconcile(watched, lane=lane)
             except (errors.RPCError, ValueError) as exc:
-                self._warn_once(watched, "reconcile_failed", exc)
+                self.warn(watched, "reconcile_failed", exc)
                 return 0
             finally:
                 self.last_reconcile[watched.id] = utcnow()
@@ -425,9 +425,7 @@ class Reconciler:
         await asyncio.sleep(exc.seconds)
 
     def warn(self, watched: WatchedChannel, event: str, exc: Exception) -> None:
-        self._warn_once(watched, event, exc)
-
-    def _warn_once(self, watched: WatchedChannel, event: str, exc: Exception) -> None:
+        """One warning per channel and kind of error; repeats are logged at debug level."""
         key = (watched.id, type(exc).__name__)
         if key in self._warned:
             log_event(log, event, level=logging.DEBUG, channel=watched.id, error=type(exc).__name__)

@@ -117,6 +117,7 @@ class ChannelResolver:
             "join": Bucket(joins_per_hour / 60, IMMEDIATE, now),
         }
         self._wake = asyncio.Event()
+        self._join_refused: set[int] = set()
 
     async def start(self, channels: tuple[ChannelSettings, ...]) -> None:
         """Everything resolvable without a per-channel look-up, then what the pace allows at once."""
@@ -144,6 +145,8 @@ class ChannelResolver:
 
     def join_later(self, watched: WatchedChannel) -> None:
         """Queue a join for a watched channel the look found not joined (when its config allows)."""
+        if watched.id in self._join_refused:
+            return  # refused for good (too many channels, banned): it stays polled, asked once
         if watched.settings.join and not any(p.settings is watched.settings for p in self.pending):
             self.pending.append(Pending(watched.settings, "join", channel=watched.channel))
             self._wake.set()
@@ -235,6 +238,7 @@ class ChannelResolver:
                 if isinstance(exc, errors.FloodWaitError):
                     raise
                 log_event(log, "join_failed", level=logging.WARNING, ref=settings.ref, reason=_reason(exc))
+                self._join_refused.add(item.channel.id)
                 return
             log_event(log, "channel_joined", channel=item.channel.id, title=item.channel.title)
             return

@@ -1,7 +1,12 @@
 """Wiring of the long-running monitor: clients, live ingest, reconciler, alert sender, commands, scheduler.
 
 Start-up: lock the session and archive, open the archive, load the analyzer, connect, resolve channels,
-start live handlers, the alert sender and the commands, schedule the jobs, then catch up every channel.
+start live handlers, the alert sender and the commands, schedule the jobs; the first look at every
+channel (change detection, `telegram/sweep.py`) runs at once and catches up what was missed while down.
+Reading spends one request budget per account (`[reading]`): looks in the foreground, then backfill,
+engagement snapshots and polling of channels that cannot be joined with what the looks leave.
+Longer than most modules because it is the one place where the live parts meet: the reading jobs (look,
+backfill, polling, engagement, outage summary) are short methods that only schedule work of `telegram/`.
 Shutdown (SIGTERM/SIGINT): stop intake first, cancel catch-up work (every batch is its own transaction
 and is fetched again after a restart), let the sender finish its current send, close the archive;
 all within a bound.
@@ -17,10 +22,11 @@ import os
 import signal
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telethon import errors
 
 from monitor.analysis import Analyzer
 from monitor.config import Config
@@ -29,7 +35,8 @@ from monitor.metrics import MetricsEndpoint
 from monitor.model import CONTEXT_OFF, Channel, ChannelContext, TelegramProblem, utcnow
 from monitor.store import ArchiveError, Store
 from monitor.store.daemon_record import DISCONNECT_SECONDS, OUTBOX_SECONDS, ArchiveFailures, DaemonRecord
-from monitor.telegram.channels import Unavailable, WatchedChannel, resolve_all
+from monitor.telegram.budget import RequestBudget
+from monitor.telegram.channels import ChannelResolver, Unavailable, WatchedChannel
 from monitor.telegram.client import (
     ConnectionWatch,
     GuardedClient,
@@ -43,17 +50,19 @@ from monitor.telegram.client import (
 from monitor.telegram.commands import ChannelStatus, CommandHandler, DaemonStatus
 from monitor.telegram.guard import AccountFault, FloodWaits
 from monitor.telegram.ingest import Ingestor, LiveIngest
-from monitor.telegram.reconcile import Reconciler
+from monitor.telegram.reconcile import OutageSummary, Reconciler
 from monitor.telegram.send import AlertSender
+from monitor.telegram.sweep import Sweep
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_SECONDS = 10.0
-RECHECK_EVERY = timedelta(minutes=10)
-BUSY_WITHIN = timedelta(hours=1)
-CATCH_UP_CONCURRENCY = 4
+RECONNECT_DEBOUNCE_SECONDS = 5.0  # reconnects in a flurry get one look, not one each
+LOOK_SHARE = 0.25  # looks take at most this share of the budget; the rest is for what they find
+ENGAGEMENT_JOB_SECONDS = 60.0
 
 Job = Callable[[], Coroutine[object, object, None]]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -65,6 +74,8 @@ class DaemonState:
     unavailable: list[Unavailable] = field(default_factory=list)
     flood: FloodWaits = field(default_factory=FloodWaits)
     reconnects: int = 0
+    not_joined: list[int] = field(default_factory=list)  # watched channels polled by history
+    outages: list[OutageSummary] = field(default_factory=list)  # posts recovered too late to alert
 
 
 def acquire_locks(config: Config) -> list[ProcessLock]:
@@ -108,6 +119,7 @@ class Toolkit:
     ingestor: Ingestor
     reconciler: Reconciler
     flood: FloodWaits
+    budget: RequestBudget
 
     @classmethod
     @contextlib.asynccontextmanager
@@ -134,9 +146,17 @@ class Toolkit:
                     raise
                 ingestor = Ingestor(store, analyzer)
                 stack.push_async_callback(asyncio.to_thread, ingestor.close)
+                reading = config.reading
+                budget = RequestBudget(
+                    reading.requests_per_hour,
+                    reading.burst,
+                    spacing=reading.spacing_seconds,
+                    jitter=reading.jitter,
+                    steady_per_hour=reading.steady_per_hour,
+                )
                 news_window = timedelta(hours=config.alerts.backfill_alert_hours)
-                reconciler = Reconciler(user, store, ingestor, news_window=news_window)
-                yield cls(config, store, analyzer, user, ingestor, reconciler, user.guard.flood)
+                reconciler = Reconciler(user, store, ingestor, budget, news_window=news_window)
+                yield cls(config, store, analyzer, user, ingestor, reconciler, user.guard.flood, budget)
         finally:
             release_locks(locks)
 
@@ -152,6 +172,7 @@ class Daemon:
         self.shutdown_seconds = shutdown_seconds
         self.state = DaemonState()
         self.ready = asyncio.Event()
+        self.looked = asyncio.Event()  # set when the first look (the catch-up at start) is done
         self.watch = ConnectionWatch()
         self.kit: Toolkit | None = None
         self.sender_client: GuardedClient | None = None
@@ -164,7 +185,9 @@ class Daemon:
         self.metrics: MetricsEndpoint | None = None
         self._resources = contextlib.AsyncExitStack()
         self._tasks: set[asyncio.Task[object]] = set()
-        self._backfilling: set[int] = set()
+        self.sweep: Sweep | None = None
+        self.resolver: ChannelResolver | None = None
+        self._engaged: dict[int, datetime] = {}
 
     # -- life cycle --------------------------------------------------------------------------------
 
@@ -199,10 +222,22 @@ class Daemon:
         kit.ingestor.on_change = self.sender.notify
         self.live = LiveIngest(kit.user, kit.ingestor)
         self.live.start()
-        self.state.channels, self.state.unavailable = await resolve_all(kit.user, kit.store, config.channels)
+        self._spawn(self.live.run(), "live_ingest")
+        reading = config.reading
+        self.resolver = ChannelResolver(
+            kit.user,
+            kit.store,
+            kit.budget,
+            resolves_per_hour=reading.resolves_per_hour,
+            joins_per_hour=reading.joins_per_hour,
+        )
+        await self.resolver.start(config.channels)
+        self.state.channels, self.state.unavailable = self.resolver.watched, self.resolver.unavailable
+        self.resolver.on_watched = self._on_watched
         self.live.watched = {w.id for w in self.state.channels}
         kit.ingestor.learn_context = config.analysis.context == "learned"
         kit.ingestor.fixed_context = fixed_contexts(self.state.channels)
+        self.sweep = Sweep(kit.user, kit.reconciler, kit.budget, self.live.pts)
         self.commands = CommandHandler(
             self.sender_client,
             kit.store,
@@ -216,7 +251,7 @@ class Daemon:
         self._spawn(self.sender.run(), "alert_sender")
         self.scheduler = self._schedule(self.sender)
         self.watch.on_reconnect = self._on_reconnect
-        self._spawn(self._catch_up(self.state.channels), "catch_up")
+        self._spawn(self.resolver.run(), "resolver")
         if config.metrics is not None:
             self.metrics = MetricsEndpoint.start(config.metrics, self)
             self._resources.push_async_callback(self.metrics.close)
@@ -255,22 +290,53 @@ class Daemon:
             raise RuntimeError("the daemon has not started")
         return self.kit
 
+    def _resolver(self) -> ChannelResolver:
+        if self.resolver is None:
+            raise RuntimeError("the daemon has not started")
+        return self.resolver
+
+    async def _on_watched(self, watched: WatchedChannel) -> None:
+        """A channel resolved after start (queued, or again after a stale hash): read it live and look at
+        it soon, which records its first sighting or catches it up from its stored pts."""
+        if self.live is not None:
+            self.live.watched.add(watched.id)
+        if self.kit is not None:
+            self.kit.ingestor.fixed_context.update(fixed_contexts([watched]))
+        self.look_soon()
+
+    def look_soon(self, seconds: float = 0.0) -> None:
+        """Bring the next look forward to `seconds` from now (a new channel, a reconnect, an operator)."""
+        if self.scheduler is not None and self.scheduler.get_job("look") is not None:
+            self.scheduler.modify_job("look", next_run_time=utcnow() + timedelta(seconds=seconds))
+
+    def _sweep(self) -> Sweep:
+        if self.sweep is None:
+            raise RuntimeError("the daemon has not started")
+        return self.sweep
+
     def status(self) -> DaemonStatus:
-        """What `/status` shows about the reading side: channels, their lag, flood waits, reconnects."""
+        """What `/status` shows about the reading side: channels, their lag and state, the request budget,
+        flood waits, reconnects, and posts recovered too late to alert."""
         kit = self._running()
         now = utcnow()
         last_reconcile = kit.reconciler.last_reconcile
+        not_joined = set(self.state.not_joined)
         rows = [
             ChannelStatus(
                 w.channel,
                 kit.ingestor.last_post_at.get(w.id),
                 (now - last_reconcile[w.id]).total_seconds() if w.id in last_reconcile else None,
+                "not joined: polled by history" if w.id in not_joined else None,
             )
             for w in self.state.channels
         ]
         rows += [
             ChannelStatus(Channel(id=0, title=u.settings.ref), None, None, u.reason)
             for u in self.state.unavailable
+        ]
+        rows += [
+            ChannelStatus(Channel(id=0, title=p.settings.ref), None, None, p.describe(now))
+            for p in self._resolver().pending
         ]
         flood = self.state.flood
         return DaemonStatus(
@@ -280,6 +346,7 @@ class Daemon:
             flood.seconds,
             self.state.reconnects,
             tuple(self.telegram_problems()),
+            reading=self.reading_summary(),
         )
 
     def _record(self) -> DaemonRecord:
@@ -319,6 +386,32 @@ class Daemon:
         except ArchiveError as error:
             log_event(log, "problems_not_recorded", level=logging.WARNING, error=str(error))
 
+    def reading_state(self) -> dict[str, object]:
+        """What `monitor health` can show of the reading side: pending channels and their states."""
+        resolver, budget = self._resolver(), self._running().budget
+        return {
+            "pending": resolver.describe_pending(),
+            "not_joined": [w.label for w in self.state.channels if w.id in set(self.state.not_joined)],
+            "unavailable": [f"{u.settings.ref}: {u.reason}" for u in self.state.unavailable],
+            "requests": budget.stats.total,
+            "peak_per_minute": budget.stats.peak_per_minute,
+            "budget_per_hour": budget.per_hour,
+        }
+
+    def reading_summary(self) -> str:
+        """One line on how the reading account spends its budget and what recovery kept from alerts."""
+        budget = self._running().budget
+        stats = budget.stats
+        line = (
+            f"{stats.total} requests, peak {stats.peak_per_minute}/min, budget {budget.per_hour:g}/h; "
+            f"look every {self.look_seconds():.0f} s; {len(self.state.not_joined)} not joined; "
+            f"{len(self._resolver().pending)} waiting to resolve or join"
+        )
+        late = sum(o.total for o in self.state.outages)
+        if late:
+            line += f"; {late} posts recovered after the news window, archived without alerts"
+        return line
+
     async def _connect_sender(self) -> GuardedClient | None:
         """A bot sends the alerts when one is configured (its own session, or one next to the archive)."""
         telegram = self.config.telegram
@@ -354,38 +447,114 @@ class Daemon:
                 error=f"{type(error).__name__}: {error}",
             )
 
-    # -- catch-up and jobs -----------------------------------------------------------------------
+    # -- reading jobs ----------------------------------------------------------------------------
 
-    async def _catch_up(self, channels: list[WatchedChannel]) -> None:
-        """On start and after a reconnect: reconcile every channel, then backfill the new ones."""
-        limit = asyncio.Semaphore(CATCH_UP_CONCURRENCY)
-
-        kit = self._running()
-
-        async def one(watched: WatchedChannel) -> None:
-            async with limit:
-                await kit.reconciler.reconcile(watched)
-            state = await kit.store.sync_state(watched.id)
-            if not state.get("backfill_done") and watched.id not in self._backfilling:
-                self._backfilling.add(watched.id)
-                self._spawn(self._backfill(watched), f"backfill:{watched.id}")
-
-        await asyncio.gather(*(one(w) for w in channels))
-
-    async def _backfill(self, watched: WatchedChannel) -> None:
-        """One backfill per channel at a time; one cut short resumes at the next catch-up."""
-        settings = watched.settings
-        try:
-            await self._running().reconciler.backfill(
-                watched, limit=settings.backfill, since=settings.backfill_since
+    async def _look(self) -> None:
+        """One look at every channel (catching up those behind), then the background reads it calls for:
+        polling channels that are not joined, busiest first, and backfilling new channels, newest first."""
+        result = await self._sweep().look(self.state.channels)
+        self.looked.set()
+        self.state.not_joined = [w.id for w in result.not_joined]
+        resolver = self._resolver()
+        for watched in result.not_joined:
+            resolver.join_later(watched)
+        for watched in result.refused:
+            if self.live is not None:
+                self.live.watched.discard(watched.id)
+            resolver.resolve_again(watched)
+        await self.announce_outage()
+        if result.not_joined and not self._is_running("poll"):
+            self._spawn(self._poll(result.not_joined), "poll")
+        if not self._is_running("backfill"):
+            newest = {w.id: await self._unread_history_since(w) for w in self.state.channels}
+            pending = sorted(
+                (w for w in self.state.channels if newest[w.id]), key=lambda w: newest[w.id], reverse=True
             )
-        finally:
-            self._backfilling.discard(watched.id)
+            if pending:
+                self._spawn(self._backfill(pending), "backfill")
+
+    async def _unread_history_since(self, watched: WatchedChannel) -> str:
+        """The date of the newest post a pending backfill will read ('' when done): the channels whose
+        history holds the freshest posts, news published just before the first sighting, go first."""
+        state = await self._running().store.sync_state(watched.id)
+        if state.get("backfill_done"):
+            return ""
+        return str(state.get("top_date_at_first_seen") or "0")
+
+    async def _poll(self, channels: list[WatchedChannel]) -> None:
+        """Channels Telegram sends no updates for, read by history in the background, busiest first."""
+        kit = self._running()
+        channels = sorted(channels, key=lambda w: kit.ingestor.last_post_at.get(w.id, _EPOCH), reverse=True)
+        for watched in channels:
+            await kit.reconciler.reconcile(watched, lane="steady")
+
+    async def _backfill(self, channels: list[WatchedChannel]) -> None:
+        """One channel at a time in the background; one cut short resumes after the next look."""
+        reconciler = self._running().reconciler
+        for watched in channels:
+            settings = watched.settings
+            try:
+                await reconciler.backfill(watched, limit=settings.backfill, since=settings.backfill_since)
+            except (errors.RPCError, ValueError) as exc:
+                reconciler.warn(watched, "backfill_failed", exc)
+
+    async def _engagement(self) -> None:
+        """Engagement snapshots at the configured post ages, one batched read per channel at most every
+        `[reading] engagement_every_hours`, in the background."""
+        kit = self._running()
+        spacing = timedelta(hours=self.config.reading.engagement_every_hours)
+        ages = self.config.schedule.engagement_hours
+        for watched in list(self.state.channels):
+            last = self._engaged.get(watched.id)
+            if not ages or (last is not None and utcnow() - last < spacing):
+                continue
+            try:
+                if await kit.reconciler.snapshot_engagement(watched, ages):
+                    self._engaged[watched.id] = utcnow()
+            except (errors.RPCError, ValueError) as exc:
+                kit.reconciler.warn(watched, "engagement_failed", exc)
+
+    async def announce_outage(self) -> None:
+        """Posts recovered after longer than the news window: one log line and one analyst message per
+        outage, with counts by conflict and channel, instead of an alert each."""
+        kit = self._running()
+        outage = kit.reconciler.outage
+        if outage.total == 0:
+            return
+        kit.reconciler.outage = type(outage)()
+        self.state.outages.append(outage)
+        log_event(
+            log,
+            "outage_recovered",
+            level=logging.WARNING,
+            posts=outage.total,
+            channels=dict(outage.by_channel),
+            conflicts=dict(outage.by_conflict),
+            oldest=outage.oldest.isoformat() if outage.oldest else None,
+        )
+        client = self.sender_client or kit.user
+        try:
+            await client.send_message(
+                self.config.analyst.chat_id,
+                outage.describe(str(self.config.archive_path), utcnow()),
+                parse_mode=None,
+            )
+        except errors.RPCError as exc:
+            log_event(
+                log, "outage_summary_failed", level=logging.WARNING, error=f"{type(exc).__name__}: {exc}"
+            )
 
     def _on_reconnect(self) -> None:
-        """Catch up as a task the daemon owns, so a failure is logged and shutdown cancels it."""
+        """Debounced: the next look runs a few seconds after the last reconnect of a flurry."""
         self.state.reconnects += 1
-        self._spawn(self._catch_up(self.state.channels), "catch_up")
+        self.look_soon(RECONNECT_DEBOUNCE_SECONDS)
+
+    def look_seconds(self) -> float:
+        """How often to look: the configured interval, stretched so looks use at most LOOK_SHARE of the
+        budget (one request per 100 channels each)."""
+        requests = max(1, -(-len(self.state.channels) // 100))
+        per_second = self._running().budget.per_hour / 3600.0
+        return max(self.config.schedule.reconcile_seconds, requests / (LOOK_SHARE * per_second))
 
     def _schedule(self, sender: AlertSender) -> AsyncIOScheduler:
         schedule = self.config.schedule
@@ -395,41 +564,21 @@ class Daemon:
             trigger = functools.partial(self._trigger, name, job)
             scheduler.add_job(trigger, "interval", seconds=seconds, id=name, coalesce=True, **options)
 
-        for watched in self.state.channels:
-            every(
-                schedule.busy_reconcile_seconds,
-                f"reconcile:{watched.id}",
-                functools.partial(self._periodic_reconcile, watched),
-            )
-        every(RECHECK_EVERY.total_seconds(), "recheck", self._recheck_all)
+        every(self.look_seconds(), "look", self._look, next_run_time=utcnow())
+        every(ENGAGEMENT_JOB_SECONDS, "engagement", self._engagement)
         every(schedule.heartbeat_seconds, "heartbeat", self._heartbeat, next_run_time=utcnow())
         sender.schedule(scheduler)
         scheduler.start()
         return scheduler
 
+    def _is_running(self, name: str) -> bool:
+        return any(task.get_name() == name for task in self._tasks)
+
     async def _trigger(self, name: str, job: Job) -> None:
         """Scheduled jobs run as tasks the daemon owns, so shutdown cancels them like any other work;
         a job whose previous run is still going is skipped."""
-        if not any(task.get_name() == name for task in self._tasks):
+        if not self._is_running(name):
             self._spawn(job(), name)
-
-    async def _periodic_reconcile(self, watched: WatchedChannel) -> None:
-        """Busy channels (posted within the hour) every busy interval, the others every reconcile interval."""
-        kit = self._running()
-        now = utcnow()
-        last_post = kit.ingestor.last_post_at.get(watched.id)
-        busy = last_post is not None and now - last_post < BUSY_WITHIN
-        last = kit.reconciler.last_reconcile.get(watched.id)
-        due = last is None or (now - last).total_seconds() >= self.config.schedule.reconcile_seconds
-        if busy or due:
-            await kit.reconciler.reconcile(watched)
-
-    async def _recheck_all(self) -> None:
-        schedule = self.config.schedule
-        for watched in self.state.channels:
-            await self._running().reconciler.recheck(
-                watched, hours=schedule.recheck_hours, engagement_hours=schedule.engagement_hours
-            )
 
     async def _heartbeat(self) -> None:
         """Prove liveness to `monitor health`, and revive a client Telethon gave up reconnecting."""
@@ -439,6 +588,7 @@ class Daemon:
         for client in {kit.user, self.sender_client or kit.user}:
             await client.confirm_account(self.config.schedule.heartbeat_seconds)
         await self._report_problems()
+        await kit.store.record_reading(self.reading_state())
         for client in {kit.user, self.sender_client or kit.user}:
             if not client.is_connected():
                 log_event(log, "reconnecting", level=logging.WARNING)

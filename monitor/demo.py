@@ -20,6 +20,7 @@ from monitor.config import (
     AnalystSettings,
     ChannelSettings,
     Config,
+    ReadingSettings,
     ScheduleSettings,
     Secret,
     ServerSettings,
@@ -56,6 +57,7 @@ def sandbox_config(
     schedule: ScheduleSettings | None = None,
     alerts: AlertPolicy | None = None,
     admins: tuple[int, ...] = (),
+    reading: ReadingSettings | None = None,
 ) -> Config:
     """A complete daemon config for a sandbox, built in memory (no secrets are written anywhere)."""
     telegram = TelegramSettings(
@@ -79,6 +81,7 @@ def sandbox_config(
         analysis=AnalysisSettings(DEFAULT_CONFLICTS, "langdetect"),
         alerts=alerts or AlertPolicy(20, 3, 5, None, (), "off"),
         schedule=schedule or ScheduleSettings(10.0, 5.0, (1.0, 24.0), 48.0, 5.0),
+        reading=reading or ReadingSettings(),
     )
 
 

@@ -20,7 +20,7 @@ from telethon import TelegramClient, errors, functions, types
 from telethon.crypto import AuthKey
 from telethon.sessions import StringSession
 
-from monitor.config import AlertPolicy, ScheduleSettings
+from monitor.config import AlertPolicy, ReadingSettings, ScheduleSettings
 from monitor.demo import SandboxAccess
 from monitor.model import Analysis, Channel, Conflict, Match, Post
 from monitor.sandbox import strictness
@@ -108,6 +108,10 @@ NO_PACING = AlertPolicy(
     per_minute=6000, burst=200, digest_after=500, quiet_hours=None, muted=(), summary="off"
 )
 RARE_JOBS = ScheduleSettings(300.0, 300.0, (1.0, 24.0), 48.0, 5.0)
+# A local sandbox answers at once: tests spend requests freely unless they test the budget itself.
+FAST_READING = ReadingSettings(
+    requests_per_hour=360_000, burst=100, spacing_seconds=0.0, steady_per_hour=360_000
+)
 
 
 def scenario(history: int = 3, title: str = "Front news") -> Scenario:

@@ -276,16 +276,41 @@ def test_the_same_channel_twice_is_reported(tmp_path: Path, env: None) -> None:
     assert problem == f"{path}:15: channels[2].ref: same channel as channels[1]"
 
 
-def test_invite_links_default_to_joining(tmp_path: Path, env: None) -> None:
+def test_usernames_and_invite_links_default_to_joining_bare_ids_do_not(tmp_path: Path, env: None) -> None:
     text = (
         MINIMAL + '\n[[channels]]\nref = "https://t.me/+AbCdEf123_-x"\n\n[[channels]]\nref = -1001234567890\n'
+        '\n[[channels]]\nref = "@some_feed"\n'
     )
 
-    first, second = load_config(write(tmp_path, text)).channels
+    first, second, third = load_config(write(tmp_path, text)).channels
+    assert third.join is True
 
     assert first.join is True and first.target == ChannelRef("invite", "AbCdEf123_-x")
     assert second.join is False and second.ref == "-1001234567890"
     assert second.target == ChannelRef("id", 1234567890)
+
+
+def test_more_than_500_joined_channels_are_refused_and_unjoined_ones_do_not_count(
+    tmp_path: Path, env: None
+) -> None:
+    joined = "".join(f'\n[[channels]]\nref = "@feed_{i:03}"\n' for i in range(501))
+    (problem,) = problems(write(tmp_path, MINIMAL + joined))
+    assert "501 channels would be joined" in problem and "at most 500" in problem
+    polled = "".join(f'\n[[channels]]\nref = "@feed_{i:03}"\njoin = false\n' for i in range(501, 601))
+    config = load_config(
+        write(tmp_path, MINIMAL + joined.replace('"@feed_000"\n', '"@feed_000"\njoin = false\n') + polled)
+    )
+    assert sum(c.join for c in config.channels) == 500 and len(config.channels) == 601
+
+
+def test_the_reading_budget_has_conservative_defaults_and_can_be_set(tmp_path: Path, env: None) -> None:
+    default = load_config(write(tmp_path, MINIMAL)).reading
+    assert default.requests_per_hour <= 600 and default.joins_per_hour <= 2 and default.jitter > 0
+    text = MINIMAL + "\n[reading]\nrequests_per_hour = 120\nsteady_per_hour = 30\njoins_per_hour = 1\n"
+    reading = load_config(write(tmp_path, text)).reading
+    assert (reading.requests_per_hour, reading.steady_per_hour, reading.joins_per_hour) == (120, 30, 1)
+    (problem,) = problems(write(tmp_path, MINIMAL + "\n[reading]\nrequests_per_hour = 0\n"))
+    assert "reading.requests_per_hour" in problem
 
 
 @pytest.mark.parametrize(

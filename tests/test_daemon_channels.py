@@ -20,6 +20,7 @@ from monitor.config import Config, load_config
 from monitor.daemon import Daemon
 from monitor.logs import KeyValueFormatter
 from monitor.sandbox import api
+from monitor.sandbox.faults import parse_faults
 from monitor.sandbox.scenario import Scenario, parse_scenario
 from monitor.sandbox.server import RunningSandbox
 from monitor.sandbox.world import World
@@ -71,6 +72,7 @@ def channels_config(
     """The operator's config file with the given [[channels]] entries, loaded the way `monitor run` does."""
     path, env = write_config(dataclasses.replace(sandbox, channels=()), directory)
     with path.open("a", encoding="utf-8") as out:
+        out.write("\n[reading]\nrequests_per_hour = 360000\nburst = 100\nspacing_seconds = 0\n")
         out.write("".join(f"\n[[channels]]\n{entry}\nbackfill = 5\n" for entry in entries))
     for key in ("E2E_API_HASH", "E2E_SESSION", "E2E_BOT_SESSION"):
         monkeypatch.setenv(key, env[key])
@@ -179,7 +181,9 @@ async def test_restart_uses_stored_access_hashes_and_resolves_no_username(
     first = count_requests(world, monkeypatch)
     async with daemon_on(config) as daemon:
         await wait_stored(daemon, await publish_everywhere(world, targets, "Before the restart"))
-    assert first["contacts.resolveUsername"] >= 2 and first["messages.importChatInvite"] == 1
+    # Joined channels come from the dialog list; only the invite needed a look-up of its own.
+    assert first["messages.getDialogs"] >= 1 and first["messages.importChatInvite"] == 1
+    assert first["contacts.resolveUsername"] == 0
     while_down = await publish_everywhere(world, targets, "While the daemon was down")
     second = count_requests(world, monkeypatch)
     async with daemon_on(config) as daemon:
@@ -230,3 +234,91 @@ async def test_one_channel_named_twice_is_watched_once_and_an_unknown_id_warns(
     assert "channel_duplicate" in duplicate and f"same_as=@{ALPHA}" in duplicate
     (missing,) = warnings_naming(caplog, unknown)
     assert "not a member" in missing
+
+
+async def test_a_stale_access_hash_is_resolved_again_and_the_channel_caught_up(
+    sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = sandbox.world
+    config = channels_config(sandbox, tmp_path, monkeypatch, [ref_entry(f"@{ALPHA}"), ref_entry(f"@{BETA}")])
+    alpha = world.channel(ALPHA)
+    async with daemon_on(config) as daemon:
+        await daemon.looked.wait()
+        await wait_stored(daemon, await publish_everywhere(world, [ALPHA, BETA], "Before the restart"))
+        stale = dataclasses.replace(
+            await daemon.store.channel_for_ref(f"@{ALPHA}"), access_hash=alpha.access_hash + 1
+        )
+        await daemon.store.upsert_channel(stale)  # as if another account's hash had been stored
+    while_down = await publish_everywhere(world, [ALPHA, BETA], "While the daemon was down")
+    counts = count_requests(world, monkeypatch)
+    async with daemon_on(config) as daemon:
+        await wait_stored(daemon, while_down)
+        fresh = await daemon.store.channel_for_ref(f"@{ALPHA}")
+        assert fresh is not None and fresh.access_hash == alpha.access_hash
+        assert {w.id for w in daemon.state.channels} == {alpha.id, world.channel(BETA).id}
+    assert counts["contacts.resolveUsername"] == 1  # only the channel whose hash was refused
+
+
+async def test_a_flood_waited_resolve_stays_pending_with_its_wait_then_the_channel_is_joined_and_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene = parse_scenario(
+        {
+            "name": "not joined",
+            "channels": [
+                {"id": 1100000031, "username": ALPHA, "title": "Alpha wire"},
+                {"id": 1100000032, "username": "gamma_wire", "title": "Gamma wire", "joined": False},
+            ],
+        }
+    )
+    sandbox = await sandbox_of(scene, faults="flood=contacts.resolveUsername:2")
+    try:
+        world = sandbox.world
+        config = channels_config(
+            sandbox, tmp_path, monkeypatch, [ref_entry(f"@{ALPHA}"), ref_entry("@gamma_wire")]
+        )
+        async with daemon_on(config) as daemon:
+            assert [w.settings.ref for w in daemon.state.channels] == [f"@{ALPHA}"]
+            (pending,) = daemon.resolver.describe_pending()
+            assert pending.startswith("@gamma_wire: waiting to resolve, flood wait until")
+            assert any("waiting to resolve" in (row.problem or "") for row in daemon.status().channels)
+            world.faults = parse_faults("")
+            await until(
+                lambda: len(daemon.state.channels) == 2, "the flood-waited channel resolved after its wait"
+            )
+            await until(lambda: sandbox.user_id in world.channel("gamma_wire").members, "the channel joined")
+            await wait_stored(daemon, await publish_everywhere(world, ["gamma_wire"], "Read at last"))
+            assert daemon.state.unavailable == []
+    finally:
+        await sandbox.stop()
+
+
+async def test_a_channel_that_is_not_joined_is_polled_by_history_and_shown_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene = parse_scenario(
+        {
+            "name": "one not joined",
+            "channels": [
+                {"id": 1100000041, "username": ALPHA, "title": "Alpha wire"},
+                {"id": 1100000042, "username": "delta_wire", "title": "Delta wire", "joined": False},
+            ],
+        }
+    )
+    sandbox = await sandbox_of(scene)
+    try:
+        world = sandbox.world
+        entries = [ref_entry(f"@{ALPHA}"), f"{ref_entry('@delta_wire')}\njoin = false"]
+        config = channels_config(sandbox, tmp_path, monkeypatch, entries)
+        async with daemon_on(config) as daemon:
+            await daemon.looked.wait()
+            delta = world.channel("delta_wire").id
+            assert daemon.state.not_joined == [delta] and daemon.resolver.pending == []
+            assert sandbox.user_id not in world.channel("delta_wire").members  # join = false is respected
+            (row,) = [r for r in daemon.status().channels if r.channel.id == delta]
+            assert row.problem == "not joined: polled by history"
+            posts = await publish_everywhere(world, [ALPHA, "delta_wire"], "Polled or pushed")
+            daemon.look_soon()
+            await wait_stored(daemon, posts)
+    finally:
+        await sandbox.stop()

@@ -32,6 +32,7 @@ from monitor.store import ArchiveError, Store
 from monitor.telegram.client import build_client
 from tests.support import (
     CALM,
+    FAST_READING,
     FLAGGED,
     NEWS,
     NO_PACING,
@@ -66,7 +67,9 @@ async def daemon_for(
     sandbox: RunningSandbox, archive: Path, *, alerts: AlertPolicy = NO_PACING
 ) -> AsyncIterator[Daemon]:
     """An in-process daemon on the sandbox, ready when entered and shut down on exit."""
-    daemon = Daemon(sandbox_config(sandbox, archive, alerts=alerts, schedule=RARE_JOBS, backfill=10))
+    daemon = Daemon(
+        sandbox_config(sandbox, archive, alerts=alerts, schedule=RARE_JOBS, backfill=10, reading=FAST_READING)
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(daemon.run(stop))
     try:
@@ -326,7 +329,7 @@ async def test_backfill_is_refused_while_the_daemon_holds_the_archive(tmp_path: 
 # -- engagement over time -----------------------------------------------------------------------------
 
 
-async def test_recheck_records_engagement_once_at_each_configured_age(tmp_path: Path) -> None:
+async def test_engagement_is_recorded_once_at_each_configured_age_in_one_batched_read(tmp_path: Path) -> None:
     ages = (1.0, 3.0)  # seconds
     hours = tuple(a / 3600 for a in ages)
     # Relaxed: the test itself runs the recheck every 10 ms until both ages are recorded, which the
@@ -336,27 +339,31 @@ async def test_recheck_records_engagement_once_at_each_configured_age(tmp_path: 
         world, store = sandbox.world, daemon.store
         channel_id = world.channel(NEWS).id
         (watched,) = [w for w in daemon.state.channels if w.id == channel_id]
-        recheck = daemon.kit.reconciler.recheck
-        await recheck(watched, hours=48, engagement_hours=hours)  # the job's first run, before the post
-        message_id = await world.publish(NEWS, "Обычная новость дня")
-        await until(lambda: store.get_post(channel_id, message_id), "the post archived")
-        world.set_views(NEWS, message_id, views=5000, forwards=7)
+        snapshot = daemon.kit.reconciler.snapshot_engagement
+        await daemon.looked.wait()
+        assert await snapshot(watched, hours) == 0  # nothing has come of age: no request
+        ids = [await world.publish(NEWS, f"Обычная новость дня {i}") for i in range(3)]
+        for message_id in ids:
+            await until(lambda m=message_id: store.get_post(channel_id, m), "the posts archived")
+            world.set_views(NEWS, message_id, views=5000, forwards=7)
+        spent = daemon.kit.budget.stats.spent
 
-        async def history() -> list[tuple[datetime, int | None, int | None]]:
-            await recheck(watched, hours=48, engagement_hours=hours)
+        async def every_age_recorded() -> bool:
+            await snapshot(watched, hours)
+            rows = [await store.engagement(channel_id, m) for m in ids]
+            return all(len(r) >= len(ages) for r in rows)
+
+        before = spent["channels.getMessages"]
+        await until(every_age_recorded, "an engagement row at each age for every post", timeout=10)
+        assert spent["channels.getMessages"] - before <= 2 * len(ages)  # batched: not one read per post
+        for message_id in ids:
             rows = await store.engagement(channel_id, message_id)
-            return rows if len(rows) >= len(ages) else []
-
-        rows = await until(history, "an engagement row at each age", timeout=10)
-        posted = world.message(NEWS, message_id).date
-        recorded_at = [(at - posted).total_seconds() for at, _, _ in rows]
-        assert recorded_at[0] >= ages[0] and recorded_at[1] >= ages[1]
-        assert all(views >= 5000 and forwards >= 7 for _, views, forwards in rows)  # the counters set, grown
-        assert rows[1][1:] >= rows[0][1:]  # counters only grow
-        await recheck(watched, hours=48, engagement_hours=hours)
-        assert len(await store.engagement(channel_id, message_id)) == 2  # each age is recorded once
-        current = (await store.get_post(channel_id, message_id)).post
-        assert current.views >= rows[-1][1] and current.forwards >= rows[-1][2]
+            posted = world.message(NEWS, message_id).date
+            recorded_at = [(at - posted).total_seconds() for at, _, _ in rows]
+            assert recorded_at[0] >= ages[0] and recorded_at[1] >= ages[1]
+            assert all(views >= 5000 and forwards >= 7 for _, views, forwards in rows)
+        assert await snapshot(watched, hours) == 0  # each age is recorded once, with no further read
+        assert all([len(await store.engagement(channel_id, m)) == 2 for m in ids])
 
 
 # -- the news window for pre-existing history ---------------------------------------------------------

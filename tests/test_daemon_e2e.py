@@ -22,12 +22,14 @@ from monitor.config import Config, Secret
 from monitor.daemon import Daemon, acquire_locks, release_locks
 from monitor.demo import sandbox_config
 from monitor.health import HealthLimits, judge, snapshot
+from monitor.model import Post, utcnow
 from monitor.sandbox.faults import parse_faults
 from monitor.sandbox.server import RunningSandbox, start_sandbox
 from monitor.store import ArchiveError, Store
 from monitor.telegram.client import SessionError, is_session_file, lock_path_for
 from monitor.telegram.guard import AccountFault
 from tests.support import (
+    FAST_READING,
     FLAGGED,
     NEWS,
     NO_PACING,
@@ -58,14 +60,15 @@ async def running(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterat
     config = sandbox_config(
         sandbox,
         tmp_path / "archive.db",
-        alerts=NO_PACING,
+        alerts=options.get("alerts", NO_PACING),
         schedule=RARE_JOBS,
         backfill=options.get("backfill", 10),
+        reading=FAST_READING,
     )
     daemon = Daemon(config)
     stop = asyncio.Event()
     task = asyncio.create_task(daemon.run(stop))
-    await asyncio.wait_for(daemon.ready.wait(), 20)
+    await asyncio.wait_for(daemon.looked.wait(), 20)
     try:
         yield Running(sandbox, daemon)
     finally:
@@ -153,7 +156,9 @@ async def test_posts_missed_across_a_dropped_connection_are_recovered_and_alerte
     assert running.daemon.state.reconnects >= 1
 
 
-async def test_recheck_finds_edits_and_deletions_whose_updates_were_lost(running: Running) -> None:
+async def test_a_look_finds_edits_and_deletions_whose_updates_were_lost_and_dates_the_tombstone_when_seen(
+    running: Running,
+) -> None:
     world = running.sandbox.world
     channel_id = world.channel(NEWS).id
     edited, deleted = (await world.publish(NEWS, FLAGGED), await world.publish(NEWS, "Обычная новость дня"))
@@ -161,11 +166,13 @@ async def test_recheck_finds_edits_and_deletions_whose_updates_were_lost(running
     world.faults = parse_faults("withhold=1")  # the edit and the deletion never arrive live
     await world.edit_post(NEWS, edited, FLAGGED + " (исправлено)")
     await world.delete_posts(NEWS, [deleted])
-    (watched,) = [w for w in running.daemon.state.channels if w.id == channel_id]
-    await running.daemon.kit.reconciler.recheck(watched, hours=48, engagement_hours=(1.0,))
+    before_look = utcnow()
+    result = await running.daemon.sweep.look(running.daemon.state.channels)
+    assert channel_id in result.caught_up
     assert (await running.store.revisions(channel_id, edited))[0][1] == FLAGGED
     assert (await running.store.get_post(channel_id, edited)).post.text.endswith("(исправлено)")
-    assert (await running.store.get_post(channel_id, deleted)).deleted_at is not None
+    tombstone = (await running.store.get_post(channel_id, deleted)).deleted_at
+    assert tombstone is not None and tombstone >= before_look  # when it was noticed, not a guess
 
 
 def flood_answers(requests: Path) -> list[str]:
@@ -400,3 +407,60 @@ async def test_monitor_run_exits_4_on_a_revoked_key_and_health_says_why(tmp_path
         assert "unhealthy: Telegram account: revoked" in out.decode()
     finally:
         await sandbox.stop()
+
+
+@pytest.mark.parametrize("running", [{"scenario": scenario(history=0)}], indirect=True)
+async def test_a_channel_empty_when_first_seen_still_gets_a_post_lost_between_two_live_ones(
+    running: Running,
+) -> None:
+    world, daemon = running.sandbox.world, running.daemon
+    channel_id = world.channel(NEWS).id
+    (watched,) = [w for w in daemon.state.channels if w.id == channel_id]
+    assert (await running.store.sync_state(channel_id))["top_at_first_seen"] == 0
+    daemon.live.stop()  # the test plays the live path: the first and third posts arrive, the second not
+    first, lost, third = [await world.publish(NEWS, text) for text in ("Первая новость", FLAGGED, "Третья")]
+    for message_id in (first, third):
+        message = world.message(NEWS, message_id)
+        await daemon.kit.ingestor.ingest(
+            channel_id, [Post(channel_id, message_id, message.date, message.text)]
+        )
+    assert await stored(running, channel_id, lost) is None
+    assert await daemon.kit.reconciler.reconcile(watched) == 1
+    assert (await stored(running, channel_id, lost)).post.text == FLAGGED
+    await until(lambda: alerts_for(running.sandbox, NEWS, lost), "the late alert for the recovered post")
+
+
+@pytest.mark.parametrize("running", [{"alerts": replace(NO_PACING, backfill_alert_hours=0)}], indirect=True)
+async def test_posts_recovered_after_the_news_window_are_archived_and_announced_in_one_summary(
+    running: Running,
+) -> None:
+    world = running.sandbox.world
+    channel_id = world.channel(NEWS).id
+    world.faults = parse_faults("withhold=1")  # the outage: nothing reaches the daemon live
+    missed = [await world.publish(NEWS, f"{FLAGGED} (выпуск {i})") for i in range(4)]
+    world.faults = parse_faults("")
+    await running.daemon.sweep.look(running.daemon.state.channels)
+    await running.daemon.announce_outage()
+    for message_id in missed:
+        assert "russia-ukraine" in (await stored(running, channel_id, message_id)).analysis.conflicts
+        assert alerts_for(running.sandbox, NEWS, message_id) == []
+    (summary,) = [m for m in own_messages(running.sandbox) if "Recovered after an outage" in m.text]
+    assert (
+        "4 posts" in summary.text and "russia-ukraine 4" in summary.text and "monitor export" in summary.text
+    )
+    assert "4 posts recovered after the news window" in running.daemon.status().reading
+
+
+async def test_a_look_resets_telethons_no_updates_timer_for_the_channels_it_found_in_step(
+    running: Running,
+) -> None:
+    world, daemon = running.sandbox.world, running.daemon
+    channel_id = world.channel(NEWS).id
+    message_id = await world.publish(NEWS, "Обычная новость дня")
+    await until(lambda: stored(running, channel_id, message_id), "the live post")
+    box = daemon.kit.user._message_box
+    assert channel_id in box.map  # Telethon tracks the channel since its first live update
+    box.map[channel_id].deadline = asyncio.get_running_loop().time() + 60  # as if silent for 14 minutes
+    await daemon.sweep.look(daemon.state.channels)
+    # the look found it in step: Telethon's own difference request for it is 15 minutes away again
+    assert box.map[channel_id].deadline > asyncio.get_running_loop().time() + 14 * 60

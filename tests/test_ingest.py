@@ -7,11 +7,14 @@ from datetime import UTC, datetime
 import pytest
 from telethon.tl import types
 
+from monitor.model import Post
 from monitor.telegram.ingest import (
+    LiveItem,
     channel_from_entity,
     event_channel_id,
     forward_origin,
     links_of,
+    live_groups,
     media_kind,
     reactions_of,
     to_post,
@@ -181,3 +184,25 @@ def test_event_chat_ids_are_unmarked_and_non_channels_ignored() -> None:
     assert event_channel_id(-1001357924680) == 1357924680
     assert event_channel_id(12345) is None
     assert event_channel_id(None) is None
+
+
+def test_live_events_are_stored_in_order_grouped_by_channel_and_kind_each_message_once_a_group() -> None:
+    def post(channel: int, message_id: int) -> LiveItem:
+        return LiveItem(
+            channel, Post(channel, message_id, datetime(2024, 5, 1, tzinfo=UTC), "текст"), (), None
+        )
+
+    def gone(channel: int, *ids: int) -> LiveItem:
+        return LiveItem(channel, None, ids, None)
+
+    items = [post(1, 10), post(1, 11), post(1, 10), post(2, 5), gone(2, 5), gone(2, 6), post(1, 12)]
+    groups = live_groups(items)
+    shapes = [[(i.channel_id, i.post.message_id if i.post else i.deleted) for i in g] for g in groups]
+    assert shapes == [
+        [(1, 10), (1, 11)],
+        [(1, 10)],  # the edit of post 10 is stored after the post, not merged with it
+        [(2, 5)],
+        [(2, (5,)), (2, (6,))],
+        [(1, 12)],
+    ]
+    assert [item for group in groups for item in group] == items

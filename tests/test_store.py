@@ -203,7 +203,8 @@ async def test_deletion_keeps_the_text_and_it_stays_searchable(store: Store) -> 
     assert [p.post.message_id for p in await store.search("газе")] == [1]
     [item] = await store.outbox.needing_update(10)
     assert item.post.deleted_at == when
-    assert await store.recent_message_ids(100, T0) == [2]
+    assert await store.newest_live_ids(100, 10) == [2]
+    assert await store.stored_ids_between(100, 0, 5) == [1, 2], "tombstones count as stored"
 
 
 async def test_search_filters_by_channel_conflict_language_and_date(store: Store) -> None:

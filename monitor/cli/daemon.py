@@ -467,10 +467,17 @@ def _config_summary(config: Config, watchlist: Watchlist) -> Iterator[str]:
     )
     sched = config.schedule
     yield (
-        f"schedule: reconcile every {sched.reconcile_seconds:g}s "
-        f"({sched.busy_reconcile_seconds:g}s when busy), "
+        f"schedule: look for changes every {sched.reconcile_seconds:g}s at most often, "
         f"engagement at {', '.join(f'{h:g}' for h in sched.engagement_hours)} h, "
-        f"recheck {sched.recheck_hours:g} h, heartbeat {sched.heartbeat_seconds:g}s"
+        f"heartbeat {sched.heartbeat_seconds:g}s"
+    )
+    reading = config.reading
+    joined = sum(1 for ch in config.channels if ch.join)
+    yield (
+        f"reading: {reading.requests_per_hour:g} requests/h (burst {reading.burst}), "
+        f"{reading.steady_per_hour:g}/h for engagement and polling, "
+        f"{reading.resolves_per_hour:g} resolves/h, {reading.joins_per_hour:g} joins/h; "
+        f"{joined} of {len(config.channels)} channels joined (at most 500)"
     )
 
 

@@ -41,12 +41,16 @@ from monitor.config.settings import (
     ContextSetting,
     KeyPath,
     MetricsSettings,
+    ReadingSettings,
     ScheduleSettings,
     Secret,
     ServerSettings,
     TelegramSettings,
 )
 from monitor.logs import register_secret
+
+# Telegram's limit on the channels one account can be in (TELEGRAM.md: channels_joined_max).
+MAX_JOINED_CHANNELS = 500
 
 
 class _Loader:
@@ -254,6 +258,13 @@ def _channels(problems: Problems, entries: object) -> tuple[ChannelSettings, ...
             continue
         seen[dedup] = index
         channels.append(channel)
+    joined = sum(1 for channel in channels if channel.join)
+    if joined > MAX_JOINED_CHANNELS:
+        problems.add(
+            ("channels",),
+            f"{joined} channels would be joined, but an account can be in at most {MAX_JOINED_CHANNELS} "
+            "(set join = false on some: they are then polled within the request budget)",
+        )
     return tuple(channels)
 
 
@@ -267,7 +278,8 @@ def _channel(table: Table) -> ChannelSettings | None:
             table.problems.add((*table.key, "ref"), str(exc))
     backfill = table.take("backfill", integer(0))
     since = table.take("backfill_since", calendar_date)
-    join = table.take("join", boolean, target is not None and target.kind == "invite")
+    # Joining is what makes Telegram push a channel's updates; a bare id cannot be joined without a hash.
+    join = table.take("join", boolean, target is not None and target.kind != "id")
     context = _context_setting(table)
     if target is None:
         return None
@@ -413,6 +425,24 @@ def _metrics(table: Table) -> MetricsSettings | None:
     return None if address is None else MetricsSettings(*address)
 
 
+def _reading(table: Table) -> ReadingSettings:
+    default = ReadingSettings()
+    reading = ReadingSettings(
+        requests_per_hour=table.take("requests_per_hour", real_number, default.requests_per_hour),
+        burst=table.take("burst", integer(1), default.burst),
+        spacing_seconds=table.take("spacing_seconds", non_negative, default.spacing_seconds),
+        jitter=table.take("jitter", non_negative, default.jitter),
+        steady_per_hour=table.take("steady_per_hour", real_number, default.steady_per_hour),
+        engagement_every_hours=table.take(
+            "engagement_every_hours", real_number, default.engagement_every_hours
+        ),
+        resolves_per_hour=table.take("resolves_per_hour", real_number, default.resolves_per_hour),
+        joins_per_hour=table.take("joins_per_hour", real_number, default.joins_per_hour),
+    )
+    table.finish()
+    return reading
+
+
 def _archive(loader: _Loader, table: Table, override: Path | None) -> Path:
     value = table.take("path", string, "monitor.db")
     table.finish()
@@ -451,11 +481,14 @@ def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
     _check_conflict_ids(loader.problems, analysis, channels)
     alerts = _alerts(root.table("alerts"), analysis)
     schedule = _schedule(root.table("schedule"))
+    reading = _reading(root.table("reading"))
     metrics = _metrics(root.table("metrics")) if root.has("metrics") else None
     root.finish()
     if loader.problems.items or telegram is None or analyst is None:
         raise ConfigError(loader.problems.items)
-    return Config(loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule, metrics)
+    return Config(
+        loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule, reading, metrics
+    )
 
 
 def _reason(exc: OSError | UnicodeDecodeError) -> str:

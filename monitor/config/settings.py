@@ -135,6 +135,23 @@ class MetricsSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ReadingSettings:
+    """How the reading account spends requests: one budget for every read (`requests_per_hour` refilling
+    up to `burst`, requests at least `spacing_seconds` apart plus up to `jitter` of that), of which
+    engagement snapshots and polling take at most `steady_per_hour`; resolves and joins are paced apart.
+    docs/benchmarks.md says what the defaults cost at 200 and 500 channels."""
+
+    requests_per_hour: float = 600.0
+    burst: int = 200
+    spacing_seconds: float = 0.35
+    jitter: float = 0.3
+    steady_per_hour: float = 240.0
+    engagement_every_hours: float = 2.0
+    resolves_per_hour: float = 30.0
+    joins_per_hour: float = 2.0
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated configuration."""
 
@@ -146,4 +163,5 @@ class Config:
     analysis: AnalysisSettings
     alerts: AlertPolicy
     schedule: ScheduleSettings
+    reading: ReadingSettings = ReadingSettings()
     metrics: MetricsSettings | None = None

@@ -243,14 +243,36 @@ class Store:
         )
         return [(from_iso(row[0]), row[1]) for row in rows]
 
-    async def recent_message_ids(self, channel_id: int, since: datetime) -> list[int]:
-        """Ids of live (not deleted) posts dated at or after `since`, ascending: what to re-read for edits."""
+    async def stored_ids_between(self, channel_id: int, above: int, up_to: int) -> list[int]:
+        """Stored message ids in (above, up_to], ascending: the gap check. It walks the (channel, message id)
+        index over that range only, so its cost follows what is new, not the size of the archive."""
         rows = await self._database.rows(
-            "SELECT message_id FROM posts WHERE channel_id = ? AND date >= ? AND deleted_at IS NULL "
+            "SELECT message_id FROM posts WHERE channel_id = ? AND message_id > ? AND message_id <= ? "
             "ORDER BY message_id",
-            (channel_id, to_iso(since)),
+            (channel_id, above, up_to),
         )
         return [row[0] for row in rows]
+
+    async def live_posts_after(
+        self, channel_id: int, above: int, dated_until: datetime, limit: int
+    ) -> list[tuple[int, datetime]]:
+        """Up to `limit` (message id, date) of live posts above a message id and dated at or before a moment,
+        ascending: the next engagement snapshots of one age, read from a cursor, never from the start."""
+        rows = await self._database.rows(
+            "SELECT message_id, date FROM posts WHERE channel_id = ? AND message_id > ? AND date <= ? "
+            "AND deleted_at IS NULL ORDER BY message_id LIMIT ?",
+            (channel_id, above, to_iso(dated_until), limit),
+        )
+        return [(row[0], from_iso(row[1])) for row in rows]
+
+    async def newest_live_ids(self, channel_id: int, limit: int) -> list[int]:
+        """The newest `limit` live post ids, ascending: what a recheck after a too-long gap re-reads."""
+        rows = await self._database.rows(
+            "SELECT message_id FROM posts WHERE channel_id = ? AND deleted_at IS NULL "
+            "ORDER BY message_id DESC LIMIT ?",
+            (channel_id, limit),
+        )
+        return sorted(row[0] for row in rows)
 
     # -- queries --------------------------------------------------------------------------------------
 
@@ -454,6 +476,20 @@ class Store:
 
     async def last_heartbeat(self) -> datetime | None:
         return from_iso(await self._database.value("SELECT value FROM meta WHERE key = 'heartbeat'"))
+
+    async def record_reading(self, state: Mapping[str, object]) -> None:
+        """Keep the reading side's state (channels waiting to resolve or join, channels polled because they
+        are not joined, the request budget) in the meta table, for `monitor health` in another process."""
+        async with self._database.write() as db:
+            await db.execute(
+                "INSERT INTO meta (key, value) VALUES ('reading', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (dump_state(dict(state)),),
+            )
+
+    async def reading(self) -> dict[str, object]:
+        """The reading side's state as last recorded by the daemon ({} before its first heartbeat)."""
+        return load_state(await self._database.value("SELECT value FROM meta WHERE key = 'reading'"))
 
 
 def _channel(row: sqlite3.Row) -> Channel | None:

@@ -1,21 +1,31 @@
 """Channel resolution: config references become channels with an access hash, cached in the archive.
 
 Usernames are resolved once and then served from the archive, because repeated resolveUsername calls
-are what earns long flood bans. A channel that cannot be reached gets one warning; the rest go on.
+are what earns long flood bans. At a first start the account's dialog list (one request per 100 dialogs)
+names every channel it has joined; only the rest are resolved one by one, paced and queued: a flood wait
+puts the channel back in the queue until the wait is over, it is never dropped. Joining is paced the same
+way. An access hash is stored with the account that owns it (hashes differ per account): another
+account's hash is resolved again. A channel that cannot be reached gets one warning; the rest go on.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from telethon import TelegramClient, errors, functions
 from telethon.tl import types
 
 from monitor.config import ChannelSettings
 from monitor.logs import log_event
-from monitor.model import Channel
+from monitor.model import Channel, utcnow
 from monitor.store import Store
+from monitor.telegram.budget import Bucket, RequestBudget
+from monitor.telegram.dialogs import joined_channels
 from monitor.telegram.ingest import channel_from_entity
 
 log = logging.getLogger(__name__)
@@ -57,37 +67,224 @@ class Unavailable:
     reason: str
 
 
-async def resolve_all(
-    client: TelegramClient, store: Store, channels: tuple[ChannelSettings, ...]
-) -> tuple[list[WatchedChannel], list[Unavailable]]:
-    """Resolve every configured channel, warning once about each one that cannot be read."""
-    watched: list[WatchedChannel] = []
-    failed: list[Unavailable] = []
-    for settings in channels:
+@dataclass
+class Pending:
+    """A configured channel still on its way: to be resolved or joined, not before `not_before`."""
+
+    settings: ChannelSettings
+    step: str  # "resolve" or "join"
+    not_before: datetime | None = None
+    channel: Channel | None = None
+
+    def describe(self, now: datetime) -> str:
+        waiting = (
+            f", flood wait until {self.not_before:%H:%M:%S} UTC"
+            if self.not_before and self.not_before > now
+            else ""
+        )
+        return f"{self.settings.ref}: waiting to {self.step}{waiting}"
+
+
+OnWatched = Callable[[WatchedChannel], Awaitable[None]]
+IMMEDIATE = 3  # resolves (and joins) allowed at once before the pace applies
+
+
+class ChannelResolver:
+    """Resolves the configured channels: cached ones and those in the dialog list at once, the rest through
+    a queue paced at `per_hour`; joins likewise at `joins_per_hour`. `on_watched` hears of every channel
+    that becomes readable after start."""
+
+    def __init__(
+        self,
+        client: TelegramClient,
+        store: Store,
+        budget: RequestBudget,
+        *,
+        resolves_per_hour: float,
+        joins_per_hour: float,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.budget = budget
+        self.watched: list[WatchedChannel] = []
+        self.unavailable: list[Unavailable] = []
+        self.pending: list[Pending] = []
+        self.on_watched: OnWatched | None = None
+        self.account = ""
+        now = time.monotonic()
+        self._pace = {
+            "resolve": Bucket(resolves_per_hour / 60, IMMEDIATE, now),
+            "join": Bucket(joins_per_hour / 60, IMMEDIATE, now),
+        }
+        self._wake = asyncio.Event()
+        self._join_refused: set[int] = set()
+
+    async def start(self, channels: tuple[ChannelSettings, ...]) -> None:
+        """Everything resolvable without a per-channel look-up, then what the pace allows at once."""
+        me = await self.client.get_me(input_peer=True)
+        self.account = str(getattr(me, "user_id", ""))
+        todo: list[ChannelSettings] = []
+        for settings in channels:
+            cached = await self.store.channel_for_ref(settings.ref)
+            owner = (await self.store.sync_state(cached.id)).get("hash_owner") if cached else None
+            if cached is not None and cached.access_hash is not None and owner in (None, self.account):
+                self._add(settings, cached)
+            else:
+                todo.append(settings)
+        if any(s.target.kind != "invite" for s in todo):
+            todo = await self._from_dialogs(todo)
+        self.pending.extend(Pending(settings, "resolve") for settings in todo)
+        await self._work(block=False)
+
+    async def run(self) -> None:
+        """Work the queue until it is empty, then wait for more (a join asked for, a hash gone stale)."""
+        while True:
+            await self._work(block=True)
+            self._wake.clear()
+            await self._wake.wait()
+
+    def join_later(self, watched: WatchedChannel) -> None:
+        """Queue a join for a watched channel the look found not joined (when its config allows)."""
+        if watched.id in self._join_refused:
+            return  # refused for good (too many channels, banned): it stays polled, asked once
+        if watched.settings.join and not any(p.settings is watched.settings for p in self.pending):
+            self.pending.append(Pending(watched.settings, "join", channel=watched.channel))
+            self._wake.set()
+
+    def resolve_again(self, watched: WatchedChannel) -> None:
+        """A stale access hash (CHANNEL_INVALID): stop reading the channel and resolve it again, paced."""
+        if watched in self.watched:
+            self.watched.remove(watched)
+        if not any(p.settings is watched.settings for p in self.pending):
+            self.pending.append(Pending(watched.settings, "resolve"))
+            log_event(log, "channel_hash_stale", level=logging.WARNING, channel=watched.label)
+            self._wake.set()
+
+    def describe_pending(self) -> list[str]:
+        now = utcnow()
+        return [p.describe(now) for p in self.pending]
+
+    async def _from_dialogs(self, todo: list[ChannelSettings]) -> list[ChannelSettings]:
+        """Match usernames and ids against the joined channels in the dialog list; return the rest."""
+        channels, _ = await joined_channels(self.client, self._spend)
+        by_name = {c.username.lower(): c for c in channels if c.username}
+        by_id = {c.id: c for c in channels}
+        rest: list[ChannelSettings] = []
+        for settings in todo:
+            value = settings.target.value
+            entity = by_name.get(str(value).lower()) if settings.target.kind == "username" else None
+            entity = by_id.get(int(value)) if settings.target.kind == "id" else entity
+            if entity is None:
+                rest.append(settings)
+                continue
+            channel = channel_from_entity(entity)
+            await self._remember(channel, settings)
+            self._add(settings, channel)
+        return rest
+
+    async def _work(self, *, block: bool) -> None:
+        """Take each pending channel whose turn has come; with `block`, wait for the pace and flood waits."""
+        while self.pending:
+            item = self._next_due()
+            if item is None:
+                if not block:
+                    return
+                await asyncio.sleep(self._seconds_to_next())
+                continue
+            self._pace[item.step].take(time.monotonic())
+            try:
+                await self._step(item)
+            except errors.FloodWaitError as exc:
+                item.not_before = utcnow() + timedelta(seconds=exc.seconds)
+                log_event(
+                    log,
+                    "flood_wait",
+                    level=logging.WARNING,
+                    request=item.step,
+                    ref=item.settings.ref,
+                    seconds=exc.seconds,
+                )
+                continue
+            self.pending.remove(item)
+
+    def _next_due(self) -> Pending | None:
+        now, clock = utcnow(), time.monotonic()
+        for item in self.pending:
+            if (item.not_before is None or item.not_before <= now) and self._pace[item.step].seconds_until(
+                1, clock
+            ) <= 0:
+                return item
+        return None
+
+    def _seconds_to_next(self) -> float:
+        now, clock = utcnow(), time.monotonic()
+        waits = [
+            max(
+                (item.not_before - now).total_seconds() if item.not_before else 0.0,
+                self._pace[item.step].seconds_until(1, clock),
+            )
+            for item in self.pending
+        ]
+        return max(0.5, min(waits))
+
+    async def _step(self, item: Pending) -> None:
+        settings = item.settings
+        if item.step == "join" and item.channel is not None:
+            await self._spend("channels.joinChannel")
+            peer = types.InputChannel(item.channel.id, item.channel.access_hash or 0)
+            try:
+                await self.client(functions.channels.JoinChannelRequest(peer))
+            except errors.RPCError as exc:
+                if isinstance(exc, errors.FloodWaitError):
+                    raise
+                log_event(log, "join_failed", level=logging.WARNING, ref=settings.ref, reason=_reason(exc))
+                self._join_refused.add(item.channel.id)
+                return
+            log_event(log, "channel_joined", channel=item.channel.id, title=item.channel.title)
+            return
+        await self._spend("contacts.resolveUsername")
         try:
-            channel = await resolve(client, store, settings)
+            channel = await resolve(self.client, self.store, settings, cached_ok=False)
         except ChannelUnavailable as exc:
             log_event(log, "channel_unavailable", level=logging.WARNING, ref=settings.ref, reason=str(exc))
-            failed.append(Unavailable(settings, str(exc)))
-            continue
-        same = next((w for w in watched if w.id == channel.id), None)
+            self.unavailable.append(Unavailable(settings, str(exc)))
+            return
+        await self.store.set_sync_state(channel.id, hash_owner=self.account)
+        watched = self._add(settings, channel)
+        if watched is not None and self.on_watched is not None:
+            await self.on_watched(watched)
+
+    async def _remember(self, channel: Channel, settings: ChannelSettings) -> None:
+        await self.store.upsert_channel(channel, ref=settings.ref)
+        await self.store.set_sync_state(channel.id, hash_owner=self.account)
+
+    def _add(self, settings: ChannelSettings, channel: Channel) -> WatchedChannel | None:
+        same = next((w for w in self.watched if w.id == channel.id), None)
         if same is not None:
             # Two refs to one channel would read and alert everything twice; the first ref wins.
             log_event(
                 log, "channel_duplicate", level=logging.WARNING, ref=settings.ref, same_as=same.settings.ref
             )
-            continue
-        watched.append(WatchedChannel(channel, settings))
-    return watched, failed
+            return None
+        watched = WatchedChannel(channel, settings)
+        self.watched.append(watched)
+        return watched
+
+    async def _spend(self, method: str) -> None:
+        await self.budget.spend(method)
 
 
-async def resolve(client: TelegramClient, store: Store, settings: ChannelSettings) -> Channel:
+async def resolve(
+    client: TelegramClient, store: Store, settings: ChannelSettings, *, cached_ok: bool = True
+) -> Channel:
     """The archive's cached channel for this ref, or a fresh resolution stored for the next start."""
-    cached = await store.channel_for_ref(settings.ref)
+    cached = await store.channel_for_ref(settings.ref) if cached_ok else None
     if cached is not None and cached.access_hash is not None:
         return cached
     try:
         entity = await _fetch(client, settings)
+    except errors.FloodWaitError:
+        raise  # not a property of the channel: the caller retries after the wait
     except (errors.RPCError, ValueError, TypeError) as exc:
         raise ChannelUnavailable(_reason(exc)) from None
     if not isinstance(entity, types.Channel):

@@ -63,6 +63,7 @@ class DaemonStatus:
     flood_wait_seconds: float
     reconnects: int
     problems: tuple[TelegramProblem, ...] = ()  # what Telegram is doing to the monitor now
+    reading: str = ""  # the reading account's request budget and what recovery archived without alerts
 
 
 class StatusSource(Protocol):
@@ -216,6 +217,8 @@ class CommandHandler:
             + text(f"reading {daemon.flood_waits} ({daemon.flood_wait_seconds:.0f} s)"),
         ]
         lines += [problem_line(problem, now) for problem in daemon.problems]
+        if daemon.reading:
+            lines.append(text("Reading: ") + text(daemon.reading))
         if sent.last_error:
             lines.append(text("Last send error: ") + text(markup.clip(sent.last_error, 200)))
         if mutes:

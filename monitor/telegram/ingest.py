@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from telethon import TelegramClient, events, utils
@@ -184,14 +185,18 @@ class Ingestor:
     async def ingest(
         self, channel_id: int, posts: Sequence[Post], *, late: bool = False, alert: bool = True
     ) -> list[SaveOutcome]:
-        """Analyse and store posts of one channel; recovered (late) posts carry their delay into the alert."""
+        """Analyse and store posts of one channel; recovered (late) posts carry their delay into the alert,
+        counted from the edit for an edited post (an edit that newly flags a post is news when made)."""
         if not posts:
             return []
         contexts = await self.store.context.for_posts(posts, self.fixed_context, learn=self.learn_context)
         analyses = await self.analyze([post.text for post in posts], contexts)
         now = utcnow()
         delays = (
-            {(p.channel_id, p.message_id): max(0.0, (now - p.date).total_seconds()) for p in posts}
+            {
+                (p.channel_id, p.message_id): max(0.0, (now - (p.edit_date or p.date)).total_seconds())
+                for p in posts
+            }
             if late
             else None
         )
@@ -228,13 +233,44 @@ class Ingestor:
 # live handlers
 
 
+def advance_pts(known: dict[int, int], channel_id: int, update: object) -> None:
+    """Move a channel's pts along an unbroken chain of live updates only: an update whose pts does not
+    follow the known one leaves it behind, so change detection sees the gap and reads the difference
+    (Telethon fills pts gaps itself but drops the edits and deletions it finds there)."""
+    pts, count = getattr(update, "pts", 0), getattr(update, "pts_count", 0)
+    have = known.get(channel_id)
+    if pts and have is not None and pts - count == have:
+        known[channel_id] = pts
+
+
+@dataclass(frozen=True, slots=True)
+class LiveItem:
+    """One live event waiting to be stored: a new or edited post, or deleted ids, with its raw update."""
+
+    channel_id: int
+    post: Post | None
+    deleted: tuple[int, ...]
+    update: object
+
+
+LIVE_QUEUE = 2_000  # events waiting at most; beyond it the handlers wait (backpressure), memory stays bounded
+LIVE_BATCH = 200  # events stored per round: a surge is analysed and written in batches, not one by one
+
+
 class LiveIngest:
-    """Telethon event handlers for new, edited and deleted posts of the watched channels."""
+    """Telethon event handlers for new, edited and deleted posts of the watched channels.
+
+    Handlers only queue the event; `run()` stores what is queued in batches, in arrival order. A full
+    queue makes the handlers wait, so a surge costs a bounded amount of memory and comes out as larger
+    batches; events still queued at shutdown are found by the first look after the restart.
+    """
 
     def __init__(self, client: TelegramClient, ingestor: Ingestor) -> None:
         self.client = client
         self.ingestor = ingestor
         self.watched: set[int] = set()
+        self.pts: dict[int, int] = {}
+        self.queue: asyncio.Queue[LiveItem] = asyncio.Queue(LIVE_QUEUE)
         self._handlers = (
             (self._on_message, events.NewMessage()),
             (self._on_message, events.MessageEdited()),
@@ -250,17 +286,63 @@ class LiveIngest:
         for callback, event in self._handlers:
             self.client.remove_event_handler(callback, type(event))
 
+    async def run(self) -> None:
+        """Store queued events until cancelled: up to LIVE_BATCH at a time, grouped by channel and kind."""
+        while True:
+            items = [await self.queue.get()]
+            while len(items) < LIVE_BATCH and not self.queue.empty():
+                items.append(self.queue.get_nowait())
+            for group in live_groups(items):
+                await self._store(group)
+
+    async def _store(self, group: list[LiveItem]) -> None:
+        channel_id = group[0].channel_id
+        posts = [item.post for item in group if item.post is not None]
+        if posts:
+            outcomes = await self.ingestor.ingest(channel_id, posts)
+            for post, outcome in zip(posts, outcomes, strict=True):
+                log_event(
+                    log, "post_live", channel=channel_id, message=post.message_id, status=outcome.status
+                )
+        deleted = [message_id for item in group for message_id in item.deleted]
+        if deleted:
+            marked = await self.ingestor.delete(channel_id, deleted)
+            log_event(log, "posts_deleted", channel=channel_id, messages=len(deleted), marked=marked)
+        for item in group:
+            advance_pts(self.pts, channel_id, item.update)
+
     async def _on_message(self, event: events.NewMessage.Event) -> None:
         channel_id = event_channel_id(event.chat_id)
         if channel_id not in self.watched or not isinstance(event.message, types.Message):
             return
         post = to_post(event.message, channel_id)
-        outcomes = await self.ingestor.ingest(channel_id, [post])
-        log_event(log, "post_live", channel=channel_id, message=post.message_id, status=outcomes[0].status)
+        await self.queue.put(LiveItem(channel_id, post, (), event.original_update))
 
     async def _on_deleted(self, event: events.MessageDeleted.Event) -> None:
         channel_id = event_channel_id(event.chat_id)
         if channel_id not in self.watched:
             return
-        marked = await self.ingestor.delete(channel_id, event.deleted_ids)
-        log_event(log, "posts_deleted", channel=channel_id, messages=len(event.deleted_ids), marked=marked)
+        await self.queue.put(LiveItem(channel_id, None, tuple(event.deleted_ids), event.original_update))
+
+
+def live_groups(items: list[LiveItem]) -> list[list[LiveItem]]:
+    """Consecutive events of one channel and kind, each message at most once per group (an edit right
+    after its post is stored after it, not merged with it)."""
+    groups: list[list[LiveItem]] = []
+    seen: set[int] = set()
+    for item in items:
+        ids = {item.post.message_id} if item.post is not None else set(item.deleted)
+        last = groups[-1] if groups else None
+        same = (
+            last is not None
+            and last[0].channel_id == item.channel_id
+            and (last[0].post is None) == (item.post is None)
+            and not ids & seen
+        )
+        if same and last is not None:
+            last.append(item)
+        else:
+            groups.append([item])
+            seen = set()
+        seen |= ids
+    return groups

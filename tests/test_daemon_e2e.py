@@ -350,6 +350,10 @@ async def test_without_a_bot_the_user_account_sends_the_first_alert_at_the_first
 # -- accounts that die: revoked, banned, duplicated ---------------------------------------------------------
 
 
+# The daemon's tasks that run for its whole life; anything else is work in progress.
+SERVING_TASKS = {"alert_sender", "live_ingest", "resolver"}
+
+
 @pytest.mark.parametrize(
     ("kind", "error"),
     [
@@ -372,7 +376,7 @@ async def test_a_dead_user_key_stops_an_idle_daemon_and_health_names_the_reason(
         async def idle() -> bool:  # catch-up and backfill done: the daemon asks Telegram nothing now
             state = await daemon.store.sync_state(channel_id)
             return bool(state.get("backfill_done")) and not [
-                t for t in daemon._tasks if t.get_name() != "alert_sender"
+                t for t in daemon._tasks if t.get_name() not in SERVING_TASKS
             ]
 
         await until(idle, "the daemon idle after its catch-up")

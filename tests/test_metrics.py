@@ -132,11 +132,13 @@ async def test_a_scrape_shows_posts_alerts_outbox_heartbeat_floods_and_reconcile
     await until(lambda: alerts_for(scraped.sandbox, NEWS, message_id), "the alert in the chat")
     stored = await scraped.daemon.store.stats()
 
-    async def sent_alert_shown() -> dict:
+    async def sent_alert_and_first_look_shown() -> dict:
         metrics = await scrape(scraped.url)
-        return metrics if metrics.get(("monitor_alerts", (("state", "sent"),))) else {}
+        sent = metrics.get(("monitor_alerts", (("state", "sent"),)))
+        looked = ("monitor_reconcile_lag_seconds", (("channel", NEWS),)) in metrics
+        return metrics if sent and looked else {}
 
-    metrics = await until(sent_alert_shown, "the sent alert in the metrics")
+    metrics = await until(sent_alert_and_first_look_shown, "the sent alert and the first look in the metrics")
     assert metrics[("monitor_posts_stored", ())] >= stored["posts"] > 0
     assert {state for (name, labels) in metrics if name == "monitor_alerts" for _, state in labels} == {
         "pending", "sending", "sent", "suppressed",

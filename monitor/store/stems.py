@@ -6,6 +6,10 @@ word spelled with a letter that only Ukrainian has (і ї є ґ) loses one of th
 endings instead; other Cyrillic words go through the Russian stemmer, whose endings Ukrainian mostly
 shares. Latin words are stemmed as English; other scripts are indexed as written (lower-cased).
 
+Both stemmers read a final -ов/-ев/-ів as a plural ending, which cuts place names (Харьков, Николаев,
+Харків) to a stem their other forms do not share. Such a word is indexed both whole and cut, and a query
+word asks for either, so `Харьков` finds `Харькова` and `ударов` still finds `удар`.
+
 Stemming merges some words that differ: `Газа` (Gaza) and `газ` (gas) share the stem `газ`. Exact search
 (`posts_fts`) stays available for that.
 
@@ -30,7 +34,7 @@ KEY_ID_MASK = (1 << KEY_SHIFT) - 1
 _MAX_SECONDS = (1 << 31) - 1
 
 _WORD = re.compile(r"[^\W_]+")
-_QUERY_TOKEN = re.compile(r'"(?:[^"]|"")*"?|[^\W_]+|.', re.DOTALL)
+_QUERY_TOKEN = re.compile(r'"(?:[^"]|"")*"?|[^\W_]+\*?|.', re.DOTALL)
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 _CYRILLIC = re.compile("[а-яё]")
 _LATIN = re.compile("[a-z]")
@@ -45,21 +49,32 @@ _UKRAINIAN_ENDINGS = sorted(
     reverse=True,
 )
 _MIN_STEM = 3
+_PLURAL_LIKE = ("ов", "ев", "ів", "їв")
 _RUSSIAN = Stemmer.Stemmer("russian")
 _ENGLISH = Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=200_000)
-def stem_word(word: str) -> str:
-    """The stem of one word (letters and digits), lower-cased; cached: texts repeat their words."""
+def word_stems(word: str) -> tuple[str, ...]:
+    """The stems a word is indexed under (one, or the whole word and its cut form), lower-cased; cached:
+    texts repeat their words."""
     word = word.lower().replace("ё", "е")
     if _UKRAINIAN_ONLY.search(word):
-        return _ukrainian_stem(word)
-    if _CYRILLIC.search(word):
-        return _RUSSIAN.stemWord(word)
-    if _LATIN.search(word):
-        return _ENGLISH.stemWord(word)
-    return word
+        stem = _ukrainian_stem(word)
+    elif _CYRILLIC.search(word):
+        stem = _RUSSIAN.stemWord(word)
+    elif _LATIN.search(word):
+        return (_ENGLISH.stemWord(word),)
+    else:
+        return (word,)
+    if len(word) - len(stem) == 2 and word.endswith(_PLURAL_LIKE):
+        return (word, stem) if len(stem) >= _MIN_STEM else (word,)
+    return (stem,)
+
+
+def stem_word(word: str) -> str:
+    """The word's main stem: the one a prefix query uses."""
+    return word_stems(word)[0]
 
 
 def _ukrainian_stem(word: str) -> str:
@@ -71,21 +86,25 @@ def _ukrainian_stem(word: str) -> str:
 
 def stem_text(text: str | None) -> str:
     """What `post_stems` indexes for a text: its words' stems, space-separated (SQL function stem_text)."""
-    return " ".join(stem_word(word) for word in _WORD.findall(text or ""))
+    return " ".join(stem for word in _WORD.findall(text or "") for stem in word_stems(word))
 
 
 def stem_query(query: str) -> str:
-    """An FTS5 query with every word (bare, in a phrase or before `*`) replaced by its stem.
+    """An FTS5 query over the stemmed index: each word becomes its stem (or `(whole OR cut)`).
 
-    Operators (AND, OR, NOT, NEAR), parentheses, `*`, `^` and column filters are kept, so the query means
-    the same over the stemmed index as it did over the words.
+    Operators (AND, OR, NOT, NEAR), parentheses, `^` and column filters are kept, so the query means the
+    same over the stemmed index as it did over the words. A phrase lists every stem, as the index does; a
+    prefix uses the main stem.
     """
     parts = []
     for token in _QUERY_TOKEN.findall(query):
         if token.startswith('"'):
-            parts.append(_WORD.sub(lambda word: stem_word(word.group()), token))
+            parts.append(_WORD.sub(lambda word: " ".join(word_stems(word.group())), token))
+        elif token.endswith("*") and len(token) > 1:
+            parts.append(stem_word(token[:-1]) + "*")
         elif _WORD.fullmatch(token) and token not in _OPERATORS:
-            parts.append(stem_word(token))
+            stems = word_stems(token)
+            parts.append(stems[0] if len(stems) == 1 else "(" + " OR ".join(stems) + ")")
         else:
             parts.append(token)
     return "".join(parts)

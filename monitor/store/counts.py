@@ -8,6 +8,7 @@ day's posts each, along the date index).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -90,17 +91,19 @@ async def _from_summary(
 ) -> _Counts:
     where, params = _summary_where(f, first, last, conflict_column="pc.conflicts")
     found = _Counts()
-    (found.posts, found.deleted, found.edited), *_ = await fetch(
-        db,
-        "SELECT coalesce(sum(posts), 0), coalesce(sum(deleted), 0), coalesce(sum(edited), 0) "
-        f"FROM post_counts AS pc WHERE 1 {where}",
-        params,
+    # One pass over the rows, grouped to a few per channel; the rest is added up here.
+    sql = (
+        "SELECT pc.channel_id, pc.lang, pc.conflicts, sum(pc.posts), sum(pc.deleted), sum(pc.edited) "
+        f"FROM post_counts AS pc WHERE 1 {where} GROUP BY 1, 2, 3"
     )
-    groups = {"channels": "pc.channel_id", "langs": "nullif(pc.lang, '')", "conflicts": "j.value"}
-    for name, column in groups.items():
-        joined = ", json_each(pc.conflicts) AS j" if name == "conflicts" else ""
-        sql = f"SELECT {column}, sum(pc.posts) FROM post_counts AS pc{joined} WHERE 1 {where} GROUP BY 1"
-        getattr(found, name).update(dict(await fetch(db, sql, params)))
+    for channel_id, lang, conflicts, posts, deleted, edited in await fetch(db, sql, params):
+        found.posts += posts
+        found.deleted += deleted
+        found.edited += edited
+        found.channels[channel_id] += posts
+        found.langs[lang or None] += posts
+        for conflict in json.loads(conflicts):
+            found.conflicts[conflict] += posts
     alert_where, alert_params = _summary_where(f, first, last, conflict_column=None)
     sql = f"SELECT status, sum(alerts) FROM alert_counts AS pc WHERE 1 {alert_where} GROUP BY 1"
     rows = await fetch(db, sql, alert_params)

@@ -22,10 +22,10 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 PAGE_SIZE = 8192
 CHECKPOINT_BYTES = 40_000_000
-# 64 MiB of page cache instead of SQLite's 2 MiB: a large archive's index pages (full-text segments, the
-# date and channel indexes) stay in memory between batches, so writes into it cost nearly what they
-# cost into an empty one.
-CACHE_KIB = 65_536
+# Read-only opens (search, export, stats, browse: short-lived commands) get 64 MiB of page cache instead
+# of SQLite's 2 MiB, so an export or a stats run over a large archive rereads fewer pages. The daemon
+# keeps the default: its memory stays within its budget however large the archive grows.
+READER_CACHE_KIB = 65_536
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +108,8 @@ async def _prepare(db: aiosqlite.Connection, path: Path, *, readonly: bool) -> N
             "open it once without read-only to migrate it"
         )
     await db.execute("PRAGMA foreign_keys = ON")
-    await db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    if readonly:
+        await db.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
     await db.create_function("stem_text", 1, stem_text, deterministic=True)
     if not readonly:
         if version == 0:

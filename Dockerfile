@@ -13,16 +13,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 
 WORKDIR /app
-# Dependencies get their own layer so that a code change does not reinstall them.
-COPY pyproject.toml ./
-RUN python3 -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"], sep="\n")' \
-        > /tmp/requirements.txt \
-    && python3 -m pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies get their own layer so that a code change does not reinstall them: exactly the versions
+# and files of requirements.lock (README: refreshing the lock), checked against its hashes.
+COPY requirements.lock ./
+RUN python3 -m pip install --require-hashes --no-deps -r requirements.lock && rm requirements.lock
 
 # A regular (not editable) install: the package carries its data, so the source can go afterwards,
 # with the rest of /app (pyproject.toml, README.md and the monitor.egg-info the build leaves there).
-COPY README.md ./
+COPY pyproject.toml README.md ./
 COPY monitor ./monitor
 RUN python3 -m pip install --no-deps --compile . \
     && cd / && rm -rf /app \
@@ -40,3 +38,12 @@ HEALTHCHECK --interval=60s --timeout=20s --start-period=120s --retries=3 \
 # On SIGTERM the daemon stops intake, persists in-flight work and closes the archive within 10 s.
 STOPSIGNAL SIGTERM
 CMD ["monitor", "run", "--config", "/data/monitor.toml"]
+
+# The image says what it holds; VERSION follows pyproject.toml (a test keeps them equal); last, so
+# that a new revision rebuilds no layer.
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="monitor" \
+      org.opencontainers.image.description="Telegram channel monitoring daemon: archive every post, flag tracked conflicts, alert analysts." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}"

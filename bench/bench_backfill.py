@@ -30,7 +30,8 @@ from types import SimpleNamespace
 
 from daemon_host import print_result
 
-from monitor.sandbox.scenario import HistoryPost, Scenario, load_scenario_for
+from monitor.sandbox.scenario import HistoryPost, Scenario
+from monitor.sandbox.synthetic_load import load_scenario_for
 
 HISTORY_DAYS = 30
 READY_SECONDS = 120.0
@@ -101,6 +102,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     from monitor.daemon import Toolkit
     from monitor.demo import sandbox_config
     from monitor.logs import setup_logging
+    from monitor.telegram.channels import resolve_all
 
     setup_logging(args.log_level)
     async with sandbox_process(args) as ready:
@@ -108,7 +110,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         with tempfile.TemporaryDirectory(prefix="bench-backfill-") as workdir:
             config = sandbox_config(access, Path(workdir) / "archive.db", backfill=None)
             async with Toolkit.open(config) as kit:
-                watched = [w for s in config.channels if (w := await kit.resolve(s)) is not None]
+                watched, _ = await resolve_all(kit.user, kit.store, config.channels)
                 profiler = cProfile.Profile() if args.profile else None
                 cpu, started = time.process_time(), time.perf_counter()
                 if profiler is not None:

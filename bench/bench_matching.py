@@ -1,4 +1,5 @@
-"""Matching cost for 50, 500 and 5,000 terms, and Analyzer throughput, on realistic posts.
+"""Matching cost for 50, 500 and 5,000 terms, whole-analysis throughput against a plain langdetect loop,
+and the cost of one 100,000-character post against one plain langdetect call on it.
 
 Usage:
     python bench/bench_matching.py POSTS [--limit 3000] [--repeat 3]
@@ -6,7 +7,9 @@ Usage:
 POSTS is a JSONL file (one object with `text` per line) or a JSON array of such objects, e.g. the
 channel dumps in ../shared/data/posts/ru_news_2024/. The 50-term watchlist is a slice of the shipped
 one; the larger ones add synthetic Russian-looking stems with endings, so the automaton grows while
-the posts stay the same. Each figure is the best of --repeat runs.
+the posts stay the same. Each figure is the best of --repeat runs. The whole analysis (language,
+matching, scoring with a channel context) is timed per post, and compared with `langdetect.detect`
+(seed 0) on the same posts; the long post is the posts joined until 100,000 characters.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 from monitor.analysis import DEFAULT_CONFLICTS, Analyzer
 from monitor.analysis.language import make_detector
 from monitor.analysis.watchlist import Watchlist, expand_term, load_watchlist
+from monitor.model import ChannelContext
 
 SIZES = (50, 500, 5000)
 LETTERS = "абвгдежзиклмнопрстуфхцчшэюя"
@@ -86,13 +90,53 @@ def bench_matching(texts: list[str], repeat: int) -> None:
     print(f"  shipped watchlist: {per_post:7.1f} us/post  {len(texts) / seconds:9.0f} posts/s")
 
 
+# A channel that mostly posts about one war: the context path of scoring is timed too.
+WAR_CHANNEL = ChannelContext((("russia-ukraine", 0.8),), source="learned")
+LONG_POST = 100_000
+
+
+def plain_langdetect(text: str) -> str:
+    from langdetect import DetectorFactory, detect
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        return detect(text)
+    except LangDetectException:
+        return "und"
+
+
 def bench_analyzer(texts: list[str], repeat: int) -> None:
     watchlist = load_watchlist(DEFAULT_CONFLICTS)
+    contexts = [WAR_CHANNEL] * len(texts)
+    plain_seconds = best_seconds(lambda: [plain_langdetect(text) for text in texts], 1)
+    plain = len(texts) / plain_seconds
+    print(f"plain langdetect loop: {plain:7.0f} posts/s")
     for backend in ("langdetect", "fast"):
         analyzer = Analyzer(watchlist, make_detector(backend))
-        seconds = best_seconds(lambda a=analyzer: a.analyze_many(texts), repeat)
+        seconds = best_seconds(lambda a=analyzer: a.analyze_many(texts, contexts), repeat)
         rate = len(texts) / seconds
-        print(f"analyzer ({backend}): {rate:7.0f} posts/s ({1e3 / rate:.2f} ms/post)")
+        print(
+            f"whole analysis ({backend}): {rate:7.0f} posts/s ({1e3 / rate:.2f} ms/post)"
+            f"  x{rate / plain:.1f} of plain langdetect"
+        )
+
+
+def bench_long_post(texts: list[str], repeat: int) -> None:
+    """One post of LONG_POST characters: matching, whole analysis and one plain langdetect call."""
+    joined = ""
+    while len(joined) < LONG_POST:
+        joined += "\n\n".join(texts)
+    text = joined[:LONG_POST]
+    watchlist = load_watchlist(DEFAULT_CONFLICTS)
+    analyzer = Analyzer(watchlist, make_detector("langdetect"))
+    plain = best_seconds(lambda: plain_langdetect(text), repeat)
+    matching = best_seconds(lambda: watchlist.score(text, "ru", WAR_CHANNEL), repeat)
+    whole = best_seconds(lambda: analyzer.analyze(text, WAR_CHANNEL), repeat)
+    print(f"one {len(text):,}-character post:")
+    print(f"  plain langdetect call {plain * 1e3:7.1f} ms")
+    print(f"  matching and scoring  {matching * 1e3:7.1f} ms  x{matching / plain:.2f} of plain")
+    print(f"  whole analysis        {whole * 1e3:7.1f} ms  x{whole / plain:.2f} of plain")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     bench_matching(texts, args.repeat)
     bench_analyzer(texts, args.repeat)
+    bench_long_post(texts, args.repeat)
     return 0
 
 

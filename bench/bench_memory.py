@@ -27,8 +27,9 @@ from daemon_host import DaemonProcess, DaemonSettings, error_lines, print_result
 
 from monitor.analysis import Analyzer
 from monitor.model import Analysis, Channel, Post
-from monitor.sandbox.scenario import HistoryPost, Scenario, load_scenario_for
+from monitor.sandbox.scenario import HistoryPost, Scenario
 from monitor.sandbox.server import start_sandbox
+from monitor.sandbox.synthetic_load import load_scenario_for
 from monitor.sandbox.world import World
 from monitor.store import Store
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import signal
 import sys
 from dataclasses import asdict, dataclass
@@ -20,6 +21,8 @@ from types import SimpleNamespace
 
 READY_SECONDS = 120.0
 STOP_SECONDS = 30.0
+PROBLEM_LEVELS = frozenset({"warning", "error", "critical"})
+KV_LEVEL = re.compile(r"(?:^|\s)level=(\w+)")
 
 
 @dataclass(frozen=True)
@@ -120,9 +123,27 @@ def print_result(result: dict[str, object], *, as_json: bool, target: str) -> No
 
 
 def error_lines(log_path: Path) -> list[str]:
-    """Warnings and errors the daemon logged (a clean benchmark run has none)."""
+    """Warnings and errors the daemon logged, and tracebacks it printed (a clean benchmark run has none)."""
     text = log_path.read_text(encoding="utf-8", errors="replace")
-    return [line for line in text.splitlines() if "level=WARNING" in line or "level=ERROR" in line]
+    return [
+        line
+        for line in text.splitlines()
+        if log_level(line) in PROBLEM_LEVELS or line.startswith("Traceback (most recent call last)")
+    ]
+
+
+def log_level(line: str) -> str:
+    """The level of one line as `monitor.logs` writes it, key=value (`level=warning`) or JSON
+    (`"level": "warning"`); "" for a line that is neither."""
+    if line.startswith("{"):
+        try:
+            payload = json.loads(line)
+        except json.JSONDecodeError:
+            return ""
+        return str(payload.get("level", "")).lower() if isinstance(payload, dict) else ""
+    # `level` comes second, after `ts`, so the first match is the record's own level, not a field's text.
+    found = KV_LEVEL.search(line)
+    return found.group(1).lower() if found else ""
 
 
 async def _serve(request: dict[str, object]) -> None:

@@ -20,16 +20,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from telethon import TelegramClient
 
 from monitor.analysis import Analyzer
 from monitor.config import Config
 from monitor.logs import log_event
-from monitor.model import Channel, utcnow
-from monitor.store import Store
+from monitor.metrics import MetricsEndpoint
+from monitor.model import CONTEXT_OFF, Channel, ChannelContext, TelegramProblem, utcnow
+from monitor.store import ArchiveError, Store
 from monitor.telegram.channels import Unavailable, WatchedChannel, resolve_all
 from monitor.telegram.client import (
     ConnectionWatch,
+    GuardedClient,
     ProcessLock,
     SessionError,
     build_client,
@@ -38,8 +39,9 @@ from monitor.telegram.client import (
     lock_path_for,
 )
 from monitor.telegram.commands import ChannelStatus, CommandHandler, DaemonStatus
+from monitor.telegram.guard import AccountFault, FloodWaits
 from monitor.telegram.ingest import Ingestor, LiveIngest
-from monitor.telegram.reconcile import FloodStats, Reconciler
+from monitor.telegram.reconcile import Reconciler
 from monitor.telegram.send import AlertSender
 
 log = logging.getLogger(__name__)
@@ -59,7 +61,7 @@ class DaemonState:
     started_at: datetime = field(default_factory=utcnow)
     channels: list[WatchedChannel] = field(default_factory=list)
     unavailable: list[Unavailable] = field(default_factory=list)
-    flood: FloodStats = field(default_factory=FloodStats)
+    flood: FloodWaits = field(default_factory=FloodWaits)
     reconnects: int = 0
 
 
@@ -67,7 +69,7 @@ def acquire_locks(config: Config) -> list[ProcessLock]:
     """Refuse a second process on the same session or archive before touching either."""
     telegram = config.telegram
     targets = [
-        (lock_path_for(secret.reveal()), what)
+        (lock_path_for(secret, config.archive_path), what)
         for secret, what in (
             (telegram.session, "the user session"),
             (telegram.bot_session, "the bot session"),
@@ -100,10 +102,10 @@ class Toolkit:
     config: Config
     store: Store
     analyzer: Analyzer
-    user: TelegramClient
+    user: GuardedClient
     ingestor: Ingestor
     reconciler: Reconciler
-    flood: FloodStats
+    flood: FloodWaits
 
     @classmethod
     @contextlib.asynccontextmanager
@@ -117,18 +119,22 @@ class Toolkit:
                     Analyzer.from_files,
                     config.analysis.conflicts_path,
                     backend=config.analysis.language_backend,
+                    thresholds=dict(config.analysis.thresholds),
                 )
                 await store.upsert_conflicts(analyzer.conflicts.values())
                 session = config.telegram.session
                 user = build_client(session.reveal() if session else "", config.telegram, watch=watch)
-                await connect_user(user)
-                stack.push_async_callback(user.disconnect)
+                stack.push_async_callback(user.disconnect)  # before connecting: a cancelled connect too
+                try:
+                    await connect_user(user)
+                except AccountFault as fault:
+                    await store.problems.report([fault.problem()])  # for `monitor health`
+                    raise
                 ingestor = Ingestor(store, analyzer)
                 stack.push_async_callback(asyncio.to_thread, ingestor.close)
-                flood = FloodStats()
                 news_window = timedelta(hours=config.alerts.backfill_alert_hours)
-                reconciler = Reconciler(user, store, ingestor, flood, news_window=news_window)
-                yield cls(config, store, analyzer, user, ingestor, reconciler, flood)
+                reconciler = Reconciler(user, store, ingestor, news_window=news_window)
+                yield cls(config, store, analyzer, user, ingestor, reconciler, user.guard.flood)
         finally:
             release_locks(locks)
 
@@ -146,11 +152,14 @@ class Daemon:
         self.ready = asyncio.Event()
         self.watch = ConnectionWatch()
         self.kit: Toolkit | None = None
-        self.sender_client: TelegramClient | None = None
+        self.sender_client: GuardedClient | None = None
+        self.fault: AccountFault | None = None
+        self._failed = asyncio.Event()
         self.sender: AlertSender | None = None
         self.live: LiveIngest | None = None
         self.commands: CommandHandler | None = None
         self.scheduler: AsyncIOScheduler | None = None
+        self.metrics: MetricsEndpoint | None = None
         self._resources = contextlib.AsyncExitStack()
         self._tasks: set[asyncio.Task[object]] = set()
         self._backfilling: set[int] = set()
@@ -158,12 +167,21 @@ class Daemon:
     # -- life cycle --------------------------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Start, serve until `stop` is set, then close."""
+        """Start, serve until `stop` is set or an account dies, then close; a dead account is raised
+        (AccountFault) after the close, for the command line's exit status. A stop during start-up (a
+        first connect that hangs or retries) cancels the start at once rather than after it."""
         try:
-            await self.start()
-            await stop.wait()
+            if await unless_stopped(self.start(), stop):
+                waiters = [asyncio.ensure_future(event.wait()) for event in (stop, self._failed)]
+                try:
+                    await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    for waiter in waiters:
+                        waiter.cancel()
         finally:
             await self.close()
+        if self.fault is not None:
+            raise self.fault
 
     async def start(self) -> None:
         """Lock and open everything, start intake and delivery, then catch up every channel."""
@@ -171,13 +189,17 @@ class Daemon:
         kit = await self._resources.enter_async_context(Toolkit.open(config, watch=self.watch))
         self.kit = kit
         self.state.flood = kit.flood
+        kit.user.guard.on_fault = self._account_failed
         self.sender_client = await self._connect_sender() or kit.user
+        self.sender_client.guard.on_fault = self._account_failed
         self.sender = AlertSender(self.sender_client, kit.store, config.alerts, config.analyst.chat_id)
         kit.ingestor.on_change = self.sender.notify
         self.live = LiveIngest(kit.user, kit.ingestor)
         self.live.start()
         self.state.channels, self.state.unavailable = await resolve_all(kit.user, kit.store, config.channels)
         self.live.watched = {w.id for w in self.state.channels}
+        kit.ingestor.learn_context = config.analysis.context == "learned"
+        kit.ingestor.fixed_context = fixed_contexts(self.state.channels)
         self.commands = CommandHandler(
             self.sender_client,
             kit.store,
@@ -192,6 +214,9 @@ class Daemon:
         self.scheduler = self._schedule(self.sender)
         self.watch.on_reconnect = self._on_reconnect
         self._spawn(self._catch_up(self.state.channels), "catch_up")
+        if config.metrics is not None:
+            self.metrics = MetricsEndpoint.start(config.metrics, self)
+            self._resources.push_async_callback(self.metrics.close)
         self.ready.set()
         log_event(log, "daemon_ready", channels=len(self.state.channels))
 
@@ -199,6 +224,7 @@ class Daemon:
         """Stop intake, let the sender finish and cancel catch-up work within the bound, then release
         the clients, the archive and the locks. Safe after a failed or partial start."""
         log_event(log, "daemon_stopping")
+        await self._report_problems()  # before wind-down cancels work that may hold the archive
         for intake in (self.live, self.commands):
             if intake is not None:
                 intake.stop()
@@ -239,19 +265,47 @@ class Daemon:
         ]
         flood = self.state.flood
         return DaemonStatus(
-            self.state.started_at, tuple(rows), flood.count, flood.seconds, self.state.reconnects
+            self.state.started_at,
+            tuple(rows),
+            flood.count,
+            flood.seconds,
+            self.state.reconnects,
+            tuple(self.telegram_problems()),
         )
 
-    async def _connect_sender(self) -> TelegramClient | None:
+    def telegram_problems(self) -> list[TelegramProblem]:
+        """What Telegram is doing to this monitor now: dead accounts, flood waits, a blocked sender."""
+        kit = self._running()
+        clients = {id(c): c for c in (kit.user, self.sender_client) if c is not None}.values()
+        problems = [c.guard.fault.problem() for c in clients if c.guard.fault is not None]
+        problems += [p for c in clients for p in c.guard.flood.problems()]
+        return problems + (self.sender.problems() if self.sender else [])
+
+    def _account_failed(self, fault: AccountFault) -> None:
+        """A revoked, duplicated or banned key: stop the daemon rather than run blind."""
+        if self.fault is None:
+            self.fault = fault
+            self._failed.set()
+
+    async def _report_problems(self) -> None:
+        """Record the current problems for `monitor health`; the last report before exit stays."""
+        if self.kit is None:
+            return
+        try:
+            await self.kit.store.problems.report(self.telegram_problems())
+        except ArchiveError as error:
+            log_event(log, "problems_not_recorded", level=logging.WARNING, error=str(error))
+
+    async def _connect_sender(self) -> GuardedClient | None:
         """A bot sends the alerts when one is configured (its own session, or one next to the archive)."""
         telegram = self.config.telegram
         if telegram.bot_session is None and telegram.bot_token is None:
             return None
         bot_session = telegram.bot_session
         session = bot_session.reveal() if bot_session else f"{self.config.archive_path}.bot.session"
-        client = build_client(session, telegram)
-        await connect_bot(client, telegram.bot_token.reveal() if telegram.bot_token else None)
+        client = build_client(session, telegram, who="the bot account")
         self._resources.push_async_callback(client.disconnect)
+        await connect_bot(client, telegram.bot_token.reveal() if telegram.bot_token else None)
         return client
 
     async def _wind_down(self) -> None:
@@ -359,6 +413,9 @@ class Daemon:
         kit = self._running()
         await kit.store.heartbeat(utcnow())
         for client in {kit.user, self.sender_client or kit.user}:
+            await client.confirm_account(self.config.schedule.heartbeat_seconds)
+        await self._report_problems()
+        for client in {kit.user, self.sender_client or kit.user}:
             if not client.is_connected():
                 log_event(log, "reconnecting", level=logging.WARNING)
                 try:
@@ -366,6 +423,25 @@ class Daemon:
                 except OSError as error:  # ConnectionError and TimeoutError too; the next heartbeat retries
                     error_text = f"{type(error).__name__}: {error}"
                     log_event(log, "reconnect_failed", level=logging.WARNING, error=error_text)
+
+
+async def unless_stopped(work: Coroutine[object, object, None], stop: asyncio.Event) -> bool:
+    """Run `work` until it ends or `stop` is set, whichever comes first; True when `work` finished (its
+    failure is raised), False when it was cancelled because of `stop`."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    if task.cancelled():
+        return False
+    task.result()
+    return True
 
 
 def quiet_library_logs() -> None:
@@ -386,3 +462,15 @@ async def run_daemon(config: Config) -> None:
     install_signal_handlers(stop)
     quiet_library_logs()
     await Daemon(config).run(stop)
+
+
+def fixed_contexts(channels: list[WatchedChannel]) -> dict[int, ChannelContext]:
+    """Channels whose config sets their context: fixed shares, or none at all ("off")."""
+    fixed = {}
+    for watched in channels:
+        setting = watched.settings.context
+        if setting == "off":
+            fixed[watched.id] = CONTEXT_OFF
+        elif not isinstance(setting, str):
+            fixed[watched.id] = ChannelContext(setting, source="config")
+    return fixed

@@ -53,7 +53,6 @@ def sandbox_config(
     archive: Path,
     *,
     backfill: int | None = 50,
-    flood_sleep_threshold: int = 30,
     schedule: ScheduleSettings | None = None,
     alerts: AlertPolicy | None = None,
     admins: tuple[int, ...] = (),
@@ -65,7 +64,6 @@ def sandbox_config(
         session=Secret(access.user_session),
         bot_token=None,
         bot_session=Secret(access.bot_session) if access.bot_session else None,
-        flood_sleep_threshold=flood_sleep_threshold,
         server=ServerSettings(access.host, access.port, SANDBOX_DC, access.rsa_public_key),
     )
     channels = tuple(

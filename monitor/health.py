@@ -1,4 +1,6 @@
-"""Health of a running monitor, judged from its archive: heartbeat, channel rhythm and the alert outbox.
+"""Health of a running monitor, judged from its archive: heartbeat, channel rhythm, the alert outbox and
+the Telegram problems the daemon last reported (a dead account or a blocked sender is fatal; flood waits
+and slow mode are notes).
 
 `snapshot()` reads what the judgement needs; `judge()` is pure, so every rule can be checked at any clock.
 """
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from monitor.alerts.pacing import in_quiet_hours
+from monitor.model import TelegramProblem
 from monitor.store import Store
 
 RHYTHM_WINDOW = timedelta(days=7)
@@ -46,6 +49,7 @@ class ArchiveSnapshot:
     heartbeat: datetime | None
     oldest_pending: datetime | None
     channels: tuple[ChannelActivity, ...]
+    problems: tuple[TelegramProblem, ...] = ()
 
 
 async def snapshot(store: Store, now: datetime, channel_ids: Iterable[int] | None = None) -> ArchiveSnapshot:
@@ -59,7 +63,8 @@ async def snapshot(store: Store, now: datetime, channel_ids: Iterable[int] | Non
         for channel in await store.channels()
         if wanted is None or channel.id in wanted
     ]
-    return ArchiveSnapshot(await store.last_heartbeat(), oldest, tuple(activity))
+    problems = tuple(await store.problems.last())
+    return ArchiveSnapshot(await store.last_heartbeat(), oldest, tuple(activity), problems)
 
 
 async def _activity(store: Store, channel_id: int, label: str) -> ChannelActivity:
@@ -74,7 +79,7 @@ async def _activity(store: Store, channel_id: int, label: str) -> ChannelActivit
 
 def judge(state: ArchiveSnapshot, now: datetime, limits: HealthLimits) -> list[str]:
     """Every reason the monitor looks unhealthy at `now`; empty when healthy."""
-    problems = []
+    problems = [f"Telegram {p.subject}: {p.state}: {p.detail}" for p in state.problems if p.fatal]
     if state.heartbeat is None:
         problems.append("no heartbeat recorded (has the daemon started?)")
     elif (age := (now - state.heartbeat).total_seconds()) > limits.heartbeat_seconds:
@@ -116,3 +121,12 @@ def _silence(channel: ChannelActivity, now: datetime, limits: HealthLimits) -> s
     if silent <= limit:
         return None
     return f"silent for {silent / 3600:.1f} h (usually posts every {usual / 60:.0f} min)"
+
+
+def notes(state: ArchiveSnapshot, now: datetime) -> list[str]:
+    """Passing problems worth knowing that do not make the monitor unhealthy (a flood wait, slow mode)."""
+    return [
+        f"Telegram {p.subject}: {p.state} until {p.until:%H:%M:%S} UTC: {p.detail}"
+        for p in state.problems
+        if not p.fatal and p.until is not None and p.until > now
+    ]

@@ -6,9 +6,11 @@ the handler, so a secret cannot leak through a message, a field or a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +36,27 @@ def redact(text: str) -> str:
 def log_event(logger: logging.Logger, event: str, /, *, level: int = logging.INFO, **fields: Any) -> None:
     """Log one named event with its fields, e.g. log_event(log, "post_saved", channel=1, id=2)."""
     logger.log(level, event, extra={"event_fields": fields})
+
+
+@contextlib.contextmanager
+def fatal_errors_logged(logger: logging.Logger, expected: tuple[type[Exception], ...]) -> Iterator[None]:
+    """End the process with one structured `fatal` line and exit status 1 instead of a bare traceback.
+
+    An `expected` error (a session, the archive, the network) is logged by its message; anything else
+    also carries its traceback, as one field of the same line.
+    """
+    try:
+        yield
+    except expected as error:
+        log_event(logger, "fatal", level=logging.CRITICAL, error=describe(error))
+        sys.exit(1)
+    except Exception as error:
+        logger.critical("fatal", exc_info=True, extra={"event_fields": {"error": describe(error)}})
+        sys.exit(1)
+
+
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 class RedactSecrets(logging.Filter):

@@ -53,6 +53,7 @@ class Post:
     media_kind: str | None = None
     links: tuple[str, ...] = ()
     grouped_id: int | None = None
+    reply_to: int | None = None  # the message id (same channel) this post replies to
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,15 +67,75 @@ class Match:
     end: int
 
 
+EvidenceKind = Literal["terms", "places", "actors", "events", "partial", "context"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One piece of what a conflict's score is made of, with the points it added.
+
+    `kind` says what it is: "terms" (a strong term, or an anchor sentence with its war words in
+    `detail`), "places", "actors", "events" (names of the language-independent layer), "partial"
+    (evidence short of the rules, worth at most half a point in all) or "context" (the channel's or the
+    answered post's history; `detail` says which).
+    """
+
+    kind: EvidenceKind
+    text: str
+    points: float
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictScore:
+    """A conflict's score on one post, the threshold it was held to, and the evidence behind it."""
+
+    conflict: str
+    score: float
+    threshold: float
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def flagged(self) -> bool:
+        return self.score >= self.threshold
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelContext:
+    """What is known about a post's surroundings before it is read: per conflict, the share (0..1) of
+    the channel's recent posts flagged for it, and conflicts of the post it replies to or forwards.
+
+    Built by the caller (learned by the archive, or set in the config) so that analysis stays pure.
+    `source` names where the priors came from ("learned", "config", "none", or "off": no context at all).
+    """
+
+    priors: tuple[tuple[str, float], ...] = ()
+    parent: tuple[str, ...] = ()
+    source: str = "none"
+
+    def prior(self, conflict: str) -> float:
+        return dict(self.priors).get(conflict, 0.0)
+
+
+NO_CONTEXT = ChannelContext()
+# Context switched off (config "off", import --no-context): not even an answered post lends any.
+CONTEXT_OFF = ChannelContext(source="off")
+
+
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """What analysis concluded about one text. `conflicts` are those the watchlist rules flagged."""
+    """What analysis concluded about one text. `conflicts` are those the watchlist rules flagged;
+    `scores` holds every conflict with any evidence (flagged or not), so the dial can be tuned later."""
 
     lang: str
     lang_confidence: float
     matches: tuple[Match, ...] = ()
     conflicts: tuple[str, ...] = ()
     watchlist_version: str = ""
+    scores: tuple[ConflictScore, ...] = ()
+
+    def score_of(self, conflict: str) -> ConflictScore | None:
+        return next((score for score in self.scores if score.conflict == conflict), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,3 +219,19 @@ class OutboxItem:
         """The stored channel, or a stand-in whose link is the private form when it was never resolved."""
         channel_id = self.alert.channel_id
         return self.post.channel or Channel(id=channel_id, title=f"channel {channel_id}")
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramProblem:
+    """A state Telegram put the monitor in (a dead account, a flood wait, a chat it may not write to),
+    recorded in the archive so `monitor health` and `/status` can name it.
+
+    `subject` says what is affected ("account", "sending", "flood:messages.getHistory", ...); `fatal`
+    problems make the monitor unhealthy, the others are shown as notes."""
+
+    subject: str
+    state: str
+    detail: str
+    since: datetime
+    until: datetime | None = None
+    fatal: bool = True

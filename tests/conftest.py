@@ -16,6 +16,7 @@ from telethon import TelegramClient
 from telethon.crypto import rsa
 from telethon.sessions import StringSession
 
+from monitor.sandbox import strictness
 from monitor.sandbox.faults import Faults
 from monitor.sandbox.scenario import Scenario, builtin_demo
 from monitor.sandbox.server import RunningSandbox, start_sandbox
@@ -25,7 +26,8 @@ from tests.support import BORDER, CHANNEL, DESK_SCENARIO, SEA, Connect, Desk, St
 
 @pytest.fixture
 async def start_sandbox_for() -> AsyncIterator[StartSandbox]:
-    """Start sandboxes with `await start_sandbox_for(scenario, faults=..., record_posts=..., seed=...)`."""
+    """Start sandboxes with `await start_sandbox_for(scenario, faults=..., record_posts=...,
+    record_requests=..., seed=..., relaxed=...)`. Sandboxes are as strict as Telegram unless `relaxed`."""
     started: list[RunningSandbox] = []
 
     async def start(
@@ -34,7 +36,9 @@ async def start_sandbox_for() -> AsyncIterator[StartSandbox]:
         faults: Faults | None = None,
         record_posts: Path | None = None,
         record_chat: Path | None = None,
+        record_requests: Path | None = None,
         seed: int = 0,
+        relaxed: bool = False,
     ) -> RunningSandbox:
         running = await start_sandbox(
             scenario or builtin_demo(),
@@ -43,7 +47,9 @@ async def start_sandbox_for() -> AsyncIterator[StartSandbox]:
             faults=faults,
             record_posts=record_posts,
             record_chat=record_chat,
+            record_requests=record_requests,
             seed=seed,
+            strictness=strictness.relaxed() if relaxed else None,
         )
         started.append(running)
         rsa.add_key(running.rsa_public_key, old=False)

@@ -4,8 +4,11 @@ end-to-end scene, and the alert desk's scene (an analyst chat that also holds an
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
+import json
 import re
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,13 +17,15 @@ from typing import TypeVar
 
 import pytest
 from telethon import TelegramClient, errors, functions, types
+from telethon.crypto import AuthKey
 from telethon.sessions import StringSession
 
 from monitor.config import AlertPolicy, ScheduleSettings
 from monitor.demo import SandboxAccess
 from monitor.model import Analysis, Channel, Conflict, Match, Post
+from monitor.sandbox import strictness
 from monitor.sandbox.faults import parse_faults
-from monitor.sandbox.scenario import Scenario, parse_scenario
+from monitor.sandbox.scenario import ChannelSpec, HistoryPost, PostSpec, Scenario, parse_scenario
 from monitor.sandbox.server import RunningSandbox, start_sandbox
 from monitor.sandbox.world import ChatMessage
 from monitor.store import Store
@@ -53,6 +58,46 @@ StartSandbox = Callable[..., Awaitable[RunningSandbox]]
 Connect = Callable[..., Awaitable[TelegramClient]]
 
 
+# -- the strict sandbox: a joined channel and one the user has not joined ---------------------------------
+
+WIRE = ChannelSpec(id=1400000001, username="strict_wire", title="Strict wire")
+ASIDE = ChannelSpec(id=1400000002, username="strict_aside", title="Strict aside", joined=False)
+
+
+def strict_scenario(posts: int = 5) -> Scenario:
+    """A joined channel with a few posts a minute apart and a public channel the user has not joined."""
+    history = tuple(
+        HistoryPost(ago=600.0 - i * 60, post=PostSpec(channel_id=WIRE.id, text=f"wire item {i + 1}"))
+        for i in range(posts)
+    )
+    return Scenario(name="strict", channels=(WIRE, ASIDE), history=history)
+
+
+def read_records(path: Path) -> list[dict]:
+    """A JSON-lines record of the sandbox (posts, chat or requests), one dict per line."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def collect(client: TelegramClient, event: object) -> list:
+    """Every event of that kind the client dispatches, in order."""
+    seen: list = []
+
+    async def on_event(ev: object) -> None:
+        seen.append(ev)
+
+    client.add_event_handler(on_event, event)
+    return seen
+
+
+def input_channel_of(
+    running: RunningSandbox, spec: ChannelSpec, account: int | None = None
+) -> types.InputChannel:
+    """The channel as `account` (the user by default) addresses it, with that account's access hash."""
+    state = running.world.channel(spec.id)
+    viewer = running.user_id if account is None else account
+    return types.InputChannel(state.id, running.world.access_hash_of(state, viewer))
+
+
 # -- the daemon end to end: two channels, one of them with a few days of history -------------------------
 
 FLAGGED = "Ракетный удар по Харькову: ВСУ сообщают о погибших, Зеленский созвал ставку"
@@ -80,8 +125,14 @@ def scenario(history: int = 3, title: str = "Front news") -> Scenario:
     )
 
 
-async def sandbox_of(scene: Scenario, faults: str = "", seed: int = 7) -> RunningSandbox:
-    return await start_sandbox(scene, host="127.0.0.1", port=0, faults=parse_faults(faults), seed=seed)
+async def sandbox_of(
+    scene: Scenario, faults: str = "", seed: int = 7, relaxed: bool = False
+) -> RunningSandbox:
+    """The scene's sandbox, as strict as Telegram unless `relaxed` (tests that exercise something else)."""
+    rules = strictness.relaxed() if relaxed else None
+    return await start_sandbox(
+        scene, host="127.0.0.1", port=0, faults=parse_faults(faults), seed=seed, strictness=rules
+    )
 
 
 def own_messages(sandbox: RunningSandbox) -> list[ChatMessage]:
@@ -239,3 +290,54 @@ class RecordingClient:
         self.messages[message_id] = request.message
         update = types.UpdateMessageID(id=message_id, random_id=request.random_id)
         return types.Updates(updates=[update], users=[], chats=[], date=datetime.now(UTC), seq=0)
+
+
+# -- a damaged archive ------------------------------------------------------------------------------------
+
+
+async def archive_of(path: Path, posts: int) -> None:
+    """An archive of `posts` posts of one channel (1300000001), checkpointed so the file holds them all."""
+    async with await Store.open(path) as store:
+        channel = Channel(1300000001, "Feed", "feed")
+        await store.upsert_channel(channel)
+        when = datetime(2026, 1, 1, tzinfo=UTC)
+        await store.save(
+            [
+                (Post(channel.id, i, when, f"сводка {i} " * 40), Analysis("ru", 0.9))
+                for i in range(1, posts + 1)
+            ],
+            alert=False,
+        )
+    with contextlib.closing(sqlite3.connect(path)) as db:  # the last connection out removes the WAL
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def corrupt_pages(path: Path) -> None:
+    """Overwrite pages in the middle and near the end of the file, as a failing disk would."""
+    size = path.stat().st_size
+    page = 8192
+    with path.open("r+b") as file:
+        for number in (size // page // 3, size // page // 2, size // page - 3):
+            file.seek(number * page)
+            file.write(b"\xa5" * page)
+
+
+def corrupt_table(path: Path, table: str) -> None:
+    """Overwrite the first page of one table or index, as a failing disk would."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        (page,) = db.execute("PRAGMA page_size").fetchone()
+    with path.open("r+b") as file:
+        file.seek((root - 1) * page)
+        file.write(b"\xa5" * page)
+
+
+# -- credentials ----------------------------------------------------------------------------------------
+
+
+def session_string() -> str:
+    """A well-formed StringSession (data centre 2 at 127.0.0.1, a made-up key)."""
+    session = StringSession()
+    session.set_dc(2, "127.0.0.1", 443)
+    session.auth_key = AuthKey(bytes(range(256)))
+    return session.save()

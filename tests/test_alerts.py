@@ -452,3 +452,56 @@ def test_summary_from_store_stats():
     assert "Posts: 12" in plain and "@newsdaily" in plain and "border" in plain
     assert re.search(r"\b2\s+P\b", plain)
     assert not LINK.search(plain)
+
+
+# -- surges: digests that grow with the backlog, within Telegram's limits ---------------------------------
+
+DENSE = "Border shelling: " + " ".join(f"border{i} town{i} 🚀" for i in range(60))
+
+
+def within_telegram_limits(delivery: pacing.Delivery) -> None:
+    plain, entities = parse(delivery.html)
+    links = len(re.findall(r"https://", plain))
+    assert utf16(plain) <= messages.MESSAGE_LIMIT
+    assert len(entities) + links <= messages.ENTITY_LIMIT
+
+
+def surge(posts: int, *, late_from: int | None = None) -> list[list[OutboxItem]]:
+    spans = tuple((m.start(), m.end()) for m in re.finditer(r"border\d*", DENSE))
+    items = [
+        item(i, DENSE, spans, late=600.0 if late_from is not None and i >= late_from else None)
+        for i in range(1, posts + 1)
+    ]
+    return messages.group_by_post(items)
+
+
+def test_a_post_matching_everywhere_stays_within_the_entity_limit_alone():
+    (single,) = pacing.fresh_deliveries(surge(1), tokens=1, digest_after=5)
+    within_telegram_limits(single)
+    assert len(bold_texts(single.html)) <= markup.MAX_BOLD_SPANS + 1  # + the conflict name
+
+
+@pytest.mark.parametrize(("posts", "tokens"), [(12, 3), (40, 1), (150, 3), (400, 2)])
+def test_a_backlog_folds_into_the_messages_tokens_allow_each_within_telegram_limits(posts: int, tokens: int):
+    deliveries = pacing.fresh_deliveries(surge(posts), tokens=tokens, digest_after=5)
+    assert 1 <= len(deliveries) <= tokens
+    for delivery in deliveries:
+        within_telegram_limits(delivery)
+    sent = [alert_id for delivery in deliveries for alert_id in delivery.alert_ids]
+    assert sent == list(range(1, len(sent) + 1)), "oldest first, none twice"
+    capacity = tokens * 60  # a dense digest carries about 60 posts in 4096 UTF-16 units
+    assert len(sent) >= min(posts, capacity)
+
+
+def test_digests_show_less_of_each_post_only_as_the_backlog_requires():
+    (calm,) = pacing.fresh_deliveries(surge(8), tokens=1, digest_after=5)
+    (busy,) = pacing.fresh_deliveries(surge(50), tokens=1, digest_after=5)
+    assert "town0" in parse(calm.html)[0]  # the snippet is there while it fits
+    assert "town0" not in parse(busy.html)[0] and len(busy.alert_ids) == 50
+
+
+def test_the_densest_digest_still_marks_the_posts_recovered_late():
+    (busy,) = pacing.fresh_deliveries(surge(50, late_from=40), tokens=1, digest_after=5)
+    plain = parse(busy.html)[0]
+    assert "town0" not in plain, "the densest style"
+    assert plain.count("late by 10 min") == 11

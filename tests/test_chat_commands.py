@@ -11,7 +11,7 @@ import pytest
 from telethon.extensions import html as tl_html
 
 from monitor.config import AlertPolicy
-from monitor.model import Analysis, Channel, Conflict, Match, Post
+from monitor.model import Analysis, Channel, Conflict, Match, Post, TelegramProblem
 from monitor.store import Store
 from monitor.telegram.commands import (
     ChannelStatus,
@@ -35,12 +35,20 @@ CONFLICTS = {"border": Conflict("border", "Border clashes", "high")}
 class FixedStatus:
     """What the daemon would report."""
 
-    def __init__(self, channels: tuple[ChannelStatus, ...]) -> None:
+    def __init__(
+        self, channels: tuple[ChannelStatus, ...], problems: tuple[TelegramProblem, ...] = ()
+    ) -> None:
         self.channels = channels
+        self.problems = problems
 
     def status(self) -> DaemonStatus:
         return DaemonStatus(
-            NOW - timedelta(hours=3), self.channels, flood_waits=2, flood_wait_seconds=12.0, reconnects=1
+            NOW - timedelta(hours=3),
+            self.channels,
+            flood_waits=2,
+            flood_wait_seconds=12.0,
+            reconnects=1,
+            problems=self.problems,
         )
 
 
@@ -91,6 +99,7 @@ def plain(reply: str) -> str:
         ("2 h", None),
         ("soon", None),
         ("", None),
+        ("99999999999999999999d", None),
     ],
 )
 def test_durations(value, expected):
@@ -126,6 +135,7 @@ async def test_mute_rejects_unknown_conflicts_and_bad_durations(archive):
     commands = handler(archive)
     assert "Unknown conflict <nope>" in plain(await commands.answer("/mute <nope> 2h"))
     assert plain(await commands.answer("/mute border forever")).startswith("Usage: /mute")
+    assert plain(await commands.answer("/mute border 99999999999999999999d")).startswith("Usage: /mute")
     assert await archive.outbox.mutes(NOW) == {}
 
 
@@ -151,6 +161,22 @@ async def test_status_reports_channels_outbox_and_flood_waits(archive):
     assert lines.index("Closed <circle> · last post never · lag never · banned") < lines.index(
         "@newsdaily · last post 5 min ago · lag 12 s"
     )
+
+
+async def test_status_names_each_telegram_problem_and_how_long_a_wait_lasts(archive):
+    problems = (
+        TelegramProblem(
+            "sending", "blocked", "ChatWriteForbiddenError: <no rights>", NOW - timedelta(minutes=3)
+        ),
+        TelegramProblem(
+            "flood:messages.getHistory", "flood_wait", "26 s", NOW, NOW + timedelta(seconds=26), fatal=False
+        ),
+    )
+    command = handler(archive)
+    command.source = FixedStatus((), problems)
+    lines = plain(await command.answer("/status")).splitlines()
+    assert "⛔ sending: blocked · ChatWriteForbiddenError: <no rights>" in lines
+    assert "⏳ flood:messages.getHistory: flood_wait, 26 s left · 26 s" in lines
 
 
 async def test_status_of_many_channels_fits_one_message(archive):

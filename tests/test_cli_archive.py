@@ -350,6 +350,7 @@ def secrets_env() -> dict[str, str]:
 
 
 def config_file(tmp_path: Path, extra: str = "") -> Path:
+    (tmp_path / "data").mkdir(exist_ok=True)
     path = tmp_path / "monitor.toml"
     path.write_text(
         f"""\

@@ -9,10 +9,14 @@ import pytest
 
 from monitor.analysis import DEFAULT_CONFLICTS
 from monitor.config import ChannelRef, ConfigError, Secret, key_lines, load_config, parse_channel_ref
+from tests.support import session_string
 
 EXAMPLE = Path(__file__).parents[1] / "config" / "monitor.example.toml"
 API_HASH = "0123456789abcdef0123456789abcdef"
 BOT_TOKEN = "123456:AAE-bot-token-value"
+
+
+SESSION_STRING = session_string()
 
 MINIMAL = """\
 [telegram]
@@ -77,7 +81,6 @@ def test_a_minimal_config_gets_defaults(tmp_path: Path, env: None) -> None:
 
     assert config.channels == ()
     assert config.telegram.session is None and config.telegram.server is None
-    assert config.telegram.flood_sleep_threshold == 30
     assert config.alerts.per_minute == 20 and config.schedule.reconcile_seconds == 60.0
     assert config.archive_path == tmp_path / "monitor.db"
 
@@ -173,7 +176,7 @@ def test_an_unreadable_config_is_one_clear_problem(tmp_path: Path) -> None:
 def test_secrets_come_from_files_relative_to_the_config(tmp_path: Path) -> None:
     (tmp_path / "secrets").mkdir()
     (tmp_path / "secrets" / "hash").write_text(API_HASH + "\n", encoding="utf-8")
-    (tmp_path / "secrets" / "user.txt").write_text("1BVtsOK-string-session\n", encoding="utf-8")
+    (tmp_path / "secrets" / "user.txt").write_text(SESSION_STRING + "\n", encoding="utf-8")
     text = MINIMAL.replace('api_hash_env = "T_API_HASH"', 'api_hash_file = "secrets/hash"')
     text = text.replace("[analyst]", 'session_file = "secrets/user.txt"\n\n[analyst]')
 
@@ -181,7 +184,7 @@ def test_secrets_come_from_files_relative_to_the_config(tmp_path: Path) -> None:
 
     assert config.telegram.api_hash.reveal() == API_HASH
     assert config.telegram.session is not None
-    assert config.telegram.session.reveal() == "1BVtsOK-string-session"
+    assert config.telegram.session.reveal() == SESSION_STRING
     assert config.telegram.session.source == f"file {tmp_path / 'secrets' / 'user.txt'}"
 
 
@@ -313,6 +316,9 @@ def test_channel_references_are_parsed(ref: str, expected: ChannelRef) -> None:
         "@a",
         "@1abc",
         "-12345",
+        "99999999999999999999",
+        "-10099999999999999999999",
+        "https://t.me/c/99999999999999999999/1",
         "https://t.me/",
         "https://t.me/joinchat/",
         "https://t.me/name/x/y",
@@ -337,3 +343,118 @@ def test_key_lines_index_arrays_of_tables() -> None:
         ("a", "b"): 7,
         ("a", "b", "quoted"): 8,
     }
+
+
+def test_check_config_problems_are_all_found_in_one_pass(tmp_path: Path, env: None) -> None:
+    (tmp_path / "conflicts.toml").write_text('version = "t"\n[conflicts.war]\nname = "W"\n', encoding="utf-8")
+    (tmp_path / "empty.session").write_bytes(b"")
+    text = MINIMAL.replace("[analyst]", 'session_file = "empty.session"\n\n[analyst]')
+    text += '\n[archive]\npath = "gone/monitor.db"\n\n[alerts]\nmuted = ["wor"]\n'
+    text += "\n[schedule]\nreconcile_seconds = nan\nheartbeat_seconds = inf\nrecheck_hours = 1e308\n"
+    path = tmp_path / "monitor.toml"
+    path.write_text(text, encoding="utf-8")
+
+    found = problems(path)
+
+    def at(key: str) -> str:
+        """FILE:LINE of the line that sets `key`."""
+        (number,) = [n for n, line in enumerate(text.splitlines(), 1) if line.startswith(f"{key} =")]
+        return f"{path}:{number}"
+
+    assert found == (
+        f"{at('session_file')}: telegram.session_file: {tmp_path / 'empty.session'} holds no session: "
+        "log in with `monitor login`",
+        f"{at('path')}: archive.path: directory {tmp_path / 'gone'} does not exist",
+        f"{at('muted')}: alerts.muted: unknown conflict(s) wor (known: war)",
+        f"{at('reconcile_seconds')}: schedule.reconcile_seconds: expected a positive number, got nan",
+        f"{at('recheck_hours')}: schedule.recheck_hours: must be at most 8760 hours, got 1e+308",
+        f"{at('heartbeat_seconds')}: schedule.heartbeat_seconds: expected a positive number, got inf",
+    )
+
+
+def test_a_session_file_that_is_not_a_session_is_named(tmp_path: Path, env: None) -> None:
+    (tmp_path / "user.session").write_text("not sqlite at all", encoding="utf-8")
+    (tmp_path / "user.txt").write_text("1-not-a-session-string", encoding="utf-8")
+    text = MINIMAL.replace(
+        "[analyst]", 'session_file = "user.session"\nbot_session_file = "user.txt"\n\n[analyst]'
+    )
+
+    found = problems(write(tmp_path, text))
+
+    assert any(f"{tmp_path / 'user.session'} is not a Telethon session file" in p for p in found)
+    assert any(f"file {tmp_path / 'user.txt'} does not hold a Telethon session string" in p for p in found)
+
+
+def test_a_config_nested_thousands_deep_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.toml"
+    path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+
+    assert problems(path) == (f"{path}: invalid TOML: nested too deeply to read",)
+
+
+BASE = MINIMAL.replace('conflicts = "conflicts.toml"\n', "")
+
+
+def test_thresholds_and_context_are_read_from_the_analysis_section(tmp_path: Path, env: None) -> None:
+    text = BASE + 'context = "off"\n\n[analysis.thresholds]\n"russia-ukraine" = 0.5\n"israel-hamas" = 2\n'
+    config = load_config(write(tmp_path, text))
+
+    assert config.analysis.thresholds == (("russia-ukraine", 0.5), ("israel-hamas", 2.0))
+    assert config.analysis.context == "off"
+
+
+def test_the_example_config_learns_context_and_keeps_the_watchlist_thresholds(
+    tmp_path: Path, env: None
+) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace("/data/", f"{tmp_path}/")
+    config = load_config(write(tmp_path, text))
+
+    assert config.analysis.context == "learned" and config.analysis.thresholds == ()
+    assert all(channel.context == "learned" for channel in config.channels)
+
+
+def test_a_threshold_for_an_unknown_conflict_names_its_line(tmp_path: Path, env: None) -> None:
+    text = BASE + '\n[analysis.thresholds]\n"russia-ukraine" = 1\n"mars-venus" = 1\n'
+    found = problems(write(tmp_path, text))
+
+    assert len(found) == 1
+    assert found[0].startswith(
+        f"{tmp_path / 'monitor.toml'}:12: analysis.thresholds.mars-venus: unknown conflict"
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "-1", '"high"', "true"])
+def test_a_threshold_must_be_a_positive_number(tmp_path: Path, env: None, value: str) -> None:
+    found = problems(write(tmp_path, BASE + f'\n[analysis.thresholds]\n"israel-hamas" = {value}\n'))
+
+    assert len(found) == 1 and ":11: analysis.thresholds.israel-hamas: expected a positive number" in found[0]
+
+
+def test_a_channel_context_may_be_fixed_or_off(tmp_path: Path, env: None) -> None:
+    text = BASE + (
+        '\n[[channels]]\nref = "@war_news"\ncontext = { "russia-ukraine" = 0.9 }\n'
+        '\n[[channels]]\nref = "@sport_news"\ncontext = "off"\n'
+        '\n[[channels]]\nref = "@other"\n'
+    )
+    config = load_config(write(tmp_path, text))
+
+    assert [c.context for c in config.channels] == [(("russia-ukraine", 0.9),), "off", "learned"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "problem"),
+    [
+        ('"sometimes"', "channels[1].context: expected one of learned, off"),
+        (
+            '{ "russia-ukraine" = 1.5 }',
+            "channels[1].context.russia-ukraine: expected a share between 0 and 1",
+        ),
+        ('{ "atlantis" = 0.5 }', "channels[1].context.atlantis: unknown conflict 'atlantis'"),
+    ],
+)
+def test_a_bad_channel_context_is_reported_with_its_line(
+    tmp_path: Path, env: None, setting: str, problem: str
+) -> None:
+    found = problems(write(tmp_path, BASE + f'\n[[channels]]\nref = "@war_news"\ncontext = {setting}\n'))
+
+    assert len(found) == 1 and f"monitor.toml:12: {problem}" in found[0]

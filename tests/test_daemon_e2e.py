@@ -6,21 +6,27 @@ Each test waits for observable outcomes (archive rows, analyst chat messages) wi
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
+from asyncio.subprocess import PIPE
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from monitor.config import Config, Secret
 from monitor.daemon import Daemon, acquire_locks, release_locks
 from monitor.demo import sandbox_config
+from monitor.health import HealthLimits, judge, snapshot
 from monitor.sandbox.faults import parse_faults
-from monitor.sandbox.server import RunningSandbox
+from monitor.sandbox.server import RunningSandbox, start_sandbox
 from monitor.store import ArchiveError, Store
-from monitor.telegram.client import SessionError
+from monitor.telegram.client import SessionError, is_session_file, lock_path_for
+from monitor.telegram.guard import AccountFault
 from tests.support import (
     FLAGGED,
     NEWS,
@@ -55,7 +61,6 @@ async def running(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterat
         alerts=NO_PACING,
         schedule=RARE_JOBS,
         backfill=options.get("backfill", 10),
-        flood_sleep_threshold=options.get("flood_sleep_threshold", 30),
     )
     daemon = Daemon(config)
     stop = asyncio.Event()
@@ -163,30 +168,48 @@ async def test_recheck_finds_edits_and_deletions_whose_updates_were_lost(running
     assert (await running.store.get_post(channel_id, deleted)).deleted_at is not None
 
 
-@pytest.mark.parametrize(
-    "running",
-    [
-        {
-            "scenario": scenario(history=250),
-            "faults": "flood=messages.getHistory:1:0.5",
-            "flood_sleep_threshold": 0,
-        }
-    ],
-    indirect=True,
-)
-async def test_flood_waits_during_backfill_are_counted_and_survived(running: Running) -> None:
-    channel_id = running.sandbox.world.channel(NEWS).id
+def flood_answers(requests: Path) -> list[str]:
+    """The FLOOD_WAIT answers the sandbox recorded (quota waits and injected ones alike)."""
+    lines = [json.loads(line) for line in requests.read_text(encoding="utf-8").splitlines()]
+    return [line["method"] for line in lines if line["outcome"].startswith("FLOOD_WAIT_")]
 
-    async def backfilled() -> bool:
-        state = await running.store.sync_state(channel_id)
-        return bool(state.get("backfill_done"))
 
-    await until(backfilled, "the backfill to finish", timeout=40)
-    stats = await running.store.stats(channel=channel_id)
-    assert stats["posts"] == 10  # the configured backfill, despite the flood waits
-    assert running.daemon.state.flood.count > 0
-    live = await running.sandbox.world.publish(NEWS, FLAGGED)
-    await until(lambda: stored(running, channel_id, live), "a live post while history floods")
+async def test_every_flood_wait_is_counted_with_the_shipped_client_settings(tmp_path: Path) -> None:
+    requests = tmp_path / "requests.jsonl"
+    sandbox = await start_sandbox(
+        scenario(history=250),
+        host="127.0.0.1",
+        port=0,
+        faults=parse_faults("flood=messages.getHistory:2:0.5"),
+        seed=7,
+        record_requests=requests,
+    )
+    config = sandbox_config(
+        sandbox, tmp_path / "archive.db", alerts=NO_PACING, schedule=RARE_JOBS, backfill=10
+    )
+    daemon = Daemon(config)
+    stop = asyncio.Event()
+    task = asyncio.create_task(daemon.run(stop))
+    try:
+        await asyncio.wait_for(daemon.ready.wait(), 20)
+        channel_id = sandbox.world.channel(NEWS).id
+
+        async def backfilled() -> bool:
+            state = await daemon.store.sync_state(channel_id)
+            return bool(state.get("backfill_done"))
+
+        await until(backfilled, "the backfill to finish", timeout=60)
+        assert (await daemon.store.stats(channel=channel_id))["posts"] == 10  # despite the flood waits
+        live = await sandbox.world.publish(NEWS, FLAGGED)
+        await until(lambda: daemon.store.get_post(channel_id, live), "a live post while history floods")
+        answered = flood_answers(requests)
+        assert "messages.getHistory" in answered, "the sandbox answered no flood wait"
+        clients = {id(c): c for c in (daemon.kit.user, daemon.sender_client)}.values()
+        assert sum(c.guard.flood.count for c in clients) == len(answered)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+        await sandbox.stop()
 
 
 @pytest.mark.parametrize(
@@ -202,19 +225,42 @@ async def test_alert_escapes_html_from_post_and_channel_title(running: Running) 
     assert "Front <b>news</b> & <i>co</i>" in alert.text
 
 
+def session_from_file(config: Config, secret_file: Path) -> Config:
+    """The config with its StringSession read from `secret_file`, as `session_file = ...` gives it."""
+    secret_file.write_text(config.telegram.session.reveal(), encoding="utf-8")
+    session = Secret(config.telegram.session.reveal(), f"file {secret_file}")
+    return replace(config, telegram=replace(config.telegram, session=session))
+
+
 async def test_second_process_on_the_same_session_is_refused(tmp_path: Path) -> None:
     sandbox = await sandbox_of(scenario())
     try:
-        config = sandbox_config(sandbox, tmp_path / "archive.db")
+        shared = tmp_path / "shared" / "user.session.txt"
+        shared.parent.mkdir()
+        config = session_from_file(sandbox_config(sandbox, tmp_path / "one" / "archive.db"), shared)
         locks = acquire_locks(config)
         try:
+            other = session_from_file(sandbox_config(sandbox, tmp_path / "two" / "archive.db"), shared)
             with pytest.raises(SessionError, match="already in use"):
-                acquire_locks(sandbox_config(sandbox, tmp_path / "other.db"))
+                acquire_locks(other)
+            with pytest.raises(SessionError, match="already in use"):  # same archive, session from env
+                acquire_locks(sandbox_config(sandbox, tmp_path / "one" / "archive.db"))
         finally:
             release_locks(locks)
         release_locks(acquire_locks(config))  # free again once released
     finally:
         await sandbox.stop()
+
+
+def test_session_locks_live_next_to_the_session_or_the_archive(tmp_path: Path) -> None:
+    archive = tmp_path / "data" / "archive.db"
+    assert is_session_file(str(tmp_path / "u.session")) and not is_session_file("1AbCd")
+    assert lock_path_for(Secret(str(tmp_path / "u.session")), archive) == tmp_path / "u.session.lock"
+    held = Secret("1AbCd", f"file {tmp_path / 'secrets' / 'session'}")
+    assert lock_path_for(held, archive) == tmp_path / "secrets" / "session.lock"
+    from_env = lock_path_for(Secret("1AbCd", "env MONITOR_SESSION"), archive)
+    assert from_env.parent == archive.parent and from_env.name.startswith("archive.db.session-")
+    assert from_env != lock_path_for(Secret("1XyZw", "env MONITOR_SESSION"), archive)
 
 
 # -- the daemon as a process: SIGKILL mid-burst, restart ---------------------------------------------------
@@ -266,4 +312,91 @@ async def test_daemon_killed_mid_burst_and_restarted_loses_nothing_and_sends_no_
         if process.returncode is None:
             process.kill()
             await process.wait()
+        await sandbox.stop()
+
+
+async def test_without_a_bot_the_user_account_sends_the_first_alert_at_the_first_attempt(
+    tmp_path: Path,
+) -> None:
+    sandbox = await sandbox_of(scenario())
+    config = sandbox_config(sandbox, tmp_path / "archive.db", alerts=NO_PACING, schedule=RARE_JOBS)
+    config = replace(config, telegram=replace(config.telegram, bot_session=None))
+    daemon = Daemon(config)
+    stop = asyncio.Event()
+    task = asyncio.create_task(daemon.run(stop))
+    try:
+        await asyncio.wait_for(daemon.ready.wait(), 20)
+        assert daemon.sender_client is daemon.kit.user
+        message_id = await sandbox.world.publish(NEWS, FLAGGED)
+        (alert,) = await until(
+            lambda: alerts_for(sandbox, NEWS, message_id), "the alert from the user account"
+        )
+        assert alert.sender_id == sandbox.user_id
+        await until(lambda: daemon.sender.stats.sent == 1, "the alert recorded as sent")
+        assert daemon.sender.stats.last_error is None  # no failed round before it
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+        await sandbox.stop()
+
+
+# -- accounts that die: revoked, banned, duplicated ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "error"),
+    [
+        ("revoked", "AUTH_KEY_UNREGISTERED"),
+        ("banned", "USER_DEACTIVATED_BAN"),
+        ("duplicated", "AUTH_KEY_DUPLICATED"),
+    ],
+)
+async def test_a_dead_user_key_stops_an_idle_daemon_and_health_names_the_reason(
+    tmp_path: Path, kind: str, error: str
+) -> None:
+    sandbox = await sandbox_of(scenario())
+    config = sandbox_config(sandbox, tmp_path / "archive.db", alerts=NO_PACING, schedule=RARE_JOBS)
+    daemon = Daemon(config)
+    task = asyncio.create_task(daemon.run(asyncio.Event()))
+    try:
+        await asyncio.wait_for(daemon.ready.wait(), 20)
+        channel_id = sandbox.world.channel(NEWS).id
+
+        async def idle() -> bool:  # catch-up and backfill done: the daemon asks Telegram nothing now
+            state = await daemon.store.sync_state(channel_id)
+            return bool(state.get("backfill_done")) and not [
+                t for t in daemon._tasks if t.get_name() != "alert_sender"
+            ]
+
+        await until(idle, "the daemon idle after its catch-up")
+        sandbox.world.fail_account(kind)  # no request follows by itself: only the daemon's own check sees it
+        await until(task.done, f"the daemon to stop on a {kind} key", timeout=30)
+        with pytest.raises(AccountFault) as stopped:
+            await task
+        assert stopped.value.state == kind and stopped.value.error == error
+    finally:
+        task.cancel()
+        await sandbox.stop()
+    async with await Store.open(config.archive_path, readonly=True) as store:
+        now = datetime.now(UTC)
+        problems = judge(await snapshot(store, now), now, HealthLimits())
+    assert any(p.startswith(f"Telegram account: {kind}: the user account cannot be used") for p in problems)
+
+
+async def test_monitor_run_exits_4_on_a_revoked_key_and_health_says_why(tmp_path: Path) -> None:
+    sandbox = await sandbox_of(scenario(), faults="auth=revoked")
+    try:
+        config, env = write_config(sandbox, tmp_path)
+        process = await start_daemon(config, env, tmp_path / "daemon.log")
+        assert await asyncio.wait_for(process.wait(), 60) == 4
+        log = (tmp_path / "daemon.log").read_text(encoding="utf-8")
+        assert "revoked (AUTH_KEY_UNREGISTERED)" in log and "monitor login" in log
+        monitor = Path(sys.executable).with_name("monitor")
+        health = await asyncio.create_subprocess_exec(
+            str(monitor), "health", "--config", str(config), env={**os.environ, **env}, stdout=PIPE
+        )
+        out, _ = await health.communicate()
+        assert health.returncode == 1
+        assert "unhealthy: Telegram account: revoked" in out.decode()
+    finally:
         await sandbox.stop()

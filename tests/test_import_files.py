@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.importing import files as inputs
+from monitor.importing import json_stream
 from monitor.importing.files import InputFileError, InputProblem, InputRecord, read_posts
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
@@ -58,14 +59,23 @@ def test_a_malformed_line_is_reported_in_place_and_the_rest_read(tmp_path: Path)
 
     items = read(path)
 
-    assert [type(i).__name__ for i in items] == ["InputRecord", *["InputProblem"] * 5, "InputRecord"]
+    kinds = ["InputRecord", *["InputProblem"] * 4, "InputRecord", "InputRecord"]
+    assert [type(i).__name__ for i in items] == kinds
     assert [i.location.line for i in items] == [1, 3, 4, 5, 6, 7, 8]
     reasons = [str(i) for i in items if isinstance(i, InputProblem)]
     assert reasons[0].startswith(f"{path}:3: invalid JSON")
     assert reasons[1] == f"{path}:4: not a JSON object"
     assert reasons[2] == f"{path}:5: no 'text'"
     assert "'text' must be" in reasons[3]
-    assert "'date' 'yesterday' is not an ISO 8601 date" in reasons[4]
+
+
+def test_a_malformed_optional_date_keeps_the_post_and_says_why(tmp_path: Path) -> None:
+    path = write_lines(tmp_path, ['{"id": 5, "text": "five", "date": "yesterday"}'])
+
+    (record,) = read(path)
+
+    assert isinstance(record, InputRecord) and record.text == "five" and record.when is None
+    assert record.date_problem == "'date' 'yesterday' is not an ISO 8601 date"
 
 
 def test_a_malformed_first_line_does_not_hide_a_jsonl_file(tmp_path: Path) -> None:
@@ -209,7 +219,7 @@ def test_a_bad_export_message_is_reported_by_index(tmp_path: Path) -> None:
 def test_broken_json_in_an_export_keeps_what_came_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(inputs, "_CHUNK_CHARS", 64)
+    monkeypatch.setattr(json_stream, "CHUNK_CHARS", 64)
     good = ",\n".join(json.dumps(td_message(i, f"post {i}")) for i in range(1, 30))
     path = tmp_path / "result.json"
     path.write_text(
@@ -295,7 +305,7 @@ def test_streaming_gives_the_same_records_at_any_chunk_size(
     chunk: int,
     number: int,
 ) -> None:
-    monkeypatch.setattr(inputs, "_CHUNK_CHARS", chunk)
+    monkeypatch.setattr(json_stream, "CHUNK_CHARS", chunk)
     monkeypatch.setattr(inputs, "_HEAD_CHARS", max(chunk, 2))
     messages = [td_message(i + 1, body, views=number) for i, body in enumerate(bodies)]
     export = {"name": "Chat", "type": "public_channel", "id": number, "messages": messages}
@@ -337,3 +347,96 @@ def test_any_line_based_garbage_yields_one_item_per_line_and_never_raises(
 
     assert len(items) == 1 + sum(1 for line in garbage if line.strip())
     assert all(isinstance(i, InputRecord | InputProblem) for i in items)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("date", '"0001-01-01T00:00:00+14:00"', "'date' '0001-01-01T00:00:00+14:00' is out of range in UTC"),
+        ("date", "1e300", "'date' 1e+300 is out of range"),
+    ],
+)
+def test_an_out_of_range_date_is_named_and_the_rest_read(
+    tmp_path: Path, field: str, value: str, reason: str
+) -> None:
+    path = write_lines(
+        tmp_path, [f'{{"id": 1, "text": "odd", "{field}": {value}}}', '{"id": 2, "text": "ok"}']
+    )
+
+    odd, ok = read(path)
+
+    assert isinstance(odd, InputRecord) and odd.when is None and odd.date_problem == reason
+    assert isinstance(ok, InputRecord) and ok.text == "ok"
+
+
+def test_an_export_unix_time_of_twenty_digits_is_named_and_the_rest_read(tmp_path: Path) -> None:
+    messages = [
+        {"id": 1, "type": "message", "date_unixtime": "9" * 20, "edited_unixtime": "8" * 20, "text": "a"},
+        {"id": 2, "type": "message", "date_unixtime": "1768039200", "text": "b"},
+    ]
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps({"name": "Feed", "id": 42, "messages": messages}), encoding="utf-8")
+
+    odd, ok = read(path)
+
+    assert isinstance(odd, InputRecord) and odd.when is None and odd.edited is None
+    assert odd.date_problem == f"'date_unixtime' '{'9' * 20}' is out of range"
+    assert odd.notes == (f"'edited_unixtime' '{'8' * 20}' is out of range",)
+    assert isinstance(ok, InputRecord) and ok.when == datetime.fromtimestamp(1768039200, UTC)
+
+
+def test_a_channel_id_over_64_bits_is_a_problem_in_place(tmp_path: Path) -> None:
+    path = write_lines(
+        tmp_path,
+        [f'{{"id": 1, "text": "a", "channel_id": {2**64}}}', '{"id": 2, "text": "b", "channel_id": 7}'],
+    )
+
+    problem, record = read(path)
+
+    assert str(problem) == f"{path}:1: 'channel_id' {2**64} is out of range (a channel id fits in 64 bits)"
+    assert isinstance(record, InputRecord) and record.channel_id == 7
+
+
+def test_a_deeply_nested_line_is_a_problem_and_the_lines_around_it_are_read(tmp_path: Path) -> None:
+    deep = '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path = write_lines(tmp_path, ['{"id": 1, "text": "first"}', deep, '{"id": 3, "text": "third"}'])
+
+    first, problem, third = read(path)
+
+    assert isinstance(first, InputRecord) and first.text == "first"
+    assert str(problem) == f"{path}:2: invalid JSON: nested too deeply to read"
+    assert isinstance(third, InputRecord) and third.text == "third"
+
+
+def test_a_deeply_nested_first_line_does_not_hide_a_jsonl_file(tmp_path: Path) -> None:
+    path = write_lines(
+        tmp_path, ['{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", '{"id": 2, "text": "second"}']
+    )
+
+    problem, second = read(path)
+
+    assert isinstance(problem, InputProblem) and problem.location.line == 1
+    assert isinstance(second, InputRecord) and second.text == "second"
+
+
+def test_a_deeply_nested_array_item_keeps_the_items_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "posts.json"
+    path.write_text('[{"id": 1, "text": "kept"},\n' + "[" * 100_000 + "]" * 100_000 + "]", encoding="utf-8")
+
+    kept, problem = read(path)
+
+    assert isinstance(kept, InputRecord) and kept.text == "kept"
+    assert isinstance(problem, InputProblem) and problem.location.line == 2
+    assert "nested too deeply" in problem.reason
+
+
+def test_invalid_utf8_and_lone_surrogates_are_named_in_the_notes(tmp_path: Path) -> None:
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(b'{"id": 1, "text": "a\\ud83d b"}\n{"id": 2, "channel": "x\xffy", "text": "fine"}\n')
+
+    first, second = read(path)
+
+    assert isinstance(first, InputRecord) and isinstance(second, InputRecord)
+    assert first.notes == ("'text': invalid UTF-8 or a lone surrogate, replaced by U+FFFD",)
+    assert second.notes == ("'channel': invalid UTF-8 or a lone surrogate, replaced by U+FFFD",)
+    assert second.channel == "x\ufffdy"

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import pytest
 from telethon.tl import types
 
-from monitor.telegram.client import is_session_file, lock_path_for
 from monitor.telegram.ingest import (
     channel_from_entity,
     event_channel_id,
@@ -109,6 +108,14 @@ def test_forwarded_post_keeps_its_origin() -> None:
     assert to_post(message(message="x", fwd_from=header), CHANNEL).forward_origin == "channel:2468/3"
 
 
+def test_a_reply_keeps_the_id_of_the_post_it_answers_in_the_same_channel() -> None:
+    same = types.MessageReplyHeader(reply_to_msg_id=40)
+    other = types.MessageReplyHeader(reply_to_msg_id=40, reply_to_peer_id=types.PeerChannel(2468))
+    assert to_post(message(message="x", reply_to=same), CHANNEL).reply_to == 40
+    assert to_post(message(message="x", reply_to=other), CHANNEL).reply_to is None
+    assert to_post(message(message="x"), CHANNEL).reply_to is None
+
+
 @pytest.mark.parametrize(
     ("media", "kind"),
     [
@@ -174,13 +181,3 @@ def test_event_chat_ids_are_unmarked_and_non_channels_ignored() -> None:
     assert event_channel_id(-1001357924680) == 1357924680
     assert event_channel_id(12345) is None
     assert event_channel_id(None) is None
-
-
-def test_session_kinds_and_lock_places(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    path = str(tmp_path / "user.session")
-    assert is_session_file(path)
-    assert lock_path_for(path) == tmp_path / "user.session.lock"
-    string_session = "1BVtsOKABu" + "x" * 40
-    assert not is_session_file(string_session)
-    assert lock_path_for(string_session) == lock_path_for(string_session)
-    assert lock_path_for(string_session) != lock_path_for(string_session + "y")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.analysis.language import BACKENDS, LanguageDetector, make_detector
+from monitor.analysis.language import BACKENDS, LanguageDetector, known_languages, make_detector
 
 SAMPLES = {
     "ru": [
@@ -293,3 +293,20 @@ def test_yi_ye_or_ghe_make_a_text_of_shared_letters_ukrainian(
     text = " ".join([*before, mark + marked, *after])
     for backend in BACKENDS:
         assert make_detector(backend).detect(text)[0] in {"uk", "ce", "und"}
+
+
+def test_every_detected_language_is_a_known_language() -> None:
+    texts = [
+        "Вооружённые силы нанесли удар",
+        "Збройні сили України повідомили",
+        "Israeli troops continued operations",
+        "שלום עולם וכל אנשי העיר",
+        "გამარჯობა მსოფლიო ყველას",
+        "Привет. Салам, мин татарча сөйләшәм, әйе",
+        "ok",
+    ]
+    known = known_languages()
+
+    for backend in BACKENDS:
+        detector = make_detector(backend)
+        assert {detector.detect(text)[0] for text in texts} <= known

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from telethon import TelegramClient, events
+from telethon import events
 from telethon import functions as fn
 from telethon import password as srp
 from telethon.errors import FloodWaitError, RandomIdDuplicateError
@@ -31,7 +31,7 @@ from monitor.sandbox.server import RunningSandbox
 from monitor.sandbox.synthetic_load import load_scenario_for
 from monitor.sandbox.timeline import keep_schedule
 from monitor.sandbox.world import World
-from tests.support import Connect, StartSandbox, until
+from tests.support import Connect, StartSandbox, collect, until
 
 NEWS = ChannelSpec(id=1200000001, username="plain_news", title="Plain news", views_per_minute=60)
 QUIET = ChannelSpec(id=1200000002, username="quiet_feed", title="Quiet feed", joined=False)
@@ -84,9 +84,10 @@ def linked(world: World, user_id: int, key: int, wants_updates: bool = True) -> 
     return link
 
 
-def peer(world: World, ref: str | int) -> types.InputPeerChannel:
+def peer(world: World, ref: str | int, account: int | None = None) -> types.InputPeerChannel:
+    """The channel with the access hash of `account` (the user by default): each account has its own."""
     state = world.channel(ref)
-    return types.InputPeerChannel(state.id, state.access_hash)
+    return types.InputPeerChannel(state.id, world.access_hash_of(state, account or world.user.id))
 
 
 def history(world: World, **kw: object) -> fn.messages.GetHistoryRequest:
@@ -367,7 +368,7 @@ async def test_posts_edits_and_deletions_reach_member_links_with_consecutive_pts
     assert not silent.pushed and not outsider.pushed
 
 
-async def test_channel_difference_empty_events_and_too_long(world: World):
+async def test_channel_difference_empty_events_slices_and_too_long(world: World):
     link = linked(world, world.user.id, 23)
     channel = world.channel("plain_news")
     ref = types.InputChannel(channel.id, channel.access_hash)
@@ -388,6 +389,10 @@ async def test_channel_difference_empty_events_and_too_long(world: World):
     assert [m.id for m in result.new_messages] == [new_id]
     kinds = [(type(u).__name__, u.pts) for u in result.other_updates]
     assert kinds == [("UpdateEditChannelMessage", start + 2), ("UpdateDeleteChannelMessages", start + 3)]
+    first_slice = await call(world, link, diff(1, limit=5))
+    assert isinstance(first_slice, types.updates.ChannelDifference) and not first_slice.final
+    assert first_slice.pts == 6 and [m.id for m in first_slice.new_messages] == [1, 3, 4, 5]
+    world.strictness = replace(world.strictness, difference_window=10)
     too_long = await call(world, link, diff(1, limit=5))
     assert isinstance(too_long, types.updates.ChannelDifferenceTooLong)
     assert too_long.dialog.pts == channel.pts and too_long.messages[0].id == new_id
@@ -412,7 +417,9 @@ async def test_get_difference_points_at_channels_with_news_since_the_date(world:
 
 
 def send(world: World, text: str, random_id: int) -> fn.messages.SendMessageRequest:
-    return fn.messages.SendMessageRequest(peer(world, world.analyst_chat_id), text, random_id=random_id)
+    """The bot's send into the analyst chat."""
+    chat = peer(world, world.analyst_chat_id, world.bot.id)
+    return fn.messages.SendMessageRequest(chat, text, random_id=random_id)
 
 
 async def test_sends_land_in_the_chat_reach_other_members_and_random_id_deduplicates(tmp_path: Path):
@@ -426,12 +433,12 @@ async def test_sends_land_in_the_chat_reach_other_members_and_random_id_deduplic
     pushed = user.updates()[0]
     assert pushed.message.message == "<b>alert</b>" and not pushed.message.out
     assert pushed.message.from_id.user_id == world.bot.id
-    with pytest.raises(RpcError) as caught:
-        await call(world, sender, send(world, "<b>alert</b>", 777))
-    assert (caught.value.code, caught.value.message) == (500, "RANDOM_ID_DUPLICATE")
+    again = await call(world, sender, send(world, "<b>alert</b>", 777))
+    assert [u.id if hasattr(u, "id") else u.message.id for u in again.updates] == [message_id.id] * 2
+    assert again.updates[1].pts == new.pts and len(user.updates()) == 1  # the original, nothing new
     assert [m.text for m in world.chat_messages()] == ["<b>alert</b>"]
     edit = fn.messages.EditMessageRequest(
-        peer(world, world.analyst_chat_id), message_id.id, message="<b>alert</b> (edited)"
+        peer(world, world.analyst_chat_id, world.bot.id), message_id.id, message="<b>alert</b> (edited)"
     )
     await call(world, sender, edit)
     with pytest.raises(RpcError, match="MESSAGE_NOT_MODIFIED"):
@@ -548,17 +555,6 @@ async def quiet(start_sandbox_for: StartSandbox) -> RunningSandbox:
     return await start_sandbox_for(small_scenario())
 
 
-def collect(client: TelegramClient, event: object) -> list[object]:
-    """Every event of that kind the client dispatches, in order."""
-    seen: list[object] = []
-
-    async def on_event(ev: object) -> None:
-        seen.append(ev)
-
-    client.add_event_handler(on_event, event)
-    return seen
-
-
 async def test_login_from_scratch_with_phone_and_code_then_bot_token(quiet: RunningSandbox, connect: Connect):
     client = await connect(quiet)
     assert not await client.is_user_authorized()
@@ -638,13 +634,20 @@ async def test_sends_land_in_the_chat_record_and_reach_the_bot(
     ]
 
 
-async def test_a_repeated_random_id_creates_nothing(quiet: RunningSandbox, connect: Connect):
+async def test_a_repeated_random_id_returns_the_original_and_creates_nothing(
+    quiet: RunningSandbox, connect: Connect
+):
     bot = await connect(quiet, quiet.bot_session, request_retries=0, raise_last_call_error=True)
     chat = await bot.get_input_entity(quiet.analyst_chat_id)
-    await bot(fn.messages.SendMessageRequest(chat, "once", random_id=42))
-    with pytest.raises(RandomIdDuplicateError):
-        await bot(fn.messages.SendMessageRequest(chat, "once", random_id=42))
+    first = await bot(fn.messages.SendMessageRequest(chat, "once", random_id=42))
+    again = await bot(fn.messages.SendMessageRequest(chat, "once", random_id=42))
+    assert again.updates[0].id == first.updates[0].id and again.updates[0].random_id == 42
     assert [m.text for m in quiet.world.chat_messages()] == ["once"]
+    await quiet.world.delete_in_chat(
+        quiet.world.analyst_chat, quiet.world.bot, (first.updates[0].id,), exclude=None
+    )
+    with pytest.raises(RandomIdDuplicateError):  # the original is gone: nothing left to return
+        await bot(fn.messages.SendMessageRequest(chat, "once", random_id=42))
 
 
 async def test_flood_wait_above_the_threshold_raises_and_below_it_is_slept_through(
@@ -656,7 +659,8 @@ async def test_flood_wait_above_the_threshold_raises_and_below_it_is_slept_throu
         await client.get_messages("plain_news", limit=1)
     assert caught.value.seconds == 2
     running.world.faults = parse_faults("flood=channels.getMessages:1:0.5")
-    patient = await connect(running, running.user_session, flood_sleep_threshold=60)
+    # A second device of the same account: one key on two connections at once would be destroyed.
+    patient = await connect(running, running.server.mint_session(running.user_id), flood_sleep_threshold=60)
     got = [await patient.get_messages("plain_news", ids=i) for i in range(1, 4)]
     assert [m.id for m in got] == [1, 2, 3]
 
@@ -708,9 +712,9 @@ async def test_catch_up_after_being_offline_fetches_what_was_posted(quiet: Runni
     assert new[1].message.text == "posted while offline"
 
 
-async def test_two_clients_at_once_and_a_burst_of_posts(quiet: RunningSandbox, connect: Connect):
+async def test_two_devices_at_once_and_a_burst_of_posts(quiet: RunningSandbox, connect: Connect):
     first = await connect(quiet, quiet.user_session)
-    second = await connect(quiet, quiet.user_session)
+    second = await connect(quiet, quiet.server.mint_session(quiet.user_id))  # a second device, its own key
     seen = [collect(c, events.NewMessage(chats="plain_news")) for c in (first, second)]
     for client in (first, second):
         await client.get_dialogs()

@@ -439,7 +439,7 @@ async def test_a_newer_archive_is_refused_untouched(tmp_path: Path) -> None:
     ("content", "message"),
     [
         (b"id,text\n1,hello\n", "not an SQLite database"),
-        (b"SQLite format 3\x00" + b"\xff" * 4000, "unreadable or corrupt"),
+        (b"SQLite format 3\x00" + b"\xff" * 4000, "the archive is corrupt"),
     ],
 )
 async def test_a_file_that_is_not_an_archive_is_refused_untouched(

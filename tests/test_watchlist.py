@@ -397,6 +397,30 @@ def test_shipped_names_layer_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 2022-era vocabulary and slang of both sides flags without any other war word.
+        ("Цели денацификации и демилитаризации остаются прежними, напомнил спикер.", ("russia-ukraine",)),
+        ("Укропы опять жалуются на нехватку снарядов.", ("russia-ukraine",)),
+        ("Орки знову пробували зайти в село на світанку.", ("russia-ukraine",)),
+        ("Ветераны спецоперации получат новые льготы с января.", ("russia-ukraine",)),
+        ("Власти объявили о вхождении в состав России.", ("russia-ukraine",)),
+        ("Бійці операції об'єднаних сил відбили штурм.", ("russia-ukraine",)),
+        ("Спецоперация ФСБ по задержанию мошенников прошла в Самаре.", ()),
+        # An ordinary anchor with a war word the lists used to lack.
+        ("Мер заявив, що ми готові обороняти Київ.", ("russia-ukraine",)),
+        ("The more terror against Ukraine, the stronger our answer.", ("russia-ukraine",)),
+        ("Путин и канцлер обсудили ситуацию вокруг Украины.", ("russia-ukraine",)),
+        # Metaphorical fronts, routine conscription and official visits are not the war.
+        ("Брифінг про успіхи України на дипломатичному фронті.", ()),
+        ("Осенний призыв в ВС РФ: новобранцы станут военнослужащими в октябре.", ()),
+    ],
+)
+def test_shipped_recall_vocabulary_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 

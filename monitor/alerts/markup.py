@@ -9,6 +9,8 @@ from html import escape
 
 _WORD_SNAP = 20
 _ELLIPSIS = "…"
+# Bold runs a snippet may carry: a post matching everywhere must not exhaust a message's entities.
+MAX_BOLD_SPANS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,11 @@ class Fragment:
     def size(self) -> int:
         """Length in UTF-16 code units, the unit of Telegram's message limit."""
         return len(self.plain.encode("utf-16-le")) // 2
+
+    @property
+    def entities(self) -> int:
+        """Formatting entities Telegram will count: every tag, and every link it detects in the text."""
+        return self.html.count("<b>") + self.html.count("<a ") + self.plain.count("https://")
 
 
 def text(value: str) -> Fragment:
@@ -93,10 +100,8 @@ def snippet(body: str, spans: Iterable[tuple[int, int]], width: int) -> Fragment
     start, end = snippet_window(body, merged, width)
     parts = [text(_ELLIPSIS)] if start > 0 else []
     position = start
-    for span_start, span_end in merged:
-        span_start, span_end = max(span_start, start), min(span_end, end)
-        if span_start >= span_end:
-            continue
+    shown = [(max(s, start), min(e, end)) for s, e in merged if max(s, start) < min(e, end)]
+    for span_start, span_end in shown[:MAX_BOLD_SPANS]:
         parts += [text(body[position:span_start]), bold(body[span_start:span_end])]
         position = span_end
     parts.append(text(body[position:end]))

@@ -14,8 +14,11 @@ from monitor.alerts.markup import DOT, NEWLINE, Fragment, bold, clip, concat, sn
 from monitor.model import OutboxItem
 
 MESSAGE_LIMIT = 4096  # Telegram's limit on a message's text after entity parsing, in UTF-16 code units
+ENTITY_LIMIT = 100  # Telegram's limit on formatting entities in one message
 SNIPPET_CHARS = 400
-DIGEST_SNIPPET_CHARS = 160
+# How much of each post a digest shows, most detailed first: a backlog is folded into the fewest messages
+# by showing less of each post (down to its conflict, channel, time and link), never by dropping any.
+DIGEST_SNIPPETS = (160, 60, 0)
 TITLE_CHARS = 128
 NAME_CHARS = 100
 DIGEST_HEADER_RESERVE = 120
@@ -120,49 +123,86 @@ def format_alert(items: Sequence[OutboxItem]) -> str:
     return alert_fragment(items).html
 
 
-def digest_entry(items: Sequence[OutboxItem]) -> Fragment:
-    """One post in a digest: compact, but with the same facts and the post's link."""
+def digest_entry(items: Sequence[OutboxItem], snippet_chars: int = DIGEST_SNIPPETS[0]) -> Fragment:
+    """One post in a digest: compact, but with the same facts and the post's link; without a snippet
+    (the densest digests) one line of facts without bold (the entry costs one entity, its link), the
+    channel named by the link unless it has no username."""
     first = items[0]
-    head = concat(
-        [
-            conflict_labels(items),
-            channel_label(first),
-            facts_line(items, first.post.post.date.astimezone(UTC).strftime("%H:%M UTC")),
-        ],
-        DOT,
-    )
-    body = snippet(first.post.post.text, match_spans(items), DIGEST_SNIPPET_CHARS)
+    moment = first.post.post.date.astimezone(UTC).strftime("%H:%M UTC")
+    if snippet_chars == 0:
+        late = late_marker(
+            max((i.alert.late_seconds for i in items if i.alert.late_seconds is not None), default=None)
+        )
+        names = ", ".join(
+            clip(i.conflict.name if i.conflict else i.alert.conflict, NAME_CHARS) for i in items
+        )
+        source = [] if first.channel.username else [clip(first.channel.title, NAME_CHARS)]
+        facts = " · ".join([moment[:5], names, *source, *([late] if late else [])])
+        return text(f"• {facts}\n{post_link(first)}")
+    head = concat([conflict_labels(items), channel_label(first), facts_line(items, moment)], DOT)
+    body = snippet(first.post.post.text, match_spans(items), snippet_chars)
     return concat([text("• ") + head, body, text(post_link(first))], NEWLINE)
 
 
-def digest_fragment(units: Sequence[Sequence[OutboxItem]], part: int = 1, parts: int = 1) -> Fragment:
+def digest_fragment(
+    units: Sequence[Sequence[OutboxItem]],
+    part: int = 1,
+    parts: int = 1,
+    snippet_chars: int = DIGEST_SNIPPETS[0],
+) -> Fragment:
     alerts = sum(len(unit) for unit in units)
     header = bold(f"📋 Digest: {alerts} alerts from {len(units)} posts")
     if parts > 1:
         header += text(f" (part {part}/{parts})")
-    return concat([header, *(digest_entry(unit) for unit in units)], text("\n\n"))
+    if not snippet_chars:
+        header += text(" · times UTC")
+    separator = text("\n\n" if snippet_chars else "\n")
+    return concat([header, *(digest_entry(unit, snippet_chars) for unit in units)], separator)
 
 
-def split_digest(units: Sequence[Sequence[OutboxItem]]) -> list[list[Sequence[OutboxItem]]]:
-    """Consecutive groups of posts whose digest message each fits Telegram's limit; order kept, none lost."""
+def split_digest(
+    units: Sequence[Sequence[OutboxItem]], snippet_chars: int = DIGEST_SNIPPETS[0]
+) -> list[list[Sequence[OutboxItem]]]:
+    """Consecutive groups of posts whose digest message each fits Telegram's length and entity limits;
+    order kept, none lost."""
     chunks: list[list[Sequence[OutboxItem]]] = []
     budget = MESSAGE_LIMIT - DIGEST_HEADER_RESERVE
-    used = budget + 1
+    entity_budget = ENTITY_LIMIT - 1  # the header's bold
+    used = entities = budget + 1
     for unit in units:
-        size = digest_entry(unit).size + 2
-        if used + size > budget:
+        entry = digest_entry(unit, snippet_chars)
+        size = entry.size + 2
+        if used + size > budget or entities + entry.entities > entity_budget:
             chunks.append([])
-            used = 0
+            used = entities = 0
         chunks[-1].append(unit)
         used += size
+        entities += entry.entities
     return chunks
 
 
-def format_message(units: Sequence[Sequence[OutboxItem]], part: int = 1, parts: int = 1) -> str:
+def fit_digests(
+    units: Sequence[Sequence[OutboxItem]], messages: int
+) -> tuple[int, list[list[Sequence[OutboxItem]]]]:
+    """The most detailed digest style (snippet length) that carries every post in `messages` messages,
+    with its chunks; the densest style when none does (the chunks beyond `messages` wait)."""
+    for snippet_chars in DIGEST_SNIPPETS:
+        chunks = split_digest(units, snippet_chars)
+        if len(chunks) <= messages:
+            return snippet_chars, chunks
+    return snippet_chars, chunks
+
+
+def format_message(
+    units: Sequence[Sequence[OutboxItem]],
+    part: int = 1,
+    parts: int = 1,
+    snippet_chars: int = DIGEST_SNIPPETS[0],
+) -> str:
     """A single post's alert, or a digest of several posts."""
     if len(units) == 1:
         return format_alert(units[0])
-    return digest_fragment(units, part, parts).html
+    return digest_fragment(units, part, parts, snippet_chars).html
 
 
 def format_update_note(items: Sequence[OutboxItem]) -> str:

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from monitor.alerts.messages import (
+    fit_digests,
     format_alert,
     format_message,
     format_update_note,
     group_by_post,
     post_key,
-    split_digest,
     utc,
 )
 from monitor.model import OutboxItem, SentMessage
@@ -102,11 +102,17 @@ class Plan:
     attached: tuple[Attachment, ...] = ()
 
 
-def delivery(units: Sequence[Sequence[OutboxItem]], part: int = 1, parts: int = 1) -> Delivery:
+def delivery(
+    units: Sequence[Sequence[OutboxItem]], part: int = 1, parts: int = 1, snippet_chars: int | None = None
+) -> Delivery:
+    """One message for `units`; a digest in the given style, else the most detailed one it fits in."""
     ids = tuple(item.alert.id for unit in units for item in unit)
     claims = {item.claim_random_id for unit in units for item in unit}
     random_id = claims.pop() if len(claims) == 1 else None
-    return Delivery(ids, format_message(units, part, parts), digest=len(units) > 1, random_id=random_id)
+    if snippet_chars is None:
+        snippet_chars, _ = fit_digests(units, 1)
+    html = format_message(units, part, parts, snippet_chars)
+    return Delivery(ids, html, digest=len(units) > 1, random_id=random_id)
 
 
 def resumed_deliveries(items: Sequence[OutboxItem]) -> list[Delivery]:
@@ -121,7 +127,8 @@ def resumed_deliveries(items: Sequence[OutboxItem]) -> list[Delivery]:
 
 def fresh_deliveries(units: Sequence[Sequence[OutboxItem]], tokens: int, digest_after: int) -> list[Delivery]:
     """Single alerts while tokens allow; a queue longer than `digest_after` folds into digest messages
-    (as many as tokens allow, the rest wait), so a burst is delayed and condensed, never dropped."""
+    (as many as tokens allow, the rest wait), each showing less of every post the longer the queue, so a
+    surge is condensed into the messages Telegram allows, never dropped."""
     deliveries: list[Delivery] = []
     queue = list(units)
     while queue and tokens > 0:
@@ -129,8 +136,10 @@ def fresh_deliveries(units: Sequence[Sequence[OutboxItem]], tokens: int, digest_
             deliveries.append(delivery([queue.pop(0)]))
             tokens -= 1
             continue
-        chunks = split_digest(queue)
-        deliveries += [delivery(chunk, n, len(chunks)) for n, chunk in enumerate(chunks[:tokens], 1)]
+        snippet_chars, chunks = fit_digests(queue, tokens)
+        deliveries += [
+            delivery(chunk, n, len(chunks), snippet_chars) for n, chunk in enumerate(chunks[:tokens], 1)
+        ]
         break
     return deliveries
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
 from monitor.analysis.language import LanguageDetector, make_detector
 from monitor.analysis.watchlist import Watchlist, WatchlistError, load_watchlist
-from monitor.model import Analysis, Conflict, Match
+from monitor.model import NO_CONTEXT, Analysis, ChannelContext, Conflict, Match
 
 # The bundled watchlist ships inside the package; pip installs packages unzipped, so it is a real file
 # that configs and messages can name by path.
@@ -24,14 +24,23 @@ __all__ = ["DEFAULT_CONFLICTS", "Analyzer", "Watchlist", "WatchlistError", "load
 class Analyzer:
     """Pairs a language detector with compiled watchlists; build once, reuse for every post."""
 
-    def __init__(self, watchlist: Watchlist, detector: LanguageDetector) -> None:
+    def __init__(
+        self, watchlist: Watchlist, detector: LanguageDetector, thresholds: Mapping[str, float] | None = None
+    ) -> None:
+        """`thresholds` (from the config) override the watchlist's own per conflict."""
         self._watchlist = watchlist
         self._detector = detector
+        self._thresholds = dict(thresholds or {})
 
     @classmethod
-    def from_files(cls, conflicts: Path | None = None, backend: str = "langdetect") -> Analyzer:
+    def from_files(
+        cls,
+        conflicts: Path | None = None,
+        backend: str = "langdetect",
+        thresholds: Mapping[str, float] | None = None,
+    ) -> Analyzer:
         """Load the watchlists (the bundled default when `conflicts` is None) and the named detector."""
-        return cls(load_watchlist(conflicts or DEFAULT_CONFLICTS), make_detector(backend))
+        return cls(load_watchlist(conflicts or DEFAULT_CONFLICTS), make_detector(backend), thresholds)
 
     @property
     def watchlist(self) -> Watchlist:
@@ -41,15 +50,27 @@ class Analyzer:
     def conflicts(self) -> dict[str, Conflict]:
         return self._watchlist.conflicts
 
-    def analyze(self, text: str) -> Analysis:
-        """Detect the language, then match the watchlists; the result names the watchlist version."""
-        lang, confidence = self._detector.detect(text)
-        matches, flagged = self._watchlist.match(text, lang)
-        return Analysis(lang, confidence, _first_per_term(matches), flagged, self._watchlist.version)
+    def threshold(self, conflict: str) -> float:
+        """The threshold a conflict is held to: the config's if it sets one, else the watchlist's."""
+        return self._thresholds.get(conflict, self._watchlist.threshold(conflict))
 
-    def analyze_many(self, texts: Iterable[str]) -> list[Analysis]:
-        """Analyse texts in order (a convenience for batch commands)."""
-        return [self.analyze(text) for text in texts]
+    def analyze(self, text: str, context: ChannelContext = NO_CONTEXT) -> Analysis:
+        """Detect the language, then score the watchlists; the result names the watchlist version.
+
+        `context` is what the caller knows of the post's channel and of the post it answers or forwards.
+        """
+        lang, confidence = self._detector.detect(text)
+        matches, scores = self._watchlist.score(text, lang, context, self._thresholds)
+        flagged = tuple(score.conflict for score in scores if score.flagged)
+        return Analysis(lang, confidence, _first_per_term(matches), flagged, self._watchlist.version, scores)
+
+    def analyze_many(
+        self, texts: Iterable[str], contexts: Sequence[ChannelContext] | None = None
+    ) -> list[Analysis]:
+        """Analyse texts in order, each with its context when `contexts` (one per text) is given."""
+        if contexts is None:
+            return [self.analyze(text) for text in texts]
+        return [self.analyze(text, context) for text, context in zip(texts, contexts, strict=True)]
 
 
 def _first_per_term(matches: tuple[Match, ...]) -> tuple[Match, ...]:

@@ -116,3 +116,41 @@ def evaluate(judged: Iterable[Judged], conflicts: Iterable[str]) -> Evaluation:
             lang_correct += item.gold_lang == item.predicted_lang
     per_conflict = {cid: Scores(*tally) for cid, tally in sorted(counts.items())}
     return Evaluation(posts, per_conflict, lang_total, lang_correct, tuple(mistakes))
+
+
+# Thresholds `monitor evaluate --sweep` tries by default: every step the scoring can take (partial
+# evidence and context move a score by quarters) from "any evidence at all" to "three independent items".
+SWEEP_THRESHOLDS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One labelled post with every conflict's score (0 when it had no evidence)."""
+
+    id: object
+    gold: frozenset[str]
+    scores: dict[str, float]
+
+
+def sweep(
+    scored: Iterable[Scored], conflicts: Iterable[str], thresholds: Iterable[float] = SWEEP_THRESHOLDS
+) -> dict[float, Evaluation]:
+    """Score the set at each threshold (the same for every conflict): what an analyst picks a dial from."""
+    items = list(scored)
+    conflicts = tuple(conflicts)
+    return {
+        threshold: evaluate(
+            (
+                Judged(
+                    item.id,
+                    item.gold,
+                    frozenset(c for c, value in item.scores.items() if value >= threshold),
+                    None,
+                    "",
+                )
+                for item in items
+            ),
+            conflicts,
+        )
+        for threshold in thresholds
+    }

@@ -13,6 +13,7 @@ with a narrowed list of candidates, and that hand-over is easiest to check when 
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from abc import ABC, abstractmethod
 from collections import Counter
@@ -521,6 +522,19 @@ def _by_script(text: _Text) -> tuple[str, float] | _Open:
 
 
 # ---------------------------------------------------------------------------------------------- backends
+
+
+# Languages only the letter rules decide (langdetect has no profile for them).
+_RULE_LANGUAGES = ("ba", "be", "ce", "kk", "ky", "mn", "ps", "sr", "tg", "tt", "yi")
+
+
+def known_languages() -> frozenset[str]:
+    """Every code `detect` can answer, so that a filter on a language nobody detects is told apart from
+    a language that was not seen: langdetect's languages (without region), the languages a script
+    names, those the letter rules decide, and "und"."""
+    profiles = {name.split("-")[0] for name in os.listdir(PROFILES_DIRECTORY)}
+    scripts = {tag for tag in _TAGS if tag.islower()}
+    return frozenset({UND, *profiles, *scripts, *_RULE_LANGUAGES})
 
 
 @cache

@@ -16,14 +16,22 @@ import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import product
 from pathlib import Path
 
 import ahocorasick
 
 from monitor.analysis.normalize import Normalized, normalize, sentence_of, sentence_starts
-from monitor.model import Conflict, Match
+from monitor.model import (
+    NO_CONTEXT,
+    ChannelContext,
+    Conflict,
+    ConflictScore,
+    Evidence,
+    EvidenceKind,
+    Match,
+)
 
 TERM_KINDS = ("strong", "anchors", "common", "context", "incidents", "veto", "exclude")
 FLAG_KINDS = ("strong", "anchors", "common", "weak")
@@ -37,6 +45,18 @@ NAME_STRENGTHS = ("strong", "weak")
 _HEBREW = re.compile(r"[\u0590-\u05ff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 MAX_EXPANSIONS = 512
+# Evidence short of the rules (an anchor without war words, a weak name alone) is worth a fraction of a
+# point, and at most PARTIAL_CAP in all (half that when the post has no war word at all), so without
+# context no post reaches the default threshold of 1 that the rules alone would not flag; a channel's
+# history (CONTEXT_POINTS at most) can lift it to 1.
+PARTIAL_ANCHOR = 0.5
+PARTIAL_WEAK = 0.5
+PARTIAL_COMMON = 0.25
+PARTIAL_CAP = 0.5
+CONTEXT_POINTS = 0.5
+# A channel whose recent posts are flagged for a conflict at this share or more lends full context points;
+# below it, proportionally fewer.
+FULL_CONTEXT_SHARE = 0.5
 
 _LANG = re.compile(r"[a-z]{2,3}")
 _CONFLICT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -118,11 +138,23 @@ class Watchlist:
         return counts
 
     def match(self, text: str, lang: str | None = None) -> tuple[tuple[Match, ...], tuple[str, ...]]:
-        """Find term matches and the conflicts the rules flag.
+        """Find term matches and the conflicts the rules flag at the watchlist's own thresholds."""
+        matches, scores = self.score(text, lang)
+        return matches, tuple(score.conflict for score in scores if score.flagged)
+
+    def score(
+        self,
+        text: str,
+        lang: str | None = None,
+        context: ChannelContext = NO_CONTEXT,
+        thresholds: Mapping[str, float] | None = None,
+    ) -> tuple[tuple[Match, ...], tuple[ConflictScore, ...]]:
+        """Find term matches and score every conflict that has any evidence in the text.
 
         `lang` (the post's language, if known) decides which language a match reports when the same
         word is listed under several languages; every language's terms are always tried, since posts
-        quote names and weapons in other languages.
+        quote names and weapons in other languages. `context` adds points only to a conflict the text
+        itself gives evidence for; `thresholds` override the watchlist's per conflict.
         """
         folded = normalize(text)
         hits = self._hits(folded)
@@ -130,15 +162,23 @@ class Watchlist:
             return (), ()
         starts = sentence_starts(folded.text)
         matches: dict[tuple[str, int, int], Match] = {}
-        flagged = []
+        scores = []
         for conflict in self.conflicts:
             own = self._own_hits(conflict, hits)
-            if self._score(conflict, own, folded.text, starts) >= self._rules[conflict].threshold:
-                flagged.append(conflict)
+            evidence = self._evidence(conflict, own, folded.text, starts)
+            if evidence:
+                evidence += context_evidence(conflict, context)
+                threshold = (thresholds or {}).get(conflict, self._rules[conflict].threshold)
+                total = round(sum(item.points for item in evidence), 4)
+                scores.append(ConflictScore(conflict, total, threshold, tuple(evidence)))
             for hit in own:
                 self._record(hit, folded, lang, matches)
         ordered = sorted(matches.values(), key=lambda match: (match.start, match.end, match.conflict))
-        return tuple(ordered), tuple(flagged)
+        return tuple(ordered), tuple(scores)
+
+    def threshold(self, conflict: str) -> float:
+        """The watchlist's own threshold for a conflict (the config may override it)."""
+        return self._rules[conflict].threshold
 
     def _hits(self, folded: Normalized) -> list[_Hit]:
         """Automaton hits on whole words (plus attached prefixes), then the capitalisation check.
@@ -175,8 +215,9 @@ class Watchlist:
             or not any(ex.start < hit.end and hit.start < ex.end for ex in excluded)
         ]
 
-    def _score(self, conflict: str, hits: list[_Hit], text: str, starts: list[int]) -> float:
-        """Distinct strong terms plus sentences where an anchor meets enough context words.
+    def _evidence(self, conflict: str, hits: list[_Hit], text: str, starts: list[int]) -> list[Evidence]:
+        """Distinct strong terms, sentences where an anchor meets enough context words, weak names with
+        company (1 point each), and evidence short of those rules (at most PARTIAL_CAP in all).
 
         A veto word cancels all evidence of its sentence; a capitalised-only term proves nothing at the
         start of a sentence (a strong one still counts as an anchor there).
@@ -184,8 +225,8 @@ class Watchlist:
         rules = self._rules[conflict]
         located = [(self._terms[hit.term], sentence_of(starts, hit.start), hit) for hit in hits]
         vetoed = {sentence for term, sentence, _ in located if term.kind == "veto"}
-        strong: set[str] = set()
-        anchors: dict[int, str] = {}
+        strong: dict[str, Term] = {}
+        anchors: dict[int, Term] = {}
         weak: dict[str, list[tuple[int, _Hit]]] = defaultdict(list)
         anchored: dict[int, list[_Hit]] = defaultdict(list)
         context: dict[str, dict[int, set[_Word]]] = {"context": defaultdict(set)}
@@ -197,58 +238,77 @@ class Watchlist:
             if term.cased and _sentence_initial(text, starts[sentence], hit.start):
                 kind = "anchors" if kind == "strong" else "ignored"
             if kind == "strong":
-                strong.add(term.text)
+                strong.setdefault(term.text, term)
             elif kind == "weak":
                 weak[term.text].append((sentence, hit))
             elif kind in ("anchors", "common"):
                 anchored[sentence].append(hit)
-                if anchors.get(sentence) != "anchors":
-                    anchors[sentence] = kind
+                if sentence not in anchors or (kind == "anchors" and anchors[sentence].kind != "anchors"):
+                    anchors[sentence] = term if kind == term.kind else _as_anchor(term)
             elif kind in context:
                 context[kind][sentence].add((term.text, hit.start))
-        score = float(len(strong))
-        for sentence, kind in anchors.items():
+        evidence = [Evidence(_kind_of(term), text, 1.0) for text, term in strong.items()]
+        partial: list[Evidence] = []
+        common: list[Evidence] = []
+        for sentence, term in anchors.items():
             war: set[_Word] = set()
             incidents: set[_Word] = set()
             for other in range(sentence - rules.window, sentence + rules.window + 1):
                 war |= context["context"].get(other, set())
                 incidents |= context["incidents"].get(other, set())
-            needed = rules.anchor_context if kind == "anchors" else rules.common_context
-            if _distinct_words(war | incidents) >= needed and (war or kind == "anchors"):
-                score += 1.0
-        if weak and score < rules.threshold:
-            score += self._weak_score(weak, anchored, context, rules.weak_window)
-        return score
+            needed = rules.anchor_context if term.kind == "anchors" else rules.common_context
+            words = ", ".join(sorted({word for word, _ in war | incidents}))
+            if _distinct_words(war | incidents) >= needed and (war or term.kind == "anchors"):
+                evidence.append(Evidence(_kind_of(term), term.text, 1.0, words))
+            elif term.kind == "common":
+                common.append(Evidence("partial", term.text, PARTIAL_COMMON, words))
+            elif term.text not in strong:  # a strong term demoted here already counted elsewhere
+                partial.append(Evidence("partial", term.text, PARTIAL_ANCHOR, words))
+        if weak:
+            evidence += self._weak_evidence(weak, anchored, context, rules.weak_window, partial)
+        # With no war word anywhere in the post, partial evidence is worth half as much in all.
+        warless = not any(context["context"].values()) and not any(context["incidents"].values())
+        # Very common anchors (Russia, Moscow) are everywhere: however many, they add PARTIAL_COMMON at most.
+        partial += _capped(common, PARTIAL_COMMON)
+        return evidence + _capped(partial, PARTIAL_CAP / 2 if warless else PARTIAL_CAP)
 
-    def _weak_score(
+    def _weak_evidence(
         self,
         weak: dict[str, list[tuple[int, _Hit]]],
         anchored: dict[int, list[_Hit]],
         context: dict[str, dict[int, set[_Word]]],
         window: int,
-    ) -> float:
+        partial: list[Evidence],
+    ) -> list[Evidence]:
         """Weak names count 1 in all when they have company: a context or incident word within
         `weak_window` sentences; for a weak event, an anchor of the conflict in the same sentence; or
         a second distinct weak name anywhere in the post when not both are places (two city names
-        alone are a weather or football report as often as a war report)."""
+        alone are a weather or football report as often as a war report). Without company, the first
+        weak name is partial evidence (added to `partial`)."""
         named = [(text, hit) for text, hits in weak.items() for _, hit in hits]
         for index, (text, hit) in enumerate(named):
             for other_text, other in named[index + 1 :]:
                 apart = other.end <= hit.start or hit.end <= other.start
                 places = {self._terms[hit.term].category, self._terms[other.term].category} == {"places"}
                 if other_text != text and apart and not places:
-                    return 1.0
+                    return [self._weak(hit, 1.0, other_text)]
         for hits in weak.values():
             for sentence, hit in hits:
                 event = self._terms[hit.term].category == "events"
                 if event and any(
                     other.end <= hit.start or hit.end <= other.start for other in anchored.get(sentence, ())
                 ):
-                    return 1.0
+                    return [self._weak(hit, 1.0, "an anchor in the sentence")]
                 for other in range(sentence - window, sentence + window + 1):
-                    if context["context"].get(other) or context["incidents"].get(other):
-                        return 1.0
-        return 0.0
+                    words = context["context"].get(other) or context["incidents"].get(other)
+                    if words:
+                        return [self._weak(hit, 1.0, ", ".join(sorted({word for word, _ in words})))]
+        partial.append(self._weak(named[0][1], PARTIAL_WEAK, ""))
+        return []
+
+    def _weak(self, hit: _Hit, points: float, detail: str) -> Evidence:
+        term = self._terms[hit.term]
+        return Evidence("partial" if points < 1 else _kind_of(term), term.text, points, detail)
 
     def _record(
         self, hit: _Hit, folded: Normalized, lang: str | None, matches: dict[tuple[str, int, int], Match]
@@ -261,6 +321,47 @@ class Watchlist:
         key = (term.conflict, start, end)
         if key not in matches or (term.lang == lang and matches[key].lang != lang):
             matches[key] = Match(term.conflict, term.text, term.lang, start, end)
+
+
+def context_evidence(conflict: str, context: ChannelContext) -> list[Evidence]:
+    """Points the surroundings lend a conflict the post itself gives evidence for: full points when the
+    post answers or forwards a post flagged for it, else in proportion to the channel's recent share."""
+    if conflict in context.parent:
+        return [Evidence("context", conflict, CONTEXT_POINTS, "the post it answers or forwards")]
+    share = context.prior(conflict)
+    points = round(CONTEXT_POINTS * min(1.0, share / FULL_CONTEXT_SHARE), 4)
+    if points <= 0:
+        return []
+    detail = f"{context.source}: {share:.0%} of the channel's recent posts"
+    return [Evidence("context", conflict, points, detail)]
+
+
+def _kind_of(term: Term) -> EvidenceKind:
+    """Names report their category (places, actors, events); every other term is a term."""
+    return term.category if term.category in NAME_CATEGORIES else "terms"  # type: ignore[return-value]
+
+
+def _as_anchor(term: Term) -> Term:
+    """A strong term demoted at the start of a sentence is judged as an anchor there."""
+    return replace(term, kind="anchors")
+
+
+def _capped(partial: list[Evidence], cap: float) -> list[Evidence]:
+    """Partial evidence up to `cap` points, each term once: a post of many lone anchors is still not a
+    war report."""
+    kept: list[Evidence] = []
+    left = cap
+    seen: set[str] = set()
+    for item in sorted(partial, key=lambda item: -item.points):
+        if left <= 0:
+            break
+        if item.text in seen:
+            continue
+        seen.add(item.text)
+        points = min(item.points, left)
+        kept.append(Evidence(item.kind, item.text, points, item.detail))
+        left -= points
+    return kept
 
 
 def _compile(terms: tuple[Term, ...]) -> ahocorasick.Automaton:
@@ -622,3 +723,10 @@ def load_watchlist(path: Path) -> Watchlist:
         where = f"{path}:{found.group(1)}" if found else str(path)
         raise WatchlistError(f"{where}: invalid TOML: {problem}") from None
     return Watchlist.from_mapping(data, source=str(path), text=text)
+
+
+def watchlist_ids(path: Path) -> list[str]:
+    """The conflict ids a watchlist file declares, read without compiling it (to name the choices)."""
+    with path.open("rb") as file:
+        conflicts = tomllib.load(file).get("conflicts")
+    return sorted(conflicts) if isinstance(conflicts, dict) else []

@@ -1,7 +1,8 @@
 """The `monitor` command line. Each sub-module contributes the commands of one area.
 
 Exit codes: 0 success; 1 a runtime failure (Telegram, archive); 2 bad usage or configuration;
-3 finished, but some input records were malformed and skipped (each reported on stderr).
+3 finished, but some input records were malformed and skipped (each reported on stderr); 4 the Telegram
+account cannot be used (key revoked, AUTH_KEY_DUPLICATED, account banned: log in again, do not restart).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import click
 
 from monitor import __version__
-from monitor.cli import archive, daemon, posts, sandbox
+from monitor.cli import archive, backup, context, daemon, posts, sandbox
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -18,6 +19,6 @@ def main() -> None:
     """Watch Telegram channels, archive every post, flag tracked conflicts and alert analysts."""
 
 
-for _module in (posts, archive, daemon, sandbox):
+for _module in (posts, archive, backup, context, daemon, sandbox):
     for _command in _module.COMMANDS:
         main.add_command(_command)

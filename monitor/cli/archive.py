@@ -17,6 +17,7 @@ import click
 from monitor.cli.common import (
     CommandFailed,
     archive_option,
+    check_filters,
     closed_pipe_quiet,
     filter_options,
     filter_values,
@@ -127,7 +128,10 @@ def search(query: str, archive: Path, limit: int, as_json: bool, exact: bool, **
 
     async def work() -> list[dict[str, Any]]:
         async with await open_store(archive, readonly=True) as store:
-            return await _rows(store, await store.search(query, limit=limit, exact=exact, **where))
+            await check_filters(store, where)
+            return await _rows(
+                store, await store.search(query, limit=limit, strict=True, exact=exact, **where)
+            )
 
     for row in run_archive(work):
         out(to_json(row) if as_json else _search_line(row))
@@ -172,6 +176,7 @@ def export(archive: Path, fmt: str, output: Path | None, excel: bool, **filters:
         write = _csv_writer(sink) if fmt == "csv" else (lambda row: sink.write(to_json(row) + "\n"))
         count = 0
         async with await open_store(archive, readonly=True) as store:
+            await check_filters(store, where)
             async for stored in store.iter_posts(**where):
                 write(await _row(store, stored))
                 count += 1
@@ -219,6 +224,7 @@ def stats(archive: Path, as_json: bool, **filters: str | None) -> None:
 
     async def work() -> dict[str, Any]:
         async with await open_store(archive, readonly=True) as store:
+            await check_filters(store, where)
             return await store.stats(**where)
 
     figures = run_archive(work)

@@ -45,15 +45,61 @@ archive_option = click.option(
     show_envvar=True,
     help="The archive file.",
 )
+# The daemon's commands take a config, whose archive --archive overrides; both come from the environment
+# too, in every command, so a container sets MONITOR_CONFIG and MONITOR_ARCHIVE once.
+config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="MONITOR_CONFIG",
+    show_envvar=True,
+    help="Config file (TOML).",
+)
+archive_override_option = click.option(
+    "--archive",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="MONITOR_ARCHIVE",
+    show_envvar=True,
+    help="Archive file (overrides the config's archive.path).",
+)
 conflicts_option = click.option(
     "--conflicts",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Watchlist file (default: the bundled one, monitor/analysis/conflicts.toml).",
 )
+# The choices are spelled out rather than imported: `monitor --help` should not load the detector.
+# A test checks them against monitor.analysis.language.BACKENDS; load_analyzer still refuses others.
 backend_option = click.option(
-    "--backend", default="langdetect", show_default=True, help="Language detection backend."
+    "--backend",
+    type=click.Choice(["langdetect", "fast"]),
+    default="langdetect",
+    show_default=True,
+    help="Language detection backend: langdetect (more accurate) or fast (model-free, for bulk work).",
 )
 files_argument = click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+def _thresholds(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
+    thresholds: dict[str, float] = {}
+    for value in values:
+        conflict, _, number = value.partition("=")
+        try:
+            thresholds[conflict.strip()] = float(number)
+        except ValueError:
+            raise click.BadParameter(f"expected CONFLICT=SCORE, got {value!r}") from None
+        if not conflict.strip() or thresholds[conflict.strip()] <= 0:
+            raise click.BadParameter(f"expected CONFLICT=SCORE with a positive score, got {value!r}")
+    return thresholds
+
+
+threshold_option = click.option(
+    "--threshold",
+    "thresholds",
+    multiple=True,
+    callback=_thresholds,
+    metavar="CONFLICT=SCORE",
+    help="Score a conflict needs to be flagged, overriding the watchlist's (repeatable).",
+)
 
 
 def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,12 +120,24 @@ def filter_values(
     channel: str | None, conflict: str | None, lang: str | None, since: str | None, until: str | None
 ) -> dict[str, Any]:
     return {
-        "channel": channel,
+        "channel": _channel_filter(channel),
         "conflict": conflict,
         "lang": lang,
         "since": _when("--since", since, end_of_day=False),
         "until": _when("--until", until, end_of_day=True),
     }
+
+
+def _channel_filter(value: str | None) -> str | None:
+    """A numeric channel must fit the archive's 64-bit ids; names and links are resolved by the archive."""
+    from monitor.config import parse_channel_ref
+
+    if value is not None and re.fullmatch(r"\s*-?\d+\s*", value):
+        try:
+            parse_channel_ref(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--channel") from None
+    return value
 
 
 def _when(option: str, value: str | None, *, end_of_day: bool) -> datetime | None:
@@ -97,21 +155,53 @@ def _when(option: str, value: str | None, *, end_of_day: bool) -> datetime | Non
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def load_analyzer(conflicts: Path | None, backend: str) -> Analyzer:
+async def check_filters(store: Store, where: dict[str, Any]) -> None:
+    """Refuse a conflict or language that nothing knows: it would match nothing and look like an empty
+    answer. The cheap sources are asked first; the whole archive is read only on the way to an error."""
+    from monitor.analysis import DEFAULT_CONFLICTS
+    from monitor.analysis.language import known_languages
+    from monitor.analysis.watchlist import watchlist_ids
+
+    conflict, lang = where["conflict"], where["lang"]
+    if conflict is not None:
+        known = {*await store.conflict_ids(), *watchlist_ids(DEFAULT_CONFLICTS)}
+        if conflict not in known and not await store.flagged(conflict):
+            choices = ", ".join(sorted(known)) or "none"
+            raise click.BadParameter(
+                f"unknown conflict {conflict!r} (known: {choices})", param_hint="--conflict"
+            )
+    if lang is not None and lang not in known_languages():
+        stored = await store.languages()
+        if lang not in stored:
+            choices = ", ".join(sorted({*known_languages(), *stored}))
+            raise click.BadParameter(f"unknown language {lang!r} (known: {choices})", param_hint="--lang")
+
+
+def load_analyzer(
+    conflicts: Path | None, backend: str, thresholds: dict[str, float] | None = None
+) -> Analyzer:
     from monitor.analysis import Analyzer, WatchlistError
 
     try:
-        return Analyzer.from_files(conflicts, backend)
+        analyzer = Analyzer.from_files(conflicts, backend, thresholds)
     except (WatchlistError, ValueError, OSError) as exc:
         raise CommandFailed(str(exc), 2) from None
+    unknown = sorted(set(thresholds or {}) - set(analyzer.conflicts))
+    if unknown:
+        raise CommandFailed(
+            f"--threshold: unknown conflict {unknown[0]!r} (known: {', '.join(analyzer.conflicts)})", 2
+        )
+    return analyzer
 
 
 def run_archive(work: Callable[[], Awaitable[T]]) -> T:
     """Run an archive coroutine, turning archive errors into one line and exit status 1."""
-    from monitor.store import ArchiveError
+    from monitor.store import ArchiveError, QueryError
 
     try:
         return asyncio.run(work())
+    except QueryError as exc:
+        raise click.UsageError(str(exc)) from None
     except ArchiveError as exc:
         raise CommandFailed(str(exc), 1) from None
 
@@ -151,6 +241,28 @@ def matches_of(analysis: Analysis) -> list[dict[str, Any]]:
     ]
 
 
+def scores_of(analysis: Analysis) -> list[dict[str, Any]]:
+    """Each conflict with evidence: its score, the threshold it was held to, and the evidence."""
+    return [
+        {
+            "conflict": s.conflict,
+            "score": s.score,
+            "threshold": s.threshold,
+            "flagged": s.flagged,
+            "evidence": [
+                {
+                    "kind": e.kind,
+                    "text": e.text,
+                    "points": e.points,
+                    **({"detail": e.detail} if e.detail else {}),
+                }
+                for e in s.evidence
+            ],
+        }
+        for s in analysis.scores
+    ]
+
+
 def post_files() -> PostFiles:
     """A reader of post files that reports each problem on stderr."""
     from monitor.importing.pipeline import PostFiles
@@ -159,7 +271,10 @@ def post_files() -> PostFiles:
 
 
 def finish(files: PostFiles) -> None:
-    """Exit 2 when a file could not be read, 3 when records were skipped (after all output)."""
+    """Exit 2 when a file could not be read, 3 when records were skipped (after all output). Records kept
+    with a repaired problem are counted on stderr but keep exit status 0: every post was processed."""
+    if files.flawed:
+        click.echo(f"{files.flawed} record(s) kept with a problem (reported above)", err=True)
     if files.unreadable:
         raise CommandFailed(f"{files.unreadable} input file(s) could not be read", 2)
     if files.malformed:

@@ -3,33 +3,33 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import logging
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor.cli.common import CommandFailed, out
+from monitor.cli.common import CommandFailed, archive_override_option, config_option, out, to_json
 from monitor.config import ChannelSettings, Config, ConfigError, load_config, parse_channel_ref
-from monitor.health import HEARTBEAT_SECONDS, OUTBOX_SECONDS, HealthLimits, judge, snapshot
-from monitor.logs import setup_logging
+from monitor.health import HEARTBEAT_SECONDS, OUTBOX_SECONDS, HealthLimits, judge, notes, snapshot
+from monitor.logs import fatal_errors_logged, setup_logging
 from monitor.store import ArchiveError, Store
 from monitor.telegram.client import SessionError, build_client, is_session_file
+from monitor.telegram.guard import AccountFault
+
+# The Telegram account cannot be used (key revoked or duplicated, account banned): restarting will not
+# help, a new login (or another account) will.
+EXIT_ACCOUNT = 4
 
 if TYPE_CHECKING:
     from monitor.analysis import Watchlist
 
-config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="Config file (TOML)."
-)
-archive_option = click.option(
-    "--archive", type=click.Path(dir_okay=False, path_type=Path), help="Archive file (overrides the config)."
-)
 log_options = [
     click.option("--log-level", default="INFO", show_default=True, help="DEBUG, INFO, WARNING or ERROR."),
     click.option("--log-json", is_flag=True, help="Log JSON lines instead of key=value."),
@@ -45,7 +45,7 @@ def with_logging(command: Callable[..., Any]) -> Callable[..., Any]:
 def load(config_path: Path | None, archive: Path | None) -> Config:
     """Load the config or exit 2 with every problem listed."""
     if config_path is None:
-        raise click.UsageError("--config FILE is required")
+        raise click.UsageError("give --config FILE or set MONITOR_CONFIG")
     try:
         return load_config(config_path, archive_override=archive)
     except ConfigError as exc:
@@ -57,6 +57,9 @@ def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
     """Run a command's coroutine; known failures become one line on stderr and exit status 1."""
     try:
         return asyncio.run(coroutine)
+    except AccountFault as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ACCOUNT)
     except (SessionError, ArchiveError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -64,10 +67,13 @@ def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
 
 @click.command()
 @config_option
-@archive_option
+@archive_override_option
 @with_logging
 def run(config_path: Path | None, archive: Path | None, log_level: str, log_json: bool) -> None:
     """Run the monitor until SIGTERM or SIGINT: live ingest, catch-up, alerts and analyst commands.
+
+    Exits with status 4 when Telegram says the account cannot be used (key revoked or used from two
+    places at once, account banned); `monitor health` then names the reason.
 
     \b
     Example:
@@ -76,7 +82,9 @@ def run(config_path: Path | None, archive: Path | None, log_level: str, log_json
     from monitor.daemon import run_daemon
 
     setup_logging(log_level, json=log_json)
-    run_async(run_daemon(load(config_path, archive)))
+    config = load(config_path, archive)
+    with fatal_errors_logged(logging.getLogger("monitor.run"), (SessionError, ArchiveError, OSError)):
+        asyncio.run(run_daemon(config))
 
 
 @click.command()
@@ -121,7 +129,7 @@ async def _login(config: Config, path: Path) -> None:
     "--since", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="Oldest day to fetch."
 )
 @config_option
-@archive_option
+@archive_override_option
 @with_logging
 def backfill(
     channel: str,
@@ -176,7 +184,7 @@ async def _backfill(config: Config, settings: ChannelSettings, since: date) -> i
 
 @click.command()
 @config_option
-@archive_option
+@archive_override_option
 @click.option("--max-age", type=float, help="Heartbeat older than this many seconds is stale.")
 @click.option(
     "--max-outbox-age",
@@ -190,8 +198,10 @@ def health(
 ) -> None:
     """Exit 0 if the running monitor looks healthy, 1 (printing why) if not: for container health checks.
 
-    Unhealthy: the heartbeat is stale, a channel is silent far beyond its usual rhythm, or the alert
-    outbox is stuck (quiet hours excepted).
+    Unhealthy: the heartbeat is stale, a channel is silent far beyond its usual rhythm, the alert
+    outbox is stuck (quiet hours excepted), the Telegram account is unusable (revoked, duplicated,
+    banned) or sending is blocked (PEER_FLOOD, CHAT_WRITE_FORBIDDEN, ...). Flood waits and slow mode
+    are printed as notes.
 
     \b
     Example:
@@ -209,27 +219,33 @@ def health(
         quiet_hours=config.alerts.quiet_hours if config else None,
     )
     refs = [settings.ref for settings in config.channels] if config else None
-    problems = run_async(_health(path, limits, refs))
+    problems, passing = run_async(_health(path, limits, refs))
     for problem in problems:
         click.echo(f"unhealthy: {problem}")
+    for note in passing:
+        click.echo(f"note: {note}")
     if problems:
         sys.exit(1)
     click.echo("healthy")
 
 
-async def _health(path: Path, limits: HealthLimits, refs: list[str] | None) -> list[str]:
-    """Judge the archive; with a config only its channels count (a removed channel is silent for good)."""
+async def _health(path: Path, limits: HealthLimits, refs: list[str] | None) -> tuple[list[str], list[str]]:
+    """Judge the archive (problems, notes); with a config only its channels count (a removed channel is
+    silent for good)."""
     if not path.is_file():
-        return [f"archive {path} does not exist"]
+        return [f"archive {path} does not exist"], []
     now = datetime.now(UTC)
     async with await Store.open(path, readonly=True) as store:
         ids = None if refs is None else [c.id for ref in refs if (c := await store.channel_for_ref(ref))]
-        return judge(await snapshot(store, now, ids), now, limits)
+        state = await snapshot(store, now, ids)
+        return judge(state, now, limits), notes(state, now)
 
 
 @click.command()
 @click.option("--duration", type=float, default=30.0, show_default=True, help="Seconds to run.")
-@click.option("--json", "as_json", is_flag=True, help="End with one JSON summary line.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Only a JSON summary on stdout (the transcript goes to stderr)."
+)
 @click.option("--log-level", default="WARNING", show_default=True, help="Daemon log level (on stderr).")
 def demo(duration: float, as_json: bool, log_level: str) -> None:
     """Watch the built-in sandbox channels with the real daemon and show its alerts (no account needed).
@@ -246,27 +262,26 @@ def demo(duration: float, as_json: bool, log_level: str) -> None:
 
     setup_logging(log_level)
     quiet_library_logs()
+
+    def show(text: str) -> None:
+        click.echo(text, err=as_json)
+
     with tempfile.TemporaryDirectory(prefix="monitor-demo-") as workdir:
-        summary = run_async(run_demo(Path(workdir), duration, click.echo))
-    click.echo(
+        summary = run_async(run_demo(Path(workdir), duration, show))
+    show(
         f"demo finished: {summary.posts_stored} posts archived from {len(summary.channels)} channels, "
         f"{summary.alerts_sent} alerts sent ({summary.messages_in_chat} messages in the analyst chat)"
     )
     if as_json:
-        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+        out(to_json(summary.as_dict()))
 
 
 @click.command("check-config")
+@config_option
 @click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path),
-    envvar="MONITOR_CONFIG",
-    required=True,
-    show_envvar=True,
-    help="The config file.",
+    "--json", "as_json", is_flag=True, help="Print one JSON object: valid, problems and (if valid) a summary."
 )
-def check_config(config_path: Path) -> None:
+def check_config(config_path: Path | None, as_json: bool) -> None:
     """Validate a config file and the watchlist it names, then print a summary (never secrets).
 
     Every problem is listed as FILE:LINE: key: problem; any problem gives exit status 2.
@@ -276,24 +291,76 @@ def check_config(config_path: Path) -> None:
       export MONITOR_API_ID=12345 MONITOR_API_HASH=... MONITOR_BOT_TOKEN=...
       monitor check-config --config config/monitor.example.toml
     """
+    if config_path is None:
+        raise click.UsageError("give --config FILE or set MONITOR_CONFIG")
+    problems, checked = _checked_config(config_path)
+    if as_json:
+        report: dict[str, Any] = {"config": str(config_path), "valid": not problems, "problems": problems}
+        if checked:
+            report["summary"] = _config_facts(*checked)
+        out(to_json(report))
+        if problems:
+            sys.exit(2)
+        return
+    for problem in problems:
+        click.echo(problem, err=True)
+    if checked is None:
+        raise CommandFailed(f"{config_path}: {len(problems)} problem(s)", 2)
+    for line in _config_summary(*checked):
+        out(line)
+
+
+def _checked_config(path: Path) -> tuple[list[str], tuple[Config, Watchlist] | None]:
+    """Every problem of the config and its watchlist, or none and the (config, watchlist) pair."""
     from monitor.analysis import WatchlistError, load_watchlist
-    from monitor.config import ConfigError, load_config
 
     try:
-        config = load_config(config_path)
+        config = load_config(path)
     except ConfigError as exc:
-        for problem in exc.problems:
-            click.echo(problem, err=True)
-        raise CommandFailed(f"{config_path}: {len(exc.problems)} problem(s)", 2) from None
+        return list(exc.problems), None
     try:
-        watchlist = load_watchlist(config.analysis.conflicts_path)
+        return [], (config, load_watchlist(config.analysis.conflicts_path))
     except WatchlistError as exc:
-        raise CommandFailed(str(exc), 2) from None
-    unknown = [cid for cid in config.alerts.muted if cid not in watchlist.conflicts]
-    if unknown:
-        raise CommandFailed(f"{config_path}: alerts.muted: unknown conflict(s) {', '.join(unknown)}", 2)
-    for line in _config_summary(config, watchlist):
-        out(line)
+        return [str(exc)], None
+
+
+def _config_facts(config: Config, watchlist: Watchlist) -> dict[str, Any]:
+    """What the summary says, as data: secrets appear only as where they come from."""
+    tg = config.telegram
+    secrets = {"session": tg.session, "bot_token": tg.bot_token, "bot_session": tg.bot_session}
+    counts = watchlist.term_counts()
+    return {
+        "telegram": {
+            "api_id": tg.api_id,
+            "api_hash": tg.api_hash.source,
+            **{name: secret.source if secret else None for name, secret in secrets.items()},
+            "server": f"{tg.server.host}:{tg.server.port}" if tg.server else None,
+        },
+        "archive": str(config.archive_path),
+        "analyst": {"chat_id": config.analyst.chat_id, "admins": list(config.analyst.admins)},
+        "channels": [
+            {
+                "ref": ch.ref,
+                "kind": ch.target.kind,
+                "value": ch.target.value,
+                "backfill": ch.backfill,
+                "backfill_since": ch.backfill_since,
+                "join": ch.join,
+            }
+            for ch in config.channels
+        ],
+        "conflicts": {
+            "source": str(config.analysis.conflicts_path),
+            "version": watchlist.version,
+            "ids": {
+                cid: {"name": c.name, "severity": c.severity, "terms": counts.get(cid, {})}
+                for cid, c in watchlist.conflicts.items()
+            },
+        },
+        "language_backend": config.analysis.language_backend,
+        "alerts": asdict(config.alerts),
+        "schedule": asdict(config.schedule),
+    }
 
 
 def _config_summary(config: Config, watchlist: Watchlist) -> Iterator[str]:

@@ -27,16 +27,19 @@ from monitor.cli.common import (
     out,
     post_files,
     run_archive,
+    scores_of,
+    threshold_option,
     to_json,
 )
 from monitor.importing.files import InputProblem, InputRecord
-from monitor.importing.pipeline import batches
+from monitor.importing.pipeline import PostFiles, batches
 from monitor.model import Analysis
 
 if TYPE_CHECKING:
-    from monitor.analysis.evaluation import Evaluation
+    from monitor.analysis import Analyzer
+    from monitor.analysis.evaluation import Evaluation, Scores
     from monitor.config import ChannelRef
-    from monitor.importing.pipeline import ImportCounts
+    from monitor.importing.pipeline import ImportCounts, PostFiles
 
 ANALYZE_BATCH = 256
 
@@ -45,20 +48,26 @@ ANALYZE_BATCH = 256
 @files_argument
 @conflicts_option
 @backend_option
+@threshold_option
 @closed_pipe_quiet
-def analyze(files: tuple[Path, ...], conflicts: Path | None, backend: str) -> None:
+def analyze(
+    files: tuple[Path, ...], conflicts: Path | None, backend: str, thresholds: dict[str, float]
+) -> None:
     """Analyse posts and print one JSON line per post, in input order.
 
     FILES are JSONL (one post per line: `text`, optional `id` or `message_id`, `channel`, `date`),
     JSON arrays of such posts, or Telegram Desktop exports (result.json). Each output line has `id`
-    (as given), `lang`, `lang_confidence`, `conflicts`, `matches` and `channel`/`date` when given.
+    (as given), `lang`, `lang_confidence`, `conflicts`, `matches`, `scores` and `channel`/`date` when
+    given. `scores` lists every conflict with any evidence: its score, the threshold it needs (flagged
+    when reached) and the evidence (terms, places, actors, events, partial, context) with its points.
+    Posts are analysed without channel context here (the archive learns it; see `monitor context`).
     Malformed records are reported on stderr and skipped (exit status 3).
 
     \b
     Example:
       monitor analyze config/sample_posts.jsonl
     """
-    analyzer = load_analyzer(conflicts, backend)
+    analyzer = load_analyzer(conflicts, backend, thresholds)
     inputs = post_files()
     for batch in batches(inputs.records(files), ANALYZE_BATCH):
         for record, analysis in zip(batch, analyzer.analyze_many(r.text for r in batch), strict=True):
@@ -78,6 +87,7 @@ def _analysis_line(record: InputRecord, analysis: Analysis) -> dict[str, Any]:
         lang_confidence=round(analysis.lang_confidence, 4),
         conflicts=list(analysis.conflicts),
         matches=matches_of(analysis),
+        scores=scores_of(analysis),
     )
     return line
 
@@ -95,6 +105,14 @@ def _analysis_line(record: InputRecord, analysis: Analysis) -> dict[str, Any]:
     show_default=True,
     help="Processes that analyse posts while this one writes the archive (up to the number of cores).",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object.")
+@click.option(
+    "--context/--no-context",
+    "learn_context",
+    default=True,
+    show_default=True,
+    help="Lend each post its channel's context as learned from the archive so far.",
+)
 def import_(
     files: tuple[Path, ...],
     archive: Path,
@@ -102,11 +120,15 @@ def import_(
     conflicts: Path | None,
     backend: str,
     jobs: int,
+    as_json: bool,
+    learn_context: bool,
 ) -> None:
     """Analyse posts and store them in the archive (idempotent: importing twice changes nothing).
 
     Takes the same files as `analyze`. Each post needs a message id, a date and a channel: the post's
     `channel_id`/`sender_id`/`channel`, the export's chat, or --channel. Imported posts never alert.
+    Each post is analysed with its channel's context as the archive has learned it before the post's
+    batch (see `monitor context`), and with the flags of the archived post it replies to or forwards.
 
     \b
     Example:
@@ -121,7 +143,7 @@ def import_(
     default = _channel_option(channel)
     analyzer = load_analyzer(conflicts, backend)
     progress = tqdm(unit=" posts", file=sys.stderr, disable=None, dynamic_ncols=True)
-    inputs = PostFiles(report=lambda line: progress.write(line, file=sys.stderr))
+    inputs = PostFiles(report=lambda line: progress.write(line, file=sys.stderr), require_date=True)
 
     async def work() -> ImportCounts:
         async with await open_store(archive, readonly=False) as store:
@@ -134,6 +156,7 @@ def import_(
                 default_channel=default,
                 jobs=jobs,
                 advance=progress.update,
+                learn_context=learn_context,
             )
 
     try:
@@ -141,11 +164,25 @@ def import_(
     finally:
         progress.close()
     statuses = counts.statuses
-    click.echo(
-        f"imported {counts.total} posts into {archive}: {statuses['new']} new, {statuses['edited']} edited, "
-        f"{statuses['unchanged']} unchanged"
-    )
+    if as_json:
+        out(to_json(_import_report(archive, counts, inputs)))
+    else:
+        click.echo(
+            f"imported {counts.total} posts into {archive}: {statuses['new']} new, "
+            f"{statuses['edited']} edited, {statuses['unchanged']} unchanged"
+        )
     finish(inputs)
+
+
+def _import_report(archive: Path, counts: ImportCounts, inputs: PostFiles) -> dict[str, Any]:
+    return {
+        "archive": str(archive),
+        "posts": counts.total,
+        **{status: counts.statuses[status] for status in ("new", "edited", "unchanged")},
+        "skipped": inputs.malformed,
+        "kept_with_problems": inputs.flawed,
+        "unreadable_files": inputs.unreadable,
+    }
 
 
 def _channel_option(value: str | None) -> ChannelRef | None:
@@ -166,23 +203,45 @@ def _channel_option(value: str | None) -> ChannelRef | None:
 @click.argument("labeled", type=click.Path(path_type=Path))
 @conflicts_option
 @backend_option
+@threshold_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @click.option("--mistakes", is_flag=True, help="Also list each false positive and missed post by id.")
-def evaluate(labeled: Path, conflicts: Path | None, backend: str, as_json: bool, mistakes: bool) -> None:
+@click.option(
+    "--sweep",
+    is_flag=True,
+    help="Print precision and recall per conflict at each threshold instead, to choose the dial from.",
+)
+def evaluate(
+    labeled: Path,
+    conflicts: Path | None,
+    backend: str,
+    thresholds: dict[str, float],
+    as_json: bool,
+    mistakes: bool,
+    sweep: bool,
+) -> None:
     """Score the watchlists on posts with gold `labels` (conflict ids) and optional gold `lang`.
 
     Prints precision, recall and F1 per conflict, micro-averaged scores, language accuracy over the
-    posts that give `lang`, and the counts behind them.
+    posts that give `lang`, and the counts behind them. With --sweep, prints precision and recall per
+    conflict for each threshold (the same for every conflict): a lower threshold favours recall, a
+    higher one precision. Posts are scored without channel context (bench/bench_context.py replays
+    channels' histories to measure it).
 
     \b
     Example:
       monitor evaluate tests/data/eval.jsonl --mistakes
+      monitor evaluate tests/data/eval.jsonl --sweep
     """
     from monitor.analysis.evaluation import Judged
     from monitor.analysis.evaluation import evaluate as score
 
-    analyzer = load_analyzer(conflicts, backend)
+    analyzer = load_analyzer(conflicts, backend, thresholds)
     inputs = post_files()
+    if sweep:
+        _sweep(labeled, analyzer, inputs, as_json)
+        finish(inputs)
+        return
 
     def judged() -> Iterator[Judged]:
         for record in inputs.records([labeled]):
@@ -203,6 +262,40 @@ def evaluate(labeled: Path, conflicts: Path | None, backend: str, as_json: bool,
         for kind, conflict, post_id in result.mistakes:
             out(f"{kind:<15} {conflict:<20} id={to_json(post_id)}")
     finish(inputs)
+
+
+def _sweep(labeled: Path, analyzer: Analyzer, inputs: PostFiles, as_json: bool) -> None:
+    from monitor.analysis.evaluation import Scored, sweep
+
+    scored = []
+    for record in inputs.records([labeled]):
+        if record.labels is None:
+            inputs.problem(InputProblem(record.location, "no 'labels' (a list of conflict ids)"))
+            continue
+        analysis = analyzer.analyze(record.text)
+        scores = {s.conflict: s.score for s in analysis.scores}
+        scored.append(Scored(record.id, frozenset(record.labels), scores))
+    results = sweep(scored, analyzer.conflicts)
+    if as_json:
+        out(to_json({str(t): result.as_dict() for t, result in results.items()}))
+        return
+    out(
+        f"posts: {len(scored)}; precision / recall at each threshold (current: "
+        + ", ".join(f"{c} {analyzer.threshold(c):g}" for c in analyzer.conflicts)
+        + ")"
+    )
+    names = [*next(iter(results.values())).per_conflict, "micro"]
+    out(f"{'threshold':<10}" + "".join(f"{name:>22}" for name in names))
+    for threshold, result in results.items():
+        rows = {**result.per_conflict, "micro": result.micro}
+        out(f"{threshold:<10g}" + "".join(f"{_pair(rows[name]):>22}" for name in names))
+
+
+def _pair(scores: Scores) -> str:
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{value:.3f}"
+
+    return f"{pct(scores.precision)} / {pct(scores.recall)}"
 
 
 def _print_evaluation(result: Evaluation) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from monitor.logs import log_event, setup_logging
+from monitor.sandbox import strictness
 from monitor.sandbox.config_file import write_monitor_config
 from monitor.sandbox.faults import Faults, FaultSpecError, parse_faults
 from monitor.sandbox.scenario import (
@@ -22,6 +23,7 @@ from monitor.sandbox.scenario import (
     load_scenario,
 )
 from monitor.sandbox.server import RunningSandbox, start_sandbox
+from monitor.sandbox.strictness import Strictness
 from monitor.sandbox.synthetic_load import load_scenario_for
 
 log = logging.getLogger("monitor.sandbox")
@@ -35,8 +37,10 @@ class ServeSettings:
     port: int
     record_posts: Path | None
     record_chat: Path | None
+    record_requests: Path | None
     seed: int
     write_config: Path | None
+    strictness: Strictness
 
 
 def _load_spec(spec: str, seed: int) -> Scenario:
@@ -85,7 +89,9 @@ async def _serve(scenario: Scenario, faults: Faults | None, settings: ServeSetti
             faults=faults,
             record_posts=settings.record_posts,
             record_chat=settings.record_chat,
+            record_requests=settings.record_requests,
             seed=settings.seed,
+            strictness=settings.strictness,
         )
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {settings.host}:{settings.port}: {exc}") from None
@@ -94,7 +100,15 @@ async def _serve(scenario: Scenario, faults: Faults | None, settings: ServeSetti
             _write_config(settings.write_config, running)
         sys.stdout.write(json.dumps(running.ready_line(), ensure_ascii=False) + "\n")
         sys.stdout.flush()
-        log_event(log, "sandbox_ready", scenario=scenario.name, host=running.host, port=running.port)
+        relaxed = settings.strictness == strictness.relaxed()
+        log_event(
+            log,
+            "sandbox_ready",
+            scenario=scenario.name,
+            host=running.host,
+            port=running.port,
+            relaxed=relaxed,
+        )
         await stop.wait()
     finally:
         await running.stop()
@@ -129,11 +143,27 @@ def _write_config(path: Path, running: RunningSandbox) -> None:
 )
 @click.option("--record-posts", type=OUT_FILE, help="Record published posts, edits, deletions (JSON lines).")
 @click.option("--record-chat", type=OUT_FILE, help="Record what clients send or edit in chats (JSON lines).")
+@click.option(
+    "--record-requests",
+    type=OUT_FILE,
+    help="Record every API request answered: ts, account, method, outcome (JSON lines).",
+)
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for load and faults.")
 @click.option(
     "--write-config",
     type=OUT_FILE,
     help="Also write a monitor config (and 0600 secret files beside it) for this sandbox.",
+)
+@click.option(
+    "--not-joined",
+    is_flag=True,
+    help="The user starts as a member of none of the channels (a first start); default: of those the "
+    "scenario marks joined, which for --load and --demo is all of them.",
+)
+@click.option(
+    "--relaxed",
+    is_flag=True,
+    help="Switch off Telegram's limits (quotas and flood waits, the channel cap, the duplicate-key rule).",
 )
 @click.option("--log-level", default="INFO", show_default=True, help="DEBUG, INFO, WARNING or ERROR.")
 def sandbox(
@@ -145,28 +175,40 @@ def sandbox(
     faults_spec: str | None,
     record_posts: Path | None,
     record_chat: Path | None,
+    record_requests: Path | None,
     seed: int,
     write_config: Path | None,
+    not_joined: bool,
+    relaxed: bool,
     log_level: str,
 ) -> None:
     """Run a local Telegram server for tests and trials: channels, an analyst chat, a live feed, faults.
 
     Once it accepts connections it prints one JSON line on stdout (host, port, rsa_public_key,
     user_session, bot_session, analyst_chat_id, channels ...), then serves until SIGINT/SIGTERM.
+    It is as strict as Telegram (per-account quotas with escalating flood waits, join pacing, the
+    500-channel cap, per-account access hashes) unless --relaxed; see docs/sandbox.md.
 
     \b
     Examples:
       monitor sandbox --demo --port 4430
       monitor sandbox --load 10:8:70 --port 0 --record-posts posts.jsonl --write-config sandbox.toml
+      monitor sandbox --load 200:1:240 --record-requests requests.jsonl
       monitor sandbox --scenario my.toml --faults "flood=messages.getHistory:5:0.2,drop=every:30"
+      monitor sandbox --load 200:1:600 --not-joined --faults "auth=revoked:60"
     """
     setup_logging(log_level)
     try:
         scenario = _scenario(scenario_file, demo, load_spec, seed)
     except ScenarioError as exc:
         raise click.UsageError(str(exc)) from None
+    if not_joined:
+        scenario = scenario.not_joined()
     faults = _faults(scenario, faults_spec)
-    settings = ServeSettings(host, port, record_posts, record_chat, seed, write_config)
+    rules = strictness.relaxed() if relaxed else strictness.Strictness()
+    settings = ServeSettings(
+        host, port, record_posts, record_chat, record_requests, seed, write_config, rules
+    )
     asyncio.run(_serve(scenario, faults, settings))
 
 

@@ -32,10 +32,18 @@ def parse_channel_ref(ref: str) -> ChannelRef:
     )
 
 
+MAX_CHANNEL_ID = 2**63 - 1  # the archive stores ids as SQLite's 64-bit integers
+
+
 def _channel_id(number: int) -> int:
     """Turn a -100-marked or bare channel id into the bare positive id the archive uses."""
-    if number > 0:
-        return number
+    bare = number if number > 0 else _unmarked(number)
+    if bare > MAX_CHANNEL_ID:
+        raise ValueError(f"{number} is not a channel id (too large for 64 bits)")
+    return bare
+
+
+def _unmarked(number: int) -> int:
     digits = str(-number)
     if digits.startswith("100") and len(digits) > 3:
         return int(digits[3:])
@@ -53,7 +61,7 @@ def _parse_link_path(path: str) -> ChannelRef:
             return ChannelRef("invite", invite)
         raise ValueError(f"invite link with an invalid hash {invite!r}")
     if head == "c" and len(parts) in (2, 3) and parts[1].isdigit():
-        return ChannelRef("id", int(parts[1]))
+        return ChannelRef("id", _channel_id(int(parts[1])))
     if _USERNAME.fullmatch(head) and (len(parts) == 1 or (len(parts) == 2 and parts[1].isdigit())):
         return ChannelRef("username", head)
     raise ValueError(f"t.me link path {path!r} does not name a channel")

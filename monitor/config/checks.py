@@ -5,6 +5,7 @@ tomllib keeps no positions, so the lines of tables and keys are found in the tex
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -122,15 +123,32 @@ def integer(minimum: int | None = None) -> Callable[[Any], int]:
 
 
 def real_number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if _not_finite(value) or value <= 0:
         raise ValueError(f"expected a positive number, got {value!r}")
     return float(value)
 
 
 def non_negative(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    if _not_finite(value) or value < 0:
         raise ValueError(f"expected a number of 0 or more, got {value!r}")
     return float(value)
+
+
+def _not_finite(value: Any) -> bool:
+    """TOML has nan and inf; neither is a duration or a rate."""
+    return isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+
+
+def at_most(check: Callable[[Any], float], maximum: float, unit: str) -> Callable[[Any], float]:
+    """A bound on a duration, so that 1e308 is refused here rather than overflowing a date later."""
+
+    def bounded(value: Any) -> float:
+        number = check(value)
+        if number > maximum:
+            raise ValueError(f"must be at most {maximum:g} {unit}, got {value!r}")
+        return number
+
+    return bounded
 
 
 def string(value: Any) -> str:
@@ -182,6 +200,18 @@ def hour_range(value: Any) -> tuple[time, time] | None:
     if start == end:
         raise ValueError("start and end are equal")
     return start, end
+
+
+def listen_address(value: Any) -> tuple[str, int]:
+    """An address to listen on, "HOST:PORT" (an IPv6 host in brackets); port 0 picks a free port."""
+    m = (
+        re.fullmatch(r"(?:\[([0-9A-Fa-f:.]+)\]|([^:\s\[\]]+)):(\d{1,5})", value)
+        if isinstance(value, str)
+        else None
+    )
+    if m is None or int(m.group(3)) > 65535:
+        raise ValueError(f'expected "HOST:PORT" such as "127.0.0.1:9464", got {value!r}')
+    return m.group(1) or m.group(2), int(m.group(3))
 
 
 def choice(*options: str) -> Callable[[Any], str]:

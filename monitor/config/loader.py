@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import binascii
+import contextlib
 import os
 import re
+import sqlite3
+import struct
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +17,7 @@ from monitor.config.channel_refs import parse_channel_ref
 from monitor.config.checks import (
     Problems,
     Table,
+    at_most,
     boolean,
     calendar_date,
     choice,
@@ -19,6 +25,7 @@ from monitor.config.checks import (
     integer,
     key_lines,
     list_of,
+    listen_address,
     non_negative,
     real_number,
     string,
@@ -31,7 +38,9 @@ from monitor.config.settings import (
     ChannelSettings,
     Config,
     ConfigError,
+    ContextSetting,
     KeyPath,
+    MetricsSettings,
     ScheduleSettings,
     Secret,
     ServerSettings,
@@ -117,12 +126,57 @@ def _telegram(loader: _Loader, table: Table) -> TelegramSettings | None:
     session = loader.secret(table, "session", session=True)
     bot_token = loader.secret(table, "bot_token")
     bot_session = loader.secret(table, "bot_session", session=True)
-    flood = table.take("flood_sleep_threshold", integer(0), 30)
     server = _server(loader, table.table("server")) if table.has("server") else None
     table.finish()
+    _check_session(loader, table.key, "session", session, need_auth=True)
+    _check_session(loader, table.key, "bot_session", bot_session, need_auth=bot_token is None)
     if api_id is None or api_hash is None:
         return None
-    return TelegramSettings(api_id, api_hash, session, bot_token, bot_session, flood, server)
+    return TelegramSettings(api_id, api_hash, session, bot_token, bot_session, server)
+
+
+def _check_session(
+    loader: _Loader, table: KeyPath, name: str, secret: Secret | None, *, need_auth: bool
+) -> None:
+    """A session that holds none would make the daemon start a login it cannot finish unattended. A
+    missing `.session` file is fine (`monitor login` writes it), and so is an empty bot session when the
+    bot logs in with its token."""
+    if secret is None:
+        return
+    value = secret.reveal()
+    key = (*table, f"{name}_env" if secret.source.startswith("env") else f"{name}_file")
+    problem = _session_file_problem(Path(value), need_auth) if value.endswith(".session") else None
+    if not value.endswith(".session") and not _is_session_string(value):
+        problem = f"{secret.source} does not hold a Telethon session string"
+    if problem:
+        loader.problems.add(key, problem)
+
+
+def _session_file_problem(path: Path, need_auth: bool) -> str | None:
+    if not path.exists():
+        return None
+    try:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            keys = [row[0] for row in db.execute("SELECT auth_key FROM sessions")]
+    except sqlite3.Error:
+        if path.stat().st_size == 0:
+            keys = []
+        else:
+            return f"{path} is not a Telethon session file"
+    if need_auth and not any(keys):
+        return f"{path} holds no session: log in with `monitor login`"
+    return None
+
+
+def _is_session_string(value: str) -> bool:
+    from telethon.sessions import StringSession
+
+    try:
+        StringSession(value)
+    except (ValueError, struct.error, binascii.Error):
+        return False
+    return True
 
 
 def _api_id(loader: _Loader, table: Table) -> int | None:
@@ -214,9 +268,39 @@ def _channel(table: Table) -> ChannelSettings | None:
     backfill = table.take("backfill", integer(0))
     since = table.take("backfill_since", calendar_date)
     join = table.take("join", boolean, target is not None and target.kind == "invite")
+    context = _context_setting(table)
     if target is None:
         return None
-    return ChannelSettings(raw, backfill, since, join, target)
+    return ChannelSettings(raw, backfill, since, join, target, context)
+
+
+def _context_setting(table: Table) -> ContextSetting:
+    """`context = "learned"` (default), `"off"`, or a table of fixed shares {conflict = 0..1}.
+
+    Conflict ids of a fixed table are checked against the watchlist with the [analysis] section.
+    """
+    if not table.has("context"):
+        return "learned"
+    value = table.data["context"]
+    if isinstance(value, dict):
+        return _conflict_numbers(table.table("context"), _share)
+    return table.take("context", choice("learned", "off"), "learned")
+
+
+def _share(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"expected a share between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def _conflict_numbers(table: Table, check: Callable[[Any], float]) -> tuple[tuple[str, float], ...]:
+    """A table of conflict id = number; each value checked, the ids later against the watchlist."""
+    numbers = []
+    for conflict in list(table.data):
+        value = table.take(conflict, check)
+        if value is not None:
+            numbers.append((conflict, value))
+    return tuple(numbers)
 
 
 def _ref_text(value: Any) -> str:
@@ -234,6 +318,8 @@ def _analysis(loader: _Loader, table: Table) -> AnalysisSettings:
 
     conflicts = table.take("conflicts", string)
     backend = table.take("language_backend", string, "langdetect")
+    thresholds = _conflict_numbers(table.table("thresholds"), real_number) if table.has("thresholds") else ()
+    context = table.take("context", choice("learned", "off"), "learned")
     table.finish()
     path = loader.resolve(conflicts) if conflicts else DEFAULT_CONFLICTS
     if not path.is_file():
@@ -242,10 +328,37 @@ def _analysis(loader: _Loader, table: Table) -> AnalysisSettings:
         loader.problems.add(
             (*table.key, "language_backend"), f"unknown backend {backend!r} (known: {', '.join(BACKENDS)})"
         )
-    return AnalysisSettings(path, backend)
+    return AnalysisSettings(path, backend, thresholds, context)
 
 
-def _alerts(table: Table) -> AlertPolicy:
+def _check_conflict_ids(
+    problems: Problems, analysis: AnalysisSettings, channels: tuple[ChannelSettings, ...]
+) -> None:
+    """Thresholds and fixed channel contexts must name conflicts the watchlist defines."""
+    from monitor.analysis import WatchlistError, load_watchlist
+
+    named = [(("analysis", "thresholds", c), c) for c, _ in analysis.thresholds]
+    for index, channel in enumerate(channels):
+        if not isinstance(channel.context, str):
+            named += [(("channels", index, "context", c), c) for c, _ in channel.context]
+    if not named or not analysis.conflicts_path.is_file():
+        return
+    try:
+        known = load_watchlist(analysis.conflicts_path).conflicts
+    except WatchlistError as exc:
+        problems.add(("analysis", "conflicts"), str(exc))
+        return
+    for key, conflict in named:
+        if conflict not in known:
+            problems.add(key, f"unknown conflict {conflict!r} (the watchlist defines: {', '.join(known)})")
+
+
+# Upper bounds of the durations: generous, but far from where a date or a timer overflows.
+DAY_SECONDS = 86_400.0
+YEAR_HOURS = 8_760.0
+
+
+def _alerts(table: Table, analysis: AnalysisSettings) -> AlertPolicy:
     policy = AlertPolicy(
         per_minute=table.take("per_minute", integer(1), 20),
         burst=table.take("burst", integer(1), 3),
@@ -253,28 +366,63 @@ def _alerts(table: Table) -> AlertPolicy:
         quiet_hours=table.take("quiet_hours", hour_range),
         muted=table.take("muted", list_of(string), ()),
         summary=table.take("summary", choice("hourly", "daily", "off"), "daily"),
-        backfill_alert_hours=table.take("backfill_alert_hours", non_negative, 24.0),
+        backfill_alert_hours=table.take(
+            "backfill_alert_hours", at_most(non_negative, YEAR_HOURS, "hours"), 24.0
+        ),
     )
     table.finish()
+    _check_muted(table, policy.muted, analysis.conflicts_path)
     return policy
 
 
+def _check_muted(table: Table, muted: tuple[str, ...], conflicts: Path) -> None:
+    """A typo in `muted` would silently mute nothing: check the ids against the watchlist's."""
+    from monitor.analysis.watchlist import watchlist_ids
+
+    if not muted or not conflicts.is_file():
+        return  # a missing watchlist is reported by [analysis]
+    try:
+        known = watchlist_ids(conflicts)
+    except (OSError, ValueError, RecursionError):
+        return  # an unreadable watchlist is reported when it is loaded
+    unknown = [cid for cid in muted if cid not in known]
+    if unknown:
+        table.problems.add(
+            (*table.key, "muted"),
+            f"unknown conflict(s) {', '.join(unknown)} (known: {', '.join(known) or 'none'})",
+        )
+
+
 def _schedule(table: Table) -> ScheduleSettings:
+    seconds = at_most(real_number, DAY_SECONDS, "seconds")
+    hours = at_most(real_number, YEAR_HOURS, "hours")
     schedule = ScheduleSettings(
-        reconcile_seconds=table.take("reconcile_seconds", real_number, 60.0),
-        busy_reconcile_seconds=table.take("busy_reconcile_seconds", real_number, 15.0),
-        engagement_hours=table.take("engagement_hours", list_of(real_number), (1.0, 24.0)),
-        recheck_hours=table.take("recheck_hours", real_number, 48.0),
-        heartbeat_seconds=table.take("heartbeat_seconds", real_number, 30.0),
+        reconcile_seconds=table.take("reconcile_seconds", seconds, 60.0),
+        busy_reconcile_seconds=table.take("busy_reconcile_seconds", seconds, 15.0),
+        engagement_hours=table.take("engagement_hours", list_of(hours), (1.0, 24.0)),
+        recheck_hours=table.take("recheck_hours", hours, 48.0),
+        heartbeat_seconds=table.take("heartbeat_seconds", seconds, 30.0),
     )
     table.finish()
     return schedule
 
 
+def _metrics(table: Table) -> MetricsSettings | None:
+    address = table.take("listen", listen_address, required=True)
+    table.finish()
+    return None if address is None else MetricsSettings(*address)
+
+
 def _archive(loader: _Loader, table: Table, override: Path | None) -> Path:
     value = table.take("path", string, "monitor.db")
     table.finish()
-    return override if override is not None else loader.resolve(value)
+    if override is not None:
+        return override
+    path = loader.resolve(value)
+    if not path.parent.is_dir():
+        # Most often a volume that is not mounted: the archive would land somewhere it does not last.
+        loader.problems.add((*table.key, "path"), f"directory {path.parent} does not exist")
+    return path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,6 +439,8 @@ def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([_syntax_problem(path, str(exc))]) from None
+    except RecursionError:
+        raise ConfigError([f"{path}: invalid TOML: nested too deeply to read"]) from None
     loader = _Loader(path.resolve(), text)
     root = Table(loader.problems, (), data)
     telegram = _telegram(loader, root.table("telegram"))
@@ -298,12 +448,14 @@ def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
     analyst = _analyst(root.table("analyst"))
     channels = _channels(loader.problems, root.data.pop("channels", []))
     analysis = _analysis(loader, root.table("analysis"))
-    alerts = _alerts(root.table("alerts"))
+    _check_conflict_ids(loader.problems, analysis, channels)
+    alerts = _alerts(root.table("alerts"), analysis)
     schedule = _schedule(root.table("schedule"))
+    metrics = _metrics(root.table("metrics")) if root.has("metrics") else None
     root.finish()
     if loader.problems.items or telegram is None or analyst is None:
         raise ConfigError(loader.problems.items)
-    return Config(loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule)
+    return Config(loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule, metrics)
 
 
 def _reason(exc: OSError | UnicodeDecodeError) -> str:

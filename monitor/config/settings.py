@@ -54,7 +54,6 @@ class TelegramSettings:
     session: Secret | None
     bot_token: Secret | None
     bot_session: Secret | None
-    flood_sleep_threshold: int
     server: ServerSettings | None
 
 
@@ -74,6 +73,10 @@ class ChannelRef:
     value: str | int
 
 
+# A channel's context: learned from the archive, off, or fixed shares per conflict, (conflict, 0..1).
+ContextSetting = Literal["learned", "off"] | tuple[tuple[str, float], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class ChannelSettings:
     """A watched channel as written in the config (`ref` is kept verbatim as the archive's key)."""
@@ -83,14 +86,18 @@ class ChannelSettings:
     backfill_since: date | None
     join: bool
     target: ChannelRef
+    context: ContextSetting = "learned"
 
 
 @dataclass(frozen=True, slots=True)
 class AnalysisSettings:
-    """Which watchlist file and language backend analysis uses."""
+    """Which watchlist file and language backend analysis uses, the score each conflict needs to be
+    flagged (overriding the watchlist's own threshold) and whether channel context is learned."""
 
     conflicts_path: Path
     language_backend: str
+    thresholds: tuple[tuple[str, float], ...] = ()
+    context: Literal["learned", "off"] = "learned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +127,14 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class MetricsSettings:
+    """Where the Prometheus metrics endpoint listens (opt-in: no [metrics] section, no endpoint)."""
+
+    host: str
+    port: int
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated configuration."""
 
@@ -131,3 +146,4 @@ class Config:
     analysis: AnalysisSettings
     alerts: AlertPolicy
     schedule: ScheduleSettings
+    metrics: MetricsSettings | None = None

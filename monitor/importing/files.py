@@ -16,11 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from monitor.importing.json_stream import TOO_DEEP, JsonStream, JsonSyntaxError, array_items
 from monitor.model import bare_channel_id
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# SQLite stores integers in 64 bits: a larger id could never be archived.
+MAX_ID = 2**63 - 1
+_ENCODING_NOTE = "invalid UTF-8 or a lone surrogate, replaced by U+FFFD"
 _HEAD_CHARS = 1 << 20
-_CHUNK_CHARS = 1 << 20
 
 
 class InputFileError(Exception):
@@ -45,7 +48,12 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class InputRecord:
-    """One post read from a file. `id`, `channel` and `date` are kept exactly as given, for echoing."""
+    """One post read from a file. `id`, `channel` and `date` are kept exactly as given, for echoing.
+
+    A malformed `date` does not make the record unreadable: `when` is None and `date_problem` says why,
+    so a command that needs dates skips the post and one that does not keeps it. `notes` are problems
+    that were repaired in place (text that was not valid UTF-8), for the caller to report.
+    """
 
     location: Location
     text: str
@@ -60,6 +68,9 @@ class InputRecord:
     forward_origin: str | None = None
     media_kind: str | None = None
     links: tuple[str, ...] = ()
+    date_problem: str | None = None
+    notes: tuple[str, ...] = ()
+    reply_to: int | None = None
 
     @property
     def message_id(self) -> int | None:
@@ -86,7 +97,7 @@ def read_posts(path: Path) -> Iterator[InputRecord | InputProblem]:
     """Yield each post of a file in order, or a problem in place of each malformed one."""
     name = str(path)
     try:
-        handle = open(path, encoding="utf-8-sig", errors="replace")  # noqa: SIM115 - closed below
+        handle = open(path, encoding="utf-8-sig", errors="surrogateescape")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise InputFileError(f"{name}: cannot read: {exc.strerror or exc}") from None
     with handle:
@@ -120,7 +131,7 @@ def _detect(handle: IO[str]) -> str:
 def _parse_object(line: str) -> dict[str, Any] | None:
     try:
         obj = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return obj if isinstance(obj, dict) else None
 
@@ -139,6 +150,9 @@ def _read_jsonl(handle: IO[str], name: str) -> Iterator[InputRecord | InputProbl
         except ValueError as exc:
             yield InputProblem(location, f"invalid JSON: {_short(exc)}")
             continue
+        except RecursionError:
+            yield InputProblem(location, f"invalid JSON: {TOO_DEEP}")
+            continue
         yield _post_record(obj, location)
 
 
@@ -151,6 +165,7 @@ def _post_record(obj: Any, location: Location) -> InputRecord | InputProblem:
     """Validate one post of the project's own format (JSONL line or array item)."""
     if not isinstance(obj, dict):
         return InputProblem(location, "not a JSON object")
+    when, date_problem = _dated(obj.get("date"))
     try:
         return InputRecord(
             location=location,
@@ -158,13 +173,56 @@ def _post_record(obj: Any, location: Location) -> InputRecord | InputProblem:
             id=_scalar(obj["id"] if "id" in obj else obj.get("message_id"), "id"),
             channel=_scalar(obj.get("channel"), "channel"),
             channel_id=_channel_id(obj),
-            date=obj.get("date"),
-            when=_when(obj.get("date")),
+            date=_plain(obj.get("date")),
+            when=when,
             labels=_labels(obj.get("labels")),
             lang=_clean(_scalar(obj.get("lang"), "lang")) if obj.get("lang") is not None else None,
+            date_problem=date_problem,
+            notes=_encoding_notes(obj),
+            reply_to=_message_number(obj.get("reply_to")),
         )
     except ValueError as exc:
         return InputProblem(location, str(exc))
+
+
+def _dated(value: Any) -> tuple[datetime | None, str | None]:
+    """The post's time, or the reason its `date` cannot be used."""
+    try:
+        return _when(value), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def _plain(value: Any) -> Any:
+    """A value echoed back as given, made encodable (a repaired string is reported in the notes)."""
+    return _clean(value) if isinstance(value, str) else value
+
+
+def _encoding_notes(obj: dict[str, Any]) -> tuple[str, ...]:
+    """Name each field whose strings held undecodable bytes or lone surrogates (repaired by _clean)."""
+    return tuple(f"'{key}': {_ENCODING_NOTE}" for key, value in obj.items() if _has_surrogate(value))
+
+
+def _has_surrogate(value: Any) -> bool:
+    """Walks nested lists and objects without recursion (a parsed value can be nested deeply)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+            pending.extend(item.keys())
+    return False
+
+
+def _message_number(value: Any) -> int | None:
+    """The id of an answered post (`reply_to`, or an export's `reply_to_message_id`), else None."""
+    number = isinstance(value, int) and not isinstance(value, bool)
+    return value if number and 0 < value <= MAX_ID else None
 
 
 def _fail(reason: str) -> Any:
@@ -174,7 +232,16 @@ def _fail(reason: str) -> Any:
 def _scalar(value: Any, key: str) -> Any:
     if value is None or (isinstance(value, int | str) and not isinstance(value, bool)):
         return _clean(value) if isinstance(value, str) else value
-    raise ValueError(f"'{key}' must be a string or an integer, got {json.dumps(value)[:40]}")
+    raise ValueError(f"'{key}' must be a string or an integer, got {_kind(value)}")
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, named without printing it (it may be huge or deeply nested)."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, float):
+        return f"the number {value!r}"
+    return {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
 
 
 def _channel_id(obj: dict[str, Any]) -> int | None:
@@ -184,8 +251,14 @@ def _channel_id(obj: dict[str, Any]) -> int | None:
         if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
             value = int(value)
         if isinstance(value, int) and not isinstance(value, bool):
-            return bare_channel_id(value)
+            return _channel_in_range(key, value)
     return None
+
+
+def _channel_in_range(key: str, value: int) -> int:
+    if abs(value) > MAX_ID:
+        raise ValueError(f"'{key}' {value} is out of range (a channel id fits in 64 bits)")
+    return bare_channel_id(value)
 
 
 def _when(value: Any) -> datetime | None:
@@ -200,8 +273,11 @@ def _when(value: Any) -> datetime | None:
         try:
             parsed = datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"'date' {value[:40]!r} is not an ISO 8601 date") from None
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+            raise ValueError(f"'date' {_clean(value[:40])!r} is not an ISO 8601 date") from None
+        try:
+            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"'date' {value[:40]!r} is out of range in UTC") from None
     raise ValueError("'date' must be an ISO 8601 string or a Unix time")
 
 
@@ -239,102 +315,13 @@ def _clean(text: str) -> str:
 # JSON documents: an array of posts, a Telegram Desktop chat export or a full-account export
 
 
-class _JsonSyntaxError(Exception):
-    def __init__(self, line: int, reason: str) -> None:
-        super().__init__(reason)
-        self.line = line
-
-
-class _Stream:
-    """Reads one JSON document value by value over a growing buffer, tracking the line number."""
-
-    def __init__(self, handle: IO[str]) -> None:
-        self.handle = handle
-        self.decoder = json.JSONDecoder()
-        self.buf = ""
-        self.pos = 0
-        self.eof = False
-        self._line = 1
-        self._counted = 0
-
-    def line(self) -> int:
-        """The 1-based line of the current position (counted incrementally, so it stays cheap)."""
-        self._line += self.buf.count("\n", self._counted, self.pos)
-        self._counted = self.pos
-        return self._line
-
-    def _more(self) -> bool:
-        self.line()
-        self.buf = self.buf[self.pos :]
-        self._counted -= self.pos
-        self.pos = 0
-        data = self.handle.read(max(_CHUNK_CHARS, len(self.buf)))
-        self.eof = not data
-        self.buf += data
-        return bool(data)
-
-    def peek(self) -> str:
-        """The next non-blank character without consuming it ("" at the end)."""
-        while True:
-            while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n":
-                self.pos += 1
-            if self.pos < len(self.buf) or not self._more():
-                return self.buf[self.pos : self.pos + 1]
-
-    def expect(self, chars: str) -> str:
-        char = self.peek()
-        if not char or char not in chars:
-            found = repr(char) if char else "end of file"
-            raise _JsonSyntaxError(self.line(), f"expected {' or '.join(map(repr, chars))}, found {found}")
-        self.pos += 1
-        return char
-
-    def value(self) -> Any:
-        self.peek()
-        while True:
-            try:
-                obj, end = self.decoder.raw_decode(self.buf, self.pos)
-            except json.JSONDecodeError as exc:
-                offset = exc.pos - self.pos  # reading more moves the buffer, not the value's start
-                if self._truncated(exc) and self._more():
-                    continue
-                line = self.line() + self.buf.count("\n", self.pos, self.pos + offset)
-                raise _JsonSyntaxError(line, exc.msg) from None
-            if end == len(self.buf) and isinstance(obj, int | float) and self._more():
-                continue
-            self.pos = end
-            return obj
-
-    def _truncated(self, exc: json.JSONDecodeError) -> bool:
-        """A value cut by the buffer's end fails near the end, or as a string running to it."""
-        return not self.eof and (exc.msg.startswith("Unterminated string") or exc.pos >= len(self.buf) - 16)
-
-    def key(self) -> str:
-        if self.peek() != '"':
-            self.expect('"')
-        key = self.value()
-        self.expect(":")
-        return key
-
-    def items(self, open_: str, close: str) -> Iterator[None]:
-        """Step through a container; the caller consumes one member per step."""
-        self.expect(open_)
-        if self.peek() == close:
-            self.pos += 1
-            return
-        while True:
-            yield
-            if self.expect("," + close) == close:
-                return
-
-
 def _read_document(handle: IO[str], name: str) -> Iterator[InputRecord | InputProblem]:
-    stream = _Stream(handle)
+    stream = JsonStream(handle)
     export = _ExportWalk(stream)
     try:
         if stream.peek() == "[":
             export.chats = 1
-            for index, line, obj in _array(stream):
+            for index, line, obj in array_items(stream):
                 yield _post_record(obj, Location(name, line, index))
         else:
             for chat, index, line, obj in export.messages():
@@ -342,8 +329,8 @@ def _read_document(handle: IO[str], name: str) -> Iterator[InputRecord | InputPr
                 if record is not None:
                     yield record
         if stream.peek():
-            raise _JsonSyntaxError(stream.line(), "unexpected data after the JSON document")
-    except _JsonSyntaxError as exc:
+            raise JsonSyntaxError(stream.line(), "unexpected data after the JSON document")
+    except JsonSyntaxError as exc:
         yield InputProblem(Location(name, exc.line), f"invalid JSON: {exc}; the rest of the file is skipped")
         return
     if not export.chats:
@@ -353,16 +340,10 @@ def _read_document(handle: IO[str], name: str) -> Iterator[InputRecord | InputPr
         )
 
 
-def _array(stream: _Stream) -> Iterator[tuple[int, int, Any]]:
-    for index, _ in enumerate(stream.items("[", "]")):
-        line = stream.line()
-        yield index, line, stream.value()
-
-
 class _ExportWalk:
     """Walks a Telegram Desktop export: one chat, or every chat under chats.list / left_chats.list."""
 
-    def __init__(self, stream: _Stream) -> None:
+    def __init__(self, stream: JsonStream) -> None:
         self.stream = stream
         self.chats = 0
 
@@ -374,7 +355,7 @@ class _ExportWalk:
             key = stream.key()
             if key == "messages" and stream.peek() == "[":
                 self.chats += 1
-                for index, line, obj in _array(stream):
+                for index, line, obj in array_items(stream):
                     yield chat, index, line, obj
             elif key in ("chats", "left_chats") and stream.peek() == "{":
                 yield from self._chat_list()
@@ -400,6 +381,8 @@ def _export_record(obj: Any, location: Location, chat: dict[str, Any]) -> InputR
     message_id = obj.get("id")
     if isinstance(message_id, bool) or not isinstance(message_id, int):
         return InputProblem(location, "no message 'id'")
+    when, date_problem = _export_date(obj)
+    edited, edit_problem = _dated_unix(obj, "edited_unixtime")
     try:
         return InputRecord(
             location=location,
@@ -407,27 +390,41 @@ def _export_record(obj: Any, location: Location, chat: dict[str, Any]) -> InputR
             id=message_id,
             channel=_clean(chat["name"]) if isinstance(chat.get("name"), str) else None,
             channel_id=_export_chat_id(chat.get("id")),
-            date=obj.get("date"),
-            when=_unix(obj.get("date_unixtime")) or _when(obj.get("date")),
-            edited=_unix(obj.get("edited_unixtime")),
+            date=_plain(obj.get("date")),
+            when=when,
+            edited=edited,
             forward_origin=_clean(str(obj["forwarded_from"])) if obj.get("forwarded_from") else None,
             media_kind=_media_kind(obj),
             links=_links(obj.get("text")),
+            date_problem=date_problem,
+            notes=_encoding_notes(obj) + ((edit_problem,) if edit_problem else ()),
+            reply_to=_message_number(obj.get("reply_to_message_id")),
         )
     except ValueError as exc:
         return InputProblem(location, str(exc))
 
 
+def _export_date(obj: dict[str, Any]) -> tuple[datetime | None, str | None]:
+    """`date_unixtime` when the export has it (exact), else the local-time `date`."""
+    when, problem = _dated_unix(obj, "date_unixtime")
+    return (when, problem) if when or problem else _dated(obj.get("date"))
+
+
 def _export_chat_id(value: Any) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
-        return bare_channel_id(value)
+        return _channel_in_range("id", value)
     return None
 
 
-def _unix(value: Any) -> datetime | None:
-    if isinstance(value, str) and value.isdigit():
-        return datetime.fromtimestamp(int(value), UTC)
-    return None
+def _dated_unix(obj: dict[str, Any], key: str) -> tuple[datetime | None, str | None]:
+    """A Unix time written as a string of digits, or the reason it cannot be one."""
+    value = obj.get(key)
+    if not (isinstance(value, str) and value.isdigit()):
+        return None, None
+    try:
+        return datetime.fromtimestamp(int(value), UTC), None
+    except (OverflowError, OSError, ValueError):
+        return None, f"'{key}' {value[:40]!r} is out of range"
 
 
 def _media_kind(obj: dict[str, Any]) -> str | None:

@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import multiprocessing
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +21,8 @@ from typing import TypeVar
 from monitor.analysis import Analyzer
 from monitor.analysis.links import with_text_links
 from monitor.config import ChannelRef, parse_channel_ref
-from monitor.importing.files import InputFileError, InputProblem, InputRecord, read_posts
-from monitor.model import Analysis, Channel, Post
+from monitor.importing.files import MAX_ID, InputFileError, InputProblem, InputRecord, read_posts
+from monitor.model import Analysis, Channel, ChannelContext, Post
 from monitor.store import Store
 
 T = TypeVar("T")
@@ -36,36 +36,53 @@ LOCAL_CHANNEL_ID_BASE = 10**15  # above any Telegram channel id: posts whose cha
 class PostFiles:
     """Reads post files in order, reporting each problem through `report` and counting them.
 
-    Problems past MAX_PROBLEMS_SHOWN per file are counted, not shown, so one broken file cannot flood
-    the terminal.
+    Problems are reported in file order, as each record is reached, and the caller reports its own
+    (`problem`) before it asks for the next record, so they stay in order too. Past
+    MAX_PROBLEMS_SHOWN per file they are counted, not shown, so one broken file cannot flood the
+    terminal; a line after the file says how many were not shown. With `require_date`, a record whose
+    `date` is malformed is skipped; otherwise it is kept and the problem reported.
     """
 
     report: Callable[[str], None]
+    require_date: bool = False
     malformed: int = 0
+    flawed: int = 0
     unreadable: int = 0
+    _shown: int = 0
 
     def records(self, paths: Iterable[Path]) -> Iterator[InputRecord]:
         for path in paths:
-            shown = 0
+            self._shown = 0
             try:
                 for item in read_posts(path):
-                    if isinstance(item, InputRecord):
+                    if isinstance(item, InputProblem):
+                        self.problem(item)
+                    elif self.require_date and item.date_problem:
+                        self.problem(InputProblem(item.location, item.date_problem))
+                    else:
+                        self._note(item)
                         yield item
-                        continue
-                    self.malformed += 1
-                    shown += 1
-                    if shown <= MAX_PROBLEMS_SHOWN:
-                        self.report(f"skipped {item}")
-                if shown > MAX_PROBLEMS_SHOWN:
-                    self.report(f"{path}: {shown - MAX_PROBLEMS_SHOWN} more malformed records not shown")
             except InputFileError as exc:
                 self.unreadable += 1
                 self.report(f"error: {exc}")
+            if self._shown > MAX_PROBLEMS_SHOWN:
+                self.report(f"{path}: {self._shown - MAX_PROBLEMS_SHOWN} more problem(s) not shown")
 
     def problem(self, problem: InputProblem) -> None:
-        """A record that is well-formed but unusable for this purpose."""
+        """A record that is skipped: malformed, or well-formed but unusable for this purpose."""
         self.malformed += 1
-        self.report(f"skipped {problem}")
+        self._show(f"skipped {problem}")
+
+    def _note(self, record: InputRecord) -> None:
+        notes = [*record.notes, *([record.date_problem] if record.date_problem else [])]
+        if notes:
+            self.flawed += 1
+            self._show(f"kept {record.location}: {'; '.join(notes)}")
+
+    def _show(self, line: str) -> None:
+        self._shown += 1
+        if self._shown <= MAX_PROBLEMS_SHOWN:
+            self.report(line)
 
 
 def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -111,11 +128,14 @@ async def import_files(
     default_channel: ChannelRef | None = None,
     jobs: int = 1,
     advance: Callable[[int], object] = lambda _: None,
+    learn_context: bool = True,
 ) -> ImportCounts:
     """Store every post of `paths` with its analysis; imported posts never alert.
 
     With `jobs` above 1, batches are analysed in that many processes (built from `spec`) while earlier
-    batches are saved. `advance` is told how many records each saved batch covered.
+    batches are saved. `advance` is told how many records each saved batch covered. Each post is analysed
+    with its channel's context as learned so far (unless `learn_context` is False) and the flags of the
+    post it replies to or forwards, when archived.
     """
     counts = ImportCounts()
     channels = ChannelResolver(store, default_channel)
@@ -130,9 +150,10 @@ async def import_files(
     with _analysis_pool(jobs, spec) as pool:
         analyse = _Analyse(analyzer, pool, jobs)
         try:
-            for batch in batches(files.records(paths), IMPORT_BATCH):
-                posts = [post for record in batch if (post := await _post(record, channels, files))]
-                pending.append((len(batch), posts, analyse.submit([post.text for post in posts])))
+            async for size, posts in _post_batches(files.records(paths), channels, files):
+                # Context as the archive knows it before this batch (learned priors, answered posts).
+                contexts = await store.context.for_posts(posts, learn=learn_context)
+                pending.append((size, posts, analyse.submit([post.text for post in posts], contexts)))
                 if len(pending) > analyse.ahead:
                     await save_oldest()
             while pending:
@@ -143,11 +164,30 @@ async def import_files(
     return counts
 
 
+async def _post_batches(
+    records: Iterable[InputRecord], channels: ChannelResolver, files: PostFiles
+) -> AsyncIterator[tuple[int, list[Post]]]:
+    """Posts in batches of IMPORT_BATCH records, each record turned into a Post as soon as it is read so
+    that its problems are reported in file order."""
+    size, posts = 0, []
+    for record in records:
+        size += 1
+        if post := await _post(record, channels, files):
+            posts.append(post)
+        if size == IMPORT_BATCH:
+            yield size, posts
+            size, posts = 0, []
+    if size:
+        yield size, posts
+
+
 async def _post(record: InputRecord, channels: ChannelResolver, files: PostFiles) -> Post | None:
     """The archive's Post for a record, or None (reported) when an id, a date or the channel is missing."""
     message_id, when = record.message_id, record.when
     if message_id is None:
         reason = "no message id (a number in 'id' or 'message_id')"
+    elif abs(message_id) > MAX_ID:
+        reason = f"message id {message_id} is out of range (an archived id fits in 64 bits)"
     elif when is None:
         reason = "no 'date'"
     elif (channel_id := await channels.resolve(record)) is None:
@@ -162,6 +202,7 @@ async def _post(record: InputRecord, channels: ChannelResolver, files: PostFiles
             forward_origin=record.forward_origin,
             media_kind=record.media_kind,
             links=with_text_links(record.links, record.text),
+            reply_to=record.reply_to,
         )
     files.problem(InputProblem(record.location, reason))
     return None
@@ -174,8 +215,8 @@ def _start_worker(spec: AnalyzerSpec) -> None:
     _WORKER["analyzer"] = spec.build()
 
 
-def _analyse_in_worker(texts: list[str]) -> list[Analysis]:
-    return _WORKER["analyzer"].analyze_many(texts)
+def _analyse_in_worker(texts: list[str], contexts: list[ChannelContext]) -> list[Analysis]:
+    return _WORKER["analyzer"].analyze_many(texts, contexts)
 
 
 @contextlib.contextmanager
@@ -202,12 +243,12 @@ class _Analyse:
         """How many batches may be in analysis while an earlier one is saved: one per worker."""
         return 0 if self.pool is None else self.jobs
 
-    def submit(self, texts: list[str]) -> asyncio.Future[list[Analysis]]:
+    def submit(self, texts: list[str], contexts: list[ChannelContext]) -> asyncio.Future[list[Analysis]]:
         if self.pool is None:
             done: asyncio.Future[list[Analysis]] = asyncio.get_running_loop().create_future()
-            done.set_result(self.analyzer.analyze_many(texts))
+            done.set_result(self.analyzer.analyze_many(texts, contexts))
             return done
-        return asyncio.wrap_future(self.pool.submit(_analyse_in_worker, texts))
+        return asyncio.wrap_future(self.pool.submit(_analyse_in_worker, texts, contexts))
 
 
 class ChannelResolver:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from telethon.tl import types
 
+from monitor.sandbox.access import access_hash
 from monitor.sandbox.scenario import ChannelSpec, Person, PostSpec, Scenario
 from monitor.sandbox.state import ChannelState, StoredMessage, find_channel
 
@@ -79,11 +80,6 @@ class PostComposer:
 def people_of(scenario: Scenario) -> list[Person]:
     """Every account of the scenario: the user, the bot, the analyst and the chat's other members."""
     return [scenario.user, scenario.bot, scenario.analyst, *scenario.chat.members]
-
-
-def access_hash(scenario: Scenario, ident: int) -> int:
-    """A stable access hash per scenario and id, so sessions saved by clients stay valid across runs."""
-    return random.Random(f"{scenario.name}:{ident}").randrange(1, 2**63)
 
 
 def opening_channels(scenario: Scenario, start: datetime) -> dict[int, ChannelState]:

@@ -61,7 +61,6 @@ api_id = {SANDBOX_API_ID}
 api_hash_file = {_q(files["api_hash"].name)}
 session_file = {_q(files["session"].name)}
 bot_session_file = {_q(files["bot_session"].name)}
-flood_sleep_threshold = 30
 
 [telegram.server]
 host = {_q(sandbox.host)}

@@ -10,10 +10,16 @@ SPEC is a comma-separated list of ITEMs; a key may repeat (`flood=...,flood=...`
     withhold=PROBABILITY                 never push that share of live channel updates (a pts gap
                                          that only updates.getChannelDifference reveals)
     delay=PROBABILITY:SECONDS            push that share of live updates up to SECONDS late
+    auth=KIND[:SECONDS]                  SECONDS after start (default 0) the user's account fails:
+                                         revoked (AUTH_KEY_UNREGISTERED), banned (USER_DEACTIVATED_BAN)
+                                         or duplicated (its keys destroyed: AUTH_KEY_DUPLICATED)
+    send=ERROR[:SECONDS][:PROBABILITY]   refuse sends with PEER_FLOOD, SLOWMODE_WAIT (for SECONDS) or
+                                         CHAT_WRITE_FORBIDDEN (probability default 1)
 
 METHOD is a TL method name as Telegram spells it (`messages.getHistory`) or `*` for every method
 except `help.*` and `auth.*` (so connecting and logging in keep working).
 Example: "flood=messages.getHistory:5:0.1,drop=every:10,withhold=0.1,delay=0.2:0.5,error=500:0.01,slow=0.05"
+Account faults: "auth=revoked:30", "auth=banned", "send=SLOWMODE_WAIT:15:0.5,send=PEER_FLOOD:0.1".
 """
 
 from __future__ import annotations
@@ -32,6 +38,17 @@ ERROR_MESSAGES: dict[int, str] = {
     500: "INTERNAL_SERVER_ERROR",
     -503: "Timeout",
 }
+
+
+AUTH_KINDS = ("revoked", "banned", "duplicated")
+SEND_METHODS = (
+    "messages.sendMessage",
+    "messages.sendMedia",
+    "messages.sendMultiMedia",
+    "messages.forwardMessages",
+)
+# Telegram's refusals of a send: the error code of each (SLOWMODE_WAIT_X carries its seconds).
+SEND_ERRORS: dict[str, int] = {"PEER_FLOOD": 400, "SLOWMODE_WAIT": 420, "CHAT_WRITE_FORBIDDEN": 403}
 
 
 class FaultSpecError(ValueError):
@@ -57,6 +74,29 @@ class ErrorRule:
 
 
 @dataclass(frozen=True, slots=True)
+class AuthRule:
+    """The user's account fails this way `at` seconds after start."""
+
+    kind: str
+    at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SendRule:
+    error: str
+    seconds: int = 0  # SLOWMODE_WAIT only
+    probability: float = 1.0
+
+    @property
+    def code(self) -> int:
+        return SEND_ERRORS[self.error]
+
+    @property
+    def message(self) -> str:
+        return f"SLOWMODE_WAIT_{self.seconds}" if self.error == "SLOWMODE_WAIT" else self.error
+
+
+@dataclass(frozen=True, slots=True)
 class Faults:
     """Every fault the world injects; the default injects none."""
 
@@ -69,6 +109,8 @@ class Faults:
     withhold: float = 0.0
     delay_probability: float = 0.0
     delay_seconds: float = 0.0
+    auth: tuple[AuthRule, ...] = ()
+    sends: tuple[SendRule, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -86,6 +128,8 @@ class Faults:
             withhold=other.withhold or self.withhold,
             delay_probability=other.delay_probability or self.delay_probability,
             delay_seconds=other.delay_seconds or self.delay_seconds,
+            auth=self.auth + other.auth,
+            sends=self.sends + other.sends,
         )
 
     def flood_for(self, method: str, rng: random.Random) -> int | None:
@@ -99,6 +143,15 @@ class Faults:
         """The rpc error to answer `method` with this time, if any."""
         for rule in self.errors:
             if _applies(rule.method, method) and rng.random() < rule.probability:
+                return rule
+        return None
+
+    def send_refusal(self, method: str, rng: random.Random) -> SendRule | None:
+        """The refusal to answer this send with, if any."""
+        if method not in SEND_METHODS:
+            return None
+        for rule in self.sends:
+            if rng.random() < rule.probability:
                 return rule
         return None
 
@@ -130,6 +183,10 @@ class Faults:
             items.append(f"withhold={self.withhold:g}")
         if self.delay_probability:
             items.append(f"delay={self.delay_probability:g}:{self.delay_seconds:g}")
+        items += [f"auth={r.kind}:{r.at:g}" for r in self.auth]
+        for rule in self.sends:
+            seconds = f":{rule.seconds}" if rule.error == "SLOWMODE_WAIT" else ""
+            items.append(f"send={rule.error}{seconds}:{rule.probability:g}")
         return ",".join(items)
 
 
@@ -239,6 +296,30 @@ def _delay(parts: list[str]) -> Faults:
     return Faults(delay_probability=_probability(parts[0]), delay_seconds=_seconds(parts[1]))
 
 
+def _auth(parts: list[str]) -> Faults:
+    _no_extra(parts, 2)
+    if parts[0] not in AUTH_KINDS:
+        raise ValueError(f"unknown account fault {parts[0]!r} ({', '.join(AUTH_KINDS)})")
+    at = _seconds(parts[1]) if len(parts) > 1 else 0.0
+    return Faults(auth=(AuthRule(parts[0], at),))
+
+
+def _send(parts: list[str]) -> Faults:
+    error = parts[0]
+    if error not in SEND_ERRORS:
+        raise ValueError(f"unknown send refusal {error!r} ({', '.join(SEND_ERRORS)})")
+    if error == "SLOWMODE_WAIT":
+        _no_extra(parts, 3)
+        seconds = int(parts[1])
+        if seconds < 1:
+            raise ValueError("a slow mode wait lasts at least 1 second")
+        probability = _probability(parts[2]) if len(parts) > 2 else 1.0
+        return Faults(sends=(SendRule(error, seconds, probability),))
+    _no_extra(parts, 2)
+    probability = _probability(parts[1]) if len(parts) > 1 else 1.0
+    return Faults(sends=(SendRule(error, 0, probability),))
+
+
 _PARSERS = {
     "flood": _flood,
     "error": _error,
@@ -246,4 +327,6 @@ _PARSERS = {
     "drop": _drop,
     "withhold": _withhold,
     "delay": _delay,
+    "auth": _auth,
+    "send": _send,
 }

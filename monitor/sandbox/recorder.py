@@ -1,10 +1,13 @@
-"""JSON-lines records of what the sandbox published and what clients said in chats.
+"""JSON-lines records of what the sandbox published, what clients said in chats and what they asked.
 
 Each line is flushed as it is written so an outside checker (or a crash) sees everything that happened.
 Posts file (`--record-posts`): channel (username), channel_id (bare positive id), message_id, date
 (ISO 8601 UTC), text, event post|edit|delete, plus grouped_id / forward_from when set.
 Chat file (`--record-chat`): chat_id (-100-marked, as clients address it), message_id, date, text,
 event send|edit|delete, sender (user id), sender_username.
+Requests file (`--record-requests`): one line per API request answered: ts (Unix seconds), account
+(the user id as a string, "" before login), method (the TL name of the innermost request), outcome
+("ok" or the rpc error's message, e.g. FLOOD_WAIT_26).
 """
 
 from __future__ import annotations
@@ -19,16 +22,33 @@ from monitor.sandbox.state import ChannelState, StoredMessage, telegram_now
 
 
 class Recorder:
-    """Writes the posts and chat records; either file may be absent."""
+    """Writes the posts, chat and request records; any file may be absent."""
 
-    def __init__(self, posts: IO[str] | None = None, chat: IO[str] | None = None) -> None:
+    def __init__(
+        self, posts: IO[str] | None = None, chat: IO[str] | None = None, requests: IO[str] | None = None
+    ) -> None:
         self._posts = posts
         self._chat = chat
+        self._requests = requests
 
     @classmethod
-    def open(cls, posts: Path | None = None, chat: Path | None = None) -> Recorder:
+    def open(
+        cls, posts: Path | None = None, chat: Path | None = None, requests: Path | None = None
+    ) -> Recorder:
         """Open (truncate) the record files; None skips that record."""
-        return cls(_open(posts), _open(chat))
+        return cls(_open(posts), _open(chat), _open(requests))
+
+    def request(self, ts: float, account: int | None, method: str, outcome: str) -> None:
+        """One answered API request: who asked what, and whether it was answered or refused."""
+        if self._requests is None:
+            return
+        record = {
+            "ts": round(ts, 3),
+            "account": "" if account is None else str(account),
+            "method": method,
+            "outcome": outcome,
+        }
+        _write(self._requests, record)
 
     def post(
         self,
@@ -110,10 +130,10 @@ class Recorder:
         )
 
     def close(self) -> None:
-        for stream in (self._posts, self._chat):
+        for stream in (self._posts, self._chat, self._requests):
             if stream is not None:
                 stream.close()
-        self._posts = self._chat = None
+        self._posts = self._chat = self._requests = None
 
 
 def _open(path: Path | None) -> IO[str] | None:

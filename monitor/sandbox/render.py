@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from telethon.tl import types
 from telethon.tl.tlobject import TLObject
 
+from monitor.sandbox.access import AccessHashes
 from monitor.sandbox.config_tl import SANDBOX_DC
 from monitor.sandbox.scenario import Person
 from monitor.sandbox.state import ChannelState, StoredMessage, telegram_now
@@ -22,11 +23,14 @@ class TlRenderer:
     """Renders the world's accounts, channels and messages; it reads the world's registries, never writes."""
 
     def __init__(
-        self, people: dict[int, Person], access_hashes: dict[int, int], channels: dict[int, ChannelState]
+        self,
+        people: dict[int, Person],
+        channels: dict[int, ChannelState],
+        hashes: AccessHashes,
     ) -> None:
         self._people = people
-        self._access_hashes = access_hashes
         self._channels = channels
+        self._hashes = hashes
 
     def user(self, person: Person, viewer_id: int) -> types.User:
         is_self = person.id == viewer_id
@@ -35,7 +39,7 @@ class TlRenderer:
             is_self=is_self,
             bot=person.is_bot,
             bot_info_version=1 if person.is_bot else None,
-            access_hash=self._access_hashes[person.id],
+            access_hash=self._hashes.of(person.id, viewer_id),
             first_name=person.first_name,
             last_name=person.last_name,
             username=person.username,
@@ -55,7 +59,7 @@ class TlRenderer:
             left=viewer_id not in state.members,
             broadcast=not state.megagroup,
             megagroup=state.megagroup,
-            access_hash=state.access_hash,
+            access_hash=self._hashes.of(state.id, viewer_id),
             username=state.username,
             participants_count=state.participants_count,
         )

@@ -195,6 +195,10 @@ class Scenario:
         """Seconds from start to the last timeline event."""
         return max((e.at for e in self.timeline), default=0.0)
 
+    def not_joined(self) -> Scenario:
+        """The same world for an account that has joined none of its channels yet (a first start)."""
+        return replace(self, channels=tuple(replace(spec, joined=False) for spec in self.channels))
+
     def channel(self, ref: str | int) -> ChannelSpec | None:
         """A channel by username (any case) or id."""
         for spec in self.channels:

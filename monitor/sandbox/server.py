@@ -48,6 +48,7 @@ from monitor.sandbox.session import (
     serialize_result,
     unwrap,
 )
+from monitor.sandbox.strictness import Strictness
 from monitor.sandbox.transport import Transport, open_transport
 from monitor.sandbox.world import World
 
@@ -453,13 +454,17 @@ async def start_sandbox(
     faults: Faults | None = None,
     record_posts: Path | None = None,
     record_chat: Path | None = None,
+    record_requests: Path | None = None,
     seed: int = 0,
+    strictness: Strictness | None = None,
 ) -> RunningSandbox:
     """Build the world of `scenario`, listen on host:port (0: any free port) and start its timeline.
 
-    `faults` replaces the scenario's own faults when given (None keeps the scenario's).
+    `faults` replaces the scenario's own faults when given (None keeps the scenario's). `strictness`
+    defaults to Telegram's limits (`Strictness()`); `strictness.relaxed()` switches them off.
     """
-    world = World(scenario, faults, Recorder.open(record_posts, record_chat), seed)
+    recorder = Recorder.open(record_posts, record_chat, record_requests)
+    world = World(scenario, faults, recorder, seed, strictness)
     server = SandboxServer(world, host, port)
     try:
         await server.start()

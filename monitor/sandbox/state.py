@@ -53,7 +53,7 @@ class ChannelState:
     """A broadcast channel or a supergroup, with its messages and update log."""
 
     id: int
-    access_hash: int
+    access_hash: int  # the scenario user's hash; every account has its own (access.py)
     title: str
     created: datetime
     megagroup: bool = False
@@ -88,6 +88,10 @@ class ChannelState:
         self.event_pts.append(event.pts)
         self.last_event = when
         return event
+
+    def creation_of(self, message_id: int) -> ChannelEvent:
+        """The pts step that created a message (a re-sent random_id answers with it)."""
+        return next(e for e in reversed(self.events) if e.kind == "new" and e.ids == (message_id,))
 
     def is_alive(self, message_id: int) -> bool:
         i = bisect.bisect_left(self.alive, message_id)

@@ -72,6 +72,18 @@ async def play_drops(world: World) -> None:
     await keep_schedule(((moment, None) for moment in moments), drop)
 
 
+async def play_account_faults(world: World) -> None:
+    """Make the user's account fail at the faults' later times (`auth=KIND:SECONDS`; those at 0 the
+    world applies before it serves anyone)."""
+
+    async def fail(kind: str) -> None:
+        world.fail_account(kind)
+
+    await keep_schedule(
+        ((rule.at, rule.kind) for rule in sorted(world.faults.auth, key=lambda r: r.at)), fail
+    )
+
+
 async def _apply(world: World, event: TimelineEvent) -> None:
     if event.action == "post" and event.post is not None:
         await world.publish_spec(event.post)

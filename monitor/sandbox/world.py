@@ -14,7 +14,8 @@ import asyncio
 import bisect
 import logging
 import random
-from collections.abc import Callable, Coroutine, Iterable
+import time
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -23,9 +24,9 @@ from telethon.tl import types
 from telethon.tl.tlobject import TLObject
 
 from monitor.sandbox import api
+from monitor.sandbox.access import AccessHashes
 from monitor.sandbox.compose import (
     PostComposer,
-    access_hash,
     load_history,
     opening_channels,
     people_of,
@@ -33,12 +34,15 @@ from monitor.sandbox.compose import (
 )
 from monitor.sandbox.errors import RpcError
 from monitor.sandbox.faults import Faults, parse_faults
+from monitor.sandbox.gate import Gate, inject_faults
 from monitor.sandbox.log import log_event
+from monitor.sandbox.push import fan_out
 from monitor.sandbox.recorder import Recorder
 from monitor.sandbox.render import TlRenderer
 from monitor.sandbox.scenario import Person, PostSpec, Scenario
 from monitor.sandbox.state import ChannelEvent, ChannelState, StoredMessage, find_channel, telegram_now
-from monitor.sandbox.timeline import play_drops, play_timeline
+from monitor.sandbox.strictness import Strictness
+from monitor.sandbox.timeline import play_account_faults, play_drops, play_timeline
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,7 @@ class ClientLink(Protocol):
     auth_key_id: int
     session_id: int
     wants_updates: bool
+    closed: bool
 
     async def push(self, updates: TLObject) -> None: ...
 
@@ -80,21 +85,24 @@ class World:
         faults: Faults | None = None,
         recorder: Recorder | None = None,
         seed: int = 0,
+        strictness: Strictness | None = None,
     ) -> None:
         self.scenario = scenario
+        self._strictness = strictness if strictness is not None else Strictness()
         self.faults = faults if faults is not None else parse_faults(scenario.faults)
         self.recorder = recorder or Recorder()
         self.rng = random.Random(seed)
         self.authorizations: dict[int, int] = {}
         self.address: tuple[str, int] = ("127.0.0.1", 0)
         self.people: dict[int, Person] = {}
-        self.access_hashes: dict[int, int] = {}
         self.channels: dict[int, ChannelState] = {}
         self.pending_codes: dict[str, str] = {}  # phone_code_hash -> phone
         self.password_pending: dict[int, int] = {}  # auth_key_id -> user id that still owes its password
         self.srp_secrets: dict[int, Any] = {}
+        self.gate = Gate(self._strictness, self.authorizations)
         self.timeline_done = asyncio.Event()
-        self.tl = TlRenderer(self.people, self.access_hashes, self.channels)
+        self.hashes = AccessHashes(scenario)
+        self.tl = TlRenderer(self.people, self.channels, self.hashes)
         self.posts = PostComposer(self.channels, self.rng)
         self._links: set[ClientLink] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -103,12 +111,21 @@ class World:
     def _build(self, scenario: Scenario) -> None:
         for person in people_of(scenario):
             self.people[person.id] = person
-            self.access_hashes[person.id] = access_hash(scenario, person.id)
         start = telegram_now()
         self.channels.update(opening_channels(scenario, start))
         load_history(scenario, self.channels, self.posts, start, self.recorder.channel_post)
 
     # ------------------------------------------------------------------ accounts and lookups
+
+    @property
+    def strictness(self) -> Strictness:
+        return self._strictness
+
+    @strictness.setter
+    def strictness(self, rules: Strictness) -> None:
+        """Change the rules of a running world; the quotas' figures stay those it was built with."""
+        self._strictness = rules
+        self.gate.strictness = rules
 
     @property
     def user(self) -> Person:
@@ -153,6 +170,15 @@ class World:
         """A channel or the analyst chat by username, bare id or -100-marked id; LookupError if unknown."""
         return find_channel(self.channels, ref)
 
+    def access_hash_of(self, channel: ChannelState | str | int, account: int) -> int:
+        """The access hash `account` holds for the channel (each account has its own, as on Telegram)."""
+        state = channel if isinstance(channel, ChannelState) else self.channel(channel)
+        return self.hashes.of(state.id, account)
+
+    def rotate_access_hash(self, channel: str | int, account: int | None = None) -> int:
+        """Make an account's (default: the user's) cached hash of the channel stale; returns the new one."""
+        return self.hashes.rotate(self.channel(channel).id, self.user.id if account is None else account)
+
     def post_by_key(self, key: str) -> tuple[int, int]:
         """(channel id, message id) of a scenario post named by its key."""
         return self.posts.keys[key]
@@ -172,6 +198,7 @@ class World:
 
     def disconnected(self, link: ClientLink) -> None:
         self._links.discard(link)
+        self.gate.forget(link)
 
     @property
     def links(self) -> list[ClientLink]:
@@ -186,21 +213,28 @@ class World:
         return len(links)
 
     async def handle(self, link: ClientLink, request: TLObject) -> Any:
-        """Answer one API request from `link`; raises RpcError for what the client sees as rpc_error."""
-        method = api.method_name(request)
-        await self._inject_faults(method)
-        return await api.dispatch(self, link, request)
+        """Answer one API request from `link`; raises RpcError for what the client sees as rpc_error.
 
-    async def _inject_faults(self, method: str) -> None:
-        delay = self.faults.slow_for(self.rng)
-        if delay:
-            await asyncio.sleep(delay)
-        flood = self.faults.flood_for(method, self.rng)
-        if flood is not None:
-            raise RpcError(420, f"FLOOD_WAIT_{flood}")
-        error = self.faults.error_for(method, self.rng)
-        if error is not None:
-            raise RpcError(error.code, error.message)
+        Every answer, refusals included, goes into the request record (a cancelled call is not answered).
+        """
+        method = api.method_name(request)
+        outcome = "ok"
+        try:
+            self.gate.admit(link, method, time.monotonic(), self._links)
+            await inject_faults(self.faults, method, self.rng)
+            return await api.dispatch(self, link, request)
+        except RpcError as error:
+            outcome = error.message
+            raise
+        except asyncio.CancelledError:
+            outcome = ""
+            raise
+        except Exception:
+            outcome = "INTERNAL_SERVER_ERROR"
+            raise
+        finally:
+            if outcome:
+                self.recorder.request(time.time(), self.authorizations.get(link.auth_key_id), method, outcome)
 
     def user_of(self, link: ClientLink) -> Person:
         """The account logged in on this link; 401 as Telegram answers unauthorised keys otherwise."""
@@ -280,6 +314,10 @@ class World:
         msg, _ = await self.send_to_chat(state, sender, text, entities=url_entities(text), exclude=None)
         return msg.id
 
+    def fail_account(self, kind: str, account: int | None = None) -> None:
+        """The account (the user's by default) fails: revoked, banned or duplicated (see `Gate.fail`)."""
+        self.gate.fail(kind, self.user.id if account is None else account)
+
     async def run_timeline(self) -> None:
         """Play the scenario's timeline against a monotonic clock: late events run at once, no drift."""
         try:
@@ -289,9 +327,14 @@ class World:
 
     async def start(self) -> None:
         """Run the timeline and the timed faults in the background."""
-        self._spawn(self.run_timeline())
+        self.spawn(self.run_timeline())
         if self.faults.drop_every is not None or self.faults.drop_at:
-            self._spawn(play_drops(self))
+            self.spawn(play_drops(self))
+        for rule in self.faults.auth:
+            if rule.at == 0:
+                self.fail_account(rule.kind)
+        if any(rule.at > 0 for rule in self.faults.auth):
+            self.spawn(play_account_faults(self))
 
     async def stop(self) -> None:
         """Cancel background work and close the records."""
@@ -314,9 +357,17 @@ class World:
         random_id: int | None = None,
         exclude: ClientLink | None,
     ) -> tuple[StoredMessage, ChannelEvent]:
-        """A member's message into a supergroup (or an admin's into a channel), deduplicated by random_id."""
+        """A member's message into a supergroup (or an admin's into a channel), deduplicated by random_id.
+
+        A re-send with a random_id already used by the same sender in the same chat creates nothing and
+        returns the original message, as Telegram does (hydrogram/hydrogram#70); once the original is
+        deleted there is nothing to return, and the answer is 500 RANDOM_ID_DUPLICATE (always, when relaxed).
+        """
         if random_id is not None and (sender.id, random_id) in state.random_ids:
-            raise RpcError(500, "RANDOM_ID_DUPLICATE")
+            original = state.random_ids[(sender.id, random_id)]
+            if not (self.strictness.original_on_resend and state.is_alive(original)):
+                raise RpcError(500, "RANDOM_ID_DUPLICATE")
+            return state.messages[original], state.creation_of(original)
         state.last_id += 1
         msg = StoredMessage(
             id=state.last_id,
@@ -358,7 +409,17 @@ class World:
         return await self._delete_messages(state, ids, exclude=exclude, record=not state.megagroup)
 
     def join(self, state: ChannelState, user_id: int) -> None:
+        """Make the account a member; CHANNELS_TOO_MUCH once it is in as many as Telegram allows."""
+        limit = self.strictness.channels_limit
+        if user_id in state.members:
+            return
+        if limit is not None and self.memberships(user_id) >= limit:
+            raise RpcError(400, "CHANNELS_TOO_MUCH")
         state.members.add(user_id)
+
+    def memberships(self, user_id: int) -> int:
+        """How many channels and supergroups the account is in (what the 500 cap counts)."""
+        return sum(1 for s in self.channels.values() if user_id in s.members)
 
     async def _add_message(
         self,
@@ -400,7 +461,8 @@ class World:
         if record:
             self.recorder.channel_post("post" if new else "edit", state, msg)
         update = types.UpdateNewChannelMessage if new else types.UpdateEditChannelMessage
-        await self._fan_out(
+        await fan_out(
+            self,
             state,
             lambda viewer: update(self.tl.message(state, msg, viewer), event.pts, 1),
             senders=(msg.sender_id,),
@@ -422,7 +484,8 @@ class World:
             if record:
                 self.recorder.channel_post("delete", state, state.messages[i], date=when)
         event = state.log_event("delete", ids, when)
-        await self._fan_out(
+        await fan_out(
+            self,
             state,
             lambda viewer: types.UpdateDeleteChannelMessages(state.id, list(ids), event.pts, event.count),
             senders=(),
@@ -435,58 +498,8 @@ class World:
             raise LookupError(f"no message {message_id} in {state.username or state.id}")
         return state.messages[message_id]
 
-    # ------------------------------------------------------------------ pushing updates
-
-    async def _fan_out(
-        self,
-        state: ChannelState,
-        make_update: Callable[[int], TLObject],
-        *,
-        senders: Iterable[int | None],
-        exclude: ClientLink | None,
-    ) -> None:
-        """Push one channel update to every authorised member link that wants updates (faults permitting)."""
-        targets = [
-            (link, uid)
-            for link in self._links
-            if link is not exclude
-            and link.wants_updates
-            and (uid := self.authorizations.get(link.auth_key_id)) is not None
-            and uid in state.members
-        ]
-        if not targets:
-            return
-        delay = self.faults.push_delay(self.rng)
-        if delay is None:
-            log_event(log, "update_withheld", level=logging.DEBUG, channel=state.id, pts=state.pts)
-            return
-        per_viewer: dict[int, types.Updates] = {}
-        for link, uid in targets:
-            if uid not in per_viewer:
-                per_viewer[uid] = types.Updates(
-                    updates=[make_update(uid)],
-                    users=self.tl.users(senders, uid),
-                    chats=[self.tl.channel(state, uid)],
-                    date=self.now(),
-                    seq=0,
-                )
-            if delay:
-                self._spawn(self._push_later(link, per_viewer[uid], delay))
-            else:
-                await self._push(link, per_viewer[uid])
-
-    async def _push(self, link: ClientLink, updates: TLObject) -> None:
-        try:
-            await link.push(updates)
-        except (ConnectionError, OSError, RuntimeError) as exc:
-            log_event(log, "push_failed", level=logging.DEBUG, session=link.session_id, error=str(exc))
-
-    async def _push_later(self, link: ClientLink, updates: TLObject, delay: float) -> None:
-        await asyncio.sleep(delay)
-        if link in self._links:
-            await self._push(link, updates)
-
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run background work that `stop()` cancels."""
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -25,9 +25,12 @@ from monitor.store.codec import (
     now_iso,
     to_iso,
 )
+from monitor.store.context import LearnedContext
 from monitor.store.database import Database, fetch
-from monitor.store.errors import ArchiveError
+from monitor.store.errors import ArchiveError, QueryError
+from monitor.store.figures import Figures
 from monitor.store.outbox import Outbox
+from monitor.store.problems import Problems
 from monitor.store.rows import (
     POST_FROM,
     POST_SELECT,
@@ -46,13 +49,16 @@ _PAGE = 500
 
 class Store:
     """Async access to one archive file: `await Store.open(path)`, or `async with await Store.open(path)`.
-    Its alert outbox is `store.outbox` (same connection, same transactions)."""
+    Its alert outbox is `store.outbox` and its learned channel context `store.context` (same connection)."""
 
     def __init__(self, database: Database) -> None:
         self._database = database
         self.path = database.path
         self.readonly = database.readonly
         self.outbox = Outbox(database)
+        self.figures = Figures(database)
+        self.context = LearnedContext(database)
+        self.problems = Problems(database)
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
@@ -253,9 +259,12 @@ class Store:
         since: datetime | None = None,
         until: datetime | None = None,
         limit: int = 50,
+        strict: bool = False,
         exact: bool = False,
     ) -> list[StoredPost]:
-        """Full-text search, newest first. `query` is FTS5 syntax; if invalid, its words are searched.
+        """Full-text search, newest first. `query` is FTS5 syntax; if invalid, its words are searched, or
+        with `strict` (the command line, where a script must not get other results than it asked for)
+        QueryError names the problem.
 
         Words find their other forms (`Херсон` finds `Херсона`, stems.py says how) unless `exact`, which
         finds the words as written. Word-form search reads the newest matches first and stops at `limit`.
@@ -269,7 +278,9 @@ class Store:
             prepare = (lambda text: text) if exact else stem_query
             try:
                 rows = await fetch(db, sql, [prepare(query), *params, limit])
-            except sqlite3.OperationalError:
+            except sqlite3.OperationalError as exc:
+                if strict:
+                    raise QueryError(query, str(exc)) from None
                 rows = await fetch(db, sql, [prepare(_as_words(query)), *params, limit])
             return await stored_posts(db, rows)
 
@@ -324,6 +335,23 @@ class Store:
         async with self._database.read() as db:
             channel_id = None if channel is None else await self._channel_id(db, channel)
             return await counts.count(db, counts.Filters(channel_id, conflict, lang, since, until))
+
+    async def conflict_ids(self) -> list[str]:
+        """The conflicts whose display facts the daemon stored (an archive only imported into has none)."""
+        return [row[0] for row in await self._database.rows("SELECT id FROM conflicts ORDER BY id")]
+
+    async def flagged(self, conflict: str) -> bool:
+        """Whether any post is flagged with `conflict` (may read the whole table: for checks, not queries)."""
+        return bool(
+            await self._database.rows(
+                "SELECT 1 FROM posts AS p, json_each(p.conflicts) AS j WHERE j.value = ? LIMIT 1", (conflict,)
+            )
+        )
+
+    async def languages(self) -> list[str]:
+        """Every language code stored on a post (reads the whole table: for messages, not queries)."""
+        rows = await self._database.rows("SELECT DISTINCT lang FROM posts WHERE lang IS NOT NULL ORDER BY 1")
+        return [row[0] for row in rows]
 
     async def _filters(
         self,

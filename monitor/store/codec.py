@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from json.encoder import encode_basestring
 
+from monitor.model import ConflictScore, Evidence
+
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
@@ -78,3 +80,46 @@ def dump_state(state: dict[str, object]) -> str:
 
 def load_state(text: str | None) -> dict[str, object]:
     return json.loads(text) if text else {}
+
+
+def dump_scores(scores: Iterable[ConflictScore]) -> str | None:
+    """The conflicts' scores with their evidence as a JSON array (NULL when no conflict had evidence)."""
+    items = [
+        {
+            "conflict": score.conflict,
+            "score": score.score,
+            "threshold": score.threshold,
+            "evidence": [
+                {
+                    "kind": e.kind,
+                    "text": clean_text(e.text),
+                    "points": e.points,
+                    "detail": clean_text(e.detail),
+                }
+                for e in score.evidence
+            ],
+        }
+        for score in scores
+    ]
+    return json.dumps(items, ensure_ascii=False) if items else None
+
+
+def load_scores(text: str | None) -> tuple[ConflictScore, ...]:
+    """Scores as stored; an unreadable value reads as none (the flags themselves are in `conflicts`)."""
+    if not text:
+        return ()
+    try:
+        return tuple(
+            ConflictScore(
+                item["conflict"],
+                float(item["score"]),
+                float(item["threshold"]),
+                tuple(
+                    Evidence(e["kind"], e["text"], float(e["points"]), e.get("detail", ""))
+                    for e in item["evidence"]
+                ),
+            )
+            for item in json.loads(text)
+        )
+    except (ValueError, TypeError, KeyError):
+        return ()

@@ -16,7 +16,7 @@ from typing import TypeVar
 import aiosqlite
 
 from monitor.store import schema
-from monitor.store.errors import ArchiveError
+from monitor.store.errors import ArchiveError, file_error, is_file_error
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -43,8 +43,18 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         """Serialise with writers: the connection is shared and a read must not land inside a transaction."""
-        async with self._lock:
+        async with self._lock, self._named_errors():
             yield self._connection
+
+    @asynccontextmanager
+    async def _named_errors(self) -> AsyncIterator[None]:
+        """A corrupt page, a read-only file system or a full disk becomes one ArchiveError naming the file."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            if is_file_error(exc):
+                raise file_error(self.path, exc) from exc
+            raise
 
     def check_writable(self) -> None:
         if self.readonly:
@@ -55,7 +65,7 @@ class Database:
         """One transaction: all of it or nothing. `durable` syncs the commit to disk (survives power loss)."""
         self.check_writable()
         db = self._connection
-        async with self._lock:
+        async with self._lock, self._named_errors():
             if durable:
                 await db.execute("PRAGMA synchronous = FULL")
             try:
@@ -78,7 +88,7 @@ class Database:
         about 70 µs); `_execute` is the queue its own methods use, so `work` runs in order with them.
         """
         db = self._connection
-        async with self._lock:
+        async with self._lock, self._named_errors():
             return await db._execute(lambda: work(db._conn, arg))
 
     async def rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:

@@ -10,14 +10,14 @@ from collections.abc import Iterable, Sequence
 import aiosqlite
 
 from monitor.model import Alert, Analysis, Channel, Match, Post, StoredPost
-from monitor.store.codec import from_iso, load_list, load_reactions
+from monitor.store.codec import from_iso, load_list, load_reactions, load_scores
 
 PostKey = tuple[int, int]
 
 POST_SELECT = """
 SELECT p.channel_id, p.message_id, p.date, p.text, p.edit_date, p.views, p.forwards, p.replies,
        p.reactions, p.forward_origin, p.media_kind, p.links, p.grouped_id, p.deleted_at,
-       p.lang, p.lang_confidence, p.conflicts, p.watchlist_version,
+       p.lang, p.lang_confidence, p.conflicts, p.watchlist_version, p.scores, p.reply_to,
        c.title AS channel_title, c.username AS channel_username, c.access_hash AS channel_access_hash,
        (SELECT count(*) FROM revisions AS r
          WHERE r.channel_id = p.channel_id AND r.message_id = p.message_id) AS revision_count
@@ -64,6 +64,7 @@ def post_of(row: sqlite3.Row) -> Post:
         media_kind=row["media_kind"],
         links=load_list(row["links"]),
         grouped_id=row["grouped_id"],
+        reply_to=row["reply_to"],
     )
 
 
@@ -76,6 +77,7 @@ def analysis_of(row: sqlite3.Row, matches: Sequence[Match]) -> Analysis | None:
         matches=tuple(matches),
         conflicts=load_list(row["conflicts"]),
         watchlist_version=row["watchlist_version"] or "",
+        scores=load_scores(row["scores"]),
     )
 
 

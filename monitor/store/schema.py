@@ -1,12 +1,17 @@
 """Opening an archive: refuse files that are not (or no longer) monitor archives, then apply migrations.
 
 Migrations are plain SQL files in `migrations/`, named NNNN_what.sql and applied in order; PRAGMA
-user_version records the last one applied, so an older archive is brought up to date on open. SQL
+user_version records the last one applied, so an older archive is brought up to date on open. Before the
+first migration of an archive that holds data, a consistent copy is taken beside it
+(`monitor.db.pre-N.bak` for a migration to version N), so a migration gone wrong costs nothing. SQL
 functions the schema relies on (stem_text) are registered on every connection before migrating.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
 import sqlite3
 from dataclasses import dataclass
 from importlib import resources
@@ -14,8 +19,12 @@ from pathlib import Path
 
 import aiosqlite
 
-from monitor.store.errors import ArchiveError
+from monitor.logs import log_event
+from monitor.store.backup import backup_archive, pre_migration_path
+from monitor.store.errors import ArchiveError, file_error, is_file_error
 from monitor.store.stems import stem_text
+
+log = logging.getLogger(__name__)
 
 APPLICATION_ID = int.from_bytes(b"MONN", "big")
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -36,16 +45,15 @@ class Migration:
 
 
 def load_migrations() -> tuple[Migration, ...]:
-    """The packaged migrations by number (unique; an archive at version N is given those above N)."""
+    """The packaged migrations, ordered by their number (which must run 1, 2, 3 ... without gaps)."""
     found = []
     for entry in resources.files("monitor.store").joinpath("migrations").iterdir():
         if entry.name.endswith(".sql"):
             number, _, name = entry.name.removesuffix(".sql").partition("_")
             found.append(Migration(int(number), name, entry.read_text(encoding="utf-8")))
     found.sort(key=lambda migration: migration.version)
-    versions = [m.version for m in found]
-    if len(set(versions)) != len(versions) or versions[0] != 1:
-        raise RuntimeError(f"migrations must be numbered uniquely from 1: {versions}")
+    if [m.version for m in found] != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations are not numbered 1..{len(found)}: {[m.version for m in found]}")
     return tuple(found)
 
 
@@ -59,9 +67,20 @@ async def connect(path: Path, *, readonly: bool) -> aiosqlite.Connection:
     try:
         db = await _open(path, readonly=readonly)
     except sqlite3.Error as exc:
-        raise ArchiveError(f"{path}: cannot open archive: {exc}") from exc
+        raise (
+            file_error(path, exc)
+            if is_file_error(exc)
+            else ArchiveError(f"{path}: cannot open archive: {exc}")
+        ) from exc
+    except OSError as exc:  # creating the archive's directory
+        raise ArchiveError(f"{path}: cannot create the archive's directory: {exc.strerror or exc}") from exc
     try:
         await _prepare(db, path, readonly=readonly)
+    except sqlite3.Error as exc:
+        await db.close()
+        if is_file_error(exc):
+            raise file_error(path, exc) from exc
+        raise
     except BaseException:
         await db.close()
         raise
@@ -81,9 +100,19 @@ def _check_header(path: Path, *, readonly: bool) -> None:
         raise ArchiveError(f"{path}: not an SQLite database (unexpected file header); left untouched")
 
 
+def _readonly_uri(path: Path) -> str:
+    """On a read-only file system SQLite cannot create the WAL's shared-memory file, even to read. When no
+    WAL is waiting there, nothing can change the file: open it as immutable, which needs none."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal = Path(f"{path}-wal")
+    if not os.access(path.parent, os.W_OK) and not (wal.exists() and wal.stat().st_size):
+        uri += "&immutable=1"
+    return uri
+
+
 async def _open(path: Path, *, readonly: bool) -> aiosqlite.Connection:
     if readonly:
-        db = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        db = await aiosqlite.connect(_readonly_uri(path), uri=True, isolation_level=None)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path, isolation_level=None)
@@ -93,10 +122,7 @@ async def _open(path: Path, *, readonly: bool) -> aiosqlite.Connection:
 
 
 async def _prepare(db: aiosqlite.Connection, path: Path, *, readonly: bool) -> None:
-    try:
-        version = await _checked_version(db, path)
-    except sqlite3.DatabaseError as exc:
-        raise ArchiveError(f"{path}: archive is unreadable or corrupt ({exc}); left untouched") from exc
+    version = await _checked_version(db, path)
     if version > SCHEMA_VERSION:
         raise ArchiveError(
             f"{path}: archive schema version {version} is newer than this monitor supports "
@@ -145,13 +171,32 @@ async def _pragma(db: aiosqlite.Connection, name: str) -> int:
 
 async def _migrate(db: aiosqlite.Connection, path: Path, version: int) -> None:
     """Apply each missing migration in its own transaction, so a failure leaves the last good version."""
-    for migration in (m for m in MIGRATIONS if m.version > version):
+    if 0 < version < SCHEMA_VERSION:
+        await _backup_before_migrating(path, version)
+    for migration in MIGRATIONS[version:]:
         script = f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
         try:
             await db.executescript(script)
         except sqlite3.Error as exc:
             if db.in_transaction:
                 await db.rollback()
+            if is_file_error(exc):
+                raise file_error(path, exc) from exc
             raise ArchiveError(
                 f"{path}: migration {migration.version:04d}_{migration.name} failed: {exc}"
             ) from exc
+
+
+async def _backup_before_migrating(path: Path, version: int) -> None:
+    """Copy an archive that holds data before changing its schema; no copy, no migration."""
+    target = pre_migration_path(path, SCHEMA_VERSION)
+    result = await asyncio.to_thread(backup_archive, path, target)
+    log_event(
+        log,
+        "archive_backed_up",
+        reason="migration",
+        schema_from=version,
+        schema_to=SCHEMA_VERSION,
+        backup=str(result.path),
+        bytes=result.bytes,
+    )

@@ -19,6 +19,7 @@ from monitor.store.codec import (
     clean_text,
     dump_list,
     dump_reactions,
+    dump_scores,
     from_iso,
     to_iso,
     to_iso_optional,
@@ -29,17 +30,17 @@ from monitor.store.rows import PostKey, ids_param
 _INSERT_POST = """
 INSERT INTO posts (channel_id, message_id, date, text, edit_date, views, forwards, replies, reactions,
                    forward_origin, media_kind, links, grouped_id,
-                   lang, lang_confidence, conflicts, watchlist_version, first_stored_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   lang, lang_confidence, conflicts, watchlist_version, scores, reply_to, first_stored_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _TEXT, _EDIT_DATE = 3, 4
 _ENGAGEMENT = slice(5, 9)  # views, forwards, replies, reactions
-_REPLACED = slice(9, 17)  # forward_origin ... watchlist_version: what an edit overwrites besides the text
+_REPLACED = slice(9, 19)  # forward_origin ... reply_to: what an edit overwrites besides the text
 
 _UPDATE_EDITED = """
 UPDATE posts SET text = ?, edit_date = ?, views = ?, forwards = ?, replies = ?, reactions = ?,
                  forward_origin = ?, media_kind = ?, links = ?, grouped_id = ?,
-                 lang = ?, lang_confidence = ?, conflicts = ?, watchlist_version = ?
+                 lang = ?, lang_confidence = ?, conflicts = ?, watchlist_version = ?, scores = ?, reply_to = ?
 WHERE channel_id = ? AND message_id = ?
 """
 _UPDATE_ENGAGEMENT = """
@@ -138,6 +139,8 @@ def _encode(post: Post, analysis: Analysis, stamp: str) -> Encoded:
         analysis.lang_confidence,
         dump_list(analysis.conflicts),
         analysis.watchlist_version,
+        dump_scores(analysis.scores),
+        post.reply_to,
         stamp,
     )
     matches = tuple((m.conflict, clean_text(m.term), m.lang, m.start, m.end) for m in analysis.matches)

@@ -3,6 +3,9 @@
 One client per session, shared by live handlers and scheduled jobs. A session is either a Telethon
 StringSession string or the path of a `.session` file (SQLite, as `monitor login` writes it); the
 config loader has already read a secret file holding a StringSession into its text.
+
+Every request of a client, Telethon's own included (updates, entity lookups), passes its RequestGuard:
+Telethon's flood_sleep_threshold is 0, so no flood wait is ever slept through uncounted.
 """
 
 from __future__ import annotations
@@ -11,19 +14,19 @@ import fcntl
 import hashlib
 import logging
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from telethon import TelegramClient
+from telethon import TelegramClient, errors, functions
 from telethon.crypto import rsa
 from telethon.network.connection import ConnectionTcpFull
 from telethon.sessions import SQLiteSession, StringSession
 from telethon.sessions.abstract import Session
 
-from monitor.config import ServerSettings, TelegramSettings
+from monitor.config import Secret, ServerSettings, TelegramSettings
 from monitor.logs import log_event
+from monitor.telegram.guard import AccountFault, RequestGuard
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +49,31 @@ def is_session_file(value: str) -> bool:
 
 def open_session(value: str) -> Session:
     """Open a `.session` SQLite file (created if missing) or a StringSession string (empty = a new one)."""
-    return SQLiteSession(value) if is_session_file(value) else StringSession(value)
+    if not is_session_file(value):
+        return StringSession(value)
+    create_private(Path(value))
+    return SQLiteSession(value)
 
 
-def lock_path_for(session_value: str) -> Path:
-    """Where the lock of a session lives: next to a session file, or in the temp dir for a string session."""
-    if is_session_file(session_value):
-        return Path(f"{session_value}.lock")
-    digest = hashlib.sha256(session_value.encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"monitor-session-{digest}.lock"
+def create_private(path: Path) -> None:
+    """A session file holds the account's auth key: create it 0600 whatever the umask (SQLite would make
+    it 0644), so the bot session written next to the archive is as private as the user's."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+
+
+def lock_path_for(session: Secret, archive_path: Path) -> Path:
+    """Where the lock of a session lives: next to the session's file (a `.session` file, or the secret file
+    holding a StringSession), else next to the archive. Never in a temp dir: two containers sharing a
+    volume share these paths, and a session used from two places at once is destroyed by Telegram."""
+    value = session.reveal()
+    if is_session_file(value):
+        return Path(f"{value}.lock")
+    if session.source.startswith("file "):
+        return Path(f"{session.source.removeprefix('file ')}.lock")
+    digest = hashlib.sha256(value.encode()).hexdigest()[:16]
+    return archive_path.parent / f"{archive_path.name}.session-{digest}.lock"
 
 
 class ProcessLock:
@@ -121,6 +140,31 @@ class ConnectionWatch:
         return WatchedConnection
 
 
+class GuardedClient(TelegramClient):  # type: ignore[misc]  # Telethon is untyped
+    """A TelegramClient whose every request passes `guard` (counted flood waits, fatal account errors)."""
+
+    def __init__(self, *args: object, who: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.guard = RequestGuard(who)
+
+    async def __call__(self, request, ordered=False, flood_sleep_threshold=None):  # type: ignore[no-untyped-def]
+        async def send():  # type: ignore[no-untyped-def]
+            return await super(GuardedClient, self).__call__(request, ordered=ordered)
+
+        return await self.guard.call(request, send)
+
+    async def confirm_account(self, quiet_seconds: float) -> None:
+        """Ask Telegram something cheap (updates.getState) when it has answered nothing for `quiet_seconds`:
+        a revoked or banned key shows only in an answer, and an idle monitor may ask nothing for minutes
+        (Telethon itself asks after 15). A busy client spends nothing on this."""
+        if self.guard.fault is not None or self.guard.quiet_for() < quiet_seconds:
+            return
+        try:
+            await self(functions.updates.GetStateRequest())
+        except (errors.RPCError, OSError) as error:  # a dead account is the guard's; the rest can wait
+            log_event(log, "account_check_failed", level=logging.DEBUG, error=type(error).__name__)
+
+
 def trust_server(server: ServerSettings) -> None:
     """Make Telethon accept a non-Telegram server's RSA key (the sandbox or Telegram's test servers)."""
     rsa.add_key(server.rsa_public_key, old=False)
@@ -130,14 +174,15 @@ def build_client(
     session_value: str,
     telegram: TelegramSettings,
     *,
+    who: str = "the user account",
     watch: ConnectionWatch | None = None,
-) -> TelegramClient:
+) -> GuardedClient:
     """A configured, not yet connected client; a custom server overrides the session's data centre."""
     session = open_session(session_value)
     if telegram.server is not None:
         trust_server(telegram.server)
         session.set_dc(telegram.server.dc_id, telegram.server.host, telegram.server.port)
-    return TelegramClient(
+    return GuardedClient(
         session,
         telegram.api_id,
         telegram.api_hash.reveal(),
@@ -147,26 +192,42 @@ def build_client(
         connection_retries=CONNECTION_RETRIES,
         retry_delay=RETRY_DELAY,
         auto_reconnect=True,
-        flood_sleep_threshold=telegram.flood_sleep_threshold,
+        flood_sleep_threshold=0,
+        who=who,
         # The alert sender needs RANDOM_ID_DUPLICATE itself, not a generic error after retries.
         raise_last_call_error=True,
     )
 
 
-async def connect_user(client: TelegramClient) -> None:
+async def connect_user(client: GuardedClient) -> None:
     """Connect a user client and insist that its session is authorised (login is interactive, not here)."""
     await client.connect()
-    if not await client.is_user_authorized():
+    if not await _authorized(client):
         await client.disconnect()
         raise SessionError("the user session is not authorised; run `monitor login --config FILE` first")
 
 
-async def connect_bot(client: TelegramClient, bot_token: str | None) -> None:
-    """Connect a bot client from its session, signing in with the token when the session is new."""
+async def connect_bot(client: GuardedClient, bot_token: str | None) -> None:
+    """Connect a bot client from its session, signing in with the token when the session is new (a new
+    session's key is unregistered, so only without a token is that a fault)."""
     await client.connect()
-    if await client.is_user_authorized():
-        return
     if bot_token is None:
+        if not await _authorized(client):
+            await client.disconnect()
+            raise SessionError("the bot session is not authorised and no bot token is configured")
+        return
+    if not await client.is_user_authorized():
+        await client.start(bot_token=bot_token)
+    client.guard.signed_in = True
+
+
+async def _authorized(client: GuardedClient) -> bool:
+    """Whether the session is signed in; a key Telegram revoked, duplicated or banned raises AccountFault
+    (Telethon would answer just False). From here on a fatal answer stops the daemon."""
+    authorized = bool(await client.is_user_authorized())
+    fault: AccountFault | None = client.guard.seen
+    if not authorized and fault is not None:
         await client.disconnect()
-        raise SessionError("the bot session is not authorised and no bot token is configured")
-    await client.start(bot_token=bot_token)
+        raise fault
+    client.guard.signed_in = authorized
+    return authorized

@@ -20,7 +20,7 @@ from telethon import TelegramClient, events
 from monitor.alerts import markup, messages
 from monitor.alerts.markup import Fragment, bold, concat, text
 from monitor.logs import log_event
-from monitor.model import Channel, Conflict, StoredPost, utcnow
+from monitor.model import Channel, Conflict, StoredPost, TelegramProblem, utcnow
 from monitor.store import ArchiveError, Store
 from monitor.telegram.send import AlertSender, period_summary
 
@@ -63,12 +63,24 @@ class DaemonStatus:
     flood_waits: int
     flood_wait_seconds: float
     reconnects: int
+    problems: tuple[TelegramProblem, ...] = ()  # what Telegram is doing to the monitor now
 
 
 class StatusSource(Protocol):
     """Implemented by the daemon so `/status` can show what only it knows."""
 
     def status(self) -> DaemonStatus: ...
+
+
+def problem_line(problem: TelegramProblem, now: datetime) -> Fragment:
+    """One Telegram problem: what it affects, its state and, for a wait, how long it still lasts."""
+    left = (
+        f", {ago((problem.until - now).total_seconds())} left"
+        if problem.until and problem.until > now
+        else ""
+    )
+    head = bold(f"{'⛔' if problem.fatal else '⏳'} {problem.subject}: {problem.state}")
+    return head + text(f"{left} · {markup.clip(problem.detail, 200)}")
 
 
 def parse_duration(value: str) -> timedelta | None:
@@ -78,7 +90,10 @@ def parse_duration(value: str) -> timedelta | None:
     if not parts or "".join(n + u for n, u in parts) != value:
         return None
     seconds = sum(int(n) * _UNITS[u] for n, u in parts)
-    return timedelta(seconds=seconds) if seconds > 0 else None
+    try:
+        return timedelta(seconds=seconds) if seconds > 0 else None
+    except OverflowError:  # more days than a timedelta holds: not a duration anyone means
+        return None
 
 
 def ago(seconds: float | None) -> str:
@@ -200,6 +215,7 @@ class CommandHandler:
             text(f"Flood waits: sending {sent.flood_waits} ({sent.flood_wait_seconds:.0f} s), ")
             + text(f"reading {daemon.flood_waits} ({daemon.flood_wait_seconds:.0f} s)"),
         ]
+        lines += [problem_line(problem, now) for problem in daemon.problems]
         if sent.last_error:
             lines.append(text("Last send error: ") + text(markup.clip(sent.last_error, 200)))
         if mutes:

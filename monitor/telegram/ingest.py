@@ -18,7 +18,7 @@ from telethon.tl import types
 from monitor.analysis import Analyzer
 from monitor.analysis.links import with_text_links
 from monitor.logs import log_event
-from monitor.model import Analysis, Channel, Post, SaveOutcome, utcnow
+from monitor.model import Analysis, Channel, ChannelContext, Post, SaveOutcome, utcnow
 from monitor.store import Store
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,15 @@ def to_post(message: types.Message, channel_id: int) -> Post:
         media_kind=media_kind(message.media),
         links=links_of(text, message.entities or ()),
         grouped_id=message.grouped_id,
+        reply_to=reply_to(message.reply_to),
     )
+
+
+def reply_to(header: object) -> int | None:
+    """The id of the post (same channel) a message answers; a reply to another chat has none here."""
+    if isinstance(header, types.MessageReplyHeader) and header.reply_to_peer_id is None:
+        return header.reply_to_msg_id
+    return None
 
 
 def channel_from_entity(entity: types.Channel) -> Channel:
@@ -161,15 +169,19 @@ class Ingestor:
         # Set by the daemon once its alert sender exists: wakes the sender when an alert may be due.
         self.on_change: Callable[[], None] | None = None
         self.last_post_at: dict[int, datetime] = {}
+        # Channel context (see Store.context): fixed priors per channel id from the config; the rest learned
+        # from the archive unless learning is off.
+        self.fixed_context: dict[int, ChannelContext] = {}
+        self.learn_context = True
         self._locks: dict[int, asyncio.Lock] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
 
     def lock(self, channel_id: int) -> asyncio.Lock:
         return self._locks.setdefault(channel_id, asyncio.Lock())
 
-    async def analyze(self, texts: list[str]) -> list[Analysis]:
+    async def analyze(self, texts: list[str], contexts: list[ChannelContext] | None = None) -> list[Analysis]:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.analyzer.analyze_many, texts)
+        return await loop.run_in_executor(self._executor, self.analyzer.analyze_many, texts, contexts)
 
     async def ingest(
         self, channel_id: int, posts: Sequence[Post], *, late: bool = False, alert: bool = True
@@ -177,7 +189,8 @@ class Ingestor:
         """Analyse and store posts of one channel; recovered (late) posts carry their delay into the alert."""
         if not posts:
             return []
-        analyses = await self.analyze([post.text for post in posts])
+        contexts = await self.store.context.for_posts(posts, self.fixed_context, learn=self.learn_context)
+        analyses = await self.analyze([post.text for post in posts], contexts)
         now = utcnow()
         delays = (
             {(p.channel_id, p.message_id): max(0.0, (now - p.date).total_seconds()) for p in posts}

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
@@ -36,18 +35,6 @@ T = TypeVar("T")
 BATCH = 100
 
 
-@dataclass
-class FloodStats:
-    """Flood waits seen by the reconciler, for `/status` (each one is also logged with its request)."""
-
-    count: int = 0
-    seconds: float = 0.0
-
-    def record(self, seconds: float) -> None:
-        self.count += 1
-        self.seconds += seconds
-
-
 class Reconciler:
     """Per-channel catch-up, backfill and recheck jobs; each runs in its own task, never on the live path."""
 
@@ -56,14 +43,12 @@ class Reconciler:
         client: TelegramClient,
         store: Store,
         ingestor: Ingestor,
-        flood: FloodStats,
         *,
         news_window: timedelta,
     ) -> None:
         self.client = client
         self.store = store
         self.ingestor = ingestor
-        self.flood = flood
         self.news_window = news_window
         self.last_reconcile: dict[int, datetime] = {}
         self._running: dict[int, asyncio.Lock] = {}
@@ -307,8 +292,8 @@ class Reconciler:
                 await self._respect_flood(request, exc)
 
     async def _respect_flood(self, request: str, exc: errors.FloodWaitError) -> None:
-        self.flood.record(exc.seconds)
-        log_event(log, "flood_wait", level=logging.WARNING, request=request, seconds=exc.seconds)
+        """The client's guard has counted and logged the wait; this task waits it out."""
+        log_event(log, "waiting_out_flood", level=logging.DEBUG, request=request, seconds=exc.seconds)
         await asyncio.sleep(exc.seconds)
 
     def _warn_once(self, watched: WatchedChannel, event: str, exc: Exception) -> None:

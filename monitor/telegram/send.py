@@ -4,6 +4,10 @@ the sent message ids, and edits or annotates sent alerts when their post changes
 Exactly once: alerts are claimed with a random_id before the send; after a crash the same random_id is
 sent again, and Telegram answers RANDOM_ID_DUPLICATE if the first send went through. The sending client
 must be built with `raise_last_call_error=True`, or Telethon hides that answer behind a generic error.
+
+Waits never hold the send lock: a flood wait or slow mode pauses sending until it is over, and an error
+that retrying cannot cure (PEER_FLOOD, CHAT_WRITE_FORBIDDEN, ...) blocks sending, shown by `health` and
+`/status`, with one probe per BLOCKED_PROBE_SECONDS instead of a retry per round.
 """
 
 from __future__ import annotations
@@ -22,21 +26,36 @@ from telethon.extensions import html
 from monitor.alerts import messages, pacing
 from monitor.config import AlertPolicy
 from monitor.logs import log_event
-from monitor.model import OutboxItem, utcnow
+from monitor.model import OutboxItem, TelegramProblem, utcnow
 from monitor.store import ArchiveError, Store
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0
 BATCH = 500
+# Posts one message can carry at most (the densest digest spends one entity per post): what one token
+# can send, so a round reads no more of the outbox than it can deliver.
+POSTS_PER_MESSAGE = messages.ENTITY_LIMIT
 UPDATE_BATCH = 50
 MAX_BACKOFF_SECONDS = 300.0
+BLOCKED_PROBE_SECONDS = 3600.0
 SUMMARY_PERIODS = {"hourly": timedelta(hours=1), "daily": timedelta(days=1)}
 _NETWORK_ERRORS = (OSError,)  # ConnectionError and TimeoutError included
 _EDIT_GONE = (
     errors.MessageIdInvalidError,
     errors.MessageEditTimeExpiredError,
     errors.MessageAuthorRequiredError,
+)
+# Answers that say this account may not send to the analyst chat now; retrying each round cannot cure
+# them and PEER_FLOOD grows longer with every attempt.
+_BLOCKING = (
+    errors.PeerFloodError,
+    errors.ChatWriteForbiddenError,
+    errors.ChatAdminRequiredError,
+    errors.ChatRestrictedError,
+    errors.ChatSendPlainForbiddenError,
+    errors.UserBannedInChannelError,
+    errors.ChannelPrivateError,
 )
 
 
@@ -51,6 +70,7 @@ class SenderStats:
     suppressed: int = 0
     flood_waits: int = 0
     flood_wait_seconds: float = 0.0
+    slow_mode_waits: int = 0
     last_error: str | None = None
     last_sent_at: datetime | None = None
 
@@ -118,6 +138,7 @@ class AlertSender:
         self._resume_at = 0.0
         self._updates_resume_at = 0.0
         self._peer: types.TypeInputPeer | None = None
+        self._paused: TelegramProblem | None = None  # a wait or a block, until _resume_at
 
     # -- life cycle ---------------------------------------------------------------------------------
 
@@ -139,7 +160,7 @@ class AlertSender:
                     self._record_error("send_round_failed", error)
                     busy = False
                 if not busy:
-                    await self._idle(self._pause())
+                    await self._idle(self._pause(), wake=self._may_send_now())
 
     async def stop(self) -> None:
         """Let the current send finish (its outcome is recorded), then return."""
@@ -165,14 +186,22 @@ class AlertSender:
     # -- outbox delivery --------------------------------------------------------------------------------
 
     async def deliver_due(self) -> bool:
-        """One round over due alerts: suppress muted ones, send what pacing allows. True if anything moved."""
+        """One round over due alerts: suppress muted ones, send what pacing allows. True if anything moved.
+
+        Without a token nothing is read: a surge notifies the sender for every alert, and rereading the
+        backlog each time would cost more than the sending. With tokens, only as many alerts are read as
+        those tokens can carry."""
         now = self._now()
-        items = await self.store.outbox.pending(now, BATCH)
-        if len(items) == BATCH:
+        tokens = self._tokens()
+        if tokens < 1:
+            return False
+        limit = min(BATCH, tokens * POSTS_PER_MESSAGE)
+        items = await self.store.outbox.pending(now, limit)
+        if len(items) == limit:
             items = whole_posts(items)
         plan = pacing.plan(
             items,
-            tokens=self._tokens(),
+            tokens=tokens,
             digest_after=self.policy.digest_after,
             mutes=await self.store.outbox.mutes(now),
             config_muted=self.policy.muted,
@@ -199,6 +228,10 @@ class AlertSender:
     def _tokens(self) -> int:
         return 0 if self._clock() < self._resume_at else self.bucket.tokens
 
+    def _may_send_now(self) -> bool:
+        """Whether a notify() should cut an idle wait short: only when a send could follow at once."""
+        return self._tokens() > 0 and not pacing.in_quiet_hours(self._now(), self.policy.quiet_hours)
+
     async def _deliver(self, delivery: pacing.Delivery, attempts: dict[int, int]) -> None:
         random_id = delivery.random_id
         if random_id is None:
@@ -215,9 +248,9 @@ class AlertSender:
             await self.store.outbox.mark_sent(ids, self.chat_id, None, digest=delivery.digest)
             self.stats.duplicates += 1
             log_event(log, "alert_already_sent", alerts=list(ids), random_id=random_id)
-        except errors.FloodWaitError as error:
+        except (errors.FloodWaitError, errors.SlowModeWaitError, *_BLOCKING) as error:
             await self.store.outbox.mark_retry(
-                ids, self._now() + timedelta(seconds=error.seconds), describe(error)
+                ids, self._now() + timedelta(seconds=self._wait_left()), describe(error)
             )
         except (errors.RPCError, *_NETWORK_ERRORS) as error:
             delay = backoff_seconds(max(attempts.get(i, 0) for i in ids))
@@ -267,7 +300,7 @@ class AlertSender:
                 await self._send(update.note_html, update.random_id, reply_to=update.message_id)
         except errors.RandomIdDuplicateError:
             pass
-        except errors.FloodWaitError:
+        except (errors.FloodWaitError, errors.SlowModeWaitError, *_BLOCKING):
             return False
         except (errors.RPCError, *_NETWORK_ERRORS) as error:
             self._record_error("alert_update_failed", error, alerts=list(update.alert_ids))
@@ -327,35 +360,75 @@ class AlertSender:
         return await self._call(request)
 
     async def _call(self, request: object) -> object:
-        """One request at a time, after pacing and any flood wait; a new flood wait is counted and held."""
-        async with self._send_lock:
+        """One request at a time, after pacing; waits happen before the lock is taken, never inside it,
+        so a flood wait, slow mode or a block pauses every sender without holding any of them."""
+        while True:
             await self._pace()
-            try:
-                return await self.client(request)
-            except errors.FloodWaitError as error:
-                self._flood_wait(error.seconds, type(request).__name__)
-                raise
+            async with self._send_lock:
+                if self._wait_left() > 0:
+                    continue  # a wait began while this send queued for the lock: wait it out unlocked
+                try:
+                    result = await self.client(request)
+                except errors.FloodWaitError as error:
+                    self._pause_for("flood_wait", describe(error), error.seconds, fatal=False)
+                    self.stats.flood_waits += 1
+                    self.stats.flood_wait_seconds += error.seconds
+                    raise
+                except errors.SlowModeWaitError as error:
+                    self._pause_for("slow_mode", describe(error), error.seconds, fatal=False)
+                    self.stats.slow_mode_waits += 1
+                    raise
+                except _BLOCKING as error:
+                    self._pause_for("blocked", describe(error), BLOCKED_PROBE_SECONDS, fatal=True)
+                    raise
+                self._resumed()
+                return result
 
     async def _pace(self) -> None:
         while True:
             if self._stopping.is_set():
                 raise SenderStopped
-            wait = max(self._resume_at - self._clock(), 0.0)
+            wait = self._wait_left()
             if wait <= 0 and self.bucket.take():
                 return
             await self._idle(max(wait, self.bucket.wait_seconds()), wake=False)
 
-    def _flood_wait(self, seconds: int, request: str) -> None:
-        self.stats.flood_waits += 1
-        self.stats.flood_wait_seconds += seconds
-        self.stats.last_error = f"FLOOD_WAIT_{seconds}"
+    def _wait_left(self) -> float:
+        return max(self._resume_at - self._clock(), 0.0)
+
+    def _pause_for(self, state: str, detail: str, seconds: float, *, fatal: bool) -> None:
+        """Send nothing for `seconds`; the pause is a problem `health` and `/status` show until it ends."""
+        now = self._now()
+        self.stats.last_error = detail
         self._resume_at = self._clock() + seconds
         self.bucket.empty()
-        log_event(log, "flood_wait", level=logging.WARNING, seconds=seconds, request=request)
+        self._paused = TelegramProblem("sending", state, detail, now, now + timedelta(seconds=seconds), fatal)
+        log_event(log, "sending_paused", level=logging.WARNING, state=state, seconds=seconds, error=detail)
+
+    def _resumed(self) -> None:
+        if self._paused is not None and self._paused.fatal:
+            log_event(log, "sending_resumed", after=self._paused.state)
+        self._paused = None
+
+    def problems(self) -> list[TelegramProblem]:
+        """The pause sending is in (a flood wait, slow mode, a block), if it has not ended."""
+        if self._paused is None or (self._wait_left() <= 0 and not self._paused.fatal):
+            return []
+        return [self._paused]
 
     async def _input_peer(self) -> types.TypeInputPeer:
+        """The analyst chat as a peer. A user account knows a chat's access hash only from its dialogs
+        (a bot's session may hold it from the start), so the first lookup reads them if needed."""
         if self._peer is None:
-            self._peer = await self.client.get_input_entity(self.chat_id)
+            try:
+                self._peer = await self.client.get_input_entity(self.chat_id)
+            except ValueError:
+                async for dialog in self.client.iter_dialogs():
+                    if dialog.id == self.chat_id:
+                        self._peer = dialog.input_entity
+                        break
+                else:
+                    raise
         return self._peer
 
     # -- helpers --------------------------------------------------------------------------------------

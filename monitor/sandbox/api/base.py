@@ -35,14 +35,15 @@ class Handlers:
 
 
 def input_channel(world: World, me: Person, item: TLObject, *, readable: bool = True) -> ChannelState:
-    """Resolve an InputChannel / InputPeerChannel as Telegram checks it (access hash, membership)."""
+    """Resolve an InputChannel / InputPeerChannel as Telegram checks it (the caller's own access hash,
+    membership for private channels)."""
     if not isinstance(item, types.InputChannel | types.InputPeerChannel):
         raise RpcError(400, "CHANNEL_INVALID")
     state = world.channels.get(item.channel_id)
     if state is None:
         raise RpcError(400, "CHANNEL_INVALID")
-    if item.access_hash != state.access_hash and not (item.access_hash == 0 and me.is_bot):
-        raise RpcError(400, "CHANNEL_INVALID")
+    if not world.hashes.accepts(state.id, me.id, item.access_hash, bot=me.is_bot):
+        raise RpcError(400, "CHANNEL_INVALID")  # another account's hash, or a stale one
     if readable and state.username is None and me.id not in state.members:
         raise RpcError(400, "CHANNEL_PRIVATE")
     return state

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from monitor.sandbox.world import ClientLink, World
 
 DIALOGS_MAX_LIMIT = 100
+PEER_DIALOGS_MAX = 100  # messages.getPeerDialogs takes up to 100 peers (TELEGRAM.md)
 
 handlers = Handlers()
 
@@ -65,7 +66,7 @@ def _user_or_empty(world: World, me: Person, item: TLObject) -> TLObject:
         return world.tl.user(me, me.id)
     if isinstance(item, types.InputUser | types.InputPeerUser):
         person = world.people.get(item.user_id)
-        known = person is not None and item.access_hash in (world.access_hashes[person.id], 0)
+        known = person is not None and item.access_hash in (world.hashes.of(person.id, me.id), 0)
         if person is not None and known and (item.access_hash or me.is_bot or person.id == me.id):
             return world.tl.user(person, me.id)
         return types.UserEmpty(id=item.user_id)
@@ -171,7 +172,51 @@ async def get_dialogs(world: World, link: ClientLink, request: Any) -> TLObject:
     start = _dialogs_start(ordered, request)
     limit = request.limit if request.limit > 0 else DIALOGS_MAX_LIMIT
     page = ordered[start : start + min(limit, DIALOGS_MAX_LIMIT)]
-    dialogs, messages, chats, users = [], [], [], []
+    dialogs, messages, chats, users = _dialog_page(world, me, page)
+    if start == 0 and len(page) == len(ordered):
+        return types.messages.Dialogs(dialogs=dialogs, messages=messages, chats=chats, users=users)
+    return types.messages.DialogsSlice(
+        count=len(ordered), dialogs=dialogs, messages=messages, chats=chats, users=users
+    )
+
+
+@handlers.on(fn.messages.GetPeerDialogsRequest)
+async def get_peer_dialogs(world: World, link: ClientLink, request: Any) -> types.messages.PeerDialogs:
+    """The dialogs of up to 100 peers in one call: each joined channel's top_message and pts.
+
+    This is how an official client learns cheaply which of its channels moved. A channel the account
+    has not joined is not one of its dialogs and is left out; a wrong access hash is CHANNEL_INVALID.
+    """
+    me = world.user_of(link)
+    if me.is_bot:
+        raise RpcError(400, "BOT_METHOD_INVALID")
+    if len(request.peers) > PEER_DIALOGS_MAX:
+        raise RpcError(400, "LIMIT_INVALID")
+    states: dict[int, ChannelState] = {}
+    for item in request.peers:
+        peer = item.peer if isinstance(item, types.InputDialogPeer) else None
+        if peer is None:
+            continue
+        if not isinstance(peer, types.InputPeerChannel):
+            raise RpcError(400, "PEER_ID_INVALID")
+        state = input_channel(world, me, peer)
+        if me.id in state.members:
+            states[state.id] = state
+    dialogs, messages, chats, users = _dialog_page(world, me, list(states.values()))
+    state = types.updates.State(pts=world.account_pts, qts=0, date=world.now(), seq=0, unread_count=0)
+    return types.messages.PeerDialogs(
+        dialogs=dialogs, messages=messages, chats=chats, users=users, state=state
+    )
+
+
+def _dialog_page(
+    world: World, me: Person, page: list[ChannelState]
+) -> tuple[list[TLObject], list[TLObject], list[TLObject], list[TLObject]]:
+    """Dialogs with their top messages, and the chats and users those need."""
+    dialogs: list[TLObject] = []
+    messages: list[TLObject] = []
+    chats: list[TLObject] = []
+    users: list[TLObject] = []
     for state in page:
         top = state.alive[-1] if state.alive else 0
         dialogs.append(world.tl.dialog(state))
@@ -180,11 +225,7 @@ async def get_dialogs(world: World, link: ClientLink, request: Any) -> TLObject:
             rendered, _, senders = world.tl.messages(state, [state.messages[top]], me.id)
             messages.extend(rendered)
             users.extend(senders)
-    if start == 0 and len(page) == len(ordered):
-        return types.messages.Dialogs(dialogs=dialogs, messages=messages, chats=chats, users=users)
-    return types.messages.DialogsSlice(
-        count=len(ordered), dialogs=dialogs, messages=messages, chats=chats, users=users
-    )
+    return dialogs, messages, chats, users
 
 
 def _top_date(state: ChannelState) -> float:

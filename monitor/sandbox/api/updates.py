@@ -11,7 +11,7 @@ from telethon.tl.tlobject import TLObject
 from monitor.sandbox.api.base import Handlers, input_channel, tl_seconds
 from monitor.sandbox.errors import RpcError
 from monitor.sandbox.scenario import Person
-from monitor.sandbox.state import ChannelState, StoredMessage
+from monitor.sandbox.state import ChannelEvent, ChannelState, StoredMessage
 
 if TYPE_CHECKING:
     from monitor.sandbox.world import ClientLink, World
@@ -58,7 +58,9 @@ async def get_difference(world: World, link: ClientLink, request: Any) -> TLObje
 
 @handlers.on(fn.updates.GetChannelDifferenceRequest)
 async def get_channel_difference(world: World, link: ClientLink, request: Any) -> TLObject:
-    """Events after the client's pts: empty, the events (final), or tooLong when pts + limit < channel pts."""
+    """Events after the client's pts: empty; up to `limit` pts of them (not final while more remain: the
+    client asks again from the slice's pts); or tooLong when the client is more than the world's
+    difference window behind (refetch recent history, as Telegram asks)."""
     me = world.user_of(link)
     state = input_channel(world, me, request.channel)
     if request.pts <= 0:
@@ -69,26 +71,33 @@ async def get_channel_difference(world: World, link: ClientLink, request: Any) -
         return types.updates.ChannelDifferenceEmpty(pts=state.pts, final=True, timeout=DIFF_TIMEOUT)
     cap = BOT_DIFF_LIMIT if me.is_bot else USER_DIFF_LIMIT
     limit = min(request.limit, cap) if request.limit > 0 else cap
-    if request.pts + limit < state.pts:
+    if state.pts - request.pts > world.strictness.difference_window:
         return _too_long(world, state, me)
-    new_messages, other_updates = _events_since(world, state, request.pts, me)
+    events = _slice(state.events_after(request.pts), request.pts + limit)
+    new_messages, other_updates = _events_since(world, state, events, me)
     messages, chats, users = world.tl.messages(state, new_messages, me.id)
+    slice_pts = events[-1].pts
     return types.updates.ChannelDifference(
-        pts=state.pts,
+        pts=slice_pts,
         new_messages=messages,
         other_updates=other_updates,
         chats=chats,
         users=users,
-        final=True,
+        final=slice_pts == state.pts,
         timeout=DIFF_TIMEOUT,
     )
 
 
+def _slice(events: list[ChannelEvent], until_pts: int) -> list[ChannelEvent]:
+    """The events up to `until_pts` (at least one, so a big deletion still moves the client on)."""
+    taken = [e for e in events if e.pts <= until_pts]
+    return taken or events[:1]
+
+
 def _events_since(
-    world: World, state: ChannelState, pts: int, me: Person
+    world: World, state: ChannelState, events: list[ChannelEvent], me: Person
 ) -> tuple[list[StoredMessage], list[TLObject]]:
-    """Messages created after pts (as they are now) plus edits and deletions of older messages."""
-    events = state.events_after(pts)
+    """Messages created by `events` (as they are now) plus edits and deletions of older messages."""
     created = {i for e in events if e.kind == "new" for i in e.ids}
     new_messages = [state.messages[i] for i in sorted(created) if state.is_alive(i)]
     other: list[TLObject] = []

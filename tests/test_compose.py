@@ -1,0 +1,77 @@
+"""The compose file and the deploy/ example: the daemon restarts, is health-checked, keeps its data on a
+volume and reads its secrets from files; the example config loads once its secret files are filled in."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from monitor.config import load_config
+
+ROOT = Path(__file__).parents[1]
+DEPLOY = ROOT / "deploy"
+CONFIG_IN_CONTAINER = "/etc/monitor/monitor.toml"
+
+
+def service() -> tuple[dict[str, Any], dict[str, Any]]:
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    (name,) = compose["services"]
+    return compose, compose["services"][name]
+
+
+def test_the_daemon_restarts_after_a_failure_and_is_stopped_by_sigterm() -> None:
+    _, daemon = service()
+    assert daemon["restart"] in {"unless-stopped", "always", "on-failure"}
+    assert daemon["stop_signal"] == "SIGTERM"
+    assert daemon["command"][:2] == ["monitor", "run"] and CONFIG_IN_CONTAINER in daemon["command"]
+
+
+def test_the_health_check_is_monitor_health_on_the_same_config() -> None:
+    _, daemon = service()
+    check = daemon["healthcheck"]
+    assert check["test"] == ["CMD", "monitor", "health", "--config", CONFIG_IN_CONTAINER]
+    assert {"interval", "timeout", "start_period", "retries"} <= set(check)
+
+
+def test_data_lives_on_a_named_volume_and_the_config_is_mounted_read_only() -> None:
+    compose, daemon = service()
+    mounts = dict(volume.split(":", 1) for volume in daemon["volumes"])
+    assert mounts["monitor-data"] == "/data" and "monitor-data" in compose["volumes"]
+    assert mounts["./deploy/monitor.toml"] == f"{CONFIG_IN_CONTAINER}:ro"
+
+
+def test_every_secret_is_a_file_with_a_placeholder_and_the_real_ones_stay_out_of_git() -> None:
+    compose, daemon = service()
+    assert set(daemon["secrets"]) == set(compose["secrets"])
+    for name, source in compose["secrets"].items():
+        path = ROOT / source["file"]
+        assert path.parent == DEPLOY / "secrets" and path.name == name
+        assert path.with_name(f"{name}.example").is_file()
+    ignore = (DEPLOY / "secrets" / ".gitignore").read_text(encoding="utf-8").split()
+    assert ignore[-3:] == ["*", "!.gitignore", "!*.example"]
+
+
+def test_the_example_config_reads_every_secret_compose_mounts(tmp_path: Path) -> None:
+    """deploy/monitor.toml with /run/secrets and /data pointed at a scratch directory, the secret files
+    filled from their placeholders, loads without a problem."""
+    compose, _ = service()
+    secrets, data = tmp_path / "secrets", tmp_path / "data"
+    data.mkdir()
+    shutil.copytree(DEPLOY / "secrets", secrets)
+    for name in compose["secrets"]:
+        shutil.copy(secrets / f"{name}.example", secrets / name)
+    text = (DEPLOY / "monitor.toml").read_text(encoding="utf-8")
+    config_path = tmp_path / "monitor.toml"
+    config_path.write_text(
+        text.replace("/run/secrets/", f"{secrets}/").replace("/data/", f"{data}/"), "utf-8"
+    )
+    config = load_config(config_path)
+    sources = {config.telegram.api_hash.source, config.telegram.bot_token.source}
+    assert sources == {f"file {secrets / 'api_hash'}", f"file {secrets / 'bot_token'}"}
+    assert config.archive_path == data / "monitor.db"
+    assert config.metrics is not None and config.metrics.port == 9464
+    published = {port.rsplit(":", 1)[-1] for port in service()[1]["ports"]}
+    assert str(config.metrics.port) in published

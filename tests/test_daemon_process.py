@@ -1,0 +1,91 @@
+"""`monitor run` as an operator's process manager sees it: SIGTERM honoured at any moment, including
+during a first connect that hangs, and a crash ending in one structured log line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor import daemon
+from monitor.cli import main
+from tests.support import sandbox_of, scenario, session_string, until, write_config
+
+MONITOR = Path(sys.executable).with_name("monitor")
+
+
+async def start_run(
+    config: Path, env: dict[str, str], log: Path, *options: str
+) -> asyncio.subprocess.Process:
+    with log.open("wb") as out:
+        return await asyncio.create_subprocess_exec(
+            str(MONITOR), "run", "--config", str(config), *options,
+            env={**os.environ, **env}, stdout=out, stderr=out,
+        )  # fmt: skip
+
+
+async def test_sigterm_during_a_hanging_first_connect_stops_the_daemon_cleanly(tmp_path: Path) -> None:
+    sandbox = await sandbox_of(scenario(), faults="slow=120")  # every answer, the first one too, hangs
+    config, env = write_config(sandbox, tmp_path)
+    log = tmp_path / "daemon.log"
+    process = await start_run(config, env, log)
+    try:
+        await until(lambda: sandbox.server.links, "the daemon connecting", timeout=30)
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 15) == 0, log.read_text()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await sandbox.stop()
+    text = log.read_text()
+    assert "daemon_stopped" in text and "Traceback" not in text and "daemon_ready" not in text
+
+
+async def test_an_archive_that_cannot_be_opened_ends_run_with_one_structured_line(tmp_path: Path) -> None:
+    sandbox = await sandbox_of(scenario())
+    config, env = write_config(sandbox, tmp_path)
+    (tmp_path / "archive.db").write_text("not a database", encoding="utf-8")
+    log = tmp_path / "daemon.log"
+    process = await start_run(config, env, log)
+    try:
+        assert await asyncio.wait_for(process.wait(), 30) == 1
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await sandbox.stop()
+    (fatal,) = [line for line in log.read_text().splitlines() if "event=fatal" in line]
+    assert fatal.startswith("ts=") and " level=critical " in fatal
+    assert "not an SQLite database" in fatal and "Traceback" not in log.read_text()
+
+
+def test_an_unexpected_crash_is_one_json_line_carrying_its_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "monitor.toml"
+    config.write_text(
+        '[telegram]\napi_id = 1\napi_hash_env = "CRASH_API_HASH"\nsession_env = "CRASH_SESSION"\n'
+        "[analyst]\nchat_id = -1001\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CRASH_API_HASH", "0123456789abcdef")
+    monkeypatch.setenv("CRASH_SESSION", session_string())
+
+    async def crash(_config: object) -> None:
+        raise RuntimeError("the unexpected\nhappened")
+
+    monkeypatch.setattr(daemon, "run_daemon", crash)
+    result = CliRunner().invoke(main, ["run", "--config", str(config), "--log-json"])
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    record = json.loads(line)
+    assert record["event"] == "fatal" and record["level"] == "critical"
+    assert record["error"] == "RuntimeError: the unexpected\nhappened"
+    assert record["exc"].startswith("Traceback") and "in crash" in record["exc"]

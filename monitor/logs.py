@@ -10,7 +10,7 @@ import contextlib
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,17 +39,18 @@ def log_event(logger: logging.Logger, event: str, /, *, level: int = logging.INF
 
 
 @contextlib.contextmanager
-def fatal_errors_logged(logger: logging.Logger, expected: tuple[type[Exception], ...]) -> Iterator[None]:
-    """End the process with one structured `fatal` line and exit status 1 instead of a bare traceback.
+def fatal_errors_logged(logger: logging.Logger, expected: Mapping[type[Exception], int]) -> Iterator[None]:
+    """End the process with one structured `fatal` line instead of a bare traceback.
 
-    An `expected` error (a session, the archive, the network) is logged by its message; anything else
-    also carries its traceback, as one field of the same line.
+    An `expected` error (a dead account, a session, the archive, the network) is logged by its message
+    and exits with the status it maps to (the first matching class); anything else also carries its
+    traceback, as one field of the same line, and exits 1.
     """
     try:
         yield
-    except expected as error:
+    except tuple(expected) as error:
         log_event(logger, "fatal", level=logging.CRITICAL, error=describe(error))
-        sys.exit(1)
+        sys.exit(next(status for kind, status in expected.items() if isinstance(error, kind)))
     except Exception as error:
         logger.critical("fatal", exc_info=True, extra={"event_fields": {"error": describe(error)}})
         sys.exit(1)

@@ -16,7 +16,18 @@ from telethon.helpers import add_surrogate, del_surrogate
 from telethon.tl.types import MessageEntityBold
 
 from monitor.alerts import markup, messages, pacing
-from monitor.model import Alert, Analysis, Channel, Conflict, Match, OutboxItem, Post, SentMessage, StoredPost
+from monitor.model import (
+    Alert,
+    Analysis,
+    Channel,
+    Conflict,
+    ConflictScore,
+    Match,
+    OutboxItem,
+    Post,
+    SentMessage,
+    StoredPost,
+)
 
 POSTED = datetime(2024, 5, 1, 12, 34, tzinfo=UTC)
 NEWS = Channel(id=1111, title="News <Daily> & Co", username="newsdaily")
@@ -37,12 +48,14 @@ def item(
     deleted_at: datetime | None = None,
     revisions: int = 0,
     edit_date: datetime | None = None,
+    score: tuple[float, float] | None = None,
 ) -> OutboxItem:
     message_id = alert_id if message_id is None else message_id
     channel_id = channel.id if channel else 3333
     post = Post(channel_id, message_id, POSTED, text, edit_date=edit_date)
     matches = tuple(Match(conflict, text[s:e], "en", s, e) for s, e in spans)
-    analysis = Analysis("en", 0.99, matches, (conflict,))
+    scores = (ConflictScore(conflict, *score),) if score else ()
+    analysis = Analysis("en", 0.99, matches, (conflict,), scores=scores)
     alert = Alert(alert_id, channel_id, message_id, conflict, "pending", POSTED, late_seconds=late)
     stored = StoredPost(post, channel, analysis, deleted_at, revisions)
     return OutboxItem(alert, stored, Conflict(conflict, f"Conflict {conflict}", "high"), claim, False)
@@ -80,7 +93,7 @@ def test_post_text_and_channel_title_are_escaped():
     plain, entities = parse(message)
     assert "Attack <script>alert(1)</script> & more" in plain
     assert "<b>T&C</b> (@tc)" in plain
-    assert "War & <Peace> (<high>)" in plain
+    assert "War & <Peace>\n" in plain
     assert {type(e) for e in entities} == {MessageEntityBold}
 
 
@@ -121,7 +134,7 @@ def test_alert_carries_the_post_link_once(channel, expected):
 
 def test_alert_shows_conflict_channel_time_and_language():
     plain, _ = parse(messages.format_alert([item()]))
-    assert "Conflict border (high)" in plain
+    assert "Conflict border\n" in plain and "high" not in plain  # the severity is the same for every post
     assert "News <Daily> & Co (@newsdaily)" in plain
     assert "2024-05-01 12:34 UTC" in plain
     assert " · en" in plain
@@ -132,10 +145,7 @@ def test_alert_shows_conflict_channel_time_and_language():
     ("late", "marker"),
     [
         (420, "late by 7 min"),
-        (20, "late by 20 s"),
-        (5, "late by 5 s"),
-        (59.4, "late by 59 s"),
-        (59.6, "late by 1 min"),
+        (messages.LATE_AFTER_SECONDS, "late by 2 min"),
         (3540, "late by 59 min"),
         (7260, "late by 2 h 1 min"),
         (50_000, "late by 13 h 53 min"),
@@ -146,11 +156,66 @@ def test_recovered_posts_are_marked_late(late, marker):
     assert marker in bold_texts(message)
 
 
-@pytest.mark.parametrize("late", [0.0, 0.4, 4.9])
-def test_a_post_recovered_within_seconds_shows_a_bound_not_a_false_minute(late):
-    message = messages.format_alert([item(late=late)])
-    assert "late by <5 s" in bold_texts(message)
-    assert "min" not in parse(message)[0]
+@pytest.mark.parametrize("late", [0.0, 0.4, 4.9, 20, 119.9])
+def test_a_post_caught_up_within_the_late_threshold_is_not_marked_late(late):
+    plain, _ = parse(messages.format_alert([item(late=late)]))
+    assert "late" not in plain
+    digest = messages.format_message([[item(1, late=late)], [item(2, late=late)]])
+    assert "late" not in parse(digest)[0]
+
+
+@pytest.mark.parametrize(
+    ("score", "label"),
+    [
+        ((2.5, 1.0), "Conflict border (score 2.5 / 1)"),
+        ((1.3333, 1.25), "Conflict border (score 1.33 / 1.25)"),
+    ],
+)
+def test_the_strength_is_the_posts_score_against_its_threshold(score, label):
+    plain, _ = parse(messages.format_alert([item(score=score)]))
+    assert label in plain and "high" not in plain
+
+
+def test_two_posts_of_one_conflict_show_their_own_strengths():
+    digest = messages.format_message([[item(1, score=(3.0, 1.0))], [item(2, score=(1.0, 1.0))]])
+    plain, _ = parse(digest)
+    assert "(score 3 / 1)" in plain and "(score 1 / 1)" in plain
+
+
+def test_the_alert_names_the_matched_words_as_the_post_spells_them():
+    body = "Обстрел Херсона ночью. В ХЕРСОНА снова тревога, Херсон без света."
+    spans = tuple((m.start(), m.end()) for m in re.finditer(r"(?i)херсон\w*", body))
+    plain, _ = parse(messages.format_alert([item(text=body, spans=spans)]))
+    assert "matched: Херсона, Херсон\n" in plain  # once each, ignoring case, in text order
+    assert bold_texts(messages.format_alert([item(text=body, spans=spans)]))[-3:] == [
+        "Херсона",
+        "ХЕРСОНА",
+        "Херсон",
+    ]
+
+
+def test_matched_words_outside_the_snippet_are_still_named():
+    body = "border " + "filler " * 200 + "frontline"
+    spans = ((0, 6), (len(body) - 9, len(body)))
+    plain, _ = parse(messages.format_alert([item(text=body, spans=spans)]))
+    assert "matched: border, frontline" in plain
+    assert plain.count("frontline") == 1  # only in the matched line: the snippet window ends before it
+
+
+def test_the_matched_line_is_bounded_however_many_words_matched():
+    words = [f"word{i}" * 20 for i in range(30)]
+    body = " ".join(words)
+    spans = tuple((body.index(w), body.index(w) + len(w)) for w in words)
+    plain, _ = parse(messages.format_alert([item(text=body, spans=spans)]))
+    (line,) = [row for row in plain.splitlines() if row.startswith("matched: ")]
+    assert line.endswith(f" and {30 - messages.MATCHED_WORDS} more")
+    assert line.count(", ") == messages.MATCHED_WORDS - 1
+    assert len(line) < messages.MATCHED_WORDS * (messages.MATCHED_WORD_CHARS + 2) + 40
+
+
+def test_an_alert_without_matches_has_no_matched_line():
+    plain, _ = parse(messages.format_alert([item(spans=())]))
+    assert "matched:" not in plain
 
 
 def test_one_post_with_two_conflicts_is_one_alert():
@@ -158,7 +223,7 @@ def test_one_post_with_two_conflicts_is_one_alert():
     plan = pacing.plan(both, tokens=3, digest_after=5, mutes={})
     assert [d.alert_ids for d in plan.deliveries] == [(1, 2)]
     plain, _ = parse(plan.deliveries[0].html)
-    assert "Conflict border (high), Conflict energy (high)" in plain
+    assert "Conflict border, Conflict energy" in plain
     assert len(LINK.findall(plain)) == 1
 
 
@@ -413,7 +478,7 @@ def test_a_conflict_joining_a_sent_alert_rewrites_it_naming_every_conflict():
     (update,) = pacing.plan_updates([shown, added])
     assert update.alert_ids == (2,) and update.message_id == 70
     plain = parse(update.edit_html)[0]
-    assert "Conflict border (high), Conflict sea (high)" in plain
+    assert "Conflict border, Conflict sea" in plain
     assert len(LINK.findall(plain)) == 1
     assert "Conflict sea" in parse(update.note_html)[0]
     assert pacing.plan_updates([shown]) == []

@@ -139,12 +139,16 @@ async def test_mute_rejects_unknown_conflicts_and_bad_durations(archive):
     assert await archive.outbox.mutes(NOW) == {}
 
 
-async def test_search_lists_links_without_repeating_them_as_text(archive):
+async def test_search_results_carry_each_posts_link(archive):
+    await archive.save([(Post(PRIVATE.id, 4, NOW, "Border quiet again"), Analysis("en", 0.9))])
     reply = await handler(archive).answer("/search border")
-    text, entities = tl_html.parse(reply)
-    assert "Shelling at the border <b>overnight</b> & more" in text
-    assert [getattr(e, "url", None) for e in entities if hasattr(e, "url")] == ["https://t.me/newsdaily/7"]
-    assert "t.me/" not in text
+    text, _ = tl_html.parse(reply)
+    assert "Shelling at the border <b>overnight</b> & more\nhttps://t.me/newsdaily/7" in text
+    assert "Border quiet again\nhttps://t.me/c/2222/4" in text
+    assert sorted(re.findall(r"https://t\.me/\S+", text)) == [
+        "https://t.me/c/2222/4",
+        "https://t.me/newsdaily/7",
+    ]
     assert "No posts match <x>" in plain(await handler(archive).answer("/search <x>"))
 
 
@@ -192,7 +196,10 @@ async def test_digest_summarises_the_last_day(archive):
 
 
 async def test_help_and_unknown_commands(archive):
-    assert "/mute CONFLICT DURATION" in plain(await handler(archive).answer("/help"))
+    help_text = plain(await handler(archive).answer("/help"))
+    assert "/mute CONFLICT DURATION" in help_text
+    assert "late by — the post was found over 2 min after it was posted" in help_text
+    assert "(score S / T)" in help_text and "matched:" in help_text
     assert plain(await handler(archive).answer("/<x>")) == "Unknown command /<x>; /help lists the commands."
 
 

@@ -69,12 +69,24 @@ def test_analyze_contract_ids_in_order_malformed_line_reported_exit_3(tmp_path: 
     for line, text in zip(out, [WAR_RU, WAR_GAZA, GAS, "🔥🔥🔥"], strict=True):
         assert {"lang", "lang_confidence", "conflicts", "matches"} <= line.keys()
         for match in line["matches"]:
-            assert {"conflict", "term", "lang", "start", "end"} <= match.keys()
+            assert {"conflict", "text", "term", "lang", "start", "end"} <= match.keys()
             assert 0 <= match["start"] < match["end"] <= len(text)
+            assert match["text"] == text[match["start"] : match["end"]]
     assert "russia-ukraine" in out[0]["conflicts"]
     assert "israel-hamas" in out[1]["conflicts"]
     assert out[2]["conflicts"] == []
     assert out[3]["lang"] == "und"
+
+
+def test_analyze_shows_the_matched_words_as_written_beside_the_pattern(tmp_path: Path) -> None:
+    body = "Путину доложили: ВСУ атаковали БЕЛГОРОДСКУЮ область."
+    path = write_jsonl(tmp_path / "inflected.jsonl", [{"id": 1, "text": body}])
+
+    (line,) = jsonl(run("analyze", path))
+
+    words = {m["text"]: m["term"] for m in line["matches"]}
+    assert {"Путину", "ВСУ", "БЕЛГОРОДСКУЮ"} <= words.keys()
+    assert words["Путину"] != "Путину" and words["БЕЛГОРОДСКУЮ"] != "БЕЛГОРОДСКУЮ"  # patterns, not words
 
 
 def test_analyze_echoes_channel_and_date_only_when_given(tmp_path: Path) -> None:
@@ -166,6 +178,9 @@ def test_export_lines_carry_the_documented_fields(tmp_path: Path) -> None:
     assert td["channel_id"] == 1555000111 and td["channel"] is None
     assert td["links"] == ["https://example.org/news/2"] and "russia-ukraine" in td["conflicts"]
     assert td["date"] == "2026-01-10T09:05:00+00:00" and td["deleted"] is False and td["revisions"] == []
+    assert td["matches"] and all(
+        m["text"] == td["text"][m["start"] : m["end"]] and m["text"].strip() for m in td["matches"]
+    )
     feed = by_id[("test_feed", 7)]
     assert feed["channel"] == feed["channel_username"] == "test_feed"
     assert by_id[("Test Frontline Feed", 3)]["edit_date"] == "2026-01-10T10:30:00+00:00"
@@ -315,7 +330,7 @@ def test_evaluate_prints_scores_per_conflict_and_language_accuracy(tmp_path: Pat
     assert text.exit_code == 0, text.stderr
     assert "language accuracy: 1.000 (2/2)" in text.stdout
     assert any(line.startswith("russia-ukraine") and "1.000" in line for line in text.stdout.splitlines())
-    scores = json.loads(as_json.stdout.splitlines()[0])
+    (scores,) = jsonl(as_json)
     assert scores["posts"] == 4
     assert scores["conflicts"]["israel-hezbollah"] == {
         "tp": 0,
@@ -326,7 +341,53 @@ def test_evaluate_prints_scores_per_conflict_and_language_accuracy(tmp_path: Pat
         "f1": 0.0,
     }
     assert scores["micro"]["tp"] == 2 and scores["micro"]["fn"] == 1 and scores["micro"]["precision"] == 1.0
-    assert "missed          israel-hezbollah     id=4" in as_json.stdout
+    assert scores["mistakes"] == [
+        {
+            "kind": "missed",
+            "conflict": "israel-hezbollah",
+            "id": 4,
+            "channel": None,
+            "snippet": "Sunny weather all week.",
+            "matched": [],
+            "score": 0.0,
+            "threshold": 1.0,
+        }
+    ]
+
+
+def test_evaluate_mistakes_name_the_channel_a_snippet_and_the_matched_words(tmp_path: Path) -> None:
+    filler = "Прогноз погоды на выходные обещает дождь и ветер. " * 8
+    wrong = f"{filler}Фильм о штурме Бахмута и обстрелах Херсона получил приз кинофестиваля в Берлине."
+    labeled = write_jsonl(
+        tmp_path / "labeled.jsonl",
+        [
+            {"id": "ok", "text": WAR_RU, "labels": ["russia-ukraine"], "channel": "@front"},
+            {"id": "fp", "text": wrong, "labels": [], "channel": "@sport_news"},
+            {"id": "miss", "text": "Sunny weather all week.", "labels": ["israel-hezbollah"]},
+        ],
+    )
+
+    result = run("evaluate", labeled, "--mistakes")
+
+    lines = result.stdout.splitlines()
+    start = lines.index('false positive  russia-ukraine       id="fp" channel="@sport_news"')
+    snippet, matched = lines[start + 1 : start + 3]
+    assert snippet.startswith("    …") and "штурме Бахмута" in snippet and len(snippet) < 200
+    assert matched.startswith("    matched: Бахмута, Херсона (score ") and matched.endswith(" / 1)")
+    assert lines[start + 3 :] == [
+        'missed          israel-hezbollah     id="miss"',
+        "    Sunny weather all week.",
+        "    matched: nothing (score 0 / 1)",
+    ]
+    assert not any('"ok"' in line for line in lines)
+
+
+def test_the_evaluate_help_examples_name_files_that_exist() -> None:
+    help_text = run("evaluate", "--help").stdout
+    examples = [
+        line.split()[2] for line in help_text.splitlines() if line.strip().startswith("monitor evaluate")
+    ]
+    assert examples and all((ROOT / example).is_file() for example in examples)
 
 
 def test_evaluate_reports_posts_without_labels(tmp_path: Path) -> None:

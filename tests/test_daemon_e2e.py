@@ -131,7 +131,7 @@ async def test_deletion_keeps_a_tombstone_and_annotates_the_alert(running: Runni
     assert len(alerts_for(running.sandbox, NEWS, message_id)) == 1
 
 
-async def test_posts_missed_across_a_dropped_connection_are_recovered_and_alerted_once_late(
+async def test_posts_missed_across_a_dropped_connection_are_recovered_and_alerted_once(
     running: Running,
 ) -> None:
     world, server = running.sandbox.world, running.sandbox.server
@@ -149,7 +149,7 @@ async def test_posts_missed_across_a_dropped_connection_are_recovered_and_alerte
         await until(lambda m=message_id: alerts_for(running.sandbox, NEWS, m), f"alert {message_id}")
     for message_id in burst:
         (alert,) = alerts_for(running.sandbox, NEWS, message_id)
-        assert "late by" in alert.text
+        assert "late by" not in alert.text  # caught up within seconds: well inside the late threshold
     assert running.daemon.state.reconnects >= 1
 
 

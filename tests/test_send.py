@@ -163,7 +163,7 @@ async def test_an_edit_adding_a_conflict_rewrites_the_alert_instead_of_sending_t
     await until(lambda: "Sea lanes" in desk.bot_messages()[0].text, "the alert edited to name Sea lanes")
     await until(lambda: statuses_equal(desk.store, {"sent": 2}), "both alerts marked sent")
     (message,) = desk.bot_messages()
-    assert "Border clashes (high), Sea lanes (medium)" in message.text
+    assert "Border clashes, Sea lanes" in message.text
     assert "spread to the sea lanes" in message.text and message.text.count(f"{LINK}/16") == 1
     events = chat_events(desk)  # the text edit and the added conflict may be one edit or two
     assert events[0]["event"] == "send" and {e["event"] for e in events[1:]} == {"edit"}
@@ -357,7 +357,7 @@ async def test_a_post_flagged_for_two_conflicts_is_one_message(store: Store):
     await sender.deliver_due()
     assert await statuses(store) == {"sent": 2}
     (text,) = client.messages.values()
-    assert "Border clashes (high), Sea lanes (medium)" in text
+    assert "Border clashes, Sea lanes" in text
 
 
 async def test_an_alert_that_can_no_longer_be_edited_gets_a_reply(store: Store):

@@ -22,7 +22,22 @@ DIGEST_SNIPPETS = (160, 60, 0)
 TITLE_CHARS = 128
 NAME_CHARS = 100
 DIGEST_HEADER_RESERVE = 120
-LATE_PRECISION_SECONDS = 5.0
+# A recovered post is marked late only when it was found this long after it was posted: the reconciler
+# catching a post up within a couple of minutes is routine, and a marker on it would cry wolf.
+LATE_AFTER_SECONDS = 120.0
+# What the parts of an alert mean, for /help and the README.
+ALERT_LEGEND = (
+    ("(score S / T)", "the post's score for the conflict against the threshold T it had to reach"),
+    ("matched:", "the words that matched, as the post writes them (bold in the text below)"),
+    (
+        "late by",
+        f"the post was found over {LATE_AFTER_SECONDS / 60:g} min after it was posted "
+        "(missed live, recovered when the channel was read again)",
+    ),
+)
+# The "matched:" line names at most this many distinct words, each clipped, so it stays one short line.
+MATCHED_WORDS = 8
+MATCHED_WORD_CHARS = 40
 
 
 def utc(moment: datetime) -> str:
@@ -33,12 +48,23 @@ def post_link(item: OutboxItem) -> str:
     return item.channel.post_link(item.alert.message_id)
 
 
+def strength(item: OutboxItem) -> str | None:
+    """The post's score for the alert's conflict against the threshold it had to reach ("score 2.5 / 1").
+
+    The conflict's configured severity said the same for every post of a conflict; the score says how
+    clearly this post is about it. None when the analysis kept no score (archives from before scoring)."""
+    analysis = item.post.analysis
+    score = analysis.score_of(item.alert.conflict) if analysis else None
+    if score is None:
+        return None
+    return f"score {round(score.score, 2):g} / {round(score.threshold, 2):g}"
+
+
 def conflict_label(item: OutboxItem) -> Fragment:
-    """Conflict name in bold with its severity."""
-    if item.conflict is None:
-        return bold(clip(item.alert.conflict, NAME_CHARS))
-    name, severity = clip(item.conflict.name, NAME_CHARS), clip(item.conflict.severity, NAME_CHARS)
-    return bold(name) + text(f" ({severity})")
+    """Conflict name in bold with the post's score against its threshold."""
+    name = bold(clip(item.conflict.name if item.conflict else item.alert.conflict, NAME_CHARS))
+    score = strength(item)
+    return name + text(f" ({score})") if score else name
 
 
 def conflict_labels(items: Sequence[OutboxItem]) -> Fragment:
@@ -52,17 +78,10 @@ def channel_label(item: OutboxItem) -> Fragment:
 
 
 def late_marker(late_seconds: float | None) -> str | None:
-    """The delay of a post the reconciler recovered after the live path missed it (None: a live post).
-
-    Every recovered post is marked, since a miss of the live path is worth knowing however quickly it was
-    caught up; below LATE_PRECISION_SECONDS the delay is only shown as a bound, because a post's date has
-    one-second precision and an immediate catch-up measures as a fraction of a second."""
-    if late_seconds is None:
+    """The delay of a post the reconciler recovered after the live path missed it, when it is at least
+    LATE_AFTER_SECONDS (None: a live post, or one caught up soon enough that the delay does not matter)."""
+    if late_seconds is None or late_seconds < LATE_AFTER_SECONDS:
         return None
-    if late_seconds < LATE_PRECISION_SECONDS:
-        return f"late by <{LATE_PRECISION_SECONDS:g} s"
-    if late_seconds < 59.5:
-        return f"late by {round(late_seconds)} s"
     minutes = round(late_seconds / 60)
     if minutes < 60:
         return f"late by {minutes} min"
@@ -77,6 +96,28 @@ def match_spans(items: Sequence[OutboxItem]) -> list[tuple[int, int]]:
     conflicts = {item.alert.conflict for item in items}
     own = [(m.start, m.end) for m in analysis.matches if m.conflict in conflicts]
     return own or [(m.start, m.end) for m in analysis.matches]
+
+
+def matched_words(items: Sequence[OutboxItem]) -> list[str]:
+    """The words that matched for these alerts' conflicts, as the post spells them, in text order and
+    each once (ignoring case): what an analyst reads to see why the post was flagged."""
+    body = items[0].post.post.text
+    seen: dict[str, str] = {}
+    for start, end in sorted(match_spans(items)):
+        word = " ".join(body[start:end].split())
+        if word:
+            seen.setdefault(word.casefold(), word)
+    return list(seen.values())
+
+
+def match_line(items: Sequence[OutboxItem]) -> Fragment | None:
+    """'matched: word, word' (bounded: the first MATCHED_WORDS, then how many more)."""
+    words = matched_words(items)
+    if not words:
+        return None
+    shown = ", ".join(clip(word, MATCHED_WORD_CHARS) for word in words[:MATCHED_WORDS])
+    more = f" and {len(words) - MATCHED_WORDS} more" if len(words) > MATCHED_WORDS else ""
+    return text(f"matched: {shown}{more}")
 
 
 def facts_line(items: Sequence[OutboxItem], moment: str) -> Fragment:
@@ -110,9 +151,7 @@ def alert_fragment(items: Sequence[OutboxItem]) -> Fragment:
         channel_label(first),
         facts_line(items, utc(first.post.post.date)),
     ]
-    status = status_line(first)
-    if status is not None:
-        lines.append(status)
+    lines += [line for line in (match_line(items), status_line(first)) if line is not None]
     lines += [text(""), snippet(first.post.post.text, match_spans(items), SNIPPET_CHARS), text("")]
     lines.append(text(post_link(first)))
     return concat(lines, NEWLINE)

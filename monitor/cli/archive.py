@@ -76,7 +76,7 @@ def _export_row(stored: StoredPost, revisions: list[tuple[datetime | None, str]]
         "lang": analysis.lang if analysis else None,
         "lang_confidence": analysis.lang_confidence if analysis else None,
         "conflicts": list(analysis.conflicts) if analysis else [],
-        "matches": matches_of(analysis) if analysis else [],
+        "matches": matches_of(analysis, post.text) if analysis else [],
         "views": post.views,
         "forwards": post.forwards,
         "replies": post.replies,

@@ -234,9 +234,18 @@ def to_json(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, default=str)
 
 
-def matches_of(analysis: Analysis) -> list[dict[str, Any]]:
+def matches_of(analysis: Analysis, body: str) -> list[dict[str, Any]]:
+    """Each match with `text`, the words as the post writes them (what an analyst reads), beside `term`,
+    the watchlist pattern that found them (what a watchlist author tunes)."""
     return [
-        {"conflict": m.conflict, "term": m.term, "lang": m.lang, "start": m.start, "end": m.end}
+        {
+            "conflict": m.conflict,
+            "text": body[m.start : m.end],
+            "term": m.term,
+            "lang": m.lang,
+            "start": m.start,
+            "end": m.end,
+        }
         for m in analysis.matches
     ]
 

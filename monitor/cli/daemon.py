@@ -83,7 +83,8 @@ def run(config_path: Path | None, archive: Path | None, log_level: str, log_json
 
     setup_logging(log_level, json=log_json)
     config = load(config_path, archive)
-    with fatal_errors_logged(logging.getLogger("monitor.run"), (SessionError, ArchiveError, OSError)):
+    expected = {AccountFault: EXIT_ACCOUNT, SessionError: 1, ArchiveError: 1, OSError: 1}
+    with fatal_errors_logged(logging.getLogger("monitor.run"), expected):
         asyncio.run(run_daemon(config))
 
 

@@ -86,7 +86,7 @@ def _analysis_line(record: InputRecord, analysis: Analysis) -> dict[str, Any]:
         lang=analysis.lang,
         lang_confidence=round(analysis.lang_confidence, 4),
         conflicts=list(analysis.conflicts),
-        matches=matches_of(analysis),
+        matches=matches_of(analysis, record.text),
         scores=scores_of(analysis),
     )
     return line
@@ -205,7 +205,11 @@ def _channel_option(value: str | None) -> ChannelRef | None:
 @backend_option
 @threshold_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
-@click.option("--mistakes", is_flag=True, help="Also list each false positive and missed post by id.")
+@click.option(
+    "--mistakes",
+    is_flag=True,
+    help="Also list each false positive and missed post: id, channel, snippet, matched words, score.",
+)
 @click.option(
     "--sweep",
     is_flag=True,
@@ -228,10 +232,14 @@ def evaluate(
     higher one precision. Posts are scored without channel context (bench/bench_context.py replays
     channels' histories to measure it).
 
+    With --mistakes, each false positive and missed post follows (with --json, in the document's
+    `mistakes`): its id and channel as given, a snippet around the conflict's matched words, the words
+    as the post writes them, and the post's score against the threshold.
+
     \b
     Example:
-      monitor evaluate tests/data/eval.jsonl --mistakes
-      monitor evaluate tests/data/eval.jsonl --sweep
+      monitor evaluate tests/data/eval_conflicts.jsonl --mistakes
+      monitor evaluate tests/data/labeled/written_en.jsonl --sweep
     """
     from monitor.analysis.evaluation import Judged
     from monitor.analysis.evaluation import evaluate as score
@@ -243,25 +251,72 @@ def evaluate(
         finish(inputs)
         return
 
+    wrong: dict[int, tuple[InputRecord, Analysis]] = {}  # posts with a mistake, by position in the file
+
     def judged() -> Iterator[Judged]:
-        for record in inputs.records([labeled]):
+        for position, record in enumerate(inputs.records([labeled])):
             if record.labels is None:
                 inputs.problem(InputProblem(record.location, "no 'labels' (a list of conflict ids)"))
                 continue
             analysis = analyzer.analyze(record.text)
-            yield Judged(
-                record.id, frozenset(record.labels), frozenset(analysis.conflicts), record.lang, analysis.lang
-            )
+            gold, predicted = frozenset(record.labels), frozenset(analysis.conflicts)
+            if mistakes and gold != predicted:
+                wrong[position] = (record, analysis)
+            yield Judged(position, gold, predicted, record.lang, analysis.lang)
 
     result = score(judged(), analyzer.conflicts)
+    listed = [
+        _mistake(kind, conflict, *wrong[pos], _threshold(analyzer, conflict))
+        for kind, conflict, pos in (result.mistakes if mistakes else ())
+    ]
     if as_json:
-        out(to_json(result.as_dict()))
+        out(to_json({**result.as_dict(), "mistakes": listed} if mistakes else result.as_dict()))
     else:
         _print_evaluation(result)
-    if mistakes:
-        for kind, conflict, post_id in result.mistakes:
-            out(f"{kind:<15} {conflict:<20} id={to_json(post_id)}")
+        for mistake in listed:
+            _print_mistake(mistake)
     finish(inputs)
+
+
+MISTAKE_SNIPPET_CHARS = 160
+
+
+def _threshold(analyzer: Analyzer, conflict: str) -> float | None:
+    """The threshold a conflict is held to; None for a gold label the watchlist does not track."""
+    return analyzer.threshold(conflict) if conflict in analyzer.conflicts else None
+
+
+def _mistake(
+    kind: str, conflict: str, record: InputRecord, analysis: Analysis, threshold: float | None
+) -> dict[str, Any]:
+    """One wrong call, with what an analyst needs to judge it without opening the file: where the post
+    is from, the words that matched for the conflict (as written), a snippet around them and the score."""
+    from monitor.alerts.markup import snippet
+
+    spans = sorted((m.start, m.end) for m in analysis.matches if m.conflict == conflict)
+    words: dict[str, str] = {}
+    for start, end in spans:
+        words.setdefault(record.text[start:end].casefold(), record.text[start:end])
+    scored = analysis.score_of(conflict)
+    return {
+        "kind": kind,
+        "conflict": conflict,
+        "id": record.id,
+        "channel": record.channel,
+        "snippet": " ".join(snippet(record.text, spans, MISTAKE_SNIPPET_CHARS).plain.split()),
+        "matched": list(words.values()),
+        "score": scored.score if scored else 0.0,
+        "threshold": scored.threshold if scored else threshold,
+    }
+
+
+def _print_mistake(mistake: dict[str, Any]) -> None:
+    channel = f" channel={to_json(mistake['channel'])}" if mistake["channel"] is not None else ""
+    out(f"{mistake['kind']:<15} {mistake['conflict']:<20} id={to_json(mistake['id'])}{channel}")
+    out(f"    {mistake['snippet']}")
+    matched = ", ".join(mistake["matched"]) or "nothing"
+    needed = f" / {mistake['threshold']:g}" if mistake["threshold"] is not None else ""
+    out(f"    matched: {matched} (score {mistake['score']:g}{needed})")
 
 
 def _sweep(labeled: Path, analyzer: Analyzer, inputs: PostFiles, as_json: bool) -> None:

@@ -12,7 +12,6 @@ import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from html import escape
 from typing import Protocol
 
 from telethon import TelegramClient, events
@@ -195,7 +194,8 @@ class CommandHandler:
 
     async def help(self, _: str) -> str:
         rows = [bold(usage) + text(f" — {what}") for usage, what in HELP]
-        return concat([bold("Commands"), *rows], markup.NEWLINE).html
+        legend = [bold(mark) + text(f" — {what}") for mark, what in messages.ALERT_LEGEND]
+        return concat([bold("Commands"), *rows, text(""), bold("In an alert"), *legend], markup.NEWLINE).html
 
     async def status(self, _: str) -> str:
         now = self._now()
@@ -302,17 +302,14 @@ def fit_lines(head: list[Fragment], rows: list[Fragment]) -> str:
 
 
 def search_result(stored: StoredPost, query: str) -> Fragment:
-    """A found post: its channel and time as a link (the link is not repeated as text, so a post's
-    link shows up in the chat only in its alert) and a snippet with the query words in bold."""
+    """A found post: its channel and time, a snippet with the query words in bold, and its t.me link
+    written out (as in an alert), so it shows and can be copied in any client."""
     post = stored.post
     channel = stored.channel or Channel(id=post.channel_id, title=f"channel {post.channel_id}")
-    label = f"{markup.clip(channel.title, messages.TITLE_CHARS)} · {messages.utc(post.date)}"
-    link = channel.post_link(post.message_id)
-    anchor = Fragment(f'<a href="{escape(link)}">{escape(label)}</a>', label)
+    label = text(f"{markup.clip(channel.title, messages.TITLE_CHARS)} · {messages.utc(post.date)}")
     deleted = text(" (deleted)") if stored.deleted_at else text("")
-    return concat(
-        [anchor + deleted, markup.snippet(post.text, word_spans(post.text, query), 200)], markup.NEWLINE
-    )
+    body = markup.snippet(post.text, word_spans(post.text, query), 200)
+    return concat([label + deleted, body, text(channel.post_link(post.message_id))], markup.NEWLINE)
 
 
 def word_spans(body: str, query: str) -> list[tuple[int, int]]:

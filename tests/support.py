@@ -326,6 +326,16 @@ def corrupt_pages(path: Path) -> None:
             file.write(b"\xa5" * page)
 
 
+def corrupt_table(path: Path, table: str) -> None:
+    """Overwrite the first page of one table or index, as a failing disk would."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        (page,) = db.execute("PRAGMA page_size").fetchone()
+    with path.open("r+b") as file:
+        file.seek((root - 1) * page)
+        file.write(b"\xa5" * page)
+
+
 # -- credentials ----------------------------------------------------------------------------------------
 
 

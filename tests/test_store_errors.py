@@ -10,12 +10,13 @@ import pytest
 
 from monitor.store import ArchiveError, Store, schema
 from monitor.store.errors import file_error
-from tests.support import archive_of, corrupt_pages
+from tests.support import archive_of, corrupt_pages, corrupt_table
 
 
 async def test_a_corrupt_page_is_one_error_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "archive.db"
     await archive_of(path, 2000)
+    corrupt_table(path, "post_counts")  # what stats reads
     corrupt_pages(path)
 
     async with await Store.open(path, readonly=True) as store:

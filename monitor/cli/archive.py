@@ -1,11 +1,14 @@
-"""Commands that query the archive: full-text search, export and statistics (read-only)."""
+"""Commands that query the archive: full-text search, export, statistics and browsing (read-only)."""
 
 from __future__ import annotations
 
 import csv
+import importlib.util
+import json
 import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
@@ -107,20 +110,28 @@ async def _row(store: Store, stored: StoredPost) -> dict[str, Any]:
     "--limit", type=click.IntRange(min=1), default=50, show_default=True, help="At most this many posts."
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per post (the export format).")
+@click.option("--exact", is_flag=True, help="Match words as written, not their other forms.")
 @closed_pipe_quiet
-def search(query: str, archive: Path, limit: int, as_json: bool, **filters: str | None) -> None:
+def search(query: str, archive: Path, limit: int, as_json: bool, exact: bool, **filters: str | None) -> None:
     """Full-text search of the archive, newest first (FTS5 syntax: words, "phrases", OR, prefix*).
+
+    Words find their other forms in Russian, Ukrainian and English: Херсон finds Херсона and Херсоні.
+    Forms are found by stem, so some different words meet (Газа, Gaza, and газ, gas): --exact
+    matches the words as written.
 
     \b
     Example:
       monitor search 'Херсон OR Kherson' --conflict russia-ukraine --since 2026-01-01
+      monitor search Газа --exact
     """
     where = filter_values(**filters)
 
     async def work() -> list[dict[str, Any]]:
         async with await open_store(archive, readonly=True) as store:
             await check_filters(store, where)
-            return await _rows(store, await store.search(query, limit=limit, strict=True, **where))
+            return await _rows(
+                store, await store.search(query, limit=limit, strict=True, exact=exact, **where)
+            )
 
     for row in run_archive(work):
         out(to_json(row) if as_json else _search_line(row))
@@ -141,19 +152,27 @@ def _search_line(row: dict[str, Any]) -> str:
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
 )
+@click.option("--excel", is_flag=True, help="CSV for Excel: starts with a UTF-8 byte order mark.")
 @closed_pipe_quiet
-def export(archive: Path, fmt: str, output: Path | None, **filters: str | None) -> None:
+def export(archive: Path, fmt: str, output: Path | None, excel: bool, **filters: str | None) -> None:
     """Write archived posts (by date) as JSONL or CSV, with analysis, engagement, tombstones and revisions.
 
-    In JSONL `revisions` lists earlier texts; in CSV it is their count and lists are JSON-encoded.
+    In JSONL `revisions` lists earlier texts; in CSV it is their count, lists are JSON-encoded and
+    booleans are true/false. Excel reads a CSV file without a byte order mark in the system's code
+    page, which garbles Cyrillic, Arabic and Hebrew: --excel writes the mark.
 
     \b
     Example:
       monitor export --archive monitor.db --format csv --conflict israel-hamas --output hamas.csv
+      monitor export --format csv --excel --channel @some_channel --output channel.csv
     """
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel applies to --format csv only")
     where = filter_values(**filters)
 
     async def work(sink: IO[str]) -> int:
+        if excel:
+            sink.write("\ufeff")
         write = _csv_writer(sink) if fmt == "csv" else (lambda row: sink.write(to_json(row) + "\n"))
         count = 0
         async with await open_store(archive, readonly=True) as store:
@@ -180,9 +199,14 @@ def _csv_writer(sink: IO[str]) -> Callable[[dict[str, Any]], None]:
 
     def write(row: dict[str, Any]) -> None:
         flat = {**row, "revisions": len(row["revisions"])}
-        writer.writerow({k: to_json(v) if isinstance(v, list | dict) else v for k, v in flat.items()})
+        writer.writerow({k: _csv_value(v) for k, v in flat.items()})
 
     return write
+
+
+def _csv_value(value: object) -> object:
+    """Lists and objects as JSON, booleans as JSON's true/false (not Python's True/False)."""
+    return to_json(value) if isinstance(value, list | dict | bool) else value
 
 
 @click.command("stats")
@@ -221,4 +245,42 @@ def stats(archive: Path, as_json: bool, **filters: str | None) -> None:
             out(f"{key}: {value}")
 
 
-COMMANDS = [search, export, stats]
+@click.command("browse")
+@archive_option
+@click.option("--port", type=click.IntRange(min=0), default=8001, show_default=True, help="0: any free port.")
+def browse(archive: Path, port: int) -> None:
+    """Open the archive in datasette on 127.0.0.1 (read-only): search, facets, links and analyst views.
+
+    Needs datasette: pip install 'monitor[browse]'. The metadata it is given (monitor/store/datasette.json)
+    names the full-text index and the facets; the views flagged_posts, alert_states and daily_mentions
+    answer the usual questions. Stop with Ctrl-C.
+
+    \b
+    Example:
+      monitor browse --archive monitor.db     # then open http://127.0.0.1:8001
+    """
+    if importlib.util.find_spec("datasette") is None:
+        raise CommandFailed("datasette is not installed: pip install 'monitor[browse]'", 2)
+
+    async def check() -> None:
+        async with await open_store(archive, readonly=True):
+            pass
+
+    run_archive(check)
+    # In this process (not a child): Ctrl-C and SIGTERM stop the server, and nothing is left running.
+    import uvicorn
+    from datasette.app import Datasette
+
+    app = Datasette([str(archive)], metadata=datasette_metadata(archive.stem)).app()
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="info")
+
+
+def datasette_metadata(database: str) -> dict[str, Any]:
+    """The packaged datasette metadata, for the database datasette names after the file (its stem)."""
+    text = resources.files("monitor.store").joinpath("datasette.json").read_text(encoding="utf-8")
+    metadata = json.loads(text)
+    metadata["databases"] = {database: metadata["databases"]["monitor"]}
+    return metadata
+
+
+COMMANDS = [search, export, stats, browse]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from monitor.analysis import Analyzer
+from monitor.analysis.links import with_text_links
 from monitor.config import ChannelRef, parse_channel_ref
 from monitor.importing.files import MAX_ID, InputFileError, InputProblem, InputRecord, read_posts
 from monitor.model import Analysis, Channel, ChannelContext, Post
@@ -200,7 +201,7 @@ async def _post(record: InputRecord, channels: ChannelResolver, files: PostFiles
             edit_date=record.edited,
             forward_origin=record.forward_origin,
             media_kind=record.media_kind,
-            links=record.links,
+            links=with_text_links(record.links, record.text),
             reply_to=record.reply_to,
         )
     files.problem(InputProblem(record.location, reason))

@@ -15,6 +15,7 @@ from types import TracebackType
 import aiosqlite
 
 from monitor.model import Analysis, Channel, Conflict, Post, SaveOutcome, StoredPost, bare_channel_id
+from monitor.store import counts
 from monitor.store.codec import (
     clean_text,
     dump_reactions,
@@ -40,6 +41,7 @@ from monitor.store.rows import (
     resolved_channel,
     stored_posts,
 )
+from monitor.store.stems import KEY_ID_MASK, KEY_SHIFT, key_bound, stem_query
 from monitor.store.writes import encode, save_batch
 
 ChannelFilter = int | str | None
@@ -287,26 +289,28 @@ class Store:
         until: datetime | None = None,
         limit: int = 50,
         strict: bool = False,
+        exact: bool = False,
     ) -> list[StoredPost]:
         """Full-text search, newest first. `query` is FTS5 syntax; if invalid, its words are searched, or
         with `strict` (the command line, where a script must not get other results than it asked for)
-        QueryError names the problem."""
+        QueryError names the problem.
+
+        Words find their other forms (`Херсон` finds `Херсона`, stems.py says how) unless `exact`, which
+        finds the words as written. Word-form search reads the newest matches first and stops at `limit`.
+        """
         query = clean_text(query).replace("\x00", " ").strip()  # FTS5 stops reading a query at NUL
         if not query:
             return []
         async with self._database.read() as db:
             where, params = await self._filters(db, channel, conflict, lang, since, until)
-            sql = (
-                f"{POST_SELECT} FROM posts_fts JOIN posts AS p ON p.id = posts_fts.rowid "
-                f"JOIN channels AS c ON c.id = p.channel_id WHERE posts_fts MATCH ? {where} "
-                "ORDER BY p.date DESC, p.id DESC LIMIT ?"
-            )
+            sql, params = _exact_search(where, params) if exact else _stem_search(where, params, since, until)
+            prepare = (lambda text: text) if exact else stem_query
             try:
-                rows = await fetch(db, sql, [query, *params, limit])
+                rows = await fetch(db, sql, [prepare(query), *params, limit])
             except sqlite3.OperationalError as exc:
                 if strict:
                     raise QueryError(query, str(exc)) from None
-                rows = await fetch(db, sql, [_as_words(query), *params, limit])
+                rows = await fetch(db, sql, [prepare(_as_words(query)), *params, limit])
             return await stored_posts(db, rows)
 
     async def iter_posts(
@@ -318,25 +322,29 @@ class Store:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> AsyncIterator[StoredPost]:
-        """Posts by date (then channel and message id), fetched page by page so memory stays flat."""
-        after: tuple[object, ...] | None = None
+        """Posts by date (then channel and message id), fetched page by page so memory stays flat.
+
+        Each page starts after the last key of the one before (keyset paging): with one channel, along
+        the (channel_id, date, message_id) index, so a channel's export reads each post once.
+        """
+        key = "p.date, p.message_id" if channel is not None else "p.date, p.channel_id, p.message_id"
+        after: list[object] | None = None
         while True:
             async with self._database.read() as db:
                 where, params = await self._filters(db, channel, conflict, lang, since, until)
                 if after is not None:
-                    where += " AND (p.date, p.channel_id, p.message_id) > (?, ?, ?)"
+                    where += f" AND ({key}) > ({', '.join('?' * len(after))})"
                     params = [*params, *after]
-                sql = (
-                    f"{POST_SELECT} {POST_FROM} WHERE 1 {where} "
-                    f"ORDER BY p.date, p.channel_id, p.message_id LIMIT {_PAGE}"
-                )
+                sql = f"{POST_SELECT} {POST_FROM} WHERE 1 {where} ORDER BY {key} LIMIT {_PAGE}"
                 page = await stored_posts(db, await fetch(db, sql, params))
             for stored in page:
                 yield stored
             if len(page) < _PAGE:
                 return
             last = page[-1].post
-            after = (to_iso(last.date), last.channel_id, last.message_id)
+            after = [to_iso(last.date), last.message_id]
+            if channel is None:
+                after.insert(1, last.channel_id)
 
     async def stats(
         self,
@@ -347,56 +355,15 @@ class Store:
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> dict[str, object]:
-        """Counts over the posts matching the filters (JSON-able).
+        """Counts over the posts matching the filters (JSON-able), from the summary tables (counts.py).
 
         Keys: posts, deleted, edited (posts with a stored revision), channels (list of {id, username,
         title, posts}, most posts first), conflicts ({id: flagged posts}), langs ({lang: posts}) and
         alerts ({status: count} over those posts' alerts, restricted to `conflict` when given).
         """
         async with self._database.read() as db:
-            where, params = await self._filters(db, channel, conflict, lang, since, until)
-            base = f"FROM posts AS p WHERE 1 {where}"
-            edited = (
-                "EXISTS (SELECT 1 FROM revisions AS r "
-                "WHERE r.channel_id = p.channel_id AND r.message_id = p.message_id)"
-            )
-            (posts, deleted, edited_count), *_ = await fetch(
-                db, f"SELECT count(*), count(p.deleted_at), coalesce(sum({edited}), 0) {base}", params
-            )
-            per_channel = await fetch(
-                db,
-                "SELECT c.id, c.username, c.title, n FROM channels AS c JOIN "
-                f"(SELECT p.channel_id, count(*) AS n {base} GROUP BY p.channel_id) AS s "
-                "ON s.channel_id = c.id "
-                "ORDER BY n DESC, c.id",
-                params,
-            )
-            per_conflict = await fetch(
-                db,
-                f"SELECT j.value, count(*) FROM posts AS p, json_each(p.conflicts) AS j WHERE 1 {where} "
-                "GROUP BY j.value ORDER BY count(*) DESC, j.value",
-                params,
-            )
-            per_lang = await fetch(
-                db, f"SELECT p.lang, count(*) {base} GROUP BY p.lang ORDER BY count(*) DESC, p.lang", params
-            )
-            alert_where = where + (" AND a.conflict = ?" if conflict else "")
-            per_status = await fetch(
-                db,
-                "SELECT a.status, count(*) FROM alerts AS a JOIN posts AS p "
-                f"ON p.channel_id = a.channel_id AND p.message_id = a.message_id WHERE 1 {alert_where} "
-                "GROUP BY a.status ORDER BY a.status",
-                [*params, conflict] if conflict else params,
-            )
-        return {
-            "posts": posts,
-            "deleted": deleted,
-            "edited": edited_count,
-            "channels": [{"id": r[0], "username": r[1], "title": r[2], "posts": r[3]} for r in per_channel],
-            "conflicts": {r[0]: r[1] for r in per_conflict},
-            "langs": {r[0]: r[1] for r in per_lang},
-            "alerts": {r[0]: r[1] for r in per_status},
-        }
+            channel_id = None if channel is None else await self._channel_id(db, channel)
+            return await counts.count(db, counts.Filters(channel_id, conflict, lang, since, until))
 
     async def conflict_ids(self) -> list[str]:
         """The conflicts whose display facts the daemon stored (an archive only imported into has none)."""
@@ -494,6 +461,33 @@ class Store:
 
 def _channel(row: sqlite3.Row) -> Channel | None:
     return resolved_channel(row["id"], row["title"], row["username"], row["access_hash"])
+
+
+def _exact_search(where: str, params: list[object]) -> tuple[str, list[object]]:
+    sql = (
+        f"{POST_SELECT} FROM posts_fts JOIN posts AS p ON p.id = posts_fts.rowid "
+        f"JOIN channels AS c ON c.id = p.channel_id WHERE posts_fts MATCH ? {where} "
+        "ORDER BY p.date DESC, p.id DESC LIMIT ?"
+    )
+    return sql, params
+
+
+def _stem_search(
+    where: str, params: list[object], since: datetime | None, until: datetime | None
+) -> tuple[str, list[object]]:
+    """Read `post_stems` backwards by search key (date, then id): no sort; date bounds bound the key."""
+    if since is not None:
+        where += " AND s.rowid >= ?"
+        params = [*params, key_bound(since)]
+    if until is not None:
+        where += " AND s.rowid < ?"
+        params = [*params, key_bound(until) + (1 << KEY_SHIFT)]
+    sql = (
+        f"{POST_SELECT} FROM post_stems AS s JOIN posts AS p ON p.id = (s.rowid & {KEY_ID_MASK}) "
+        f"JOIN channels AS c ON c.id = p.channel_id WHERE post_stems MATCH ? {where} "
+        "ORDER BY s.rowid DESC LIMIT ?"
+    )
+    return sql, params
 
 
 def _as_words(query: str) -> str:

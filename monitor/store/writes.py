@@ -51,6 +51,13 @@ SELECT message_id, text, edit_date, views, forwards, replies, reactions FROM pos
 WHERE channel_id = ? AND message_id IN (SELECT value FROM json_each(?))
 """
 _INDEX_NEW = "INSERT INTO posts_fts (rowid, text) SELECT id, text FROM posts WHERE id > ?"
+# The stemmed index and its search key (0004_archive_for_analysts.sql), also one statement per batch.
+_INDEX_NEW_STEMS = """
+INSERT INTO post_stems (rowid, text)
+SELECT (min(max(coalesce(CAST(strftime('%s', date) AS INTEGER), 0) - 1262304000, 0), 2147483647) << 32) | id,
+       stem_text(text)
+FROM posts WHERE id > ?
+"""
 _INSERT_REVISION = """
 INSERT INTO revisions (channel_id, message_id, text, edit_date, replaced_at)
 SELECT channel_id, message_id, text, edit_date, ? FROM posts WHERE channel_id = ? AND message_id = ?
@@ -287,12 +294,13 @@ def _merged_engagement(before: _Stored, item: Encoded) -> _Engagement:
 
 
 def _insert_new(db: sqlite3.Connection, new: list[Encoded]) -> None:
-    """Insert posts and their matches, then index the batch's texts in one statement (see 0002_search.sql)."""
+    """Insert posts and their matches, then index the batch's texts, one statement per index (see 0002)."""
     if not new:
         return
     (before,) = db.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()
     db.executemany(_INSERT_POST, [item.row for item in new])
     db.execute(_INDEX_NEW, (before,))
+    db.execute(_INDEX_NEW_STEMS, (before,))
     _insert_matches(db, new)
 
 

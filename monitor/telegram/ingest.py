@@ -17,6 +17,7 @@ from telethon import TelegramClient, events, utils
 from telethon.tl import types
 
 from monitor.analysis import Analyzer
+from monitor.analysis.links import with_text_links
 from monitor.logs import log_event
 from monitor.model import Analysis, Channel, ChannelContext, Post, SaveOutcome, utcnow
 from monitor.store import Store
@@ -131,7 +132,8 @@ def _document_kind(media: types.MessageMediaDocument) -> str:
 
 
 def links_of(text: str, entities: Sequence[object]) -> tuple[str, ...]:
-    """URLs in the post: bare-URL entities (sliced in UTF-16 units, as Telegram counts) and text links."""
+    """URLs in the post: bare-URL entities (sliced in UTF-16 units, as Telegram counts), text links and
+    URLs only written in the text."""
     encoded = text.encode("utf-16-le")
     links: list[str] = []
     for entity in entities:
@@ -140,7 +142,7 @@ def links_of(text: str, entities: Sequence[object]) -> tuple[str, ...]:
         elif isinstance(entity, types.MessageEntityUrl):
             piece = encoded[2 * entity.offset : 2 * (entity.offset + entity.length)]
             links.append(piece.decode("utf-16-le", errors="replace"))
-    return tuple(dict.fromkeys(links))
+    return with_text_links(links, text)
 
 
 def event_channel_id(marked_id: int | None) -> int | None:

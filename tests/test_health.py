@@ -248,7 +248,9 @@ def corrupt_alert_pages(path: Path) -> None:
     """Overwrite the root pages of the alerts table and its indexes, as a failing disk would."""
     with contextlib.closing(sqlite3.connect(path)) as db:
         page_size = db.execute("PRAGMA page_size").fetchone()[0]
-        tables = "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'alerts' AND rootpage > 0"  # no triggers
+        tables = (
+            "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'alerts' AND rootpage > 0"  # no triggers
+        )
         roots = [row[0] for row in db.execute(tables)]
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     with path.open("r+b") as file:

@@ -364,6 +364,22 @@ def _capped(partial: list[Evidence], cap: float) -> list[Evidence]:
     return kept
 
 
+def _written_term(
+    conflict: str, kind: str, written: str, lang: str, forms: list[str], category: str = ""
+) -> Term:
+    """A term as the file writes it: a leading `!` asks for a capital, a trailing `*` lets the word run on."""
+    return Term(
+        conflict,
+        kind,
+        written.removeprefix("!"),
+        lang,
+        tuple(forms),
+        written.endswith("*"),
+        written.startswith("!"),
+        category,
+    )
+
+
 def _compile(terms: tuple[Term, ...]) -> ahocorasick.Automaton:
     """One automaton over every folded form, keyed with the boundary spaces the term needs.
 
@@ -545,18 +561,7 @@ class _Builder:
             written = item.strip()
             lang = "he" if _HEBREW.search(written) else "ar" if _ARABIC.search(written) else "und"
             kind = "strong" if strength == "strong" else "weak"
-            terms.append(
-                Term(
-                    conflict,
-                    kind,
-                    written.removeprefix("!"),
-                    lang,
-                    tuple(forms),
-                    written.endswith("*"),
-                    written.startswith("!"),
-                    category,
-                )
-            )
+            terms.append(_written_term(conflict, kind, written, lang, forms, category))
         return terms
 
     def _endings(self, table: object) -> dict[str, str]:
@@ -618,19 +623,7 @@ class _Builder:
                     forms = expand_term(item, self.endings)
                 except ValueError as problem:
                     raise self.error(where, str(problem), item) from None
-                written = item.strip()
-                cased = written.startswith("!")
-                terms.append(
-                    Term(
-                        conflict,
-                        kind,
-                        written.removeprefix("!"),
-                        lang,
-                        tuple(forms),
-                        written.endswith("*"),
-                        cased,
-                    )
-                )
+                terms.append(_written_term(conflict, kind, item.strip(), lang, forms))
         return terms
 
     def _check_keys(self, table: Mapping[str, object], allowed: Iterable[str], path: tuple[str, ...]) -> None:

@@ -220,6 +220,7 @@ class Daemon:
         self.sender_client.guard.on_fault = self._account_failed
         self.sender = AlertSender(self.sender_client, kit.store, config.alerts, config.analyst.chat_id)
         kit.ingestor.on_change = self.sender.notify
+        kit.reconciler.outage = OutageSummary.from_state(await kit.store.notices.open_outage())
         self.live = LiveIngest(kit.user, kit.ingestor)
         self.live.start()
         self._spawn(self.live.run(), "live_ingest")
@@ -516,11 +517,13 @@ class Daemon:
 
     async def announce_outage(self) -> None:
         """Posts recovered after longer than the news window: one log line and one analyst message per
-        outage, with counts by conflict and channel, instead of an alert each."""
+        outage, with counts by conflict and channel, instead of an alert each. The message is queued in the
+        archive as the outage closes and the sender delivers it exactly once, across crashes."""
         kit = self._running()
         outage = kit.reconciler.outage
         if outage.total == 0:
             return
+        await kit.store.notices.close_outage(outage.describe(str(self.config.archive_path), utcnow()))
         kit.reconciler.outage = type(outage)()
         self.state.outages.append(outage)
         log_event(
@@ -532,17 +535,8 @@ class Daemon:
             conflicts=dict(outage.by_conflict),
             oldest=outage.oldest.isoformat() if outage.oldest else None,
         )
-        client = self.sender_client or kit.user
-        try:
-            await client.send_message(
-                self.config.analyst.chat_id,
-                outage.describe(str(self.config.archive_path), utcnow()),
-                parse_mode=None,
-            )
-        except errors.RPCError as exc:
-            log_event(
-                log, "outage_summary_failed", level=logging.WARNING, error=f"{type(exc).__name__}: {exc}"
-            )
+        if self.sender is not None:
+            self.sender.notify()
 
     def _on_reconnect(self) -> None:
         """Debounced: the next look runs a few seconds after the last reconnect of a flurry."""

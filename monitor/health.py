@@ -1,7 +1,10 @@
 """Health of a running monitor, judged from its archive: heartbeat, channel rhythm, the alert outbox,
 what the daemon recorded about itself (its limits, a clean stop, its connection to Telegram, and the file
 errors of an archive it cannot use, kept beside the archive) and the Telegram problems it last reported
-(a dead account or a blocked sender is fatal; flood waits and slow mode are notes).
+(a dead account or a blocked sender is fatal; flood waits and slow mode are notes), and the reading side's
+state the daemon records at each heartbeat (channels waiting to resolve or join, channels polled because they
+are not joined, channels unavailable), shown as notes: each is a named state the daemon handles or an
+operator must fix in the config, not a blind monitor.
 
 `snapshot()` reads what the judgement needs; `judge()` is pure, so every rule can be checked at any clock.
 The limits come from the daemon's own record, so no config is needed; given ones override it.
@@ -11,8 +14,8 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Awaitable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import TypeVar
 
@@ -70,6 +73,7 @@ class ArchiveSnapshot:
     failure: ArchiveFailure | None = None
     unreadable: tuple[str, ...] = ()
     problems: tuple[TelegramProblem, ...] = ()
+    reading: Mapping[str, object] = field(default_factory=dict)
 
 
 def recorded_limits(record: DaemonRecord | None, base: HealthLimits) -> HealthLimits:
@@ -107,13 +111,16 @@ async def snapshot(store: Store, now: datetime, channel_ids: Iterable[int] | Non
     activity = await part(_activities(store, None if channel_ids is None else set(channel_ids)), [])
     heartbeat = await part(store.last_heartbeat(), None)
     problems = await part(store.problems.last(), [])
+    reading = await part(store.reading(), {})
     try:
         failure = ArchiveFailures(store.path).last()
     except ValueError as exc:
         unreadable.append(str(exc))
         failure = None
     unread = tuple(dict.fromkeys(unreadable))
-    return ArchiveSnapshot(heartbeat, oldest, tuple(activity), record, failure, unread, tuple(problems))
+    return ArchiveSnapshot(
+        heartbeat, oldest, tuple(activity), record, failure, unread, tuple(problems), reading
+    )
 
 
 async def _activities(store: Store, wanted: set[int] | None) -> list[ChannelActivity]:
@@ -236,13 +243,33 @@ def figures(state: ArchiveSnapshot, now: datetime) -> dict[str, object]:
         "last_archive_error": None if failure is None else failure.error,
         "last_archive_error_age_seconds": None if failure is None else age(failure.last_at),
         "channels_judged": len(state.channels),
+        "channels_waiting": len(_entries(state.reading, "pending")),
+        "channels_not_joined": len(_entries(state.reading, "not_joined")),
+        "channels_unavailable": len(_entries(state.reading, "unavailable")),
     }
 
 
 def notes(state: ArchiveSnapshot, now: datetime) -> list[str]:
-    """Passing problems worth knowing that do not make the monitor unhealthy (a flood wait, slow mode)."""
-    return [
+    """Problems worth knowing that do not make the monitor unhealthy: a flood wait, slow mode, and the
+    channels the daemon last recorded as not fully watched. A channel waiting to resolve or join is retried
+    after its wait; one not joined is polled within the budget; one unavailable (private, deleted, a name
+    that no longer exists) needs the config fixed, and the rest of the channels are still watched."""
+    passing = [
         f"Telegram {p.subject}: {p.state} until {p.until:%H:%M:%S} UTC: {p.detail}"
         for p in state.problems
         if not p.fatal and p.until is not None and p.until > now
     ]
+    reading = state.reading
+    passing += [f"channel {entry}" for entry in _entries(reading, "pending")]
+    passing += [
+        f"channel {label}: not joined, read by polling within the request budget"
+        for label in _entries(reading, "not_joined")
+    ]
+    passing += [f"channel unavailable, not watched: {entry}" for entry in _entries(reading, "unavailable")]
+    return passing
+
+
+def _entries(reading: Mapping[str, object], key: str) -> list[str]:
+    """One list of the recorded reading state, as text (an archive written by another version may lack it)."""
+    value = reading.get(key)
+    return [str(entry) for entry in value] if isinstance(value, list) else []

@@ -444,15 +444,29 @@ async def test_posts_recovered_after_the_news_window_are_archived_and_announced_
     missed = [await world.publish(NEWS, f"{FLAGGED} (выпуск {i})") for i in range(4)]
     world.faults = parse_faults("")
     await running.daemon.sweep.look(running.daemon.state.channels)
+    store = running.daemon.kit.store
+    kept = await store.notices.open_outage()  # the counts outlive a crash before the summary
+    assert sum(kept["by_channel"].values()) == 4
     await running.daemon.announce_outage()
     for message_id in missed:
         assert "russia-ukraine" in (await stored(running, channel_id, message_id)).analysis.conflicts
         assert alerts_for(running.sandbox, NEWS, message_id) == []
-    (summary,) = [m for m in own_messages(running.sandbox) if "Recovered after an outage" in m.text]
+
+    def summaries() -> list:
+        return [m for m in own_messages(running.sandbox) if "Recovered after an outage" in m.text]
+
+    await until(summaries, "the outage summary delivered by the sender")
+    assert await store.notices.open_outage() == {}
+    await until(lambda: _no_notices(store), "the summary taken off the queue")
+    (summary,) = summaries()
     assert (
         "4 posts" in summary.text and "russia-ukraine 4" in summary.text and "monitor export" in summary.text
     )
     assert "4 posts recovered after the news window" in running.daemon.status().reading
+
+
+async def _no_notices(store: Store) -> bool:
+    return await store.notices.pending() == []
 
 
 async def test_a_look_resets_telethons_no_updates_timer_for_the_channels_it_found_in_step(

@@ -314,6 +314,39 @@ async def test_health_json_is_one_document_with_status_reasons_figures_and_the_r
     assert (overridden.exit_code, overridden.stdout) == (0, "healthy\n")
 
 
+async def test_health_notes_the_channels_the_daemon_recorded_as_not_fully_watched(tmp_path: Path) -> None:
+    """The reading state written at each heartbeat reaches `monitor health`, as notes beside a healthy
+    verdict: the daemon retries the waiting channels and polls the unjoined ones by itself."""
+    archive = tmp_path / "archive.db"
+    waiting = "@harbour_watch: waiting to resolve, flood wait until 13:20:05 UTC"
+    gone = "@closed_desk: the channel is private"
+    async with await Store.open(archive) as store:
+        await store.heartbeat(datetime.now(UTC))
+        await store.daemon.started(record(started_at=datetime.now(UTC) - timedelta(hours=1)))
+        await store.record_reading(
+            {"pending": [waiting], "not_joined": ["@river_news"], "unavailable": [gone]}
+        )
+    args = ["health", "--archive", str(archive)]
+    result = await asyncio.to_thread(CliRunner().invoke, main, [*args, "--json"])
+    assert result.exit_code == 0, result.stdout
+    report = json.loads(result.stdout)
+    assert (report["status"], report["reasons"]) == ("healthy", [])
+    assert report["notes"] == [
+        f"channel {waiting}",
+        "channel @river_news: not joined, read by polling within the request budget",
+        f"channel unavailable, not watched: {gone}",
+    ]
+    facts = report["figures"]
+    assert (facts["channels_waiting"], facts["channels_not_joined"], facts["channels_unavailable"]) == (
+        1,
+        1,
+        1,
+    )
+    text = await asyncio.to_thread(CliRunner().invoke, main, args)
+    assert text.exit_code == 0
+    assert text.stdout.splitlines() == [*(f"note: {n}" for n in report["notes"]), "healthy"]
+
+
 async def test_health_names_an_unreadable_archive_instead_of_failing(tmp_path: Path) -> None:
     archive = tmp_path / "archive.db"
     archive.write_bytes(b"not an archive at all " * 100)

@@ -7,6 +7,7 @@ recording stand-in for the client covers the error paths the sandbox cannot time
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -102,6 +103,47 @@ async def test_a_crash_after_claim_but_before_the_send_still_delivers(desk: Desk
     assert await statuses(desk.store) == {"sent": 1}
     (message,) = desk.bot_messages()
     assert f"{LINK}/13" in message.text
+
+
+# An outage's summary is queued in the archive as the outage closes; the sender delivers it from there.
+OUTAGE_NOTE = "Recovered after an outage: 3 posts <older> than the news window & archived without alerts."
+
+
+async def test_an_outage_summary_queued_before_a_restart_is_delivered_once_after_it(desk: Desk):
+    await desk.store.notices.close_outage(OUTAGE_NOTE)
+    async with await Store.open(desk.store.path) as reopened:  # the restarted daemon's archive
+        restarted = AlertSender(desk.bot, reopened, POLICY, desk.sandbox.analyst_chat_id)
+        assert await restarted.deliver_notices()
+        assert await reopened.notices.pending() == []
+        assert not await restarted.deliver_notices()
+    assert [m.text for m in desk.bot_messages()] == [OUTAGE_NOTE]
+
+
+@pytest.mark.parametrize("rules", ["strict", "relaxed"])
+async def test_a_crash_after_an_outage_summary_is_sent_but_not_marked_sends_no_duplicate(desk: Desk, rules):
+    if rules == "relaxed":  # RANDOM_ID_DUPLICATE for the re-send, rather than the original message
+        desk.sandbox.world.strictness = strictness.relaxed()
+    notice = await desk.store.notices.close_outage(OUTAGE_NOTE)
+    crashed = AlertSender(desk.bot, desk.store, POLICY, desk.sandbox.analyst_chat_id)
+    await crashed._send(html.escape(notice.text), notice.random_id)  # reached Telegram; then the crash
+    restarted = AlertSender(desk.bot, desk.store, POLICY, desk.sandbox.analyst_chat_id)
+    assert await restarted.deliver_notices()
+    assert await desk.store.notices.pending() == []
+    assert [m.text for m in desk.bot_messages()] == [OUTAGE_NOTE]
+    assert sum(e["event"] == "send" and "outage" in e["text"] for e in chat_events(desk)) == 1
+
+
+async def test_closing_an_outage_queues_its_summary_and_forgets_its_counts_together(store: Store):
+    await store.notices.keep_outage({"by_channel": {"@bordernews": 3}})
+    assert await store.notices.open_outage() == {"by_channel": {"@bordernews": 3}}
+    first = await store.notices.close_outage(OUTAGE_NOTE)
+    second = await store.notices.close_outage("Recovered after an outage: 1 post.")
+    assert await store.notices.open_outage() == {}
+    assert await store.notices.pending() == [first, second]
+    assert first.random_id != second.random_id
+    await store.notices.mark_sent(first.random_id)
+    await store.notices.mark_sent(first.random_id)
+    assert await store.notices.pending() == [second]
 
 
 async def test_a_flood_wait_on_send_is_survived_and_the_alert_arrives_once(desk: Desk, live: AlertSender):

@@ -219,7 +219,8 @@ def health(
     errors it recorded beside it), it has been disconnected from Telegram too long, the Telegram account
     is unusable (revoked, duplicated, banned) or sending is blocked (PEER_FLOOD, CHAT_WRITE_FORBIDDEN,
     ...), a channel is silent far beyond its usual rhythm, or the alert outbox is stuck (quiet hours
-    excepted). Flood waits and slow mode are printed as notes.
+    excepted). Flood waits, slow mode and the channels not fully watched (waiting to resolve or join,
+    polled because not joined, unavailable) are printed as notes.
 
     The limits are those the daemon recorded in the archive when it started (3 heartbeat intervals,
     its outbox and disconnection limits, quiet hours), so the archive alone is enough; the options

@@ -30,6 +30,7 @@ from monitor.store.daemon_record import DaemonRecords
 from monitor.store.database import Database, fetch
 from monitor.store.errors import ArchiveError, QueryError
 from monitor.store.figures import Figures
+from monitor.store.notices import Notices
 from monitor.store.outbox import Outbox
 from monitor.store.problems import Problems
 from monitor.store.rows import (
@@ -61,6 +62,7 @@ class Store:
         self.context = LearnedContext(database)
         self.daemon = DaemonRecords(database)
         self.problems = Problems(database)
+        self.notices = Notices(database)
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

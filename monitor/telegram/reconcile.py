@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
@@ -61,6 +61,20 @@ class OutageSummary:
     @property
     def total(self) -> int:
         return sum(self.by_channel.values())
+
+    def as_state(self) -> dict[str, object]:
+        """The counts as kept in the archive between a restart and the summary."""
+        oldest = None if self.oldest is None else self.oldest.isoformat()
+        return {"by_channel": dict(self.by_channel), "by_conflict": dict(self.by_conflict), "oldest": oldest}
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, object]) -> OutageSummary:
+        channels, conflicts, oldest = state.get("by_channel"), state.get("by_conflict"), state.get("oldest")
+        return cls(
+            Counter(channels if isinstance(channels, dict) else {}),
+            Counter(conflicts if isinstance(conflicts, dict) else {}),
+            datetime.fromisoformat(oldest) if isinstance(oldest, str) else None,
+        )
 
     def describe(self, archive: str, now: datetime) -> str:
         """The one analyst message for an outage: counts by conflict and channel, and how to list them."""
@@ -247,6 +261,8 @@ class Reconciler:
         for post, outcome in zip(old, analyses, strict=True):
             if outcome.status == "new" and (kept := await self.store.get_post(watched.id, post.message_id)):
                 self.outage.add(watched.label, post, kept.analysis.conflicts)
+        if old:
+            await self.store.notices.keep_outage(self.outage.as_state())
         return sum(1 for o in [*outcomes, *analyses] if o.status == "new")
 
     async def _missing(self, channel_id: int, posts: list[Post]) -> list[Post]:

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html import escape
 
 from telethon import TelegramClient, errors, functions, types
 from telethon.extensions import html
@@ -137,6 +138,7 @@ class AlertSender:
         self._send_lock = asyncio.Lock()
         self._resume_at = 0.0
         self._updates_resume_at = 0.0
+        self._notices_resume_at = 0.0
         self._peer: types.TypeInputPeer | None = None
         self._paused: TelegramProblem | None = None  # a wait or a block, until _resume_at
 
@@ -152,7 +154,8 @@ class AlertSender:
             while not self._stopping.is_set():
                 self._wake.clear()
                 try:
-                    busy = await self.deliver_due()
+                    busy = await self.deliver_notices()
+                    busy = await self.deliver_due() or busy
                     busy = await self.deliver_updates() or busy
                 except SenderStopped:
                     break
@@ -273,6 +276,35 @@ class AlertSender:
             ids, earlier.chat_id, earlier.message_id, digest=earlier.digest, needs_update=True
         )
         log_event(log, "alert_joined_earlier", alerts=list(ids), message_id=earlier.message_id)
+
+    # -- notices ----------------------------------------------------------------------------------------
+
+    async def deliver_notices(self) -> bool:
+        """Send the queued notices (an outage's summary), each with the random_id it was queued with: a send
+        repeated after a crash is answered RANDOM_ID_DUPLICATE and shown once. True if any was delivered."""
+        if self._clock() < self._notices_resume_at:
+            return False
+        done = False
+        for notice in await self.store.notices.pending():
+            if self._stopping.is_set() or self._tokens() < 1:
+                break
+            try:
+                message_id = sent_message_id(
+                    await self._send(escape(notice.text), notice.random_id), notice.random_id
+                )
+            except errors.RandomIdDuplicateError:
+                message_id = None
+                self.stats.duplicates += 1
+            except (errors.FloodWaitError, errors.SlowModeWaitError, *_BLOCKING):
+                break
+            except (errors.RPCError, *_NETWORK_ERRORS) as error:
+                self._record_error("notice_send_failed", error, random_id=notice.random_id)
+                self._notices_resume_at = self._clock() + self._poll_seconds * 5
+                break
+            await self.store.notices.mark_sent(notice.random_id)
+            log_event(log, "notice_sent", random_id=notice.random_id, message_id=message_id)
+            done = True
+        return done
 
     # -- updates of sent alerts -------------------------------------------------------------------------
 

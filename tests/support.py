@@ -7,8 +7,10 @@ import asyncio
 import contextlib
 import inspect
 import json
+import os
 import re
 import sqlite3
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -345,3 +347,12 @@ def session_string() -> str:
     session.set_dc(2, "127.0.0.1", 443)
     session.auth_key = AuthKey(bytes(range(256)))
     return session.save()
+
+
+async def start_daemon(config: Path, env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
+    """`monitor run` as its own process, its output appended to `log`."""
+    monitor = Path(sys.executable).with_name("monitor")
+    with log.open("ab") as out:
+        return await asyncio.create_subprocess_exec(
+            str(monitor), "run", "--config", str(config), env={**os.environ, **env}, stdout=out, stderr=out
+        )

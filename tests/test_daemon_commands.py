@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Mapping
@@ -41,6 +40,7 @@ from tests.support import (
     own_messages,
     sandbox_of,
     scenario,
+    start_daemon,
     until,
     write_config,
 )
@@ -450,17 +450,7 @@ async def test_run_warns_once_about_a_missing_channel_and_monitors_the_others(tm
     async with sandbox_with(scenario()) as sandbox:
         config, env = write_config(sandbox, tmp_path, channels=(NEWS, GHOST, CALM))
         log = tmp_path / "daemon.log"
-        monitor = Path(sys.executable).with_name("monitor")
-        with log.open("wb") as out:
-            process = await asyncio.create_subprocess_exec(
-                str(monitor),
-                "run",
-                "--config",
-                str(config),
-                env={**os.environ, **env},
-                stdout=out,
-                stderr=out,
-            )
+        process = await start_daemon(config, env, log)
         try:
             await until(lambda: "daemon_ready" in log.read_text(), "the daemon ready", timeout=30)
             channel_ids = [sandbox.world.channel(name).id for name in (NEWS, CALM)]

@@ -38,6 +38,7 @@ from tests.support import (
     own_messages,
     sandbox_of,
     scenario,
+    start_daemon,
     until,
     write_config,
 )
@@ -271,14 +272,6 @@ def test_session_locks_live_next_to_the_session_or_the_archive(tmp_path: Path) -
 
 
 # -- the daemon as a process: SIGKILL mid-burst, restart ---------------------------------------------------
-
-
-async def start_daemon(config: Path, env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
-    monitor = Path(sys.executable).with_name("monitor")
-    with log.open("ab") as out:
-        return await asyncio.create_subprocess_exec(
-            str(monitor), "run", "--config", str(config), env={**os.environ, **env}, stdout=out, stderr=out
-        )
 
 
 async def test_daemon_killed_mid_burst_and_restarted_loses_nothing_and_sends_no_duplicate(

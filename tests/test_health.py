@@ -32,7 +32,7 @@ from monitor.model import TelegramProblem
 from monitor.sandbox.server import RunningSandbox
 from monitor.store import ArchiveError, Store
 from monitor.store.daemon_record import ArchiveFailure, ArchiveFailures, DaemonRecord
-from tests.support import NO_PACING, RARE_JOBS, sandbox_of, scenario, until, write_config
+from tests.support import NO_PACING, RARE_JOBS, sandbox_of, scenario, start_daemon, until, write_config
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -386,16 +386,7 @@ async def test_a_killed_monitor_run_is_unhealthy_by_its_recorded_heartbeat_and_a
             (signal.SIGTERM, "the daemon stopped at", "a clean stop)"),  # after a restart made it healthy
         )
         for stop, expected, detail in rounds:
-            with (tmp_path / "daemon.log").open("ab") as log:
-                process = await asyncio.create_subprocess_exec(
-                    str(monitor),
-                    "run",
-                    "--config",
-                    str(config),
-                    env={**os.environ, **env},
-                    stdout=log,
-                    stderr=log,
-                )
+            process = await start_daemon(config, env, tmp_path / "daemon.log")
             try:
                 healthy = await until(
                     lambda: _is_healthy(verdict_of_command()),

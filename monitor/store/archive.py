@@ -14,8 +14,9 @@ from types import TracebackType
 
 import aiosqlite
 
-from monitor.model import Analysis, Channel, Conflict, Post, SaveOutcome, StoredPost, bare_channel_id
+from monitor.model import Analysis, Channel, Conflict, Post, SaveOutcome, StoredPost
 from monitor.store import counts
+from monitor.store.batch import encode
 from monitor.store.codec import (
     clean_text,
     dump_reactions,
@@ -37,13 +38,14 @@ from monitor.store.rows import (
     POST_FROM,
     POST_SELECT,
     PostKey,
+    channel_filter,
     ids_param,
     posts_by_key,
     resolved_channel,
     stored_posts,
 )
 from monitor.store.stems import KEY_ID_MASK, KEY_SHIFT, key_bound, stem_query
-from monitor.store.writes import encode, save_batch
+from monitor.store.writes import save_batch
 
 ChannelFilter = int | str | None
 _PAGE = 500
@@ -415,11 +417,10 @@ class Store:
 
     async def _channel_id(self, db: aiosqlite.Connection, channel: int | str) -> int:
         """Resolve a channel filter: an id, '@username', a t.me link or a configured ref."""
-        name = str(channel).strip().removeprefix("@")
-        name = name.split("t.me/", 1)[-1].strip("/")
+        name = channel_filter(channel)
         candidate: int | None
-        if name.removeprefix("-").isdigit():
-            candidate = bare_channel_id(int(name))
+        if isinstance(name, int):
+            candidate = name
         else:
             rows = await fetch(
                 db,

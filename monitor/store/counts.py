@@ -31,7 +31,9 @@ class Filters:
 
 
 @dataclass(slots=True)
-class _Counts:
+class Counts:
+    """Counts being added up, from summary rows and partial days alike (both backends)."""
+
     posts: int = 0
     deleted: int = 0
     edited: int = 0
@@ -40,7 +42,19 @@ class _Counts:
     langs: Counter[str | None] = field(default_factory=Counter)
     alerts: Counter[str] = field(default_factory=Counter)
 
-    def add(self, other: _Counts) -> None:
+    def add_summary(
+        self, channel_id: int, lang: str, conflicts: str, posts: int, deleted: int, edited: int
+    ) -> None:
+        """Add one grouped row of post_counts (lang '' is none, conflicts a JSON array)."""
+        self.posts += posts
+        self.deleted += deleted
+        self.edited += edited
+        self.channels[channel_id] += posts
+        self.langs[lang or None] += posts
+        for conflict in json.loads(conflicts):
+            self.conflicts[conflict] += posts
+
+    def add(self, other: Counts) -> None:
         self.posts += other.posts
         self.deleted += other.deleted
         self.edited += other.edited
@@ -52,7 +66,7 @@ class _Counts:
 
 async def count(db: aiosqlite.Connection, filters: Filters) -> dict[str, object]:
     """The figures of Store.stats (its docstring lists the keys)."""
-    total = _Counts()
+    total = Counts()
     days, partial = split_days(filters.since, filters.until)
     if days is not None:
         total.add(await _from_summary(db, filters, *days))
@@ -88,22 +102,16 @@ def _midnight(day: date) -> datetime:
 
 async def _from_summary(
     db: aiosqlite.Connection, f: Filters, first: date | None, last: date | None
-) -> _Counts:
+) -> Counts:
     where, params = _summary_where(f, first, last, conflict_column="pc.conflicts")
-    found = _Counts()
+    found = Counts()
     # One pass over the rows, grouped to a few per channel; the rest is added up here.
     sql = (
         "SELECT pc.channel_id, pc.lang, pc.conflicts, sum(pc.posts), sum(pc.deleted), sum(pc.edited) "
         f"FROM post_counts AS pc WHERE 1 {where} GROUP BY 1, 2, 3"
     )
-    for channel_id, lang, conflicts, posts, deleted, edited in await fetch(db, sql, params):
-        found.posts += posts
-        found.deleted += deleted
-        found.edited += edited
-        found.channels[channel_id] += posts
-        found.langs[lang or None] += posts
-        for conflict in json.loads(conflicts):
-            found.conflicts[conflict] += posts
+    for row in await fetch(db, sql, params):
+        found.add_summary(*row)
     alert_where, alert_params = _summary_where(f, first, last, conflict_column=None)
     sql = f"SELECT status, sum(alerts) FROM alert_counts AS pc WHERE 1 {alert_where} GROUP BY 1"
     rows = await fetch(db, sql, alert_params)
@@ -135,7 +143,7 @@ def _summary_where(
 
 async def _from_posts(
     db: aiosqlite.Connection, f: Filters, start: datetime | None, end: datetime | None
-) -> _Counts:
+) -> Counts:
     """The same counts read from the posts of a partial day."""
     clauses: list[tuple[str, object]] = []
     if f.channel_id is not None:
@@ -156,7 +164,7 @@ async def _from_posts(
         "EXISTS (SELECT 1 FROM revisions AS r "
         "WHERE r.channel_id = p.channel_id AND r.message_id = p.message_id)"
     )
-    found = _Counts()
+    found = Counts()
     totals = f"SELECT count(*), count(p.deleted_at), coalesce(sum({edited}), 0) FROM posts AS p WHERE 1"
     totals += where
     (found.posts, found.deleted, found.edited), *_ = await fetch(db, totals, params)
@@ -178,22 +186,25 @@ async def _from_posts(
     return found
 
 
-async def _report(db: aiosqlite.Connection, counts: _Counts) -> dict[str, object]:
+async def _report(db: aiosqlite.Connection, counts: Counts) -> dict[str, object]:
+    ids = [cid for cid, n in counts.channels.items() if n > 0]
+    names = await fetch(
+        db,
+        "SELECT id, username, title FROM channels WHERE id IN (SELECT value FROM json_each(?))",
+        [f"[{','.join(map(str, ids))}]"],
+    )
+    return report(counts, {row[0]: (row[1], row[2]) for row in names})
+
+
+def report(counts: Counts, names: dict[int, tuple[str | None, str | None]]) -> dict[str, object]:
+    """The figures as Store.stats returns them; `names` gives each counted channel's (username, title)."""
     channels = {cid: n for cid, n in counts.channels.items() if n > 0}
-    named = {
-        row[0]: row
-        for row in await fetch(
-            db,
-            "SELECT id, username, title FROM channels WHERE id IN (SELECT value FROM json_each(?))",
-            [f"[{','.join(map(str, channels))}]"],
-        )
-    }
     return {
         "posts": counts.posts,
         "deleted": counts.deleted,
         "edited": counts.edited,
         "channels": [
-            {"id": cid, "username": named[cid][1], "title": named[cid][2], "posts": n}
+            {"id": cid, "username": names[cid][0], "title": names[cid][1], "posts": n}
             for cid, n in sorted(channels.items(), key=lambda item: (-item[1], item[0]))
         ],
         "conflicts": _ranked(counts.conflicts),

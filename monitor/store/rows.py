@@ -5,14 +5,22 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 import aiosqlite
 
-from monitor.model import Alert, Analysis, Channel, Match, Post, StoredPost
+from monitor.model import Alert, Analysis, Channel, Match, Post, StoredPost, bare_channel_id
 from monitor.store.codec import from_iso, load_list, load_reactions, load_scores
 
 PostKey = tuple[int, int]
+
+
+class Row(Protocol):
+    """A row read by name: sqlite3.Row and asyncpg.Record both are one."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
 
 POST_SELECT = """
 SELECT p.channel_id, p.message_id, p.date, p.text, p.edit_date, p.views, p.forwards, p.replies,
@@ -40,6 +48,14 @@ def ids_param(ids: Iterable[int]) -> str:
     return json.dumps(list(ids))
 
 
+def channel_filter(channel: int | str) -> int | str:
+    """A channel filter as given (an id, '@username', a t.me link or a configured ref): the bare channel id
+    when it names one by number, else the name to look up."""
+    name = str(channel).strip().removeprefix("@")
+    name = name.split("t.me/", 1)[-1].strip("/")
+    return bare_channel_id(int(name)) if name.removeprefix("-").isdigit() else name
+
+
 def resolved_channel(
     channel_id: int, title: str | None, username: str | None, access_hash: int | None
 ) -> Channel | None:
@@ -49,7 +65,7 @@ def resolved_channel(
     return Channel(id=channel_id, title=title, username=username, access_hash=access_hash)
 
 
-def post_of(row: sqlite3.Row) -> Post:
+def post_of(row: Row) -> Post:
     return Post(
         channel_id=row["channel_id"],
         message_id=row["message_id"],
@@ -68,7 +84,7 @@ def post_of(row: sqlite3.Row) -> Post:
     )
 
 
-def analysis_of(row: sqlite3.Row, matches: Sequence[Match]) -> Analysis | None:
+def analysis_of(row: Row, matches: Sequence[Match]) -> Analysis | None:
     if row["lang"] is None:
         return None
     return Analysis(
@@ -81,7 +97,7 @@ def analysis_of(row: sqlite3.Row, matches: Sequence[Match]) -> Analysis | None:
     )
 
 
-def alert_of(row: sqlite3.Row) -> Alert:
+def alert_of(row: Row) -> Alert:
     return Alert(
         id=row["id"],
         channel_id=row["channel_id"],
@@ -97,7 +113,11 @@ def alert_of(row: sqlite3.Row) -> Alert:
 
 async def stored_posts(db: aiosqlite.Connection, rows: Sequence[sqlite3.Row]) -> list[StoredPost]:
     """Complete post rows (selected with POST_SELECT) with their matches, in one extra query."""
-    matches = await _matches_for(db, [(row["channel_id"], row["message_id"]) for row in rows])
+    return assemble(rows, await _matches_for(db, [(row["channel_id"], row["message_id"]) for row in rows]))
+
+
+def assemble(rows: Sequence[Row], matches: Mapping[PostKey, Sequence[Match]]) -> list[StoredPost]:
+    """Post rows with the columns of POST_SELECT, from either backend, and their matches as records."""
     return [
         StoredPost(
             post=post_of(row),

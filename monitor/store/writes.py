@@ -9,33 +9,19 @@ handled in a later round so that the second occurrence sees the first.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import NamedTuple
+from collections.abc import Mapping
 
-from monitor.model import Analysis, Post, SaveOutcome, SaveStatus
-from monitor.store.codec import (
-    clean_optional,
-    clean_text,
-    dump_list,
-    dump_reactions,
-    dump_scores,
-    from_iso,
-    to_iso,
-    to_iso_optional,
-)
+from monitor.model import SaveOutcome
+from monitor.store.batch import REPLACED, Encoded, Engagement, Stored, order_like, plan_round, split_rounds
 from monitor.store.rows import PostKey, ids_param
 
-# The column order of Encoded.row; first_stored_at comes last so a row is built in one go.
+# The column order of Encoded.row (batch.POST_COLUMNS).
 _INSERT_POST = """
 INSERT INTO posts (channel_id, message_id, date, text, edit_date, views, forwards, replies, reactions,
                    forward_origin, media_kind, links, grouped_id,
                    lang, lang_confidence, conflicts, watchlist_version, scores, reply_to, first_stored_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
-_TEXT, _EDIT_DATE = 3, 4
-_ENGAGEMENT = slice(5, 9)  # views, forwards, replies, reactions
-_REPLACED = slice(9, 19)  # forward_origin ... reply_to: what an edit overwrites besides the text
 
 _UPDATE_EDITED = """
 UPDATE posts SET text = ?, edit_date = ?, views = ?, forwards = ?, replies = ?, reactions = ?,
@@ -74,78 +60,6 @@ UPDATE alerts SET needs_update = needs_update + 1
 WHERE channel_id = ? AND message_id = ? AND status IN ('sent', 'sending')
 """
 
-_Engagement = tuple[int | None, int | None, int | None, str | None]
-
-
-class Encoded(NamedTuple):
-    """One (post, analysis) pair as the posts row to insert (a tuple: cheap to build and to bind)."""
-
-    key: PostKey
-    row: tuple[object, ...]
-    conflicts: tuple[str, ...]
-    matches: tuple[tuple[str, str, str, int, int], ...]
-
-    @property
-    def text(self) -> str:
-        return self.row[_TEXT]  # type: ignore[return-value]
-
-    @property
-    def edit_date(self) -> str | None:
-        return self.row[_EDIT_DATE]  # type: ignore[return-value]
-
-
-@dataclass(frozen=True, slots=True)
-class _Stored:
-    """The columns of an archived post that decide what a new copy of it changes."""
-
-    text: str
-    edit_date: str | None
-    engagement: _Engagement
-
-
-@dataclass(slots=True)
-class _Plan:
-    """The batch sorted into what each statement has to do."""
-
-    new: list[Encoded]
-    edited: list[tuple[Encoded, _Engagement]]
-    engagement: list[tuple[object, ...]]
-    statuses: dict[PostKey, SaveStatus]
-
-
-def encode(items: Sequence[tuple[Post, Analysis]], stamp: str) -> list[Encoded]:
-    """Done before the transaction starts; `stamp` is the first_stored_at of the posts that are new."""
-    return [_encode(post, analysis, stamp) for post, analysis in items]
-
-
-def _encode(post: Post, analysis: Analysis, stamp: str) -> Encoded:
-    row = (
-        post.channel_id,
-        post.message_id,
-        to_iso(post.date),
-        clean_text(post.text),
-        to_iso_optional(post.edit_date),
-        post.views,
-        post.forwards,
-        post.replies,
-        dump_reactions(post.reactions),
-        clean_optional(post.forward_origin),
-        clean_optional(post.media_kind),
-        dump_list(post.links),
-        post.grouped_id,
-        # Analysis strings come from the watchlist and the detector, not from Telegram: no cleaning
-        # (except a match's term, which callers may take from the text itself).
-        analysis.lang,
-        analysis.lang_confidence,
-        dump_list(analysis.conflicts),
-        analysis.watchlist_version,
-        dump_scores(analysis.scores),
-        post.reply_to,
-        stamp,
-    )
-    matches = tuple((m.conflict, clean_text(m.term), m.lang, m.start, m.end) for m in analysis.matches)
-    return Encoded((post.channel_id, post.message_id), row, analysis.conflicts, matches)
-
 
 def save_batch(
     db: sqlite3.Connection,
@@ -174,11 +88,11 @@ def _save(
     stamp: str,
 ) -> list[SaveOutcome]:
     _ensure_channels(db, {item.key[0] for item in encoded}, stamp)
-    rounds = _rounds(encoded)
+    rounds = split_rounds(encoded)
     outcomes: list[SaveOutcome] = []
     for batch in rounds:
         outcomes.extend(_save_round(db, batch, late_seconds, alert, stamp))
-    return outcomes if len(rounds) == 1 else _order_like(encoded, outcomes)
+    return outcomes if len(rounds) == 1 else order_like(encoded, outcomes)
 
 
 def _ensure_channels(db: sqlite3.Connection, channel_ids: set[int], stamp: str) -> None:
@@ -189,31 +103,6 @@ def _ensure_channels(db: sqlite3.Connection, channel_ids: set[int], stamp: str) 
     )
 
 
-def _rounds(encoded: list[Encoded]) -> list[list[Encoded]]:
-    """Split so that no round holds a key twice; the n-th copy of a key goes to round n."""
-    if len({item.key for item in encoded}) == len(encoded):
-        return [encoded]
-    rounds: list[list[Encoded]] = []
-    seen: dict[PostKey, int] = {}
-    for item in encoded:
-        index = seen.get(item.key, 0)
-        seen[item.key] = index + 1
-        if index == len(rounds):
-            rounds.append([])
-        rounds[index].append(item)
-    return rounds
-
-
-def _order_like(encoded: list[Encoded], outcomes: list[SaveOutcome]) -> list[SaveOutcome]:
-    """Outcomes come out round by round; hand them back in the order the posts came in."""
-    queues: dict[PostKey, list[SaveOutcome]] = {}
-    for outcome in outcomes:
-        queues.setdefault((outcome.channel_id, outcome.message_id), []).append(outcome)
-    for queue in queues.values():
-        queue.reverse()
-    return [queues[item.key].pop() for item in encoded]
-
-
 def _save_round(
     db: sqlite3.Connection,
     batch: list[Encoded],
@@ -221,7 +110,7 @@ def _save_round(
     alert: bool,
     stamp: str,
 ) -> list[SaveOutcome]:
-    plan = _plan(batch, _stored(db, batch))
+    plan = plan_round(batch, _stored(db, batch))
     _insert_new(db, plan.new)
     _apply_edits(db, plan.edited, stamp)
     db.executemany(_UPDATE_ENGAGEMENT, plan.engagement)
@@ -234,63 +123,20 @@ def _save_round(
     ]
 
 
-def _stored(db: sqlite3.Connection, batch: list[Encoded]) -> dict[PostKey, _Stored]:
+def _stored(db: sqlite3.Connection, batch: list[Encoded]) -> dict[PostKey, Stored]:
     """The batch's posts already archived: one indexed look-up per channel in the batch."""
     by_channel: dict[int, list[int]] = {}
     for channel_id, message_id in (item.key for item in batch):
         by_channel.setdefault(channel_id, []).append(message_id)
     cursor = db.cursor()
     cursor.row_factory = None
-    found: dict[PostKey, _Stored] = {}
+    found: dict[PostKey, Stored] = {}
     for channel_id, message_ids in by_channel.items():
         for message_id, text, edit_date, *engagement in cursor.execute(
             _SELECT_STORED, (channel_id, ids_param(message_ids))
         ):
-            found[(channel_id, message_id)] = _Stored(text, edit_date, tuple(engagement))  # type: ignore[arg-type]
+            found[(channel_id, message_id)] = Stored(text, edit_date, tuple(engagement))  # type: ignore[arg-type]
     return found
-
-
-def _plan(batch: list[Encoded], stored: dict[PostKey, _Stored]) -> _Plan:
-    plan = _Plan(new=[], edited=[], engagement=[], statuses={})
-    if not stored:  # the common case of an import: every post is new
-        plan.new = batch
-        plan.statuses = dict.fromkeys((item.key for item in batch), "new")
-        return plan
-    for item in batch:
-        before = stored.get(item.key)
-        if before is None:
-            plan.new.append(item)
-            plan.statuses[item.key] = "new"
-        elif _is_edit(before, item):
-            plan.edited.append((item, _merged_engagement(before, item)))
-            plan.statuses[item.key] = "edited"
-        else:
-            plan.statuses[item.key] = "unchanged"
-            engagement = _merged_engagement(before, item)
-            if engagement != before.engagement:
-                plan.engagement.append((*engagement, *item.key))
-    return plan
-
-
-def _is_edit(before: _Stored, item: Encoded) -> bool:
-    """A changed text or a newer edit date is an edit; an older copy (stale edit date) changes nothing."""
-    if before.edit_date is not None and (
-        item.edit_date is None or from_iso(item.edit_date) < from_iso(before.edit_date)
-    ):
-        return False
-    return item.text != before.text or item.edit_date != before.edit_date
-
-
-def _merged_engagement(before: _Stored, item: Encoded) -> _Engagement:
-    """An unknown value (None, no reactions) in the new copy never erases a known one."""
-    views, forwards, replies, reactions = item.row[_ENGAGEMENT]
-    known = before.engagement
-    return (
-        known[0] if views is None else views,  # type: ignore[return-value]
-        known[1] if forwards is None else forwards,
-        known[2] if replies is None else replies,
-        known[3] if reactions is None else reactions,
-    )
 
 
 def _insert_new(db: sqlite3.Connection, new: list[Encoded]) -> None:
@@ -304,7 +150,7 @@ def _insert_new(db: sqlite3.Connection, new: list[Encoded]) -> None:
     _insert_matches(db, new)
 
 
-def _apply_edits(db: sqlite3.Connection, edited: list[tuple[Encoded, _Engagement]], stamp: str) -> None:
+def _apply_edits(db: sqlite3.Connection, edited: list[tuple[Encoded, Engagement]], stamp: str) -> None:
     """Keep the earlier text as a revision, replace text and analysis, flag alerts already sent."""
     if not edited:
         return
@@ -313,7 +159,7 @@ def _apply_edits(db: sqlite3.Connection, edited: list[tuple[Encoded, _Engagement
     db.executemany(
         _UPDATE_EDITED,
         [
-            (item.text, item.edit_date, *engagement, *item.row[_REPLACED], *item.key)
+            (item.text, item.edit_date, *engagement, *item.row[REPLACED], *item.key)
             for item, engagement in edited
         ],
     )

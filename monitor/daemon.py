@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telethon import errors
@@ -33,7 +34,7 @@ from monitor.config import Config
 from monitor.logs import log_event
 from monitor.metrics import MetricsEndpoint
 from monitor.model import CONTEXT_OFF, Channel, ChannelContext, TelegramProblem, utcnow
-from monitor.store import ArchiveError, Store
+from monitor.store import ArchiveError, open_archive
 from monitor.store.daemon_record import DISCONNECT_SECONDS, OUTBOX_SECONDS, ArchiveFailures, DaemonRecord
 from monitor.telegram.budget import RequestBudget
 from monitor.telegram.channels import ChannelResolver, Unavailable, WatchedChannel
@@ -53,6 +54,9 @@ from monitor.telegram.ingest import Ingestor, LiveIngest
 from monitor.telegram.reconcile import OutageSummary, Reconciler
 from monitor.telegram.send import AlertSender
 from monitor.telegram.sweep import Sweep
+
+if TYPE_CHECKING:
+    from monitor.store.opening import Archive
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +117,7 @@ class Toolkit:
     the reconciler. `monitor run` and `monitor backfill` share it."""
 
     config: Config
-    store: Store
+    store: Archive
     analyzer: Analyzer
     user: GuardedClient
     ingestor: Ingestor
@@ -127,7 +131,7 @@ class Toolkit:
         locks = acquire_locks(config)
         try:
             async with contextlib.AsyncExitStack() as stack:
-                store = await Store.open(config.archive_path)
+                store = await open_archive(config.archive_location)
                 stack.push_async_callback(store.close)
                 analyzer = await asyncio.to_thread(
                     Analyzer.from_files,
@@ -283,7 +287,7 @@ class Daemon:
         log_event(log, "daemon_stopped")
 
     @property
-    def store(self) -> Store:
+    def store(self) -> Archive:
         return self._running().store
 
     def _running(self) -> Toolkit:
@@ -523,7 +527,7 @@ class Daemon:
         outage = kit.reconciler.outage
         if outage.total == 0:
             return
-        await kit.store.notices.close_outage(outage.describe(str(self.config.archive_path), utcnow()))
+        await kit.store.notices.close_outage(outage.describe(self.config.archive_shown, utcnow()))
         kit.reconciler.outage = type(outage)()
         self.state.outages.append(outage)
         log_event(

@@ -8,7 +8,7 @@ or, for a fresh login, `client.session.set_dc(2, sandbox.host, sandbox.port)`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from monitor.sandbox.faults import Faults
 from monitor.sandbox.scenario import Scenario, builtin_demo
 from monitor.sandbox.server import RunningSandbox, start_sandbox
 from monitor.store import Store
+from tests.postgres import PostgresServer, start_server
 from tests.support import BORDER, CHANNEL, DESK_SCENARIO, SEA, Connect, Desk, StartSandbox, sending_client
 
 
@@ -106,3 +107,27 @@ async def desk(start_sandbox_for: StartSandbox, store: Store, tmp_path: Path) ->
     await bot.connect()
     yield Desk(sandbox, store, bot, chat_path)
     await bot.disconnect()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole run (tests/postgres.py), stopped at the end."""
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: PostgresServer) -> AsyncIterator[str]:
+    """The URL of a fresh, empty database on the test server, dropped after the test."""
+    url = await postgres_server.create_database()
+    yield url
+    await postgres_server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def archive_location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a new archive goes, once per backend: a file path, or a fresh PostgreSQL database's URL."""
+    if request.param == "sqlite":
+        return tmp_path / "archive.db"
+    return request.getfixturevalue("postgres_url")

@@ -483,3 +483,51 @@ def test_a_bad_channel_context_is_reported_with_its_line(
     found = problems(write(tmp_path, BASE + f'\n[[channels]]\nref = "@war_news"\ncontext = {setting}\n'))
 
     assert len(found) == 1 and f"monitor.toml:12: {problem}" in found[0]
+
+
+def test_an_archive_url_selects_postgresql_with_its_password_from_the_environment(
+    tmp_path: Path, env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("T_PG_PASSWORD", "s3cr:t/pw")
+    text = (
+        MINIMAL
+        + '\n[archive]\nurl = "postgresql://monitor@db.internal:5433/news"\npassword_env = "T_PG_PASSWORD"\n'
+    )
+
+    config = load_config(write(tmp_path, text))
+
+    assert config.archive_url == "postgresql://monitor:s3cr%3At%2Fpw@db.internal:5433/news"
+    assert config.archive_location == config.archive_url
+    assert config.archive_shown == "postgresql://monitor:***@db.internal:5433/news"
+    assert config.archive_path == tmp_path / "monitor.db", "the daemon's lock and session files go beside it"
+
+
+def test_archive_path_and_url_together_are_refused_by_key(tmp_path: Path, env: None) -> None:
+    text = MINIMAL + '\n[archive]\npath = "monitor.db"\nurl = "postgresql://monitor@db/news"\n'
+
+    found = problems(write(tmp_path, text))
+
+    assert any("archive.url: give either archive.path or archive.url, not both" in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("mysql://monitor@db/news", "expected a postgresql:// URL"),
+        ("postgresql://monitor:hunter2@db/news", "secrets are not accepted inline"),
+        ("postgresql://monitor@db:port/news", "not a valid URL"),
+    ],
+)
+def test_a_bad_archive_url_names_the_key_and_never_the_password(
+    tmp_path: Path, env: None, url: str, problem: str
+) -> None:
+    found = problems(write(tmp_path, MINIMAL + f'\n[archive]\nurl = "{url}"\n'))
+
+    assert any("archive.url: " + problem in p for p in found), found
+    assert not any("hunter2" in p for p in found)
+
+
+def test_an_archive_url_override_wins_over_the_configured_file(tmp_path: Path, env: None) -> None:
+    config = load_config(write(tmp_path, MINIMAL), archive_override="postgresql://monitor@db/news")
+
+    assert config.archive_location == "postgresql://monitor@db/news"

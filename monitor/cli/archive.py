@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from monitor.cli.common import (
     CommandFailed,
+    archive_file,
     archive_option,
     check_filters,
     closed_pipe_quiet,
@@ -28,7 +29,9 @@ from monitor.cli.common import (
     to_json,
 )
 from monitor.model import StoredPost
-from monitor.store import Store
+
+if TYPE_CHECKING:
+    from monitor.store.opening import Archive
 
 EXPORT_FIELDS = (
     "channel_id",
@@ -91,11 +94,11 @@ def _export_row(stored: StoredPost, revisions: list[tuple[datetime | None, str]]
     }
 
 
-async def _rows(store: Store, posts: Iterable[StoredPost]) -> list[dict[str, Any]]:
+async def _rows(store: Archive, posts: Iterable[StoredPost]) -> list[dict[str, Any]]:
     return [await _row(store, stored) for stored in posts]
 
 
-async def _row(store: Store, stored: StoredPost) -> dict[str, Any]:
+async def _row(store: Archive, stored: StoredPost) -> dict[str, Any]:
     revisions = (
         await store.revisions(stored.post.channel_id, stored.post.message_id) if stored.revisions else []
     )
@@ -248,7 +251,7 @@ def stats(archive: Path, as_json: bool, **filters: str | None) -> None:
 @click.command("browse")
 @archive_option
 @click.option("--port", type=click.IntRange(min=0), default=8001, show_default=True, help="0: any free port.")
-def browse(archive: Path, port: int) -> None:
+def browse(archive: Path | str, port: int) -> None:
     """Open the archive in datasette on 127.0.0.1 (read-only): search, facets, links and analyst views.
 
     Needs datasette: pip install 'monitor[browse]'. The metadata it is given (monitor/store/datasette.json)
@@ -259,6 +262,7 @@ def browse(archive: Path, port: int) -> None:
     Example:
       monitor browse --archive monitor.db     # then open http://127.0.0.1:8001
     """
+    archive = archive_file(archive, "browse")
     if importlib.util.find_spec("datasette") is None:
         raise CommandFailed("datasette is not installed: pip install 'monitor[browse]'", 2)
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import click
 
-from monitor.cli.common import archive_option, out, run_archive
+from monitor.cli.common import archive_file, archive_option, out, run_archive
 from monitor.store.backup import BackupResult, backup_archive
 
 
 @click.command()
 @click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
 @archive_option
-def backup(dest: Path, archive: Path) -> None:
+def backup(dest: Path, archive: Path | str) -> None:
     """Copy the archive to DEST while the daemon keeps running: one consistent snapshot, checked.
 
     Unlike copying monitor.db (unsafe under WAL), the copy holds exactly what was committed when it
@@ -26,7 +26,8 @@ def backup(dest: Path, archive: Path) -> None:
     Example:
       monitor backup --archive /data/monitor.db /backups/monitor-$(date +%F).db
     """
-    result = run_archive(lambda: _backup(archive, dest))
+    path = archive_file(archive, "backup")
+    result = run_archive(lambda: _backup(path, dest))
     size = result.bytes / 2**20
     out(f"backup: {archive} -> {result.path} ({size:.1f} MiB, schema version {result.schema_version})")
 

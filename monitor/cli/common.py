@@ -20,7 +20,7 @@ from monitor.model import Analysis
 if TYPE_CHECKING:
     from monitor.analysis import Analyzer
     from monitor.importing.pipeline import PostFiles
-    from monitor.store import Store
+    from monitor.store.opening import Archive
 
 T = TypeVar("T")
 
@@ -36,14 +36,32 @@ class CommandFailed(click.ClickException):
 # ---------------------------------------------------------------------------------------------
 # shared options and plumbing
 
+
+class ArchiveLocation(click.ParamType):
+    """An archive file, or a postgresql:// URL (the archive is then that PostgreSQL database)."""
+
+    name = "path|url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        if isinstance(value, Path):
+            return value
+        text = str(value)
+        if text.lower().startswith(("postgresql://", "postgres://")):
+            return text
+        path = Path(text)
+        if path.is_dir():
+            self.fail(f"{text!r} is a directory, not an archive file", param, ctx)
+        return path
+
+
 archive_option = click.option(
     "--archive",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=ArchiveLocation(),
     envvar="MONITOR_ARCHIVE",
     default="monitor.db",
     show_default=True,
     show_envvar=True,
-    help="The archive file.",
+    help="The archive file, or a postgresql://user@host/db URL.",
 )
 # The daemon's commands take a config, whose archive --archive overrides; both come from the environment
 # too, in every command, so a container sets MONITOR_CONFIG and MONITOR_ARCHIVE once.
@@ -57,10 +75,10 @@ config_option = click.option(
 )
 archive_override_option = click.option(
     "--archive",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=ArchiveLocation(),
     envvar="MONITOR_ARCHIVE",
     show_envvar=True,
-    help="Archive file (overrides the config's archive.path).",
+    help="Archive file or postgresql:// URL (overrides the config's archive.path or archive.url).",
 )
 conflicts_option = click.option(
     "--conflicts",
@@ -155,7 +173,7 @@ def _when(option: str, value: str | None, *, end_of_day: bool) -> datetime | Non
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-async def check_filters(store: Store, where: dict[str, Any]) -> None:
+async def check_filters(store: Archive, where: dict[str, Any]) -> None:
     """Refuse a conflict or language that nothing knows: it would match nothing and look like an empty
     answer. The cheap sources are asked first; the whole archive is read only on the way to an error."""
     from monitor.analysis import DEFAULT_CONFLICTS
@@ -206,10 +224,25 @@ def run_archive(work: Callable[[], Awaitable[T]]) -> T:
         raise CommandFailed(str(exc), 1) from None
 
 
-async def open_store(path: Path, *, readonly: bool) -> Store:
-    from monitor.store import Store
+def archive_file(location: Path | str, command: str) -> Path:
+    """The archive file a file-only command works on; a PostgreSQL archive is refused by name (without
+    its password), with the server's own tool for the job."""
+    if isinstance(location, Path):
+        return location
+    from monitor.store.postgres.url import redact
 
-    return await Store.open(path, readonly=readonly)
+    raise CommandFailed(
+        f"{command} works on an archive file, not on the PostgreSQL archive {redact(location)} "
+        "(use the server's own tools: pg_dump, psql)",
+        2,
+    )
+
+
+async def open_store(location: Path | str, *, readonly: bool) -> Archive:
+    """The archive a command works on: a file or a PostgreSQL database (store.open_archive)."""
+    from monitor.store import open_archive
+
+    return await open_archive(location, readonly=readonly)
 
 
 def closed_pipe_quiet(command: Callable[..., None]) -> Callable[..., None]:

@@ -14,7 +14,7 @@ import click
 from monitor.cli.common import CommandFailed, archive_option, open_store, out, run_archive, to_json
 
 if TYPE_CHECKING:
-    from monitor.store import Store
+    from monitor.store.opening import Archive
 
 
 @click.group("context")
@@ -70,9 +70,9 @@ def reset(archive: Path, channel_id: int | None) -> None:
     click.echo(f"reset the learned context of {run_archive(work)} channels")
 
 
-async def _existing(archive: Path) -> Store:
+async def _existing(archive: Path | str) -> Archive:
     """Open an existing archive for writing (learning refreshes it); a mistyped path creates nothing."""
-    if not archive.exists():
+    if isinstance(archive, Path) and not archive.exists():
         raise CommandFailed(f"{archive}: no archive at this path", 1)
     return await open_store(archive, readonly=False)
 

@@ -28,7 +28,8 @@ from monitor.health import (
     snapshot,
 )
 from monitor.logs import fatal_errors_logged, setup_logging
-from monitor.store import ArchiveError, Store
+from monitor.store import ArchiveError, open_archive
+from monitor.store.postgres.url import shown
 from monitor.telegram.client import SessionError, build_client, is_session_file
 from monitor.telegram.guard import AccountFault
 
@@ -51,7 +52,7 @@ def with_logging(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def load(config_path: Path | None, archive: Path | None) -> Config:
+def load(config_path: Path | None, archive: Path | str | None) -> Config:
     """Load the config or exit 2 with every problem listed."""
     if config_path is None:
         raise click.UsageError("give --config FILE or set MONITOR_CONFIG")
@@ -78,7 +79,7 @@ def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
 @config_option
 @archive_override_option
 @with_logging
-def run(config_path: Path | None, archive: Path | None, log_level: str, log_json: bool) -> None:
+def run(config_path: Path | None, archive: Path | str | None, log_level: str, log_json: bool) -> None:
     """Run the monitor until SIGTERM or SIGINT: live ingest, catch-up, alerts and analyst commands.
 
     Exits with status 4 when Telegram says the account cannot be used (key revoked or used from two
@@ -145,7 +146,7 @@ def backfill(
     channel: str,
     since: datetime,
     config_path: Path | None,
-    archive: Path | None,
+    archive: Path | str | None,
     log_level: str,
     log_json: bool,
 ) -> None:
@@ -207,7 +208,7 @@ async def _backfill(config: Config, settings: ChannelSettings, since: date) -> i
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: status, reasons and figures.")
 def health(
     config_path: Path | None,
-    archive: Path | None,
+    archive: Path | str | None,
     max_age: float | None,
     max_outbox_age: float | None,
     max_disconnected: float | None,
@@ -232,10 +233,10 @@ def health(
       monitor health --config /data/monitor.toml --json
     """
     config = load(config_path, archive) if config_path else None
-    path = archive or (config.archive_path if config else None)
+    path = archive or (config.archive_location if config else None)
     if path is None:
         raise click.UsageError(
-            "give --archive PATH or --config FILE (or set MONITOR_ARCHIVE or MONITOR_CONFIG)"
+            "give --archive PATH|URL or --config FILE (or set MONITOR_ARCHIVE or MONITOR_CONFIG)"
         )
     fallback = HealthLimits(
         heartbeat_seconds=HEARTBEAT_FACTOR * config.schedule.heartbeat_seconds
@@ -264,7 +265,7 @@ def health(
 
 
 async def check_health(
-    path: Path, fallback: HealthLimits, given: dict[str, float], refs: list[str] | None
+    path: Path | str, fallback: HealthLimits, given: dict[str, float], refs: list[str] | None
 ) -> dict[str, Any]:
     """The verdict as data: the daemon's recorded limits (else `fallback`) with the `given` ones on top;
     with a config only its channels count (a removed channel is silent for good). An archive that cannot
@@ -272,11 +273,11 @@ async def check_health(
     now = datetime.now(UTC)
     limits = replace(fallback, **given)
     passing: list[str] = []
-    if not path.is_file():
+    if isinstance(path, Path) and not path.is_file():
         reasons, facts = [f"archive {path} does not exist"], {}
     else:
         try:
-            async with await Store.open(path, readonly=True) as store:
+            async with await open_archive(path, readonly=True) as store:
                 ids = (
                     None
                     if refs is None
@@ -291,7 +292,7 @@ async def check_health(
             passing = notes(state, now)
     return {
         "status": "unhealthy" if reasons else "healthy",
-        "archive": str(path),
+        "archive": shown(path),
         "reasons": reasons,
         "notes": passing,
         "figures": facts,
@@ -401,7 +402,7 @@ def _config_facts(config: Config, watchlist: Watchlist) -> dict[str, Any]:
             **{name: secret.source if secret else None for name, secret in secrets.items()},
             "server": f"{tg.server.host}:{tg.server.port}" if tg.server else None,
         },
-        "archive": str(config.archive_path),
+        "archive": config.archive_shown,
         "analyst": {"chat_id": config.analyst.chat_id, "admins": list(config.analyst.admins)},
         "channels": [
             {
@@ -440,7 +441,7 @@ def _config_summary(config: Config, watchlist: Watchlist) -> Iterator[str]:
         yield f"  {name}: {secret.source if secret else 'not set'}"
     if tg.server:
         yield f"  server: {tg.server.host}:{tg.server.port} (dc {tg.server.dc_id})"
-    yield f"archive: {config.archive_path}"
+    yield f"archive: {config.archive_shown}"
     admins = ", ".join(map(str, config.analyst.admins)) or "none"
     yield f"analyst chat: {config.analyst.chat_id} (admins: {admins})"
     yield f"channels: {len(config.channels)}"

@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from monitor.config.channel_refs import parse_channel_ref
 from monitor.config.checks import (
@@ -443,22 +444,61 @@ def _reading(table: Table) -> ReadingSettings:
     return reading
 
 
-def _archive(loader: _Loader, table: Table, override: Path | None) -> Path:
+def _archive(loader: _Loader, table: Table, override: Path | str | None) -> tuple[Path, str | None]:
+    """The archive's file, or its PostgreSQL URL (`url`, with the password from password_env or
+    password_file) together with the file beside which the daemon keeps its locks and sessions."""
+    if table.has("path") and table.has("url"):
+        loader.problems.add((*table.key, "url"), "give either archive.path or archive.url, not both")
     value = table.take("path", string, "monitor.db")
+    url = table.take("url", string)
+    password = loader.secret(table, "password")
     table.finish()
     if override is not None:
-        return override
+        return (loader.resolve("monitor.db"), override) if isinstance(override, str) else (override, None)
+    if url is not None:
+        return loader.resolve("monitor.db"), _archive_url(loader, (*table.key, "url"), url, password)
+    if password is not None:
+        loader.problems.add((*table.key, "password_env"), "a password is for archive.url, which is not set")
     path = loader.resolve(value)
     if not path.parent.is_dir():
         # Most often a volume that is not mounted: the archive would land somewhere it does not last.
         loader.problems.add((*table.key, "path"), f"directory {path.parent} does not exist")
-    return path
+    return path, None
+
+
+def _archive_url(loader: _Loader, key: KeyPath, url: str, password: Secret | None) -> str | None:
+    """Check the URL's form (never showing a password) and put the password into it."""
+    if not url.lower().startswith(("postgresql://", "postgres://")):
+        loader.problems.add(key, "expected a postgresql:// URL, e.g. postgresql://monitor@db:5432/monitor")
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError as exc:
+        loader.problems.add(key, f"not a valid URL ({exc})")
+        return None
+    if parts.password is not None:
+        loader.problems.add(
+            key,
+            "secrets are not accepted inline: remove the password and use archive.password_env or "
+            "archive.password_file",
+        )
+        return None
+    if password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    netloc = f"{quote(user, safe='')}:{quote(password.reveal(), safe='')}@{host}"
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 # ---------------------------------------------------------------------------------------------
 
 
-def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
+def load_config(path: Path, *, archive_override: Path | str | None = None) -> Config:
     """Read and validate a config file; raise ConfigError listing every problem found."""
     path = Path(path)
     try:
@@ -474,7 +514,7 @@ def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
     loader = _Loader(path.resolve(), text)
     root = Table(loader.problems, (), data)
     telegram = _telegram(loader, root.table("telegram"))
-    archive = _archive(loader, root.table("archive"), archive_override)
+    archive, archive_url = _archive(loader, root.table("archive"), archive_override)
     analyst = _analyst(root.table("analyst"))
     channels = _channels(loader.problems, root.data.pop("channels", []))
     analysis = _analysis(loader, root.table("analysis"))
@@ -487,7 +527,17 @@ def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
     if loader.problems.items or telegram is None or analyst is None:
         raise ConfigError(loader.problems.items)
     return Config(
-        loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule, reading, metrics
+        loader.path,
+        telegram,
+        archive,
+        analyst,
+        channels,
+        analysis,
+        alerts,
+        schedule,
+        reading,
+        metrics,
+        archive_url,
     )
 
 

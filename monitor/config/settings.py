@@ -165,3 +165,21 @@ class Config:
     schedule: ScheduleSettings
     reading: ReadingSettings = ReadingSettings()
     metrics: MetricsSettings | None = None
+    # `[archive] url`: the archive is this PostgreSQL database (password included when one was configured,
+    # so never shown: url.redact); archive_path is then only where the daemon keeps its lock and session
+    # files (monitor.db beside the config, which is never created).
+    archive_url: str | None = None
+
+    @property
+    def archive_location(self) -> Path | str:
+        """What opens the archive (store.open_archive): its PostgreSQL URL, else its file."""
+        return self.archive_url if self.archive_url is not None else self.archive_path
+
+    @property
+    def archive_shown(self) -> str:
+        """The archive as messages and logs name it: its file, or its URL without the password."""
+        if self.archive_url is None:
+            return str(self.archive_path)
+        from monitor.store.postgres.url import redact
+
+        return redact(self.archive_url)

@@ -1,0 +1,160 @@
+"""Search queries for PostgreSQL: the archive's query language (FTS5's: words, "phrases", prefix*, AND, OR,
+NOT, parentheses) turned into a tsquery over the stems the archive indexes, and the stems of a text as a
+tsvector. Pure text work, no database.
+
+Both sides are written out lexeme by lexeme (`'stem':1 'stem':2` and `'stem' & 'other'`) and cast
+(`::tsvector`, `::tsquery`) rather than passed through to_tsvector/to_tsquery, so the lexemes are exactly
+the stems of stems.py: PostgreSQL's parser does not split or drop any, and a query finds what the index
+holds. Precedence is FTS5's: NOT binds tighter than AND (written or implied between terms), AND tighter
+than OR; `a NOT b` is `a & !b`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from monitor.store.stems import stem_word, word_stems
+
+# tsvector positions stop at 16383; words past it share that position.
+MAX_POSITION = 16_383
+# A lexeme no text has (stems hold no spaces): what a term without any word asks for, so it matches nothing
+# (PostgreSQL would otherwise drop the term and widen the query).
+NOTHING = "' '"
+_WORD = re.compile(r"[^\W_]+")
+# FTS5's tokens: a string, parentheses, an operator word or a bareword (ASCII letters, digits and '_', and
+# every non-ASCII character), optionally with a trailing '*'; anything else is a syntax error.
+_TOKEN = re.compile(r'\s+|"(?:[^"]|"")*"|"[^"]*$|[()]|[\w\u0080-\U0010ffff\x1a]+\*?|.', re.DOTALL)
+_BAREWORD = re.compile(r"[\w\u0080-\U0010ffff\x1a]+")
+
+
+class QuerySyntaxError(ValueError):
+    """The query is not valid in the archive's query language; the message says where."""
+
+
+def stems_vector(text: str) -> str:
+    """The tsvector (as text) of a post's stems: every stem of every word, at its position."""
+    positions: dict[str, list[int]] = {}
+    position = 0
+    for word in _WORD.findall(text):
+        for stem in word_stems(word):
+            position += 1
+            positions.setdefault(stem, []).append(min(position, MAX_POSITION))
+    return " ".join(f"'{stem}':{','.join(map(str, sorted(set(at))[:256]))}" for stem, at in positions.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Translated:
+    """A query as a tsquery; `negated` when it holds a NOT (its matches are then no subset of its words')."""
+
+    tsquery: str
+    negated: bool
+
+
+def stems_query(query: str) -> Translated:
+    """The query over the stems index: each word asks for its stems (stems.py), a phrase for the stems of
+    its words in a row, a prefix for words starting with the word's main stem."""
+    return _Parser(_tokens(query), _stem_term).parse()
+
+
+def words_query(query: str) -> Translated:
+    """The query over the words as written, for to_tsquery('simple', ...): exact search."""
+    return _Parser(_tokens(query), _word_term).parse()
+
+
+def as_words(query: str) -> str:
+    """Every whitespace-separated part as a phrase: how text that is not a valid query is searched."""
+    return " ".join('"' + part.replace('"', '""') + '"' for part in query.split())
+
+
+def _stem_term(words: list[str], prefix: bool) -> str:
+    if prefix:
+        return f"'{stem_word(words[0])}':*"
+    lexemes = [[f"'{stem}'" for stem in word_stems(word)] for word in words]
+    if len(words) == 1 and len(lexemes[0]) > 1:  # a single word indexed whole and cut: either form
+        return "(" + " | ".join(lexemes[0]) + ")"
+    return _phrase([lexeme for forms in lexemes for lexeme in forms])
+
+
+def _word_term(words: list[str], prefix: bool) -> str:
+    # Given to to_tsquery('simple', ...), which lower-cases them as to_tsvector does the text it rechecks.
+    lexemes = [f"'{word}'" for word in words]
+    return f"{lexemes[0]}:*" if prefix else _phrase(lexemes)
+
+
+def _phrase(lexemes: list[str]) -> str:
+    return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+
+
+def _tokens(query: str) -> list[str]:
+    return [token for token in _TOKEN.findall(query) if not token.isspace()]
+
+
+class _Parser:
+    """Recursive descent over FTS5's grammar, writing the tsquery as it goes."""
+
+    def __init__(self, tokens: list[str], term: Callable[[list[str], bool], str]) -> None:
+        self._tokens = tokens
+        self._at = 0
+        self._term = term
+        self._negated = False
+
+    def parse(self) -> Translated:
+        if not self._tokens:
+            raise QuerySyntaxError("empty query")
+        tsquery = self._or()
+        if self._at < len(self._tokens):
+            raise QuerySyntaxError(f"syntax error near {self._tokens[self._at]!r}")
+        return Translated(tsquery, self._negated)
+
+    def _peek(self) -> str | None:
+        return self._tokens[self._at] if self._at < len(self._tokens) else None
+
+    def _or(self) -> str:
+        parts = [self._and()]
+        while self._peek() == "OR":
+            self._at += 1
+            parts.append(self._and())
+        return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
+
+    def _and(self) -> str:
+        parts = [self._not()]
+        while (token := self._peek()) is not None and token not in ("OR", ")"):
+            if token == "AND":
+                self._at += 1
+            parts.append(self._not())
+        return parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")"
+
+    def _not(self) -> str:
+        result = self._primary()
+        while self._peek() == "NOT":
+            self._at += 1
+            self._negated = True
+            result = f"({result} & !{self._primary()})"
+        return result
+
+    def _primary(self) -> str:
+        token = self._peek()
+        if token is None:
+            raise QuerySyntaxError("syntax error at the end")
+        self._at += 1
+        if token == "(":
+            inner = self._or()
+            if self._peek() != ")":
+                raise QuerySyntaxError("unclosed parenthesis")
+            self._at += 1
+            return inner
+        if token.startswith('"'):
+            if len(token) < 2 or not token.endswith('"'):  # the tokenizer's unterminated form
+                raise QuerySyntaxError("unterminated string")
+            return self._words(token[1:-1].replace('""', '"'), prefix=False)
+        if token in ("AND", "OR", "NOT", ")") or (token == "NEAR" and self._peek() == "("):
+            raise QuerySyntaxError(f"syntax error near {token!r}")
+        if not _BAREWORD.match(token):
+            raise QuerySyntaxError(f"syntax error near {token!r}")
+        return self._words(token.removesuffix("*"), prefix=token.endswith("*"))
+
+    def _words(self, text: str, *, prefix: bool) -> str:
+        words = _WORD.findall(text)
+        return self._term(words, prefix) if words else NOTHING

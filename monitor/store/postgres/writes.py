@@ -1,0 +1,190 @@
+"""The save path on PostgreSQL: one batch of analysed posts into posts, matches, revisions and the outbox.
+
+The same plan as SQLite's (batch.py sorts the batch into new posts, edits and engagement updates); each
+step is one statement over the whole round, its rows passed as one array per column (unnest), so a batch
+of a thousand posts costs a handful of round trips. The posts of a round are locked while it is planned
+(FOR UPDATE), so two processes saving the same post do not both count it as an edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import asyncpg
+
+from monitor.model import SaveOutcome
+from monitor.store.batch import (
+    POST_COLUMNS,
+    REPLACED,
+    Encoded,
+    Engagement,
+    Stored,
+    order_like,
+    plan_round,
+    split_rounds,
+)
+from monitor.store.postgres.rows import keys_params
+from monitor.store.postgres.tsquery import stems_vector
+from monitor.store.rows import PostKey
+
+_POST_TYPES = (
+    "bigint", "bigint", "text", "text", "text", "bigint", "bigint", "bigint", "text",
+    "text", "text", "text", "bigint",
+    "text", "float8", "text", "text", "text", "bigint", "text",
+)  # fmt: skip
+_UNNEST_POSTS = ", ".join(f"${n}::{kind}[]" for n, kind in enumerate(_POST_TYPES, 1))
+_STEMS_PARAM = f"${len(_POST_TYPES) + 1}::text[]"
+_INSERT_POSTS = f"""
+INSERT INTO posts ({", ".join(POST_COLUMNS)}, stems)
+SELECT {", ".join(f"u.{column}" for column in POST_COLUMNS)}, u.stems::tsvector
+FROM unnest({_UNNEST_POSTS}, {_STEMS_PARAM}) AS u ({", ".join(POST_COLUMNS)}, stems)
+"""
+_EDITED_COLUMNS = ("text", "edit_date", "views", "forwards", "replies", "reactions", *POST_COLUMNS[REPLACED])
+_EDITED_TYPES = ("text", "text", "bigint", "bigint", "bigint", "text", *_POST_TYPES[REPLACED])
+_UPDATE_EDITED = f"""
+UPDATE posts AS p SET {", ".join(f"{column} = u.{column}" for column in _EDITED_COLUMNS)},
+    stems = u.stems::tsvector
+FROM unnest($1::bigint[], $2::bigint[],
+            {", ".join(f"${n}::{kind}[]" for n, kind in enumerate(_EDITED_TYPES, 3))},
+            ${len(_EDITED_TYPES) + 3}::text[])
+    AS u (channel_id, message_id, {", ".join(_EDITED_COLUMNS)}, stems)
+WHERE p.channel_id = u.channel_id AND p.message_id = u.message_id
+"""
+_UPDATE_ENGAGEMENT = """
+UPDATE posts AS p SET views = u.views, forwards = u.forwards, replies = u.replies, reactions = u.reactions
+FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[])
+    AS u (channel_id, message_id, views, forwards, replies, reactions)
+WHERE p.channel_id = u.channel_id AND p.message_id = u.message_id
+"""
+_KEYS = "unnest($1::bigint[], $2::bigint[]) AS k (channel_id, message_id)"
+_SELECT_STORED = f"""
+SELECT p.channel_id, p.message_id, p.text, p.edit_date, p.views, p.forwards, p.replies, p.reactions
+FROM posts AS p JOIN {_KEYS} ON p.channel_id = k.channel_id AND p.message_id = k.message_id
+FOR UPDATE OF p
+"""
+_INSERT_REVISIONS = f"""
+INSERT INTO revisions (channel_id, message_id, text, edit_date, replaced_at)
+SELECT p.channel_id, p.message_id, p.text, p.edit_date, $3
+FROM posts AS p JOIN {_KEYS} ON p.channel_id = k.channel_id AND p.message_id = k.message_id
+"""
+_DELETE_MATCHES = f"""
+DELETE FROM matches AS m USING {_KEYS} WHERE m.channel_id = k.channel_id AND m.message_id = k.message_id
+"""
+_INSERT_MATCHES = """
+INSERT INTO matches (channel_id, message_id, conflict, term, lang, start, "end")
+SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
+"""
+_FLAG_SENT_ALERTS = f"""
+UPDATE alerts AS a SET needs_update = a.needs_update + 1 FROM {_KEYS}
+WHERE a.channel_id = k.channel_id AND a.message_id = k.message_id AND a.status IN ('sent', 'sending')
+"""
+_INSERT_ALERTS = """
+INSERT INTO alerts (channel_id, message_id, conflict, created_at, late_seconds)
+SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::float8[])
+ON CONFLICT (channel_id, message_id, conflict) DO NOTHING
+RETURNING id, channel_id, message_id
+"""
+
+
+async def save_batch(
+    db: asyncpg.Connection,
+    encoded: list[Encoded],
+    *,
+    late_seconds: Mapping[PostKey, float],
+    alert: bool,
+    stamp: str,
+) -> list[SaveOutcome]:
+    """Within the caller's transaction: all of the batch or, on any error, nothing of it."""
+    channel_ids = sorted({item.key[0] for item in encoded})
+    await db.execute(
+        "INSERT INTO channels (id, first_seen) SELECT unnest($1::bigint[]), $2 ON CONFLICT (id) DO NOTHING",
+        channel_ids,
+        stamp,
+    )
+    rounds = split_rounds(encoded)
+    outcomes: list[SaveOutcome] = []
+    for batch in rounds:
+        outcomes.extend(await _save_round(db, batch, late_seconds, alert, stamp))
+    return outcomes if len(rounds) == 1 else order_like(encoded, outcomes)
+
+
+async def _save_round(
+    db: asyncpg.Connection,
+    batch: list[Encoded],
+    late_seconds: Mapping[PostKey, float],
+    alert: bool,
+    stamp: str,
+) -> list[SaveOutcome]:
+    plan = plan_round(batch, await _stored(db, batch))
+    await _insert_new(db, plan.new)
+    await _apply_edits(db, plan.edited, stamp)
+    if plan.engagement:
+        await db.execute(_UPDATE_ENGAGEMENT, *_columns(plan.engagement, 6, first=4))
+    touched = plan.new + [item for item, _ in plan.edited]
+    alert_ids = await _add_alerts(db, touched, late_seconds, stamp) if alert else {}
+    return [
+        SaveOutcome(key[0], key[1], plan.statuses[key], tuple(alert_ids.get(key, ())))
+        for key in (item.key for item in batch)
+    ]
+
+
+def _columns(rows: Sequence[Sequence[object]], width: int, *, first: int = 0) -> list[list[object]]:
+    """Rows as one list per column (what unnest takes); `first` rotates the columns so that the key
+    columns, last in the engagement rows, come first."""
+    columns = [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+    return columns[first:] + columns[:first]
+
+
+async def _stored(db: asyncpg.Connection, batch: list[Encoded]) -> dict[PostKey, Stored]:
+    rows = await db.fetch(_SELECT_STORED, *keys_params(item.key for item in batch))
+    return {
+        (row[0], row[1]): Stored(row[2], row[3], (row[4], row[5], row[6], row[7]))  # type: ignore[arg-type]
+        for row in rows
+    }
+
+
+async def _insert_new(db: asyncpg.Connection, new: list[Encoded]) -> None:
+    if not new:
+        return
+    columns = _columns([item.row for item in new], len(POST_COLUMNS))
+    await db.execute(_INSERT_POSTS, *columns, [stems_vector(item.text) for item in new])
+    await _insert_matches(db, new)
+
+
+async def _apply_edits(db: asyncpg.Connection, edited: list[tuple[Encoded, Engagement]], stamp: str) -> None:
+    """Keep the earlier text as a revision, replace text and analysis, flag alerts already sent."""
+    if not edited:
+        return
+    keys = keys_params(item.key for item, _ in edited)
+    await db.execute(_INSERT_REVISIONS, *keys, stamp)
+    rows = [
+        (*item.key, item.text, item.edit_date, *engagement, *item.row[REPLACED], stems_vector(item.text))
+        for item, engagement in edited
+    ]
+    await db.execute(_UPDATE_EDITED, *_columns(rows, len(_EDITED_COLUMNS) + 3))
+    await db.execute(_DELETE_MATCHES, *keys)
+    await _insert_matches(db, [item for item, _ in edited])
+    await db.execute(_FLAG_SENT_ALERTS, *keys)
+
+
+async def _insert_matches(db: asyncpg.Connection, items: list[Encoded]) -> None:
+    rows = [(*item.key, *match) for item in items for match in item.matches]
+    if rows:
+        await db.execute(_INSERT_MATCHES, *_columns(rows, 7))
+
+
+async def _add_alerts(
+    db: asyncpg.Connection, items: list[Encoded], late_seconds: Mapping[PostKey, float], stamp: str
+) -> dict[PostKey, list[int]]:
+    """One outbox row per flagged conflict not alerted before; returns the ids of the rows created."""
+    rows = [
+        (*item.key, conflict, stamp, late_seconds.get(item.key))
+        for item in items
+        for conflict in dict.fromkeys(item.conflicts)
+    ]
+    if not rows:
+        return {}
+    created: dict[PostKey, list[int]] = {}
+    for alert_id, channel_id, message_id in sorted(await db.fetch(_INSERT_ALERTS, *_columns(rows, 5))):
+        created.setdefault((channel_id, message_id), []).append(alert_id)
+    return created

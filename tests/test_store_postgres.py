@@ -1,0 +1,124 @@
+"""Opening a PostgreSQL archive: migrations recorded and applied once, databases of something else and
+newer archives refused, a wrong password, host or database named without the password; and the one
+entry point that opens either backend from its location. Against the real server the tests start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from monitor.store import ArchiveError, Store, open_archive, parse_location
+from monitor.store.postgres.migrate import MIGRATIONS, SCHEMA_VERSION
+from tests.postgres import PASSWORD_USER, PostgresServer
+
+
+async def test_a_new_database_gets_every_migration_recorded_once(postgres_url: str) -> None:
+    async with await open_archive(postgres_url):
+        pass
+    async with await open_archive(postgres_url):  # a second open migrates nothing
+        pass
+    connection = await asyncpg.connect(postgres_url)
+    try:
+        rows = await connection.fetch("SELECT version, name FROM monitor_schema ORDER BY version")
+        tables = {
+            r[0]
+            for r in await connection.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        }
+    finally:
+        await connection.close()
+    assert [(r[0], r[1]) for r in rows] == [(m.version, m.name) for m in MIGRATIONS]
+    assert rows[-1][0] == SCHEMA_VERSION
+    for table in (
+        "posts",
+        "revisions",
+        "engagement",
+        "alerts",
+        "mutes",
+        "meta",
+        "channel_context",
+        "post_counts",
+    ):
+        assert table in tables
+
+
+async def test_a_database_of_another_application_is_refused_untouched(postgres_url: str) -> None:
+    connection = await asyncpg.connect(postgres_url)
+    await connection.execute("CREATE TABLE invoices (id int)")
+    await connection.close()
+
+    with pytest.raises(ArchiveError, match="of another application, not a monitor archive"):
+        await open_archive(postgres_url)
+
+    connection = await asyncpg.connect(postgres_url)
+    try:
+        assert await connection.fetchval("SELECT to_regclass('monitor_schema')") is None
+    finally:
+        await connection.close()
+
+
+async def test_a_newer_archive_is_refused(postgres_url: str) -> None:
+    async with await open_archive(postgres_url):
+        pass
+    connection = await asyncpg.connect(postgres_url)
+    await connection.execute(
+        "INSERT INTO monitor_schema (version, name) VALUES ($1, 'future')", SCHEMA_VERSION + 1
+    )
+    await connection.close()
+
+    with pytest.raises(ArchiveError, match=f"version {SCHEMA_VERSION + 1} is newer"):
+        await open_archive(postgres_url)
+
+
+async def test_a_new_database_is_not_migrated_read_only(postgres_url: str) -> None:
+    with pytest.raises(ArchiveError, match="open it once without read-only"):
+        await open_archive(postgres_url, readonly=True)
+
+
+async def test_a_read_only_archive_refuses_writes(postgres_url: str) -> None:
+    async with await open_archive(postgres_url):
+        pass
+    async with await open_archive(postgres_url, readonly=True) as store:
+        with pytest.raises(ArchiveError, match="opened read-only"):
+            await store.set_sync_state(1, pts=2)
+
+
+async def test_a_wrong_password_names_the_url_and_never_the_password(
+    postgres_server: PostgresServer, postgres_url: str
+) -> None:
+    admin = await asyncpg.connect(postgres_url)
+    await admin.execute(f"CREATE ROLE {PASSWORD_USER} LOGIN PASSWORD 'right-one'")
+    await admin.close()
+    database = postgres_url.rsplit("/", 1)[1]
+    url = postgres_server.url(database, user=PASSWORD_USER, password="wrong-guess-42")
+
+    with pytest.raises(ArchiveError) as caught:
+        await open_archive(url)
+
+    message = str(caught.value)
+    assert "wrong-guess-42" not in message
+    assert f"archive url postgresql://{PASSWORD_USER}:***@127.0.0.1:{postgres_server.port}/" in message
+    assert "password authentication failed" in message and "check the user and password" in message
+
+
+async def test_an_unreachable_server_and_a_missing_database_are_named(
+    postgres_server: PostgresServer,
+) -> None:
+    with pytest.raises(ArchiveError, match="is the server running and reachable") as caught:
+        await open_archive("postgresql://monitor:pw-xyz@127.0.0.1:1/news")
+    assert "pw-xyz" not in str(caught.value)
+
+    with pytest.raises(ArchiveError, match="create the database first"):
+        await open_archive(postgres_server.url("no_such_database"))
+
+
+async def test_one_entry_point_opens_a_file_or_a_database(tmp_path: Path, postgres_url: str) -> None:
+    assert parse_location(str(tmp_path / "a.db")) == tmp_path / "a.db"
+    assert parse_location(postgres_url) == postgres_url
+
+    async with await open_archive(tmp_path / "a.db") as file_archive:
+        assert isinstance(file_archive, Store)
+    async with await open_archive(postgres_url) as database_archive:
+        assert not isinstance(database_archive, Store)
+        assert type(database_archive).__name__ == "PgStore"

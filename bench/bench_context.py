@@ -29,7 +29,7 @@ from labeled_sets import LABELS_DIR, LABELS_SUFFIX, REPO, Sources, _parse_entry
 from monitor.analysis import Analyzer
 from monitor.analysis.evaluation import Judged, Scored, evaluate, sweep
 from monitor.model import ChannelContext
-from monitor.store.context import learn
+from monitor.store.learning import learn
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import pytest
 
 from monitor.model import CONTEXT_OFF, NO_CONTEXT, Analysis, ChannelContext, ConflictScore, Evidence, Post
 from monitor.store import Store
-from monitor.store.context import CONTEXT_WINDOW, MIN_POSTS, learn, parent_key
+from monitor.store.learning import CONTEXT_WINDOW, MIN_POSTS, learn, parent_key
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 WAR = "russia-ukraine"

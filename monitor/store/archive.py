@@ -31,6 +31,7 @@ from monitor.store.daemon_record import DaemonRecords
 from monitor.store.database import Database, fetch
 from monitor.store.errors import ArchiveError, QueryError
 from monitor.store.figures import Figures
+from monitor.store.meta import SqliteMeta
 from monitor.store.notices import Notices
 from monitor.store.outbox import Outbox
 from monitor.store.problems import Problems
@@ -62,9 +63,10 @@ class Store:
         self.outbox = Outbox(database)
         self.figures = Figures(database)
         self.context = LearnedContext(database)
-        self.daemon = DaemonRecords(database)
-        self.problems = Problems(database)
-        self.notices = Notices(database)
+        meta = SqliteMeta(database)
+        self.daemon = DaemonRecords(meta)
+        self.problems = Problems(meta)
+        self.notices = Notices(meta)
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

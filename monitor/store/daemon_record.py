@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -17,8 +18,8 @@ from pathlib import Path
 from monitor.logs import log_event
 from monitor.model import utcnow
 from monitor.store.codec import from_iso, to_iso, to_iso_optional
-from monitor.store.database import Database
 from monitor.store.errors import ArchiveError
+from monitor.store.meta import MetaTable, Values, put
 
 log = logging.getLogger(__name__)
 
@@ -49,35 +50,40 @@ class DaemonRecord:
 
 
 class DaemonRecords:
-    """Reached as `Store.daemon`; each change is one small transaction on the meta table."""
+    """Reached as `Store.daemon` (and `PgStore.daemon`); each change is one small transaction on the meta
+    table, a change of the record read and written under one lock so none is lost."""
 
-    def __init__(self, database: Database) -> None:
-        self._database = database
+    def __init__(self, meta: MetaTable) -> None:
+        self._meta = meta
 
     async def started(self, record: DaemonRecord) -> None:
-        await self._write(record)
+        await put(self._meta, _KEY, json.dumps(_encode(record)))
 
     async def stopped(self, at: datetime) -> None:
-        if (record := await self.last()) is not None:
-            await self._write(replace(record, stopped_at=at))
+        await self._amend(lambda record: replace(record, stopped_at=at))
 
     async def connection(self, connected: bool, at: datetime) -> None:
         """Record the connection state; `since` moves only when the state changes."""
-        record = await self.last()
-        if record is not None and record.connected is not connected:
-            await self._write(replace(record, connected=connected, connection_since=at))
+        await self._amend(
+            lambda record: (
+                record
+                if record.connected is connected
+                else replace(record, connected=connected, connection_since=at)
+            )
+        )
 
     async def last(self) -> DaemonRecord | None:
-        value = await self._database.value("SELECT value FROM meta WHERE key = ?", (_KEY,))
-        return _decode(json.loads(str(value))) if value else None
+        value = await self._meta.get(_KEY)
+        return _decode(json.loads(value)) if value else None
 
-    async def _write(self, record: DaemonRecord) -> None:
-        async with self._database.write() as db:
-            await db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (_KEY, json.dumps(_encode(record))),
-            )
+    async def _amend(self, amend: Callable[[DaemonRecord], DaemonRecord]) -> None:
+        """Rewrite the record as `amend` says; nothing happens before a daemon has recorded its start."""
+
+        def change(current: Values) -> Values:
+            value = current[_KEY]
+            return {} if not value else {_KEY: json.dumps(_encode(amend(_decode(json.loads(value)))))}
+
+        await self._meta.change([_KEY], change)
 
 
 def _encode(record: DaemonRecord) -> dict[str, object]:

@@ -1,5 +1,6 @@
 """Messages to the analyst chat that are not alerts (an outage's summary), queued in the archive so each
-is sent exactly once, and the open outage they summarise. Reached as `Store.notices`.
+is sent exactly once, and the open outage they summarise. Reached as `Store.notices` (and
+`PgStore.notices`).
 
 An outage's counts grow in the meta table as recovered posts are stored; closing it queues its summary
 with the random_id its send will use and clears the counts in one transaction, so a crash either leaves
@@ -15,10 +16,8 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import aiosqlite
-
 from monitor.store.codec import dump_state, load_state
-from monitor.store.database import Database
+from monitor.store.meta import MetaTable, Values, put
 
 _OUTAGE = "open_outage"
 _QUEUE = "notices"
@@ -35,47 +34,41 @@ class Notice:
 class Notices:
     """The notice queue and the open outage, each one JSON value in the meta table."""
 
-    def __init__(self, database: Database) -> None:
-        self._database = database
+    def __init__(self, meta: MetaTable) -> None:
+        self._meta = meta
 
     async def open_outage(self) -> dict[str, object]:
         """The counts of the outage not yet summarised ({} when there is none)."""
-        return load_state(await self._database.value("SELECT value FROM meta WHERE key = ?", (_OUTAGE,)))
+        return load_state(await self._meta.get(_OUTAGE))
 
     async def keep_outage(self, state: Mapping[str, object]) -> None:
-        async with self._database.write() as db:
-            await _put(db, _OUTAGE, dump_state(dict(state)))
+        await put(self._meta, _OUTAGE, dump_state(dict(state)))
 
     async def close_outage(self, text: str) -> Notice:
         """Queue the outage's summary and forget its counts, in one durable transaction."""
         notice = Notice(secrets.randbits(63) | 4, text)
-        async with self._database.write(durable=True) as db:
-            queue = await _queue(db)
-            queue.append({"random_id": notice.random_id, "text": notice.text})
-            await _put(db, _QUEUE, json.dumps(queue, ensure_ascii=False))
-            await db.execute("DELETE FROM meta WHERE key = ?", (_OUTAGE,))
+
+        def change(current: Values) -> Values:
+            queue = [*_entries(current[_QUEUE]), {"random_id": notice.random_id, "text": notice.text}]
+            return {_QUEUE: json.dumps(queue, ensure_ascii=False), _OUTAGE: None}
+
+        await self._meta.change([_QUEUE, _OUTAGE], change, durable=True)
         return notice
 
     async def pending(self) -> list[Notice]:
         """Queued notices, oldest first."""
-        async with self._database.read() as db:
-            return [Notice(int(entry["random_id"]), str(entry["text"])) for entry in await _queue(db)]
+        entries = _entries(await self._meta.get(_QUEUE))
+        return [Notice(int(str(entry["random_id"])), str(entry["text"])) for entry in entries]
 
     async def mark_sent(self, random_id: int) -> None:
         """Take a delivered notice off the queue (a second call changes nothing)."""
-        async with self._database.write() as db:
-            queue = [entry for entry in await _queue(db) if entry["random_id"] != random_id]
-            await _put(db, _QUEUE, json.dumps(queue, ensure_ascii=False))
+
+        def change(current: Values) -> Values:
+            queue = [entry for entry in _entries(current[_QUEUE]) if entry["random_id"] != random_id]
+            return {_QUEUE: json.dumps(queue, ensure_ascii=False)}
+
+        await self._meta.change([_QUEUE], change)
 
 
-async def _queue(db: aiosqlite.Connection) -> list[dict[str, object]]:
-    async with db.execute("SELECT value FROM meta WHERE key = ?", (_QUEUE,)) as cursor:
-        row = await cursor.fetchone()
-    return list(json.loads(row[0])) if row and row[0] else []
-
-
-async def _put(db: aiosqlite.Connection, key: str, value: str) -> None:
-    await db.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
+def _entries(value: str | None) -> list[dict[str, object]]:
+    return list(json.loads(value)) if value else []

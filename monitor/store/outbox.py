@@ -17,9 +17,9 @@ from monitor.model import Conflict, OutboxItem, SentMessage
 from monitor.store.codec import clean_text, from_iso, now_iso, to_iso
 from monitor.store.database import Database, fetch
 from monitor.store.errors import ArchiveError
-from monitor.store.rows import PostKey, alert_of, ids_param, keys_param, posts_by_key
+from monitor.store.outbox_items import OPEN, earliest_messages, outbox_items, post_keys, waiting_posts
+from monitor.store.rows import PostKey, ids_param, keys_param, posts_by_key
 
-_OPEN = "a.status IN ('pending', 'sending')"
 # Sent alerts that share a message with one of the given (flagged) alerts and are not flagged themselves.
 _SIBLINGS = """
 SELECT DISTINCT a.* FROM alerts AS a
@@ -51,7 +51,7 @@ class Outbox:
         posts the reconciler recovered late, each oldest first; after an outage, fresh news is not kept
         waiting behind the backlog."""
         sql = (
-            f"SELECT a.* FROM alerts AS a WHERE {_OPEN} "
+            f"SELECT a.* FROM alerts AS a WHERE {OPEN} "
             "AND (a.status = 'sending' OR a.next_attempt_at IS NULL OR a.next_attempt_at <= ?) "
             "ORDER BY a.status != 'sending', a.late_seconds IS NOT NULL, a.id LIMIT ?"
         )
@@ -153,11 +153,11 @@ class Outbox:
 
     async def depth(self) -> int:
         """Alerts not yet delivered (pending or mid-send)."""
-        return int(await self._database.value(f"SELECT count(*) FROM alerts AS a WHERE {_OPEN}"))
+        return int(await self._database.value(f"SELECT count(*) FROM alerts AS a WHERE {OPEN}"))
 
     async def oldest_pending_age(self, now: datetime) -> float | None:
         """Seconds since the oldest undelivered alert was written, None if the outbox is empty."""
-        oldest = await self._database.value(f"SELECT min(a.created_at) FROM alerts AS a WHERE {_OPEN}")
+        oldest = await self._database.value(f"SELECT min(a.created_at) FROM alerts AS a WHERE {OPEN}")
         return None if oldest is None else (now - from_iso(oldest)).total_seconds()
 
     # -- mutes ----------------------------------------------------------------------------------------
@@ -188,32 +188,14 @@ async def _items(
     earlier: Mapping[PostKey, SentMessage] | None = None,
 ) -> list[OutboxItem]:
     """Alert rows as outbox items, each with its post as stored now and its conflict's display facts."""
-    posts = await posts_by_key(db, {(row["channel_id"], row["message_id"]) for row in rows})
+    posts = await posts_by_key(db, post_keys(rows))
     names = {row[0]: Conflict(*row) for row in await fetch(db, "SELECT id, name, severity FROM conflicts")}
-    return [
-        OutboxItem(
-            alert=alert_of(row),
-            post=posts[(row["channel_id"], row["message_id"])],
-            conflict=names.get(row["conflict"]),
-            claim_random_id=row["random_id"],
-            needs_update=row["needs_update"] > 0,
-            digest=bool(row["digest"]),
-            earlier_message=(earlier or {}).get((row["channel_id"], row["message_id"])),
-        )
-        for row in rows
-    ]
+    return outbox_items(rows, posts, names, earlier)
 
 
 async def _earlier_messages(
     db: aiosqlite.Connection, rows: Sequence[sqlite3.Row]
 ) -> dict[PostKey, SentMessage]:
     """For the posts of pending alerts, the message that already delivered an alert of theirs."""
-    waiting = {(row["channel_id"], row["message_id"]) for row in rows if row["status"] == "pending"}
-    if not waiting:
-        return {}
-    found: dict[PostKey, SentMessage] = {}
-    for channel_id, message_id, chat_id, sent_id, digest in await fetch(
-        db, _SENT_OF_POSTS, [keys_param(waiting)]
-    ):
-        found.setdefault((channel_id, message_id), SentMessage(chat_id, sent_id, bool(digest)))
-    return found
+    waiting = waiting_posts(rows)
+    return earliest_messages(await fetch(db, _SENT_OF_POSTS, [keys_param(waiting)])) if waiting else {}

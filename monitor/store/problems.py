@@ -1,6 +1,6 @@
 """The Telegram problems the running daemon last reported (a dead account, flood waits, a chat it may not
 write to), kept as one JSON value in the meta table so `monitor health` can name them after the daemon
-itself has stopped. Reached as `Store.problems`."""
+itself has stopped. Reached as `Store.problems` (and `PgStore.problems`, over the same MetaTable)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import datetime
 
 from monitor.model import TelegramProblem
 from monitor.store.codec import to_iso, to_iso_optional
-from monitor.store.database import Database
+from monitor.store.meta import MetaTable, put
 
 _KEY = "telegram_problems"
 
@@ -18,21 +18,17 @@ _KEY = "telegram_problems"
 class Problems:
     """Replaced as a whole by each report, so a problem that is over disappears with the next one."""
 
-    def __init__(self, database: Database) -> None:
-        self._database = database
+    def __init__(self, meta: MetaTable) -> None:
+        self._meta = meta
 
     async def report(self, problems: Iterable[TelegramProblem]) -> None:
-        value = json.dumps([_as_dict(problem) for problem in problems], ensure_ascii=False)
-        async with self._database.write() as db:
-            await db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (_KEY, value),
-            )
+        await put(
+            self._meta, _KEY, json.dumps([_as_dict(problem) for problem in problems], ensure_ascii=False)
+        )
 
     async def last(self) -> list[TelegramProblem]:
-        value = await self._database.value("SELECT value FROM meta WHERE key = ?", (_KEY,))
-        return [_from_dict(entry) for entry in json.loads(str(value))] if value else []
+        value = await self._meta.get(_KEY)
+        return [_from_dict(entry) for entry in json.loads(value)] if value else []
 
 
 def _as_dict(problem: TelegramProblem) -> dict[str, object]:

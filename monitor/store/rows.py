@@ -22,6 +22,15 @@ class Row(Protocol):
     def __getitem__(self, key: str, /) -> Any: ...
 
 
+class Reader(Protocol):
+    """Queries read on their own: Database and PgDatabase both are one (for statements without parameters,
+    the SQL is the same on both)."""
+
+    async def value(self, sql: str, params: Sequence[object] = ()) -> object: ...
+
+    async def rows(self, sql: str, params: Sequence[object] = ()) -> Sequence[Any]: ...
+
+
 POST_SELECT = """
 SELECT p.channel_id, p.message_id, p.date, p.text, p.edit_date, p.views, p.forwards, p.replies,
        p.reactions, p.forward_origin, p.media_kind, p.links, p.grouped_id, p.deleted_at,

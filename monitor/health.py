@@ -17,6 +17,7 @@ import statistics
 from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import TypeVar
 
 from monitor.alerts.pacing import in_quiet_hours
@@ -113,7 +114,8 @@ async def snapshot(store: Store, now: datetime, channel_ids: Iterable[int] | Non
     problems = await part(store.problems.last(), [])
     reading = await part(store.reading(), {})
     try:
-        failure = ArchiveFailures(store.path).last()
+        # A file archive's errors are kept beside it; a server's failures are met when it is read.
+        failure = ArchiveFailures(store.path).last() if isinstance(store.path, Path) else None
     except ValueError as exc:
         unreadable.append(str(exc))
         failure = None

@@ -30,7 +30,7 @@ from monitor.demo import sandbox_config
 from monitor.health import ArchiveSnapshot, HealthLimits, figures, judge, notes, recorded_limits
 from monitor.model import TelegramProblem
 from monitor.sandbox.server import RunningSandbox
-from monitor.store import ArchiveError, Store
+from monitor.store import ArchiveError, Location, Store, open_archive
 from monitor.store.daemon_record import ArchiveFailure, ArchiveFailures, DaemonRecord
 from tests.support import NO_PACING, RARE_JOBS, sandbox_of, scenario, start_daemon, until, write_config
 
@@ -138,7 +138,10 @@ def test_recorded_quiet_hours_hold_the_outbox_without_a_config() -> None:
 # -- what the daemon writes -------------------------------------------------------------------------------
 
 
-async def test_the_record_keeps_its_connection_since_until_the_state_changes(store: Store) -> None:
+async def test_the_record_keeps_its_connection_since_until_the_state_changes(
+    archive_location: Location,
+) -> None:
+    store = await open_archive(archive_location)
     assert await store.daemon.last() is None
     await store.daemon.started(record(quiet_hours=(time(23, 30), time(6))))
     await store.daemon.connection(True, ago(10))
@@ -149,6 +152,7 @@ async def test_the_record_keeps_its_connection_since_until_the_state_changes(sto
     assert offline is not None and (offline.connected, offline.connection_since) == (False, ago(5))
     await store.daemon.stopped(NOW)
     stopped = await store.daemon.last()
+    await store.close()
     assert stopped is not None and stopped.stopped_at == NOW
 
 
@@ -179,10 +183,12 @@ def test_a_file_system_that_refuses_the_side_file_too_is_logged_not_raised(
 
 
 @contextlib.asynccontextmanager
-async def daemon_on(sandbox: RunningSandbox, archive: Path) -> AsyncIterator[Daemon]:
-    """A daemon beating every 0.2 s; stopped (cleanly) on the way out."""
+async def daemon_on(sandbox: RunningSandbox, archive: Path, url: str | None = None) -> AsyncIterator[Daemon]:
+    """A daemon beating every 0.2 s; stopped (cleanly) on the way out. With `url` its archive is that
+    PostgreSQL database (`archive` then only places its lock and sessions)."""
     schedule = replace(RARE_JOBS, heartbeat_seconds=0.2)
     config = sandbox_config(sandbox, archive, alerts=NO_PACING, schedule=schedule, backfill=10)
+    config = replace(config, archive_url=url)
     daemon = Daemon(config)
     stop = asyncio.Event()
     task = asyncio.create_task(daemon.run(stop))
@@ -194,17 +200,18 @@ async def daemon_on(sandbox: RunningSandbox, archive: Path) -> AsyncIterator[Dae
         await asyncio.wait_for(task, 20)
 
 
-async def health(archive: Path, **given: float) -> dict[str, Any]:
+async def health(archive: Location, **given: float) -> dict[str, Any]:
     return await check_health(archive, HealthLimits(), given, None)
 
 
 async def test_a_running_daemon_is_healthy_without_a_config_and_unhealthy_once_stopped(
-    tmp_path: Path,
+    tmp_path: Path, archive_location: Location
 ) -> None:
-    archive = tmp_path / "archive.db"
+    archive = archive_location
+    url = archive if isinstance(archive, str) else None
     sandbox = await sandbox_of(scenario())
     try:
-        async with daemon_on(sandbox, archive):
+        async with daemon_on(sandbox, tmp_path / "archive.db", url):
             running = await until(lambda: _healthy(archive), "a healthy verdict from the running daemon")
             assert running["limits"]["heartbeat_seconds"] == 3 * 0.2
             assert running["figures"]["connected"] is True
@@ -216,7 +223,7 @@ async def test_a_running_daemon_is_healthy_without_a_config_and_unhealthy_once_s
     assert "a clean stop" in reason
 
 
-async def _healthy(archive: Path) -> dict[str, Any] | None:
+async def _healthy(archive: Location) -> dict[str, Any] | None:
     report = await health(archive)
     return report if report["status"] == "healthy" else None
 

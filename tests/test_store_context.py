@@ -1,5 +1,5 @@
 """The archive's side of scores and context: scores round-trip, priors are learned, shown, reset and
-rebuilt, and replies and forwards find the flags of the post they answer."""
+rebuilt, and replies and forwards find the flags of the post they answer; on both backends."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from monitor.model import CONTEXT_OFF, NO_CONTEXT, Analysis, ChannelContext, ConflictScore, Evidence, Post
-from monitor.store import Store
+from monitor.store import Location, Store, open_archive
 from monitor.store.learning import CONTEXT_WINDOW, MIN_POSTS, learn, parent_key
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
@@ -30,8 +30,8 @@ def flagged(*conflicts: str) -> Analysis:
 
 
 @pytest.fixture
-async def store(tmp_path: Path):
-    opened = await Store.open(tmp_path / "archive.db")
+async def store(archive_location: Location):
+    opened = await open_archive(archive_location)
     yield opened
     await opened.close()
 
@@ -98,7 +98,7 @@ async def test_show_lists_what_was_learned_and_reset_forgets_it(store: Store) ->
     assert relearned.prior(WAR) == 0.0 and (await store.context.show())[0]["posts"] == MIN_POSTS
 
 
-@pytest.mark.parametrize("damage", ["priors = 'not json{'", "reset_after = 'soon'", "DELETE"])
+@pytest.mark.parametrize("damage", ["priors = 'not json{'", "reset_after = -3", "DELETE"])
 async def test_a_missing_or_corrupt_learned_context_is_rebuilt(store: Store, damage: str) -> None:
     await history(store, [True] * 12)
     await store.context.show()
@@ -119,6 +119,17 @@ async def test_a_reply_or_forward_takes_the_flags_of_the_post_it_answers(store: 
     contexts = await store.context.for_posts([reply, forward, unknown])
 
     assert [c.parent for c in contexts] == [(WAR,), (WAR,), ()]
+
+
+async def test_a_reset_mark_that_is_not_a_number_is_read_as_none(tmp_path: Path) -> None:
+    """The file's columns take any value (a PostgreSQL column refuses this one)."""
+    async with await Store.open(tmp_path / "archive.db") as store:
+        await history(store, [True] * 12)
+        await store.context.show()
+        async with store._database.write() as db:
+            await db.execute("UPDATE channel_context SET reset_after = 'soon'")
+
+        assert (await store.context.for_posts([post(100)]))[0].prior(WAR) == 1.0
 
 
 def test_only_channel_forwards_with_a_post_id_have_a_parent() -> None:

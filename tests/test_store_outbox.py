@@ -1,14 +1,14 @@
-"""The alert outbox: claim before sending, resend after a crash with the same random_id, retry, suppress."""
+"""The alert outbox: claim before sending, resend after a crash with the same random_id, retry, suppress.
+Every test runs on both backends (an archive file and a PostgreSQL database)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from monitor.model import Analysis, Conflict, Match, Post, SentMessage
-from monitor.store import ArchiveError, Store
+from monitor.store import ArchiveError, Location, Store, open_archive
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 LATER = T0 + timedelta(days=365 * 10)  # "now" for calls that must see every alert as due
@@ -21,13 +21,8 @@ def flagged(message_id: int, *conflicts: str) -> tuple[Post, Analysis]:
 
 
 @pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "archive.db"
-
-
-@pytest.fixture
-async def store(path: Path):
-    opened = await Store.open(path)
+async def store(archive_location: Location):
+    opened = await open_archive(archive_location)
     yield opened
     await opened.close()
 
@@ -79,13 +74,15 @@ async def test_a_sent_alert_leaves_the_outbox_and_stays_sent(store: Store) -> No
     assert stats["alerts"] == {"sent": 1}
 
 
-async def test_a_send_cut_short_by_a_crash_is_resent_with_the_same_random_id(path: Path) -> None:
-    store = await Store.open(path)
+async def test_a_send_cut_short_by_a_crash_is_resent_with_the_same_random_id(
+    archive_location: Location,
+) -> None:
+    store = await open_archive(archive_location)
     ids = await alert_ids(store, flagged(1, "israel-hamas"), flagged(2, "israel-hamas"))
     await store.outbox.claim(ids, random_id=987654321)  # one digest for both, then the process dies
     await store.close()
 
-    async with await Store.open(path) as restarted:
+    async with await open_archive(archive_location) as restarted:
         items = await restarted.outbox.pending(T0, 10)  # 'sending' rows are due whatever the time
         assert [(i.alert.id, i.alert.status, i.claim_random_id) for i in items] == [
             (ids[0], "sending", 987654321),

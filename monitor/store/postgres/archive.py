@@ -11,19 +11,25 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any
 
 import asyncpg
 
 from monitor.model import Analysis, Channel, Conflict, Post, SaveOutcome, StoredPost
 from monitor.store.batch import encode
 from monitor.store.codec import clean_text, dump_reactions, dump_state, from_iso, load_state, now_iso, to_iso
+from monitor.store.daemon_record import DaemonRecords
 from monitor.store.errors import ArchiveError
+from monitor.store.figures import Figures
+from monitor.store.notices import Notices
 from monitor.store.postgres import counts, search
+from monitor.store.postgres.context import PgLearnedContext
 from monitor.store.postgres.database import PgDatabase
+from monitor.store.postgres.meta import PgMeta
+from monitor.store.postgres.outbox import PgOutbox
 from monitor.store.postgres.rows import POST_FROM, POST_SELECT, posts_by_key, stored_posts
 from monitor.store.postgres.sql import Params, post_filters
 from monitor.store.postgres.writes import save_batch
+from monitor.store.problems import Problems
 from monitor.store.rows import PostKey, channel_filter, resolved_channel
 
 ChannelFilter = int | str | None
@@ -37,14 +43,14 @@ class PgStore:
         self._database = database
         self.path = database.path  # the URL without its password: what messages name
         self.readonly = database.readonly
-        # Filled by their PostgreSQL versions (same interfaces as outbox.py, figures.py, context.py,
-        # daemon_record.py, problems.py, notices.py); None until then.
-        self.outbox: Any = None
-        self.figures: Any = None
-        self.context: Any = None
-        self.daemon: Any = None
-        self.problems: Any = None
-        self.notices: Any = None
+        # The same interfaces as Store's parts (figures, records, problems and notices are shared code).
+        self.outbox = PgOutbox(database)
+        self.figures = Figures(database)
+        self.context = PgLearnedContext(database)
+        meta = PgMeta(database)
+        self.daemon = DaemonRecords(meta)
+        self.problems = Problems(meta)
+        self.notices = Notices(meta)
 
     @property
     def database(self) -> PgDatabase:

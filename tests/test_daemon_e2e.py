@@ -25,9 +25,10 @@ from monitor.health import HealthLimits, judge, snapshot
 from monitor.model import Post, utcnow
 from monitor.sandbox.faults import parse_faults
 from monitor.sandbox.server import RunningSandbox, start_sandbox
-from monitor.store import ArchiveError, Store
+from monitor.store import ArchiveError, Location, Store, open_archive
 from monitor.telegram.client import SessionError, is_session_file, lock_path_for
 from monitor.telegram.guard import AccountFault
+from tests.postgres import PostgresServer
 from tests.support import (
     FAST_READING,
     FLAGGED,
@@ -66,6 +67,11 @@ async def running(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterat
         backfill=options.get("backfill", 10),
         reading=FAST_READING,
     )
+    server: PostgresServer | None = (
+        request.getfixturevalue("postgres_server") if options.get("postgresql") else None
+    )
+    if server is not None:  # the archive in a PostgreSQL database; the file path keeps the locks
+        config = replace(config, archive_url=await server.create_database())
     daemon = Daemon(config)
     stop = asyncio.Event()
     task = asyncio.create_task(daemon.run(stop))
@@ -76,12 +82,21 @@ async def running(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterat
         stop.set()
         await asyncio.wait_for(task, 15)
         await sandbox.stop()
+        if server is not None and config.archive_url is not None:
+            await server.drop_database(config.archive_url)
+
+
+# Both backends, for tests that run the whole pipeline: ingest, archive, outbox, sending.
+ON_BOTH_BACKENDS = pytest.mark.parametrize(
+    "running", [{}, {"postgresql": True}], ids=["sqlite", "postgresql"], indirect=True
+)
 
 
 async def stored(run: Running, channel_id: int, message_id: int):  # type: ignore[no-untyped-def]
     return await run.store.get_post(channel_id, message_id)
 
 
+@ON_BOTH_BACKENDS
 async def test_live_post_is_stored_and_alerted_once(running: Running) -> None:
     world = running.sandbox.world
     message_id = await world.publish(NEWS, FLAGGED)
@@ -96,6 +111,7 @@ async def test_live_post_is_stored_and_alerted_once(running: Running) -> None:
     assert alerts_for(running.sandbox, NEWS, quiet) == []
 
 
+@ON_BOTH_BACKENDS
 async def test_edit_keeps_a_revision_and_updates_the_alert(running: Running) -> None:
     world = running.sandbox.world
     channel_id = world.channel(NEWS).id
@@ -115,6 +131,7 @@ async def test_edit_keeps_a_revision_and_updates_the_alert(running: Running) -> 
     assert len(alerts_for(running.sandbox, NEWS, message_id)) == 1
 
 
+@ON_BOTH_BACKENDS
 async def test_deletion_keeps_a_tombstone_and_annotates_the_alert(running: Running) -> None:
     world = running.sandbox.world
     channel_id = world.channel(NEWS).id
@@ -275,21 +292,22 @@ def test_session_locks_live_next_to_the_session_or_the_archive(tmp_path: Path) -
 
 
 async def test_daemon_killed_mid_burst_and_restarted_loses_nothing_and_sends_no_duplicate(
-    tmp_path: Path,
+    tmp_path: Path, archive_location: Location
 ) -> None:
     sandbox = await sandbox_of(scenario())
     world = sandbox.world
     config, env = write_config(sandbox, tmp_path)
+    if isinstance(archive_location, str):  # a PostgreSQL database instead of the config's file
+        env["MONITOR_ARCHIVE"] = archive_location
     log = tmp_path / "daemon.log"
     channel_id = world.channel(NEWS).id
-    archive = tmp_path / "archive.db"
     process = await start_daemon(config, env, log)
     try:
         first = await world.publish(NEWS, FLAGGED)
 
         async def archived(message_id: int) -> bool:
             try:
-                async with await Store.open(archive, readonly=True) as store:
+                async with await open_archive(archive_location, readonly=True) as store:
                     return await store.get_post(channel_id, message_id) is not None
             except ArchiveError:  # not created or not migrated yet by the starting daemon
                 return False

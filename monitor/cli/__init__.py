@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 a runtime failure (Telegram, archive); 2 bad usage or configuration;
 3 finished, but some input records were malformed and skipped (each reported on stderr); 4 the Telegram
-account cannot be used (key revoked, AUTH_KEY_DUPLICATED, account banned: log in again, do not restart).
+account cannot be used (key revoked, AUTH_KEY_DUPLICATED, account banned: log in again, do not restart);
+5 the destination of `archive copy` holds another archive.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import click
 
 from monitor import __version__
-from monitor.cli import archive, backup, context, daemon, posts, sandbox
+from monitor.cli import archive, archive_copy, backup, context, daemon, posts, sandbox
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -19,6 +20,6 @@ def main() -> None:
     """Watch Telegram channels, archive every post, flag tracked conflicts and alert analysts."""
 
 
-for _module in (posts, archive, backup, context, daemon, sandbox):
+for _module in (posts, archive, archive_copy, backup, context, daemon, sandbox):
     for _command in _module.COMMANDS:
         main.add_command(_command)

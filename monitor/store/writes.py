@@ -36,9 +36,10 @@ _SELECT_STORED = """
 SELECT message_id, text, edit_date, views, forwards, replies, reactions FROM posts
 WHERE channel_id = ? AND message_id IN (SELECT value FROM json_each(?))
 """
-_INDEX_NEW = "INSERT INTO posts_fts (rowid, text) SELECT id, text FROM posts WHERE id > ?"
+# Posts above an id into the full-text index: one statement per batch (also used by archive copy).
+INDEX_NEW = "INSERT INTO posts_fts (rowid, text) SELECT id, text FROM posts WHERE id > ?"
 # The stemmed index and its search key (0004_archive_for_analysts.sql), also one statement per batch.
-_INDEX_NEW_STEMS = """
+INDEX_NEW_STEMS = """
 INSERT INTO post_stems (rowid, text)
 SELECT (min(max(coalesce(CAST(strftime('%s', date) AS INTEGER), 0) - 1262304000, 0), 2147483647) << 32) | id,
        stem_text(text)
@@ -145,8 +146,8 @@ def _insert_new(db: sqlite3.Connection, new: list[Encoded]) -> None:
         return
     (before,) = db.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()
     db.executemany(_INSERT_POST, [item.row for item in new])
-    db.execute(_INDEX_NEW, (before,))
-    db.execute(_INDEX_NEW_STEMS, (before,))
+    db.execute(INDEX_NEW, (before,))
+    db.execute(INDEX_NEW_STEMS, (before,))
     _insert_matches(db, new)
 
 

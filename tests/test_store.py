@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.model import Analysis, Channel, Match, Post
-from monitor.store import ArchiveError, Location, Store, codec, open_archive, schema
+from monitor.store import ArchiveError, Location, QueryError, Store, codec, open_archive, schema
 from monitor.store.schema import MIGRATIONS, SCHEMA_VERSION
 from tests.support import archive_execute, archive_rows, open_alerts
 
@@ -558,3 +558,30 @@ async def test_re_saving_identical_posts_writes_nothing(file_store: Store, tmp_p
         changes = db.execute("PRAGMA data_version").fetchone()[0]
         assert [o.status for o in await store.save(items)] == ["unchanged", "unchanged"]
         assert db.execute("PRAGMA data_version").fetchone()[0] == changes  # no other connection wrote
+
+
+async def test_the_query_language_means_the_same_in_both_archives(store: Store) -> None:
+    await store.save(
+        [
+            (make_post(1, "Удары по Харькову этой ночью"), analysis()),
+            (make_post(2, "Харьков: ночь прошла спокойно"), analysis()),
+            (make_post(3, "Обстрел Херсона и Харькова"), analysis()),
+            (make_post(4, "В Херсоні тихо, у Харкові вибухи"), analysis(lang="uk")),
+        ]
+    )
+
+    async def found(query: str, **options: bool) -> list[int]:
+        return [p.post.message_id for p in await store.search(query, **options)]
+
+    assert await found("Харьков") == [3, 2, 1]
+    assert await found("Харьков AND Херсон") == [3]
+    assert await found("Харьков NOT ночь") == [3]
+    assert await found("Херсон OR Харкові") == [4, 3]
+    assert await found('"по Харькову"') == [1]
+    assert await found("Хар*") == [4, 3, 2, 1]
+    assert await found("(Херсон OR спокойно) AND Харьков") == [3, 2]
+    assert await found("Харькова", exact=True) == [3]
+    assert await found("Херсон", exact=True) == []
+    assert await found("Харьков (") == [2], "not a valid query: each part a phrase, of every stem of it"
+    with pytest.raises(QueryError, match="is not a valid search"):
+        await store.search("Харьков (", strict=True)

@@ -1,12 +1,11 @@
 """Search queries for PostgreSQL: the archive's query language (FTS5's: words, "phrases", prefix*, AND, OR,
-NOT, parentheses) turned into a tsquery over the stems the archive indexes, and the stems of a text as a
-tsvector. Pure text work, no database.
+NOT, parentheses) turned into tsquery text over the stems the archive indexes. Pure text work.
 
-Both sides are written out lexeme by lexeme (`'stem':1 'stem':2` and `'stem' & 'other'`) and cast
-(`::tsvector`, `::tsquery`) rather than passed through to_tsvector/to_tsquery, so the lexemes are exactly
-the stems of stems.py: PostgreSQL's parser does not split or drop any, and a query finds what the index
-holds. Precedence is FTS5's: NOT binds tighter than AND (written or implied between terms), AND tighter
-than OR; `a NOT b` is `a & !b`.
+The index holds to_tsvector('simple', stem_text(text)): the stems of stems.py, in the order of the words,
+which the 'simple' configuration takes as they are. A query is given to to_tsquery('simple', ...) with
+each stem quoted, so both sides pass through the same parser. Precedence is FTS5's: NOT binds tighter
+than AND (written, or implied between terms outside parentheses), AND tighter than OR; `a NOT b` is
+`a & !b`.
 """
 
 from __future__ import annotations
@@ -17,10 +16,7 @@ from dataclasses import dataclass
 
 from monitor.store.stems import stem_word, word_stems
 
-# tsvector positions stop at 16383; words past it share that position.
-MAX_POSITION = 16_383
-# A lexeme no text has (stems hold no spaces): what a term without any word asks for, so it matches nothing
-# (PostgreSQL would otherwise drop the term and widen the query).
+# A query without any word: to_tsquery finds no lexeme in it, and an empty query matches nothing.
 NOTHING = "' '"
 _WORD = re.compile(r"[^\W_]+")
 # FTS5's tokens: a string, parentheses, an operator word or a bareword (ASCII letters, digits and '_', and
@@ -31,17 +27,6 @@ _BAREWORD = re.compile(r"[\w\u0080-\U0010ffff\x1a]+")
 
 class QuerySyntaxError(ValueError):
     """The query is not valid in the archive's query language; the message says where."""
-
-
-def stems_vector(text: str) -> str:
-    """The tsvector (as text) of a post's stems: every stem of every word, at its position."""
-    positions: dict[str, list[int]] = {}
-    position = 0
-    for word in _WORD.findall(text):
-        for stem in word_stems(word):
-            position += 1
-            positions.setdefault(stem, []).append(min(position, MAX_POSITION))
-    return " ".join(f"'{stem}':{','.join(map(str, sorted(set(at))[:256]))}" for stem, at in positions.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +44,8 @@ def stems_query(query: str) -> Translated:
 
 
 def words_query(query: str) -> Translated:
-    """The query over the words as written, for to_tsquery('simple', ...): exact search."""
+    """The query over the words as written (to_tsquery('simple', ...) lower-cases them as to_tsvector
+    does the text): exact search."""
     return _Parser(_tokens(query), _word_term).parse()
 
 
@@ -80,7 +66,6 @@ def _stem_term(words: list[str], kind: str) -> str:
 
 
 def _word_term(words: list[str], kind: str) -> str:
-    # Given to to_tsquery('simple', ...), which lower-cases them as to_tsvector does the text it rechecks.
     lexemes = [f"'{word}'" for word in words]
     return f"{lexemes[0]}:*" if kind == "prefix" else _phrase(lexemes)
 

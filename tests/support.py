@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 from telethon import TelegramClient, errors, functions, types
@@ -31,6 +31,9 @@ from monitor.sandbox.scenario import ChannelSpec, HistoryPost, PostSpec, Scenari
 from monitor.sandbox.server import RunningSandbox, start_sandbox
 from monitor.sandbox.world import ChatMessage
 from monitor.store import Store
+
+if TYPE_CHECKING:
+    from monitor.store.opening import Archive
 
 T = TypeVar("T")
 
@@ -356,3 +359,28 @@ async def start_daemon(config: Path, env: dict[str, str], log: Path) -> asyncio.
         return await asyncio.create_subprocess_exec(
             str(monitor), "run", "--config", str(config), env={**os.environ, **env}, stdout=out, stderr=out
         )
+
+
+async def archive_rows(store: Archive, sql: str) -> list[tuple]:
+    """The rows of a plain query (no parameters) run on an archive's own connection, in SQLite or
+    PostgreSQL alike: what the tests read of the tables beside the archive's public methods."""
+    return [tuple(row) for row in await store._database.rows(sql)]
+
+
+async def archive_dicts(store: Archive, sql: str) -> list[dict]:
+    """archive_rows, each row as {column: value}."""
+    return [dict(row) for row in await store._database.rows(sql)]
+
+
+async def archive_execute(store: Archive, sql: str) -> None:
+    """Run one plain statement in a write transaction of the archive, in either backend."""
+    async with store._database.write() as db:
+        await db.execute(sql)
+
+
+async def open_alerts(store: Archive) -> int:
+    """How many alerts wait to be sent (pending or being sent), read from the table itself."""
+    [(count,)] = await archive_rows(
+        store, "SELECT count(*) FROM alerts WHERE status IN ('pending', 'sending')"
+    )
+    return count

@@ -23,10 +23,10 @@ from monitor.analysis.links import links_in_text, with_text_links
 from monitor.cli import main
 from monitor.cli.archive import datasette_metadata
 from monitor.model import Analysis, Channel, Match, Post
-from monitor.store import Store
+from monitor.store import Location, Store, open_archive
 from monitor.store.schema import MIGRATIONS
 from monitor.store.stems import stem_query, stem_text, stem_word, word_stems
-from tests.support import until
+from tests.support import archive_dicts, archive_execute, until
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 UKRAINE = "russia-ukraine"
@@ -50,7 +50,18 @@ def post(message_id: int, text: str, *, channel: int = 100, hours: float = 0, **
 
 
 @pytest.fixture
-async def store(tmp_path: Path):
+async def store(archive_location: Location):
+    """An archive knowing both channels, once in SQLite and once in PostgreSQL."""
+    opened = await open_archive(archive_location)
+    await opened.upsert_channel(CHANNEL)
+    await opened.upsert_channel(OTHER)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def file_store(tmp_path: Path):
+    """The same in an SQLite file (tmp_path / monitor.db), for the tools that open the file itself."""
     opened = await Store.open(tmp_path / "monitor.db")
     await opened.upsert_channel(CHANNEL)
     await opened.upsert_channel(OTHER)
@@ -200,8 +211,11 @@ async def test_stats_from_the_summary_agree_with_the_posts_through_edits_deletio
     await store.save([(edited_post, plain("uk"))])
     rows = [(edited_post, plain("uk")) if item.message_id == 7 else (item, r) for item, r in stored]
     await store.mark_deleted(100, [9, 11], T0 + timedelta(days=9))
-    due = await store.outbox.pending(T0 + timedelta(days=30), limit=3)
-    await store.outbox.mark_suppressed([item.alert.id for item in due], "muted")
+    await archive_execute(
+        store,
+        "UPDATE alerts SET status = 'suppressed' "
+        "WHERE id IN (SELECT id FROM alerts WHERE status = 'pending' ORDER BY id LIMIT 3)",
+    )
 
     periods = [
         (None, None),
@@ -274,7 +288,7 @@ def test_csv_for_excel_starts_with_a_byte_order_mark_and_writes_true_false(tmp_p
 
 
 async def test_views_show_flagged_posts_with_links_and_words_alert_states_and_daily_mentions(
-    store: Store, tmp_path: Path
+    store: Store,
 ) -> None:
     text = "Ночью ВСУ обстреляли Херсон, сообщают из Херсона"
     result = Analysis(
@@ -287,14 +301,13 @@ async def test_views_show_flagged_posts_with_links_and_words_alert_states_and_da
     await store.save(
         [(post(5, text), result), (post(6, text, channel=200), result), (post(7, "Тихо"), plain())]
     )
-    (due,) = await store.outbox.pending(T0 + timedelta(days=1), limit=1)
-    await store.outbox.mark_suppressed([due.alert.id], "muted")
+    await archive_execute(
+        store, "UPDATE alerts SET status = 'suppressed' WHERE id = (SELECT min(id) FROM alerts)"
+    )
 
-    with sqlite3.connect(tmp_path / "monitor.db") as db:
-        db.row_factory = sqlite3.Row
-        flagged_rows = [dict(r) for r in db.execute("SELECT * FROM flagged_posts ORDER BY channel_id")]
-        states = [dict(r) for r in db.execute("SELECT * FROM alert_states ORDER BY alert_id")]
-        daily = [dict(r) for r in db.execute("SELECT * FROM daily_mentions ORDER BY channel_id")]
+    flagged_rows = await archive_dicts(store, "SELECT * FROM flagged_posts ORDER BY channel_id")
+    states = await archive_dicts(store, "SELECT * FROM alert_states ORDER BY alert_id")
+    daily = await archive_dicts(store, "SELECT * FROM daily_mentions ORDER BY channel_id")
 
     assert [r["url"] for r in flagged_rows] == ["https://t.me/front_vesti/5", "https://t.me/c/200/6"]
     assert json.loads(flagged_rows[0]["matched_words"]) == ["Херсон", "Херсона"]
@@ -381,7 +394,8 @@ async def test_a_version_2_archive_gains_links_word_forms_and_counts(tmp_path: P
 # -- datasette ------------------------------------------------------------------------------------------
 
 
-async def test_datasette_searches_facets_and_links_the_archive(store: Store, tmp_path: Path) -> None:
+async def test_datasette_searches_facets_and_links_the_archive(file_store: Store, tmp_path: Path) -> None:
+    store = file_store
     text = "Обстрел Херсона ночью"
     await store.save([(post(1, text), flagged(text, "Херсона")), (post(2, "Погода в Одессе"), plain("uk"))])
     path = tmp_path / "monitor.db"
@@ -398,7 +412,8 @@ async def test_datasette_searches_facets_and_links_the_archive(store: Store, tmp
     assert sorted((f["value"], f["count"]) for f in facet) == [("ru", 1), ("uk", 1)]
 
 
-async def test_monitor_browse_serves_the_archive_on_localhost(store: Store, tmp_path: Path) -> None:
+async def test_monitor_browse_serves_the_archive_on_localhost(file_store: Store, tmp_path: Path) -> None:
+    store = file_store
     await store.save([(post(1, "Взрывы в Херсоне"), plain()), (post(2, "Тишина"), plain())])
     archive = tmp_path / "monitor.db"
     process = await asyncio.create_subprocess_exec(

@@ -15,7 +15,8 @@ from click.testing import CliRunner, Result
 from monitor.cli import main
 from monitor.cli.archive import EXPORT_FIELDS
 from monitor.model import Channel
-from monitor.store import Store
+from monitor.store import Location, Store, open_archive
+from tests.postgres import PASSWORD_USER, PostgresServer
 
 ROOT = Path(__file__).parents[1]
 SAMPLES = Path(__file__).parent / "data" / "samples"
@@ -145,7 +146,29 @@ def test_analyze_with_a_broken_watchlist_names_it(tmp_path: Path) -> None:
 # import, search, export, stats
 
 
-def export_rows(archive: Path, *extra: str) -> list[dict[str, object]]:
+def imported(location: Location, tmp_path: Path, *files: Path) -> Location:
+    """`monitor import` the files into the archive at `location`. A PostgreSQL archive gets them through
+    an SQLite one: import learns channel context, which PostgreSQL does not keep yet; the posts are
+    then saved into it as imported, channels included."""
+    if isinstance(location, Path):
+        result = run("import", *files, "--archive", location)
+        assert result.exit_code in (0, 3), result.stderr
+        return location
+    staging = tmp_path / "staging.db"
+    assert run("import", *files, "--archive", staging).exit_code in (0, 3)
+
+    async def copy() -> None:
+        async with await Store.open(staging, readonly=True) as source, await open_archive(location) as dest:
+            for channel in await source.channels():
+                await dest.upsert_channel(channel)
+            posts = [(stored.post, stored.analysis) async for stored in source.iter_posts()]
+            await dest.save(posts, alert=False)
+
+    asyncio.run(copy())
+    return location
+
+
+def export_rows(archive: Location, *extra: str) -> list[dict[str, object]]:
     result = run("export", "--archive", archive, "--format", "jsonl", *extra)
     assert result.exit_code == 0, result.stderr
     return jsonl(result)
@@ -166,9 +189,8 @@ def test_import_twice_stores_each_post_once(tmp_path: Path) -> None:
     assert len(keys) == 7 and len(set(keys)) == 7
 
 
-def test_export_lines_carry_the_documented_fields(tmp_path: Path) -> None:
-    archive = tmp_path / "archive.db"
-    run("import", SAMPLES / "td_export.json", SAMPLES / "posts.jsonl", "--archive", archive)
+def test_export_lines_carry_the_documented_fields(tmp_path: Path, archive_location: Location) -> None:
+    archive = imported(archive_location, tmp_path, SAMPLES / "td_export.json", SAMPLES / "posts.jsonl")
 
     rows = export_rows(archive)
 
@@ -231,9 +253,8 @@ def test_a_channel_named_by_link_is_the_archived_channel_of_that_username(tmp_pa
     assert {(r["channel_id"], r["message_id"]) for r in export_rows(archive)} == {(4242, 1), (4242, 2)}
 
 
-def test_imports_never_create_alerts(tmp_path: Path) -> None:
-    archive = tmp_path / "archive.db"
-    run("import", SAMPLES / "posts.jsonl", "--archive", archive)
+def test_imports_never_create_alerts(tmp_path: Path, archive_location: Location) -> None:
+    archive = imported(archive_location, tmp_path, SAMPLES / "posts.jsonl")
 
     result = run("stats", "--archive", archive, "--json")
 
@@ -241,9 +262,10 @@ def test_imports_never_create_alerts(tmp_path: Path) -> None:
     assert figures["posts"] == 4 and figures["conflicts"] and figures["alerts"] == {}
 
 
-def test_search_export_and_stats_filter_by_conflict_language_channel_and_date(tmp_path: Path) -> None:
-    archive = tmp_path / "archive.db"
-    run("import", SAMPLES / "posts.jsonl", SAMPLES / "td_export.json", "--archive", archive)
+def test_search_export_and_stats_filter_by_conflict_language_channel_and_date(
+    tmp_path: Path, archive_location: Location
+) -> None:
+    archive = imported(archive_location, tmp_path, SAMPLES / "posts.jsonl", SAMPLES / "td_export.json")
 
     hamas = export_rows(archive, "--conflict", "israel-hamas")
     russian = export_rows(archive, "--lang", "ru")
@@ -263,9 +285,8 @@ def test_search_export_and_stats_filter_by_conflict_language_channel_and_date(tm
     assert stats["posts"] == 2 and set(stats["conflicts"]) >= {"russia-ukraine"}
 
 
-def test_search_prints_readable_lines(tmp_path: Path) -> None:
-    archive = tmp_path / "archive.db"
-    run("import", SAMPLES / "td_export.json", "--archive", archive)
+def test_search_prints_readable_lines(tmp_path: Path, archive_location: Location) -> None:
+    archive = imported(archive_location, tmp_path, SAMPLES / "td_export.json")
 
     result = run("search", "Запорожью", "--archive", archive)
 
@@ -274,9 +295,8 @@ def test_search_prints_readable_lines(tmp_path: Path) -> None:
     assert "Test Frontline Feed/2" in line and "[ru]" in line and "russia-ukraine" in line
 
 
-def test_export_csv_to_a_file(tmp_path: Path) -> None:
-    archive, out = tmp_path / "archive.db", tmp_path / "out.csv"
-    run("import", SAMPLES / "td_export.json", "--archive", archive)
+def test_export_csv_to_a_file(tmp_path: Path, archive_location: Location) -> None:
+    archive, out = imported(archive_location, tmp_path, SAMPLES / "td_export.json"), tmp_path / "out.csv"
 
     result = run("export", "--archive", archive, "--format", "csv", "--output", out)
 
@@ -293,6 +313,47 @@ def test_archive_comes_from_the_environment(tmp_path: Path) -> None:
     result = run("stats", "--json", env={"MONITOR_ARCHIVE": str(archive)})
 
     assert archive.exists() and json.loads(result.stdout)["posts"] == 4
+
+
+def test_a_postgresql_archive_comes_from_the_environment_too(tmp_path: Path, postgres_url: str) -> None:
+    imported(postgres_url, tmp_path, SAMPLES / "posts.jsonl")
+
+    result = run("stats", "--json", env={"MONITOR_ARCHIVE": postgres_url})
+
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["posts"] == 4
+
+
+@pytest.mark.parametrize("query", ["Херсон AND", '"unclosed', "(Газа", "Газа NOT"])
+def test_an_invalid_search_is_a_usage_error_on_postgresql_too(
+    tmp_path: Path, postgres_url: str, query: str
+) -> None:
+    archive = imported(postgres_url, tmp_path, SAMPLES / "posts.jsonl")
+
+    result = run("search", query, "--archive", archive)
+
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"{query!r} is not a valid search" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_wrong_archive_password_is_one_line_without_the_password(postgres_server: PostgresServer) -> None:
+    url = postgres_server.url("postgres", user=PASSWORD_USER, password="not-the-password-7")
+
+    result = run("stats", "--archive", url)
+
+    assert result.exit_code == 1 and "not-the-password-7" not in result.stderr + result.stdout
+    assert (
+        f"archive url postgresql://{PASSWORD_USER}:***@127.0.0.1:{postgres_server.port}/postgres"
+        in result.stderr
+    )
+
+
+def test_backup_refuses_a_postgresql_archive_by_name(postgres_url: str, tmp_path: Path) -> None:
+    result = run("backup", tmp_path / "copy.db", "--archive", postgres_url)
+
+    assert (
+        result.exit_code == 2 and "works on an archive file, not on the PostgreSQL archive" in result.stderr
+    )
 
 
 def test_reading_a_missing_archive_is_one_clear_line(tmp_path: Path) -> None:

@@ -9,13 +9,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from monitor.model import Analysis, Channel, Match, Post
-from monitor.store import ArchiveError, Store, codec, schema
+from monitor.store import ArchiveError, Location, QueryError, Store, codec, open_archive, schema
 from monitor.store.schema import MIGRATIONS, SCHEMA_VERSION
+from tests.support import archive_execute, archive_rows, open_alerts
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 GAZA = "israel-hamas"
@@ -29,6 +31,17 @@ def make_post(
     return Post(channel_id=channel_id, message_id=message_id, text=text, **fields)
 
 
+async def indexed_posts(store: Store) -> int:
+    """How many entries the archive's word index holds: FTS5 rows in SQLite, non-empty stems in PostgreSQL."""
+    sql = (
+        "SELECT count(*) FROM posts_fts"
+        if isinstance(store, Store)
+        else "SELECT count(*) FROM posts WHERE stems <> ''::tsvector"
+    )
+    [(count,)] = await archive_rows(store, sql)
+    return count
+
+
 def analysis(*conflicts: str, lang: str = "ru", text: str = "") -> Analysis:
     matches = tuple(Match(c, "газа", lang, 0, min(4, len(text)) if text else 4) for c in conflicts)
     return Analysis(
@@ -37,7 +50,17 @@ def analysis(*conflicts: str, lang: str = "ru", text: str = "") -> Analysis:
 
 
 @pytest.fixture
-async def store(tmp_path: Path):
+async def store(archive_location: Location):
+    """An empty archive, once in SQLite and once in PostgreSQL."""
+    opened = await open_archive(archive_location)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def file_store(tmp_path: Path):
+    """An empty SQLite archive: for what only the file has (its index tables, its write counter) and for
+    the alert outbox, which PostgreSQL does not have yet."""
     opened = await Store.open(tmp_path / "archive.db")
     yield opened
     await opened.close()
@@ -69,11 +92,10 @@ async def test_a_post_round_trips_every_field(store: Store) -> None:
     assert stored.post.date.tzinfo is not None and stored.post.date.utcoffset() == timedelta(0)
 
 
-async def test_dates_are_stored_as_readable_utc_text(store: Store, tmp_path: Path) -> None:
+async def test_dates_are_stored_as_readable_utc_text(store: Store) -> None:
     moscow = datetime(2024, 5, 1, 15, 0, tzinfo=UTC).astimezone(ZoneInfo("Europe/Moscow"))
     await store.save([(make_post(1, date=moscow), analysis())])
-    with sqlite3.connect(tmp_path / "archive.db") as db:
-        (date,) = db.execute("SELECT date FROM posts").fetchone()
+    [(date,)] = await archive_rows(store, "SELECT date FROM posts")
     assert date == "2024-05-01T15:00:00+00:00"
     assert (await store.get_post(100, 1)).post.date == moscow
 
@@ -85,7 +107,7 @@ async def test_saving_the_same_post_twice_stores_it_once(store: Store) -> None:
     assert first[0].status == "new" and len(first[0].new_alert_ids) == 1
     assert second[0].status == "unchanged" and second[0].new_alert_ids == ()
     assert (await store.stats())["posts"] == 1
-    assert await store.outbox.depth() == 1
+    assert await open_alerts(store) == 1
 
 
 async def test_unchanged_text_only_updates_engagement(store: Store) -> None:
@@ -126,15 +148,15 @@ async def test_an_edit_that_adds_a_conflict_alerts_only_that_conflict(store: Sto
         [(make_post(1, "Газа и ВСУ", edit_date=T0 + timedelta(hours=1)), analysis(GAZA, UKRAINE))]
     )
     assert second.status == "edited" and len(second.new_alert_ids) == 1
-    items = await store.outbox.pending(T0 + timedelta(days=1), 10)
-    assert [(i.alert.id, i.alert.conflict) for i in items] == [
-        (first.new_alert_ids[0], GAZA),
-        (second.new_alert_ids[0], UKRAINE),
+    assert await archive_rows(store, "SELECT id, conflict, status FROM alerts ORDER BY id") == [
+        (first.new_alert_ids[0], GAZA, "pending"),
+        (second.new_alert_ids[0], UKRAINE, "pending"),
     ]
-    assert items[1].post.analysis.conflicts == (GAZA, UKRAINE)
+    assert (await store.get_post(100, 1)).analysis.conflicts == (GAZA, UKRAINE)
 
 
-async def test_editing_an_alerted_post_asks_for_an_alert_update(store: Store) -> None:
+async def test_editing_an_alerted_post_asks_for_an_alert_update(file_store: Store) -> None:
+    store = file_store
     [saved] = await store.save([(make_post(1, "Газа"), analysis(GAZA))])
     alert_id = saved.new_alert_ids[0]
     await store.outbox.claim([alert_id], random_id=77)
@@ -168,22 +190,21 @@ async def test_a_post_and_its_edit_in_one_batch(store: Store) -> None:
 async def test_history_saved_without_alerts_creates_no_outbox_rows(store: Store) -> None:
     outcomes = await store.save([(make_post(1), analysis(GAZA))], alert=False)
     assert outcomes[0].new_alert_ids == ()
-    assert await store.outbox.depth() == 0
+    assert await open_alerts(store) == 0
 
 
 async def test_late_posts_carry_their_delay(store: Store) -> None:
     await store.save([(make_post(1), analysis(GAZA))], late_seconds={(100, 1): 42.5})
-    [item] = await store.outbox.pending(T0 + timedelta(days=1), 10)
-    assert item.alert.late_seconds == 42.5
+    assert await archive_rows(store, "SELECT late_seconds FROM alerts") == [(42.5,)]
 
 
 async def test_a_failing_batch_leaves_nothing_behind(store: Store) -> None:
     good = (make_post(1), analysis(GAZA))
     bad = (make_post(2, views=object()), analysis(GAZA))  # not storable: the batch fails midway
-    with pytest.raises(sqlite3.Error):
+    with pytest.raises((sqlite3.Error, asyncpg.DataError)):
         await store.save([good, bad])
     assert await store.get_post(100, 1) is None
-    assert await store.outbox.depth() == 0
+    assert await open_alerts(store) == 0
     assert (await store.save([good]))[0].status == "new"
 
 
@@ -191,8 +212,7 @@ async def test_deletion_keeps_the_text_and_it_stays_searchable(store: Store) -> 
     saved, _ = await store.save(
         [(make_post(1, "Удар по Газе"), analysis(GAZA)), (make_post(2, "тишина"), analysis())]
     )
-    await store.outbox.claim(saved.new_alert_ids, random_id=1)
-    await store.outbox.mark_sent(saved.new_alert_ids, chat_id=-5, sent_message_id=10)
+    await archive_execute(store, f"UPDATE alerts SET status = 'sent' WHERE id = {saved.new_alert_ids[0]}")
 
     when = T0 + timedelta(hours=3)
     assert await store.mark_deleted(100, [1, 99], when) == 1
@@ -201,8 +221,7 @@ async def test_deletion_keeps_the_text_and_it_stays_searchable(store: Store) -> 
     stored = await store.get_post(100, 1)
     assert stored.deleted_at == when and stored.post.text == "Удар по Газе"
     assert [p.post.message_id for p in await store.search("газе")] == [1]
-    [item] = await store.outbox.needing_update(10)
-    assert item.post.deleted_at == when
+    assert await archive_rows(store, "SELECT id, needs_update FROM alerts") == [(saved.new_alert_ids[0], 1)]
     assert await store.newest_live_ids(100, 10) == [2]
     assert await store.stored_ids_between(100, 0, 5) == [1, 2], "tombstones count as stored"
 
@@ -257,7 +276,7 @@ async def test_concurrent_tasks_share_one_store(store: Store) -> None:
     ]
     results = await asyncio.gather(*(store.save(batch) for batch in batches), store.search("пост"))
     assert all(outcome.status == "new" for outcomes in results[:-1] for outcome in outcomes)
-    assert (await store.stats())["posts"] == 60 and await store.outbox.depth() == 60
+    assert (await store.stats())["posts"] == 60 and await open_alerts(store) == 60
 
 
 async def test_stats_count_posts_edits_deletions_and_alerts(store: Store) -> None:
@@ -330,14 +349,20 @@ async def test_engagement_history_over_time(store: Store) -> None:
     assert not await store.record_engagement(100, 2, views=1, forwards=1, replies=1, reactions=(), at=T0)
 
 
-async def test_mutes_and_heartbeat(store: Store) -> None:
+async def test_mutes_expire_and_lift(file_store: Store) -> None:
+    store = file_store
     await store.outbox.set_mute(GAZA, T0 + timedelta(hours=1))
     await store.outbox.set_mute(UKRAINE, T0 - timedelta(hours=1))
     assert await store.outbox.mutes(T0) == {GAZA: T0 + timedelta(hours=1)}
     await store.outbox.set_mute(GAZA, None)
     assert await store.outbox.mutes(T0) == {}
 
-    assert await store.last_heartbeat() is None
+
+async def test_the_heartbeat_and_the_reading_state_keep_the_latest(store: Store) -> None:
+    assert await store.last_heartbeat() is None and await store.reading() == {}
+    await store.record_reading({"waiting": ["@a"], "budget": {"left": 3}})
+    await store.record_reading({"waiting": []})
+    assert await store.reading() == {"waiting": []}
     await store.heartbeat(T0)
     await store.heartbeat(T0 + timedelta(seconds=30))
     assert await store.last_heartbeat() == T0 + timedelta(seconds=30)
@@ -365,7 +390,7 @@ async def test_hostile_text_is_stored_and_searched_without_crashing(
         [(make_post(message_id, text, reactions=((text[:2] or "?", 1),)), Analysis("ru", 0.5, (span,)))]
     )
     stored = await store.get_post(100, message_id)
-    expected = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    expected = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" or ch == "\x00" else ch for ch in text)
     assert stored.post.text == expected and len(stored.post.text) == len(text), "offsets stay valid"
     await store.search(query)
 
@@ -499,12 +524,9 @@ def test_json_columns_are_what_json_dumps_writes(reactions: list[tuple[str, int]
     assert codec.dump_list(links) == (json.dumps(expected_links, ensure_ascii=False) if links else None)
 
 
-async def test_saving_a_mix_of_new_edited_and_unchanged_posts_in_one_call(
-    store: Store, tmp_path: Path
-) -> None:
+async def test_saving_a_mix_of_new_edited_and_unchanged_posts_in_one_call(store: Store) -> None:
     await store.save([(make_post(1, views=5), analysis()), (make_post(2), analysis())])
-    with sqlite3.connect(tmp_path / "archive.db") as db:
-        before = db.execute("SELECT count(*), max(rowid) FROM posts_fts").fetchone()
+    before = await indexed_posts(store)
 
     outcomes = await store.save(
         [
@@ -522,11 +544,11 @@ async def test_saving_a_mix_of_new_edited_and_unchanged_posts_in_one_call(
     assert (await store.get_post(100, 1)).post.views == 9
     assert [p.post.message_id for p in await store.search("исправленный")] == [2]
     assert [p.post.message_id for p in await store.search("новый")] == [3]
-    with sqlite3.connect(tmp_path / "archive.db") as db:
-        assert db.execute("SELECT count(*) FROM posts_fts").fetchone()[0] == before[0] + 1
+    assert await indexed_posts(store) == before + 1
 
 
-async def test_re_saving_identical_posts_writes_nothing(store: Store, tmp_path: Path) -> None:
+async def test_re_saving_identical_posts_writes_nothing(file_store: Store, tmp_path: Path) -> None:
+    store = file_store
     items = [
         (make_post(i, reactions=(("👍", i), ("🔥", 1)), links=("https://e.org/x",)), analysis())
         for i in (1, 2)
@@ -536,3 +558,30 @@ async def test_re_saving_identical_posts_writes_nothing(store: Store, tmp_path: 
         changes = db.execute("PRAGMA data_version").fetchone()[0]
         assert [o.status for o in await store.save(items)] == ["unchanged", "unchanged"]
         assert db.execute("PRAGMA data_version").fetchone()[0] == changes  # no other connection wrote
+
+
+async def test_the_query_language_means_the_same_in_both_archives(store: Store) -> None:
+    await store.save(
+        [
+            (make_post(1, "Удары по Харькову этой ночью"), analysis()),
+            (make_post(2, "Харьков: ночь прошла спокойно"), analysis()),
+            (make_post(3, "Обстрел Херсона и Харькова"), analysis()),
+            (make_post(4, "В Херсоні тихо, у Харкові вибухи"), analysis(lang="uk")),
+        ]
+    )
+
+    async def found(query: str, **options: bool) -> list[int]:
+        return [p.post.message_id for p in await store.search(query, **options)]
+
+    assert await found("Харьков") == [3, 2, 1]
+    assert await found("Харьков AND Херсон") == [3]
+    assert await found("Харьков NOT ночь") == [3]
+    assert await found("Херсон OR Харкові") == [4, 3]
+    assert await found('"по Харькову"') == [1]
+    assert await found("Хар*") == [4, 3, 2, 1]
+    assert await found("(Херсон OR спокойно) AND Харьков") == [3, 2]
+    assert await found("Харькова", exact=True) == [3]
+    assert await found("Херсон", exact=True) == []
+    assert await found("Харьков (") == [2], "not a valid query: each part a phrase, of every stem of it"
+    with pytest.raises(QueryError, match="is not a valid search"):
+        await store.search("Харьков (", strict=True)

@@ -10,16 +10,17 @@ from json.encoder import encode_basestring
 
 from monitor.model import ConflictScore, Evidence
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
+_UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
 
 
 def clean_text(text: str) -> str:
-    """Replace lone surrogates (not storable as UTF-8) one-for-one by U+FFFD: match offsets stay valid."""
+    """Replace lone surrogates (not storable as UTF-8) and NUL (not storable in PostgreSQL's text, so not
+    in either archive: both hold the same text) one-for-one by U+FFFD, so match offsets stay valid."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return _SURROGATES.sub("\ufffd", text)
-    return text
+        return _UNSTORABLE.sub("\ufffd", text)
+    return _UNSTORABLE.sub("\ufffd", text) if "\x00" in text else text
 
 
 def clean_optional(text: str | None) -> str | None:

@@ -35,7 +35,7 @@ async def run(
     params = Params()
     conditions = []
     if words is None or not words.negated:  # a NOT in an exact query: its matches may lack the stems
-        conditions.append(f"p.stems @@ {params.add(stems.tsquery)}::tsquery")
+        conditions.append(f"p.stems @@ to_tsquery('simple', {params.add(stems.tsquery)})")
     if words is not None:
         conditions.append(
             f"to_tsvector('simple', p.text) @@ to_tsquery('simple', {params.add(words.tsquery)})"

@@ -1,12 +1,11 @@
 """Search queries for PostgreSQL: the archive's query language (FTS5's: words, "phrases", prefix*, AND, OR,
-NOT, parentheses) turned into a tsquery over the stems the archive indexes, and the stems of a text as a
-tsvector. Pure text work, no database.
+NOT, parentheses) turned into tsquery text over the stems the archive indexes. Pure text work.
 
-Both sides are written out lexeme by lexeme (`'stem':1 'stem':2` and `'stem' & 'other'`) and cast
-(`::tsvector`, `::tsquery`) rather than passed through to_tsvector/to_tsquery, so the lexemes are exactly
-the stems of stems.py: PostgreSQL's parser does not split or drop any, and a query finds what the index
-holds. Precedence is FTS5's: NOT binds tighter than AND (written or implied between terms), AND tighter
-than OR; `a NOT b` is `a & !b`.
+The index holds to_tsvector('simple', stem_text(text)): the stems of stems.py, in the order of the words,
+which the 'simple' configuration takes as they are. A query is given to to_tsquery('simple', ...) with
+each stem quoted, so both sides pass through the same parser. Precedence is FTS5's: NOT binds tighter
+than AND (written, or implied between terms outside parentheses), AND tighter than OR; `a NOT b` is
+`a & !b`.
 """
 
 from __future__ import annotations
@@ -17,10 +16,7 @@ from dataclasses import dataclass
 
 from monitor.store.stems import stem_word, word_stems
 
-# tsvector positions stop at 16383; words past it share that position.
-MAX_POSITION = 16_383
-# A lexeme no text has (stems hold no spaces): what a term without any word asks for, so it matches nothing
-# (PostgreSQL would otherwise drop the term and widen the query).
+# A query without any word: to_tsquery finds no lexeme in it, and an empty query matches nothing.
 NOTHING = "' '"
 _WORD = re.compile(r"[^\W_]+")
 # FTS5's tokens: a string, parentheses, an operator word or a bareword (ASCII letters, digits and '_', and
@@ -31,17 +27,6 @@ _BAREWORD = re.compile(r"[\w\u0080-\U0010ffff\x1a]+")
 
 class QuerySyntaxError(ValueError):
     """The query is not valid in the archive's query language; the message says where."""
-
-
-def stems_vector(text: str) -> str:
-    """The tsvector (as text) of a post's stems: every stem of every word, at its position."""
-    positions: dict[str, list[int]] = {}
-    position = 0
-    for word in _WORD.findall(text):
-        for stem in word_stems(word):
-            position += 1
-            positions.setdefault(stem, []).append(min(position, MAX_POSITION))
-    return " ".join(f"'{stem}':{','.join(map(str, sorted(set(at))[:256]))}" for stem, at in positions.items())
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +44,8 @@ def stems_query(query: str) -> Translated:
 
 
 def words_query(query: str) -> Translated:
-    """The query over the words as written, for to_tsquery('simple', ...): exact search."""
+    """The query over the words as written (to_tsquery('simple', ...) lower-cases them as to_tsvector
+    does the text): exact search."""
     return _Parser(_tokens(query), _word_term).parse()
 
 
@@ -68,19 +54,20 @@ def as_words(query: str) -> str:
     return " ".join('"' + part.replace('"', '""') + '"' for part in query.split())
 
 
-def _stem_term(words: list[str], prefix: bool) -> str:
-    if prefix:
+def _stem_term(words: list[str], kind: str) -> str:
+    """A bare word asks for any of its stems; a phrase for all of them in a row, as the index holds them
+    (so a quoted word indexed whole and cut finds that form only, as in the SQLite archive)."""
+    if kind == "prefix":
         return f"'{stem_word(words[0])}':*"
     lexemes = [[f"'{stem}'" for stem in word_stems(word)] for word in words]
-    if len(words) == 1 and len(lexemes[0]) > 1:  # a single word indexed whole and cut: either form
+    if kind == "word" and len(lexemes[0]) > 1:
         return "(" + " | ".join(lexemes[0]) + ")"
     return _phrase([lexeme for forms in lexemes for lexeme in forms])
 
 
-def _word_term(words: list[str], prefix: bool) -> str:
-    # Given to to_tsquery('simple', ...), which lower-cases them as to_tsvector does the text it rechecks.
+def _word_term(words: list[str], kind: str) -> str:
     lexemes = [f"'{word}'" for word in words]
-    return f"{lexemes[0]}:*" if prefix else _phrase(lexemes)
+    return f"{lexemes[0]}:*" if kind == "prefix" else _phrase(lexemes)
 
 
 def _phrase(lexemes: list[str]) -> str:
@@ -92,9 +79,11 @@ def _tokens(query: str) -> list[str]:
 
 
 class _Parser:
-    """Recursive descent over FTS5's grammar, writing the tsquery as it goes."""
+    """Recursive descent over FTS5's grammar, writing the tsquery as it goes. As in FTS5, terms follow each
+    other without AND only when neither is in parentheses, and a term without any word (a phrase of
+    punctuation) drops out of the expression around it; a query of nothing else matches nothing."""
 
-    def __init__(self, tokens: list[str], term: Callable[[list[str], bool], str]) -> None:
+    def __init__(self, tokens: list[str], term: Callable[[list[str], str], str]) -> None:
         self._tokens = tokens
         self._at = 0
         self._term = term
@@ -106,35 +95,41 @@ class _Parser:
         tsquery = self._or()
         if self._at < len(self._tokens):
             raise QuerySyntaxError(f"syntax error near {self._tokens[self._at]!r}")
-        return Translated(tsquery, self._negated)
+        return Translated(tsquery or NOTHING, self._negated)
 
     def _peek(self) -> str | None:
         return self._tokens[self._at] if self._at < len(self._tokens) else None
 
-    def _or(self) -> str:
+    def _or(self) -> str | None:
         parts = [self._and()]
         while self._peek() == "OR":
             self._at += 1
             parts.append(self._and())
-        return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
+        return _joined(parts, " | ")
 
-    def _and(self) -> str:
+    def _and(self) -> str | None:
+        grouped = self._peek() == "("
         parts = [self._not()]
-        while (token := self._peek()) is not None and token not in ("OR", ")"):
+        while (token := self._peek()) is not None and token not in ("OR", ")", "NOT"):
             if token == "AND":
                 self._at += 1
+            elif grouped or token == "(":
+                raise QuerySyntaxError(f"syntax error near {token!r} (join parentheses with AND)")
+            grouped = self._peek() == "("
             parts.append(self._not())
-        return parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")"
+        return _joined(parts, " & ")
 
-    def _not(self) -> str:
+    def _not(self) -> str | None:
         result = self._primary()
         while self._peek() == "NOT":
             self._at += 1
             self._negated = True
-            result = f"({result} & !{self._primary()})"
+            excluded = self._primary()
+            if result is not None and excluded is not None:
+                result = f"({result} & !{excluded})"
         return result
 
-    def _primary(self) -> str:
+    def _primary(self) -> str | None:
         token = self._peek()
         if token is None:
             raise QuerySyntaxError("syntax error at the end")
@@ -148,13 +143,25 @@ class _Parser:
         if token.startswith('"'):
             if len(token) < 2 or not token.endswith('"'):  # the tokenizer's unterminated form
                 raise QuerySyntaxError("unterminated string")
-            return self._words(token[1:-1].replace('""', '"'), prefix=False)
+            return self._words(token[1:-1].replace('""', '"'), "phrase")
         if token in ("AND", "OR", "NOT", ")") or (token == "NEAR" and self._peek() == "("):
             raise QuerySyntaxError(f"syntax error near {token!r}")
         if not _BAREWORD.match(token):
             raise QuerySyntaxError(f"syntax error near {token!r}")
-        return self._words(token.removesuffix("*"), prefix=token.endswith("*"))
+        if token.endswith("*"):
+            return self._words(token[:-1], "prefix")
+        # A bareword such as `covid19x` or `a.b` may hold several words: they are a phrase.
+        words = _WORD.findall(token)
+        return self._words(token, "word" if len(words) == 1 else "phrase")
 
-    def _words(self, text: str, *, prefix: bool) -> str:
+    def _words(self, text: str, kind: str) -> str | None:
+        """`kind`: a word, a phrase or a prefix (term functions: _stem_term, _word_term)."""
         words = _WORD.findall(text)
-        return self._term(words, prefix) if words else NOTHING
+        return self._term(words, kind) if words else None
+
+
+def _joined(parts: list[str | None], operator: str) -> str | None:
+    kept = [part for part in parts if part is not None]
+    if len(kept) <= 1:
+        return kept[0] if kept else None
+    return "(" + operator.join(kept) + ")"

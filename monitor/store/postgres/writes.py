@@ -24,8 +24,8 @@ from monitor.store.batch import (
     split_rounds,
 )
 from monitor.store.postgres.rows import keys_params
-from monitor.store.postgres.tsquery import stems_vector
 from monitor.store.rows import PostKey
+from monitor.store.stems import stem_text
 
 _POST_TYPES = (
     "bigint", "bigint", "text", "text", "text", "bigint", "bigint", "bigint", "text",
@@ -36,14 +36,14 @@ _UNNEST_POSTS = ", ".join(f"${n}::{kind}[]" for n, kind in enumerate(_POST_TYPES
 _STEMS_PARAM = f"${len(_POST_TYPES) + 1}::text[]"
 _INSERT_POSTS = f"""
 INSERT INTO posts ({", ".join(POST_COLUMNS)}, stems)
-SELECT {", ".join(f"u.{column}" for column in POST_COLUMNS)}, u.stems::tsvector
+SELECT {", ".join(f"u.{column}" for column in POST_COLUMNS)}, to_tsvector('simple', u.stems)
 FROM unnest({_UNNEST_POSTS}, {_STEMS_PARAM}) AS u ({", ".join(POST_COLUMNS)}, stems)
 """
 _EDITED_COLUMNS = ("text", "edit_date", "views", "forwards", "replies", "reactions", *POST_COLUMNS[REPLACED])
 _EDITED_TYPES = ("text", "text", "bigint", "bigint", "bigint", "text", *_POST_TYPES[REPLACED])
 _UPDATE_EDITED = f"""
 UPDATE posts AS p SET {", ".join(f"{column} = u.{column}" for column in _EDITED_COLUMNS)},
-    stems = u.stems::tsvector
+    stems = to_tsvector('simple', u.stems)
 FROM unnest($1::bigint[], $2::bigint[],
             {", ".join(f"${n}::{kind}[]" for n, kind in enumerate(_EDITED_TYPES, 3))},
             ${len(_EDITED_TYPES) + 3}::text[])
@@ -147,7 +147,7 @@ async def _insert_new(db: asyncpg.Connection, new: list[Encoded]) -> None:
     if not new:
         return
     columns = _columns([item.row for item in new], len(POST_COLUMNS))
-    await db.execute(_INSERT_POSTS, *columns, [stems_vector(item.text) for item in new])
+    await db.execute(_INSERT_POSTS, *columns, [stem_text(item.text) for item in new])
     await _insert_matches(db, new)
 
 
@@ -158,7 +158,7 @@ async def _apply_edits(db: asyncpg.Connection, edited: list[tuple[Encoded, Engag
     keys = keys_params(item.key for item, _ in edited)
     await db.execute(_INSERT_REVISIONS, *keys, stamp)
     rows = [
-        (*item.key, item.text, item.edit_date, *engagement, *item.row[REPLACED], stems_vector(item.text))
+        (*item.key, item.text, item.edit_date, *engagement, *item.row[REPLACED], stem_text(item.text))
         for item, engagement in edited
     ]
     await db.execute(_UPDATE_EDITED, *_columns(rows, len(_EDITED_COLUMNS) + 3))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from monitor.store.postgres.database import PgDatabase
-from monitor.store.postgres.tsquery import stems_vector
+from monitor.store.stems import stem_text
 from monitor.store.tables import Key, after_clause, quoted
 
 # Tables whose id column is an identity: new rows written after a copy must get ids above the copied ones.
@@ -60,9 +60,9 @@ class PgTables:
         casts = [f"${n}::{types[name]}[]" for n, name in enumerate(names, 1)]
         select = [f"u.{quoted([name])}" for name in names]
         if table == "posts":
-            arrays.append([stems_vector(str(text)) for text in arrays[names.index("text")]])
+            arrays.append([stem_text(str(text)) for text in arrays[names.index("text")]])
             casts.append(f"${len(casts) + 1}::text[]")
-            select.append("u.stems::tsvector")
+            select.append("to_tsvector('simple', u.stems)")
             names = [*names, "stems"]
         sql = (
             f'INSERT INTO "{table}" ({quoted(names)}) SELECT {", ".join(select)} '

@@ -45,6 +45,33 @@ class PostgresServer:
         secret = f":{password}" if password is not None else ""
         return f"postgresql://{user}{secret}@127.0.0.1:{self.port}/{database}"
 
+    def pause(self) -> None:
+        """Stop the server (fast shutdown: connections are closed) and keep its cluster for `resume`."""
+        _run(self, "pg_ctl", "stop", "-D", str(self.data_dir), "-m", "fast", "-w")
+
+    def resume(self) -> None:
+        """Start the server on its cluster, waiting (pg_ctl -w, with a deadline) until it accepts
+        connections: the first start, or again after `pause`."""
+        root = self.data_dir.parent
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={root} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        log = root / "server.log"
+        start = [
+            "start",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(log),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            str(_START_SECONDS),
+        ]
+        _run(self, "pg_ctl", *start)
+
     def stop(self) -> None:
         """Stop the server (fast shutdown: connections are closed) and remove its directory."""
         try:
@@ -99,13 +126,7 @@ def start_server(base: Path | None = None) -> PostgresServer:
     _run(server, "initdb", "-D", str(data_dir), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--no-sync")
     hba = data_dir / "pg_hba.conf"
     hba.write_text(f"host all {PASSWORD_USER} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {server.port} -c unix_socket_directories={root} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-    )
-    log = root / "server.log"
-    start = ["start", "-D", str(data_dir), "-l", str(log), "-o", options, "-w", "-t", str(_START_SECONDS)]
-    _run(server, "pg_ctl", *start)
+    server.resume()
     return server
 
 

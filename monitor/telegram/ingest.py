@@ -20,7 +20,7 @@ from monitor.analysis import Analyzer
 from monitor.analysis.links import with_text_links
 from monitor.logs import log_event
 from monitor.model import Analysis, Channel, ChannelContext, Post, SaveOutcome, utcnow
-from monitor.store import Store
+from monitor.store import ArchiveError, Store
 
 log = logging.getLogger(__name__)
 
@@ -257,6 +257,8 @@ class LiveItem:
 
 LIVE_QUEUE = 2_000  # events waiting at most; beyond it the handlers wait (backpressure), memory stays bounded
 LIVE_BATCH = 200  # events stored per round: a surge is analysed and written in batches, not one by one
+# Waits between attempts to store while the archive fails (its server is down, say): doubling up to the last.
+ARCHIVE_RETRY_SECONDS = (1.0, 30.0)
 
 
 class LiveIngest:
@@ -295,7 +297,34 @@ class LiveIngest:
             while len(items) < LIVE_BATCH and not self.queue.empty():
                 items.append(self.queue.get_nowait())
             for group in live_groups(items):
+                await self._store_when_possible(group)
+
+    async def _store_when_possible(self, group: list[LiveItem]) -> None:
+        """Store a group, waiting out an archive that fails (its server down or restarting) with the events
+        kept in hand: the queue fills meanwhile and holds the handlers, and what Telegram sends beyond it
+        stays in the channels' history for the next look. Saving is idempotent, so a retry of a group that
+        was half stored changes nothing twice."""
+        delay, longest = ARCHIVE_RETRY_SECONDS
+        failing = False
+        while True:
+            try:
                 await self._store(group)
+            except ArchiveError as error:  # names the archive (a URL without its password) and the cause
+                log_event(
+                    log,
+                    "archive_unavailable",
+                    level=logging.ERROR,
+                    error=str(error),
+                    waiting_events=len(group) + self.queue.qsize(),
+                    retry_seconds=delay,
+                )
+                failing = True
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, longest)
+                continue
+            if failing:
+                log_event(log, "archive_available", stored_events=len(group))
+            return
 
     async def _store(self, group: list[LiveItem]) -> None:
         channel_id = group[0].channel_id

@@ -34,7 +34,7 @@ from monitor.config import Config
 from monitor.logs import log_event
 from monitor.metrics import MetricsEndpoint
 from monitor.model import CONTEXT_OFF, Channel, ChannelContext, TelegramProblem, utcnow
-from monitor.store import ArchiveError, open_archive
+from monitor.store import ArchiveError, ArchiveUnreachable, Location, open_archive
 from monitor.store.daemon_record import DISCONNECT_SECONDS, OUTBOX_SECONDS, ArchiveFailures, DaemonRecord
 from monitor.telegram.budget import RequestBudget
 from monitor.telegram.channels import ChannelResolver, Unavailable, WatchedChannel
@@ -50,7 +50,7 @@ from monitor.telegram.client import (
 )
 from monitor.telegram.commands import ChannelStatus, CommandHandler, DaemonStatus
 from monitor.telegram.guard import AccountFault, FloodWaits
-from monitor.telegram.ingest import Ingestor, LiveIngest
+from monitor.telegram.ingest import ARCHIVE_RETRY_SECONDS, Ingestor, LiveIngest
 from monitor.telegram.reconcile import OutageSummary, Reconciler
 from monitor.telegram.send import AlertSender
 from monitor.telegram.sweep import Sweep
@@ -127,11 +127,16 @@ class Toolkit:
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def open(cls, config: Config, *, watch: ConnectionWatch | None = None) -> AsyncIterator[Toolkit]:
+    async def open(
+        cls, config: Config, *, watch: ConnectionWatch | None = None, wait_for_archive: bool = False
+    ) -> AsyncIterator[Toolkit]:
+        """`wait_for_archive`: an archive server that cannot be reached yet is waited for (the daemon),
+        rather than an error (a command run by hand)."""
         locks = acquire_locks(config)
         try:
             async with contextlib.AsyncExitStack() as stack:
-                store = await open_archive(config.archive_location)
+                location = config.archive_location
+                store = await (open_when_reachable(location) if wait_for_archive else open_archive(location))
                 stack.push_async_callback(store.close)
                 analyzer = await asyncio.to_thread(
                     Analyzer.from_files,
@@ -163,6 +168,19 @@ class Toolkit:
                 yield cls(config, store, analyzer, user, ingestor, reconciler, user.guard.flood, budget)
         finally:
             release_locks(locks)
+
+
+async def open_when_reachable(location: Location) -> Archive:
+    """The archive once its server answers: a PostgreSQL server down or starting up is waited for, each
+    failed attempt logged naming the archive url (without its password); any other fault is raised."""
+    delay, longest = ARCHIVE_RETRY_SECONDS
+    while True:
+        try:
+            return await open_archive(location)
+        except ArchiveUnreachable as error:
+            log_event(log, "archive_unreachable", level=logging.ERROR, error=str(error), retry_seconds=delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, longest)
 
 
 class Daemon:
@@ -215,7 +233,9 @@ class Daemon:
     async def start(self) -> None:
         """Lock and open everything, start intake and delivery, then catch up every channel."""
         config = self.config
-        kit = await self._resources.enter_async_context(Toolkit.open(config, watch=self.watch))
+        kit = await self._resources.enter_async_context(
+            Toolkit.open(config, watch=self.watch, wait_for_archive=True)
+        )
         self.kit = kit
         kit.store.report_file_errors(ArchiveFailures(config.archive_path).report)
         self.state.flood = kit.flood

@@ -11,6 +11,11 @@ class ArchiveError(Exception):
     """The archive file cannot be used as asked; the message is one line naming the file."""
 
 
+class ArchiveUnreachable(ArchiveError):
+    """The archive's server cannot be reached now (not running, starting up, shutting down): worth waiting
+    for, unlike a wrong password or database."""
+
+
 class QueryError(ArchiveError):
     """A full-text query that is not valid FTS5 syntax: the caller's mistake, not the archive's."""
 

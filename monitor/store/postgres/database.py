@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
-from monitor.store.errors import ArchiveError
+from monitor.store.errors import ArchiveError, ArchiveUnreachable
 from monitor.store.postgres import migrate
 from monitor.store.postgres.url import redact, scrub
 
@@ -124,8 +124,9 @@ def connect_error(url: str, exc: BaseException) -> ArchiveError:
         hint = "check the user and password in the archive url"
     elif isinstance(exc, asyncpg.InvalidCatalogNameError):
         hint = "create the database first (createdb), or fix its name in the archive url"
-    elif isinstance(exc, OSError | TimeoutError):
+    elif isinstance(exc, OSError | TimeoutError | asyncpg.CannotConnectNowError):
         hint = "is the server running and reachable at that host and port?"
+        return ArchiveUnreachable(f"archive url {shown}: cannot connect: {reason} ({hint})")
     elif isinstance(exc, ValueError | asyncpg.ClientConfigurationError):
         hint = "the archive url is not valid, e.g. postgresql://user:password@host:5432/monitor"
     else:

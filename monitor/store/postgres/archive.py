@@ -3,7 +3,7 @@ over a PgDatabase. Every public method is one transaction; one PgStore is shared
 process, and several processes may share the database.
 
 The alert outbox and the other parts that hang off the SQLite Store (outbox, figures, context, daemon
-records, problems, notices) are attributes here too; they are None until their PostgreSQL versions exist.
+records, problems, notices) are attributes here too, with the same interfaces.
 """
 
 from __future__ import annotations

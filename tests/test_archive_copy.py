@@ -133,6 +133,8 @@ async def test_a_file_archive_goes_to_postgresql_and_back_with_every_table_as_it
         ]
         assert (await pg.notices.pending()) == (await file.notices.pending())
         assert (await pg.daemon.last()) == (await file.daemon.last())
+        await pg.save([(post(NEWS, 99, "Новый пост после переноса"), analysis("Новый"))])  # ids go on
+        assert await pg.figures.posts_stored() == 18
 
 
 async def test_an_interrupted_copy_goes_on_where_it_stopped_and_ends_identical(

@@ -156,6 +156,25 @@ async def test_the_record_keeps_its_connection_since_until_the_state_changes(
     assert stopped is not None and stopped.stopped_at == NOW
 
 
+async def test_notices_queued_by_two_processes_at_once_are_all_kept(archive_location: Location) -> None:
+    first, second = await open_archive(archive_location), await open_archive(archive_location)
+    try:
+        texts = [f"Сводка о сбое {n}" for n in range(12)]
+        await asyncio.gather(
+            *(
+                store.notices.close_outage(text)
+                for store, text in zip([first, second] * 6, texts, strict=True)
+            )
+        )
+        queued = await first.notices.pending()
+        assert sorted(notice.text for notice in queued) == sorted(texts)
+        await second.notices.mark_sent(queued[0].random_id)
+        assert [n.random_id for n in await first.notices.pending()] == [n.random_id for n in queued[1:]]
+    finally:
+        await first.close()
+        await second.close()
+
+
 def test_file_errors_count_as_one_run_until_a_quiet_gap(tmp_path: Path) -> None:
     failures = ArchiveFailures(tmp_path / "archive.db", gap=timedelta(minutes=5))
     assert failures.last() is None

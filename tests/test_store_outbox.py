@@ -3,6 +3,7 @@ Every test runs on both backends (an archive file and a PostgreSQL database)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -153,3 +154,19 @@ async def test_an_alert_added_by_an_edit_knows_the_message_that_carries_its_post
     both = await store.outbox.needing_update(10)
     assert [(i.alert.id, i.needs_update) for i in both] == [(first, False), (added.alert.id, True)]
     assert (await store.stats())["alerts"] == {"sent": 2}
+
+
+async def test_two_senders_claiming_the_same_alerts_at_once_leave_them_to_one(
+    store: Store, archive_location: Location
+) -> None:
+    ids = await alert_ids(store, flagged(1, "israel-hamas"), flagged(2, "israel-hamas"))
+    async with await open_archive(archive_location) as other:  # a second process on the same archive
+        claims = await asyncio.gather(
+            store.outbox.claim(ids, random_id=111),
+            other.outbox.claim(ids, random_id=222),
+            return_exceptions=True,
+        )
+    refused = [claim for claim in claims if isinstance(claim, ArchiveError)]
+    assert len(refused) == 1 and claims.count(None) == 1
+    winner = 111 if claims[0] is None else 222
+    assert {item.claim_random_id for item in await store.outbox.pending(T0, 10)} == {winner}

@@ -157,6 +157,8 @@ async def test_an_interrupted_copy_goes_on_where_it_stopped_and_ends_identical(
 
     resumed = await copy_archive(source, postgres_url, page_rows=3)
     assert resumed.resumed and resumed.copied["posts"] == 17 - 6
+    again = await cli(["archive", "copy", str(source), postgres_url])
+    assert again.exit_code == 0 and "already holds a finished copy" in again.output
     await copy_archive(postgres_url, back, page_rows=7)
     original, returned = tables_of(source), tables_of(back)
     for table, rows in original.items():

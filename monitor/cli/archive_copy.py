@@ -36,7 +36,8 @@ def copy(src: Path | str, dest: Path | str, batch_size: int) -> None:
     the daemon's records. Each is a file or a postgresql:// URL (the database must exist).
 
     DEST must be empty, or hold an unfinished copy of SRC: run the same command again after an
-    interruption and it goes on where it stopped, copying nothing twice. Stop the daemon first: rows
+    interruption and it goes on where it stopped, copying nothing twice (a finished copy is left as it
+    is). Stop the daemon first: rows
     it changes after they were copied are not copied again. Search indexes and counts are rebuilt in
     DEST as rows arrive.
 
@@ -49,6 +50,9 @@ def copy(src: Path | str, dest: Path | str, batch_size: int) -> None:
       monitor archive copy postgresql://monitor@db/monitor /backups/monitor.db
     """
     result = run_archive(lambda: _copy(src, dest, batch_size))
+    if result.finished_before:
+        out(f"archive copy: {result.dest} already holds a finished copy of {result.source}; nothing copied")
+        return
     total = sum(result.copied.values())
     how = "resumed, " if result.resumed else ""
     out(f"archive copy: {result.source} -> {result.dest} ({how}{total} rows)")

@@ -6,7 +6,8 @@ transaction together with the key of its last row (meta `copy:<table>`), so a co
 on from the last page that arrived, with nothing twice. Summary tables (post and alert counts), the post
 ids of linked rows and the search indexes are not copied: the destination's own triggers and writers
 rebuild them as rows arrive. The destination must be empty or the unfinished copy of the same source;
-what the source changes in rows already copied is not followed (copy a stopped archive).
+what the source changes in rows already copied is not followed (copy a stopped archive), and a finished
+copy is not topped up.
 """
 
 from __future__ import annotations
@@ -80,12 +81,14 @@ class Tables(Protocol):
 
 @dataclass(slots=True)
 class CopyResult:
-    """Rows copied per table by this run, and whether it went on from an earlier, unfinished run."""
+    """Rows copied per table by this run, whether it went on from an earlier, unfinished run, and whether
+    that run had in fact finished (nothing is copied then)."""
 
     source: str
     dest: str
     resumed: bool
     copied: dict[str, int] = field(default_factory=dict)
+    finished_before: bool = False
 
 
 async def open_tables(location: str | Path, *, readonly: bool) -> Tables:
@@ -132,6 +135,10 @@ async def _copy(
 ) -> CopyResult:
     resumed = await _claim(src, dst)
     result = CopyResult(src.shown, dst.shown, resumed)
+    if resumed and await dst.mark(DONE_MARK) is not None:
+        # Topping up a finished copy would bring new rows but not the changes of rows copied before.
+        result.finished_before = True
+        return result
     marks = {table: _load_mark(await dst.mark(MARK_PREFIX + table)) for table, _ in TABLES}
     if remaining is not None:
         remaining(sum([await src.count(table, key, marks[table]) for table, key in TABLES]))

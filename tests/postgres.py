@@ -96,7 +96,20 @@ def start_server(base: Path | None = None) -> PostgresServer:
         user = pwd.getpwnam(run_as)
         os.chown(root, user.pw_uid, user.pw_gid)
     server = PostgresServer(bin_dir, data_dir, _free_port(), run_as)
-    _run(server, "initdb", "-D", str(data_dir), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--no-sync")
+    # C.UTF-8: byte order for text, Unicode case for lower() and to_tsvector, whatever the caller's LANG.
+    initdb = [
+        "-D",
+        str(data_dir),
+        "-U",
+        SUPERUSER,
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+        "--no-sync",
+    ]
+    _run(server, "initdb", *initdb)
     hba = data_dir / "pg_hba.conf"
     hba.write_text(f"host all {PASSWORD_USER} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
     options = (

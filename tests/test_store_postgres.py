@@ -11,6 +11,7 @@ import pytest
 
 from monitor.store import ArchiveError, Store, open_archive, parse_location
 from monitor.store.postgres.migrate import MIGRATIONS, SCHEMA_VERSION
+from monitor.store.postgres.url import redact, scrub
 from tests.postgres import PASSWORD_USER, PostgresServer
 
 
@@ -122,3 +123,18 @@ async def test_one_entry_point_opens_a_file_or_a_database(tmp_path: Path, postgr
     async with await open_archive(postgres_url) as database_archive:
         assert not isinstance(database_archive, Store)
         assert type(database_archive).__name__ == "PgStore"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://monitor:p%40ss-9@db:5432/news",
+        "postgresql://monitor@db/news?sslmode=require&password=p@ss-9",
+        "postgresql://monitor:p@ss-9@db:port/news",
+    ],
+)
+def test_an_archive_url_is_shown_and_quoted_back_without_its_password(url: str) -> None:
+    assert "p@ss-9" not in redact(url) and "p%40ss-9" not in redact(url)
+    driver_message = f"cannot connect to {url} as monitor with password p@ss-9"
+    assert "p@ss-9" not in scrub(driver_message, url) and "p%40ss" not in scrub(driver_message, url)
+    assert redact("postgresql://monitor@db/news") == "postgresql://monitor@db/news"

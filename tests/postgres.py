@@ -46,7 +46,9 @@ class PostgresServer:
         return f"postgresql://{user}{secret}@127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
-        """Stop the server (fast shutdown: connections are closed) and remove its directory."""
+        """Stop the server (fast shutdown: connections closed), remove its directory; a second stop: nothing."""
+        if not self.data_dir.exists():
+            return
         try:
             _run(self, "pg_ctl", "stop", "-D", str(self.data_dir), "-m", "fast", "-w")
         finally:

@@ -46,7 +46,7 @@ class PostgresServer:
         return f"postgresql://{user}{secret}@127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
-        """Stop the server (fast shutdown: connections closed), remove its directory; a second stop: nothing."""
+        """Stop the server (fast shutdown) and remove its directory; stopping it again does nothing."""
         if not self.data_dir.exists():
             return
         try:

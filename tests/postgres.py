@@ -73,7 +73,9 @@ class PostgresServer:
         _run(self, "pg_ctl", *start)
 
     def stop(self) -> None:
-        """Stop the server (fast shutdown: connections are closed) and remove its directory."""
+        """Stop the server (fast shutdown) and remove its directory; stopping it again does nothing."""
+        if not self.data_dir.exists():
+            return
         try:
             _run(self, "pg_ctl", "stop", "-D", str(self.data_dir), "-m", "fast", "-w")
         finally:
@@ -123,7 +125,20 @@ def start_server(base: Path | None = None) -> PostgresServer:
         user = pwd.getpwnam(run_as)
         os.chown(root, user.pw_uid, user.pw_gid)
     server = PostgresServer(bin_dir, data_dir, _free_port(), run_as)
-    _run(server, "initdb", "-D", str(data_dir), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8", "--no-sync")
+    # C.UTF-8: byte order for text, Unicode case for lower() and to_tsvector, whatever the caller's LANG.
+    initdb = [
+        "-D",
+        str(data_dir),
+        "-U",
+        SUPERUSER,
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+        "--no-sync",
+    ]
+    _run(server, "initdb", *initdb)
     hba = data_dir / "pg_hba.conf"
     hba.write_text(f"host all {PASSWORD_USER} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
     server.resume()

@@ -582,6 +582,7 @@ async def test_the_query_language_means_the_same_in_both_archives(store: Store) 
     assert await found("(Херсон OR спокойно) AND Харьков") == [3, 2]
     assert await found("Харькова", exact=True) == [3]
     assert await found("Херсон", exact=True) == []
+    assert await found("удары", exact=True) == [1], "as written, in any case"
     assert await found("Харьков (") == [2], "not a valid query: each part a phrase, of every stem of it"
     with pytest.raises(QueryError, match="is not a valid search"):
         await store.search("Харьков (", strict=True)

@@ -4,6 +4,7 @@ entry point that opens either backend from its location. Against the real server
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -11,7 +12,8 @@ import pytest
 
 from monitor.store import ArchiveError, Store, open_archive, parse_location
 from monitor.store.postgres.migrate import MIGRATIONS, SCHEMA_VERSION
-from tests.postgres import PASSWORD_USER, PostgresServer
+from monitor.store.postgres.url import redact, scrub
+from tests.postgres import PASSWORD_USER, SUPERUSER, PostgresServer, start_server
 
 
 async def test_a_new_database_gets_every_migration_recorded_once(postgres_url: str) -> None:
@@ -122,3 +124,47 @@ async def test_one_entry_point_opens_a_file_or_a_database(tmp_path: Path, postgr
     async with await open_archive(postgres_url) as database_archive:
         assert not isinstance(database_archive, Store)
         assert type(database_archive).__name__ == "PgStore"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://monitor:p%40ss-9@db:5432/news",
+        "postgresql://monitor@db/news?sslmode=require&password=p@ss-9",
+        "postgresql://monitor:p@ss-9@db:port/news",
+    ],
+)
+def test_an_archive_url_is_shown_and_quoted_back_without_its_password(url: str) -> None:
+    assert "p@ss-9" not in redact(url) and "p%40ss-9" not in redact(url)
+    driver_message = f"cannot connect to {url} as monitor with password p@ss-9"
+    assert "p@ss-9" not in scrub(driver_message, url) and "p%40ss" not in scrub(driver_message, url)
+    assert redact("postgresql://monitor@db/news") == "postgresql://monitor@db/news"
+
+
+async def test_a_lost_connection_is_replaced_and_a_stopped_server_is_one_named_error_reported() -> None:
+    server = start_server()  # its own: this test stops it
+    try:
+        admin = await asyncpg.connect(server.url())
+        await admin.execute("CREATE DATABASE archive")
+        await admin.close()
+        reported: list[ArchiveError] = []
+        store = await open_archive(server.url("archive"))
+        store.report_file_errors(reported.append)
+        await store.heartbeat(datetime(2026, 1, 1, tzinfo=UTC))
+        admin = await asyncpg.connect(server.url("archive"))
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+            "WHERE application_name = 'monitor' AND datname = current_database()"
+        )
+        await admin.close()
+
+        assert await store.last_heartbeat() == datetime(2026, 1, 1, tzinfo=UTC), "a new connection"
+
+        server.stop()
+        with pytest.raises(ArchiveError, match="the archive's server failed") as caught:
+            await store.last_heartbeat()
+        assert reported == [caught.value]
+        assert str(caught.value).startswith(f"postgresql://{SUPERUSER}@127.0.0.1:{server.port}/archive: ")
+        await store.close()
+    finally:
+        server.stop()

@@ -21,15 +21,17 @@ from monitor.store.postgres.url import redact, scrub
 
 POOL_SIZE = 4
 CONNECT_TIMEOUT = 10.0
-# What the server sends when it goes away or refuses work for reasons of its own, not of a query.
+# The server gone away or refusing work for reasons of its own, not of a query: a lost connection, a
+# shutdown or restart, no memory or disk left; OSError covers sockets (refused, reset, timed out), and
+# the driver's interface errors what it says of a connection the server closed under it ("connection is
+# closed", a protocol state it cannot leave).
 _SERVER_ERRORS = (
     asyncpg.PostgresConnectionError,
     asyncpg.InsufficientResourcesError,
     asyncpg.OperatorInterventionError,
     asyncpg.InterfaceError,
-    ConnectionError,
+    asyncpg.InternalClientError,
     OSError,
-    TimeoutError,
 )
 
 

@@ -36,12 +36,20 @@ def redact(url: str) -> str:
 
 
 def scrub(message: str, url: str) -> str:
-    """A driver's message with any trace of the URL's password taken out (the password itself, in case a
-    library quotes the URL back)."""
+    """A driver's message with any trace of the URL's password taken out: the URL itself, and the password
+    as written or decoded, in case a library quotes either back."""
+    message = message.replace(url, redact(url))
+    for secret in sorted(_passwords(url), key=len, reverse=True):
+        message = message.replace(secret, "***")
+    return message
+
+
+def _passwords(url: str) -> set[str]:
+    found = {match.group(1) for match in re.finditer(r"password=([^&\s]+)", url, re.IGNORECASE)}
     try:
         password = urlsplit(url).password
-    except ValueError:
-        password = None
-    for secret in filter(None, {password, password and unquote(password)}):
-        message = message.replace(secret, "***")
-    return message.replace(url, redact(url))
+    except ValueError:  # the netloc does not parse: take what stands between ':' and '@'
+        password = url.split("://", 1)[-1].split("@", 1)[0].partition(":")[2] or None
+    if password:
+        found.add(password)
+    return {secret for value in found for secret in (value, unquote(value)) if secret}

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import sqlite3
 import sys
 from asyncio.subprocess import PIPE
@@ -285,12 +286,14 @@ def corrupt_alert_pages(path: Path) -> None:
             file.write(b"\xa5" * page_size)
 
 
-async def test_a_long_disconnection_from_telegram_is_named_with_its_length(tmp_path: Path) -> None:
-    archive = tmp_path / "archive.db"
+async def test_a_long_disconnection_from_telegram_is_named_with_its_length(
+    tmp_path: Path, archive_location: Location
+) -> None:
+    archive = archive_location
     sandbox = await sandbox_of(scenario())
     stopped = False
     try:
-        async with daemon_on(sandbox, archive):
+        async with daemon_on(sandbox, tmp_path / "archive.db", archive if isinstance(archive, str) else None):
             await sandbox.stop()  # Telegram is gone: every reconnect is refused
             stopped = True
 
@@ -312,10 +315,10 @@ async def test_a_long_disconnection_from_telegram_is_named_with_its_length(tmp_p
 
 
 async def test_health_json_is_one_document_with_status_reasons_figures_and_the_recorded_limits(
-    tmp_path: Path,
+    archive_location: Location,
 ) -> None:
-    archive = tmp_path / "archive.db"
-    async with await Store.open(archive) as store:
+    archive = archive_location
+    async with await open_archive(archive) as store:
         await store.heartbeat(datetime.now(UTC) - timedelta(seconds=100))
         await store.daemon.started(record(started_at=datetime.now(UTC) - timedelta(hours=1)))
     result = await asyncio.to_thread(
@@ -371,6 +374,19 @@ async def test_health_notes_the_channels_the_daemon_recorded_as_not_fully_watche
     text = await asyncio.to_thread(CliRunner().invoke, main, args)
     assert text.exit_code == 0
     assert text.stdout.splitlines() == [*(f"note: {n}" for n in report["notes"]), "healthy"]
+
+
+async def test_health_names_an_archive_server_it_cannot_reach_without_its_password() -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql://monitor:hidden-pw-4411@127.0.0.1:{port}/monitor"
+    result = await asyncio.to_thread(CliRunner().invoke, main, ["health", "--archive", url])
+    assert result.exit_code == 1
+    assert (
+        f"the archive cannot be read: archive url postgresql://monitor:***@127.0.0.1:{port}" in result.output
+    )
+    assert "hidden-pw-4411" not in result.output
 
 
 async def test_health_names_an_unreadable_archive_instead_of_failing(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """The alert sender: exactly-once delivery, flood waits, edits and deletions of alerted posts, pacing.
 
 The end-to-end tests run the bot's real Telethon client against the sandbox with a real archive; a
-recording stand-in for the client covers the error paths the sandbox cannot time precisely.
+recording stand-in for the client covers the error paths the sandbox cannot time precisely. Every test
+runs on both backends: an archive file and a PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from monitor.config import AlertPolicy
 from monitor.model import Analysis, Match, Post
 from monitor.sandbox import strictness
 from monitor.sandbox.faults import Faults, FloodRule, parse_faults
-from monitor.store import Store
+from monitor.store import Location, Store, open_archive
 from monitor.telegram.send import (
     BLOCKED_PROBE_SECONDS,
     POSTS_PER_MESSAGE,
@@ -28,7 +29,7 @@ from monitor.telegram.send import (
     sent_message_id,
     whole_posts,
 )
-from tests.support import CHANNEL, POLICY, Desk, RecordingClient, flag, until
+from tests.support import BORDER, CHANNEL, POLICY, SEA, Desk, RecordingClient, flag, until
 
 CHAT_ID = -1009000000001
 LINK = f"https://t.me/{CHANNEL.username}"
@@ -41,6 +42,16 @@ async def statuses(store: Store) -> dict[str, int]:
 def chat_events(desk: Desk) -> list[dict]:
     """The sandbox's record of the analyst chat (send / edit / delete), as the lossless check reads it."""
     return [json.loads(line) for line in desk.chat_path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+async def store(archive_location: Location):
+    """conftest's archive (CHANNEL, the BORDER and SEA conflicts), once per backend."""
+    archive = await open_archive(archive_location)
+    await archive.upsert_channel(CHANNEL, f"@{CHANNEL.username}")
+    await archive.upsert_conflicts([BORDER, SEA])
+    yield archive
+    await archive.close()
 
 
 @pytest.fixture
@@ -111,7 +122,7 @@ OUTAGE_NOTE = "Recovered after an outage: 3 posts <older> than the news window &
 
 async def test_an_outage_summary_queued_before_a_restart_is_delivered_once_after_it(desk: Desk):
     await desk.store.notices.close_outage(OUTAGE_NOTE)
-    async with await Store.open(desk.store.path) as reopened:  # the restarted daemon's archive
+    async with await open_archive(desk.store.path) as reopened:  # the restarted daemon's archive
         restarted = AlertSender(desk.bot, reopened, POLICY, desk.sandbox.analyst_chat_id)
         assert await restarted.deliver_notices()
         assert await reopened.notices.pending() == []

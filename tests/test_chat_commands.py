@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from telethon.extensions import html as tl_html
 
 from monitor.config import AlertPolicy
 from monitor.model import Analysis, Channel, Conflict, Match, Post, TelegramProblem
-from monitor.store import Store
+from monitor.store import Location, Store, open_archive
 from monitor.telegram.commands import (
     ChannelStatus,
     CommandHandler,
@@ -53,8 +52,9 @@ class FixedStatus:
 
 
 @pytest.fixture
-async def archive(tmp_path: Path):
-    archive = await Store.open(tmp_path / "commands.db")
+async def archive(archive_location: Location):
+    """Two channels with a post each (one flagged), once per backend."""
+    archive = await open_archive(archive_location)
     for channel in (NEWS, PRIVATE):
         await archive.upsert_channel(channel)
     text = "Shelling at the border <b>overnight</b> & more"

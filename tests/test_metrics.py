@@ -94,10 +94,12 @@ class Scraped:
 
 
 @pytest.fixture
-async def scraped(tmp_path: Path) -> AsyncIterator[Scraped]:
+async def scraped(tmp_path: Path, archive_location: Path | str) -> AsyncIterator[Scraped]:
+    """A daemon with its endpoint on, its archive a file or a PostgreSQL database (once each)."""
     sandbox = await sandbox_of(scenario())
     config = sandbox_config(sandbox, tmp_path / "archive.db", alerts=NO_PACING, schedule=RARE_JOBS)
-    daemon = Daemon(dataclasses.replace(config, metrics=MetricsSettings("127.0.0.1", 0)))
+    url = archive_location if isinstance(archive_location, str) else None
+    daemon = Daemon(dataclasses.replace(config, metrics=MetricsSettings("127.0.0.1", 0), archive_url=url))
     stop = asyncio.Event()
     task = asyncio.create_task(daemon.run(stop))
     try:

@@ -182,3 +182,16 @@ async def test_a_destination_holding_another_archive_is_refused_with_its_own_exi
     assert same.exit_code == 5 and "is the source itself" in same.output
     missing = await cli(["archive", "copy", str(tmp_path / "none.db"), str(tmp_path / "x.db")])
     assert missing.exit_code == 1 and "no such archive file" in missing.output
+
+
+async def test_a_value_the_destination_will_not_take_is_named_with_its_table(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    source = tmp_path / "source.db"
+    await fill(source)
+    with sqlite3.connect(source) as db:  # a file column takes any value; PostgreSQL's bigint does not
+        db.execute("UPDATE channel_context SET reset_after = 'soon'")
+
+    result = await cli(["archive", "copy", str(source), postgres_url])
+    assert result.exit_code == 1
+    assert "table channel_context refused rows of the copy" in result.output, result.output

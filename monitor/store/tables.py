@@ -4,10 +4,13 @@ as the archive's own writer keeps them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from monitor.store.database import Database, fetch
+from monitor.store.errors import ArchiveError
 from monitor.store.writes import INDEX_NEW, INDEX_NEW_STEMS
 
 Key = Sequence[object]
@@ -58,7 +61,7 @@ class SqliteTables:
         self, table: str, columns: Sequence[str], rows: Sequence[Sequence[object]], marks: Mapping[str, str]
     ) -> None:
         """Insert the rows and set the meta `marks`, all or nothing; new posts are indexed for search."""
-        async with self._database.write() as db:
+        async with self._refused(table), self._database.write() as db:
             before = 0
             if table == "posts" and rows:
                 before = int(str((await fetch(db, "SELECT coalesce(max(id), 0) FROM posts"))[0][0]))
@@ -73,6 +76,15 @@ class SqliteTables:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 list(marks.items()),
             )
+
+    @asynccontextmanager
+    async def _refused(self, table: str) -> AsyncIterator[None]:
+        """Rows the file will not take (a repeated key, a broken link) named as such; the file's own
+        failures arrive as ArchiveError already."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"{self.shown}: table {table} refused rows of the copy: {exc}") from None
 
     async def mark(self, key: str) -> str | None:
         value = await self._database.value("SELECT value FROM meta WHERE key = ?", (key,))

@@ -5,8 +5,12 @@ as the archive's writer gives them, and the id sequences move past the copied id
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 
+import asyncpg
+
+from monitor.store.errors import ArchiveError
 from monitor.store.postgres.database import PgDatabase
 from monitor.store.stems import stem_text
 from monitor.store.tables import Key, after_clause, quoted
@@ -68,7 +72,7 @@ class PgTables:
             f'INSERT INTO "{table}" ({quoted(names)}) SELECT {", ".join(select)} '
             f"FROM unnest({', '.join(casts)}) AS u ({quoted(names)})"
         )
-        async with self._database.write() as db:
+        async with self._refused(table), self._database.write() as db:
             if rows:
                 await db.execute(sql, *arrays)
             if table in _IDENTITY_TABLES:
@@ -81,6 +85,14 @@ class PgTables:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 list(marks.items()),
             )
+
+    @asynccontextmanager
+    async def _refused(self, table: str) -> AsyncIterator[None]:
+        """Rows the database will not take (a value of the wrong type, a broken link) named as such."""
+        try:
+            yield
+        except asyncpg.PostgresError as exc:
+            raise ArchiveError(f"{self.shown}: table {table} refused rows of the copy: {exc}") from None
 
     async def mark(self, key: str) -> str | None:
         value = await self._database.value("SELECT value FROM meta WHERE key = $1", (key,))

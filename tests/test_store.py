@@ -586,3 +586,12 @@ async def test_the_query_language_means_the_same_in_both_archives(store: Store) 
     assert await found("Харьков (") == [2], "not a valid query: each part a phrase, of every stem of it"
     with pytest.raises(QueryError, match="is not a valid search"):
         await store.search("Харьков (", strict=True)
+
+
+async def test_exact_search_finds_a_form_behind_hundreds_of_newer_other_forms(store: Store) -> None:
+    older = [(make_post(i, f"Газа, сводка {i}"), analysis()) for i in range(1, 4)]
+    newer = [(make_post(i, f"Удар по Газе {i}"), analysis()) for i in range(10, 460)]
+    await store.save(older + newer)
+
+    assert [p.post.message_id for p in await store.search("Газа", exact=True)] == [3, 2, 1]
+    assert len(await store.search("Газа", limit=500)) == 453

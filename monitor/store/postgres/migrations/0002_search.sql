@@ -8,3 +8,7 @@
 
 ALTER TABLE posts ADD COLUMN stems tsvector NOT NULL DEFAULT ''::tsvector;
 CREATE INDEX posts_stems ON posts USING gin (stems);
+-- Statistics of ten times the usual number of stems: with the default, a word in one post of a thousand
+-- was taken for four times as common, and its search walked 50,000 posts by date (355 ms at 1,000,000
+-- posts) instead of reading its 1,000 matches from the index (39 ms).
+ALTER TABLE posts ALTER COLUMN stems SET STATISTICS 1000;

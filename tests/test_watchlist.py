@@ -278,6 +278,9 @@ version = "names-1"
 en = ["strike{|s}", "war"]
 ru = ["удар{|ы|а|ов}"]
 
+[incidents]
+en = ["crash{|ed}", "killed"]
+
 [conflicts.north]
 name = "North war"
 
@@ -325,6 +328,12 @@ def test_weak_names_need_company(names):
     assert flagged(names, "Bigcity and Harbourton expect rain.") == ()  # two places are not enough
     assert flagged(names, "Ironclads were seen near Harbourton.") == ("north",)  # equipment + a place
     assert flagged(names, "Southland hosts corridor talks.") == ("south",)  # a weak event + an anchor
+
+
+def test_a_weak_actor_needs_a_war_word_where_a_weak_place_takes_an_incident(names):
+    assert flagged(names, "An Ironclad crashed at an air show; two were killed.") == ()
+    assert flagged(names, "An Ironclad was lost in a strike overnight.") == ("north",)
+    assert flagged(names, "A bus crashed in Bigcity; two were killed.") == ("north",)
 
 
 def test_weak_window_zero_keeps_company_in_the_sentence():
@@ -418,6 +427,43 @@ def test_shipped_names_layer_cases(shipped, text, expected):
     ],
 )
 def test_shipped_recall_vocabulary_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The attack itself, the truces of 2025 and the presidents' calls, with no war word.
+        ("Нападение России на Украину изменило энергетическую карту Европы.", ("russia-ukraine",)),
+        ("Пасхальное перемирие закончилось в полночь.", ("russia-ukraine",)),
+        ("Путин провел телефонный разговор с Трампом.", ("russia-ukraine",)),
+        ("Trump spoke by phone with Putin on Tuesday.", ("russia-ukraine",)),
+        ("Трамп поговорил с Путиным об Иране.", ()),  # a veto word in the sentence: another story
+        # Institutions that exist because of the war: military administrations, Stavka, alerts, curfew.
+        ("Глава областной военной администрации сообщил о повреждении подстанции.", ("russia-ukraine",)),
+        ("Президент провів засідання Ставки.", ("russia-ukraine",)),
+        ("У Харківській області оголошено повітряну тривогу.", ("russia-ukraine",)),
+        ("Комендантська година в Одесі діятиме з 00:00 до 05:00.", ("russia-ukraine",)),
+        ("Уряд продовжив воєнний стан ще на 90 днів.", ("russia-ukraine",)),
+        ("Президент Південної Кореї оголосив воєнний стан.", ()),
+        ("В Брянской области объявлена угроза атаки БПЛА.", ("russia-ukraine",)),
+        # War politics next to Ukraine: support, frozen assets, energy, refugees, territory, passports.
+        ("Канцлер пообещал, что поддержка Украины не ослабнет.", ("russia-ukraine",)),
+        ("ЕС передаст Украине доходы от замороженных активов.", ("russia-ukraine",)),
+        ("Удары повредили энергетическую инфраструктуру Украины.", ("russia-ukraine",)),
+        ("Беженцы из Украины получат продление статуса.", ("russia-ukraine",)),
+        ("Заявление о нарушении территориальной целостности Украины.", ("russia-ukraine",)),
+        ("На звільнених територіях Харківщини відновлюють школи.", ("russia-ukraine",)),
+        ("В Мелитополе открыли пункт выдачи российских паспортов.", ("russia-ukraine",)),
+        # Front-line reports: weapons, positions, commanders, ground taken.
+        ("Гаубицы и окопы: командир рассказал о боях под Курском.", ("russia-ukraine",)),
+        ("Генштаб сообщил, что войска взяли под контроль село в Харьковской области.", ("russia-ukraine",)),
+        ("Кадыров наградил бойцов за мужество.", ("russia-ukraine",)),
+        # A weak actor (an aircraft type, an official) needs a war word, not just an accident or a weapon.
+        ("Су-34 потерпел крушение в Северной Осетии, экипаж погиб.", ()),
+    ],
+)
+def test_shipped_2025_coverage_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 

@@ -280,10 +280,11 @@ class Watchlist:
         window: int,
         partial: list[Evidence],
     ) -> list[Evidence]:
-        """Weak names count 1 in all when they have company: a context or incident word within
-        `weak_window` sentences; for a weak event, an anchor of the conflict in the same sentence; or
-        a second distinct weak name anywhere in the post when not both are places (two city names
-        alone are a weather or football report as often as a war report). Without company, the first
+        """Weak names count 1 in all when they have company: a context word within `weak_window`
+        sentences (or an incident word, except for actors: an aircraft type or a minister next to a
+        crash or a weapons fair is not the war); for a weak event, an anchor of the conflict in the same
+        sentence; or a second distinct weak name anywhere in the post when not both are places (two city
+        names alone are a weather or football report as often as a war report). Without company, the first
         weak name is partial evidence (added to `partial`)."""
         named = [(text, hit) for text, hits in weak.items() for _, hit in hits]
         for index, (text, hit) in enumerate(named):
@@ -299,8 +300,9 @@ class Watchlist:
                     other.end <= hit.start or hit.end <= other.start for other in anchored.get(sentence, ())
                 ):
                     return [self._weak(hit, 1.0, "an anchor in the sentence")]
+                actor = self._terms[hit.term].category == "actors"
                 for other in range(sentence - window, sentence + window + 1):
-                    words = context["context"].get(other) or context["incidents"].get(other)
+                    words = context["context"].get(other) or (not actor and context["incidents"].get(other))
                     if words:
                         return [self._weak(hit, 1.0, ", ".join(sorted({word for word, _ in words})))]
         partial.append(self._weak(named[0][1], PARTIAL_WEAK, ""))

@@ -459,6 +459,12 @@ def test_shipped_recall_vocabulary_cases(shipped, text, expected):
         ("Гаубицы и окопы: командир рассказал о боях под Курском.", ("russia-ukraine",)),
         ("Генштаб сообщил, что войска взяли под контроль село в Харьковской области.", ("russia-ukraine",)),
         ("Кадыров наградил бойцов за мужество.", ("russia-ukraine",)),
+        # How each side names the other and the war's legal aftermath.
+        ("Держава-терорист знову атакувала енергетику.", ("russia-ukraine",)),
+        ("Рада ухвалила рішення про спеціальний трибунал щодо злочину агресії.", ("russia-ukraine",)),
+        ("Європа готова надати гарантії безпеки Україні.", ("russia-ukraine",)),
+        ("Ополченцы ДНР отбили атаку под Авдеевкой.", ("russia-ukraine",)),
+        ("Коалиция желающих обсудит миротворцев.", ("russia-ukraine",)),
         # A weak actor (an aircraft type, an official) needs a war word, not just an accident or a weapon.
         ("Су-34 потерпел крушение в Северной Осетии, экипаж погиб.", ()),
     ],

@@ -256,6 +256,7 @@ class Watchlist:
             for other in range(sentence - rules.window, sentence + rules.window + 1):
                 war |= context["context"].get(other, set())
                 incidents |= context["incidents"].get(other, set())
+            war, incidents = _besides(war, anchored[sentence]), _besides(incidents, anchored[sentence])
             needed = rules.anchor_context if term.kind == "anchors" else rules.common_context
             words = ", ".join(sorted({word for word, _ in war | incidents}))
             if _distinct_words(war | incidents) >= needed and (war or term.kind == "anchors"):
@@ -302,7 +303,9 @@ class Watchlist:
                     return [self._weak(hit, 1.0, "an anchor in the sentence")]
                 actor = self._terms[hit.term].category == "actors"
                 for other in range(sentence - window, sentence + window + 1):
-                    words = context["context"].get(other) or (not actor and context["incidents"].get(other))
+                    words = _besides(context["context"].get(other, set()), [hit]) or (
+                        not actor and _besides(context["incidents"].get(other, set()), [hit])
+                    )
                     if words:
                         return [self._weak(hit, 1.0, ", ".join(sorted({word for word, _ in words})))]
         partial.append(self._weak(named[0][1], PARTIAL_WEAK, ""))
@@ -336,6 +339,15 @@ def context_evidence(conflict: str, context: ChannelContext) -> list[Evidence]:
         return []
     detail = f"{context.source}: {share:.0%} of the channel's recent posts"
     return [Evidence("context", conflict, points, detail)]
+
+
+def _besides(words: set[_Word], hits: list[_Hit]) -> set[_Word]:
+    """Context words other than the term itself: a word listed both as a name and as a war word (Oreshnik,
+    Kalibr) is not its own company. With several hits to anchor, each lends company to the others."""
+    starts = {hit.start for hit in hits}
+    if len(starts) != 1:
+        return words
+    return {word for word in words if word[1] not in starts}
 
 
 def _kind_of(term: Term) -> EvidenceKind:

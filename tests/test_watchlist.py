@@ -275,7 +275,7 @@ NAMES = """\
 version = "names-1"
 
 [context]
-en = ["strike{|s}", "war"]
+en = ["strike{|s}", "war", "ironclad{|s}"]
 ru = ["удар{|ы|а|ов}"]
 
 [incidents]
@@ -334,6 +334,11 @@ def test_a_weak_actor_needs_a_war_word_where_a_weak_place_takes_an_incident(name
     assert flagged(names, "An Ironclad crashed at an air show; two were killed.") == ()
     assert flagged(names, "An Ironclad was lost in a strike overnight.") == ("north",)
     assert flagged(names, "A bus crashed in Bigcity; two were killed.") == ("north",)
+
+
+def test_a_term_listed_as_a_name_and_as_a_war_word_is_not_its_own_company(names):
+    assert flagged(names, "Ironclads sail tonight.") == ()
+    assert flagged(names, "Ironclads sail to Northland tonight.") == ("north",)  # the anchor has a war word
 
 
 def test_weak_window_zero_keeps_company_in_the_sentence():
@@ -470,6 +475,22 @@ def test_shipped_recall_vocabulary_cases(shipped, text, expected):
     ],
 )
 def test_shipped_2025_coverage_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Place and weapon names that are also common words count only with a capital letter.
+        ("После удачного полета компания продолжит испытания.", ()),
+        ("Цены на марганец выросли на бирже.", ()),
+        ("Новый калибр для охотников поступил в продажу.", ()),
+        ("В парке вырос орешник.", ()),
+        ("ВСУ оставили Крынки.", ("russia-ukraine",)),
+        ("По Днепру ударил «Орешник».", ("russia-ukraine",)),
+    ],
+)
+def test_shipped_names_that_are_also_common_words(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 

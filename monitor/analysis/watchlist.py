@@ -226,7 +226,7 @@ class Watchlist:
         located = [(self._terms[hit.term], sentence_of(starts, hit.start), hit) for hit in hits]
         vetoed = {sentence for term, sentence, _ in located if term.kind == "veto"}
         strong: dict[str, Term] = {}
-        anchors: dict[int, Term] = {}
+        anchors: dict[int, list[tuple[Term, _Hit]]] = defaultdict(list)
         weak: dict[str, list[tuple[int, _Hit]]] = defaultdict(list)
         anchored: dict[int, list[_Hit]] = defaultdict(list)
         context: dict[str, dict[int, set[_Word]]] = {"context": defaultdict(set)}
@@ -243,23 +243,21 @@ class Watchlist:
                 weak[term.text].append((sentence, hit))
             elif kind in ("anchors", "common"):
                 anchored[sentence].append(hit)
-                if sentence not in anchors or (kind == "anchors" and anchors[sentence].kind != "anchors"):
-                    anchors[sentence] = term if kind == term.kind else _as_anchor(term)
+                anchors[sentence].append((term if kind == term.kind else _as_anchor(term), hit))
             elif kind in context:
                 context[kind][sentence].add((term.text, hit.start))
         evidence = [Evidence(_kind_of(term), text, 1.0) for text, term in strong.items()]
         partial: list[Evidence] = []
         common: list[Evidence] = []
-        for sentence, term in anchors.items():
+        for sentence, candidates in anchors.items():
             war: set[_Word] = set()
             incidents: set[_Word] = set()
             for other in range(sentence - rules.window, sentence + rules.window + 1):
                 war |= context["context"].get(other, set())
                 incidents |= context["incidents"].get(other, set())
-            war, incidents = _besides(war, anchored[sentence]), _besides(incidents, anchored[sentence])
-            needed = rules.anchor_context if term.kind == "anchors" else rules.common_context
-            words = ", ".join(sorted({word for word, _ in war | incidents}))
-            if _distinct_words(war | incidents) >= needed and (war or term.kind == "anchors"):
+            term, found, met = _judge_sentence(candidates, war, incidents, rules)
+            words = ", ".join(sorted({word for word, _ in found}))
+            if met:
                 evidence.append(Evidence(_kind_of(term), term.text, 1.0, words))
             elif term.kind == "common":
                 common.append(Evidence("partial", term.text, PARTIAL_COMMON, words))
@@ -303,8 +301,8 @@ class Watchlist:
                     return [self._weak(hit, 1.0, "an anchor in the sentence")]
                 actor = self._terms[hit.term].category == "actors"
                 for other in range(sentence - window, sentence + window + 1):
-                    words = _besides(context["context"].get(other, set()), [hit]) or (
-                        not actor and _besides(context["incidents"].get(other, set()), [hit])
+                    words = _besides(context["context"].get(other, set()), hit) or (
+                        not actor and _besides(context["incidents"].get(other, set()), hit)
                     )
                     if words:
                         return [self._weak(hit, 1.0, ", ".join(sorted({word for word, _ in words})))]
@@ -341,13 +339,29 @@ def context_evidence(conflict: str, context: ChannelContext) -> list[Evidence]:
     return [Evidence("context", conflict, points, detail)]
 
 
-def _besides(words: set[_Word], hits: list[_Hit]) -> set[_Word]:
+def _besides(words: set[_Word], hit: _Hit) -> set[_Word]:
     """Context words other than the term itself: a word listed both as a name and as a war word (Oreshnik,
-    Kalibr) is not its own company. With several hits to anchor, each lends company to the others."""
-    starts = {hit.start for hit in hits}
-    if len(starts) != 1:
-        return words
-    return {word for word in words if word[1] not in starts}
+    Kalibr) is not its own company."""
+    return {word for word in words if word[1] != hit.start}
+
+
+def _judge_sentence(
+    candidates: list[tuple[Term, _Hit]], war: set[_Word], incidents: set[_Word], rules: Rules
+) -> tuple[Term, set[_Word], bool]:
+    """The anchor a sentence is judged by, the words around it, and whether they meet its rule.
+
+    Anchors are tried before common anchors, each with the words other than itself; the first that meets
+    its rule wins, else the sentence is judged by its best-ranked anchor (for partial evidence)."""
+    ranked = sorted(candidates, key=lambda item: item[0].kind != "anchors")
+    judged = []
+    for term, hit in ranked:
+        around, violent = _besides(war, hit), _besides(incidents, hit)
+        needed = rules.anchor_context if term.kind == "anchors" else rules.common_context
+        met = _distinct_words(around | violent) >= needed and bool(around or term.kind == "anchors")
+        if met:
+            return term, around | violent, True
+        judged.append((term, around | violent))
+    return judged[0][0], judged[0][1], False
 
 
 def _kind_of(term: Term) -> EvidenceKind:

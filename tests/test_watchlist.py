@@ -470,6 +470,14 @@ def test_shipped_recall_vocabulary_cases(shipped, text, expected):
         ("Європа готова надати гарантії безпеки Україні.", ("russia-ukraine",)),
         ("Ополченцы ДНР отбили атаку под Авдеевкой.", ("russia-ukraine",)),
         ("Коалиция желающих обсудит миротворцев.", ("russia-ukraine",)),
+        # The later war's weapons, places, embargoes, deals and memoranda next to Ukraine or its capital.
+        ("Германия не передаст Киеву Taurus.", ("russia-ukraine",)),
+        ("Жители Казачьей Лопани эвакуированы.", ("russia-ukraine",)),
+        ("ЕС обсуждает эмбарго на российский газ.", ("russia-ukraine",)),
+        ("Зеленский подписал соглашение о недрах с США.", ("russia-ukraine",)),
+        ("Песков: Москва ждет от Киева ответа по меморандуму.", ("russia-ukraine",)),
+        ("Москва и Минск подписали меморандум о туризме.", ()),  # a memorandum next to Moscow alone
+        ("Новый Мираж появился в продаже в Новосибирске.", ()),
         # A weak actor (an aircraft type, an official) needs a war word, not just an accident or a weapon.
         ("Су-34 потерпел крушение в Северной Осетии, экипаж погиб.", ()),
     ],

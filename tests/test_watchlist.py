@@ -478,6 +478,11 @@ def test_shipped_recall_vocabulary_cases(shipped, text, expected):
         ("Песков: Москва ждет от Киева ответа по меморандуму.", ("russia-ukraine",)),
         ("Москва и Минск подписали меморандум о туризме.", ()),  # a memorandum next to Moscow alone
         ("Новый Мираж появился в продаже в Новосибирске.", ()),
+        # War-blogger shorthand: slang for the other side, front-line towns of 2022, partisans.
+        ("Работа нашей арты по позициям нациков.", ("russia-ukraine",)),
+        ("Наши заходят в Северодонецк.", ("russia-ukraine",)),
+        ("Партизаны подорвали поезд под Мелитополем.", ("russia-ukraine",)),
+        ("Белорусские партизаны вспоминают войну 1943 года.", ()),
         # A weak actor (an aircraft type, an official) needs a war word, not just an accident or a weapon.
         ("Су-34 потерпел крушение в Северной Осетии, экипаж погиб.", ()),
     ],

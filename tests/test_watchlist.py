@@ -483,6 +483,7 @@ def test_shipped_recall_vocabulary_cases(shipped, text, expected):
         ("Наши заходят в Северодонецк.", ("russia-ukraine",)),
         ("Партизаны подорвали поезд под Мелитополем.", ("russia-ukraine",)),
         ("Белорусские партизаны вспоминают войну 1943 года.", ()),
+        ("Russia and Ukraine swapped 390 prisoners each.", ("russia-ukraine",)),
         # A weak actor (an aircraft type, an official) needs a war word, not just an accident or a weapon.
         ("Су-34 потерпел крушение в Северной Осетии, экипаж погиб.", ()),
     ],

@@ -402,6 +402,7 @@ def test_a_place_listed_under_two_conflicts_is_an_error(tmp_path):
         ("Units of the Tsentr group of forces took a village west of Pokrovsk.", ("russia-ukraine",)),
         ("Оператори дронів знищили техніку під Куп'янськом.", ("russia-ukraine",)),
         ("A group of Shaheds is heading for Kharkiv oblast.", ("russia-ukraine",)),
+        ("ЦАХАЛ ликвидировал командира «Радвана».", ("israel-hezbollah",)),  # an inflected unit name
         ("Kharkiv hosts a book fair this weekend.", ()),
         ("Haifa and Acre are popular with tourists in spring.", ()),
         ("Аграрії завершили збирання врожаю ранніх зернових, попри обстріли.", ()),  # shelling in passing

@@ -1,7 +1,8 @@
 """Flagging quality with and without learned channel context, per kind of channel, on the labelled sets.
 
 Usage:
-    python bench/bench_context.py [--shared PATH] [--threshold 1.0] [--sure-only] [--json]
+    python bench/bench_context.py [--shared PATH] [--threshold 1.0] [--sure-only] [--half dev|held-out]
+                                   [--json]
 
 For every tests/data/labeled/*.labels.jsonl set, each channel's posts in the shared source files are
 replayed in date order (then message id, then file order) through the analyser, the way the archive
@@ -9,7 +10,8 @@ sees them: the context of a post is learned, with the archive's own rule (monito
 only from the flags the analyser gave the channel's EARLIER posts, never from gold labels and never from
 later posts. The labelled posts are then scored twice: with that context and without it. The written
 sets (tests/data/labeled/written_*.jsonl) have no channel history and are scored without context.
-Also prints a threshold sweep with context, like `monitor evaluate --sweep`.
+Also prints a threshold sweep with context, like `monitor evaluate --sweep`. `--half` scores only one
+half of every set (see bench/labeled_sets.py); channels are still replayed whole, so context is the same.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from labeled_sets import LABELS_DIR, LABELS_SUFFIX, REPO, Sources, _parse_entry
+from labeled_sets import HALVES, LABELS_DIR, LABELS_SUFFIX, REPO, Sources, _parse_entry, in_half
 
 from monitor.analysis import Analyzer
 from monitor.analysis.evaluation import Judged, Scored, evaluate, sweep
@@ -65,26 +67,26 @@ def replay(
             history.insert(0, analysis.conflicts)
             entry = labelled.get(index)
             if entry is not None:
-                outcomes.append(_outcome(entry, analysis.scores))
+                outcomes.append(_outcome(entry, analysis.scores, analyzer.analyze(text).scores))
     return outcomes
 
 
-def _outcome(entry: dict[str, Any], scores: tuple[Any, ...]) -> Outcome:
+def _outcome(entry: dict[str, Any], scores: tuple[Any, ...], alone: tuple[Any, ...]) -> Outcome:
+    """`scores` with the learned context, `alone` without any (context also decides what war words weigh)."""
     with_context = {s.conflict: s.score for s in scores}
-    without = {
-        s.conflict: round(s.score - sum(e.points for e in s.evidence if e.kind == "context"), 4)
-        for s in scores
-    }
+    without = {s.conflict: s.score for s in alone}
     key = "/".join(str(value) for value in entry["key"].values())
     return Outcome(
         key, entry["kind"], bool(entry["unsure"]), frozenset(entry["labels"]), with_context, without
     )
 
 
-def written(path: Path, analyzer: Analyzer) -> list[Outcome]:
+def written(path: Path, analyzer: Analyzer, half: str | None) -> list[Outcome]:
     """A hand-written set: no channel history, so the same scores with and without context."""
     outcomes = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not in_half(number, half):
+            continue
         record = json.loads(line)
         scores = {s.conflict: s.score for s in analyzer.analyze(record["text"]).scores}
         gold = frozenset(record["labels"])
@@ -92,9 +94,11 @@ def written(path: Path, analyzer: Analyzer) -> list[Outcome]:
     return outcomes
 
 
-def real_set(labels_path: Path, sources: Sources, analyzer: Analyzer) -> list[Outcome]:
+def real_set(labels_path: Path, sources: Sources, analyzer: Analyzer, half: str | None) -> list[Outcome]:
     by_source: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
     for number, line in enumerate(labels_path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not in_half(number, half):
+            continue
         entry = _parse_entry(line, f"{labels_path}:{number}")
         found = sources.find(entry["source"], entry["key"])
         records = sources.records(entry["source"])
@@ -143,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--threshold", type=float, default=1.0)
     parser.add_argument("--sure-only", action="store_true", help="leave out posts labelled unsure")
+    parser.add_argument("--half", choices=HALVES, help="score only the dev or the held-out half")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     posts_dir = args.shared / "data" / "posts"
@@ -154,9 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     sources = Sources(posts_dir)
     sets: dict[str, list[Outcome]] = {}
     for path in sorted(LABELS_DIR.glob(f"*{LABELS_SUFFIX}")):
-        sets[path.name.removesuffix(LABELS_SUFFIX)] = real_set(path, sources, analyzer)
+        sets[path.name.removesuffix(LABELS_SUFFIX)] = real_set(path, sources, analyzer, args.half)
     for path in sorted(LABELS_DIR.glob("written_*.jsonl")):
-        sets[path.stem] = written(path, analyzer)
+        sets[path.stem] = written(path, analyzer, args.half)
     rows = [
         row
         for name, outs in sets.items()

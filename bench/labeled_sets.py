@@ -1,6 +1,6 @@
 """Join the hand-labelled sets from real posts with the shared texts, for `monitor evaluate`.
 
-Usage: python bench/labeled_sets.py OUTDIR [--shared PATH] [--sure-only]
+Usage: python bench/labeled_sets.py OUTDIR [--shared PATH] [--sure-only] [--half dev|held-out]
 
 The repository keeps only labels and keys (tests/data/labeled/*.labels.jsonl); the texts stay in the shared
 data directory (../shared by default, relative to the repository root). For every labels file this script
@@ -12,6 +12,10 @@ script with the labels file and line that hold it.
 Key fields are compared with the source record's fields of the same name; the one extra field
 `text_sha256` matches the first hex digits of the SHA-256 of the post's text (used where a source has two
 posts under the same id, language and date).
+
+`--half` keeps one half of every set, split by the parity of the labels file's line number: `dev` (odd
+lines, 1, 3, 5 ...) is the half watchlist rules may be tuned on, `held-out` (even lines) is never read
+to write rules and gives the honest estimate.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ LABELS_DIR = REPO / "tests" / "data" / "labeled"
 LABELS_SUFFIX = ".labels.jsonl"
 HASH_FIELD = "text_sha256"
 REQUIRED = ("source", "key", "kind", "labels", "lang", "unsure")
+HALVES = ("dev", "held-out")
 
 
 class JoinError(Exception):
@@ -108,11 +113,18 @@ def _text_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(str(record.get("text", "")).encode("utf-8")).hexdigest()
 
 
-def join_file(labels_path: Path, sources: Sources, sure_only: bool = False) -> Iterator[Joined]:
+def in_half(number: int, half: str | None) -> bool:
+    """Whether the labels file's 1-based line `number` belongs to `half` (None: both halves)."""
+    return half is None or (number % 2 == 1) == (half == "dev")
+
+
+def join_file(
+    labels_path: Path, sources: Sources, sure_only: bool = False, half: str | None = None
+) -> Iterator[Joined]:
     """Yield the posts of one labels file with their texts; raise JoinError on the first bad line."""
     with labels_path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
-            if not line.strip():
+            if not line.strip() or not in_half(number, half):
                 continue
             where = f"{labels_path}:{number}"
             entry = _parse_entry(line, where)
@@ -176,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     for labels_path in labels_files:
         name = labels_path.name.removesuffix(LABELS_SUFFIX)
         try:
-            joined = list(join_file(labels_path, sources, args.sure_only))
+            joined = list(join_file(labels_path, sources, args.sure_only, args.half))
         except JoinError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -196,6 +208,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--labels", type=Path, default=LABELS_DIR, help="directory of *.labels.jsonl files")
     parser.add_argument("--sure-only", action="store_true", help="leave out posts labelled unsure")
+    parser.add_argument(
+        "--half", choices=HALVES, help="only odd labels lines (dev, tuned on) or even ones (held-out)"
+    )
     return parser.parse_args(argv)
 
 

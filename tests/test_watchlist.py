@@ -275,8 +275,11 @@ NAMES = """\
 version = "names-1"
 
 [context]
-en = ["strike{|s}", "war"]
+en = ["strike{|s}", "war", "ironclad{|s}"]
 ru = ["удар{|ы|а|ов}"]
+
+[incidents]
+en = ["crash{|ed}", "killed"]
 
 [conflicts.north]
 name = "North war"
@@ -325,6 +328,17 @@ def test_weak_names_need_company(names):
     assert flagged(names, "Bigcity and Harbourton expect rain.") == ()  # two places are not enough
     assert flagged(names, "Ironclads were seen near Harbourton.") == ("north",)  # equipment + a place
     assert flagged(names, "Southland hosts corridor talks.") == ("south",)  # a weak event + an anchor
+
+
+def test_a_weak_actor_needs_a_war_word_where_a_weak_place_takes_an_incident(names):
+    assert flagged(names, "An Ironclad crashed at an air show; two were killed.") == ()
+    assert flagged(names, "An Ironclad was lost in a strike overnight.") == ("north",)
+    assert flagged(names, "A bus crashed in Bigcity; two were killed.") == ("north",)
+
+
+def test_a_term_listed_as_a_name_and_as_a_war_word_is_not_its_own_company(names):
+    assert flagged(names, "Ironclads sail tonight.") == ()
+    assert flagged(names, "Ironclads sail to Northland tonight.") == ("north",)  # the anchor has a war word
 
 
 def test_weak_window_zero_keeps_company_in_the_sentence():
@@ -388,6 +402,7 @@ def test_a_place_listed_under_two_conflicts_is_an_error(tmp_path):
         ("Units of the Tsentr group of forces took a village west of Pokrovsk.", ("russia-ukraine",)),
         ("Оператори дронів знищили техніку під Куп'янськом.", ("russia-ukraine",)),
         ("A group of Shaheds is heading for Kharkiv oblast.", ("russia-ukraine",)),
+        ("ЦАХАЛ ликвидировал командира «Радвана».", ("israel-hezbollah",)),  # an inflected unit name
         ("Kharkiv hosts a book fair this weekend.", ()),
         ("Haifa and Acre are popular with tourists in spring.", ()),
         ("Аграрії завершили збирання врожаю ранніх зернових, попри обстріли.", ()),  # shelling in passing
@@ -418,6 +433,79 @@ def test_shipped_names_layer_cases(shipped, text, expected):
     ],
 )
 def test_shipped_recall_vocabulary_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The attack itself, the truces of 2025 and the presidents' calls, with no war word.
+        ("Нападение России на Украину изменило энергетическую карту Европы.", ("russia-ukraine",)),
+        ("Пасхальное перемирие закончилось в полночь.", ("russia-ukraine",)),
+        ("Путин провел телефонный разговор с Трампом.", ("russia-ukraine",)),
+        ("Trump spoke by phone with Putin on Tuesday.", ("russia-ukraine",)),
+        ("Трамп поговорил с Путиным об Иране.", ()),  # a veto word in the sentence: another story
+        # Institutions that exist because of the war: military administrations, Stavka, alerts, curfew.
+        ("Глава областной военной администрации сообщил о повреждении подстанции.", ("russia-ukraine",)),
+        ("Президент провів засідання Ставки.", ("russia-ukraine",)),
+        ("У Харківській області оголошено повітряну тривогу.", ("russia-ukraine",)),
+        ("Комендантська година в Одесі діятиме з 00:00 до 05:00.", ("russia-ukraine",)),
+        ("Уряд продовжив воєнний стан ще на 90 днів.", ("russia-ukraine",)),
+        ("Президент Південної Кореї оголосив воєнний стан.", ()),
+        ("В Брянской области объявлена угроза атаки БПЛА.", ("russia-ukraine",)),
+        # War politics next to Ukraine: support, frozen assets, energy, refugees, territory, passports.
+        ("Канцлер пообещал, что поддержка Украины не ослабнет.", ("russia-ukraine",)),
+        ("ЕС передаст Украине доходы от замороженных активов.", ("russia-ukraine",)),
+        ("Удары повредили энергетическую инфраструктуру Украины.", ("russia-ukraine",)),
+        ("Беженцы из Украины получат продление статуса.", ("russia-ukraine",)),
+        ("Заявление о нарушении территориальной целостности Украины.", ("russia-ukraine",)),
+        ("На звільнених територіях Харківщини відновлюють школи.", ("russia-ukraine",)),
+        ("В Мелитополе открыли пункт выдачи российских паспортов.", ("russia-ukraine",)),
+        # Front-line reports: weapons, positions, commanders, ground taken.
+        ("Гаубицы и окопы: командир рассказал о боях под Курском.", ("russia-ukraine",)),
+        ("Генштаб сообщил, что войска взяли под контроль село в Харьковской области.", ("russia-ukraine",)),
+        ("Кадыров наградил бойцов за мужество.", ("russia-ukraine",)),
+        # How each side names the other and the war's legal aftermath.
+        ("Держава-терорист знову атакувала енергетику.", ("russia-ukraine",)),
+        ("Рада ухвалила рішення про спеціальний трибунал щодо злочину агресії.", ("russia-ukraine",)),
+        ("Європа готова надати гарантії безпеки Україні.", ("russia-ukraine",)),
+        ("Ополченцы ДНР отбили атаку под Авдеевкой.", ("russia-ukraine",)),
+        ("Коалиция желающих обсудит миротворцев.", ("russia-ukraine",)),
+        # The later war's weapons, places, embargoes, deals and memoranda next to Ukraine or its capital.
+        ("Германия не передаст Киеву Taurus.", ("russia-ukraine",)),
+        ("Жители Казачьей Лопани эвакуированы.", ("russia-ukraine",)),
+        ("ЕС обсуждает эмбарго на российский газ.", ("russia-ukraine",)),
+        ("Зеленский подписал соглашение о недрах с США.", ("russia-ukraine",)),
+        ("Песков: Москва ждет от Киева ответа по меморандуму.", ("russia-ukraine",)),
+        ("Москва и Минск подписали меморандум о туризме.", ()),  # a memorandum next to Moscow alone
+        ("Новый Мираж появился в продаже в Новосибирске.", ()),
+        # War-blogger shorthand: slang for the other side, front-line towns of 2022, partisans.
+        ("Работа нашей арты по позициям нациков.", ("russia-ukraine",)),
+        ("Наши заходят в Северодонецк.", ("russia-ukraine",)),
+        ("Партизаны подорвали поезд под Мелитополем.", ("russia-ukraine",)),
+        ("Белорусские партизаны вспоминают войну 1943 года.", ()),
+        ("Russia and Ukraine swapped 390 prisoners each.", ("russia-ukraine",)),
+        # A weak actor (an aircraft type, an official) needs a war word, not just an accident or a weapon.
+        ("Су-34 потерпел крушение в Северной Осетии, экипаж погиб.", ()),
+    ],
+)
+def test_shipped_2025_coverage_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Place and weapon names that are also common words count only with a capital letter.
+        ("После удачного полета компания продолжит испытания.", ()),
+        ("Цены на марганец выросли на бирже.", ()),
+        ("Новый калибр для охотников поступил в продажу.", ()),
+        ("В парке вырос орешник.", ()),
+        ("ВСУ оставили Крынки.", ("russia-ukraine",)),
+        ("По Днепру ударил «Орешник».", ("russia-ukraine",)),
+    ],
+)
+def test_shipped_names_that_are_also_common_words(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 

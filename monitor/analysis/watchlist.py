@@ -226,7 +226,7 @@ class Watchlist:
         located = [(self._terms[hit.term], sentence_of(starts, hit.start), hit) for hit in hits]
         vetoed = {sentence for term, sentence, _ in located if term.kind == "veto"}
         strong: dict[str, Term] = {}
-        anchors: dict[int, Term] = {}
+        anchors: dict[int, list[tuple[Term, _Hit]]] = defaultdict(list)
         weak: dict[str, list[tuple[int, _Hit]]] = defaultdict(list)
         anchored: dict[int, list[_Hit]] = defaultdict(list)
         context: dict[str, dict[int, set[_Word]]] = {"context": defaultdict(set)}
@@ -243,22 +243,21 @@ class Watchlist:
                 weak[term.text].append((sentence, hit))
             elif kind in ("anchors", "common"):
                 anchored[sentence].append(hit)
-                if sentence not in anchors or (kind == "anchors" and anchors[sentence].kind != "anchors"):
-                    anchors[sentence] = term if kind == term.kind else _as_anchor(term)
+                anchors[sentence].append((term if kind == term.kind else _as_anchor(term), hit))
             elif kind in context:
                 context[kind][sentence].add((term.text, hit.start))
         evidence = [Evidence(_kind_of(term), text, 1.0) for text, term in strong.items()]
         partial: list[Evidence] = []
         common: list[Evidence] = []
-        for sentence, term in anchors.items():
+        for sentence, candidates in anchors.items():
             war: set[_Word] = set()
             incidents: set[_Word] = set()
             for other in range(sentence - rules.window, sentence + rules.window + 1):
                 war |= context["context"].get(other, set())
                 incidents |= context["incidents"].get(other, set())
-            needed = rules.anchor_context if term.kind == "anchors" else rules.common_context
-            words = ", ".join(sorted({word for word, _ in war | incidents}))
-            if _distinct_words(war | incidents) >= needed and (war or term.kind == "anchors"):
+            term, found, met = _judge_sentence(candidates, war, incidents, rules)
+            words = ", ".join(sorted({word for word, _ in found}))
+            if met:
                 evidence.append(Evidence(_kind_of(term), term.text, 1.0, words))
             elif term.kind == "common":
                 common.append(Evidence("partial", term.text, PARTIAL_COMMON, words))
@@ -280,10 +279,11 @@ class Watchlist:
         window: int,
         partial: list[Evidence],
     ) -> list[Evidence]:
-        """Weak names count 1 in all when they have company: a context or incident word within
-        `weak_window` sentences; for a weak event, an anchor of the conflict in the same sentence; or
-        a second distinct weak name anywhere in the post when not both are places (two city names
-        alone are a weather or football report as often as a war report). Without company, the first
+        """Weak names count 1 in all when they have company: a context word within `weak_window`
+        sentences (or an incident word, except for actors: an aircraft type or a minister next to a
+        crash or a weapons fair is not the war); for a weak event, an anchor of the conflict in the same
+        sentence; or a second distinct weak name anywhere in the post when not both are places (two city
+        names alone are a weather or football report as often as a war report). Without company, the first
         weak name is partial evidence (added to `partial`)."""
         named = [(text, hit) for text, hits in weak.items() for _, hit in hits]
         for index, (text, hit) in enumerate(named):
@@ -299,8 +299,11 @@ class Watchlist:
                     other.end <= hit.start or hit.end <= other.start for other in anchored.get(sentence, ())
                 ):
                     return [self._weak(hit, 1.0, "an anchor in the sentence")]
+                actor = self._terms[hit.term].category == "actors"
                 for other in range(sentence - window, sentence + window + 1):
-                    words = context["context"].get(other) or context["incidents"].get(other)
+                    words = _besides(context["context"].get(other, set()), hit) or (
+                        not actor and _besides(context["incidents"].get(other, set()), hit)
+                    )
                     if words:
                         return [self._weak(hit, 1.0, ", ".join(sorted({word for word, _ in words})))]
         partial.append(self._weak(named[0][1], PARTIAL_WEAK, ""))
@@ -334,6 +337,31 @@ def context_evidence(conflict: str, context: ChannelContext) -> list[Evidence]:
         return []
     detail = f"{context.source}: {share:.0%} of the channel's recent posts"
     return [Evidence("context", conflict, points, detail)]
+
+
+def _besides(words: set[_Word], hit: _Hit) -> set[_Word]:
+    """Context words other than the term itself: a word listed both as a name and as a war word (Oreshnik,
+    Kalibr) is not its own company."""
+    return {word for word in words if word[1] != hit.start}
+
+
+def _judge_sentence(
+    candidates: list[tuple[Term, _Hit]], war: set[_Word], incidents: set[_Word], rules: Rules
+) -> tuple[Term, set[_Word], bool]:
+    """The anchor a sentence is judged by, the words around it, and whether they meet its rule.
+
+    Anchors are tried before common anchors, each with the words other than itself; the first that meets
+    its rule wins, else the sentence is judged by its best-ranked anchor (for partial evidence)."""
+    ranked = sorted(candidates, key=lambda item: item[0].kind != "anchors")
+    judged = []
+    for term, hit in ranked:
+        around, violent = _besides(war, hit), _besides(incidents, hit)
+        needed = rules.anchor_context if term.kind == "anchors" else rules.common_context
+        met = _distinct_words(around | violent) >= needed and bool(around or term.kind == "anchors")
+        if met:
+            return term, around | violent, True
+        judged.append((term, around | violent))
+    return judged[0][0], judged[0][1], False
 
 
 def _kind_of(term: Term) -> EvidenceKind:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import binascii
 import contextlib
+import functools
 import os
 import re
 import sqlite3
@@ -30,6 +31,7 @@ from monitor.config.checks import (
     real_number,
     string,
 )
+from monitor.config.fleet import fleet_settings
 from monitor.config.settings import (
     AlertPolicy,
     AnalysisSettings,
@@ -137,6 +139,12 @@ def _telegram(loader: _Loader, table: Table) -> TelegramSettings | None:
     if api_id is None or api_hash is None:
         return None
     return TelegramSettings(api_id, api_hash, session, bot_token, bot_session, server)
+
+
+def _worker_session(loader: _Loader, table: Table) -> Secret | None:
+    session = loader.secret(table, "session", required=True, session=True)
+    _check_session(loader, table.key, "session", session, need_auth=True)
+    return session
 
 
 def _check_session(
@@ -483,11 +491,12 @@ def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
     schedule = _schedule(root.table("schedule"))
     reading = _reading(root.table("reading"))
     metrics = _metrics(root.table("metrics")) if root.has("metrics") else None
+    fleet = fleet_settings(root.table("workers"), functools.partial(_worker_session, loader), telegram)
     root.finish()
     if loader.problems.items or telegram is None or analyst is None:
         raise ConfigError(loader.problems.items)
     return Config(
-        loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule, reading, metrics
+        loader.path, telegram, archive, analyst, channels, analysis, alerts, schedule, reading, metrics, fleet
     )
 
 

@@ -30,6 +30,7 @@ from monitor.store.daemon_record import DaemonRecords
 from monitor.store.database import Database, fetch
 from monitor.store.errors import ArchiveError, QueryError
 from monitor.store.figures import Figures
+from monitor.store.leases import Leases
 from monitor.store.notices import Notices
 from monitor.store.outbox import Outbox
 from monitor.store.problems import Problems
@@ -63,6 +64,7 @@ class Store:
         self.daemon = DaemonRecords(database)
         self.problems = Problems(database)
         self.notices = Notices(database)
+        self.leases = Leases(database)
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

@@ -77,24 +77,40 @@ def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
 @click.command()
 @config_option
 @archive_override_option
+@click.option(
+    "--worker",
+    metavar="NAME",
+    help="Run as this worker of the fleet ([workers.NAME] in the config): its own account, a share of the "
+    "channels through leases in the archive, alerts sent by whichever worker holds the sender's seat.",
+)
 @with_logging
-def run(config_path: Path | None, archive: Path | None, log_level: str, log_json: bool) -> None:
+def run(
+    config_path: Path | None, archive: Path | None, worker: str | None, log_level: str, log_json: bool
+) -> None:
     """Run the monitor until SIGTERM or SIGINT: live ingest, catch-up, alerts and analyst commands.
 
     Exits with status 4 when Telegram says the account cannot be used (key revoked or used from two
-    places at once, account banned); `monitor health` then names the reason.
+    places at once, account banned); `monitor health` then names the reason. A worker whose account is
+    already read by another live worker is refused with status 2, like a config error.
 
     \b
-    Example:
+    Examples:
       monitor run --config /data/monitor.toml
+      monitor run --config /data/fleet.toml --worker east
     """
-    from monitor.daemon import run_daemon
+    from monitor.daemon import WorkerRefused, run_daemon
 
     setup_logging(log_level, json=log_json)
     config = load(config_path, archive)
-    expected = {AccountFault: EXIT_ACCOUNT, SessionError: 1, ArchiveError: 1, OSError: 1}
+    chosen = None
+    if worker is not None:
+        chosen = config.fleet.worker(worker)
+        if chosen is None:
+            names = ", ".join(w.name for w in config.fleet.workers) or "none: add [workers.NAME] sections"
+            raise click.UsageError(f"no worker {worker!r} in {config.path} (workers: {names})")
+    expected = {WorkerRefused: 2, AccountFault: EXIT_ACCOUNT, SessionError: 1, ArchiveError: 1, OSError: 1}
     with fatal_errors_logged(logging.getLogger("monitor.run"), expected):
-        asyncio.run(run_daemon(config))
+        asyncio.run(run_daemon(config, chosen))
 
 
 @click.command()

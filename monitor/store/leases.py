@@ -8,9 +8,10 @@ LOCKED` gives on PostgreSQL (docs/workers.md has the same claim written for it).
 neither loses nor repeats anything: posts are keyed by (channel, message id) and an alert is created
 only with a post that is new to the archive.
 
-Fair shares: each worker aims at its share of the known channels (all channels over the live workers),
-takes free ones its own account has joined first, then those it resolved, then the rest, and gives up
-what it holds above its share (those its account has not joined first) so a worker that starts late
+Who reads what: a channel goes to a worker whose account has joined it (it gets live updates there and
+is counted against that account's 500-channel cap already), whatever the shares. The channels no live
+worker's account has joined are shared fairly (all channels over the live workers): a worker takes
+those it resolved first, and gives back what it holds above its share, so a worker that starts late
 gets its part. Reached as `Store.leases`.
 """
 
@@ -184,10 +185,10 @@ class Leases:
         now: datetime,
         lease: timedelta,
         state: Mapping[str, object],
-        most: int | None = None,
     ) -> Holding:
-        """Renew the worker and its leases, then claim up to its fair share (at most `most` new ones per
-        renewal) or give back what it holds above it; one transaction."""
+        """Renew the worker and its leases, give back what another worker's account should read or what
+        is above its fair share, then claim its own account's channels and up to its share of the rest; one
+        transaction."""
         until = stamp(now + lease)
         async with self._database.write() as db:
             await db.execute(
@@ -198,14 +199,9 @@ class Leases:
             await db.execute("UPDATE channel_leases SET expires_at = ? WHERE worker = ?", (until, worker))
             held = await _ids(db, "SELECT channel_id FROM channel_leases WHERE worker = ?", (worker,))
             target = await _fair_share(db, now)
-            gained: set[int] = set()
-            taken: set[int] = set()
-            released: set[int] = set()
-            if len(held) < target:
-                room = target - len(held) if most is None else min(most, target - len(held))
-                gained, taken = await _claim(db, worker, account, now, until, room)
-            elif len(held) > target:
-                released = await _release_surplus(db, worker, account, now, len(held) - target)
+            released = await _give_back(db, worker, account, now, len(held) - target)
+            room = target - len(held - released)
+            gained, taken = await _claim(db, worker, account, now, until, room)
         return Holding(
             frozenset((held | gained) - released),
             frozenset(gained),
@@ -273,21 +269,38 @@ async def _fair_share(db: aiosqlite.Connection, now: datetime) -> int:
     return math.ceil(channels / live)
 
 
+# Another live worker's account has joined the channel (it gets live updates there; this one would poll).
+_JOINED_ELSEWHERE = """
+    EXISTS (SELECT 1 FROM account_channels AS o JOIN workers AS w ON w.account = o.account
+            WHERE o.channel_id = l.channel_id AND o.joined = 1 AND o.account <> :account
+              AND w.stopped_at IS NULL AND w.expires_at > :now)
+"""
+_MINE = "LEFT JOIN account_channels AS a ON a.channel_id = l.channel_id AND a.account = :account"
+_FREE = "(l.worker IS NULL OR l.expires_at <= :now)"
+
+
 async def _claim(
     db: aiosqlite.Connection, worker: str, account: str, now: datetime, until: str, room: int
 ) -> tuple[set[int], set[int]]:
-    """Claim up to `room` free or expired leases, the account's joined channels first, then those it
-    resolved; returns the claimed ids and those of them taken over from another worker."""
+    """Claim every free or expired lease of a channel this account joined, then up to `room` of the rest
+    (those it resolved first), leaving channels another live worker's account joined to that worker;
+    returns the claimed ids and those of them taken over from another worker."""
+    names = {"account": account, "now": stamp(now), "room": max(room, 0)}
     rows = await fetch(
         db,
-        """
-        SELECT l.channel_id, l.worker FROM channel_leases AS l
-        LEFT JOIN account_channels AS a ON a.channel_id = l.channel_id AND a.account = ?
-        WHERE l.worker IS NULL OR l.expires_at <= ?
-        ORDER BY coalesce(a.joined, 0) DESC, (a.access_hash IS NOT NULL) DESC, l.channel_id
-        LIMIT ?
+        f"SELECT l.channel_id, l.worker FROM channel_leases AS l {_MINE} "
+        f"WHERE {_FREE} AND a.joined = 1 ORDER BY l.channel_id",
+        names,
+    )
+    rows += await fetch(
+        db,
+        f"""
+        SELECT l.channel_id, l.worker FROM channel_leases AS l {_MINE}
+        WHERE {_FREE} AND coalesce(a.joined, 0) = 0 AND NOT {_JOINED_ELSEWHERE}
+        ORDER BY (a.access_hash IS NOT NULL) DESC, l.channel_id
+        LIMIT :room
         """,
-        (account, stamp(now), room),
+        names,
     )
     claimed = [int(r["channel_id"]) for r in rows]
     await db.executemany(
@@ -302,20 +315,27 @@ async def _claim(
     return set(claimed), taken
 
 
-async def _release_surplus(
+async def _give_back(
     db: aiosqlite.Connection, worker: str, account: str, now: datetime, surplus: int
 ) -> set[int]:
-    """Give back `surplus` leases, those this account has not joined first, so another worker takes them."""
+    """Give back the held channels this account has not joined that another live worker's account has
+    (that worker reads them live), then more of those it has not joined while it holds above its share."""
+    names = {"account": account, "now": stamp(now), "worker": worker, "surplus": max(surplus, 0)}
     rows = await fetch(
         db,
-        """
-        SELECT l.channel_id FROM channel_leases AS l
-        LEFT JOIN account_channels AS a ON a.channel_id = l.channel_id AND a.account = ?
-        WHERE l.worker = ?
-        ORDER BY coalesce(a.joined, 0), (a.access_hash IS NOT NULL), l.channel_id DESC
-        LIMIT ?
+        f"SELECT l.channel_id FROM channel_leases AS l {_MINE} "
+        f"WHERE l.worker = :worker AND coalesce(a.joined, 0) = 0 AND {_JOINED_ELSEWHERE}",
+        names,
+    )
+    rows += await fetch(
+        db,
+        f"""
+        SELECT l.channel_id FROM channel_leases AS l {_MINE}
+        WHERE l.worker = :worker AND coalesce(a.joined, 0) = 0 AND NOT {_JOINED_ELSEWHERE}
+        ORDER BY (a.access_hash IS NOT NULL), l.channel_id DESC
+        LIMIT :surplus
         """,
-        (account, worker, surplus),
+        names,
     )
     released = {int(r["channel_id"]) for r in rows}
     await db.executemany(

@@ -180,6 +180,8 @@ async def _migrate(db: aiosqlite.Connection, path: Path, version: int) -> None:
         except sqlite3.Error as exc:
             if db.in_transaction:
                 await db.rollback()
+            if await _pragma(db, "user_version") >= migration.version:
+                continue  # another worker of a fleet applied it meanwhile (it read the same old version)
             if is_file_error(exc):
                 raise file_error(path, exc) from exc
             raise ArchiveError(

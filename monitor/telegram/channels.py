@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from telethon import TelegramClient, errors, functions
@@ -118,14 +118,30 @@ class ChannelResolver:
         }
         self._wake = asyncio.Event()
         self._join_refused: set[int] = set()
+        self.joined: set[int] = set()  # channels this account is known to be in (dialogs, joins)
+        # A worker of a fleet: channels the archive knows but this account has no hash for, resolved only
+        # when the worker's lease asks for them (`resolve_for_lease`), since resolves are the scarcest.
+        self.deferred: dict[int, ChannelSettings] = {}
 
-    async def start(self, channels: tuple[ChannelSettings, ...]) -> None:
-        """Everything resolvable without a per-channel look-up, then what the pace allows at once."""
+    async def start(
+        self, channels: tuple[ChannelSettings, ...], *, own_hashes: Mapping[int, int] | None = None
+    ) -> None:
+        """Everything resolvable without a per-channel look-up, then what the pace allows at once.
+
+        `own_hashes` (a worker of a fleet: this account's access hashes by channel id) replaces the archive's
+        one cached hash per channel, which may be another account's."""
         me = await self.client.get_me(input_peer=True)
         self.account = str(getattr(me, "user_id", ""))
         todo: list[ChannelSettings] = []
         for settings in channels:
             cached = await self.store.channel_for_ref(settings.ref)
+            if own_hashes is not None:
+                own = own_hashes.get(cached.id) if cached is not None else None
+                if cached is not None and own is not None:
+                    self._add(settings, replace(cached, access_hash=own))
+                else:
+                    todo.append(settings)
+                continue
             owner = (await self.store.sync_state(cached.id)).get("hash_owner") if cached else None
             if cached is not None and cached.access_hash is not None and owner in (None, self.account):
                 self._add(settings, cached)
@@ -133,8 +149,28 @@ class ChannelResolver:
                 todo.append(settings)
         if any(s.target.kind != "invite" for s in todo):
             todo = await self._from_dialogs(todo)
+        if own_hashes is not None:
+            todo = await self._defer_known(todo)
         self.pending.extend(Pending(settings, "resolve") for settings in todo)
         await self._work(block=False)
+
+    async def _defer_known(self, todo: list[ChannelSettings]) -> list[ChannelSettings]:
+        """Hold back the channels another account already resolved; return those no one has."""
+        rest: list[ChannelSettings] = []
+        for settings in todo:
+            cached = await self.store.channel_for_ref(settings.ref)
+            if cached is None:
+                rest.append(settings)
+            else:
+                self.deferred[cached.id] = settings
+        return rest
+
+    def resolve_for_lease(self, channel_id: int) -> None:
+        """The worker now holds a channel its account has no hash for: resolve it (paced, queued)."""
+        settings = self.deferred.pop(channel_id, None)
+        if settings is not None and not any(p.settings is settings for p in self.pending):
+            self.pending.append(Pending(settings, "resolve"))
+            self._wake.set()
 
     async def run(self) -> None:
         """Work the queue until it is empty, then wait for more (a join asked for, a hash gone stale)."""
@@ -179,6 +215,7 @@ class ChannelResolver:
                 continue
             channel = channel_from_entity(entity)
             await self._remember(channel, settings)
+            self.joined.add(channel.id)
             self._add(settings, channel)
         return rest
 
@@ -241,6 +278,7 @@ class ChannelResolver:
                 self._join_refused.add(item.channel.id)
                 return
             log_event(log, "channel_joined", channel=item.channel.id, title=item.channel.title)
+            self.joined.add(item.channel.id)
             return
         await self._spend("contacts.resolveUsername")
         try:

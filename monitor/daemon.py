@@ -20,7 +20,7 @@ import functools
 import logging
 import os
 import signal
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,7 +29,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telethon import errors
 
 from monitor.analysis import Analyzer
-from monitor.config import Config, WorkerSettings
+from monitor.config import MAX_JOINED_CHANNELS, Config, WorkerSettings
 from monitor.logs import log_event
 from monitor.metrics import MetricsEndpoint
 from monitor.model import CONTEXT_OFF, Channel, ChannelContext, TelegramProblem, utcnow
@@ -262,11 +262,16 @@ class Daemon:
             resolves_per_hour=reading.resolves_per_hour,
             joins_per_hour=reading.joins_per_hour,
         )
-        own_hashes = await self._join_fleet() if self.worker is not None else None
+        own_hashes = None
+        if self.worker is not None:
+            own_hashes = await self._join_fleet()
+            self.resolver.join_cap = MAX_JOINED_CHANNELS
         await self.resolver.start(config.channels, own_hashes=own_hashes)
         self.state.channels, self.state.unavailable = self.resolver.watched, self.resolver.unavailable
         if self.share is not None:
+            self.state.channels = []  # a worker reads only what it holds
             await self._renew_leases()
+            self._read_held()
         self.resolver.on_watched = self._on_watched
         self.live.watched = {w.id for w in self.state.channels}
         kit.ingestor.learn_context = config.analysis.context == "learned"
@@ -359,6 +364,8 @@ class Daemon:
             self.kit.ingestor.fixed_context.update(fixed_contexts([watched]))
         if self.share is not None:
             self._read_held()
+            if watched.id in self.share.held:
+                self._catch_up([watched.id])
         elif self.live is not None:
             self.live.watched.add(watched.id)
         self.look_soon()
@@ -387,8 +394,9 @@ class Daemon:
         share = self.share
         if share is None:
             return
+        before = share.held
         holding = await share.renew(self._resolver(), self.worker_state())
-        if holding.gained or holding.released:
+        if holding.held != before:  # gained, given back, or lost while this worker could not renew
             self._read_held()
             log_event(
                 log,
@@ -400,7 +408,23 @@ class Daemon:
                 share=holding.target,
             )
         if holding.gained:
+            self._catch_up(holding.gained)
             self.look_soon()
+
+    def _catch_up(self, channel_ids: Iterable[int]) -> None:
+        """Read what a gained channel missed while no one held it, at once and in the foreground: the look
+        catches up joined channels from their dialogs, but one this account has not joined would wait
+        for the background polling."""
+        resolver = self._resolver()
+        wanted = set(channel_ids) - resolver.joined
+        channels = [w for w in self.state.channels if w.id in wanted]
+        if channels:
+            self._spawn(self._reconcile_all(channels), "catch_up")
+
+    async def _reconcile_all(self, channels: list[WatchedChannel]) -> None:
+        reconciler = self._running().reconciler
+        for watched in channels:
+            await reconciler.reconcile(watched)
 
     def _read_held(self) -> None:
         """Read exactly the channels this worker holds and can address (its own hash)."""
@@ -441,7 +465,9 @@ class Daemon:
         """What `monitor workers` shows of this worker: channels held and read, budget, lag, the seat."""
         now = utcnow()
         budget = self._running().budget
+        problems = self.telegram_problems()
         return {
+            "lease_seconds": self.config.fleet.lease_seconds,
             "held": len(self.share.held) if self.share else 0,
             "reading": len(self.state.channels),
             "waiting_to_resolve": len(self._resolver().pending),
@@ -453,7 +479,8 @@ class Daemon:
             "look_lag_seconds": round((now - self.looked_at).total_seconds(), 1) if self.looked_at else None,
             "sender": self.sender is not None,
             "connected": self.watch.up,
-            "problems": [f"{p.subject}: {p.state} ({p.detail})" for p in self.telegram_problems()],
+            "problems": [f"{p.subject}: {p.state}: {p.detail}" for p in problems if p.fatal],
+            "waits": [f"{p.subject}: {p.state}: {p.detail}" for p in problems if not p.fatal],
         }
 
     def look_soon(self, seconds: float = 0.0) -> None:

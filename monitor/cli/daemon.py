@@ -17,6 +17,7 @@ import click
 
 from monitor.cli.common import CommandFailed, archive_override_option, config_option, out, to_json
 from monitor.config import ChannelSettings, Config, ConfigError, load_config, parse_channel_ref
+from monitor.fleet import FleetSnapshot, judge_fleet, worker_rows
 from monitor.health import (
     HEARTBEAT_FACTOR,
     HEARTBEAT_SECONDS,
@@ -221,6 +222,7 @@ async def _backfill(config: Config, settings: ChannelSettings, since: date) -> i
     "--max-disconnected", type=float, help="Longer than this many seconds without Telegram is unhealthy."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: status, reasons and figures.")
+@click.option("--worker", metavar="NAME", help="Judge this worker of the fleet (default: the whole fleet).")
 def health(
     config_path: Path | None,
     archive: Path | None,
@@ -228,6 +230,7 @@ def health(
     max_outbox_age: float | None,
     max_disconnected: float | None,
     as_json: bool,
+    worker: str | None,
 ) -> None:
     """Exit 0 if the running monitor looks healthy, 1 (printing why) if not: for container health checks.
 
@@ -242,10 +245,16 @@ def health(
     its outbox and disconnection limits, quiet hours), so the archive alone is enough; the options
     override them.
 
+    When workers share the archive (`monitor run --worker`), the whole fleet is judged: unhealthy when no
+    worker is live, a channel is held by none, nobody holds the sender's seat or a live worker reports a
+    dead account or has lost Telegram; a worker that stopped renewing is a note (the others take over its
+    channels). `--worker NAME` judges that one worker: stopped, lapsed, or its account's problems.
+
     \b
     Examples:
       monitor health --archive /data/monitor.db
       monitor health --config /data/monitor.toml --json
+      monitor health --config /data/fleet.toml --worker east
     """
     config = load(config_path, archive) if config_path else None
     path = archive or (config.archive_path if config else None)
@@ -265,7 +274,9 @@ def health(
         "disconnect_seconds": max_disconnected,
     }
     refs = [settings.ref for settings in config.channels] if config else None
-    report = run_async(check_health(path, fallback, {k: v for k, v in given.items() if v is not None}, refs))
+    report = run_async(
+        check_health(path, fallback, {k: v for k, v in given.items() if v is not None}, refs, worker)
+    )
     if as_json:
         out(to_json(report))
     else:
@@ -280,11 +291,16 @@ def health(
 
 
 async def check_health(
-    path: Path, fallback: HealthLimits, given: dict[str, float], refs: list[str] | None
+    path: Path,
+    fallback: HealthLimits,
+    given: dict[str, float],
+    refs: list[str] | None,
+    worker: str | None = None,
 ) -> dict[str, Any]:
     """The verdict as data: the daemon's recorded limits (else `fallback`) with the `given` ones on top;
     with a config only its channels count (a removed channel is silent for good). An archive that cannot
-    be read is a reason like any other."""
+    be read is a reason like any other. A fleet's archive is judged by its workers' records instead of
+    the single daemon's (`monitor/fleet.py`)."""
     now = datetime.now(UTC)
     limits = replace(fallback, **given)
     passing: list[str] = []
@@ -299,12 +315,20 @@ async def check_health(
                     else [c.id for ref in refs if (c := await store.channel_for_ref(ref))]
                 )
                 state = await snapshot(store, now, ids)
+                fleet = await FleetSnapshot.read(store)
         except (ArchiveError, ValueError) as exc:
             reasons, facts = [f"the archive cannot be read: {exc}"], {}
         else:
+            if fleet.workers or worker is not None:
+                state = replace(state, daemon=None)  # a single daemon's record, if any, is from before
             limits = replace(recorded_limits(state.daemon, fallback), **given)
             reasons, facts = judge(state, now, limits), figures(state, now)
             passing = notes(state, now)
+            if fleet.workers or worker is not None:
+                fleet_reasons, fleet_notes = judge_fleet(fleet, now, worker)
+                reasons = fleet_reasons if worker is not None else reasons + fleet_reasons
+                passing = fleet_notes if worker is not None else passing + fleet_notes
+                facts["workers"] = worker_rows(fleet, now)
     return {
         "status": "unhealthy" if reasons else "healthy",
         "archive": str(path),

@@ -122,6 +122,9 @@ class ChannelResolver:
         # A worker of a fleet: channels the archive knows but this account has no hash for, resolved only
         # when the worker's lease asks for them (`resolve_for_lease`), since resolves are the scarcest.
         self.deferred: dict[int, ChannelSettings] = {}
+        # At most this many memberships (a worker knows its account's joins; Telegram's cap is 500): a
+        # channel beyond it stays polled by history rather than being refused a join.
+        self.join_cap: int | None = None
 
     async def start(
         self, channels: tuple[ChannelSettings, ...], *, own_hashes: Mapping[int, int] | None = None
@@ -183,6 +186,8 @@ class ChannelResolver:
         """Queue a join for a watched channel the look found not joined (when its config allows)."""
         if watched.id in self._join_refused:
             return  # refused for good (too many channels, banned): it stays polled, asked once
+        if self.join_cap is not None and len(self.joined) >= self.join_cap:
+            return
         if watched.settings.join and not any(p.settings is watched.settings for p in self.pending):
             self.pending.append(Pending(watched.settings, "join", channel=watched.channel))
             self._wake.set()

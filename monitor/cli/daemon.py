@@ -116,15 +116,22 @@ def run(
 
 @click.command()
 @config_option
-def login(config_path: Path | None) -> None:
+@click.option("--worker", metavar="NAME", help="Log in this worker's account ([workers.NAME] session_file).")
+def login(config_path: Path | None, worker: str | None) -> None:
     """Log the user account in interactively (phone, code, 2FA password) and write the session file (0600).
 
     \b
-    Example:
+    Examples:
       monitor login --config /data/monitor.toml
+      monitor login --config /data/fleet.toml --worker east
     """
     config = load(config_path, None)
     session = config.telegram.session
+    if worker is not None:
+        chosen = config.fleet.worker(worker)
+        if chosen is None:
+            raise click.UsageError(f"no worker {worker!r} in {config.path}")
+        session = chosen.session
     if session is None or not is_session_file(session.reveal()):
         raise click.UsageError(
             "login writes a session file: set telegram.session_file to a path ending in .session"

@@ -119,9 +119,7 @@ class ChannelResolver:
         self._wake = asyncio.Event()
         self._join_refused: set[int] = set()
         self.joined: set[int] = set()  # channels this account is known to be in (dialogs, joins)
-        # A worker of a fleet: channels the archive knows but this account has no hash for, resolved only
-        # when the worker's lease asks for them (`resolve_for_lease`), since resolves are the scarcest.
-        self.deferred: dict[int, ChannelSettings] = {}
+        self._ref_ids: dict[str, int] = {}  # queued refs the archive knows the channel of
         # At most this many memberships (a worker knows its account's joins; Telegram's cap is 500): a
         # channel beyond it stays polled by history rather than being refused a join.
         self.join_cap: int | None = None
@@ -152,28 +150,23 @@ class ChannelResolver:
                 todo.append(settings)
         if any(s.target.kind != "invite" for s in todo):
             todo = await self._from_dialogs(todo)
-        if own_hashes is not None:
-            todo = await self._defer_known(todo)
         self.pending.extend(Pending(settings, "resolve") for settings in todo)
         await self._work(block=False)
 
-    async def _defer_known(self, todo: list[ChannelSettings]) -> list[ChannelSettings]:
-        """Hold back the channels another account already resolved; return those no one has."""
-        rest: list[ChannelSettings] = []
-        for settings in todo:
-            cached = await self.store.channel_for_ref(settings.ref)
-            if cached is None:
-                rest.append(settings)
-            else:
-                self.deferred[cached.id] = settings
-        return rest
-
-    def resolve_for_lease(self, channel_id: int) -> None:
-        """The worker now holds a channel its account has no hash for: resolve it (paced, queued)."""
-        settings = self.deferred.pop(channel_id, None)
-        if settings is not None and not any(p.settings is settings for p in self.pending):
-            self.pending.append(Pending(settings, "resolve"))
-            self._wake.set()
+    async def resolve_for_lease(self, channel_id: int) -> None:
+        """A worker now holds a channel its account has no hash for: resolve it next (paced), before the
+        channels still queued from the start, whose hashes are kept for later takeovers."""
+        for item in self.pending:
+            if item.step != "resolve":
+                continue
+            ref = item.settings.ref
+            if ref not in self._ref_ids and (known := await self.store.channel_for_ref(ref)) is not None:
+                self._ref_ids[ref] = known.id
+            if self._ref_ids.get(ref) == channel_id:
+                self.pending.remove(item)
+                self.pending.insert(0, item)
+                self._wake.set()
+                return
 
     async def run(self) -> None:
         """Work the queue until it is empty, then wait for more (a join asked for, a hash gone stale)."""

@@ -55,8 +55,8 @@ class ChannelShare:
         self.held = holding.held
         self.taken_over += len(holding.taken_over)
         readable = {w.id for w in resolver.watched}
-        for channel_id in sorted(holding.held - readable):
-            resolver.resolve_for_lease(channel_id)
+        for channel_id in sorted(holding.gained - readable):
+            await resolver.resolve_for_lease(channel_id)
         return holding
 
     async def retire(self) -> None:

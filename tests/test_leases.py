@@ -129,3 +129,13 @@ async def test_one_sender_at_a_time_until_its_lease_lapses(pair):
     assert await west.leases.hold_job("sender", "west", now=lapsed, lease=LEASE)
     assert not await east.leases.hold_job("sender", "east", now=lapsed, lease=LEASE)
     assert (await east.leases.job_holder("sender"))[0] == "west"
+
+
+async def test_workers_opening_a_new_archive_at_once_migrate_it_once(tmp_path: Path):
+    stores = await asyncio.gather(*(Store.open(tmp_path / "new.db") for _ in range(3)))
+    try:
+        await start(stores[0], "east", "1")
+        assert [w.name for w in await stores[2].leases.workers()] == ["east"]
+    finally:
+        for store in stores:
+            await store.close()

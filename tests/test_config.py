@@ -483,3 +483,47 @@ def test_a_bad_channel_context_is_reported_with_its_line(
     found = problems(write(tmp_path, BASE + f'\n[[channels]]\nref = "@war_news"\ncontext = {setting}\n'))
 
     assert len(found) == 1 and f"monitor.toml:12: {problem}" in found[0]
+
+
+# -- a fleet of workers -----------------------------------------------------------------------------
+
+
+def fleet_text(tmp_path: Path, workers: str, bot: bool = True) -> str:
+    telegram = MINIMAL.replace(
+        'api_hash_env = "T_API_HASH"\n', 'api_hash_env = "T_API_HASH"\nbot_token_env = "MONITOR_BOT_TOKEN"\n'
+    )
+    return (telegram if bot else MINIMAL) + workers.replace("DIR", str(tmp_path))
+
+
+def test_workers_each_name_their_own_session_and_the_lease_times(tmp_path: Path, env: None) -> None:
+    text = fleet_text(
+        tmp_path,
+        "[workers]\nlease_seconds = 30\nrenew_seconds = 5\n"
+        '[workers.east]\nsession_file = "DIR/east.session"\n'
+        '[workers.west]\nsession_file = "DIR/west.session"\n',
+    )
+    fleet = load_config(write(tmp_path, text)).fleet
+    assert [(w.name, w.session.reveal()) for w in fleet.workers] == [
+        ("east", str(tmp_path / "east.session")),
+        ("west", str(tmp_path / "west.session")),
+    ]
+    assert (fleet.lease_seconds, fleet.renew_seconds) == (30, 5)
+    assert load_config(write(tmp_path, MINIMAL)).fleet.workers == ()  # no section: one daemon
+
+
+def test_one_account_for_two_workers_a_fleet_without_the_bot_and_a_slow_renewal_are_refused(
+    tmp_path: Path, env: None
+) -> None:
+    text = fleet_text(
+        tmp_path,
+        "[workers]\nlease_seconds = 10\nrenew_seconds = 6\n"
+        '[workers.east]\nsession_file = "DIR/east.session"\n'
+        '[workers.west]\nsession_file = "DIR/east.session"\n'
+        '[workers."bad name"]\nsession_file = "DIR/x.session"\n',
+        bot=False,
+    )
+    found = "\n".join(problems(write(tmp_path, text)))
+    assert "workers.renew_seconds: must be at most half of lease_seconds (10)" in found
+    assert "workers.west: uses the same account session as workers.east: one worker per account" in found
+    assert "workers: workers send alerts through the bot" in found
+    assert "a worker name is letters, digits, - and _" in found

@@ -527,3 +527,15 @@ def test_one_account_for_two_workers_a_fleet_without_the_bot_and_a_slow_renewal_
     assert "workers.west: uses the same account session as workers.east: one worker per account" in found
     assert "workers: workers send alerts through the bot" in found
     assert "a worker name is letters, digits, - and _" in found
+
+
+def test_a_fleet_may_join_500_channels_per_worker(tmp_path: Path, env: None) -> None:
+    channels = "".join(f'[[channels]]\nref = "@wire_{i:04d}"\n' for i in range(1200))
+    workers = "".join(f'[workers.w{n}]\nsession_file = "DIR/w{n}.session"\n' for n in range(1, 4))
+    assert len(load_config(write(tmp_path, fleet_text(tmp_path, channels + workers))).channels) == 1200
+    two = workers.split("[workers.w3]")[0]
+    (problem,) = problems(write(tmp_path, fleet_text(tmp_path, channels + two)))
+    assert (
+        "1200 channels would be joined, but an account can be in at most 500 and 2 workers at most 1000"
+        in problem
+    )

@@ -7,7 +7,8 @@ each comes from an environment variable (`*_env`) or a file (`*_file`) and is wr
 
 from monitor.config.channel_refs import parse_channel_ref
 from monitor.config.checks import key_lines
-from monitor.config.loader import MAX_JOINED_CHANNELS, load_config
+from monitor.config.fleet import MAX_JOINED_CHANNELS
+from monitor.config.loader import load_config
 from monitor.config.settings import (
     AlertPolicy,
     AnalysisSettings,

@@ -23,12 +23,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from monitor.config.checks import Table, at_most, real_number
-from monitor.config.settings import FleetSettings, Secret, TelegramSettings, WorkerSettings
+from monitor.config.checks import Problems, Table, at_most, real_number
+from monitor.config.settings import ChannelSettings, FleetSettings, Secret, TelegramSettings, WorkerSettings
 
 WORKER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 ReadSession = Callable[[Table], Secret | None]  # reads (and checks) `session_env` / `session_file`
 DAY_SECONDS = 86_400.0
+# Telegram's limit on the channels one account can be in (TELEGRAM.md: channels_joined_max).
+MAX_JOINED_CHANNELS = 500
 
 
 def fleet_settings(
@@ -77,4 +79,18 @@ def _check_accounts(
             table.key,
             "workers send alerts through the bot (set [telegram] bot_session or bot_token): a re-sent "
             "alert is only recognised from the same sending account",
+        )
+
+
+def check_joins(problems: Problems, channels: tuple[ChannelSettings, ...], accounts: int) -> None:
+    """Every account can be in at most 500 channels; a fleet's workers share the channels out."""
+    joined = sum(1 for channel in channels if channel.join)
+    if joined > MAX_JOINED_CHANNELS * accounts:
+        can = f"an account can be in at most {MAX_JOINED_CHANNELS}" + (
+            f" and {accounts} workers at most {MAX_JOINED_CHANNELS * accounts}" if accounts > 1 else ""
+        )
+        problems.add(
+            ("channels",),
+            f"{joined} channels would be joined, but {can} "
+            "(set join = false on some: they are then polled within the request budget)",
         )

@@ -31,7 +31,7 @@ from monitor.config.checks import (
     real_number,
     string,
 )
-from monitor.config.fleet import fleet_settings
+from monitor.config.fleet import check_joins, fleet_settings
 from monitor.config.settings import (
     AlertPolicy,
     AnalysisSettings,
@@ -50,9 +50,6 @@ from monitor.config.settings import (
     TelegramSettings,
 )
 from monitor.logs import register_secret
-
-# Telegram's limit on the channels one account can be in (TELEGRAM.md: channels_joined_max).
-MAX_JOINED_CHANNELS = 500
 
 
 class _Loader:
@@ -266,13 +263,6 @@ def _channels(problems: Problems, entries: object) -> tuple[ChannelSettings, ...
             continue
         seen[dedup] = index
         channels.append(channel)
-    joined = sum(1 for channel in channels if channel.join)
-    if joined > MAX_JOINED_CHANNELS:
-        problems.add(
-            ("channels",),
-            f"{joined} channels would be joined, but an account can be in at most {MAX_JOINED_CHANNELS} "
-            "(set join = false on some: they are then polled within the request budget)",
-        )
     return tuple(channels)
 
 
@@ -492,6 +482,7 @@ def load_config(path: Path, *, archive_override: Path | None = None) -> Config:
     reading = _reading(root.table("reading"))
     metrics = _metrics(root.table("metrics")) if root.has("metrics") else None
     fleet = fleet_settings(root.table("workers"), functools.partial(_worker_session, loader), telegram)
+    check_joins(loader.problems, channels, max(1, len(fleet.workers)))
     root.finish()
     if loader.problems.items or telegram is None or analyst is None:
         raise ConfigError(loader.problems.items)

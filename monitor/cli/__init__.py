@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from monitor import __version__
-from monitor.cli import archive, backup, context, daemon, posts, sandbox, workers
+from monitor.cli import archive, backup, check, context, daemon, posts, sandbox, workers
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -19,6 +19,6 @@ def main() -> None:
     """Watch Telegram channels, archive every post, flag tracked conflicts and alert analysts."""
 
 
-for _module in (posts, archive, backup, context, daemon, sandbox, workers):
+for _module in (posts, archive, backup, context, check, daemon, sandbox, workers):
     for _command in _module.COMMANDS:
         main.add_command(_command)

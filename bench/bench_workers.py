@@ -3,6 +3,7 @@
     python bench/bench_workers.py                              # 3 workers, 3 accounts, 1,200 channels
     python bench/bench_workers.py --channels 300 --seconds 120 # smaller and quicker
     python bench/bench_workers.py --relaxed                    # Telegram's quotas off (mechanics alone)
+    python bench/bench_workers.py --members 2                  # every channel joined by two accounts
 
 The sandbox runs in this process with the load generator's channels (`load_scenario_for`), shared out
 among the accounts in turn (`--accounts`: channel i is joined by account i mod N). The workers are
@@ -106,7 +107,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     scenario = load_scenario_for(args.channels, args.rate, args.seconds, args.seed, conflict_share=args.share)
     load = [e for e in scenario.timeline if e.action == "post" and e.post is not None]
     sandbox = await start_sandbox(
-        replace(scenario, timeline=()).with_accounts(args.accounts),
+        replace(scenario, timeline=()).with_accounts(args.accounts, args.members),
         host="127.0.0.1",
         port=0,
         seed=args.seed,
@@ -188,6 +189,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     return {
         "channels": args.channels,
         "accounts": args.accounts,
+        "members": args.members,
         "relaxed": args.relaxed,
         "lease_seconds": args.lease,
         "renew_seconds": args.renew,
@@ -239,6 +241,12 @@ def main() -> None:
     )
     parser.add_argument("--channels", type=int, default=1200)
     parser.add_argument("--accounts", type=int, default=3)
+    parser.add_argument(
+        "--members",
+        type=int,
+        default=1,
+        help="accounts that joined each channel (2: every channel has a second)",
+    )
     parser.add_argument("--rate", type=float, default=4.0, help="posts per second over all channels")
     parser.add_argument("--seconds", type=float, default=180.0, help="length of the load")
     parser.add_argument("--share", type=float, default=0.2, help="share of posts about tracked conflicts")

@@ -139,3 +139,26 @@ async def test_workers_opening_a_new_archive_at_once_migrate_it_once(tmp_path: P
     finally:
         for store in stores:
             await store.close()
+
+
+async def test_channels_two_accounts_joined_are_shared_fairly_and_go_to_the_other_joiner(tmp_path: Path):
+    stores = [await Store.open(tmp_path / "shared.db") for _ in range(3)]
+    joins = {"1": {1, 2, 3, 4}, "2": {3, 4, 5, 6}, "3": {5, 6, 1, 2}}  # every channel has two members
+    try:
+        for n, store in enumerate(stores, start=1):
+            await start(store, f"w{n}", str(n))
+            await store.leases.offer(str(n), joined(*joins[str(n)]), T0)
+        for _ in range(3):  # a few rounds of renewals settle the shares
+            held = [(await renew(s, f"w{n}", str(n))).held for n, s in enumerate(stores, start=1)]
+        assert sorted(len(h) for h in held) == [2, 2, 2] and set().union(*held) == {1, 2, 3, 4, 5, 6}
+        assert all(h <= joins[str(n)] for n, h in enumerate(held, start=1))
+        later = T0 + LEASE + timedelta(seconds=1)  # w2 was killed: the others go on renewing
+        for n in (1, 3):
+            await start(stores[n - 1], f"w{n}", str(n), later)
+        for _ in range(2):
+            left = {n: (await renew(stores[n - 1], f"w{n}", str(n), later)).held for n in (1, 3)}
+        assert left[1] | left[3] == {1, 2, 3, 4, 5, 6} and not left[1] & left[3]
+        assert left[1] <= joins["1"] and left[3] <= joins["3"]  # each read live by an account in it
+    finally:
+        for store in stores:
+            await store.close()

@@ -84,3 +84,13 @@ async def test_command_with_accounts_writes_one_worker_per_account(tmp_path: Pat
     assert len(set(ready["user_sessions"])) == 3
     assert settings.telegram.session.reveal() == ready["user_session"]  # one daemon still runs as before
     assert settings.fleet.lease_seconds <= 60
+
+
+async def test_with_two_members_each_channel_is_joined_by_two_accounts(
+    start_sandbox_for: StartSandbox, connect: Connect
+):
+    running = await start_sandbox_for(Scenario(name="fleet", channels=CHANNELS).with_accounts(3, members=2))
+    third = await connect(running, running.user_sessions[2])
+    assert await joined_usernames(third) == {"fleet_wire1", "fleet_wire2"}  # channels 1 and 2: i, i + 1
+    world = running.world
+    assert all(len(world.channels[spec.id].members) == 2 for spec in CHANNELS)

@@ -173,6 +173,13 @@ def _write_config(path: Path, running: RunningSandbox) -> None:
     help="User accounts reading the channels, each with its own session, hashes, memberships and quotas; "
     "the joined channels are shared out among them in turn, and --write-config names one worker each.",
 )
+@click.option(
+    "--members",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 50),
+    help="How many of the --accounts have joined each channel (2: a worker's channels have another member).",
+)
 @click.option("--log-level", default="INFO", show_default=True, help="DEBUG, INFO, WARNING or ERROR.")
 def sandbox(
     scenario_file: Path | None,
@@ -189,6 +196,7 @@ def sandbox(
     not_joined: bool,
     relaxed: bool,
     accounts: int,
+    members: int,
     log_level: str,
 ) -> None:
     """Run a local Telegram server for tests and trials: channels, an analyst chat, a live feed, faults.
@@ -214,7 +222,9 @@ def sandbox(
         raise click.UsageError(str(exc)) from None
     if not_joined:
         scenario = scenario.not_joined()
-    scenario = scenario.with_accounts(accounts)
+    if members > accounts:
+        raise click.BadParameter(f"at most --accounts ({accounts})", param_hint="--members")
+    scenario = scenario.with_accounts(accounts, members)
     faults = _faults(scenario, faults_spec)
     rules = strictness.relaxed() if relaxed else strictness.Strictness()
     settings = ServeSettings(

@@ -101,7 +101,7 @@ def opening_channels(scenario: Scenario, start: datetime) -> dict[int, ChannelSt
 
 
 def _channel_state(scenario: Scenario, spec: ChannelSpec, index: int, start: datetime) -> ChannelState:
-    """A channel as it opens; a joined one has one member among the reading accounts, in turn."""
+    """A channel as it opens; a joined one has `scenario.members` members among the reading accounts."""
     accounts = scenario.accounts
     return ChannelState(
         id=spec.id,
@@ -113,7 +113,9 @@ def _channel_state(scenario: Scenario, spec: ChannelSpec, index: int, start: dat
         views_per_minute=spec.views_per_minute,
         invite=spec.invite,
         created=ago(start, 86400 * 365),
-        members={accounts[index % len(accounts)].id} if spec.joined else set(),
+        members={accounts[(index + k) % len(accounts)].id for k in range(scenario.members)}
+        if spec.joined
+        else set(),
     )
 
 

@@ -202,6 +202,7 @@ class Scenario:
     faults: str = ""
     source: str = field(default="<memory>", compare=False)
     readers: tuple[Person, ...] = ()  # more user accounts reading the channels (`--accounts N`)
+    members: int = 1  # how many of the reading accounts have joined each joined channel
 
     @property
     def accounts(self) -> tuple[Person, ...]:
@@ -217,12 +218,13 @@ class Scenario:
         """The same world for an account that has joined none of its channels yet (a first start)."""
         return replace(self, channels=tuple(replace(spec, joined=False) for spec in self.channels))
 
-    def with_accounts(self, count: int) -> Scenario:
+    def with_accounts(self, count: int, members: int = 1) -> Scenario:
         """The same world read by `count` user accounts, each with its own login, hashes and quotas; the
-        joined channels are shared out among them in turn (channel i is joined by account i mod count)."""
-        if count < 1:
-            raise ValueError("a sandbox needs at least one user account")
-        return replace(self, readers=tuple(reader_account(n) for n in range(1, count)))
+        joined channels are shared out among them in turn: channel i is joined by accounts i mod count
+        up to i + members - 1 mod count (the cap is checked on joining, so a world may start above it)."""
+        if count < 1 or not 1 <= members <= count:
+            raise ValueError("a sandbox needs at least one user account, and 1 to that many members")
+        return replace(self, readers=tuple(reader_account(n) for n in range(1, count)), members=members)
 
     def channel(self, ref: str | int) -> ChannelSpec | None:
         """A channel by username (any case) or id."""

@@ -199,9 +199,9 @@ class Leases:
             await db.execute("UPDATE channel_leases SET expires_at = ? WHERE worker = ?", (until, worker))
             held = await _ids(db, "SELECT channel_id FROM channel_leases WHERE worker = ?", (worker,))
             target = await _fair_share(db, now)
-            released = await _give_back(db, worker, account, now, len(held) - target)
+            released = await _give_back(db, worker, account, now, len(held), target)
             room = target - len(held - released)
-            gained, taken = await _claim(db, worker, account, now, until, room)
+            gained, taken = await _claim(db, worker, account, now, until, room, target)
         return Holding(
             frozenset((held | gained) - released),
             frozenset(gained),
@@ -269,35 +269,41 @@ async def _fair_share(db: aiosqlite.Connection, now: datetime) -> int:
     return math.ceil(channels / live)
 
 
-# Another live worker's account has joined the channel (it gets live updates there; this one would poll).
+# Another live worker's account has joined the channel (it gets live updates there; this one would poll);
+# `_WITH_ROOM` narrows it to a worker below its fair share, which will take the channel.
 _JOINED_ELSEWHERE = """
     EXISTS (SELECT 1 FROM account_channels AS o JOIN workers AS w ON w.account = o.account
             WHERE o.channel_id = l.channel_id AND o.joined = 1 AND o.account <> :account
-              AND w.stopped_at IS NULL AND w.expires_at > :now)
+              AND w.stopped_at IS NULL AND w.expires_at > :now{room})
 """
+_WITH_ROOM = " AND (SELECT count(*) FROM channel_leases AS x WHERE x.worker = w.name) < :target"
+_ELSEWHERE = _JOINED_ELSEWHERE.format(room="")
+_ELSEWHERE_WITH_ROOM = _JOINED_ELSEWHERE.format(room=_WITH_ROOM)
 _MINE = "LEFT JOIN account_channels AS a ON a.channel_id = l.channel_id AND a.account = :account"
 _FREE = "(l.worker IS NULL OR l.expires_at <= :now)"
+_JOINED = "coalesce(a.joined, 0) = 1"
 
 
 async def _claim(
-    db: aiosqlite.Connection, worker: str, account: str, now: datetime, until: str, room: int
+    db: aiosqlite.Connection, worker: str, account: str, now: datetime, until: str, room: int, target: int
 ) -> tuple[set[int], set[int]]:
-    """Claim every free or expired lease of a channel this account joined, then up to `room` of the rest
-    (those it resolved first), leaving channels another live worker's account joined to that worker;
-    returns the claimed ids and those of them taken over from another worker."""
-    names = {"account": account, "now": stamp(now), "room": max(room, 0)}
+    """Claim every free or expired lease of a channel only this account (of the live workers') joined,
+    then up to `room` of the rest: those it joined too first, then those it resolved, leaving a channel
+    another live worker joined to that worker while it is below its share; returns the claimed ids and
+    those of them taken over from another worker."""
+    names = {"account": account, "now": stamp(now), "room": max(room, 0), "target": target}
     rows = await fetch(
         db,
         f"SELECT l.channel_id, l.worker FROM channel_leases AS l {_MINE} "
-        f"WHERE {_FREE} AND a.joined = 1 ORDER BY l.channel_id",
+        f"WHERE {_FREE} AND {_JOINED} AND NOT {_ELSEWHERE} ORDER BY l.channel_id",
         names,
     )
     rows += await fetch(
         db,
         f"""
         SELECT l.channel_id, l.worker FROM channel_leases AS l {_MINE}
-        WHERE {_FREE} AND coalesce(a.joined, 0) = 0 AND NOT {_JOINED_ELSEWHERE}
-        ORDER BY (a.access_hash IS NOT NULL) DESC, l.channel_id
+        WHERE {_FREE} AND ({_JOINED} AND {_ELSEWHERE} OR NOT {_JOINED} AND NOT {_ELSEWHERE_WITH_ROOM})
+        ORDER BY {_JOINED} DESC, (a.access_hash IS NOT NULL) DESC, l.channel_id
         LIMIT :room
         """,
         names,
@@ -316,23 +322,26 @@ async def _claim(
 
 
 async def _give_back(
-    db: aiosqlite.Connection, worker: str, account: str, now: datetime, surplus: int
+    db: aiosqlite.Connection, worker: str, account: str, now: datetime, held: int, target: int
 ) -> set[int]:
-    """Give back the held channels this account has not joined that another live worker's account has
-    (that worker reads them live), then more of those it has not joined while it holds above its share."""
-    names = {"account": account, "now": stamp(now), "worker": worker, "surplus": max(surplus, 0)}
+    """Give back the held channels this account has not joined that another live worker below its share
+    has (that worker reads them live), then, above this worker's own share, those it has not joined and
+    those another live worker joined too; never a channel only this account joined."""
+    names: dict[str, object] = {"account": account, "now": stamp(now), "worker": worker, "target": target}
     rows = await fetch(
         db,
         f"SELECT l.channel_id FROM channel_leases AS l {_MINE} "
-        f"WHERE l.worker = :worker AND coalesce(a.joined, 0) = 0 AND {_JOINED_ELSEWHERE}",
+        f"WHERE l.worker = :worker AND NOT {_JOINED} AND {_ELSEWHERE_WITH_ROOM}",
         names,
     )
+    names["surplus"] = max(held - len(rows) - target, 0)
     rows += await fetch(
         db,
         f"""
         SELECT l.channel_id FROM channel_leases AS l {_MINE}
-        WHERE l.worker = :worker AND coalesce(a.joined, 0) = 0 AND NOT {_JOINED_ELSEWHERE}
-        ORDER BY (a.access_hash IS NOT NULL), l.channel_id DESC
+        WHERE l.worker = :worker
+          AND (NOT {_JOINED} AND NOT {_ELSEWHERE_WITH_ROOM} OR {_JOINED} AND {_ELSEWHERE})
+        ORDER BY {_JOINED}, (a.access_hash IS NOT NULL), l.channel_id DESC
         LIMIT :surplus
         """,
         names,

@@ -162,3 +162,12 @@ async def test_channels_two_accounts_joined_are_shared_fairly_and_go_to_the_othe
     finally:
         for store in stores:
             await store.close()
+
+
+async def test_a_worker_starting_before_the_rest_of_its_fleet_takes_only_its_share(pair):
+    east, _ = pair
+    await start(east, "east", "1")
+    await east.leases.offer("1", joined(1, 2, 3, 4), T0)
+    early = await east.leases.renew("east", "1", now=T0, lease=LEASE, state={}, expected=2)
+    assert len(early.held) == 2  # the configured fleet of two, though west has not started yet
+    assert (await renew(east, "east", "1")).held == {1, 2, 3, 4}  # a lease later, alone: everything

@@ -185,10 +185,12 @@ class Leases:
         now: datetime,
         lease: timedelta,
         state: Mapping[str, object],
+        expected: int = 1,
     ) -> Holding:
         """Renew the worker and its leases, give back what another worker's account should read or what
         is above its fair share, then claim its own account's channels and up to its share of the rest; one
-        transaction."""
+        transaction. A worker just started counts on `expected` workers (the configured fleet) until the
+        others have had a lease's time to start, so it does not take everything and then give most back."""
         until = stamp(now + lease)
         async with self._database.write() as db:
             await db.execute(
@@ -198,10 +200,10 @@ class Leases:
             )
             await db.execute("UPDATE channel_leases SET expires_at = ? WHERE worker = ?", (until, worker))
             held = await _ids(db, "SELECT channel_id FROM channel_leases WHERE worker = ?", (worker,))
-            target = await _fair_share(db, now)
+            target = await _fair_share(db, now, expected)
             released = await _give_back(db, worker, account, now, len(held), target)
             room = target - len(held - released)
-            gained, taken = await _claim(db, worker, account, now, until, room, target)
+            gained, taken = await _claim(db, worker, account, now, until, room, target, settled=expected <= 1)
         return Holding(
             frozenset((held | gained) - released),
             frozenset(gained),
@@ -257,15 +259,15 @@ async def _ids(db: aiosqlite.Connection, sql: str, params: Sequence[object]) -> 
     return {int(row[0]) for row in await fetch(db, sql, params)}
 
 
-async def _fair_share(db: aiosqlite.Connection, now: datetime) -> int:
-    """All known channels over the live workers, rounded up."""
+async def _fair_share(db: aiosqlite.Connection, now: datetime, expected: int) -> int:
+    """All known channels over the live workers (at least `expected`), rounded up."""
     rows = await fetch(
         db,
         "SELECT (SELECT count(*) FROM channel_leases), "
         "(SELECT count(*) FROM workers WHERE stopped_at IS NULL AND expires_at > ?)",
         (stamp(now),),
     )
-    channels, live = int(rows[0][0]), max(1, int(rows[0][1]))
+    channels, live = int(rows[0][0]), max(1, expected, int(rows[0][1]))
     return math.ceil(channels / live)
 
 
@@ -285,24 +287,34 @@ _JOINED = "coalesce(a.joined, 0) = 1"
 
 
 async def _claim(
-    db: aiosqlite.Connection, worker: str, account: str, now: datetime, until: str, room: int, target: int
+    db: aiosqlite.Connection,
+    worker: str,
+    account: str,
+    now: datetime,
+    until: str,
+    room: int,
+    target: int,
+    *,
+    settled: bool,
 ) -> tuple[set[int], set[int]]:
-    """Claim every free or expired lease of a channel only this account (of the live workers') joined,
-    then up to `room` of the rest: those it joined too first, then those it resolved, leaving a channel
-    another live worker joined to that worker while it is below its share; returns the claimed ids and
-    those of them taken over from another worker."""
+    """Claim every free or expired lease of a channel only this account (of the live workers') joined
+    (unless the worker is waiting for the rest of the fleet to start), then up to `room` of the rest:
+    those it joined first, then those it resolved, leaving a channel another live worker joined to that
+    worker while it is below its share; returns the claimed ids and those taken over from another."""
     names = {"account": account, "now": stamp(now), "room": max(room, 0), "target": target}
-    rows = await fetch(
-        db,
-        f"SELECT l.channel_id, l.worker FROM channel_leases AS l {_MINE} "
-        f"WHERE {_FREE} AND {_JOINED} AND NOT {_ELSEWHERE} ORDER BY l.channel_id",
-        names,
-    )
+    rows = []
+    if settled:
+        rows = await fetch(
+            db,
+            f"SELECT l.channel_id, l.worker FROM channel_leases AS l {_MINE} "
+            f"WHERE {_FREE} AND {_JOINED} AND NOT {_ELSEWHERE} ORDER BY l.channel_id",
+            names,
+        )
     rows += await fetch(
         db,
         f"""
         SELECT l.channel_id, l.worker FROM channel_leases AS l {_MINE}
-        WHERE {_FREE} AND ({_JOINED} AND {_ELSEWHERE} OR NOT {_JOINED} AND NOT {_ELSEWHERE_WITH_ROOM})
+        WHERE {_FREE} AND ({_JOINED} OR NOT {_ELSEWHERE_WITH_ROOM})
         ORDER BY {_JOINED} DESC, (a.access_hash IS NOT NULL) DESC, l.channel_id
         LIMIT :room
         """,

@@ -27,6 +27,8 @@ class ChannelShare:
         self.worker = worker
         self.account = account
         self.lease = timedelta(seconds=fleet.lease_seconds)
+        self.fleet_size = len(fleet.workers)
+        self.started = utcnow()
         self.held: frozenset[int] = frozenset()
         self.taken_over = 0
         self._offered: dict[int, KnownChannel] = {}
@@ -49,8 +51,15 @@ class ChannelShare:
         """Record what the account can read, renew and top up the leases, and ask the resolver for the hash
         of every held channel the account cannot read yet."""
         await self._offer(resolver)
+        now = utcnow()
+        starting = now - self.started < self.lease  # the rest of the fleet may still be starting
         holding = await self.store.leases.renew(
-            self.worker, self.account, now=utcnow(), lease=self.lease, state=state
+            self.worker,
+            self.account,
+            now=now,
+            lease=self.lease,
+            state=state,
+            expected=self.fleet_size if starting else 1,
         )
         self.held = holding.held
         self.taken_over += len(holding.taken_over)

@@ -7,6 +7,9 @@ Reading spends one request budget per account (`[reading]`): looks in the foregr
 engagement snapshots and polling of channels that cannot be joined with what the looks leave.
 Longer than most modules because it is the one place where the live parts meet: the reading jobs (look,
 backfill, polling, engagement, outage summary) are short methods that only schedule work of `telegram/`.
+A worker of a fleet (`--worker`, docs/workers.md) reads with its own account only the channels it holds
+leases for (`telegram/share.py`), renewed every few seconds, and sends alerts only while it holds the
+sender's seat (`telegram/seat.py`); the glue between those and the reading jobs is here too.
 Shutdown (SIGTERM/SIGINT): stop intake first, cancel catch-up work (every batch is its own transaction
 and is fetched again after a restart), let the sender finish its current send, close the archive;
 all within a bound.
@@ -20,8 +23,8 @@ import functools
 import logging
 import os
 import signal
-from collections.abc import AsyncIterator, Callable, Coroutine
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,12 +33,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telethon import errors
 
 from monitor.analysis import Analyzer
-from monitor.config import Config
+from monitor.config import MAX_JOINED_CHANNELS, Config, WorkerSettings
 from monitor.logs import log_event
 from monitor.metrics import MetricsEndpoint
 from monitor.model import CONTEXT_OFF, Channel, ChannelContext, TelegramProblem, utcnow
 from monitor.store import ArchiveError, ArchiveUnreachable, Location, open_archive
 from monitor.store.daemon_record import DISCONNECT_SECONDS, OUTBOX_SECONDS, ArchiveFailures, DaemonRecord
+from monitor.store.leases import AccountInUse
 from monitor.telegram.budget import RequestBudget
 from monitor.telegram.channels import ChannelResolver, Unavailable, WatchedChannel
 from monitor.telegram.client import (
@@ -52,7 +56,9 @@ from monitor.telegram.commands import ChannelStatus, CommandHandler, DaemonStatu
 from monitor.telegram.guard import AccountFault, FloodWaits
 from monitor.telegram.ingest import ARCHIVE_RETRY_SECONDS, Ingestor, LiveIngest
 from monitor.telegram.reconcile import OutageSummary, Reconciler
+from monitor.telegram.seat import SenderSeat
 from monitor.telegram.send import AlertSender
+from monitor.telegram.share import ChannelShare
 from monitor.telegram.sweep import Sweep
 
 if TYPE_CHECKING:
@@ -82,28 +88,41 @@ class DaemonState:
     outages: list[OutageSummary] = field(default_factory=list)  # posts recovered too late to alert
 
 
-def acquire_locks(config: Config) -> list[ProcessLock]:
-    """Refuse a second process on the same session or archive before touching either."""
+class WorkerRefused(Exception):
+    """A worker that must not start: its account is already read by another worker (a usage error)."""
+
+
+def acquire_locks(config: Config, *, worker: str | None = None) -> list[ProcessLock]:
+    """Refuse a second process on the same session or archive before touching either. The workers of a
+    fleet share the archive (a shared lock, which a single daemon's exclusive one refuses) and leave the
+    bot's session to whichever of them holds the sender's seat."""
     telegram = config.telegram
+    sessions = [(telegram.session, "the user session")]
+    if worker is None:
+        sessions.append((telegram.bot_session, "the bot session"))
     targets = [
-        (lock_path_for(secret, config.archive_path), what)
-        for secret, what in (
-            (telegram.session, "the user session"),
-            (telegram.bot_session, "the bot session"),
-        )
-        if secret is not None
+        (lock_path_for(secret, config.archive_path), what) for secret, what in sessions if secret is not None
     ]
-    targets.append((Path(f"{config.archive_path}.lock"), f"archive {config.archive_path}"))
     locks: list[ProcessLock] = []
     try:
         for path, what in targets:
             lock = ProcessLock(path, what)
             lock.acquire()
             locks.append(lock)
+    except SessionError as error:
+        release_locks(locks)
+        if worker is not None:
+            raise WorkerRefused(f"worker {worker}: {error}") from None
+        raise
+    archive = ProcessLock(
+        Path(f"{config.archive_path}.lock"), f"archive {config.archive_path}", shared=worker is not None
+    )
+    try:
+        archive.acquire()
     except SessionError:
         release_locks(locks)
         raise
-    return locks
+    return [*locks, archive]
 
 
 def release_locks(locks: list[ProcessLock]) -> None:
@@ -128,11 +147,16 @@ class Toolkit:
     @classmethod
     @contextlib.asynccontextmanager
     async def open(
-        cls, config: Config, *, watch: ConnectionWatch | None = None, wait_for_archive: bool = False
+        cls,
+        config: Config,
+        *,
+        watch: ConnectionWatch | None = None,
+        wait_for_archive: bool = False,
+        worker: str | None = None,
     ) -> AsyncIterator[Toolkit]:
         """`wait_for_archive`: an archive server that cannot be reached yet is waited for (the daemon),
-        rather than an error (a command run by hand)."""
-        locks = acquire_locks(config)
+        rather than an error (a command run by hand). `worker`: the fleet's worker this process is."""
+        locks = acquire_locks(config, worker=worker)
         try:
             async with contextlib.AsyncExitStack() as stack:
                 location = config.archive_location
@@ -189,7 +213,17 @@ class Daemon:
     Every part is declared here; those that exist only while running are None before `start()`.
     """
 
-    def __init__(self, config: Config, *, shutdown_seconds: float = SHUTDOWN_SECONDS) -> None:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        shutdown_seconds: float = SHUTDOWN_SECONDS,
+        worker: WorkerSettings | None = None,
+    ) -> None:
+        # A worker of a fleet reads with its own account and only the channels it holds leases for.
+        self.worker = worker
+        if worker is not None:
+            config = replace(config, telegram=replace(config.telegram, session=worker.session))
         self.config = config
         self.shutdown_seconds = shutdown_seconds
         self.state = DaemonState()
@@ -210,6 +244,9 @@ class Daemon:
         self.sweep: Sweep | None = None
         self.resolver: ChannelResolver | None = None
         self._engaged: dict[int, datetime] = {}
+        self.share: ChannelShare | None = None
+        self.seat: SenderSeat | None = None
+        self.looked_at: datetime | None = None
 
     # -- life cycle --------------------------------------------------------------------------------
 
@@ -233,17 +270,16 @@ class Daemon:
     async def start(self) -> None:
         """Lock and open everything, start intake and delivery, then catch up every channel."""
         config = self.config
+        name = self.worker.name if self.worker else None
         kit = await self._resources.enter_async_context(
-            Toolkit.open(config, watch=self.watch, wait_for_archive=True)
+            Toolkit.open(config, watch=self.watch, wait_for_archive=True, worker=name)
         )
         self.kit = kit
         kit.store.report_file_errors(ArchiveFailures(config.archive_path).report)
         self.state.flood = kit.flood
         kit.user.guard.on_fault = self._account_failed
-        self.sender_client = await self._connect_sender() or kit.user
-        self.sender_client.guard.on_fault = self._account_failed
-        self.sender = AlertSender(self.sender_client, kit.store, config.alerts, config.analyst.chat_id)
-        kit.ingestor.on_change = self.sender.notify
+        if self.worker is None:
+            self._take_sender(await self._connect_sender() or kit.user)
         kit.reconciler.outage = OutageSummary.from_state(await kit.store.notices.open_outage())
         self.live = LiveIngest(kit.user, kit.ingestor)
         self.live.start()
@@ -256,33 +292,61 @@ class Daemon:
             resolves_per_hour=reading.resolves_per_hour,
             joins_per_hour=reading.joins_per_hour,
         )
-        await self.resolver.start(config.channels)
+        own_hashes = None
+        if self.worker is not None:
+            own_hashes = await self._join_fleet()
+            self.resolver.join_cap = MAX_JOINED_CHANNELS
+        await self.resolver.start(config.channels, own_hashes=own_hashes)
         self.state.channels, self.state.unavailable = self.resolver.watched, self.resolver.unavailable
+        if self.share is not None:
+            self.state.channels = []  # a worker reads only what it holds
+            await self._renew_leases()
+            self._read_held()
         self.resolver.on_watched = self._on_watched
         self.live.watched = {w.id for w in self.state.channels}
         kit.ingestor.learn_context = config.analysis.context == "learned"
-        kit.ingestor.fixed_context = fixed_contexts(self.state.channels)
+        kit.ingestor.fixed_context = fixed_contexts(self.resolver.watched)
         self.sweep = Sweep(kit.user, kit.reconciler, kit.budget, self.live.pts)
-        self.commands = CommandHandler(
-            self.sender_client,
-            kit.store,
-            self,
-            self.sender,
-            chat_id=config.analyst.chat_id,
-            admins=config.analyst.admins,
-            conflicts=kit.analyzer.conflicts,
-        )
-        self.commands.start()
-        self._spawn(self.sender.run(), "alert_sender")
+        if self.sender is not None:
+            self._start_sending(self.sender)
         self.scheduler = self._schedule(self.sender)
         self.watch.on_reconnect = self._on_reconnect
         self._spawn(self.resolver.run(), "resolver")
         if config.metrics is not None:
             self.metrics = MetricsEndpoint.start(config.metrics, self)
             self._resources.push_async_callback(self.metrics.close)
-        await kit.store.daemon.started(self._record())
+        if self.worker is None:
+            await kit.store.daemon.started(self._record())
         self.ready.set()
-        log_event(log, "daemon_ready", channels=len(self.state.channels))
+        log_event(log, "daemon_ready", channels=len(self.state.channels), worker=name)
+
+    def _take_sender(self, client: GuardedClient) -> AlertSender:
+        """The alert sender on `client` (the bot, else the user); a worker's sends only while seated."""
+        kit = self._running()
+        self.sender_client = client
+        client.guard.on_fault = self._account_failed
+        seated = self.seat.valid if self.seat is not None else None
+        config = self.config
+        self.sender = AlertSender(client, kit.store, config.alerts, config.analyst.chat_id, may_send=seated)
+        kit.ingestor.on_change = self.sender.notify
+        return self.sender
+
+    def _start_sending(self, sender: AlertSender) -> None:
+        """Deliver the outbox and answer the analysts' commands, through the sender's client."""
+        kit, config = self._running(), self.config
+        self.commands = CommandHandler(
+            self.sender_client,
+            kit.store,
+            self,
+            sender,
+            chat_id=config.analyst.chat_id,
+            admins=config.analyst.admins,
+            conflicts=kit.analyzer.conflicts,
+        )
+        self.commands.start()
+        self._spawn(sender.run(), "alert_sender")
+        if self.scheduler is not None:
+            sender.schedule(self.scheduler)
 
     async def close(self) -> None:
         """Stop intake, let the sender finish and cancel catch-up work within the bound, then release
@@ -301,7 +365,9 @@ class Daemon:
         try:
             if self.kit is not None:
                 with contextlib.suppress(ArchiveError):  # already recorded beside the archive
-                    await self.kit.store.daemon.stopped(utcnow())
+                    await self._leave_fleet()
+                    if self.worker is None:
+                        await self.kit.store.daemon.stopped(utcnow())
         finally:
             await self._resources.aclose()
         log_event(log, "daemon_stopped")
@@ -322,12 +388,130 @@ class Daemon:
 
     async def _on_watched(self, watched: WatchedChannel) -> None:
         """A channel resolved after start (queued, or again after a stale hash): read it live and look at
-        it soon, which records its first sighting or catches it up from its stored pts."""
-        if self.live is not None:
-            self.live.watched.add(watched.id)
+        it soon, which records its first sighting or catches it up from its stored pts. A worker reads it
+        only once it holds its lease."""
         if self.kit is not None:
             self.kit.ingestor.fixed_context.update(fixed_contexts([watched]))
+        if self.share is not None:
+            self._read_held()
+            if watched.id in self.share.held:
+                self._catch_up([watched.id])
+        elif self.live is not None:
+            self.live.watched.add(watched.id)
         self.look_soon()
+
+    # -- a worker of a fleet -------------------------------------------------------------------------
+
+    async def _join_fleet(self) -> dict[int, int]:
+        """Register as a worker of this account, or refuse to start when another live worker has it;
+        returns the account's own access hashes the archive holds."""
+        kit, worker = self._running(), self.worker
+        assert worker is not None
+        me = await kit.user.get_me(input_peer=True)
+        account = str(getattr(me, "user_id", ""))
+        self.share = ChannelShare(kit.store, worker.name, account, self.config.fleet)
+        self.seat = SenderSeat(
+            kit.store, worker.name, self.config.fleet, self.config.telegram, self.config.archive_path
+        )
+        try:
+            return await self.share.register()
+        except AccountInUse as error:
+            raise WorkerRefused(f"worker {worker.name}: {error}") from None
+
+    async def _renew_leases(self) -> None:
+        """Renew this worker's leases and read what it now holds; gained channels are looked at at once,
+        which catches them up from the archive's marks (a takeover loses nothing)."""
+        share = self.share
+        if share is None:
+            return
+        before = share.held
+        holding = await share.renew(self._resolver(), self.worker_state())
+        if holding.held != before:  # gained, given back, or lost while this worker could not renew
+            self._read_held()
+            log_event(
+                log,
+                "leases_changed",
+                held=len(holding.held),
+                gained=len(holding.gained),
+                taken_over=len(holding.taken_over),
+                released=len(holding.released),
+                share=holding.target,
+            )
+        if holding.gained:
+            self._catch_up(holding.gained)
+            self.look_soon()
+
+    def _catch_up(self, channel_ids: Iterable[int]) -> None:
+        """Read what a gained channel missed while no one held it, at once and in the foreground: the look
+        catches up joined channels from their dialogs, but one this account has not joined would wait
+        for the background polling."""
+        resolver = self._resolver()
+        wanted = set(channel_ids) - resolver.joined
+        channels = [w for w in self.state.channels if w.id in wanted]
+        if channels:
+            self._spawn(self._reconcile_all(channels), "catch_up")
+
+    async def _reconcile_all(self, channels: list[WatchedChannel]) -> None:
+        reconciler = self._running().reconciler
+        for watched in channels:
+            await reconciler.reconcile(watched)
+
+    def _read_held(self) -> None:
+        """Read exactly the channels this worker holds and can address (its own hash)."""
+        held = self.share.held if self.share is not None else frozenset()
+        self.state.channels = [w for w in self._resolver().watched if w.id in held]
+        if self.live is not None:
+            self.live.watched = {w.id for w in self.state.channels}
+
+    async def _sender_seat(self) -> None:
+        """Hold the sender's seat (open the bot and deliver) or, having lost it, stop delivering."""
+        seat = self.seat
+        if seat is None:
+            return
+        if not await seat.hold():
+            if self.sender is not None:
+                await self._stop_sending(give_up=False)
+            return
+        if self.sender is None and (client := await seat.open_bot()) is not None:
+            self._start_sending(self._take_sender(client))
+
+    async def _stop_sending(self, *, give_up: bool) -> None:
+        if self.sender is not None:
+            await self.sender.stop()
+        if self.commands is not None:
+            self.commands.stop()
+        self.sender = self.commands = self.sender_client = None
+        if self.seat is not None:
+            await self.seat.leave(give_up=give_up)
+
+    async def _leave_fleet(self) -> None:
+        """A clean stop of a worker: the seat and every lease go back at once for the others to take."""
+        if self.seat is not None:
+            await self._stop_sending(give_up=True)
+        if self.share is not None:
+            await self.share.retire()
+
+    def worker_state(self) -> dict[str, object]:
+        """What `monitor workers` shows of this worker: channels held and read, budget, lag, the seat."""
+        now = utcnow()
+        budget = self._running().budget
+        problems = self.telegram_problems()
+        return {
+            "lease_seconds": self.config.fleet.lease_seconds,
+            "held": len(self.share.held) if self.share else 0,
+            "reading": len(self.state.channels),
+            "waiting_to_resolve": len(self._resolver().pending),
+            "not_joined": len(self.state.not_joined),
+            "taken_over": self.share.taken_over if self.share else 0,
+            "requests": budget.stats.total,
+            "peak_per_minute": budget.stats.peak_per_minute,
+            "budget_per_hour": budget.per_hour,
+            "look_lag_seconds": round((now - self.looked_at).total_seconds(), 1) if self.looked_at else None,
+            "sender": self.sender is not None,
+            "connected": self.watch.up,
+            "problems": [f"{p.subject}: {p.state}: {p.detail}" for p in problems if p.fatal],
+            "waits": [f"{p.subject}: {p.state}: {p.detail}" for p in problems if not p.fatal],
+        }
 
     def look_soon(self, seconds: float = 0.0) -> None:
         """Bring the next look forward to `seconds` from now (a new channel, a reconnect, an operator)."""
@@ -478,6 +662,7 @@ class Daemon:
         """One look at every channel (catching up those behind), then the background reads it calls for:
         polling channels that are not joined, busiest first, and backfilling new channels, newest first."""
         result = await self._sweep().look(self.state.channels)
+        self.looked_at = utcnow()
         self.looked.set()
         self.state.not_joined = [w.id for w in result.not_joined]
         resolver = self._resolver()
@@ -487,6 +672,8 @@ class Daemon:
             if self.live is not None:
                 self.live.watched.discard(watched.id)
             resolver.resolve_again(watched)
+        if result.refused and self.share is not None:
+            self._read_held()
         await self.announce_outage()
         if result.not_joined and not self._is_running("poll"):
             self._spawn(self._poll(result.not_joined), "poll")
@@ -574,7 +761,7 @@ class Daemon:
         per_second = self._running().budget.per_hour / 3600.0
         return max(self.config.schedule.reconcile_seconds, requests / (LOOK_SHARE * per_second))
 
-    def _schedule(self, sender: AlertSender) -> AsyncIOScheduler:
+    def _schedule(self, sender: AlertSender | None) -> AsyncIOScheduler:
         schedule = self.config.schedule
         scheduler = AsyncIOScheduler(timezone="UTC")
 
@@ -585,7 +772,12 @@ class Daemon:
         every(self.look_seconds(), "look", self._look, next_run_time=utcnow())
         every(ENGAGEMENT_JOB_SECONDS, "engagement", self._engagement)
         every(schedule.heartbeat_seconds, "heartbeat", self._heartbeat, next_run_time=utcnow())
-        sender.schedule(scheduler)
+        if self.share is not None:
+            renew = self.config.fleet.renew_seconds
+            every(renew, "leases", self._renew_leases)
+            every(renew, "seat", self._sender_seat, next_run_time=utcnow())
+        if sender is not None:
+            sender.schedule(scheduler)
         scheduler.start()
         return scheduler
 
@@ -648,12 +840,12 @@ def install_signal_handlers(stop: asyncio.Event) -> None:
         loop.add_signal_handler(signum, stop.set)
 
 
-async def run_daemon(config: Config) -> None:
-    """`monitor run`: the daemon until SIGTERM or SIGINT."""
+async def run_daemon(config: Config, worker: WorkerSettings | None = None) -> None:
+    """`monitor run`: the daemon (or one worker of a fleet) until SIGTERM or SIGINT."""
     stop = asyncio.Event()
     install_signal_handlers(stop)
     quiet_library_logs()
-    await Daemon(config).run(stop)
+    await Daemon(config, worker=worker).run(stop)
 
 
 def fixed_contexts(channels: list[WatchedChannel]) -> dict[int, ChannelContext]:

@@ -139,6 +139,7 @@ def test_check_config_json_of_a_valid_config_summarises_it_without_secrets(tmp_p
     assert summary["telegram"]["api_hash"] == "env T_HASH"
     assert summary["channels"][0]["ref"] == "@news" and summary["archive"] == str(tmp_path / "a.db")
     assert "russia-ukraine" in summary["conflicts"]["ids"]
+    assert summary["workers"]["sessions"] == {}
     assert "0123456789abcdef-secret" not in result.stdout
 
 

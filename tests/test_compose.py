@@ -16,9 +16,8 @@ DEPLOY = ROOT / "deploy"
 CONFIG_IN_CONTAINER = "/etc/monitor/monitor.toml"
 
 
-def service() -> tuple[dict[str, Any], dict[str, Any]]:
+def service(name: str = "monitor") -> tuple[dict[str, Any], dict[str, Any]]:
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
-    (name,) = compose["services"]
     return compose, compose["services"][name]
 
 
@@ -75,3 +74,36 @@ def test_the_example_config_reads_every_secret_compose_mounts(tmp_path: Path) ->
     assert config.metrics is not None and config.metrics.port == 9464
     published = {port.rsplit(":", 1)[-1] for port in service()[1]["ports"]}
     assert str(config.metrics.port) in published
+
+
+FLEET_IN_CONTAINER = "/etc/monitor/fleet.toml"
+
+
+def test_two_workers_of_the_fleet_profile_share_the_volume_each_with_its_own_account(tmp_path: Path) -> None:
+    compose, single = service()
+    workers = {
+        name: spec for name, spec in compose["services"].items() if "fleet" in spec.get("profiles", [])
+    }
+    assert set(workers) == {"worker-east", "worker-west"} and "profiles" not in single
+    text = (DEPLOY / "fleet.toml").read_text(encoding="utf-8")
+    secrets, data = tmp_path / "secrets", tmp_path / "data"
+    data.mkdir()
+    shutil.copytree(DEPLOY / "secrets", secrets)
+    for name in compose["secrets"]:
+        shutil.copy(secrets / f"{name}.example", secrets / name)
+    path = tmp_path / "fleet.toml"
+    path.write_text(text.replace("/run/secrets/", f"{secrets}/").replace("/data/", f"{data}/"), "utf-8")
+    fleet = load_config(path).fleet
+    for name, spec in workers.items():
+        worker = name.removeprefix("worker-")
+        assert spec["command"][:2] == ["monitor", "run"] and spec["command"][-3:] == [
+            "--worker",
+            worker,
+            "--log-json",
+        ]
+        assert FLEET_IN_CONTAINER in spec["command"] and fleet.worker(worker) is not None
+        assert spec["healthcheck"]["test"][-2:] == ["--worker", worker]
+        assert dict(v.split(":", 1) for v in spec["volumes"])["monitor-data"] == "/data"
+        assert spec["restart"] == "unless-stopped" and spec["stop_signal"] == "SIGTERM"
+    assert len({w.session.reveal() for w in fleet.workers}) == 2
+    assert fleet.lease_seconds <= 60

@@ -531,3 +531,59 @@ def test_an_archive_url_override_wins_over_the_configured_file(tmp_path: Path, e
     config = load_config(write(tmp_path, MINIMAL), archive_override="postgresql://monitor@db/news")
 
     assert config.archive_location == "postgresql://monitor@db/news"
+
+
+# -- a fleet of workers -----------------------------------------------------------------------------
+
+
+def fleet_text(tmp_path: Path, workers: str, bot: bool = True) -> str:
+    telegram = MINIMAL.replace(
+        'api_hash_env = "T_API_HASH"\n', 'api_hash_env = "T_API_HASH"\nbot_token_env = "MONITOR_BOT_TOKEN"\n'
+    )
+    return (telegram if bot else MINIMAL) + workers.replace("DIR", str(tmp_path))
+
+
+def test_workers_each_name_their_own_session_and_the_lease_times(tmp_path: Path, env: None) -> None:
+    text = fleet_text(
+        tmp_path,
+        "[workers]\nlease_seconds = 30\nrenew_seconds = 5\n"
+        '[workers.east]\nsession_file = "DIR/east.session"\n'
+        '[workers.west]\nsession_file = "DIR/west.session"\n',
+    )
+    fleet = load_config(write(tmp_path, text)).fleet
+    assert [(w.name, w.session.reveal()) for w in fleet.workers] == [
+        ("east", str(tmp_path / "east.session")),
+        ("west", str(tmp_path / "west.session")),
+    ]
+    assert (fleet.lease_seconds, fleet.renew_seconds) == (30, 5)
+    assert load_config(write(tmp_path, MINIMAL)).fleet.workers == ()  # no section: one daemon
+
+
+def test_one_account_for_two_workers_a_fleet_without_the_bot_and_a_slow_renewal_are_refused(
+    tmp_path: Path, env: None
+) -> None:
+    text = fleet_text(
+        tmp_path,
+        "[workers]\nlease_seconds = 10\nrenew_seconds = 6\n"
+        '[workers.east]\nsession_file = "DIR/east.session"\n'
+        '[workers.west]\nsession_file = "DIR/east.session"\n'
+        '[workers."bad name"]\nsession_file = "DIR/x.session"\n',
+        bot=False,
+    )
+    found = "\n".join(problems(write(tmp_path, text)))
+    assert "workers.renew_seconds: must be at most half of lease_seconds (10)" in found
+    assert "workers.west: uses the same account session as workers.east: one worker per account" in found
+    assert "workers: workers send alerts through the bot" in found
+    assert "a worker name is letters, digits, - and _" in found
+
+
+def test_a_fleet_may_join_500_channels_per_worker(tmp_path: Path, env: None) -> None:
+    channels = "".join(f'[[channels]]\nref = "@wire_{i:04d}"\n' for i in range(1200))
+    workers = "".join(f'[workers.w{n}]\nsession_file = "DIR/w{n}.session"\n' for n in range(1, 4))
+    assert len(load_config(write(tmp_path, fleet_text(tmp_path, channels + workers))).channels) == 1200
+    two = workers.split("[workers.w3]")[0]
+    (problem,) = problems(write(tmp_path, fleet_text(tmp_path, channels + two)))
+    assert (
+        "1200 channels would be joined, but an account can be in at most 500 and 2 workers at most 1000"
+        in problem
+    )

@@ -78,7 +78,7 @@ def test_an_unexpected_crash_is_one_json_line_carrying_its_traceback(
     monkeypatch.setenv("CRASH_API_HASH", "0123456789abcdef")
     monkeypatch.setenv("CRASH_SESSION", session_string())
 
-    async def crash(_config: object) -> None:
+    async def crash(_config: object, _worker: object = None) -> None:
         raise RuntimeError("the unexpected\nhappened")
 
     monkeypatch.setattr(daemon, "run_daemon", crash)

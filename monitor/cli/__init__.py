@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from monitor import __version__
-from monitor.cli import archive, archive_copy, backup, context, daemon, posts, sandbox
+from monitor.cli import archive, archive_copy, backup, check, context, daemon, posts, sandbox, workers
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -20,6 +20,6 @@ def main() -> None:
     """Watch Telegram channels, archive every post, flag tracked conflicts and alert analysts."""
 
 
-for _module in (posts, archive, archive_copy, backup, context, daemon, sandbox):
+for _module in (posts, archive, archive_copy, backup, context, check, daemon, sandbox, workers):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -7,16 +7,17 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Coroutine, Iterator
-from dataclasses import asdict, replace
+from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor.cli.common import CommandFailed, archive_override_option, config_option, out, to_json
+from monitor.cli.common import archive_override_option, config_option, out, to_json
 from monitor.config import ChannelSettings, Config, ConfigError, load_config, parse_channel_ref
+from monitor.fleet import FleetSnapshot, judge_fleet, worker_rows
 from monitor.health import (
     HEARTBEAT_FACTOR,
     HEARTBEAT_SECONDS,
@@ -38,7 +39,7 @@ from monitor.telegram.guard import AccountFault
 EXIT_ACCOUNT = 4
 
 if TYPE_CHECKING:
-    from monitor.analysis import Watchlist
+    pass
 
 log_options = [
     click.option("--log-level", default="INFO", show_default=True, help="DEBUG, INFO, WARNING or ERROR."),
@@ -78,37 +79,60 @@ def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
 @click.command()
 @config_option
 @archive_override_option
+@click.option(
+    "--worker",
+    metavar="NAME",
+    help="Run as this worker of the fleet ([workers.NAME] in the config): its own account, a share of the "
+    "channels through leases in the archive, alerts sent by whichever worker holds the sender's seat.",
+)
 @with_logging
-def run(config_path: Path | None, archive: Path | str | None, log_level: str, log_json: bool) -> None:
+def run(
+    config_path: Path | None, archive: Path | str | None, worker: str | None, log_level: str, log_json: bool
+) -> None:
     """Run the monitor until SIGTERM or SIGINT: live ingest, catch-up, alerts and analyst commands.
 
     Exits with status 4 when Telegram says the account cannot be used (key revoked or used from two
-    places at once, account banned); `monitor health` then names the reason.
+    places at once, account banned); `monitor health` then names the reason. A worker whose account is
+    already read by another live worker is refused with status 2, like a config error.
 
     \b
-    Example:
+    Examples:
       monitor run --config /data/monitor.toml
+      monitor run --config /data/fleet.toml --worker east
     """
-    from monitor.daemon import run_daemon
+    from monitor.daemon import WorkerRefused, run_daemon
 
     setup_logging(log_level, json=log_json)
     config = load(config_path, archive)
-    expected = {AccountFault: EXIT_ACCOUNT, SessionError: 1, ArchiveError: 1, OSError: 1}
+    chosen = None
+    if worker is not None:
+        chosen = config.fleet.worker(worker)
+        if chosen is None:
+            names = ", ".join(w.name for w in config.fleet.workers) or "none: add [workers.NAME] sections"
+            raise click.UsageError(f"no worker {worker!r} in {config.path} (workers: {names})")
+    expected = {WorkerRefused: 2, AccountFault: EXIT_ACCOUNT, SessionError: 1, ArchiveError: 1, OSError: 1}
     with fatal_errors_logged(logging.getLogger("monitor.run"), expected):
-        asyncio.run(run_daemon(config))
+        asyncio.run(run_daemon(config, chosen))
 
 
 @click.command()
 @config_option
-def login(config_path: Path | None) -> None:
+@click.option("--worker", metavar="NAME", help="Log in this worker's account ([workers.NAME] session_file).")
+def login(config_path: Path | None, worker: str | None) -> None:
     """Log the user account in interactively (phone, code, 2FA password) and write the session file (0600).
 
     \b
-    Example:
+    Examples:
       monitor login --config /data/monitor.toml
+      monitor login --config /data/fleet.toml --worker east
     """
     config = load(config_path, None)
     session = config.telegram.session
+    if worker is not None:
+        chosen = config.fleet.worker(worker)
+        if chosen is None:
+            raise click.UsageError(f"no worker {worker!r} in {config.path}")
+        session = chosen.session
     if session is None or not is_session_file(session.reveal()):
         raise click.UsageError(
             "login writes a session file: set telegram.session_file to a path ending in .session"
@@ -206,6 +230,7 @@ async def _backfill(config: Config, settings: ChannelSettings, since: date) -> i
     "--max-disconnected", type=float, help="Longer than this many seconds without Telegram is unhealthy."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: status, reasons and figures.")
+@click.option("--worker", metavar="NAME", help="Judge this worker of the fleet (default: the whole fleet).")
 def health(
     config_path: Path | None,
     archive: Path | str | None,
@@ -213,6 +238,7 @@ def health(
     max_outbox_age: float | None,
     max_disconnected: float | None,
     as_json: bool,
+    worker: str | None,
 ) -> None:
     """Exit 0 if the running monitor looks healthy, 1 (printing why) if not: for container health checks.
 
@@ -227,10 +253,16 @@ def health(
     its outbox and disconnection limits, quiet hours), so the archive alone is enough; the options
     override them.
 
+    When workers share the archive (`monitor run --worker`), the whole fleet is judged: unhealthy when no
+    worker is live, a channel is held by none, nobody holds the sender's seat or a live worker reports a
+    dead account or has lost Telegram; a worker that stopped renewing is a note (the others take over its
+    channels). `--worker NAME` judges that one worker: stopped, lapsed, or its account's problems.
+
     \b
     Examples:
       monitor health --archive /data/monitor.db
       monitor health --config /data/monitor.toml --json
+      monitor health --config /data/fleet.toml --worker east
     """
     config = load(config_path, archive) if config_path else None
     path = archive or (config.archive_location if config else None)
@@ -250,7 +282,9 @@ def health(
         "disconnect_seconds": max_disconnected,
     }
     refs = [settings.ref for settings in config.channels] if config else None
-    report = run_async(check_health(path, fallback, {k: v for k, v in given.items() if v is not None}, refs))
+    report = run_async(
+        check_health(path, fallback, {k: v for k, v in given.items() if v is not None}, refs, worker)
+    )
     if as_json:
         out(to_json(report))
     else:
@@ -265,11 +299,16 @@ def health(
 
 
 async def check_health(
-    path: Path | str, fallback: HealthLimits, given: dict[str, float], refs: list[str] | None
+    path: Path | str,
+    fallback: HealthLimits,
+    given: dict[str, float],
+    refs: list[str] | None,
+    worker: str | None = None,
 ) -> dict[str, Any]:
     """The verdict as data: the daemon's recorded limits (else `fallback`) with the `given` ones on top;
     with a config only its channels count (a removed channel is silent for good). An archive that cannot
-    be read is a reason like any other."""
+    be read is a reason like any other. A fleet's archive is judged by its workers' records instead of
+    the single daemon's (`monitor/fleet.py`)."""
     now = datetime.now(UTC)
     limits = replace(fallback, **given)
     passing: list[str] = []
@@ -284,12 +323,20 @@ async def check_health(
                     else [c.id for ref in refs if (c := await store.channel_for_ref(ref))]
                 )
                 state = await snapshot(store, now, ids)
+                fleet = await FleetSnapshot.read(store)
         except (ArchiveError, ValueError) as exc:
             reasons, facts = [f"the archive cannot be read: {exc}"], {}
         else:
+            if fleet.workers or worker is not None:
+                state = replace(state, daemon=None)  # a single daemon's record, if any, is from before
             limits = replace(recorded_limits(state.daemon, fallback), **given)
             reasons, facts = judge(state, now, limits), figures(state, now)
             passing = notes(state, now)
+            if fleet.workers or worker is not None:
+                fleet_reasons, fleet_notes = judge_fleet(fleet, now, worker)
+                reasons = fleet_reasons if worker is not None else reasons + fleet_reasons
+                passing = fleet_notes if worker is not None else passing + fleet_notes
+                facts["workers"] = worker_rows(fleet, now)
     return {
         "status": "unhealthy" if reasons else "healthy",
         "archive": shown(path),
@@ -342,145 +389,4 @@ def demo(duration: float, as_json: bool, log_level: str) -> None:
         out(to_json(summary.as_dict()))
 
 
-@click.command("check-config")
-@config_option
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print one JSON object: valid, problems and (if valid) a summary."
-)
-def check_config(config_path: Path | None, as_json: bool) -> None:
-    """Validate a config file and the watchlist it names, then print a summary (never secrets).
-
-    Every problem is listed as FILE:LINE: key: problem; any problem gives exit status 2.
-
-    \b
-    Example:
-      export MONITOR_API_ID=12345 MONITOR_API_HASH=... MONITOR_BOT_TOKEN=...
-      monitor check-config --config config/monitor.example.toml
-    """
-    if config_path is None:
-        raise click.UsageError("give --config FILE or set MONITOR_CONFIG")
-    problems, checked = _checked_config(config_path)
-    if as_json:
-        report: dict[str, Any] = {"config": str(config_path), "valid": not problems, "problems": problems}
-        if checked:
-            report["summary"] = _config_facts(*checked)
-        out(to_json(report))
-        if problems:
-            sys.exit(2)
-        return
-    for problem in problems:
-        click.echo(problem, err=True)
-    if checked is None:
-        raise CommandFailed(f"{config_path}: {len(problems)} problem(s)", 2)
-    for line in _config_summary(*checked):
-        out(line)
-
-
-def _checked_config(path: Path) -> tuple[list[str], tuple[Config, Watchlist] | None]:
-    """Every problem of the config and its watchlist, or none and the (config, watchlist) pair."""
-    from monitor.analysis import WatchlistError, load_watchlist
-
-    try:
-        config = load_config(path)
-    except ConfigError as exc:
-        return list(exc.problems), None
-    try:
-        return [], (config, load_watchlist(config.analysis.conflicts_path))
-    except WatchlistError as exc:
-        return [str(exc)], None
-
-
-def _config_facts(config: Config, watchlist: Watchlist) -> dict[str, Any]:
-    """What the summary says, as data: secrets appear only as where they come from."""
-    tg = config.telegram
-    secrets = {"session": tg.session, "bot_token": tg.bot_token, "bot_session": tg.bot_session}
-    counts = watchlist.term_counts()
-    return {
-        "telegram": {
-            "api_id": tg.api_id,
-            "api_hash": tg.api_hash.source,
-            **{name: secret.source if secret else None for name, secret in secrets.items()},
-            "server": f"{tg.server.host}:{tg.server.port}" if tg.server else None,
-        },
-        "archive": config.archive_shown,
-        "analyst": {"chat_id": config.analyst.chat_id, "admins": list(config.analyst.admins)},
-        "channels": [
-            {
-                "ref": ch.ref,
-                "kind": ch.target.kind,
-                "value": ch.target.value,
-                "backfill": ch.backfill,
-                "backfill_since": ch.backfill_since,
-                "join": ch.join,
-            }
-            for ch in config.channels
-        ],
-        "conflicts": {
-            "source": str(config.analysis.conflicts_path),
-            "version": watchlist.version,
-            "ids": {
-                cid: {"name": c.name, "severity": c.severity, "terms": counts.get(cid, {})}
-                for cid, c in watchlist.conflicts.items()
-            },
-        },
-        "language_backend": config.analysis.language_backend,
-        "alerts": asdict(config.alerts),
-        "schedule": asdict(config.schedule),
-    }
-
-
-def _config_summary(config: Config, watchlist: Watchlist) -> Iterator[str]:
-    tg = config.telegram
-    yield f"config: {config.path} (valid)"
-    yield f"telegram: api_id {tg.api_id}, api_hash from {tg.api_hash.source}"
-    for name, secret in (
-        ("session", tg.session),
-        ("bot_token", tg.bot_token),
-        ("bot_session", tg.bot_session),
-    ):
-        yield f"  {name}: {secret.source if secret else 'not set'}"
-    if tg.server:
-        yield f"  server: {tg.server.host}:{tg.server.port} (dc {tg.server.dc_id})"
-    yield f"archive: {config.archive_shown}"
-    admins = ", ".join(map(str, config.analyst.admins)) or "none"
-    yield f"analyst chat: {config.analyst.chat_id} (admins: {admins})"
-    yield f"channels: {len(config.channels)}"
-    for ch in config.channels:
-        extra = "".join(
-            [
-                f", backfill {ch.backfill}" if ch.backfill is not None else "",
-                f", since {ch.backfill_since}" if ch.backfill_since else "",
-                ", join" if ch.join else "",
-            ]
-        )
-        yield f"  {ch.ref}: {ch.target.kind} {ch.target.value}{extra}"
-    source = config.analysis.conflicts_path
-    yield f"conflicts: {len(watchlist.conflicts)} from {source} (version {watchlist.version})"
-    counts = watchlist.term_counts()
-    for cid, conflict in watchlist.conflicts.items():
-        terms = ", ".join(f"{lang} {n}" for lang, n in sorted(counts.get(cid, {}).items())) or "no terms"
-        yield f"  {cid} ({conflict.name}, {conflict.severity}): {terms}"
-    yield f"language backend: {config.analysis.language_backend}"
-    policy = config.alerts
-    quiet = "-".join(t.strftime("%H:%M") for t in policy.quiet_hours) if policy.quiet_hours else "none"
-    yield (
-        f"alerts: {policy.per_minute}/min, burst {policy.burst}, digest after {policy.digest_after}, "
-        f"quiet hours {quiet}, muted {', '.join(policy.muted) or 'none'}, summary {policy.summary}"
-    )
-    sched = config.schedule
-    yield (
-        f"schedule: look for changes every {sched.reconcile_seconds:g}s at most often, "
-        f"engagement at {', '.join(f'{h:g}' for h in sched.engagement_hours)} h, "
-        f"heartbeat {sched.heartbeat_seconds:g}s"
-    )
-    reading = config.reading
-    joined = sum(1 for ch in config.channels if ch.join)
-    yield (
-        f"reading: {reading.requests_per_hour:g} requests/h (burst {reading.burst}), "
-        f"{reading.steady_per_hour:g}/h for engagement and polling, "
-        f"{reading.resolves_per_hour:g} resolves/h, {reading.joins_per_hour:g} joins/h; "
-        f"{joined} of {len(config.channels)} channels joined (at most 500)"
-    )
-
-
-COMMANDS: list[click.Command] = [check_config, run, login, backfill, health, demo]
+COMMANDS: list[click.Command] = [run, login, backfill, health, demo]

@@ -165,6 +165,21 @@ def _write_config(path: Path, running: RunningSandbox) -> None:
     is_flag=True,
     help="Switch off Telegram's limits (quotas and flood waits, the channel cap, the duplicate-key rule).",
 )
+@click.option(
+    "--accounts",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 50),
+    help="User accounts reading the channels, each with its own session, hashes, memberships and quotas; "
+    "the joined channels are shared out among them in turn, and --write-config names one worker each.",
+)
+@click.option(
+    "--members",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 50),
+    help="How many of the --accounts have joined each channel (2: a worker's channels have another member).",
+)
 @click.option("--log-level", default="INFO", show_default=True, help="DEBUG, INFO, WARNING or ERROR.")
 def sandbox(
     scenario_file: Path | None,
@@ -180,6 +195,8 @@ def sandbox(
     write_config: Path | None,
     not_joined: bool,
     relaxed: bool,
+    accounts: int,
+    members: int,
     log_level: str,
 ) -> None:
     """Run a local Telegram server for tests and trials: channels, an analyst chat, a live feed, faults.
@@ -196,6 +213,7 @@ def sandbox(
       monitor sandbox --load 200:1:240 --record-requests requests.jsonl
       monitor sandbox --scenario my.toml --faults "flood=messages.getHistory:5:0.2,drop=every:30"
       monitor sandbox --load 200:1:600 --not-joined --faults "auth=revoked:60"
+      monitor sandbox --load 1200:2:600 --accounts 3 --write-config fleet.toml
     """
     setup_logging(log_level)
     try:
@@ -204,6 +222,9 @@ def sandbox(
         raise click.UsageError(str(exc)) from None
     if not_joined:
         scenario = scenario.not_joined()
+    if members > accounts:
+        raise click.BadParameter(f"at most --accounts ({accounts})", param_hint="--members")
+    scenario = scenario.with_accounts(accounts, members)
     faults = _faults(scenario, faults_spec)
     rules = strictness.relaxed() if relaxed else strictness.Strictness()
     settings = ServeSettings(

@@ -7,6 +7,7 @@ each comes from an environment variable (`*_env`) or a file (`*_file`) and is wr
 
 from monitor.config.channel_refs import parse_channel_ref
 from monitor.config.checks import key_lines
+from monitor.config.fleet import MAX_JOINED_CHANNELS
 from monitor.config.loader import load_config
 from monitor.config.settings import (
     AlertPolicy,
@@ -16,15 +17,18 @@ from monitor.config.settings import (
     ChannelSettings,
     Config,
     ConfigError,
+    FleetSettings,
     MetricsSettings,
     ReadingSettings,
     ScheduleSettings,
     Secret,
     ServerSettings,
     TelegramSettings,
+    WorkerSettings,
 )
 
 __all__ = [
+    "MAX_JOINED_CHANNELS",
     "AlertPolicy",
     "AnalysisSettings",
     "AnalystSettings",
@@ -32,12 +36,14 @@ __all__ = [
     "ChannelSettings",
     "Config",
     "ConfigError",
+    "FleetSettings",
     "MetricsSettings",
     "ReadingSettings",
     "ScheduleSettings",
     "Secret",
     "ServerSettings",
     "TelegramSettings",
+    "WorkerSettings",
     "key_lines",
     "load_config",
     "parse_channel_ref",

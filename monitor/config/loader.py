@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import binascii
 import contextlib
+import functools
 import os
 import re
 import sqlite3
@@ -31,6 +32,7 @@ from monitor.config.checks import (
     real_number,
     string,
 )
+from monitor.config.fleet import check_joins, fleet_settings
 from monitor.config.settings import (
     AlertPolicy,
     AnalysisSettings,
@@ -49,9 +51,6 @@ from monitor.config.settings import (
     TelegramSettings,
 )
 from monitor.logs import register_secret
-
-# Telegram's limit on the channels one account can be in (TELEGRAM.md: channels_joined_max).
-MAX_JOINED_CHANNELS = 500
 
 
 class _Loader:
@@ -138,6 +137,12 @@ def _telegram(loader: _Loader, table: Table) -> TelegramSettings | None:
     if api_id is None or api_hash is None:
         return None
     return TelegramSettings(api_id, api_hash, session, bot_token, bot_session, server)
+
+
+def _worker_session(loader: _Loader, table: Table) -> Secret | None:
+    session = loader.secret(table, "session", required=True, session=True)
+    _check_session(loader, table.key, "session", session, need_auth=True)
+    return session
 
 
 def _check_session(
@@ -259,13 +264,6 @@ def _channels(problems: Problems, entries: object) -> tuple[ChannelSettings, ...
             continue
         seen[dedup] = index
         channels.append(channel)
-    joined = sum(1 for channel in channels if channel.join)
-    if joined > MAX_JOINED_CHANNELS:
-        problems.add(
-            ("channels",),
-            f"{joined} channels would be joined, but an account can be in at most {MAX_JOINED_CHANNELS} "
-            "(set join = false on some: they are then polled within the request budget)",
-        )
     return tuple(channels)
 
 
@@ -523,6 +521,8 @@ def load_config(path: Path, *, archive_override: Path | str | None = None) -> Co
     schedule = _schedule(root.table("schedule"))
     reading = _reading(root.table("reading"))
     metrics = _metrics(root.table("metrics")) if root.has("metrics") else None
+    fleet = fleet_settings(root.table("workers"), functools.partial(_worker_session, loader), telegram)
+    check_joins(loader.problems, channels, max(1, len(fleet.workers)))
     root.finish()
     if loader.problems.items or telegram is None or analyst is None:
         raise ConfigError(loader.problems.items)
@@ -537,7 +537,8 @@ def load_config(path: Path, *, archive_override: Path | str | None = None) -> Co
         schedule,
         reading,
         metrics,
-        archive_url,
+        archive_url=archive_url,
+        fleet=fleet,
     )
 
 

@@ -152,6 +152,28 @@ class ReadingSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkerSettings:
+    """One worker of a fleet (`monitor run --worker NAME`): a name and its own reading account's session."""
+
+    name: str
+    session: Secret
+
+
+@dataclass(frozen=True, slots=True)
+class FleetSettings:
+    """Several workers sharing one archive (`[workers]`): channels are leased to them for `lease_seconds`,
+    renewed every `renew_seconds`; a lease not renewed for `lease_seconds` is taken over. No workers: the
+    single daemon of `monitor run`."""
+
+    workers: tuple[WorkerSettings, ...] = ()
+    lease_seconds: float = 45.0
+    renew_seconds: float = 10.0
+
+    def worker(self, name: str) -> WorkerSettings | None:
+        return next((w for w in self.workers if w.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole validated configuration."""
 
@@ -165,6 +187,7 @@ class Config:
     schedule: ScheduleSettings
     reading: ReadingSettings = ReadingSettings()
     metrics: MetricsSettings | None = None
+    fleet: FleetSettings = FleetSettings()
     # `[archive] url`: the archive is this PostgreSQL database (password included when one was configured,
     # so never shown: url.redact); archive_path is then only where the daemon keeps its lock and session
     # files (monitor.db beside the config, which is never created).

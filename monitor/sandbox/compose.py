@@ -79,12 +79,14 @@ class PostComposer:
 
 def people_of(scenario: Scenario) -> list[Person]:
     """Every account of the scenario: the user, the bot, the analyst and the chat's other members."""
-    return [scenario.user, scenario.bot, scenario.analyst, *scenario.chat.members]
+    return [scenario.user, *scenario.readers, scenario.bot, scenario.analyst, *scenario.chat.members]
 
 
 def opening_channels(scenario: Scenario, start: datetime) -> dict[int, ChannelState]:
     """The scenario's channels and its analyst chat (a supergroup of every account), still empty."""
-    channels = {spec.id: _channel_state(scenario, spec, start) for spec in scenario.channels}
+    channels = {
+        spec.id: _channel_state(scenario, spec, index, start) for index, spec in enumerate(scenario.channels)
+    }
     chat = scenario.chat
     channels[chat.id] = ChannelState(
         id=chat.id,
@@ -98,7 +100,9 @@ def opening_channels(scenario: Scenario, start: datetime) -> dict[int, ChannelSt
     return channels
 
 
-def _channel_state(scenario: Scenario, spec: ChannelSpec, start: datetime) -> ChannelState:
+def _channel_state(scenario: Scenario, spec: ChannelSpec, index: int, start: datetime) -> ChannelState:
+    """A channel as it opens; a joined one has `scenario.members` members among the reading accounts."""
+    accounts = scenario.accounts
     return ChannelState(
         id=spec.id,
         access_hash=access_hash(scenario, spec.id),
@@ -109,7 +113,9 @@ def _channel_state(scenario: Scenario, spec: ChannelSpec, start: datetime) -> Ch
         views_per_minute=spec.views_per_minute,
         invite=spec.invite,
         created=ago(start, 86400 * 365),
-        members={scenario.user.id} if spec.joined else set(),
+        members={accounts[(index + k) % len(accounts)].id for k in range(scenario.members)}
+        if spec.joined
+        else set(),
     )
 
 

@@ -45,8 +45,36 @@ def write_monitor_config(path: Path, sandbox: RunningSandbox) -> list[Path]:
     _write_secret(files["session"], sandbox.user_session)
     _write_secret(files["bot_session"], sandbox.bot_session)
     files["key"].write_text(sandbox.rsa_public_key, encoding="ascii")
-    path.write_text(_config_text(sandbox, files, stem.with_name(f"{stem.name}.db")), encoding="utf-8")
-    return [path, *files.values()]
+    workers = _worker_sessions(sandbox, stem, files["session"])
+    text = _config_text(sandbox, files, stem.with_name(f"{stem.name}.db")) + _workers_text(workers)
+    path.write_text(text, encoding="utf-8")
+    return [path, *files.values(), *(p for p in workers.values() if p != files["session"])]
+
+
+def _worker_sessions(sandbox: RunningSandbox, stem: Path, user_session: Path) -> dict[str, Path]:
+    """With several reading accounts, one worker each (worker1 reads as the scenario's user): their session
+    files, written 0600. One account: no workers, the config runs one daemon as before."""
+    if not sandbox.reader_sessions:
+        return {}
+    workers = {"worker1": user_session}
+    for number, session in enumerate(sandbox.reader_sessions, start=2):
+        workers[f"worker{number}"] = stem.with_name(f"{stem.name}.worker{number}_session")
+        _write_secret(workers[f"worker{number}"], session)
+    return workers
+
+
+def _workers_text(workers: dict[str, Path]) -> str:
+    if not workers:
+        return ""
+    tables = "".join(
+        f"\n[workers.{name}]\nsession_file = {_q(path.name)}\n" for name, path in workers.items()
+    )
+    return f"""
+# One worker per reading account: `monitor run --config THIS --worker NAME`.
+[workers]
+lease_seconds = 30
+renew_seconds = 5
+{tables}"""
 
 
 def _config_text(sandbox: RunningSandbox, files: dict[str, Path], archive: Path) -> str:

@@ -175,6 +175,18 @@ DEFAULT_USER = Person(5000001, "Sandbox", "sandbox_user", last_name="User", phon
 DEFAULT_BOT = Person(6000001, "Monitor alerts", "monitor_alerts_bot", bot_token="6000001:sandbox-bot-token")
 DEFAULT_ANALYST = Person(5000002, "Duty", "duty_analyst", last_name="Analyst", phone="15550000002")
 DEFAULT_CHAT = ChatSpec(1900000001, "Analyst desk")
+READER_BASE_ID = 5100000  # extra reading accounts (`--accounts N`) are 5100001, 5100002, ...
+
+
+def reader_account(number: int) -> Person:
+    """The `number`-th extra reading account (from 1): a user of its own, with its own phone."""
+    return Person(
+        READER_BASE_ID + number,
+        "Reader",
+        f"sandbox_reader{number}",
+        last_name=str(number),
+        phone=f"1555100{number:04d}",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +201,13 @@ class Scenario:
     timeline: tuple[TimelineEvent, ...] = ()
     faults: str = ""
     source: str = field(default="<memory>", compare=False)
+    readers: tuple[Person, ...] = ()  # more user accounts reading the channels (`--accounts N`)
+    members: int = 1  # how many of the reading accounts have joined each joined channel
+
+    @property
+    def accounts(self) -> tuple[Person, ...]:
+        """The user accounts that read channels: the scenario's user first, then the extra readers."""
+        return (self.user, *self.readers)
 
     @property
     def duration(self) -> float:
@@ -198,6 +217,14 @@ class Scenario:
     def not_joined(self) -> Scenario:
         """The same world for an account that has joined none of its channels yet (a first start)."""
         return replace(self, channels=tuple(replace(spec, joined=False) for spec in self.channels))
+
+    def with_accounts(self, count: int, members: int = 1) -> Scenario:
+        """The same world read by `count` user accounts, each with its own login, hashes and quotas; the
+        joined channels are shared out among them in turn: channel i is joined by accounts i mod count
+        up to i + members - 1 mod count (the cap is checked on joining, so a world may start above it)."""
+        if count < 1 or not 1 <= members <= count:
+            raise ValueError("a sandbox needs at least one user account, and 1 to that many members")
+        return replace(self, readers=tuple(reader_account(n) for n in range(1, count)), members=members)
 
     def channel(self, ref: str | int) -> ChannelSpec | None:
         """A channel by username (any case) or id."""

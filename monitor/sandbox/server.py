@@ -423,6 +423,13 @@ class RunningSandbox:
     analyst_id: int
     world: World
     server: SandboxServer
+    reader_sessions: tuple[str, ...] = ()  # one signed-in session per extra reading account
+    reader_ids: tuple[int, ...] = ()
+
+    @property
+    def user_sessions(self) -> tuple[str, ...]:
+        """A session for every reading account, the scenario's user first."""
+        return (self.user_session, *self.reader_sessions)
 
     def ready_line(self) -> dict[str, object]:
         """What `monitor sandbox` prints once it accepts connections (one JSON object)."""
@@ -438,6 +445,7 @@ class RunningSandbox:
             "user_id": self.user_id,
             "bot_id": self.bot_id,
             "analyst_id": self.analyst_id,
+            "user_sessions": list(self.user_sessions),
         }
 
     async def stop(self) -> None:
@@ -486,6 +494,8 @@ async def start_sandbox(
         analyst_id=world.analyst.id,
         world=world,
         server=server,
+        reader_sessions=tuple(server.mint_session(reader.id) for reader in scenario.readers),
+        reader_ids=tuple(reader.id for reader in scenario.readers),
     )
     await world.start()
     return running

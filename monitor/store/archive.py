@@ -31,6 +31,7 @@ from monitor.store.daemon_record import DaemonRecords
 from monitor.store.database import Database, fetch
 from monitor.store.errors import ArchiveError, QueryError
 from monitor.store.figures import Figures
+from monitor.store.leases import Leases
 from monitor.store.meta import SqliteMeta
 from monitor.store.notices import Notices
 from monitor.store.outbox import Outbox
@@ -67,6 +68,7 @@ class Store:
         self.daemon = DaemonRecords(meta)
         self.problems = Problems(meta)
         self.notices = Notices(meta)
+        self.leases = Leases(database)
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Store:

@@ -10,9 +10,12 @@ functions the schema relies on (stem_text) are registered on every connection be
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import logging
 import os
 import sqlite3
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -63,6 +66,33 @@ SCHEMA_VERSION = MIGRATIONS[-1].version
 
 async def connect(path: Path, *, readonly: bool) -> aiosqlite.Connection:
     """Open, check and (unless read-only) migrate the archive; nothing is written to a refused file."""
+    if readonly:
+        return await _connect(path, readonly=True)
+    _check_header(path, readonly=False)  # a file that is not an archive is refused before anything is made
+    async with _one_opener(path):
+        return await _connect(path, readonly=False)
+
+
+@contextlib.asynccontextmanager
+async def _one_opener(path: Path) -> AsyncIterator[None]:
+    """The workers of a fleet may open a new archive at the same moment: one at a time sets it up (page
+    size, journal mode, migrations) and the others find it ready. The lock is on the archive's directory,
+    so no file is left beside the archive; where it cannot be taken, opening goes on without it and
+    meets the archive's own error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        directory = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        yield
+        return
+    try:
+        await asyncio.to_thread(fcntl.flock, directory, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(directory)  # closing it releases the lock
+
+
+async def _connect(path: Path, *, readonly: bool) -> aiosqlite.Connection:
     _check_header(path, readonly=readonly)
     try:
         db = await _open(path, readonly=readonly)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from telethon import TelegramClient, errors, functions
@@ -118,14 +118,31 @@ class ChannelResolver:
         }
         self._wake = asyncio.Event()
         self._join_refused: set[int] = set()
+        self.joined: set[int] = set()  # channels this account is known to be in (dialogs, joins)
+        self._ref_ids: dict[str, int] = {}  # queued refs the archive knows the channel of
+        # At most this many memberships (a worker knows its account's joins; Telegram's cap is 500): a
+        # channel beyond it stays polled by history rather than being refused a join.
+        self.join_cap: int | None = None
 
-    async def start(self, channels: tuple[ChannelSettings, ...]) -> None:
-        """Everything resolvable without a per-channel look-up, then what the pace allows at once."""
+    async def start(
+        self, channels: tuple[ChannelSettings, ...], *, own_hashes: Mapping[int, int] | None = None
+    ) -> None:
+        """Everything resolvable without a per-channel look-up, then what the pace allows at once.
+
+        `own_hashes` (a worker of a fleet: this account's access hashes by channel id) replaces the archive's
+        one cached hash per channel, which may be another account's."""
         me = await self.client.get_me(input_peer=True)
         self.account = str(getattr(me, "user_id", ""))
         todo: list[ChannelSettings] = []
         for settings in channels:
             cached = await self.store.channel_for_ref(settings.ref)
+            if own_hashes is not None:
+                own = own_hashes.get(cached.id) if cached is not None else None
+                if cached is not None and own is not None:
+                    self._add(settings, replace(cached, access_hash=own))
+                else:
+                    todo.append(settings)
+                continue
             owner = (await self.store.sync_state(cached.id)).get("hash_owner") if cached else None
             if cached is not None and cached.access_hash is not None and owner in (None, self.account):
                 self._add(settings, cached)
@@ -135,6 +152,21 @@ class ChannelResolver:
             todo = await self._from_dialogs(todo)
         self.pending.extend(Pending(settings, "resolve") for settings in todo)
         await self._work(block=False)
+
+    async def resolve_for_lease(self, channel_id: int) -> None:
+        """A worker now holds a channel its account has no hash for: resolve it next (paced), before the
+        channels still queued from the start, whose hashes are kept for later takeovers."""
+        for item in self.pending:
+            if item.step != "resolve":
+                continue
+            ref = item.settings.ref
+            if ref not in self._ref_ids and (known := await self.store.channel_for_ref(ref)) is not None:
+                self._ref_ids[ref] = known.id
+            if self._ref_ids.get(ref) == channel_id:
+                self.pending.remove(item)
+                self.pending.insert(0, item)
+                self._wake.set()
+                return
 
     async def run(self) -> None:
         """Work the queue until it is empty, then wait for more (a join asked for, a hash gone stale)."""
@@ -147,6 +179,8 @@ class ChannelResolver:
         """Queue a join for a watched channel the look found not joined (when its config allows)."""
         if watched.id in self._join_refused:
             return  # refused for good (too many channels, banned): it stays polled, asked once
+        if self.join_cap is not None and len(self.joined) >= self.join_cap:
+            return
         if watched.settings.join and not any(p.settings is watched.settings for p in self.pending):
             self.pending.append(Pending(watched.settings, "join", channel=watched.channel))
             self._wake.set()
@@ -179,6 +213,7 @@ class ChannelResolver:
                 continue
             channel = channel_from_entity(entity)
             await self._remember(channel, settings)
+            self.joined.add(channel.id)
             self._add(settings, channel)
         return rest
 
@@ -241,6 +276,7 @@ class ChannelResolver:
                 self._join_refused.add(item.channel.id)
                 return
             log_event(log, "channel_joined", channel=item.channel.id, title=item.channel.title)
+            self.joined.add(item.channel.id)
             return
         await self._spend("contacts.resolveUsername")
         try:

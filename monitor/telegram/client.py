@@ -78,29 +78,31 @@ def lock_path_for(session: Secret, archive_path: Path) -> Path:
 
 
 class ProcessLock:
-    """An exclusive flock held for the life of the process; the kernel drops it even on SIGKILL."""
+    """A flock held for the life of the process; the kernel drops it even on SIGKILL. Exclusive by default;
+    `shared` locks (the workers of a fleet on one archive) admit each other but not an exclusive one."""
 
-    def __init__(self, path: Path, what: str) -> None:
+    def __init__(self, path: Path, what: str, *, shared: bool = False) -> None:
         self.path = path
         self.what = what
+        self.shared = shared
         self._handle: IO[str] | None = None
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+", encoding="utf-8")
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle.fileno(), (fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
             handle.close()
             raise SessionError(
-                f"{self.what} is already in use by pid {holder} (lock {self.path}); "
-                "run one monitor per session and archive"
+                f"{self.what} is already in use by {holder} (lock {self.path}); "
+                "run one monitor per session and archive (or workers of one fleet on a shared archive)"
             ) from None
         handle.seek(0)
         handle.truncate()
-        handle.write(str(os.getpid()))
+        handle.write("workers of a fleet" if self.shared else f"pid {os.getpid()}")
         handle.flush()
         self._handle = handle
 

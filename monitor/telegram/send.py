@@ -122,8 +122,11 @@ class AlertSender:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = utcnow,
         poll_seconds: float = POLL_SECONDS,
+        may_send: Callable[[], bool] | None = None,
     ) -> None:
         self.client = client
+        # A worker of a fleet sends only while it holds the sender's lease (telegram/seat.py).
+        self._may_send = may_send
         self.store = store
         self.policy = policy
         self.chat_id = chat_id
@@ -153,6 +156,9 @@ class AlertSender:
         async with self._running:
             while not self._stopping.is_set():
                 self._wake.clear()
+                if not self._seated():
+                    await self._idle(self._poll_seconds, wake=False)
+                    continue
                 try:
                     busy = await self.deliver_notices()
                     busy = await self.deliver_due() or busy
@@ -216,12 +222,15 @@ class AlertSender:
             self.stats.suppressed += len(ids)
             log_event(log, "alerts_suppressed", alerts=len(ids), reason=reason)
         for delivery in plan.deliveries:
-            if self._stopping.is_set():
+            if self._stopping.is_set() or not self._seated():
                 break
             await self._deliver(delivery, {item.alert.id: item.alert.attempts for item in items})
         for attachment in plan.attached:
             await self._attach(attachment)
         return bool(plan.deliveries or plan.suppressed or plan.attached)
+
+    def _seated(self) -> bool:
+        return self._may_send is None or self._may_send()
 
     def _pause(self) -> float:
         """Until the next token when the bucket is empty (a backlog may wait for it), else one poll."""
@@ -286,7 +295,7 @@ class AlertSender:
             return False
         done = False
         for notice in await self.store.notices.pending():
-            if self._stopping.is_set() or self._tokens() < 1:
+            if self._stopping.is_set() or self._tokens() < 1 or not self._seated():
                 break
             try:
                 message_id = sent_message_id(
@@ -314,7 +323,7 @@ class AlertSender:
             return False
         done = False
         for update in pacing.plan_updates(await self.store.outbox.needing_update(UPDATE_BATCH)):
-            if self._stopping.is_set() or self._tokens() < 1:
+            if self._stopping.is_set() or self._tokens() < 1 or not self._seated():
                 break
             if not await self._apply(update):
                 self._updates_resume_at = self._clock() + self._poll_seconds * 5

@@ -1,0 +1,323 @@
+"""A fleet of workers on one archive, end to end: each reads with its own account through the real Telethon
+client against the sandbox; channels are shared through leases, taken over when a worker stops renewing,
+and every alert reaches the analyst chat exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sys
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.cli.daemon import check_health
+from monitor.cli.workers import fleet_report
+from monitor.config import Config, FleetSettings, Secret, WorkerSettings
+from monitor.daemon import Daemon, WorkerRefused
+from monitor.demo import sandbox_config
+from monitor.health import HealthLimits
+from monitor.sandbox.scenario import ChannelSpec, HistoryPost, PostSpec, Scenario
+from monitor.sandbox.server import RunningSandbox
+from monitor.store import Store
+from tests.support import FAST_READING, FLAGGED, NO_PACING, RARE_JOBS, StartSandbox, own_messages, until
+
+CHANNELS = tuple(
+    ChannelSpec(id=1600000001 + i, username=f"fleet_news{i}", title=f"Fleet news {i}") for i in range(6)
+)
+ALL = {spec.id for spec in CHANNELS}
+LEASE_SECONDS = 3.0
+
+
+def fleet_scenario(accounts: int) -> Scenario:
+    history = tuple(
+        HistoryPost(ago=7200 - i, post=PostSpec(spec.id, f"старая сводка {i}"))
+        for i, spec in enumerate(CHANNELS)
+    )
+    return Scenario(name="fleet", channels=CHANNELS, history=history).with_accounts(accounts)
+
+
+def fleet_config(sandbox: RunningSandbox, archive: Path, sessions: tuple[str, ...] | None = None) -> Config:
+    config = sandbox_config(sandbox, archive, alerts=NO_PACING, schedule=RARE_JOBS, reading=FAST_READING)
+    sessions = sandbox.user_sessions if sessions is None else sessions
+    workers = tuple(WorkerSettings(f"w{n}", Secret(s)) for n, s in enumerate(sessions, start=1))
+    # In one process with the sandbox and its peers, a worker's loop may stall for a few seconds on a busy
+    # machine; a longer lease keeps that from looking like a dead worker. The killed-worker test uses
+    # processes and the short LEASE_SECONDS.
+    return replace(config, fleet=FleetSettings(workers, lease_seconds=15.0, renew_seconds=0.5))
+
+
+@dataclass
+class Fleet:
+    sandbox: RunningSandbox
+    config: Config
+    daemons: dict[str, Daemon] = field(default_factory=dict)
+    _tasks: dict[str, tuple[asyncio.Event, asyncio.Task[None]]] = field(default_factory=dict)
+
+    async def start(self, name: str) -> Daemon:
+        worker = self.config.fleet.worker(name)
+        daemon = Daemon(self.config, worker=worker)
+        stop = asyncio.Event()
+        self._tasks[name] = (stop, asyncio.create_task(daemon.run(stop)))
+        self.daemons[name] = daemon
+        await asyncio.wait_for(daemon.looked.wait(), 20)
+        return daemon
+
+    async def stop(self, name: str) -> None:
+        stop, task = self._tasks.pop(name)
+        stop.set()
+        await asyncio.wait_for(task, 15)
+
+    def reading(self) -> dict[str, set[int]]:
+        return {
+            name: {w.id for w in d.state.channels} for name, d in self.daemons.items() if name in self._tasks
+        }
+
+    async def close(self) -> None:
+        for name in list(self._tasks):
+            await self.stop(name)
+
+
+@pytest.fixture
+async def fleet_of(start_sandbox_for: StartSandbox, tmp_path: Path) -> AsyncIterator[Callable[..., Fleet]]:
+    fleets: list[Fleet] = []
+
+    async def make(accounts: int) -> Fleet:
+        sandbox = await start_sandbox_for(fleet_scenario(accounts))
+        fleet = Fleet(sandbox, fleet_config(sandbox, tmp_path / "fleet.db"))
+        fleets.append(fleet)
+        return fleet
+
+    yield make
+    for fleet in fleets:
+        await fleet.close()
+
+
+def shared_out(fleet: Fleet) -> dict[str, set[int]] | None:
+    """The workers' reading sets when together they read every channel, each exactly once."""
+    sets = fleet.reading()
+    every = [i for s in sets.values() for i in s]
+    return sets if sorted(every) == sorted(spec.id for spec in CHANNELS) else None
+
+
+def alerts_in_chat(sandbox: RunningSandbox) -> dict[tuple[str, int], int]:
+    counts: dict[tuple[str, int], int] = {}
+    for message in own_messages(sandbox):
+        for channel, post in re.findall(r"t\.me/(\w+)/(\d+)", message.text):
+            counts[(channel, int(post))] = counts.get((channel, int(post)), 0) + 1
+    return counts
+
+
+async def test_three_workers_share_the_channels_and_alert_each_post_once(fleet_of) -> None:
+    fleet = await fleet_of(3)
+    overlaps: list[set[int]] = []
+
+    async def watch_overlaps() -> None:
+        """Sample the reading sets all along: a channel read by two workers at once is recorded."""
+        while True:
+            sets = list(fleet.reading().values())
+            overlaps.extend(a & b for i, a in enumerate(sets) for b in sets[i + 1 :] if a & b)
+            await asyncio.sleep(0)
+
+    watcher = asyncio.create_task(watch_overlaps())
+    for name in ("w1", "w2", "w3"):
+        await fleet.start(name)
+    world = fleet.sandbox.world
+    accounts = (fleet.sandbox.user_id, *fleet.sandbox.reader_ids)
+    # Each account's own channels (it joined them: live updates there), two each.
+    expected = {
+        f"w{n}": {c for c in world.channels if a in world.channels[c].members and c in ALL}
+        for n, a in enumerate(accounts, 1)
+    }
+    assert all(len(s) == 2 for s in expected.values())
+
+    async def settled() -> bool:
+        """Each worker reads the channels its account joined, as its leases in the archive say."""
+        held = await holders(fleet.config.archive_path)
+        return shared_out(fleet) == expected and all(
+            held[c] == name for name, s in expected.items() for c in s
+        )
+
+    await until(settled, "every channel read by the one worker whose account joined it")
+    sets = expected
+    posted = [(spec.username, await world.publish(spec.username, FLAGGED)) for spec in CHANNELS]
+    await until(
+        lambda: all(key in alerts_in_chat(fleet.sandbox) for key in posted), "an alert for every post"
+    )
+    assert all(alerts_in_chat(fleet.sandbox)[key] == 1 for key in posted)
+    assert shared_out(fleet) == sets
+    report = await fleet_report(fleet.config.archive_path)
+    assert [(w["worker"], w["status"], w["channels"]) for w in report["workers"]] == [
+        ("w1", "live", 2),
+        ("w2", "live", 2),
+        ("w3", "live", 2),
+    ]
+    assert sum(w["sender"] for w in report["workers"]) == 1
+    verdict = await check_health(fleet.config.archive_path, HealthLimits(), {}, None)
+    assert verdict["status"] == "healthy", verdict["reasons"]
+    watcher.cancel()
+    assert overlaps == []
+
+
+# -- a worker that dies ---------------------------------------------------------------------------------
+
+MONITOR = Path(sys.executable).with_name("monitor")
+
+
+async def start_worker(config: Path, name: str, log: Path) -> asyncio.subprocess.Process:
+    with log.open("ab") as out:
+        return await asyncio.create_subprocess_exec(
+            str(MONITOR),
+            "run",
+            "--config",
+            str(config),
+            "--worker",
+            name,
+            stdout=out,
+            stderr=out,
+            env=os.environ.copy(),
+        )
+
+
+def written_fleet(sandbox: RunningSandbox, directory: Path) -> Path:
+    """The config `monitor sandbox --accounts N --write-config` writes, with test-short leases."""
+    from monitor.sandbox.config_file import write_monitor_config
+
+    path = directory / "fleet.toml"
+    write_monitor_config(path, sandbox)
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"lease_seconds = \d+", f"lease_seconds = {LEASE_SECONDS:g}", text)
+    text = re.sub(r"renew_seconds = \d+", "renew_seconds = 1", text)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def holders(archive: Path) -> dict[int, str | None]:
+    async with await Store.open(archive, readonly=True) as store:
+        return {c: worker for c, (worker, _) in (await store.leases.holders()).items()}
+
+
+async def test_a_killed_workers_channels_and_seat_are_taken_over_with_nothing_lost_or_sent_twice(
+    start_sandbox_for: StartSandbox, tmp_path: Path
+) -> None:
+    sandbox = await start_sandbox_for(fleet_scenario(2))
+    config = written_fleet(sandbox, tmp_path)
+    archive = tmp_path / "fleet.db"
+    log = tmp_path / "workers.log"
+    await (await Store.open(archive)).close()  # created, so the test can read it while workers start
+    processes = {name: await start_worker(config, name, log) for name in ("worker1", "worker2")}
+    try:
+        every = {spec.id for spec in CHANNELS}
+
+        async def both_reading() -> bool:
+            held = await holders(archive) if archive.exists() else {}
+            return set(held) == every and set(held.values()) == {"worker1", "worker2"}
+
+        await until(both_reading, "both workers holding their channels", timeout=60)
+        async with await Store.open(archive, readonly=True) as store:
+            seated = await until(lambda: store.leases.job_holder("sender"), "a worker in the sender's seat")
+        victim = seated[0]
+        survivor = ({"worker1", "worker2"} - {victim}).pop()
+        processes[victim].send_signal(signal.SIGKILL)
+        await processes[victim].wait()
+        world = sandbox.world
+        posted = [(spec, await world.publish(spec.username, FLAGGED)) for spec in CHANNELS]
+
+        async def all_taken_over() -> bool:
+            return set((await holders(archive)).values()) == {survivor}
+
+        await until(all_taken_over, "the survivor holding every channel", timeout=30)
+
+        async def all_stored() -> bool:
+            async with await Store.open(archive, readonly=True) as store:
+                return all([await store.get_post(spec.id, mid) for spec, mid in posted])
+
+        await until(all_stored, "every post in the archive", timeout=30)
+        keys = [(spec.username, mid) for spec, mid in posted]
+        await until(
+            lambda: all(k in alerts_in_chat(sandbox) for k in keys), "an alert for every post", timeout=30
+        )
+        async with await Store.open(archive, readonly=True) as store:
+            assert (await store.leases.job_holder("sender"))[0] == survivor
+            workers = {w.name: w for w in await store.leases.workers()}
+        assert workers[survivor].state["taken_over"] >= 1
+        fleet_verdict = await check_health(archive, HealthLimits(), {}, None)
+        assert fleet_verdict["status"] == "healthy", fleet_verdict["reasons"]
+        assert any(f"worker {victim} stopped renewing" in note for note in fleet_verdict["notes"])
+        victim_verdict = await check_health(archive, HealthLimits(), {}, None, victim)
+        assert victim_verdict["reasons"][0].startswith(f"worker {victim} has not renewed its leases")
+        processes[survivor].send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(processes[survivor].wait(), 20) == 0
+    finally:
+        for process in processes.values():
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    assert all(alerts_in_chat(sandbox)[k] == 1 for k in keys)
+    assert "Traceback" not in log.read_text()
+
+
+async def test_a_second_worker_on_the_same_account_is_refused_with_status_2(
+    start_sandbox_for: StartSandbox, tmp_path: Path
+) -> None:
+    sandbox = await start_sandbox_for(fleet_scenario(2))
+    config = written_fleet(sandbox, tmp_path)
+    log = tmp_path / "workers.log"
+    first = await start_worker(config, "worker1", log)
+    try:
+        await until(lambda: "daemon_ready" in log.read_text(), "the first worker ready", timeout=60)
+        second = await start_worker(config, "worker1", tmp_path / "second.log")
+        assert await asyncio.wait_for(second.wait(), 30) == 2
+    finally:
+        first.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(first.wait(), 20)
+    (fatal,) = [line for line in (tmp_path / "second.log").read_text().splitlines() if "event=fatal" in line]
+    assert "worker worker1" in fatal and "already in use" in fatal
+
+
+async def test_two_logins_of_one_account_are_two_workers_too_many(fleet_of, tmp_path: Path) -> None:
+    fleet = await fleet_of(2)
+    sandbox = fleet.sandbox
+    again = sandbox.server.mint_session(sandbox.user_id)  # a second device of the first account
+    fleet.config = fleet_config(sandbox, tmp_path / "fleet.db", (*sandbox.user_sessions, again))
+    await fleet.start("w1")
+    refused = Daemon(fleet.config, worker=fleet.config.fleet.worker("w3"))
+    with pytest.raises(WorkerRefused, match="already read by worker w1"):
+        await refused.run(asyncio.Event())
+
+
+async def test_a_sender_that_died_mid_send_is_taken_over_without_a_duplicate(
+    fleet_of, tmp_path: Path
+) -> None:
+    from telethon import functions
+
+    from tests.support import CHANNEL, flag, sending_client
+
+    fleet = await fleet_of(2)
+    sandbox = fleet.sandbox
+    async with await Store.open(tmp_path / "fleet.db") as store:
+        await store.upsert_channel(CHANNEL, f"@{CHANNEL.username}")
+        (alert_id,) = await flag(store, 41)
+        random_id = 0x5EED
+        await store.outbox.claim([alert_id], random_id)
+        now = datetime.now(UTC)
+        await store.leases.hold_job("sender", "gone", now=now, lease=timedelta(seconds=LEASE_SECONDS))
+    bot = sending_client(sandbox.bot_session)  # the dead sender's send went through before it died
+    await bot.connect()
+    await bot(
+        functions.messages.SendMessageRequest(sandbox.analyst_chat_id, "Border alert", random_id=random_id)
+    )
+    await bot.disconnect()
+    before = len(own_messages(sandbox))
+    await fleet.start("w2")
+
+    async def sent() -> bool:
+        return await fleet.daemons["w2"].store.outbox.depth() == 0
+
+    await until(sent, "the claimed alert marked sent by the next sender", timeout=20)
+    assert len(own_messages(sandbox)) == before

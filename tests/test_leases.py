@@ -1,17 +1,17 @@
 """Channel and job leases of a fleet on one archive: fair shares, the account's own channels first,
 takeover once a lease expires, one worker per account, one sender at a time. Two Store objects on one
-file stand for two worker processes (each has its own connection, as separate processes do)."""
+archive stand for two worker processes (each has its own connections, as separate processes do). Every
+test runs on both backends: an archive file and a PostgreSQL database (`archive_location`)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from monitor.store import Store
+from monitor.store import Location, Store, open_archive
 from monitor.store.leases import AccountInUse, KnownChannel
 
 LEASE = timedelta(seconds=30)
@@ -19,9 +19,9 @@ T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def pair(tmp_path: Path) -> AsyncIterator[tuple[Store, Store]]:
-    first = await Store.open(tmp_path / "fleet.db")
-    second = await Store.open(tmp_path / "fleet.db")
+async def pair(archive_location: Location) -> AsyncIterator[tuple[Store, Store]]:
+    first = await open_archive(archive_location)
+    second = await open_archive(archive_location)
     yield first, second
     await first.close()
     await second.close()
@@ -84,8 +84,8 @@ async def test_an_expired_lease_is_taken_over_and_counted(pair):
     assert (await renew(east, "east", "1", later)).held == set()  # east comes back: nothing is its own
 
 
-async def test_claims_from_many_tasks_never_give_one_channel_to_two_workers(tmp_path: Path):
-    stores = [await Store.open(tmp_path / "race.db") for _ in range(3)]
+async def test_claims_from_many_tasks_never_give_one_channel_to_two_workers(archive_location: Location):
+    stores = [await open_archive(archive_location) for _ in range(3)]
     try:
         for n, store in enumerate(stores):
             await start(store, f"w{n}", str(n))
@@ -131,8 +131,8 @@ async def test_one_sender_at_a_time_until_its_lease_lapses(pair):
     assert (await east.leases.job_holder("sender"))[0] == "west"
 
 
-async def test_workers_opening_a_new_archive_at_once_migrate_it_once(tmp_path: Path):
-    stores = await asyncio.gather(*(Store.open(tmp_path / "new.db") for _ in range(3)))
+async def test_workers_opening_a_new_archive_at_once_migrate_it_once(archive_location: Location):
+    stores = await asyncio.gather(*(open_archive(archive_location) for _ in range(3)))
     try:
         await start(stores[0], "east", "1")
         assert [w.name for w in await stores[2].leases.workers()] == ["east"]
@@ -141,8 +141,10 @@ async def test_workers_opening_a_new_archive_at_once_migrate_it_once(tmp_path: P
             await store.close()
 
 
-async def test_channels_two_accounts_joined_are_shared_fairly_and_go_to_the_other_joiner(tmp_path: Path):
-    stores = [await Store.open(tmp_path / "shared.db") for _ in range(3)]
+async def test_channels_two_accounts_joined_are_shared_fairly_and_go_to_the_other_joiner(
+    archive_location: Location,
+):
+    stores = [await open_archive(archive_location) for _ in range(3)]
     joins = {"1": {1, 2, 3, 4}, "2": {3, 4, 5, 6}, "3": {5, 6, 1, 2}}  # every channel has two members
     try:
         for n, store in enumerate(stores, start=1):

@@ -1,12 +1,12 @@
 """Leases of a fleet of workers on one archive: which worker reads which channel, which one sends alerts.
 
 Each claim is one write transaction (BEGIN IMMEDIATE), so two workers never both find a lease free: the
-second waits for the first to commit and then sees the lease taken. That is what `FOR UPDATE SKIP
-LOCKED` gives on PostgreSQL (docs/workers.md has the same claim written for it). A lease lasts until its
-`expires_at`; its worker renews it every few seconds, and once it has expired any worker may claim it
-(a takeover). Reading resumes from the archive's marks (the sync state of the channel), so a takeover
-neither loses nor repeats anything: posts are keyed by (channel, message id) and an alert is created
-only with a post that is new to the archive.
+second waits for the first to commit and then sees the lease taken. postgres/leases.py makes the same
+claims on PostgreSQL with `FOR UPDATE SKIP LOCKED`; the conditions of both are written once, in
+lease_terms.py. A lease lasts until its `expires_at`; its worker renews it every few seconds, and once it
+has expired any worker may claim it (a takeover). Reading resumes from the archive's marks (the sync
+state of the channel), so a takeover neither loses nor repeats anything: posts are keyed by (channel,
+message id) and an alert is created only with a post that is new to the archive.
 
 Who reads what: a channel goes to a worker whose account has joined it (it gets live updates there and
 is counted against that account's 500-channel cap already), whatever the shares. The channels no live
@@ -18,57 +18,28 @@ gets its part. Reached as `Store.leases`.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import aiosqlite
 
 from monitor.store.database import Database, fetch
-from monitor.store.errors import ArchiveError
+from monitor.store.lease_terms import (
+    CLAIM_OWN,
+    CLAIM_REST,
+    COUNTS,
+    GIVE_SURPLUS,
+    GIVE_TO_JOINER,
+    SAME_ACCOUNT,
+    AccountInUse,
+    Holding,
+    KnownChannel,
+    WorkerRow,
+    fair_share,
+    stamp,
+)
 
-
-class AccountInUse(ArchiveError):
-    """Another live worker reads with the same Telegram account."""
-
-
-def stamp(when: datetime) -> str:
-    """Lease times as fixed-width UTC text, so that comparing the text compares the times."""
-    return when.isoformat(timespec="milliseconds")
-
-
-@dataclass(frozen=True, slots=True)
-class KnownChannel:
-    """A channel as one account knows it: its own access hash and whether it has joined."""
-
-    channel_id: int
-    access_hash: int | None
-    joined: bool
-
-
-@dataclass(frozen=True, slots=True)
-class WorkerRow:
-    name: str
-    account: str
-    pid: int
-    host: str
-    started_at: str
-    renewed_at: str
-    expires_at: str
-    stopped_at: str | None
-    state: Mapping[str, object]
-
-
-@dataclass(frozen=True, slots=True)
-class Holding:
-    """What a renewal left a worker with: the channels it holds, and those it took over from another."""
-
-    held: frozenset[int]
-    gained: frozenset[int]
-    released: frozenset[int]
-    taken_over: frozenset[int]
-    target: int
+__all__ = ["AccountInUse", "Holding", "KnownChannel", "Leases", "WorkerRow", "stamp"]
 
 
 class Leases:
@@ -84,19 +55,9 @@ class Leases:
     ) -> None:
         """Record the worker as live; refuse when another live worker reads with the same account."""
         async with self._database.write() as db:
-            rows = await fetch(
-                db,
-                "SELECT name, pid, host, expires_at FROM workers "
-                "WHERE account = ? AND name <> ? AND stopped_at IS NULL AND expires_at > ?",
-                (account, worker, stamp(now)),
-            )
+            rows = await fetch(db, SAME_ACCOUNT, {"account": account, "worker": worker, "now": stamp(now)})
             if rows:
-                other = rows[0]
-                raise AccountInUse(
-                    f"account {account} is already read by worker {other['name']} (pid {other['pid']} "
-                    f"on {other['host'] or 'this host'}, lease until {other['expires_at']}); "
-                    "one worker per account"
-                )
+                raise AccountInUse.by(account, dict(rows[0]))
             await db.execute(
                 """
                 INSERT INTO workers (name, account, pid, host, started_at, renewed_at, expires_at, stopped_at)
@@ -260,30 +221,8 @@ async def _ids(db: aiosqlite.Connection, sql: str, params: Sequence[object]) -> 
 
 
 async def _fair_share(db: aiosqlite.Connection, now: datetime, expected: int) -> int:
-    """All known channels over the live workers (at least `expected`), rounded up."""
-    rows = await fetch(
-        db,
-        "SELECT (SELECT count(*) FROM channel_leases), "
-        "(SELECT count(*) FROM workers WHERE stopped_at IS NULL AND expires_at > ?)",
-        (stamp(now),),
-    )
-    channels, live = int(rows[0][0]), max(1, expected, int(rows[0][1]))
-    return math.ceil(channels / live)
-
-
-# Another live worker's account has joined the channel (it gets live updates there; this one would poll);
-# `_WITH_ROOM` narrows it to a worker below its fair share, which will take the channel.
-_JOINED_ELSEWHERE = """
-    EXISTS (SELECT 1 FROM account_channels AS o JOIN workers AS w ON w.account = o.account
-            WHERE o.channel_id = l.channel_id AND o.joined = 1 AND o.account <> :account
-              AND w.stopped_at IS NULL AND w.expires_at > :now{room})
-"""
-_WITH_ROOM = " AND (SELECT count(*) FROM channel_leases AS x WHERE x.worker = w.name) < :target"
-_ELSEWHERE = _JOINED_ELSEWHERE.format(room="")
-_ELSEWHERE_WITH_ROOM = _JOINED_ELSEWHERE.format(room=_WITH_ROOM)
-_MINE = "LEFT JOIN account_channels AS a ON a.channel_id = l.channel_id AND a.account = :account"
-_FREE = "(l.worker IS NULL OR l.expires_at <= :now)"
-_JOINED = "coalesce(a.joined, 0) = 1"
+    rows = await fetch(db, COUNTS, {"now": stamp(now)})
+    return fair_share(int(rows[0][0]), int(rows[0][1]), expected)
 
 
 async def _claim(
@@ -304,22 +243,8 @@ async def _claim(
     names = {"account": account, "now": stamp(now), "room": max(room, 0), "target": target}
     rows = []
     if settled:
-        rows = await fetch(
-            db,
-            f"SELECT l.channel_id, l.worker FROM channel_leases AS l {_MINE} "
-            f"WHERE {_FREE} AND {_JOINED} AND NOT {_ELSEWHERE} ORDER BY l.channel_id",
-            names,
-        )
-    rows += await fetch(
-        db,
-        f"""
-        SELECT l.channel_id, l.worker FROM channel_leases AS l {_MINE}
-        WHERE {_FREE} AND ({_JOINED} OR NOT {_ELSEWHERE_WITH_ROOM})
-        ORDER BY {_JOINED} DESC, (a.access_hash IS NOT NULL) DESC, l.channel_id
-        LIMIT :room
-        """,
-        names,
-    )
+        rows = await fetch(db, CLAIM_OWN, names)
+    rows += await fetch(db, CLAIM_REST, names)
     claimed = [int(r["channel_id"]) for r in rows]
     await db.executemany(
         """
@@ -340,24 +265,9 @@ async def _give_back(
     has (that worker reads them live), then, above this worker's own share, those it has not joined and
     those another live worker joined too; never a channel only this account joined."""
     names: dict[str, object] = {"account": account, "now": stamp(now), "worker": worker, "target": target}
-    rows = await fetch(
-        db,
-        f"SELECT l.channel_id FROM channel_leases AS l {_MINE} "
-        f"WHERE l.worker = :worker AND NOT {_JOINED} AND {_ELSEWHERE_WITH_ROOM}",
-        names,
-    )
+    rows = await fetch(db, GIVE_TO_JOINER, names)
     names["surplus"] = max(held - len(rows) - target, 0)
-    rows += await fetch(
-        db,
-        f"""
-        SELECT l.channel_id FROM channel_leases AS l {_MINE}
-        WHERE l.worker = :worker
-          AND (NOT {_JOINED} AND NOT {_ELSEWHERE_WITH_ROOM} OR {_JOINED} AND {_ELSEWHERE})
-        ORDER BY {_JOINED}, (a.access_hash IS NOT NULL), l.channel_id DESC
-        LIMIT :surplus
-        """,
-        names,
-    )
+    rows += await fetch(db, GIVE_SURPLUS, names)
     released = {int(r["channel_id"]) for r in rows}
     await db.executemany(
         "UPDATE channel_leases SET worker = NULL, expires_at = ? WHERE channel_id = ? AND worker = ?",

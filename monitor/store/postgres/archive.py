@@ -24,6 +24,7 @@ from monitor.store.notices import Notices
 from monitor.store.postgres import counts, search
 from monitor.store.postgres.context import PgLearnedContext
 from monitor.store.postgres.database import PgDatabase
+from monitor.store.postgres.leases import PgLeases
 from monitor.store.postgres.meta import PgMeta
 from monitor.store.postgres.outbox import PgOutbox
 from monitor.store.postgres.rows import POST_FROM, POST_SELECT, posts_by_key, stored_posts
@@ -51,6 +52,7 @@ class PgStore:
         self.daemon = DaemonRecords(meta)
         self.problems = Problems(meta)
         self.notices = Notices(meta)
+        self.leases = PgLeases(database)
 
     @property
     def database(self) -> PgDatabase:

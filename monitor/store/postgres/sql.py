@@ -3,6 +3,8 @@ added as conditions are, and the filters every listing of posts takes."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -41,3 +43,21 @@ def post_filters(
     if until is not None:
         clauses.append(f"p.date < {params.add(to_iso(until))}")
     return "".join(f" AND {clause}" for clause in clauses)
+
+
+def named(sql: str, values: Mapping[str, object]) -> tuple[str, list[object]]:
+    """A statement written with named parameters (:name, as SQLite takes them) as PostgreSQL takes it:
+    each name becomes one numbered parameter, however often it appears. Casts (`::type`) stay."""
+    params = Params()
+    numbers: dict[str, str] = {}
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in numbers:
+            numbers[name] = params.add(values[name])
+        return numbers[name]
+
+    return _NAMED.sub(number, sql), params.values
+
+
+_NAMED = re.compile(r"(?<![:\w]):([a-z_]+)\b")

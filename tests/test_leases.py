@@ -107,6 +107,15 @@ async def test_a_second_live_worker_with_the_same_account_is_refused(pair):
     await start(west, "west", "1", T0 + LEASE + timedelta(seconds=1))  # east's lease lapsed: allowed
 
 
+async def test_of_two_workers_starting_at_once_with_one_account_exactly_one_is_refused(pair):
+    east, west = pair
+    both = (start(east, "east", "1"), start(west, "west", "1"))
+    outcomes = await asyncio.gather(*both, return_exceptions=True)
+    refused = [o for o in outcomes if isinstance(o, AccountInUse)]
+    assert len(refused) == 1 and outcomes.count(None) == 1, outcomes
+    assert [w.name for w in await east.leases.workers()] == ["west" if outcomes[0] is refused[0] else "east"]
+
+
 async def test_a_clean_stop_frees_every_lease_at_once(pair):
     east, west = pair
     await start(east, "east", "1")

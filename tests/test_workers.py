@@ -1,6 +1,7 @@
 """A fleet of workers on one archive, end to end: each reads with its own account through the real Telethon
 client against the sandbox; channels are shared through leases, taken over when a worker stops renewing,
-and every alert reaches the analyst chat exactly once."""
+and every alert reaches the analyst chat exactly once. The fleet's tests run on both backends: an archive
+file and a PostgreSQL database (`archive_location`)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from monitor.demo import sandbox_config
 from monitor.health import HealthLimits
 from monitor.sandbox.scenario import ChannelSpec, HistoryPost, PostSpec, Scenario
 from monitor.sandbox.server import RunningSandbox
-from monitor.store import Store
+from monitor.store import Location, open_archive
 from tests.support import FAST_READING, FLAGGED, NO_PACING, RARE_JOBS, StartSandbox, own_messages, until
 
 CHANNELS = tuple(
@@ -42,8 +43,12 @@ def fleet_scenario(accounts: int) -> Scenario:
     return Scenario(name="fleet", channels=CHANNELS, history=history).with_accounts(accounts)
 
 
-def fleet_config(sandbox: RunningSandbox, archive: Path, sessions: tuple[str, ...] | None = None) -> Config:
+def fleet_config(
+    sandbox: RunningSandbox, archive: Path, sessions: tuple[str, ...] | None = None, url: str | None = None
+) -> Config:
+    """With `url` the archive is that PostgreSQL database (`archive` then only places locks and sessions)."""
     config = sandbox_config(sandbox, archive, alerts=NO_PACING, schedule=RARE_JOBS, reading=FAST_READING)
+    config = replace(config, archive_url=url)
     sessions = sandbox.user_sessions if sessions is None else sessions
     workers = tuple(WorkerSettings(f"w{n}", Secret(s)) for n, s in enumerate(sessions, start=1))
     # In one process with the sandbox and its peers, a worker's loop may stall for a few seconds on a busy
@@ -84,12 +89,16 @@ class Fleet:
 
 
 @pytest.fixture
-async def fleet_of(start_sandbox_for: StartSandbox, tmp_path: Path) -> AsyncIterator[Callable[..., Fleet]]:
+async def fleet_of(
+    start_sandbox_for: StartSandbox, tmp_path: Path, archive_location: Location
+) -> AsyncIterator[Callable[..., Fleet]]:
+    """Fleets on an archive file (tmp_path / "fleet.db") or, once per test, on a PostgreSQL database."""
     fleets: list[Fleet] = []
+    url = archive_location if isinstance(archive_location, str) else None
 
     async def make(accounts: int) -> Fleet:
         sandbox = await start_sandbox_for(fleet_scenario(accounts))
-        fleet = Fleet(sandbox, fleet_config(sandbox, tmp_path / "fleet.db"))
+        fleet = Fleet(sandbox, fleet_config(sandbox, tmp_path / "fleet.db", url=url))
         fleets.append(fleet)
         return fleet
 
@@ -138,7 +147,7 @@ async def test_three_workers_share_the_channels_and_alert_each_post_once(fleet_o
 
     async def settled() -> bool:
         """Each worker reads the channels its account joined, as its leases in the archive say."""
-        held = await holders(fleet.config.archive_path)
+        held = await holders(fleet.config.archive_location)
         return shared_out(fleet) == expected and all(
             held[c] == name for name, s in expected.items() for c in s
         )
@@ -151,14 +160,14 @@ async def test_three_workers_share_the_channels_and_alert_each_post_once(fleet_o
     )
     assert all(alerts_in_chat(fleet.sandbox)[key] == 1 for key in posted)
     assert shared_out(fleet) == sets
-    report = await fleet_report(fleet.config.archive_path)
+    report = await fleet_report(fleet.config.archive_location)
     assert [(w["worker"], w["status"], w["channels"]) for w in report["workers"]] == [
         ("w1", "live", 2),
         ("w2", "live", 2),
         ("w3", "live", 2),
     ]
     assert sum(w["sender"] for w in report["workers"]) == 1
-    verdict = await check_health(fleet.config.archive_path, HealthLimits(), {}, None)
+    verdict = await check_health(fleet.config.archive_location, HealthLimits(), {}, None)
     assert verdict["status"] == "healthy", verdict["reasons"]
     watcher.cancel()
     assert overlaps == []
@@ -184,42 +193,46 @@ async def start_worker(config: Path, name: str, log: Path) -> asyncio.subprocess
         )
 
 
-def written_fleet(sandbox: RunningSandbox, directory: Path) -> Path:
-    """The config `monitor sandbox --accounts N --write-config` writes, with test-short leases."""
+def written_fleet(sandbox: RunningSandbox, directory: Path, archive: Location | None = None) -> Path:
+    """The config `monitor sandbox --accounts N --write-config` writes, with test-short leases; with a
+    PostgreSQL `archive` its [archive] is that database's url instead of the file."""
     from monitor.sandbox.config_file import write_monitor_config
 
     path = directory / "fleet.toml"
     write_monitor_config(path, sandbox)
     text = path.read_text(encoding="utf-8")
+    if isinstance(archive, str):
+        text, found = re.subn(r"\[archive\]\npath = [^\n]*\n", f'[archive]\nurl = "{archive}"\n', text)
+        assert found == 1
     text = re.sub(r"lease_seconds = \d+", f"lease_seconds = {LEASE_SECONDS:g}", text)
     text = re.sub(r"renew_seconds = \d+", "renew_seconds = 1", text)
     path.write_text(text, encoding="utf-8")
     return path
 
 
-async def holders(archive: Path) -> dict[int, str | None]:
-    async with await Store.open(archive, readonly=True) as store:
+async def holders(archive: Location) -> dict[int, str | None]:
+    async with await open_archive(archive, readonly=True) as store:
         return {c: worker for c, (worker, _) in (await store.leases.holders()).items()}
 
 
 async def test_a_killed_workers_channels_and_seat_are_taken_over_with_nothing_lost_or_sent_twice(
-    start_sandbox_for: StartSandbox, tmp_path: Path
+    start_sandbox_for: StartSandbox, tmp_path: Path, archive_location: Location
 ) -> None:
     sandbox = await start_sandbox_for(fleet_scenario(2))
-    config = written_fleet(sandbox, tmp_path)
-    archive = tmp_path / "fleet.db"
+    archive = tmp_path / "fleet.db" if isinstance(archive_location, Path) else archive_location
+    config = written_fleet(sandbox, tmp_path, archive)
     log = tmp_path / "workers.log"
-    await (await Store.open(archive)).close()  # created, so the test can read it while workers start
+    await (await open_archive(archive)).close()  # created, so the test can read it while workers start
     processes = {name: await start_worker(config, name, log) for name in ("worker1", "worker2")}
     try:
         every = {spec.id for spec in CHANNELS}
 
         async def both_reading() -> bool:
-            held = await holders(archive) if archive.exists() else {}
+            held = await holders(archive)
             return set(held) == every and set(held.values()) == {"worker1", "worker2"}
 
         await until(both_reading, "both workers holding their channels", timeout=60)
-        async with await Store.open(archive, readonly=True) as store:
+        async with await open_archive(archive, readonly=True) as store:
             seated = await until(lambda: store.leases.job_holder("sender"), "a worker in the sender's seat")
         victim = seated[0]
         survivor = ({"worker1", "worker2"} - {victim}).pop()
@@ -234,7 +247,7 @@ async def test_a_killed_workers_channels_and_seat_are_taken_over_with_nothing_lo
         await until(all_taken_over, "the survivor holding every channel", timeout=30)
 
         async def all_stored() -> bool:
-            async with await Store.open(archive, readonly=True) as store:
+            async with await open_archive(archive, readonly=True) as store:
                 return all([await store.get_post(spec.id, mid) for spec, mid in posted])
 
         await until(all_stored, "every post in the archive", timeout=30)
@@ -242,7 +255,7 @@ async def test_a_killed_workers_channels_and_seat_are_taken_over_with_nothing_lo
         await until(
             lambda: all(k in alerts_in_chat(sandbox) for k in keys), "an alert for every post", timeout=30
         )
-        async with await Store.open(archive, readonly=True) as store:
+        async with await open_archive(archive, readonly=True) as store:
             assert (await store.leases.job_holder("sender"))[0] == survivor
             workers = {w.name: w for w in await store.leases.workers()}
         assert workers[survivor].state["taken_over"] >= 1
@@ -263,10 +276,11 @@ async def test_a_killed_workers_channels_and_seat_are_taken_over_with_nothing_lo
 
 
 async def test_a_second_worker_on_the_same_account_is_refused_with_status_2(
-    start_sandbox_for: StartSandbox, tmp_path: Path
+    start_sandbox_for: StartSandbox, tmp_path: Path, archive_location: Location
 ) -> None:
     sandbox = await start_sandbox_for(fleet_scenario(2))
-    config = written_fleet(sandbox, tmp_path)
+    archive = tmp_path / "fleet.db" if isinstance(archive_location, Path) else archive_location
+    config = written_fleet(sandbox, tmp_path, archive)
     log = tmp_path / "workers.log"
     first = await start_worker(config, "worker1", log)
     try:
@@ -284,7 +298,8 @@ async def test_two_logins_of_one_account_are_two_workers_too_many(fleet_of, tmp_
     fleet = await fleet_of(2)
     sandbox = fleet.sandbox
     again = sandbox.server.mint_session(sandbox.user_id)  # a second device of the first account
-    fleet.config = fleet_config(sandbox, tmp_path / "fleet.db", (*sandbox.user_sessions, again))
+    url = fleet.config.archive_url
+    fleet.config = fleet_config(sandbox, tmp_path / "fleet.db", (*sandbox.user_sessions, again), url)
     await fleet.start("w1")
     refused = Daemon(fleet.config, worker=fleet.config.fleet.worker("w3"))
     with pytest.raises(WorkerRefused, match="already read by worker w1"):
@@ -300,7 +315,7 @@ async def test_a_sender_that_died_mid_send_is_taken_over_without_a_duplicate(
 
     fleet = await fleet_of(2)
     sandbox = fleet.sandbox
-    async with await Store.open(tmp_path / "fleet.db") as store:
+    async with await open_archive(fleet.config.archive_location) as store:
         await store.upsert_channel(CHANNEL, f"@{CHANNEL.username}")
         (alert_id,) = await flag(store, 41)
         random_id = 0x5EED

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from monitor import __version__
-from monitor.cli import archive, backup, context, daemon, posts, sandbox
+from monitor.cli import archive, backup, context, daemon, posts, sandbox, upkeep
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -19,6 +19,6 @@ def main() -> None:
     """Watch Telegram channels, archive every post, flag tracked conflicts and alert analysts."""
 
 
-for _module in (posts, archive, backup, context, daemon, sandbox):
+for _module in (posts, archive, upkeep, backup, context, daemon, sandbox):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -18,6 +18,7 @@ from monitor.importing.catch_up import catch_up
 from monitor.model import Analysis, Channel, Post
 from monitor.store import Store, upkeep, word_forms
 from monitor.store.schema import MIGRATIONS
+from monitor.store.stems import prefix_query, word_stems
 
 T0 = datetime(2025, 5, 4, 8, 0, tzinfo=UTC)
 CHANNEL = Channel(300, "Сводки", "svodki")
@@ -79,6 +80,14 @@ async def test_search_finds_word_forms_of_posts_still_waiting_for_the_index(stor
 
     await store.upkeep.build_word_forms()
     assert await found(store, "Харьков") == [3, 1]  # the same answer, each post once
+
+
+def test_posts_waiting_for_the_index_are_searched_by_each_word_s_shortest_stem_as_a_prefix() -> None:
+    shortest = min(word_stems("ударов"), key=len)
+    assert len(word_stems("ударов")) == 2 and len(shortest) < len("ударов")  # whole and cut: the cut one
+    assert prefix_query('ударов NOT "Херсон ночью" OR Одесса*') == (
+        f'{shortest}* NOT "Херсон ночью" OR {min(word_stems("Одесса"), key=len)}*'
+    )
 
 
 async def test_posts_stored_while_a_build_is_pending_wait_for_it_too(store: Store) -> None:

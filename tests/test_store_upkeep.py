@@ -1,6 +1,7 @@
 """What an archive may owe after a bulk import or an upgrade, and how it is paid: the word-form index built
 after the posts (search finds them meanwhile, an interrupted build resumes, edits keep the index true) and
-the links written in the text of posts stored before such links were kept (resumable, once)."""
+the links written in the text of posts stored before such links were kept (resumable, once). The
+word-form tests run on both backends (`store`); what only the SQLite design does on `sqlite_store`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -16,9 +18,13 @@ from monitor.analysis.links import with_text_links
 from monitor.cli import main
 from monitor.importing.catch_up import catch_up
 from monitor.model import Analysis, Channel, Post
-from monitor.store import Store, upkeep, word_forms
+from monitor.store import Store, open_archive, upkeep, word_forms
+from monitor.store.postgres import upkeep as pg_upkeep
 from monitor.store.schema import MIGRATIONS
 from monitor.store.stems import prefix_query, word_stems
+
+if TYPE_CHECKING:
+    from monitor.store.opening import Archive
 
 T0 = datetime(2025, 5, 4, 8, 0, tzinfo=UTC)
 CHANNEL = Channel(300, "Сводки", "svodki")
@@ -33,7 +39,7 @@ def post(message_id: int, text: str, hours: float = 0) -> tuple[Post, Analysis]:
     return Post(CHANNEL.id, message_id, T0 + timedelta(hours=hours), text), PLAIN
 
 
-async def found(store: Store, query: str) -> list[int]:
+async def found(store: Archive, query: str) -> list[int]:
     return [stored.post.message_id for stored in await store.search(query, limit=50)]
 
 
@@ -42,7 +48,15 @@ def stop_after_first_chunk(done: int) -> None:
 
 
 @pytest.fixture
-async def store(tmp_path: Path):
+async def store(archive_location: Path | str):
+    opened = await open_archive(archive_location)
+    await opened.upsert_channel(CHANNEL)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def sqlite_store(tmp_path: Path):
     opened = await Store.open(tmp_path / "monitor.db")
     await opened.upsert_channel(CHANNEL)
     yield opened
@@ -53,7 +67,7 @@ async def store(tmp_path: Path):
 
 
 async def test_posts_saved_with_the_index_deferred_are_found_by_word_form_once_it_is_built(
-    store: Store,
+    store: Archive,
 ) -> None:
     await store.save([post(1, "Обстрел Херсона ночью", 1), post(2, "В Херсоне объявили тревогу", 2)])
     await store.save(
@@ -68,7 +82,7 @@ async def test_posts_saved_with_the_index_deferred_are_found_by_word_form_once_i
     assert await found(store, "Херсонская") == [3]
 
 
-async def test_search_finds_word_forms_of_posts_still_waiting_for_the_index(store: Store) -> None:
+async def test_search_finds_word_forms_of_posts_still_waiting_for_the_index(store: Archive) -> None:
     await store.save([post(1, "Удары по Харькову", 1), post(2, "Погода в Одессе", 5)])
     await store.save(
         [post(3, "Харькова окраины обстреляны", 3), post(4, "Курс рубля", 4)], defer_word_forms=True
@@ -90,19 +104,20 @@ def test_posts_waiting_for_the_index_are_searched_by_each_word_s_shortest_stem_a
     )
 
 
-async def test_posts_stored_while_a_build_is_pending_wait_for_it_too(store: Store) -> None:
-    await store.save([post(1, "Колонна у Мелитополя")], defer_word_forms=True)
-    await store.save([post(2, "Мелитополь без света", 1)])  # a live save, no deferral asked for
+async def test_posts_stored_while_a_build_is_pending_wait_for_it_too(sqlite_store: Store) -> None:
+    await sqlite_store.save([post(1, "Колонна у Мелитополя")], defer_word_forms=True)
+    await sqlite_store.save([post(2, "Мелитополь без света", 1)])  # a live save, no deferral asked for
 
-    assert (await store.upkeep.owed()).word_forms == 2
-    await store.upkeep.build_word_forms()
-    assert await found(store, "Мелитополь") == [2, 1]
+    assert (await sqlite_store.upkeep.owed()).word_forms == 2
+    await sqlite_store.upkeep.build_word_forms()
+    assert await found(sqlite_store, "Мелитополь") == [2, 1]
 
 
 async def test_an_interrupted_build_resumes_where_its_last_chunk_ended(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Archive, archive_location: Path | str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(word_forms, "BUILD_CHUNK", 2)
+    monkeypatch.setattr(pg_upkeep, "BUILD_CHUNK", 2)
     texts = ["Бахмута", "Бахмуте", "Бахмутом", "Бахмуту", "Бахмут"]
     await store.save([post(i, f"Бои за {text}", i) for i, text in enumerate(texts, 1)], defer_word_forms=True)
 
@@ -111,13 +126,13 @@ async def test_an_interrupted_build_resumes_where_its_last_chunk_ended(
     assert (await store.upkeep.owed()).word_forms == 3
     await store.close()
 
-    async with await Store.open(tmp_path / "monitor.db") as reopened:
+    async with await open_archive(archive_location) as reopened:
         await reopened.upkeep.build_word_forms()
         assert (await reopened.upkeep.owed()).word_forms == 0
         assert await found(reopened, "Бахмут") == [5, 4, 3, 2, 1]  # every post once: none lost, none twice
 
 
-async def test_editing_a_post_that_waits_for_the_index_keeps_the_index_true(store: Store) -> None:
+async def test_editing_a_post_that_waits_for_the_index_keeps_the_index_true(store: Archive) -> None:
     await store.save([post(1, "Взрывы в Николаеве"), post(2, "Тихо в Сумах", 1)], defer_word_forms=True)
     edited = Post(CHANNEL.id, 1, T0, "Взрывы в Запорожье", edit_date=T0 + timedelta(minutes=5))
     assert [o.status for o in await store.save([(edited, PLAIN)])] == ["edited"]
@@ -188,7 +203,7 @@ async def test_a_migrated_archive_gets_the_links_of_its_older_posts_resumably(
     assert links(path) == expected
 
 
-async def test_an_archive_started_with_this_version_owes_no_links(store: Store) -> None:
+async def test_an_archive_started_with_this_version_owes_no_links(store: Archive) -> None:
     await store.save([post(1, "https://a.example/ и ещё https://b.example/")])
     assert (await store.upkeep.owed()).text_links == 0
     owed = await catch_up(store)

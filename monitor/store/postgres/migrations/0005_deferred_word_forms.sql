@@ -1,0 +1,21 @@
+-- Bulk imports store posts first and index their word forms afterwards (postgres/upkeep.py): a post whose
+-- stems are NULL waits for that index, and the partial index finds the waiting ones at once, so a build
+-- resumes wherever it stopped and search (postgres/search.py) checks their text meanwhile. A writer
+-- that indexes inline still writes the stems with the text, as before.
+ALTER TABLE posts ALTER COLUMN stems DROP NOT NULL;
+CREATE INDEX posts_stems_pending ON posts (id) WHERE stems IS NULL;
+
+-- The post id triggers of 0004 run per row; a writer that gives post_id itself (the save path does, from
+-- the posts it joins anyway) now skips them, so a batch of matches costs no function call per row.
+DROP TRIGGER matches_post_id ON matches;
+DROP TRIGGER revisions_post_id ON revisions;
+DROP TRIGGER engagement_post_id ON engagement;
+DROP TRIGGER alerts_post_id ON alerts;
+CREATE TRIGGER matches_post_id BEFORE INSERT ON matches
+    FOR EACH ROW WHEN (NEW.post_id IS NULL) EXECUTE FUNCTION fill_post_id();
+CREATE TRIGGER revisions_post_id BEFORE INSERT ON revisions
+    FOR EACH ROW WHEN (NEW.post_id IS NULL) EXECUTE FUNCTION fill_post_id();
+CREATE TRIGGER engagement_post_id BEFORE INSERT ON engagement
+    FOR EACH ROW WHEN (NEW.post_id IS NULL) EXECUTE FUNCTION fill_post_id();
+CREATE TRIGGER alerts_post_id BEFORE INSERT ON alerts
+    FOR EACH ROW WHEN (NEW.post_id IS NULL) EXECUTE FUNCTION fill_post_id();

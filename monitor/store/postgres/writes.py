@@ -77,13 +77,15 @@ FROM posts AS p JOIN {_KEYS} ON p.channel_id = k.channel_id AND p.message_id = k
 _DELETE_MATCHES = f"""
 DELETE FROM matches AS m USING {_KEYS} WHERE m.channel_id = k.channel_id AND m.message_id = k.message_id
 """
-# With the post ids of the posts joined, so the per-row trigger that would look each up is skipped (0005).
+# With the post ids of the posts joined, so the per-row trigger that would look each up is skipped (0005);
+# in the order given, which is the order they are read back in.
 _INSERT_MATCHES = """
 INSERT INTO matches (channel_id, message_id, conflict, term, lang, start, "end", post_id)
-SELECT u.*, p.id
+SELECT u.channel_id, u.message_id, u.conflict, u.term, u.lang, u.start, u."end", p.id
 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
-    AS u (channel_id, message_id, conflict, term, lang, start, "end")
+    WITH ORDINALITY AS u (channel_id, message_id, conflict, term, lang, start, "end", place)
 JOIN posts AS p ON p.channel_id = u.channel_id AND p.message_id = u.message_id
+ORDER BY u.place
 """
 _FLAG_SENT_ALERTS = f"""
 UPDATE alerts AS a SET needs_update = a.needs_update + 1 FROM {_KEYS}

@@ -5,11 +5,16 @@ and resumable build are in test_store_upkeep.py, on both backends."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import asyncpg
 import pytest
+from click.testing import CliRunner
 
+from monitor.cli import main
 from monitor.model import Analysis, Channel, Match, Post, SaveOutcome
 from monitor.store.batch import encode
 from monitor.store.codec import now_iso
@@ -153,3 +158,38 @@ async def waiting_for_a_lock(store: PgStore) -> bool:
         "WHERE datname = current_database() AND wait_event_type = 'Lock'",
     )
     return rows[0][0] > 0
+
+
+def waiting_posts(url: str) -> int:
+    async def count() -> int:
+        connection = await asyncpg.connect(url)
+        try:
+            return int(await connection.fetchval("SELECT count(*) FROM posts WHERE stems IS NULL"))
+        finally:
+            await connection.close()
+
+    return asyncio.run(count())
+
+
+def test_import_into_postgres_leaves_the_index_to_catch_up_when_told(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    source = tmp_path / "posts.jsonl"
+    lines = [
+        {"channel": "front", "message_id": 1, "date": "2025-06-01T08:00:00Z", "text": "Обстрел Херсона"},
+        {"channel": "front", "message_id": 2, "date": "2025-06-01T09:00:00Z", "text": "Херсоне тихо"},
+    ]
+    source.write_text(
+        "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8"
+    )
+
+    imported = CliRunner().invoke(main, ["import", str(source), "--archive", postgres_url, "--no-catch-up"])
+    assert imported.exit_code == 0, imported.output
+    assert waiting_posts(postgres_url) == 2
+    searched = CliRunner().invoke(main, ["search", "Херсон", "--archive", postgres_url, "--json"])
+    assert [json.loads(line)["message_id"] for line in searched.stdout.splitlines()] == [2, 1]
+
+    caught_up = CliRunner().invoke(main, ["archive", "catch-up", "--archive", postgres_url])
+    assert caught_up.exit_code == 0, caught_up.output
+    assert "2 posts indexed by word form" in caught_up.output
+    assert waiting_posts(postgres_url) == 0

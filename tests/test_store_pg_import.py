@@ -19,7 +19,9 @@ from monitor.model import Analysis, Channel, Match, Post, SaveOutcome
 from monitor.store.batch import encode
 from monitor.store.codec import now_iso
 from monitor.store.postgres.archive import PgStore
+from monitor.store.postgres.tsquery import Translated, waiting_query
 from monitor.store.postgres.writes import save_batch
+from monitor.store.stems import shortest_stem
 from tests.support import archive_rows, until
 
 T0 = datetime(2025, 6, 1, 6, 0, tzinfo=UTC)
@@ -193,3 +195,11 @@ def test_import_into_postgres_leaves_the_index_to_catch_up_when_told(
     assert caught_up.exit_code == 0, caught_up.output
     assert "2 posts indexed by word form" in caught_up.output
     assert waiting_posts(postgres_url) == 0
+
+
+def test_posts_waiting_for_stems_are_searched_by_each_word_s_shortest_stem_phrases_as_written() -> None:
+    herson, odesa, quiet = (shortest_stem(word) for word in ("Херсона", "Одесса", "тихо"))
+    assert len(herson) < len("Херсона")
+    assert waiting_query('Херсона "удар по" Одесса* NOT тихо') == Translated(
+        f"('{herson}':* & ('удар' <-> 'по') & ('{odesa}':* & !'{quiet}':*))", negated=True
+    )

@@ -138,12 +138,18 @@ def prefix_query(query: str) -> str:
     parts = []
     for token in _QUERY_TOKEN.findall(query):
         if token.endswith("*") and len(token) > 1:
-            parts.append(min(word_stems(token[:-1]), key=len) + "*")
+            parts.append(shortest_stem(token[:-1]) + "*")
         elif _WORD.fullmatch(token) and token not in _OPERATORS:
-            parts.append(min(word_stems(token), key=len) + "*")
+            parts.append(shortest_stem(token) + "*")
         else:
             parts.append(token)
     return "".join(parts)
+
+
+def shortest_stem(word: str) -> str:
+    """What a word of a query asks for among posts not indexed by word form yet, on either backend: words
+    starting with its shortest stem."""
+    return min(word_stems(word), key=len)
 
 
 def key_bound(when: datetime) -> int:

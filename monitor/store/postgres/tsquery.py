@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from monitor.store.stems import stem_word, word_stems
+from monitor.store.stems import shortest_stem, stem_word, word_stems
 
 # A query without any word: to_tsquery finds no lexeme in it, and an empty query matches nothing.
 NOTHING = "' '"
@@ -75,7 +75,7 @@ def _stem_term(words: list[str], kind: str) -> str:
 def _waiting_term(words: list[str], kind: str) -> str:
     if kind == "phrase":
         return _word_term(words, kind)
-    return f"'{min(word_stems(words[0]), key=len)}':*"
+    return f"'{shortest_stem(words[0])}':*"
 
 
 def _word_term(words: list[str], kind: str) -> str:

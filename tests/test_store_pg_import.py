@@ -127,11 +127,12 @@ async def test_two_stores_saving_the_same_new_posts_at_once_both_succeed(postgre
         await second.close()
 
 
+@pytest.mark.parametrize("bulk", [False, True], ids=["save", "bulk"])
 async def test_a_post_stored_by_another_process_after_the_plan_becomes_an_edit_not_an_error(
-    postgres_url: str,
+    postgres_url: str, bulk: bool
 ) -> None:
-    """The other process plans while the first still holds its uncommitted insert: it waits for it, then
-    finds the post stored and keeps the first text as a revision."""
+    """The other process plans (or, in bulk, copies) while the first still holds its uncommitted insert: it
+    waits for it, then finds the post stored and keeps the first text as a revision."""
     first, second = await opened(postgres_url), await opened(postgres_url)
     try:
         original = posts(2)
@@ -139,7 +140,7 @@ async def test_a_post_stored_by_another_process_after_the_plan_becomes_an_edit_n
         async with first.database.write() as db:
             stamp = now_iso()
             await save_batch(db, encode(original, stamp), late_seconds={}, alert=False, stamp=stamp)
-            saving = asyncio.create_task(second.save(changed, alert=False))
+            saving = asyncio.create_task(second.save(changed, alert=False, defer_word_forms=bulk))
             await until(lambda: waiting_for_a_lock(first), "the second save waits for the first")
         outcomes = await saving
 

@@ -2,7 +2,9 @@
 -- stems are NULL waits for that index, and the partial index finds the waiting ones at once, so a build
 -- resumes wherever it stopped and search (postgres/search.py) checks their text meanwhile. A writer
 -- that indexes inline still writes the stems with the text, as before.
+-- Without a default, a post written without its stems (bulk.py's COPY) waits rather than never matching.
 ALTER TABLE posts ALTER COLUMN stems DROP NOT NULL;
+ALTER TABLE posts ALTER COLUMN stems DROP DEFAULT;
 CREATE INDEX posts_stems_pending ON posts (id) WHERE stems IS NULL;
 
 -- The post id triggers of 0004 run per row; a writer that gives post_id itself (the save path does, from

@@ -16,7 +16,8 @@ an import would. Then, on the full archive:
 - stats: without filters and with each filter (channel, conflict, language, a period starting mid-day);
 - export: every post of the largest channel and of a channel with a tenth of its posts, through
   Store.iter_posts (time per post should not grow with the channel);
-- writes: the cost per post of the first 20 batches (an empty archive) and of the last 20.
+- writes: the cost per post of the next 20 batches, each saved first into an empty archive and then into
+  this one, in wall time and in CPU time (robust to load); these posts stay in the archive.
 """
 
 from __future__ import annotations
@@ -82,40 +83,74 @@ def batches(texts: list[str], analyses: list[Analysis], count: int, first: int =
         yield batch
 
 
+async def add_channels(store: Store) -> None:
+    await store.upsert_channel(Channel(1000, "Channel 0", "channel_0"))
+    for k in range(1, CHANNELS):
+        await store.upsert_channel(Channel(1000 + k, f"Channel {k}", f"channel_{k}"))
+
+
+async def save_costs(store: Store, batch: list[tuple[Post, Analysis]]) -> tuple[float, float]:
+    """Seconds of wall time and of this process's CPU time (every thread: the store writes on its own
+    thread) per post, for saving one batch."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    await store.save(batch, alert=True)
+    return (time.perf_counter() - wall) / len(batch), (time.process_time() - cpu) / len(batch)
+
+
+async def compare_writes(store: Store, upcoming) -> int:
+    """The next WRITE_BATCHES batches of the build, each also saved into an empty archive right before it.
+
+    The same posts go into both archives, alternately, so both see the same load from other work on the
+    machine; CPU time (not wall time) is what the comparison rests on, as waiting for the cores does not
+    count in it. Returns the number of posts added to the full archive.
+    """
+    empty_costs, full_costs = [], []
+    added = 0
+    with tempfile.TemporaryDirectory(prefix="bench-scale-empty-") as folder:
+        async with await Store.open(Path(folder) / "empty.db") as empty:
+            await add_channels(empty)
+            for batch in itertools.islice(upcoming, WRITE_BATCHES):
+                empty_costs.append(await save_costs(empty, batch))
+                full_costs.append(await save_costs(store, batch))
+                added += len(batch)
+    if not empty_costs:
+        return 0
+    for name, column in (("wall", 0), ("CPU", 1)):
+        into_empty = statistics.median(cost[column] for cost in empty_costs)
+        into_full = statistics.median(cost[column] for cost in full_costs)
+        print(
+            f"writes, {name} time: {into_empty * 1e6:.0f} µs per post into an empty archive, "
+            f"{into_full * 1e6:.0f} µs into this one ({into_full / into_empty:.2f}x; median of "
+            f"{len(full_costs)} batches of {BATCH:,}, alternating)"
+        )
+    return added
+
+
 async def build(
     store: Store, texts: list[str], analyses: list[Analysis], posts: int, measure_every: int
 ) -> None:
     """Store `posts` posts; every `measure_every` posts (and at the end), measure the archive so far."""
-    await store.upsert_channel(Channel(1000, "Channel 0", "channel_0"))
-    for k in range(1, CHANNELS):
-        await store.upsert_channel(Channel(1000 + k, f"Channel {k}", f"channel_{k}"))
+    await add_channels(store)
     started = time.perf_counter()
-    first: list[float] = []  # seconds per post of the first batches, into an (almost) empty archive
-    latest: collections.deque[float] = collections.deque(maxlen=WRITE_BATCHES)
     done = 0
-    for batch in batches(texts, analyses, posts):
-        batch_started = time.perf_counter()
+    upcoming = batches(texts, analyses, 2 * posts + WRITE_BATCHES * BATCH)  # the comparisons take theirs too
+    for batch in upcoming:
         await store.save(batch, alert=True)
-        cost = (time.perf_counter() - batch_started) / len(batch)
-        (first if len(first) < WRITE_BATCHES else latest).append(cost)
         done += len(batch)
         if done % 100_000 < BATCH:
             print(
                 f"  stored {done:,} posts ({done / (time.perf_counter() - started):,.0f} posts/s)", flush=True
             )
-        if done % measure_every < BATCH or done == posts:
+        if done % measure_every < BATCH or done >= posts:
             size = store.path.stat().st_size / 1e9
             print(f"\n## {done:,} posts, {size:.2f} GB, stored in {time.perf_counter() - started:,.0f} s")
-            if latest:
-                empty, full = statistics.mean(first), statistics.mean(latest)
-                print(
-                    f"\nwrites: {empty * 1e6:.0f} µs per post into the first {WRITE_BATCHES} batches, "
-                    f"{full * 1e6:.0f} µs in the last {WRITE_BATCHES} ({full / empty:.2f}x)"
-                )
             paused = time.perf_counter()
             await measure(store, texts, done)
+            done += await compare_writes(store, upcoming)
             print(flush=True)
             started += time.perf_counter() - paused  # the storing rate leaves measuring out
+            if done >= posts:
+                return
 
 
 def query_words(texts: list[str], posts: int) -> list[tuple[str, float]]:

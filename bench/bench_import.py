@@ -3,6 +3,7 @@
     python bench/bench_import.py                          # 100,000 synthetic posts, batches of 1,000
     python bench/bench_import.py --posts 20000 --batch 500
     python bench/bench_import.py --texts ../shared/data/posts/ru_news_2024/*.json   # real texts, repeated
+    python bench/bench_import.py --defer      # as `monitor import` saves: word-form index built afterwards
 
 Synthetic posts are generated here: Zipf-distributed pseudo-words (mostly Cyrillic), about 440
 characters, one in ten with a watchlist term. Every post carries a precomputed Analysis, so only the
@@ -118,11 +119,18 @@ def analysis_of(text: str, rng: random.Random) -> Analysis:
     )
 
 
-async def timed_save(store: Store, items: Items, batch: int) -> float:
+async def timed_save(store: Store, items: Items, batch: int, defer: bool = False) -> float:
     """One save() per batch, each awaited before the next."""
     began = time.perf_counter()
     for offset in range(0, len(items), batch):
-        await store.save(items[offset : offset + batch])
+        await store.save(items[offset : offset + batch], defer_word_forms=defer)
+    return time.perf_counter() - began
+
+
+async def timed_build(store: Store) -> float:
+    """The word-form index of posts saved with it deferred, as `monitor import` builds it afterwards."""
+    began = time.perf_counter()
+    await store.upkeep.build_word_forms()
     return time.perf_counter() - began
 
 
@@ -176,15 +184,24 @@ async def run(args: argparse.Namespace) -> None:
         store = await Store.open(path)
         try:
             cpu = time.process_time()
-            first = await timed_save(store, items, args.batch)
+            first = await timed_save(store, items, args.batch, args.defer)
             cpu = time.process_time() - cpu
+            build_cpu = time.process_time()
+            build = await timed_build(store)
+            build_cpu = time.process_time() - build_cpu
             again = await timed_save(store, items, args.batch)
             latency = await search_latency(store, named, args.search_rounds)
         finally:
             await store.close()
         counts = {name: match_count(path, query) for name, query in named.items()}
         size = path.stat().st_size
-    print(f"import:    {len(items) / first:>8,.0f} posts/s ({first:.2f} s wall, {cpu:.2f} s CPU)")
+    mode = "word-form index deferred" if args.defer else "word-form index with each batch"
+    print(f"import:    {len(items) / first:>8,.0f} posts/s ({first:.2f} s wall, {cpu:.2f} s CPU; {mode})")
+    if args.defer:
+        print(f"index:     {len(items) / build:>8,.0f} posts/s ({build:.2f} s wall, {build_cpu:.2f} s CPU)")
+        total = first + build
+        both = cpu + build_cpu
+        print(f"together:  {len(items) / total:>8,.0f} posts/s ({total:.2f} s wall, {both:.2f} s CPU)")
     print(f"re-import: {len(items) / again:>8,.0f} posts/s ({again:.2f} s, every post unchanged)")
     print(f"archive:   {size / 1e6:.0f} MB")
     print(f"search, limit 50, newest first (median of {args.search_rounds}):")
@@ -201,6 +218,11 @@ def main() -> None:
     parser.add_argument("--channels", type=int, default=50)
     parser.add_argument("--search-rounds", type=int, default=20)
     parser.add_argument("--texts", type=Path, nargs="+", help="take post texts from these exports instead")
+    parser.add_argument(
+        "--defer",
+        action="store_true",
+        help="defer the word-form index, as `monitor import` does, then build it",
+    )
     asyncio.run(run(parser.parse_args()))
 
 

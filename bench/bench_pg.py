@@ -1,19 +1,23 @@
-"""The PostgreSQL archive: bulk import speed and search at 1,000,000 posts.
+"""The PostgreSQL archive: bulk import speed, the word-form index built after it, and search at scale.
 
     python bench/bench_pg.py                         # a throwaway server (as the tests start one), 1M posts
+    python bench/bench_pg.py --posts 200000 --import-only          # only the import figures
     python bench/bench_pg.py --url postgresql://monitor@db/bench --posts 1000000
     python bench/bench_pg.py --url postgresql://monitor@db/bench --reuse      # measure what is there
 
 Texts and posts are those of bench_archive_scale.py (real posts under ../shared/data/posts, analysed once,
-repeated with new ids and dates over 200 channels). The archive is filled in three parts, each timed:
+before timing, repeated with new ids and dates over 200 channels). The archive is filled in two parts:
 
-1. --save-posts posts through PgStore.save in batches of 2,000: the path the daemon and `monitor import`
-   take (edits checked, stems computed per post, one unnest statement per table and batch);
-2. --copy-posts posts through COPY: rows copied into a temporary table (asyncpg copy_records_to_table)
-   and moved into posts with their stems in one INSERT ... SELECT per 20,000 posts, stems computed per
-   post as they would be for new texts;
-3. the rest up to --posts through the same COPY path with each distinct text's stems computed once: how
-   fast the database itself takes posts (and how the 1M archive is built in reasonable time).
+1. --save-posts posts through PgStore.save in batches of 2,000: the daemon's path (edits checked, stems
+   computed and indexed with each post, one unnest statement per table and batch);
+2. the rest up to --posts through PgStore.save(defer_word_forms=True) in batches of --bulk-batch, as
+   `monitor import` saves (postgres/bulk.py: COPY into a temporary table, one INSERT ... SELECT ... ON
+   CONFLICT per batch, no stems);
+
+then the word-form index of those posts is built (store.upkeep.build_word_forms, as `monitor import` does
+at its end). Each step prints posts/s in wall time, and the CPU seconds of this process (the client:
+encoding, COPY, stemming) and of the server's processes (read from /proc, so only for a server on this
+machine) per 1,000 posts: on a shared machine the CPU figures say more than the wall time.
 
 Then ANALYZE, and on the full archive bench_archive_scale's measures: search (newest 50 matches of words
 at falling frequencies, word forms and exact), stats with each filter, a channel's export; and which
@@ -24,104 +28,118 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
 from bench_archive_scale import BATCH, DATA, batches, load_texts, measure
 
 from monitor.analysis import Analyzer
-from monitor.model import Analysis, Post
+from monitor.importing.pipeline import IMPORT_BATCH
+from monitor.model import Analysis
 from monitor.store import open_archive
-from monitor.store.batch import POST_COLUMNS, encode
-from monitor.store.codec import now_iso
 from monitor.store.postgres.archive import PgStore
-from monitor.store.stems import stem_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.postgres import start_server
 
-COPY_CHUNK = 20_000
-MATCH_COLUMNS = ("channel_id", "message_id", "conflict", "term", "lang", "start", "end")
-_STAGING = f"""
-CREATE TEMP TABLE staging ON COMMIT DROP AS
-SELECT {", ".join(POST_COLUMNS)}, ''::text AS stems FROM posts WITH NO DATA
-"""
-_MOVE = f"""
-INSERT INTO posts ({", ".join(POST_COLUMNS)}, stems)
-SELECT {", ".join(POST_COLUMNS)}, to_tsvector('simple', stems) FROM staging
-"""
+
+@dataclass(frozen=True, slots=True)
+class Clocks:
+    """Wall seconds, this process's CPU seconds and the server's (None when it runs elsewhere)."""
+
+    wall: float
+    client: float
+    server: float | None
+
+    def __sub__(self, other: Clocks) -> Clocks:
+        server = None if self.server is None or other.server is None else self.server - other.server
+        return Clocks(self.wall - other.wall, self.client - other.client, server)
 
 
-def chunks(texts: list[str], analyses: list[Analysis], first: int, count: int) -> Iterator[list]:
-    """The posts [first, first + count) in chunks of COPY_CHUNK, with each post's text index."""
-    chunk: list[tuple[Post, Analysis]] = []
-    for batch in batches(texts, analyses, count, first):
-        chunk.extend(batch)
-        if len(chunk) >= COPY_CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+async def server_pid(store: PgStore) -> int | None:
+    """The server's main process (the parent of this connection's backend), if it runs on this machine."""
+    backend = await store.database.value("SELECT pg_backend_pid()")
+    stat = Path(f"/proc/{backend}/stat")
+    return int(stat.read_text().rsplit(")", 1)[1].split()[1]) if stat.exists() else None
 
 
-async def copy_posts(store: PgStore, items: list[tuple[Post, Analysis]], stems: Callable[[str], str]) -> None:
-    """New posts (none archived yet) in one transaction: COPY into a temporary table, then one INSERT."""
-    encoded = encode(items, now_iso())
-    rows = [(*item.row, stems(item.text)) for item in encoded]
-    matches = [(*item.key, *match) for item in encoded for match in item.matches]
-    async with store.database.write() as db:
-        await db.execute(
-            "INSERT INTO channels (id, first_seen) SELECT unnest($1::bigint[]), $2 ON CONFLICT DO NOTHING",
-            sorted({item.key[0] for item in encoded}),
-            now_iso(),
-        )
-        await db.execute(_STAGING)
-        await db.copy_records_to_table("staging", records=rows, columns=[*POST_COLUMNS, "stems"])
-        await db.execute(_MOVE)
-        if matches:
-            await db.copy_records_to_table("matches", records=matches, columns=MATCH_COLUMNS)
+def server_cpu(pid: int | None) -> float | None:
+    """CPU seconds of the server: its main process, the children it has reaped, and those still running."""
+    if pid is None:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def fields(path: Path) -> list[str]:
+        return path.read_text().rsplit(")", 1)[1].split()
+
+    main = fields(Path(f"/proc/{pid}/stat"))
+    total = sum(int(value) for value in main[11:15])  # utime, stime, cutime, cstime
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        try:
+            total += sum(int(value) for value in fields(Path(f"/proc/{child}/stat"))[11:13])
+        except FileNotFoundError:  # exited meanwhile: counted in cutime next time
+            continue
+    return total / ticks
 
 
-async def timed_import(label: str, count: int, work: Callable[[], object]) -> None:
-    started = time.perf_counter()
-    await work()  # type: ignore[misc]
-    elapsed = time.perf_counter() - started
-    print(f"| {label} | {count:,} | {elapsed:.1f} | {count / elapsed:,.0f} |", flush=True)
+async def timed(label: str, count: int, work: Callable[[], Awaitable[object]], pid: int | None) -> None:
+    def now() -> Clocks:
+        return Clocks(time.perf_counter(), time.process_time(), server_cpu(pid))
+
+    before = now()
+    await work()
+    took = now() - before
+    per = 1000 / max(count, 1)
+    server = "n/a" if took.server is None else f"{took.server * per:.2f}"
+    rate = count / took.wall
+    print(
+        f"| {label} | {count:,} | {took.wall:.1f} | {rate:,.0f} | {took.client * per:.2f} | {server} |",
+        flush=True,
+    )
 
 
 async def build(store: PgStore, texts: list[str], analyses: list[Analysis], args: argparse.Namespace) -> None:
-    print("| path | posts | s | posts/s |")
-    print("|---|---|---|---|")
+    pid = await server_pid(store)
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
+    print("| path | posts | wall s | posts/s (wall) | client CPU s per 1,000 | server CPU s per 1,000 |")
+    print("|---|---|---|---|---|---|")
     saved = min(args.save_posts, args.posts)
 
     async def save() -> None:
         for batch in batches(texts, analyses, saved):
             await store.save(batch, alert=False)
 
-    await timed_import(f"PgStore.save, batches of {BATCH:,}", saved, save)
-    copied = min(args.copy_posts, args.posts - saved)
+    await timed(f"PgStore.save, batches of {BATCH:,}, index inline", saved, save, pid)
+    bulk = args.posts - saved
 
-    async def copy_stemmed() -> None:
-        for chunk in chunks(texts, analyses, saved, copied):
-            await copy_posts(store, chunk, stem_text)
+    async def save_bulk() -> None:
+        for batch in slices(batches(texts, analyses, bulk, saved), args.bulk_batch):
+            await store.save(batch, alert=False, defer_word_forms=True)
 
-    await timed_import(f"COPY, {COPY_CHUNK:,} a transaction, stems per post", copied, copy_stemmed)
-    rest = args.posts - saved - copied
-    known = {text: stem_text(text) for text in texts}
-
-    async def copy_known() -> None:
-        for chunk in chunks(texts, analyses, saved + copied, rest):
-            await copy_posts(store, chunk, known.__getitem__)
-
-    if rest > 0:
-        await timed_import("COPY, stems of each distinct text computed once", rest, copy_known)
+    await timed(f"bulk import (COPY), batches of {args.bulk_batch:,}, index deferred", bulk, save_bulk, pid)
+    await timed("then the word-form index of those posts", bulk, store.upkeep.build_word_forms, pid)
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     async with store.database.write() as db:
         await db.execute("ANALYZE")
+
+
+def slices(batches_: Iterable[list], size: int) -> Iterator[list]:
+    """The posts of `batches_` again, in lists of `size`."""
+    chunk: list = []
+    for batch in batches_:
+        chunk.extend(batch)
+        while len(chunk) >= size:
+            yield chunk[:size]
+            chunk = chunk[size:]
+    if chunk:
+        yield chunk
 
 
 async def word_forms(store: PgStore, word: str) -> None:
@@ -141,8 +159,9 @@ async def main() -> None:
     )
     parser.add_argument("--url", help="An empty database (default: a throwaway server, stopped at the end).")
     parser.add_argument("--posts", type=int, default=1_000_000)
-    parser.add_argument("--save-posts", type=int, default=100_000)
-    parser.add_argument("--copy-posts", type=int, default=200_000)
+    parser.add_argument("--save-posts", type=int, default=20_000)
+    parser.add_argument("--bulk-batch", type=int, default=IMPORT_BATCH, help="Posts per bulk-import batch.")
+    parser.add_argument("--import-only", action="store_true", help="Build, then stop: no searches.")
     parser.add_argument("--reuse", action="store_true", help="Measure --url as it is, without building.")
     parser.add_argument("--texts", type=Path, default=DATA)
     args = parser.parse_args()
@@ -165,6 +184,8 @@ async def main() -> None:
         async with store:
             if not args.reuse:
                 await build(store, texts, analyses, args)
+            if args.import_only:
+                return
             posts = int((await store.stats())["posts"])  # type: ignore[arg-type]
             print(f"\narchive: {posts:,} posts")
             await measure(store, texts, posts)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from monitor import __version__
-from monitor.cli import archive, archive_copy, backup, check, context, daemon, posts, sandbox, workers
+from monitor.cli import archive, archive_copy, backup, check, context, daemon, posts, sandbox, upkeep, workers
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -23,3 +23,5 @@ def main() -> None:
 for _module in (posts, archive, archive_copy, backup, context, check, daemon, sandbox, workers):
     for _command in _module.COMMANDS:
         main.add_command(_command)
+# `archive catch-up` joins `archive copy` under the one `archive` group.
+archive_copy.archive.add_command(upkeep.catch_up)

@@ -31,6 +31,7 @@ from monitor.cli.common import (
     threshold_option,
     to_json,
 )
+from monitor.cli.upkeep import catch_up_with_progress
 from monitor.importing.files import InputProblem, InputRecord
 from monitor.importing.pipeline import PostFiles, batches
 from monitor.model import Analysis
@@ -113,6 +114,13 @@ def _analysis_line(record: InputRecord, analysis: Analysis) -> dict[str, Any]:
     show_default=True,
     help="Lend each post its channel's context as learned from the archive so far.",
 )
+@click.option(
+    "--catch-up/--no-catch-up",
+    default=True,
+    show_default=True,
+    help="Then index the new posts by word form (see `monitor archive catch-up`); without, search finds "
+    "them by prefix until then.",
+)
 def import_(
     files: tuple[Path, ...],
     archive: Path,
@@ -122,6 +130,7 @@ def import_(
     jobs: int,
     as_json: bool,
     learn_context: bool,
+    catch_up: bool,
 ) -> None:
     """Analyse posts and store them in the archive (idempotent: importing twice changes nothing).
 
@@ -135,6 +144,7 @@ def import_(
       monitor import result.json --archive monitor.db
       monitor import posts.jsonl --channel @some_channel
       monitor import exports/*.json --jobs 2
+      monitor import a.json --no-catch-up && monitor import b.json     # one word-form pass for both
     """
     from tqdm import tqdm
 
@@ -147,7 +157,7 @@ def import_(
 
     async def work() -> ImportCounts:
         async with await open_store(archive, readonly=False) as store:
-            return await import_files(
+            counts = await import_files(
                 files,
                 store,
                 inputs,
@@ -158,6 +168,10 @@ def import_(
                 advance=progress.update,
                 learn_context=learn_context,
             )
+            progress.close()
+            if catch_up:
+                await catch_up_with_progress(store)
+            return counts
 
     try:
         counts = run_archive(work)

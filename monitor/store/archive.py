@@ -46,7 +46,9 @@ from monitor.store.rows import (
     resolved_channel,
     stored_posts,
 )
-from monitor.store.stems import KEY_ID_MASK, KEY_SHIFT, key_bound, stem_query
+from monitor.store.search_sql import as_words, exact_search, stem_search, with_pending
+from monitor.store.upkeep import Upkeep
+from monitor.store.word_forms import PENDING_SQL, parse_pending
 from monitor.store.writes import save_batch
 
 ChannelFilter = int | str | None
@@ -69,6 +71,7 @@ class Store:
         self.problems = Problems(meta)
         self.notices = Notices(meta)
         self.leases = Leases(database)
+        self.upkeep = Upkeep(database)
 
     @classmethod
     async def open(cls, path: str | Path, *, readonly: bool = False) -> Store:
@@ -173,14 +176,22 @@ class Store:
         *,
         late_seconds: Mapping[PostKey, float] | None = None,
         alert: bool = True,
+        defer_word_forms: bool = False,
     ) -> list[SaveOutcome]:
-        """Store a batch in one transaction; outcomes in input order (writes.py says what each case does)."""
+        """Store a batch in one transaction; outcomes in input order (writes.py says what each case does).
+        With `defer_word_forms`, new posts wait for `store.upkeep.build_word_forms()` (word_forms.py)."""
         if not items:
             return []
         self._database.check_writable()
         stamp = now_iso()
         encoded = encode(items, stamp)
-        work = functools.partial(save_batch, late_seconds=late_seconds or {}, alert=alert, stamp=stamp)
+        work = functools.partial(
+            save_batch,
+            late_seconds=late_seconds or {},
+            alert=alert,
+            stamp=stamp,
+            defer_word_forms=defer_word_forms,
+        )
         return await self._database.run_on_thread(work, encoded)
 
     async def mark_deleted(self, channel_id: int, message_ids: Iterable[int], when: datetime) -> int:
@@ -311,14 +322,18 @@ class Store:
             return []
         async with self._database.read() as db:
             where, params = await self._filters(db, channel, conflict, lang, since, until)
-            sql, params = _exact_search(where, params) if exact else _stem_search(where, params, since, until)
-            prepare = (lambda text: text) if exact else stem_query
+            if exact:
+                sql, bind = exact_search(where, params)
+            else:
+                sql, bind = stem_search(where, params, since, until)
+                if pending := await fetch(db, PENDING_SQL):
+                    sql, bind = with_pending(sql, bind, where, params, parse_pending(pending[0][0]))
             try:
-                rows = await fetch(db, sql, [prepare(query), *params, limit])
+                rows = await fetch(db, sql, bind(query, limit))
             except sqlite3.OperationalError as exc:
                 if strict:
                     raise QueryError(query, str(exc)) from None
-                rows = await fetch(db, sql, [prepare(_as_words(query)), *params, limit])
+                rows = await fetch(db, sql, bind(as_words(query), limit))
             return await stored_posts(db, rows)
 
     async def iter_posts(
@@ -468,35 +483,3 @@ class Store:
 
 def _channel(row: sqlite3.Row) -> Channel | None:
     return resolved_channel(row["id"], row["title"], row["username"], row["access_hash"])
-
-
-def _exact_search(where: str, params: list[object]) -> tuple[str, list[object]]:
-    sql = (
-        f"{POST_SELECT} FROM posts_fts JOIN posts AS p ON p.id = posts_fts.rowid "
-        f"JOIN channels AS c ON c.id = p.channel_id WHERE posts_fts MATCH ? {where} "
-        "ORDER BY p.date DESC, p.id DESC LIMIT ?"
-    )
-    return sql, params
-
-
-def _stem_search(
-    where: str, params: list[object], since: datetime | None, until: datetime | None
-) -> tuple[str, list[object]]:
-    """Read `post_stems` backwards by search key (date, then id): no sort; date bounds bound the key."""
-    if since is not None:
-        where += " AND s.rowid >= ?"
-        params = [*params, key_bound(since)]
-    if until is not None:
-        where += " AND s.rowid < ?"
-        params = [*params, key_bound(until) + (1 << KEY_SHIFT)]
-    sql = (
-        f"{POST_SELECT} FROM post_stems AS s JOIN posts AS p ON p.id = (s.rowid & {KEY_ID_MASK}) "
-        f"JOIN channels AS c ON c.id = p.channel_id WHERE post_stems MATCH ? {where} "
-        "ORDER BY s.rowid DESC LIMIT ?"
-    )
-    return sql, params
-
-
-def _as_words(query: str) -> str:
-    """Quote every word, so text that is not valid FTS5 syntax is searched as plain words."""
-    return " ".join('"' + word.replace('"', '""') + '"' for word in query.split())

@@ -52,6 +52,9 @@ _MIN_STEM = 3
 _PLURAL_LIKE = ("ов", "ев", "ів", "їв")
 _RUSSIAN = Stemmer.Stemmer("russian")
 _ENGLISH = Stemmer.Stemmer("english")
+# Distinct words whose indexed form stem_text keeps; past this many the cache starts again (a few tens of
+# MB at most), so an archive's long tail of rare words, numbers and names cannot grow it without bound.
+_TEXT_CACHE_WORDS = 300_000
 
 
 @lru_cache(maxsize=200_000)
@@ -84,9 +87,27 @@ def _ukrainian_stem(word: str) -> str:
     return word
 
 
+class _IndexedForms(dict[str, str]):
+    """Word as written -> what the index holds for it (its stems, space-separated).
+
+    stem_text runs over every stored post: looking each word up here is a C-level dict look-up (`map`
+    over `__getitem__`), where calling the cached word_stems and joining per word cost about 60 µs of a
+    440-character post. Only a word not seen yet reaches __missing__.
+    """
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _TEXT_CACHE_WORDS:
+            self.clear()
+        indexed = self[word] = " ".join(word_stems(word))
+        return indexed
+
+
+_INDEXED_FORMS = _IndexedForms()
+
+
 def stem_text(text: str | None) -> str:
     """What `post_stems` indexes for a text: its words' stems, space-separated (SQL function stem_text)."""
-    return " ".join(stem for word in _WORD.findall(text or "") for stem in word_stems(word))
+    return " ".join(map(_INDEXED_FORMS.__getitem__, _WORD.findall(text or "")))
 
 
 def stem_query(query: str) -> str:
@@ -108,6 +129,27 @@ def stem_query(query: str) -> str:
         else:
             parts.append(token)
     return "".join(parts)
+
+
+def prefix_query(query: str) -> str:
+    """An FTS5 query over the exact index that finds roughly what stem_query finds over the stemmed one:
+    each word becomes its shortest stem as a prefix (`Херсона` -> `херсон*`); phrases stay as written.
+    For posts not in the stemmed index yet (word_forms.py)."""
+    parts = []
+    for token in _QUERY_TOKEN.findall(query):
+        if token.endswith("*") and len(token) > 1:
+            parts.append(shortest_stem(token[:-1]) + "*")
+        elif _WORD.fullmatch(token) and token not in _OPERATORS:
+            parts.append(shortest_stem(token) + "*")
+        else:
+            parts.append(token)
+    return "".join(parts)
+
+
+def shortest_stem(word: str) -> str:
+    """What a word of a query asks for among posts not indexed by word form yet, on either backend: words
+    starting with its shortest stem."""
+    return min(word_stems(word), key=len)
 
 
 def key_bound(when: datetime) -> int:

@@ -12,8 +12,10 @@ import sqlite3
 from collections.abc import Mapping
 
 from monitor.model import SaveOutcome
+from monitor.store import word_forms
 from monitor.store.batch import REPLACED, Encoded, Engagement, Stored, order_like, plan_round, split_rounds
 from monitor.store.rows import PostKey, ids_param
+from monitor.store.upkeep import links_complete
 
 # The column order of Encoded.row (batch.POST_COLUMNS).
 _INSERT_POST = """
@@ -38,7 +40,8 @@ WHERE channel_id = ? AND message_id IN (SELECT value FROM json_each(?))
 """
 # Posts above an id into the full-text index: one statement per batch (also used by archive copy).
 INDEX_NEW = "INSERT INTO posts_fts (rowid, text) SELECT id, text FROM posts WHERE id > ?"
-# The stemmed index and its search key (0004_archive_for_analysts.sql), also one statement per batch.
+# The stemmed index and its search key (0004_archive_for_analysts.sql), also one statement per batch, unless
+# the index is deferred (word_forms.py).
 INDEX_NEW_STEMS = """
 INSERT INTO post_stems (rowid, text)
 SELECT (min(max(coalesce(CAST(strftime('%s', date) AS INTEGER), 0) - 1262304000, 0), 2147483647) << 32) | id,
@@ -69,10 +72,14 @@ def save_batch(
     late_seconds: Mapping[PostKey, float],
     alert: bool,
     stamp: str,
+    defer_word_forms: bool = False,
 ) -> list[SaveOutcome]:
-    """One transaction: all of the batch or, on any error, nothing of it."""
+    """One transaction: all of the batch or, on any error, nothing of it. With `defer_word_forms` (bulk
+    imports) new posts wait for a build of the word-form index; they also wait while one is pending."""
     db.execute("BEGIN IMMEDIATE")
     try:
+        if defer_word_forms:
+            word_forms.defer(db)
         outcomes = _save(db, encoded, late_seconds, alert, stamp)
     except BaseException:
         db.rollback()
@@ -91,8 +98,9 @@ def _save(
     _ensure_channels(db, {item.key[0] for item in encoded}, stamp)
     rounds = split_rounds(encoded)
     outcomes: list[SaveOutcome] = []
+    deferred = word_forms.pending(db) is not None
     for batch in rounds:
-        outcomes.extend(_save_round(db, batch, late_seconds, alert, stamp))
+        outcomes.extend(_save_round(db, batch, late_seconds, alert, stamp, deferred))
     return outcomes if len(rounds) == 1 else order_like(encoded, outcomes)
 
 
@@ -110,9 +118,12 @@ def _save_round(
     late_seconds: Mapping[PostKey, float],
     alert: bool,
     stamp: str,
+    deferred: bool,
 ) -> list[SaveOutcome]:
     plan = plan_round(batch, _stored(db, batch))
-    _insert_new(db, plan.new)
+    _insert_new(db, plan.new, index_stems=not deferred)
+    if deferred and plan.edited:
+        word_forms.index_before_edit(db, _post_ids(db, [item.key for item, _ in plan.edited]))
     _apply_edits(db, plan.edited, stamp)
     db.executemany(_UPDATE_ENGAGEMENT, plan.engagement)
     touched = plan.new + [item for item, _ in plan.edited]
@@ -140,15 +151,23 @@ def _stored(db: sqlite3.Connection, batch: list[Encoded]) -> dict[PostKey, Store
     return found
 
 
-def _insert_new(db: sqlite3.Connection, new: list[Encoded]) -> None:
+def _insert_new(db: sqlite3.Connection, new: list[Encoded], *, index_stems: bool) -> None:
     """Insert posts and their matches, then index the batch's texts, one statement per index (see 0002)."""
     if not new:
         return
     (before,) = db.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()
+    if before == 0:
+        links_complete(db)
     db.executemany(_INSERT_POST, [item.row for item in new])
     db.execute(INDEX_NEW, (before,))
-    db.execute(INDEX_NEW_STEMS, (before,))
+    if index_stems:
+        db.execute(INDEX_NEW_STEMS, (before,))
     _insert_matches(db, new)
+
+
+def _post_ids(db: sqlite3.Connection, keys: list[PostKey]) -> list[int]:
+    sql = "SELECT id FROM posts WHERE channel_id = ? AND message_id = ?"
+    return [row[0] for key in keys for row in db.execute(sql, key)]
 
 
 def _apply_edits(db: sqlite3.Connection, edited: list[tuple[Encoded, Engagement]], stamp: str) -> None:

@@ -29,6 +29,7 @@ from monitor.store.postgres.meta import PgMeta
 from monitor.store.postgres.outbox import PgOutbox
 from monitor.store.postgres.rows import POST_FROM, POST_SELECT, posts_by_key, stored_posts
 from monitor.store.postgres.sql import Params, post_filters
+from monitor.store.postgres.upkeep import PgUpkeep
 from monitor.store.postgres.writes import save_batch
 from monitor.store.problems import Problems
 from monitor.store.rows import PostKey, channel_filter, resolved_channel
@@ -53,6 +54,7 @@ class PgStore:
         self.problems = Problems(meta)
         self.notices = Notices(meta)
         self.leases = PgLeases(database)
+        self.upkeep = PgUpkeep(database)
 
     @property
     def database(self) -> PgDatabase:
@@ -172,15 +174,24 @@ class PgStore:
         *,
         late_seconds: Mapping[PostKey, float] | None = None,
         alert: bool = True,
+        defer_word_forms: bool = False,
     ) -> list[SaveOutcome]:
-        """Store a batch in one transaction; outcomes in input order (batch.py says what each case does)."""
+        """Store a batch in one transaction; outcomes in input order (batch.py says what each case does).
+        With `defer_word_forms`, new posts are copied in and wait for `store.upkeep.build_word_forms()`."""
         if not items:
             return []
         self._database.check_writable()
         stamp = now_iso()
         encoded = encode(items, stamp)
         async with self._database.write() as db:
-            return await save_batch(db, encoded, late_seconds=late_seconds or {}, alert=alert, stamp=stamp)
+            return await save_batch(
+                db,
+                encoded,
+                late_seconds=late_seconds or {},
+                alert=alert,
+                stamp=stamp,
+                defer_word_forms=defer_word_forms,
+            )
 
     async def mark_deleted(self, channel_id: int, message_ids: Iterable[int], when: datetime) -> int:
         """Tombstone posts (their text stays, and searchable); returns how many were newly marked."""

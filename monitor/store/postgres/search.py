@@ -9,6 +9,10 @@ Exact search (the words as written) has no index of its own: it reads the stems'
 page at a time, and checks the words in each text (to_tsvector of the text, about 0.1 ms a post), until
 `limit` posts pass. Checking every stem match at once would let the planner check them all before
 sorting: seconds for a common word.
+
+Posts a bulk import stored without stems (upkeep.py) are searched meanwhile by their text: a word-form
+search adds the newest of them whose words start with a query word's shortest stem; exact search takes
+them as candidates too. While none waits (the partial index of 0005 says so at once), nothing changes.
 """
 
 from __future__ import annotations
@@ -20,12 +24,20 @@ import asyncpg
 from monitor.store.errors import QueryError
 from monitor.store.postgres.rows import POST_FROM, POST_SELECT
 from monitor.store.postgres.sql import Params, post_filters
-from monitor.store.postgres.tsquery import QuerySyntaxError, Translated, as_words, stems_query, words_query
+from monitor.store.postgres.tsquery import (
+    QuerySyntaxError,
+    Translated,
+    as_words,
+    stems_query,
+    waiting_query,
+    words_query,
+)
 
 Filters = tuple[int | None, str | None, str | None, datetime | None, datetime | None]
 _KEY = "p.date, p.channel_id, p.message_id"
 _ORDER = "ORDER BY p.date DESC, p.channel_id DESC, p.message_id DESC"
 _FIRST_PAGE, _LAST_PAGE = 200, 20_000
+_ANY_WAITING = "SELECT EXISTS (SELECT 1 FROM posts WHERE stems IS NULL)"
 
 
 async def run(
@@ -37,13 +49,27 @@ async def run(
     except QuerySyntaxError as exc:
         if strict:
             raise QueryError(query, str(exc)) from None
-        stems, words = _translate(as_words(query), exact=exact)
+        query = as_words(query)
+        stems, words = _translate(query, exact=exact)
+    waiting = bool(await db.fetchval(_ANY_WAITING))
     if words is not None:
-        return await _exact(db, stems, words, filters, limit)
+        return await _exact(db, stems, words, filters, limit, waiting=waiting)
+    found = await _newest(db, "p.stems @@ to_tsquery('simple', {})", stems.tsquery, filters, limit)
+    if waiting:
+        checked = "p.stems IS NULL AND to_tsvector('simple', p.text) @@ to_tsquery('simple', {})"
+        found += await _newest(db, checked, waiting_query(query).tsquery, filters, limit)
+        found.sort(key=lambda row: (row["date"], row["channel_id"], row["message_id"]), reverse=True)
+    return found[:limit]
+
+
+async def _newest(
+    db: asyncpg.Connection, condition: str, tsquery: str, filters: Filters, limit: int
+) -> list[asyncpg.Record]:
+    """The newest `limit` post rows meeting `condition` (the tsquery goes in its `{}`) and the filters."""
     params = Params()
-    where = f"p.stems @@ to_tsquery('simple', {params.add(stems.tsquery)})" + post_filters(params, *filters)
+    where = condition.format(params.add(tsquery)) + post_filters(params, *filters)
     sql = f"{POST_SELECT} {POST_FROM} WHERE {where} {_ORDER} LIMIT {params.add(limit)}"
-    return await db.fetch(sql, *params.values)
+    return list(await db.fetch(sql, *params.values))
 
 
 def _translate(query: str, *, exact: bool) -> tuple[Translated, Translated | None]:
@@ -51,9 +77,16 @@ def _translate(query: str, *, exact: bool) -> tuple[Translated, Translated | Non
 
 
 async def _exact(
-    db: asyncpg.Connection, stems: Translated, words: Translated, filters: Filters, limit: int
+    db: asyncpg.Connection,
+    stems: Translated,
+    words: Translated,
+    filters: Filters,
+    limit: int,
+    *,
+    waiting: bool,
 ) -> list[asyncpg.Record]:
-    """Pages of candidates newest first (each four times larger, up to _LAST_PAGE), checked as written."""
+    """Pages of candidates newest first (each four times larger, up to _LAST_PAGE), checked as written;
+    posts `waiting` for their stems are candidates too."""
     found: list[int] = []
     after: tuple[object, ...] | None = None
     page = _FIRST_PAGE
@@ -61,6 +94,8 @@ async def _exact(
         params = Params()
         # With a NOT, a post may pass without holding the stems: every post is a candidate.
         where = "true" if words.negated else f"p.stems @@ to_tsquery('simple', {params.add(stems.tsquery)})"
+        if waiting and not words.negated:
+            where = f"({where} OR p.stems IS NULL)"
         where += post_filters(params, *filters)
         if after is not None:
             where += f" AND ({_KEY}) < ({', '.join(params.add(value) for value in after)})"

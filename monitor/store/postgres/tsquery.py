@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from monitor.store.stems import stem_word, word_stems
+from monitor.store.stems import shortest_stem, stem_word, word_stems
 
 # A query without any word: to_tsquery finds no lexeme in it, and an empty query matches nothing.
 NOTHING = "' '"
@@ -49,6 +49,13 @@ def words_query(query: str) -> Translated:
     return _Parser(_tokens(query), _word_term).parse()
 
 
+def waiting_query(query: str) -> Translated:
+    """The query over the words as written, for posts still waiting for their stems (upkeep.py): roughly
+    what stems_query finds, each word as any word starting with its shortest stem (`Херсона` -> `херсон:*`);
+    phrases as written."""
+    return _Parser(_tokens(query), _waiting_term).parse()
+
+
 def as_words(query: str) -> str:
     """Every whitespace-separated part as a phrase: how text that is not a valid query is searched."""
     return " ".join('"' + part.replace('"', '""') + '"' for part in query.split())
@@ -63,6 +70,12 @@ def _stem_term(words: list[str], kind: str) -> str:
     if kind == "word" and len(lexemes[0]) > 1:
         return "(" + " | ".join(lexemes[0]) + ")"
     return _phrase([lexeme for forms in lexemes for lexeme in forms])
+
+
+def _waiting_term(words: list[str], kind: str) -> str:
+    if kind == "phrase":
+        return _word_term(words, kind)
+    return f"'{shortest_stem(words[0])}':*"
 
 
 def _word_term(words: list[str], kind: str) -> str:

@@ -3,7 +3,10 @@
 The same plan as SQLite's (batch.py sorts the batch into new posts, edits and engagement updates); each
 step is one statement over the whole round, its rows passed as one array per column (unnest), so a batch
 of a thousand posts costs a handful of round trips. The posts of a round are locked while it is planned
-(FOR UPDATE), so two processes saving the same post do not both count it as an edit.
+(FOR UPDATE), so two processes saving the same post do not both count it as an edit; a post that another
+process stored between the plan and the insert (two workers during a lease takeover) is left to that
+process's row (ON CONFLICT DO NOTHING) and planned again, as an edit or unchanged, so saves are
+idempotent under concurrency. A bulk import (`defer_word_forms`) copies the new posts in first (bulk.py).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 import asyncpg
 
-from monitor.model import SaveOutcome
+from monitor.model import SaveOutcome, SaveStatus
 from monitor.store.batch import (
     POST_COLUMNS,
     REPLACED,
@@ -23,6 +26,7 @@ from monitor.store.batch import (
     plan_round,
     split_rounds,
 )
+from monitor.store.postgres import bulk
 from monitor.store.postgres.rows import keys_params
 from monitor.store.rows import PostKey
 from monitor.store.stems import stem_text
@@ -38,6 +42,9 @@ _INSERT_POSTS = f"""
 INSERT INTO posts ({", ".join(POST_COLUMNS)}, stems)
 SELECT {", ".join(f"u.{column}" for column in POST_COLUMNS)}, to_tsvector('simple', u.stems)
 FROM unnest({_UNNEST_POSTS}, {_STEMS_PARAM}) AS u ({", ".join(POST_COLUMNS)}, stems)
+ORDER BY u.channel_id, u.message_id
+ON CONFLICT (channel_id, message_id) DO NOTHING
+RETURNING channel_id, message_id
 """
 _EDITED_COLUMNS = ("text", "edit_date", "views", "forwards", "replies", "reactions", *POST_COLUMNS[REPLACED])
 _EDITED_TYPES = ("text", "text", "bigint", "bigint", "bigint", "text", *_POST_TYPES[REPLACED])
@@ -63,16 +70,22 @@ FROM posts AS p JOIN {_KEYS} ON p.channel_id = k.channel_id AND p.message_id = k
 FOR UPDATE OF p
 """
 _INSERT_REVISIONS = f"""
-INSERT INTO revisions (channel_id, message_id, text, edit_date, replaced_at)
-SELECT p.channel_id, p.message_id, p.text, p.edit_date, $3
+INSERT INTO revisions (channel_id, message_id, text, edit_date, replaced_at, post_id)
+SELECT p.channel_id, p.message_id, p.text, p.edit_date, $3, p.id
 FROM posts AS p JOIN {_KEYS} ON p.channel_id = k.channel_id AND p.message_id = k.message_id
 """
 _DELETE_MATCHES = f"""
 DELETE FROM matches AS m USING {_KEYS} WHERE m.channel_id = k.channel_id AND m.message_id = k.message_id
 """
+# With the post ids of the posts joined, so the per-row trigger that would look each up is skipped (0005);
+# in the order given, which is the order they are read back in.
 _INSERT_MATCHES = """
-INSERT INTO matches (channel_id, message_id, conflict, term, lang, start, "end")
-SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
+INSERT INTO matches (channel_id, message_id, conflict, term, lang, start, "end", post_id)
+SELECT u.channel_id, u.message_id, u.conflict, u.term, u.lang, u.start, u."end", p.id
+FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
+    WITH ORDINALITY AS u (channel_id, message_id, conflict, term, lang, start, "end", place)
+JOIN posts AS p ON p.channel_id = u.channel_id AND p.message_id = u.message_id
+ORDER BY u.place
 """
 _FLAG_SENT_ALERTS = f"""
 UPDATE alerts AS a SET needs_update = a.needs_update + 1 FROM {_KEYS}
@@ -93,8 +106,10 @@ async def save_batch(
     late_seconds: Mapping[PostKey, float],
     alert: bool,
     stamp: str,
+    defer_word_forms: bool = False,
 ) -> list[SaveOutcome]:
-    """Within the caller's transaction: all of the batch or, on any error, nothing of it."""
+    """Within the caller's transaction: all of the batch or, on any error, nothing of it. With
+    `defer_word_forms`, new posts are copied in and wait for their word-form index (bulk.py)."""
     channel_ids = sorted({item.key[0] for item in encoded})
     await db.execute(
         "INSERT INTO channels (id, first_seen) SELECT unnest($1::bigint[]), $2 ON CONFLICT (id) DO NOTHING",
@@ -104,7 +119,7 @@ async def save_batch(
     rounds = split_rounds(encoded)
     outcomes: list[SaveOutcome] = []
     for batch in rounds:
-        outcomes.extend(await _save_round(db, batch, late_seconds, alert, stamp))
+        outcomes.extend(await _save_round(db, batch, late_seconds, alert, stamp, defer_word_forms))
     return outcomes if len(rounds) == 1 else order_like(encoded, outcomes)
 
 
@@ -114,16 +129,31 @@ async def _save_round(
     late_seconds: Mapping[PostKey, float],
     alert: bool,
     stamp: str,
+    defer: bool,
 ) -> list[SaveOutcome]:
-    plan = plan_round(batch, await _stored(db, batch))
-    await _insert_new(db, plan.new)
-    await _apply_edits(db, plan.edited, stamp)
-    if plan.engagement:
-        await db.execute(_UPDATE_ENGAGEMENT, *_columns(plan.engagement, 6, first=4))
-    touched = plan.new + [item for item, _ in plan.edited]
+    statuses: dict[PostKey, SaveStatus] = {}
+    touched: list[Encoded] = []
+    waiting = batch
+    if defer:
+        copied = await bulk.copy_new(db, batch)
+        touched = [item for item in batch if item.key in copied]
+        await _insert_matches(db, touched)
+        statuses.update(dict.fromkeys(copied, "new"))
+        waiting = [item for item in batch if item.key not in copied]
+    while waiting:
+        plan = plan_round(waiting, await _stored(db, waiting))
+        inserted = await _insert_new(db, plan.new)
+        await _apply_edits(db, plan.edited, stamp)
+        if plan.engagement:
+            await db.execute(_UPDATE_ENGAGEMENT, *_columns(plan.engagement, 6, first=4))
+        touched += [item for item in plan.new if item.key in inserted] + [item for item, _ in plan.edited]
+        statuses.update((key, status) for key, status in plan.statuses.items() if status != "new")
+        statuses.update(dict.fromkeys(inserted, "new"))
+        # Stored by another process since the plan: planned again against its row.
+        waiting = [item for item in plan.new if item.key not in inserted]
     alert_ids = await _add_alerts(db, touched, late_seconds, stamp) if alert else {}
     return [
-        SaveOutcome(key[0], key[1], plan.statuses[key], tuple(alert_ids.get(key, ())))
+        SaveOutcome(key[0], key[1], statuses[key], tuple(alert_ids.get(key, ())))
         for key in (item.key for item in batch)
     ]
 
@@ -143,12 +173,16 @@ async def _stored(db: asyncpg.Connection, batch: list[Encoded]) -> dict[PostKey,
     }
 
 
-async def _insert_new(db: asyncpg.Connection, new: list[Encoded]) -> None:
+async def _insert_new(db: asyncpg.Connection, new: list[Encoded]) -> set[PostKey]:
+    """Insert the posts with their stems and matches; returns the keys inserted (not those another
+    process stored meanwhile)."""
     if not new:
-        return
+        return set()
     columns = _columns([item.row for item in new], len(POST_COLUMNS))
-    await db.execute(_INSERT_POSTS, *columns, [stem_text(item.text) for item in new])
-    await _insert_matches(db, new)
+    rows = await db.fetch(_INSERT_POSTS, *columns, [stem_text(item.text) for item in new])
+    inserted = {(row[0], row[1]) for row in rows}
+    await _insert_matches(db, [item for item in new if item.key in inserted])
+    return inserted
 
 
 async def _apply_edits(db: asyncpg.Connection, edited: list[tuple[Encoded, Engagement]], stamp: str) -> None:

@@ -1,0 +1,25 @@
+"""Bring an archive up to date with what it may still owe (store/upkeep.py): the word-form index of posts
+imported with it deferred, and the links written in the text of posts stored before those were kept.
+
+Both are resumable and leave the archive usable meanwhile (search falls back, see store/word_forms.py), so
+they run after an import and on demand (`monitor archive catch-up`), never when an archive is opened: on
+millions of posts they take minutes, and the daemon must start at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from monitor.analysis.links import with_text_links
+from monitor.store import Store
+from monitor.store.upkeep import Owed
+
+
+async def catch_up(store: Store, advance: Callable[[int], object] = lambda _: None) -> Owed:
+    """Do all the owed work; `advance` is told of the posts each step went through. Returns what was owed."""
+    owed = await store.upkeep.owed()
+    if owed.word_forms:
+        await store.upkeep.build_word_forms(advance)
+    if owed.text_links:
+        await store.upkeep.fill_text_links(with_text_links, advance)
+    return owed

@@ -59,6 +59,8 @@ def fleet_config(sandbox: RunningSandbox, directory: Path, args: argparse.Namesp
     text = text.replace("backfill = 10000", "backfill = 0")  # history is not what this bench measures
     if args.relaxed:
         text += "\n[reading]\nrequests_per_hour = 36000\nburst = 400\nsteady_per_hour = 36000\n"
+    elif args.budget is not None:
+        text += f"\n[reading]\nrequests_per_hour = {args.budget:g}\n"
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -190,6 +192,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         "channels": args.channels,
         "accounts": args.accounts,
         "members": args.members,
+        "budget_per_hour": args.budget,
         "relaxed": args.relaxed,
         "lease_seconds": args.lease,
         "renew_seconds": args.renew,
@@ -257,6 +260,7 @@ def main() -> None:
     parser.add_argument("--drain", type=float, default=300.0, help="seconds to wait for the last posts")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="copy the archive, config and log here when posts are lost")
+    parser.add_argument("--budget", type=float, help="[reading] requests_per_hour of every worker (600)")
     parser.add_argument("--relaxed", action="store_true", help="the sandbox without Telegram's quotas")
     args = parser.parse_args()
     print(json.dumps(asyncio.run(run(args)), ensure_ascii=False))

@@ -156,7 +156,9 @@ async def test_three_workers_share_the_channels_and_alert_each_post_once(fleet_o
     sets = expected
     posted = [(spec.username, await world.publish(spec.username, FLAGGED)) for spec in CHANNELS]
     await until(
-        lambda: all(key in alerts_in_chat(fleet.sandbox) for key in posted), "an alert for every post"
+        lambda: all(key in alerts_in_chat(fleet.sandbox) for key in posted),
+        "an alert for every post",
+        timeout=30,
     )
     assert all(alerts_in_chat(fleet.sandbox)[key] == 1 for key in posted)
     assert shared_out(fleet) == sets

@@ -47,10 +47,11 @@ class Migration:
     sql: str
 
 
-def load_migrations() -> tuple[Migration, ...]:
-    """The packaged migrations, ordered by their number (which must run 1, 2, 3 ... without gaps)."""
+def load_migrations(package: str = "monitor.store") -> tuple[Migration, ...]:
+    """The migrations packaged in `package`/migrations/, ordered by their number (which must run 1, 2,
+    3 ... without gaps); each backend has its own set."""
     found = []
-    for entry in resources.files("monitor.store").joinpath("migrations").iterdir():
+    for entry in resources.files(package).joinpath("migrations").iterdir():
         if entry.name.endswith(".sql"):
             number, _, name = entry.name.removesuffix(".sql").partition("_")
             found.append(Migration(int(number), name, entry.read_text(encoding="utf-8")))

@@ -8,38 +8,16 @@ untouched. An advisory lock makes processes that open a new archive at once migr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from importlib import resources
-
 import asyncpg
 
 from monitor.store.errors import ArchiveError
+from monitor.store.schema import load_migrations
 
 # pg_advisory_xact_lock key held while migrating ('MONN', as the SQLite archive's application id).
 MIGRATION_LOCK = int.from_bytes(b"MONN", "big")
 
 
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
-
-
-def load_migrations() -> tuple[Migration, ...]:
-    """The packaged migrations, ordered by their number (which must run 1, 2, 3 ... without gaps)."""
-    found = []
-    for entry in resources.files("monitor.store.postgres").joinpath("migrations").iterdir():
-        if entry.name.endswith(".sql"):
-            number, _, name = entry.name.removesuffix(".sql").partition("_")
-            found.append(Migration(int(number), name, entry.read_text(encoding="utf-8")))
-    found.sort(key=lambda migration: migration.version)
-    if [m.version for m in found] != list(range(1, len(found) + 1)):
-        raise RuntimeError(f"migrations are not numbered 1..{len(found)}: {[m.version for m in found]}")
-    return tuple(found)
-
-
-MIGRATIONS = load_migrations()
+MIGRATIONS = load_migrations("monitor.store.postgres")
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 _VERSION = "SELECT coalesce(max(version), 0) FROM monitor_schema"

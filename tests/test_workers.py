@@ -57,16 +57,28 @@ def fleet_config(
     return replace(config, fleet=FleetSettings(workers, lease_seconds=15.0, renew_seconds=0.5))
 
 
+class ObservedDaemon(Daemon):
+    """A worker that tells its fleet each time the set of channels it reads changes."""
+
+    def __init__(self, fleet: Fleet, config: Config, worker: WorkerSettings) -> None:
+        super().__init__(config, worker=worker)
+        self.fleet = fleet
+
+    def _read_held(self) -> None:
+        super()._read_held()
+        self.fleet.note_overlaps()
+
+
 @dataclass
 class Fleet:
     sandbox: RunningSandbox
     config: Config
     daemons: dict[str, Daemon] = field(default_factory=dict)
+    overlaps: list[set[int]] = field(default_factory=list)  # channels read by two workers at one moment
     _tasks: dict[str, tuple[asyncio.Event, asyncio.Task[None]]] = field(default_factory=dict)
 
     async def start(self, name: str) -> Daemon:
-        worker = self.config.fleet.worker(name)
-        daemon = Daemon(self.config, worker=worker)
+        daemon = ObservedDaemon(self, self.config, self.config.fleet.worker(name))
         stop = asyncio.Event()
         self._tasks[name] = (stop, asyncio.create_task(daemon.run(stop)))
         self.daemons[name] = daemon
@@ -77,6 +89,10 @@ class Fleet:
         stop, task = self._tasks.pop(name)
         stop.set()
         await asyncio.wait_for(task, 15)
+
+    def note_overlaps(self) -> None:
+        sets = list(self.reading().values())
+        self.overlaps.extend(a & b for i, a in enumerate(sets) for b in sets[i + 1 :] if a & b)
 
     def reading(self) -> dict[str, set[int]]:
         return {
@@ -124,16 +140,6 @@ def alerts_in_chat(sandbox: RunningSandbox) -> dict[tuple[str, int], int]:
 
 async def test_three_workers_share_the_channels_and_alert_each_post_once(fleet_of) -> None:
     fleet = await fleet_of(3)
-    overlaps: list[set[int]] = []
-
-    async def watch_overlaps() -> None:
-        """Sample the reading sets all along: a channel read by two workers at once is recorded."""
-        while True:
-            sets = list(fleet.reading().values())
-            overlaps.extend(a & b for i, a in enumerate(sets) for b in sets[i + 1 :] if a & b)
-            await asyncio.sleep(0)
-
-    watcher = asyncio.create_task(watch_overlaps())
     for name in ("w1", "w2", "w3"):
         await fleet.start(name)
     world = fleet.sandbox.world
@@ -171,8 +177,7 @@ async def test_three_workers_share_the_channels_and_alert_each_post_once(fleet_o
     assert sum(w["sender"] for w in report["workers"]) == 1
     verdict = await check_health(fleet.config.archive_location, HealthLimits(), {}, None)
     assert verdict["status"] == "healthy", verdict["reasons"]
-    watcher.cancel()
-    assert overlaps == []
+    assert fleet.overlaps == []
 
 
 # -- a worker that dies ---------------------------------------------------------------------------------

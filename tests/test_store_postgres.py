@@ -45,6 +45,43 @@ async def test_a_new_database_gets_every_migration_recorded_once(postgres_url: s
         assert table in tables
 
 
+async def test_matches_of_an_older_archive_get_their_post_id_when_it_is_migrated(postgres_url: str) -> None:
+    """0007 names a match's post by post_id alone: matches stored before post_id existed get theirs, and a
+    match of no stored post is refused as before."""
+    connection = await asyncpg.connect(postgres_url)
+    try:
+        async with connection.transaction():
+            await connection.execute(
+                "CREATE TABLE monitor_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+            )
+            for migration in MIGRATIONS[:3]:
+                await connection.execute(migration.sql)
+                await connection.execute(
+                    "INSERT INTO monitor_schema VALUES ($1, $2)", migration.version, migration.name
+                )
+        await connection.execute(
+            "INSERT INTO channels (id, first_seen) VALUES (9, '2025-01-01T00:00:00+00:00')"
+        )
+        await connection.execute(
+            "INSERT INTO posts (channel_id, message_id, date, text, first_stored_at) "
+            "VALUES (9, 4, '2025-01-01T00:00:00+00:00', 'Сирены в Харькове', '2025-01-01T00:00:00+00:00')"
+        )
+        await connection.execute(
+            'INSERT INTO matches (channel_id, message_id, conflict, term, lang, start, "end") '
+            "VALUES (9, 4, 'ua_ru', 'харьков', 'ru', 10, 17)"
+        )
+        async with await open_archive(postgres_url):
+            pass
+        assert await connection.fetch("SELECT m.post_id = p.id FROM matches AS m, posts AS p") == [(True,)]
+        with pytest.raises(asyncpg.NotNullViolationError):
+            await connection.execute(
+                'INSERT INTO matches (channel_id, message_id, conflict, term, lang, start, "end") '
+                "VALUES (9, 5, 'ua_ru', 'харьков', 'ru', 0, 7)"
+            )
+    finally:
+        await connection.close()
+
+
 async def test_a_database_of_another_application_is_refused_untouched(postgres_url: str) -> None:
     connection = await asyncpg.connect(postgres_url)
     await connection.execute("CREATE TABLE invoices (id int)")

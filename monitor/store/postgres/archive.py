@@ -8,9 +8,12 @@ records, problems, notices) are attributes here too, with the same interfaces.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+import contextlib
+import functools
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
+from typing import TypeVar
 
 import asyncpg
 
@@ -35,7 +38,11 @@ from monitor.store.problems import Problems
 from monitor.store.rows import PostKey, channel_filter, resolved_channel
 
 ChannelFilter = int | str | None
+T = TypeVar("T")
 _PAGE = 500
+# Two saves that update the same count rows in different orders (an edit's and a new post's, say) can
+# deadlock; the server rolls one back, and it is run again, as often as this.
+_SAVE_ATTEMPTS = 3
 
 
 class PgStore:
@@ -183,15 +190,22 @@ class PgStore:
         self._database.check_writable()
         stamp = now_iso()
         encoded = encode(items, stamp)
+        save = functools.partial(
+            save_batch,
+            encoded=encoded,
+            late_seconds=late_seconds or {},
+            alert=alert,
+            stamp=stamp,
+            defer_word_forms=defer_word_forms,
+        )
+        for _ in range(_SAVE_ATTEMPTS - 1):
+            with contextlib.suppress(asyncpg.DeadlockDetectedError):
+                return await self._in_transaction(save)
+        return await self._in_transaction(save)
+
+    async def _in_transaction(self, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
         async with self._database.write() as db:
-            return await save_batch(
-                db,
-                encoded,
-                late_seconds=late_seconds or {},
-                alert=alert,
-                stamp=stamp,
-                defer_word_forms=defer_word_forms,
-            )
+            return await work(db)
 
     async def mark_deleted(self, channel_id: int, message_ids: Iterable[int], when: datetime) -> int:
         """Tombstone posts (their text stays, and searchable); returns how many were newly marked."""

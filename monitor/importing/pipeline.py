@@ -2,7 +2,8 @@
 
 `import_files` reads like the whole algorithm: records from the files in order, a Post for each (or a
 reported problem), analysis of a batch (here, or in worker processes while the previous batch is saved),
-then one archive transaction per batch. Importing the same files twice changes nothing.
+then one archive transaction per batch (two in flight on PostgreSQL: in_flight.py). Importing the same
+files twice changes nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from monitor.analysis import Analyzer
 from monitor.analysis.links import with_text_links
 from monitor.config import ChannelRef, parse_channel_ref
 from monitor.importing.files import MAX_ID, InputFileError, InputProblem, InputRecord, read_posts
-from monitor.model import Analysis, Channel, ChannelContext, Post
+from monitor.importing.in_flight import InFlight
+from monitor.model import Analysis, Channel, ChannelContext, Post, SaveOutcome
 from monitor.store import Store
 
 T = TypeVar("T")
@@ -134,7 +136,8 @@ async def import_files(
     the new posts is left to build afterwards (catch_up.py), so the posts are in the archive sooner.
 
     With `jobs` above 1, batches are analysed in that many processes (built from `spec`) while earlier
-    batches are saved. `advance` is told how many records each saved batch covered. Each post is analysed
+    batches are saved; in any case a batch is saved while the next one's records are read (in_flight.py).
+    `advance` is told how many records each saved batch covered. Each post is analysed
     with its channel's context as learned so far (unless `learn_context` is False) and the flags of the
     post it replies to or forwards, when archived.
     """
@@ -142,28 +145,34 @@ async def import_files(
     channels = ChannelResolver(store, default_channel)
     pending: deque[tuple[int, list[Post], asyncio.Future[list[Analysis]]]] = deque()
 
-    async def save_oldest() -> None:
-        size, posts, analyses = pending.popleft()
-        outcomes = await store.save(
-            list(zip(posts, await analyses, strict=True)), alert=False, defer_word_forms=True
-        )
+    def saved(size: int, outcomes: list[SaveOutcome]) -> None:
         counts.statuses.update(outcome.status for outcome in outcomes)
         advance(size)
+
+    saves = InFlight(store, saved)
+
+    async def save_oldest() -> None:
+        size, posts, analyses = pending.popleft()
+        await saves.add(size, list(zip(posts, await analyses, strict=True)))
 
     with _analysis_pool(jobs, spec) as pool:
         analyse = _Analyse(analyzer, pool, jobs)
         try:
             async for size, posts in _post_batches(files.records(paths), channels, files):
-                # Context as the archive knows it before this batch (learned priors, answered posts).
+                # Context as the archive knows it before this batch (learned priors, answered posts): with
+                # as many earlier batches not stored yet as analysis runs ahead, in flight or not.
+                await saves.settle(analyse.ahead - len(pending))
                 contexts = await store.context.for_posts(posts, learn=learn_context)
                 pending.append((size, posts, analyse.submit([post.text for post in posts], contexts)))
                 if len(pending) > analyse.ahead:
                     await save_oldest()
             while pending:
                 await save_oldest()
+            await saves.settle()
         finally:
             for _, _, analyses in pending:
                 analyses.cancel()
+            await saves.close()
     return counts
 
 

@@ -92,6 +92,23 @@ async def test_a_bulk_import_stores_every_post_with_its_matches_and_counts(store
     assert stored is not None and stored.post.text == TEXTS[0] and stored.analysis.conflicts == ("ua_ru",)
 
 
+async def test_a_batch_mixing_stored_and_new_posts_copies_the_new_ones_matches_under_their_post(
+    store: PgStore,
+) -> None:
+    await store.save(posts(8, first=5), alert=False, defer_word_forms=True)
+    outcomes = await store.save(posts(16), alert=False, defer_word_forms=True)  # 1-4 and 13-16 are new
+
+    assert statuses(outcomes) == {"new": 16, "unchanged": 16}
+    flagged = sum(1 for _, analysis in posts(16) if analysis.conflicts)
+    linked = await archive_rows(
+        store,
+        "SELECT count(*), count(*) FILTER (WHERE m.channel_id = p.channel_id AND m.message_id = p.message_id "
+        "AND m.start = strpos(p.text, 'Донецк') - 1) FROM matches AS m JOIN posts AS p ON p.id = m.post_id",
+    )
+    assert linked == [(flagged, flagged)]
+    assert (await store.stats())["conflicts"] == {"ua_ru": flagged}
+
+
 async def test_importing_a_changed_copy_again_keeps_each_earlier_text_as_a_revision(store: PgStore) -> None:
     await store.save(posts(8), alert=False, defer_word_forms=True)
     again = posts(4) + posts(4, first=5, suffix=" (обновлено)")  # half unchanged, half edited

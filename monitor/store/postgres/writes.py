@@ -135,9 +135,8 @@ async def _save_round(
     touched: list[Encoded] = []
     waiting = batch
     if defer:
-        copied = await bulk.copy_new(db, batch)
+        copied = await bulk.copy_new(db, batch)  # with their matches
         touched = [item for item in batch if item.key in copied]
-        await _insert_matches(db, touched)
         statuses.update(dict.fromkeys(copied, "new"))
         waiting = [item for item in batch if item.key not in copied]
     while waiting:

@@ -46,8 +46,9 @@ async def test_a_new_database_gets_every_migration_recorded_once(postgres_url: s
 
 
 async def test_matches_of_an_older_archive_get_their_post_id_when_it_is_migrated(postgres_url: str) -> None:
-    """0007 names a match's post by post_id alone: matches stored before post_id existed get theirs, and a
-    match of no stored post is refused as before."""
+    """0007 names a match's post by post_id alone, checked once per statement: matches stored before post_id
+    existed get theirs, and a match of no stored post, a post of no stored channel, or deleting a post that
+    has matches or a channel that has posts, is refused as the foreign keys refused them."""
     connection = await asyncpg.connect(postgres_url)
     try:
         async with connection.transaction():
@@ -78,6 +79,22 @@ async def test_matches_of_an_older_archive_get_their_post_id_when_it_is_migrated
                 'INSERT INTO matches (channel_id, message_id, conflict, term, lang, start, "end") '
                 "VALUES (9, 5, 'ua_ru', 'харьков', 'ru', 0, 7)"
             )
+        with pytest.raises(asyncpg.ForeignKeyViolationError):
+            await connection.execute(
+                'INSERT INTO matches (channel_id, message_id, conflict, term, lang, start, "end", post_id) '
+                "SELECT 9, 4, 'ua_ru', 'харьков', 'ru', 10, 17, max(id) + 1 FROM posts"
+            )
+        with pytest.raises(asyncpg.ForeignKeyViolationError):
+            await connection.execute("DELETE FROM posts")
+        with pytest.raises(asyncpg.ForeignKeyViolationError):
+            await connection.execute("DELETE FROM channels")
+        with pytest.raises(asyncpg.ForeignKeyViolationError):
+            await connection.execute(
+                "INSERT INTO posts (channel_id, message_id, date, text, first_stored_at) VALUES "
+                "(9, 5, '2025-01-01T00:00:00+00:00', 'Тихо', '2025-01-01T00:00:00+00:00'), "
+                "(10, 1, '2025-01-01T00:00:00+00:00', 'Тихо', '2025-01-01T00:00:00+00:00')"
+            )
+        assert await connection.fetchval("SELECT count(*) FROM posts") == 1
     finally:
         await connection.close()
 

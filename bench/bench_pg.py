@@ -17,7 +17,7 @@ before timing, repeated with new ids and dates over 200 channels). The archive i
 then the word-form index of those posts is built (store.upkeep.build_word_forms, as `monitor import` does
 at its end). Each step prints posts/s in wall time, and the CPU seconds of this process (the client:
 encoding, COPY, stemming) and of the server's processes (read from /proc, so only for a server on this
-machine) per 1,000 posts: on a shared machine the CPU figures say more than the wall time.
+machine) per post: on a shared machine the CPU figures say more than the wall time.
 
 Then ANALYZE, and on the full archive bench_archive_scale's measures: search (newest 50 matches of words
 at falling frequencies, word forms and exact), stats with each filter, a channel's export; and which
@@ -97,11 +97,11 @@ async def timed(label: str, count: int, work: Callable[[], Awaitable[object]], p
     before = now()
     await work()
     took = now() - before
-    per = 1000 / max(count, 1)
-    server = "n/a" if took.server is None else f"{took.server * per:.2f}"
+    micro = 1_000_000 / max(count, 1)  # seconds for all of them, as µs per post
+    server = "n/a" if took.server is None else f"{took.server * micro:.0f}"
     rate = count / took.wall
     print(
-        f"| {label} | {count:,} | {took.wall:.1f} | {rate:,.0f} | {took.client * per:.2f} | {server} |",
+        f"| {label} | {count:,} | {took.wall:.1f} | {rate:,.0f} | {took.client * micro:.0f} | {server} |",
         flush=True,
     )
 
@@ -109,7 +109,7 @@ async def timed(label: str, count: int, work: Callable[[], Awaitable[object]], p
 async def build(store: PgStore, texts: list[str], analyses: list[Analysis], args: argparse.Namespace) -> None:
     pid = await server_pid(store)
     print(f"load average before: {os.getloadavg()[0]:.1f}")
-    print("| path | posts | wall s | posts/s (wall) | client CPU s per 1,000 | server CPU s per 1,000 |")
+    print("| path | posts | wall s | posts/s (wall) | client CPU µs per post | server CPU µs per post |")
     print("|---|---|---|---|---|---|")
     saved = min(args.save_posts, args.posts)
 

@@ -552,6 +552,9 @@ def test_shipped_names_that_are_also_common_words(shipped, text, expected):
         ("Япония отменила часть санкций против России на гибридные автомобили.", ()),
         ("Новые санкции против России вводятся из-за войны с Украиной.", ("russia-ukraine",)),
         ("Брифінг радників щодо ситуації в Україні.", ("russia-ukraine",)),
+        # Ukraine's front is a "confrontation line" in English too: Lebanon's needs Israel's words with it.
+        ("Cities under siege or on the confrontation line will receive food sets.", ()),
+        ("Home Front Command: no gatherings in confrontation-line communities.", ("israel-hezbollah",)),
     ],
 )
 def test_shipped_2025_recall_3_cases(shipped, text, expected):

@@ -27,13 +27,13 @@ from monitor.store.postgres.database import PgDatabase
 from monitor.store.postgres.leases import PgLeases
 from monitor.store.postgres.meta import PgMeta
 from monitor.store.postgres.outbox import PgOutbox
-from monitor.store.postgres.rows import POST_FROM, POST_SELECT, posts_by_key, stored_posts
+from monitor.store.postgres.rows import posts_by_key, stored_posts
 from monitor.store.postgres.session import POSTGRES, PgSession
 from monitor.store.postgres.sql import Params, post_filters
 from monitor.store.postgres.upkeep import PgUpkeep
 from monitor.store.postgres.writes import save_batch
 from monitor.store.problems import Problems
-from monitor.store.rows import PostKey, channel_filter
+from monitor.store.rows import POST_FROM, POST_SELECT, PostKey, channel_filter
 
 ChannelFilter = int | str | None
 _PAGE = 500

@@ -8,25 +8,20 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-import aiosqlite
-
-from monitor.model import Analysis, Post, SaveOutcome, StoredPost
+from monitor.model import SaveOutcome, StoredPost
 from monitor.store import counts
-from monitor.store.archive_base import ArchiveBase
-from monitor.store.batch import encode
-from monitor.store.codec import (
-    clean_text,
-    now_iso,
-    to_iso,
-)
+from monitor.store.archive_base import PAGE, ArchiveBase, ChannelFilter, SaveOptions
+from monitor.store.batch import Encoded
+from monitor.store.codec import clean_text, to_iso
 from monitor.store.context import LearnedContext
+from monitor.store.counts import Filters
 from monitor.store.daemon_record import DaemonRecords
 from monitor.store.database import Database, fetch
-from monitor.store.errors import ArchiveError, QueryError
+from monitor.store.errors import QueryError
 from monitor.store.figures import Figures
 from monitor.store.leases import Leases
 from monitor.store.meta import SqliteMeta
@@ -37,7 +32,6 @@ from monitor.store.rows import (
     POST_FROM,
     POST_SELECT,
     PostKey,
-    channel_filter,
     posts_by_key,
     stored_posts,
 )
@@ -47,13 +41,15 @@ from monitor.store.upkeep import Upkeep
 from monitor.store.word_forms import PENDING_SQL, parse_pending
 from monitor.store.writes import save_batch
 
-ChannelFilter = int | str | None
-_PAGE = 500
-
 
 class Store(ArchiveBase[SqliteSession]):
     """Async access to one archive file: `await Store.open(path)`, or `async with await Store.open(path)`.
     Its alert outbox is `store.outbox` and its learned channel context `store.context` (same connection)."""
+
+    CHANNEL_BY_NAME = (
+        "SELECT id FROM channels WHERE username = :name COLLATE NOCASE "
+        "UNION ALL SELECT channel_id FROM channel_refs WHERE ref = :ref"
+    )
 
     def __init__(self, database: Database) -> None:
         super().__init__(database, SqliteSession, SQLITE)
@@ -74,34 +70,12 @@ class Store(ArchiveBase[SqliteSession]):
 
     # -- posts ----------------------------------------------------------------------------------------
 
-    async def save(
-        self,
-        items: Sequence[tuple[Post, Analysis]],
-        *,
-        late_seconds: Mapping[PostKey, float] | None = None,
-        alert: bool = True,
-        defer_word_forms: bool = False,
-    ) -> list[SaveOutcome]:
-        """Store a batch in one transaction; outcomes in input order (writes.py says what each case does).
-        With `defer_word_forms`, new posts wait for `store.upkeep.build_word_forms()` (word_forms.py)."""
-        if not items:
-            return []
-        self._database.check_writable()
-        stamp = now_iso()
-        encoded = encode(items, stamp)
-        work = functools.partial(
-            save_batch,
-            late_seconds=late_seconds or {},
-            alert=alert,
-            stamp=stamp,
-            defer_word_forms=defer_word_forms,
-        )
-        return await self._database.run_on_thread(work, encoded)
+    async def _save(self, encoded: list[Encoded], options: SaveOptions) -> list[SaveOutcome]:
+        """On the connection's own thread, in one hand-over (writes.py says what each case does)."""
+        return await self._database.run_on_thread(functools.partial(save_batch, **options), encoded)
 
-    async def get_post(self, channel_id: int, message_id: int) -> StoredPost | None:
-        async with self._database.read() as db:
-            found = await posts_by_key(db, [(channel_id, message_id)])
-        return found.get((channel_id, message_id))
+    async def _posts(self, db: SqliteSession, keys: Iterable[PostKey]) -> dict[PostKey, StoredPost]:
+        return await posts_by_key(db.connection, keys)
 
     # -- queries --------------------------------------------------------------------------------------
 
@@ -128,8 +102,9 @@ class Store(ArchiveBase[SqliteSession]):
         query = clean_text(query).replace("\x00", " ").strip()  # FTS5 stops reading a query at NUL
         if not query:
             return []
-        async with self._database.read() as db:
-            where, params = await self._filters(db, channel, conflict, lang, since, until)
+        async with self._sql.read() as session:
+            db = session.connection
+            where, params = _where(await self._filters(session, channel, conflict, lang, since, until))
             if exact:
                 sql, bind = exact_search(where, params)
             else:
@@ -144,58 +119,6 @@ class Store(ArchiveBase[SqliteSession]):
                 rows = await fetch(db, sql, bind(as_words(query), limit))
             return await stored_posts(db, rows)
 
-    async def iter_posts(
-        self,
-        *,
-        channel: ChannelFilter = None,
-        conflict: str | None = None,
-        lang: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> AsyncIterator[StoredPost]:
-        """Posts by date (then channel and message id), fetched page by page so memory stays flat.
-
-        Each page starts after the last key of the one before (keyset paging): with one channel, along
-        the (channel_id, date, message_id) index, so a channel's export reads each post once.
-        """
-        key = "p.date, p.message_id" if channel is not None else "p.date, p.channel_id, p.message_id"
-        after: list[object] | None = None
-        while True:
-            async with self._database.read() as db:
-                where, params = await self._filters(db, channel, conflict, lang, since, until)
-                if after is not None:
-                    where += f" AND ({key}) > ({', '.join('?' * len(after))})"
-                    params = [*params, *after]
-                sql = f"{POST_SELECT} {POST_FROM} WHERE 1 {where} ORDER BY {key} LIMIT {_PAGE}"
-                page = await stored_posts(db, await fetch(db, sql, params))
-            for stored in page:
-                yield stored
-            if len(page) < _PAGE:
-                return
-            last = page[-1].post
-            after = [to_iso(last.date), last.message_id]
-            if channel is None:
-                after.insert(1, last.channel_id)
-
-    async def stats(
-        self,
-        *,
-        channel: ChannelFilter = None,
-        conflict: str | None = None,
-        lang: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> dict[str, object]:
-        """Counts over the posts matching the filters (JSON-able), from the summary tables (counts.py).
-
-        Keys: posts, deleted, edited (posts with a stored revision), channels (list of {id, username,
-        title, posts}, most posts first), conflicts ({id: flagged posts}), langs ({lang: posts}) and
-        alerts ({status: count} over those posts' alerts, restricted to `conflict` when given).
-        """
-        async with self._database.read() as db:
-            channel_id = None if channel is None else await self._channel_id(db, channel)
-            return await counts.count(db, counts.Filters(channel_id, conflict, lang, since, until))
-
     async def flagged(self, conflict: str) -> bool:
         """Whether any post is flagged with `conflict` (may read the whole table: for checks, not queries)."""
         return bool(
@@ -209,49 +132,37 @@ class Store(ArchiveBase[SqliteSession]):
         rows = await self._database.rows("SELECT DISTINCT lang FROM posts WHERE lang IS NOT NULL ORDER BY 1")
         return [row[0] for row in rows]
 
-    async def _filters(
-        self,
-        db: aiosqlite.Connection,
-        channel: ChannelFilter,
-        conflict: str | None,
-        lang: str | None,
-        since: datetime | None,
-        until: datetime | None,
-    ) -> tuple[str, list[object]]:
-        """SQL conditions (each starting with AND) on posts `p`; `since` is inclusive, `until` exclusive."""
-        clauses: list[str] = []
-        params: list[object] = []
-        if channel is not None:
-            clauses.append("p.channel_id = ?")
-            params.append(await self._channel_id(db, channel))
-        if conflict is not None:
-            clauses.append("EXISTS (SELECT 1 FROM json_each(p.conflicts) WHERE value = ?)")
-            params.append(conflict)
-        if lang is not None:
-            clauses.append("p.lang = ?")
-            params.append(lang)
-        if since is not None:
-            clauses.append("p.date >= ?")
-            params.append(to_iso(since))
-        if until is not None:
-            clauses.append("p.date < ?")
-            params.append(to_iso(until))
-        return "".join(f" AND {clause}" for clause in clauses), params
+    async def _page(
+        self, db: SqliteSession, filters: Filters, key: str, after: Sequence[object] | None
+    ) -> list[StoredPost]:
+        where, params = _where(filters)
+        if after is not None:
+            where += f" AND ({key}) > ({', '.join('?' * len(after))})"
+            params = [*params, *after]
+        sql = f"{POST_SELECT} {POST_FROM} WHERE 1 {where} ORDER BY {key} LIMIT {PAGE}"
+        return await stored_posts(db.connection, await fetch(db.connection, sql, params))
 
-    async def _channel_id(self, db: aiosqlite.Connection, channel: int | str) -> int:
-        """Resolve a channel filter: an id, '@username', a t.me link or a configured ref."""
-        name = channel_filter(channel)
-        candidate: int | None
-        if isinstance(name, int):
-            candidate = name
-        else:
-            rows = await fetch(
-                db,
-                "SELECT id FROM channels WHERE username = ? COLLATE NOCASE "
-                "UNION ALL SELECT channel_id FROM channel_refs WHERE ref = ?",
-                [name, str(channel)],
-            )
-            candidate = rows[0][0] if rows else None
-        if candidate is None or not await fetch(db, "SELECT 1 FROM channels WHERE id = ?", [candidate]):
-            raise ArchiveError(f"{self.path}: no channel {channel!r} in the archive")
-        return candidate
+    async def _count(self, db: SqliteSession, filters: Filters) -> dict[str, object]:
+        return await counts.count(db.connection, filters)
+
+
+def _where(filters: Filters) -> tuple[str, list[object]]:
+    """SQL conditions (each starting with AND) on posts `p`; `since` is inclusive, `until` exclusive."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if filters.channel_id is not None:
+        clauses.append("p.channel_id = ?")
+        params.append(filters.channel_id)
+    if filters.conflict is not None:
+        clauses.append("EXISTS (SELECT 1 FROM json_each(p.conflicts) WHERE value = ?)")
+        params.append(filters.conflict)
+    if filters.lang is not None:
+        clauses.append("p.lang = ?")
+        params.append(filters.lang)
+    if filters.since is not None:
+        clauses.append("p.date >= ?")
+        params.append(to_iso(filters.since))
+    if filters.until is not None:
+        clauses.append("p.date < ?")
+        params.append(to_iso(filters.until))
+    return "".join(f" AND {clause}" for clause in clauses), params

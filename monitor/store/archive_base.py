@@ -1,22 +1,25 @@
 """The archive's methods whose SQL reads the same on both backends, written once: channels and their refs,
-sync state, conflicts, engagement, the post lookups of the reading side, and the daemon's liveness.
+sync state, conflicts, engagement, the post lookups of the reading side, the daemon's liveness, and the
+steps around what each backend says its own way.
 
-Store (archive.py) and PgStore (postgres/archive.py) build on ArchiveBase and add what each backend says
-its own way: saving a batch, search, paging, stats, the channel filter's lookup. Every method is one
-transaction.
+Store (archive.py) and PgStore (postgres/archive.py) build on ArchiveBase and add that: writing a batch,
+search, a page of posts, the stats' queries, finding a channel by name. Every method is one transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Generic, Protocol, Self
+from typing import Any, ClassVar, Generic, Protocol, Self, TypedDict
 
-from monitor.model import Channel, Conflict
+from monitor.model import Analysis, Channel, Conflict, Post, SaveOutcome, StoredPost
+from monitor.store.batch import Encoded, encode
 from monitor.store.codec import clean_text, dump_reactions, dump_state, from_iso, load_state, now_iso, to_iso
+from monitor.store.counts import Filters
 from monitor.store.errors import ArchiveError
-from monitor.store.rows import Row, resolved_channel
+from monitor.store.rows import PostKey, Row, channel_filter, resolved_channel
 from monitor.store.session import Dialect, S, Sessions, Transactions
 
 _UPSERT_CHANNEL = """
@@ -33,6 +36,11 @@ ON CONFLICT (channel_id, message_id, at) DO UPDATE SET views = excluded.views,
 """
 
 
+ChannelFilter = int | str | None
+# Posts per page of iter_posts.
+PAGE = 500
+
+
 class Backend(Transactions, Protocol):
     """What an archive asks of its database besides transactions: Database and PgDatabase both are one."""
 
@@ -40,9 +48,24 @@ class Backend(Transactions, Protocol):
 
     async def close(self) -> None: ...
 
+    def check_writable(self) -> None: ...
 
-class ArchiveBase(Generic[S]):
+
+class SaveOptions(TypedDict):
+    """How a batch is saved (each backend's writes.save_batch takes them by these names)."""
+
+    late_seconds: Mapping[PostKey, float]
+    alert: bool
+    stamp: str
+    defer_word_forms: bool
+
+
+class ArchiveBase(ABC, Generic[S]):
     """The shared half of an archive, over its backend's database and that backend's kind of Session."""
+
+    # A channel filter's name as a username (whatever its case) or else a configured ref (:name, :ref);
+    # the first row's id is the channel.
+    CHANNEL_BY_NAME: ClassVar[str]
 
     def __init__(self, database: Backend, session: Callable[[Any], S], dialect: Dialect) -> None:
         self._sql = Sessions(database, session, dialect)
@@ -66,6 +89,27 @@ class ArchiveBase(Generic[S]):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.close()
+
+    # -- what each backend says its own way -----------------------------------------------------------
+
+    @abstractmethod
+    async def _save(self, encoded: list[Encoded], options: SaveOptions) -> list[SaveOutcome]:
+        """Write an encoded batch in one transaction (the backend's writes.py)."""
+
+    @abstractmethod
+    async def _posts(self, db: S, keys: Iterable[PostKey]) -> dict[PostKey, StoredPost]:
+        """The stored posts of these keys, with their matches."""
+
+    @abstractmethod
+    async def _page(
+        self, db: S, filters: Filters, key: str, after: Sequence[object] | None
+    ) -> list[StoredPost]:
+        """Up to PAGE posts matching `filters` in the order of the columns `key`, after the values `after`
+        of those columns (from the start when None)."""
+
+    @abstractmethod
+    async def _count(self, db: S, filters: Filters) -> dict[str, object]:
+        """The figures of `stats` (the backend's counts.py)."""
 
     # -- channels and sync state ----------------------------------------------------------------------
 
@@ -150,6 +194,30 @@ class ArchiveBase(Generic[S]):
             )
 
     # -- posts ----------------------------------------------------------------------------------------
+
+    async def save(
+        self,
+        items: Sequence[tuple[Post, Analysis]],
+        *,
+        late_seconds: Mapping[PostKey, float] | None = None,
+        alert: bool = True,
+        defer_word_forms: bool = False,
+    ) -> list[SaveOutcome]:
+        """Store a batch in one transaction; outcomes in input order (batch.py says what each case does).
+        With `defer_word_forms`, new posts wait for `store.upkeep.build_word_forms()` (word_forms.py)."""
+        if not items:
+            return []
+        self._backend.check_writable()
+        stamp = now_iso()
+        options = SaveOptions(
+            late_seconds=late_seconds or {}, alert=alert, stamp=stamp, defer_word_forms=defer_word_forms
+        )
+        return await self._save(encode(items, stamp), options)
+
+    async def get_post(self, channel_id: int, message_id: int) -> StoredPost | None:
+        async with self._sql.read() as db:
+            found = await self._posts(db, [(channel_id, message_id)])
+        return found.get((channel_id, message_id))
 
     async def mark_deleted(self, channel_id: int, message_ids: Iterable[int], when: datetime) -> int:
         """Tombstone posts (their text stays, and searchable); returns how many were newly marked."""
@@ -262,9 +330,83 @@ class ArchiveBase(Generic[S]):
         )
         return sorted(row[0] for row in rows)
 
+    # -- queries --------------------------------------------------------------------------------------
+
+    async def iter_posts(
+        self,
+        *,
+        channel: ChannelFilter = None,
+        conflict: str | None = None,
+        lang: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> AsyncIterator[StoredPost]:
+        """Posts by date (then channel and message id), fetched page by page so memory stays flat.
+
+        Each page starts after the last key of the one before (keyset paging): with one channel, along
+        the (channel_id, date, message_id) index, so a channel's export reads each post once.
+        """
+        key = "p.date, p.message_id" if channel is not None else "p.date, p.channel_id, p.message_id"
+        after: list[object] | None = None
+        while True:
+            async with self._sql.read() as db:
+                filters = await self._filters(db, channel, conflict, lang, since, until)
+                page = await self._page(db, filters, key, after)
+            for stored in page:
+                yield stored
+            if len(page) < PAGE:
+                return
+            last = page[-1].post
+            after = [to_iso(last.date), last.message_id]
+            if channel is None:
+                after.insert(1, last.channel_id)
+
+    async def stats(
+        self,
+        *,
+        channel: ChannelFilter = None,
+        conflict: str | None = None,
+        lang: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> dict[str, object]:
+        """Counts over the posts matching the filters (JSON-able), from the summary tables (counts.py).
+
+        Keys: posts, deleted, edited (posts with a stored revision), channels (list of {id, username,
+        title, posts}, most posts first), conflicts ({id: flagged posts}), langs ({lang: posts}) and
+        alerts ({status: count} over those posts' alerts, restricted to `conflict` when given).
+        """
+        async with self._sql.read() as db:
+            return await self._count(db, await self._filters(db, channel, conflict, lang, since, until))
+
     async def conflict_ids(self) -> list[str]:
         """The conflicts whose display facts the daemon stored (an archive only imported into has none)."""
         return [row[0] for row in await self._sql.rows("SELECT id FROM conflicts ORDER BY id")]
+
+    async def _filters(
+        self,
+        db: S,
+        channel: ChannelFilter,
+        conflict: str | None,
+        lang: str | None,
+        since: datetime | None,
+        until: datetime | None,
+    ) -> Filters:
+        """A listing's filters with its channel found (`since` is inclusive, `until` exclusive)."""
+        channel_id = None if channel is None else await self._channel_id(db, channel)
+        return Filters(channel_id, conflict, lang, since, until)
+
+    async def _channel_id(self, db: S, channel: int | str) -> int:
+        """Resolve a channel filter: an id, '@username', a t.me link or a configured ref."""
+        name = channel_filter(channel)
+        candidate = (
+            name
+            if isinstance(name, int)
+            else await db.value(self.CHANNEL_BY_NAME, name=name, ref=str(channel))
+        )
+        if candidate is None or not await db.value("SELECT 1 FROM channels WHERE id = :id", id=candidate):
+            raise ArchiveError(f"{self.path}: no channel {channel!r} in the archive")
+        return int(candidate)
 
     # -- liveness -------------------------------------------------------------------------------------
 

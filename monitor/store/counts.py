@@ -23,7 +23,7 @@ from monitor.store.database import fetch
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """What `stats` counts: `since` inclusive, `until` exclusive; None means no limit."""
+    """Which posts a listing or `stats` covers: `since` inclusive, `until` exclusive; None means no limit."""
 
     channel_id: int | None = None
     conflict: str | None = None

@@ -1,6 +1,7 @@
 """The archive in PostgreSQL: the public methods of store/archive.py (Store), with the same guarantees,
-over a PgDatabase. Every public method is one transaction; one PgStore is shared by all tasks of a
-process, and several processes may share the database.
+over a PgDatabase. What SQLite reads alike is written once, in store/archive_base.py; what PostgreSQL
+says its own way is here. Every public method is one transaction; one PgStore is shared by all tasks of
+a process, and several processes may share the database.
 
 The alert outbox and the other parts that hang off the SQLite Store (outbox, figures, context, daemon
 records, problems, notices) are attributes here too, with the same interfaces.
@@ -8,17 +9,15 @@ records, problems, notices) are attributes here too, with the same interfaces.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-import asyncpg
-
-from monitor.model import Analysis, Post, SaveOutcome, StoredPost
-from monitor.store.archive_base import ArchiveBase
-from monitor.store.batch import encode
-from monitor.store.codec import clean_text, now_iso, to_iso
+from monitor.model import SaveOutcome, StoredPost
+from monitor.store.archive_base import PAGE, ArchiveBase, ChannelFilter, SaveOptions
+from monitor.store.batch import Encoded
+from monitor.store.codec import clean_text
+from monitor.store.counts import Filters
 from monitor.store.daemon_record import DaemonRecords
-from monitor.store.errors import ArchiveError
 from monitor.store.figures import Figures
 from monitor.store.notices import Notices
 from monitor.store.postgres import counts, search
@@ -33,15 +32,17 @@ from monitor.store.postgres.sql import Params, post_filters
 from monitor.store.postgres.upkeep import PgUpkeep
 from monitor.store.postgres.writes import save_batch
 from monitor.store.problems import Problems
-from monitor.store.rows import POST_FROM, POST_SELECT, PostKey, channel_filter
-
-ChannelFilter = int | str | None
-_PAGE = 500
+from monitor.store.rows import POST_FROM, POST_SELECT, PostKey
 
 
 class PgStore(ArchiveBase[PgSession]):
     """Async access to one PostgreSQL archive: `await PgStore.open(url)`, or `async with await ...`.
     The methods whose SQL SQLite reads alike are ArchiveBase's (store/archive_base.py)."""
+
+    CHANNEL_BY_NAME = (
+        "SELECT id FROM channels WHERE lower(username) = lower(:name) "
+        "UNION ALL SELECT channel_id FROM channel_refs WHERE ref = :ref LIMIT 1"
+    )
 
     def __init__(self, database: PgDatabase) -> None:
         super().__init__(database, PgSession, POSTGRES)
@@ -68,35 +69,13 @@ class PgStore(ArchiveBase[PgSession]):
 
     # -- posts ----------------------------------------------------------------------------------------
 
-    async def save(
-        self,
-        items: Sequence[tuple[Post, Analysis]],
-        *,
-        late_seconds: Mapping[PostKey, float] | None = None,
-        alert: bool = True,
-        defer_word_forms: bool = False,
-    ) -> list[SaveOutcome]:
-        """Store a batch in one transaction; outcomes in input order (batch.py says what each case does).
-        With `defer_word_forms`, new posts are copied in and wait for `store.upkeep.build_word_forms()`."""
-        if not items:
-            return []
-        self._database.check_writable()
-        stamp = now_iso()
-        encoded = encode(items, stamp)
+    async def _save(self, encoded: list[Encoded], options: SaveOptions) -> list[SaveOutcome]:
+        """New posts are copied in (writes.py says what each case does)."""
         async with self._database.write() as db:
-            return await save_batch(
-                db,
-                encoded,
-                late_seconds=late_seconds or {},
-                alert=alert,
-                stamp=stamp,
-                defer_word_forms=defer_word_forms,
-            )
+            return await save_batch(db, encoded, **options)
 
-    async def get_post(self, channel_id: int, message_id: int) -> StoredPost | None:
-        async with self._database.read() as db:
-            found = await posts_by_key(db, [(channel_id, message_id)])
-        return found.get((channel_id, message_id))
+    async def _posts(self, db: PgSession, keys: Iterable[PostKey]) -> dict[PostKey, StoredPost]:
+        return await posts_by_key(db.connection, keys)
 
     # -- queries --------------------------------------------------------------------------------------
 
@@ -119,57 +98,13 @@ class PgStore(ArchiveBase[PgSession]):
         query = clean_text(query).replace("\x00", " ").strip()
         if not query:
             return []
-        async with self._database.read() as db:
-            channel_id = None if channel is None else await self._channel_id(db, channel)
-            filters = (channel_id, conflict, lang, since, until)
-            rows = await search.run(db, query, filters, limit=limit, strict=strict, exact=exact)
-            return await stored_posts(db, rows)
-
-    async def iter_posts(
-        self,
-        *,
-        channel: ChannelFilter = None,
-        conflict: str | None = None,
-        lang: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> AsyncIterator[StoredPost]:
-        """Posts by date (then channel and message id), page by page after the last key of the page before
-        (keyset paging), so memory stays flat and a channel's export reads each post once."""
-        key = "p.date, p.message_id" if channel is not None else "p.date, p.channel_id, p.message_id"
-        after: list[object] | None = None
-        while True:
-            async with self._database.read() as db:
-                params = Params()
-                channel_id = None if channel is None else await self._channel_id(db, channel)
-                where = post_filters(params, channel_id, conflict, lang, since, until)
-                if after is not None:
-                    where += f" AND ({key}) > ({', '.join(params.add(value) for value in after)})"
-                sql = f"{POST_SELECT} {POST_FROM} WHERE true {where} ORDER BY {key} LIMIT {_PAGE}"
-                page = await stored_posts(db, await db.fetch(sql, *params.values))
-            for stored in page:
-                yield stored
-            if len(page) < _PAGE:
-                return
-            last = page[-1].post
-            after = [to_iso(last.date), last.message_id]
-            if channel is None:
-                after.insert(1, last.channel_id)
-
-    async def stats(
-        self,
-        *,
-        channel: ChannelFilter = None,
-        conflict: str | None = None,
-        lang: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> dict[str, object]:
-        """Counts over the posts matching the filters, from the summary tables (Store.stats lists the
-        keys)."""
-        async with self._database.read() as db:
-            channel_id = None if channel is None else await self._channel_id(db, channel)
-            return await counts.count(db, counts.Filters(channel_id, conflict, lang, since, until))
+        async with self._sql.read() as session:
+            f = await self._filters(session, channel, conflict, lang, since, until)
+            filters = (f.channel_id, f.conflict, f.lang, f.since, f.until)
+            rows = await search.run(
+                session.connection, query, filters, limit=limit, strict=strict, exact=exact
+            )
+            return await stored_posts(session.connection, rows)
 
     async def flagged(self, conflict: str) -> bool:
         """Whether any post is flagged with `conflict` (may read the whole table: for checks, not queries)."""
@@ -186,19 +121,17 @@ class PgStore(ArchiveBase[PgSession]):
         )
         return [row[0] for row in rows]
 
-    async def _channel_id(self, db: asyncpg.Connection, channel: int | str) -> int:
-        """Resolve a channel filter: an id, '@username', a t.me link or a configured ref."""
-        name = channel_filter(channel)
-        candidate = (
-            name
-            if isinstance(name, int)
-            else await db.fetchval(
-                "SELECT id FROM channels WHERE lower(username) = lower($1) "
-                "UNION ALL SELECT channel_id FROM channel_refs WHERE ref = $2 LIMIT 1",
-                name,
-                str(channel),
-            )
+    async def _page(
+        self, db: PgSession, filters: Filters, key: str, after: Sequence[object] | None
+    ) -> list[StoredPost]:
+        params = Params()
+        where = post_filters(
+            params, filters.channel_id, filters.conflict, filters.lang, filters.since, filters.until
         )
-        if candidate is None or not await db.fetchval("SELECT 1 FROM channels WHERE id = $1", candidate):
-            raise ArchiveError(f"{self.path}: no channel {channel!r} in the archive")
-        return candidate
+        if after is not None:
+            where += f" AND ({key}) > ({', '.join(params.add(value) for value in after)})"
+        sql = f"{POST_SELECT} {POST_FROM} WHERE true {where} ORDER BY {key} LIMIT {PAGE}"
+        return await stored_posts(db.connection, await db.connection.fetch(sql, *params.values))
+
+    async def _count(self, db: PgSession, filters: Filters) -> dict[str, object]:
+        return await counts.count(db.connection, filters)

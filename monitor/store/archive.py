@@ -19,15 +19,11 @@ from monitor.store.batch import Encoded
 from monitor.store.codec import clean_text, to_iso
 from monitor.store.context import LearnedContext
 from monitor.store.counts import Filters
-from monitor.store.daemon_record import DaemonRecords
 from monitor.store.database import Database, fetch
 from monitor.store.errors import QueryError
-from monitor.store.figures import Figures
 from monitor.store.leases import Leases
 from monitor.store.meta import SqliteMeta
-from monitor.store.notices import Notices
 from monitor.store.outbox import Outbox
-from monitor.store.problems import Problems
 from monitor.store.rows import (
     POST_FROM,
     POST_SELECT,
@@ -52,15 +48,10 @@ class Store(ArchiveBase[SqliteSession]):
     )
 
     def __init__(self, database: Database) -> None:
-        super().__init__(database, SqliteSession, SQLITE)
+        super().__init__(database, SqliteSession, SQLITE, SqliteMeta(database))
         self._database = database
         self.outbox = Outbox(database)
-        self.figures = Figures(database)
         self.context = LearnedContext(database)
-        meta = SqliteMeta(database)
-        self.daemon = DaemonRecords(meta)
-        self.problems = Problems(meta)
-        self.notices = Notices(meta)
         self.leases = Leases(database)
         self.upkeep = Upkeep(database)
 

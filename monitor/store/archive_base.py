@@ -18,8 +18,13 @@ from monitor.model import Analysis, Channel, Conflict, Post, SaveOutcome, Stored
 from monitor.store.batch import Encoded, encode
 from monitor.store.codec import clean_text, dump_reactions, dump_state, from_iso, load_state, now_iso, to_iso
 from monitor.store.counts import Filters
+from monitor.store.daemon_record import DaemonRecords
 from monitor.store.errors import ArchiveError
-from monitor.store.rows import PostKey, Row, channel_filter, resolved_channel
+from monitor.store.figures import Figures
+from monitor.store.meta import MetaTable
+from monitor.store.notices import Notices
+from monitor.store.problems import Problems
+from monitor.store.rows import PostKey, Reader, Row, channel_filter, resolved_channel
 from monitor.store.session import Dialect, S, Sessions, Transactions
 
 _UPSERT_CHANNEL = """
@@ -41,7 +46,7 @@ ChannelFilter = int | str | None
 PAGE = 500
 
 
-class Backend(Transactions, Protocol):
+class Backend(Transactions, Reader, Protocol):
     """What an archive asks of its database besides transactions: Database and PgDatabase both are one."""
 
     on_file_error: Callable[[ArchiveError], None] | None
@@ -67,12 +72,20 @@ class ArchiveBase(ABC, Generic[S]):
     # the first row's id is the channel.
     CHANNEL_BY_NAME: ClassVar[str]
 
-    def __init__(self, database: Backend, session: Callable[[Any], S], dialect: Dialect) -> None:
+    def __init__(
+        self, database: Backend, session: Callable[[Any], S], dialect: Dialect, meta: MetaTable
+    ) -> None:
         self._sql = Sessions(database, session, dialect)
         self._backend = database
         # What messages name: the archive file, or the URL without its password.
         self.path = database.path
         self.readonly = database.readonly
+        # The parts written once over the meta table and plain reads; each backend adds its outbox,
+        # learned context, leases and upkeep.
+        self.figures = Figures(database)
+        self.daemon = DaemonRecords(meta)
+        self.problems = Problems(meta)
+        self.notices = Notices(meta)
 
     async def close(self) -> None:
         await self._backend.close()

@@ -17,9 +17,6 @@ from monitor.store.archive_base import PAGE, ArchiveBase, ChannelFilter, SaveOpt
 from monitor.store.batch import Encoded
 from monitor.store.codec import clean_text
 from monitor.store.counts import Filters
-from monitor.store.daemon_record import DaemonRecords
-from monitor.store.figures import Figures
-from monitor.store.notices import Notices
 from monitor.store.postgres import counts, search
 from monitor.store.postgres.context import PgLearnedContext
 from monitor.store.postgres.database import PgDatabase
@@ -31,7 +28,6 @@ from monitor.store.postgres.session import POSTGRES, PgSession
 from monitor.store.postgres.sql import Params, post_filters
 from monitor.store.postgres.upkeep import PgUpkeep
 from monitor.store.postgres.writes import save_batch
-from monitor.store.problems import Problems
 from monitor.store.rows import POST_FROM, POST_SELECT, PostKey
 
 
@@ -45,16 +41,11 @@ class PgStore(ArchiveBase[PgSession]):
     )
 
     def __init__(self, database: PgDatabase) -> None:
-        super().__init__(database, PgSession, POSTGRES)
+        super().__init__(database, PgSession, POSTGRES, PgMeta(database))
         self._database = database
-        # The same interfaces as Store's parts (figures, records, problems and notices are shared code).
+        # The same interfaces as Store's parts.
         self.outbox = PgOutbox(database)
-        self.figures = Figures(database)
         self.context = PgLearnedContext(database)
-        meta = PgMeta(database)
-        self.daemon = DaemonRecords(meta)
-        self.problems = Problems(meta)
-        self.notices = Notices(meta)
         self.leases = PgLeases(database)
         self.upkeep = PgUpkeep(database)
 

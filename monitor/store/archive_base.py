@@ -24,7 +24,7 @@ from monitor.store.figures import Figures
 from monitor.store.meta import MetaTable
 from monitor.store.notices import Notices
 from monitor.store.problems import Problems
-from monitor.store.rows import PostKey, Reader, Row, channel_filter, resolved_channel
+from monitor.store.rows import PostKey, Row, channel_filter, resolved_channel
 from monitor.store.session import Dialect, S, Sessions, Transactions
 
 _UPSERT_CHANNEL = """
@@ -46,7 +46,7 @@ ChannelFilter = int | str | None
 PAGE = 500
 
 
-class Backend(Transactions, Reader, Protocol):
+class Backend(Transactions, Protocol):
     """What an archive asks of its database besides transactions: Database and PgDatabase both are one."""
 
     on_file_error: Callable[[ArchiveError], None] | None

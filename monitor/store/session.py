@@ -18,7 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import aiosqlite
 
-from monitor.store.rows import Row
+from monitor.store.rows import Reader, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +67,9 @@ class Session(Protocol):
 S = TypeVar("S", bound=Session)
 
 
-class Transactions(Protocol):
-    """What Database and PgDatabase both offer: reads and all-or-nothing writes on their own connection."""
+class Transactions(Reader, Protocol):
+    """What Database and PgDatabase both offer: reads and all-or-nothing writes on their own connection
+    (and, as Readers, statements without parameters read on their own)."""
 
     path: Path | str
     readonly: bool

@@ -1,5 +1,6 @@
 """SQL that both backends run alike, written once: the parts of the archive whose statements read the same
-on SQLite and PostgreSQL (archive_base.py, outbox_base.py, leases_base.py) run them through a Session.
+on SQLite and PostgreSQL (archive_base.py, outbox_base.py, leases_base.py, context_base.py) run them
+through a Session.
 
 A statement names its parameters (`:name`) and a Session takes the values by keyword: SQLite binds the
 names itself, postgres/session.py numbers them as PostgreSQL wants ($1, $2 ...). A list value is a list
@@ -25,24 +26,24 @@ from monitor.store.rows import Reader, Row
 class Dialect:
     """How a backend spells what shared SQL cannot write the same on both."""
 
-    # A list of ids bound as `:{name}`, as a table of one column (`value`) and as a condition on `{column}`.
-    each_id: str
-    in_ids: str
+    # A list of ids bound as `:{name}`: as rows of one column (ids) and as a condition on `{column}` (any_of).
+    ids_sql: str
+    any_of_sql: str
     # The larger of two values (SQLite's max with two arguments, PostgreSQL's greatest).
     greatest: str
     # Appended to a SELECT inside a write that must lock the rows it read (SQLite's write locks the file).
     for_update: str
 
     def ids(self, name: str) -> str:
-        return self.each_id.format(name=name)
+        return self.ids_sql.format(name=name)
 
     def any_of(self, column: str, name: str) -> str:
-        return self.in_ids.format(column=column, name=name)
+        return self.any_of_sql.format(column=column, name=name)
 
 
 SQLITE = Dialect(
-    each_id="SELECT value FROM json_each(:{name})",
-    in_ids="{column} IN (SELECT value FROM json_each(:{name}))",
+    ids_sql="SELECT value FROM json_each(:{name})",
+    any_of_sql="{column} IN (SELECT value FROM json_each(:{name}))",
     greatest="max",
     for_update="",
 )

@@ -13,8 +13,8 @@ from monitor.store.rows import Row
 from monitor.store.session import Dialect
 
 POSTGRES = Dialect(
-    each_id="SELECT unnest(:{name}::bigint[])",
-    in_ids="{column} = ANY(:{name}::bigint[])",
+    ids_sql="SELECT unnest(:{name}::bigint[])",
+    any_of_sql="{column} = ANY(:{name}::bigint[])",
     greatest="greatest",
     for_update=" FOR UPDATE",
 )

@@ -9,14 +9,13 @@ from __future__ import annotations
 import functools
 import sqlite3
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from pathlib import Path
 
 from monitor.model import SaveOutcome, StoredPost
 from monitor.store import counts
-from monitor.store.archive_base import PAGE, ArchiveBase, ChannelFilter, SaveOptions
+from monitor.store.archive_base import PAGE, ArchiveBase, SaveOptions
 from monitor.store.batch import Encoded
-from monitor.store.codec import clean_text, to_iso
+from monitor.store.codec import to_iso
 from monitor.store.context import LearnedContext
 from monitor.store.counts import Filters
 from monitor.store.database import Database, fetch
@@ -70,46 +69,6 @@ class Store(ArchiveBase[SqliteSession]):
 
     # -- queries --------------------------------------------------------------------------------------
 
-    async def search(
-        self,
-        query: str,
-        *,
-        channel: ChannelFilter = None,
-        conflict: str | None = None,
-        lang: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        limit: int = 50,
-        strict: bool = False,
-        exact: bool = False,
-    ) -> list[StoredPost]:
-        """Full-text search, newest first. `query` is FTS5 syntax; if invalid, its words are searched, or
-        with `strict` (the command line, where a script must not get other results than it asked for)
-        QueryError names the problem.
-
-        Words find their other forms (`Херсон` finds `Херсона`, stems.py says how) unless `exact`, which
-        finds the words as written. Word-form search reads the newest matches first and stops at `limit`.
-        """
-        query = clean_text(query).replace("\x00", " ").strip()  # FTS5 stops reading a query at NUL
-        if not query:
-            return []
-        async with self._sql.read() as session:
-            db = session.connection
-            where, params = _where(await self._filters(session, channel, conflict, lang, since, until))
-            if exact:
-                sql, bind = exact_search(where, params)
-            else:
-                sql, bind = stem_search(where, params, since, until)
-                if pending := await fetch(db, PENDING_SQL):
-                    sql, bind = with_pending(sql, bind, where, params, parse_pending(pending[0][0]))
-            try:
-                rows = await fetch(db, sql, bind(query, limit))
-            except sqlite3.OperationalError as exc:
-                if strict:
-                    raise QueryError(query, str(exc)) from None
-                rows = await fetch(db, sql, bind(as_words(query), limit))
-            return await stored_posts(db, rows)
-
     async def flagged(self, conflict: str) -> bool:
         """Whether any post is flagged with `conflict` (may read the whole table: for checks, not queries)."""
         return bool(
@@ -132,6 +91,25 @@ class Store(ArchiveBase[SqliteSession]):
             params = [*params, *after]
         sql = f"{POST_SELECT} {POST_FROM} WHERE 1 {where} ORDER BY {key} LIMIT {PAGE}"
         return await stored_posts(db.connection, await fetch(db.connection, sql, params))
+
+    async def _search(
+        self, db: SqliteSession, query: str, filters: Filters, *, limit: int, strict: bool, exact: bool
+    ) -> list[StoredPost]:
+        connection = db.connection
+        where, params = _where(filters)
+        if exact:
+            sql, bind = exact_search(where, params)
+        else:
+            sql, bind = stem_search(where, params, filters.since, filters.until)
+            if pending := await fetch(connection, PENDING_SQL):
+                sql, bind = with_pending(sql, bind, where, params, parse_pending(pending[0][0]))
+        try:
+            rows = await fetch(connection, sql, bind(query, limit))
+        except sqlite3.OperationalError as exc:
+            if strict:
+                raise QueryError(query, str(exc)) from None
+            rows = await fetch(connection, sql, bind(as_words(query), limit))
+        return await stored_posts(connection, rows)
 
     async def _count(self, db: SqliteSession, filters: Filters) -> dict[str, object]:
         return await counts.count(db.connection, filters)

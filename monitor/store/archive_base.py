@@ -121,6 +121,12 @@ class ArchiveBase(ABC, Generic[S]):
         of those columns (from the start when None)."""
 
     @abstractmethod
+    async def _search(
+        self, db: S, query: str, filters: Filters, *, limit: int, strict: bool, exact: bool
+    ) -> list[StoredPost]:
+        """The newest `limit` posts matching a cleaned, non-empty `query` and the filters (search)."""
+
+    @abstractmethod
     async def _count(self, db: S, filters: Filters) -> dict[str, object]:
         """The figures of `stats` (the backend's counts.py)."""
 
@@ -344,6 +350,33 @@ class ArchiveBase(ABC, Generic[S]):
         return sorted(row[0] for row in rows)
 
     # -- queries --------------------------------------------------------------------------------------
+
+    async def search(
+        self,
+        query: str,
+        *,
+        channel: ChannelFilter = None,
+        conflict: str | None = None,
+        lang: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 50,
+        strict: bool = False,
+        exact: bool = False,
+    ) -> list[StoredPost]:
+        """Full-text search, newest first. `query` is FTS5 syntax (postgres/search.py reads the same
+        language); if invalid, its words are searched, or with `strict` (the command line, where a script
+        must not get other results than it asked for) QueryError names the problem.
+
+        Words find their other forms (`Херсон` finds `Херсона`, stems.py says how) unless `exact`, which
+        finds the words as written. Word-form search reads the newest matches first and stops at `limit`.
+        """
+        query = clean_text(query).replace("\x00", " ").strip()  # FTS5 stops reading a query at NUL
+        if not query:
+            return []
+        async with self._sql.read() as db:
+            filters = await self._filters(db, channel, conflict, lang, since, until)
+            return await self._search(db, query, filters, limit=limit, strict=strict, exact=exact)
 
     async def iter_posts(
         self,

@@ -10,12 +10,10 @@ records, problems, notices) are attributes here too, with the same interfaces.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 
 from monitor.model import SaveOutcome, StoredPost
-from monitor.store.archive_base import PAGE, ArchiveBase, ChannelFilter, SaveOptions
+from monitor.store.archive_base import PAGE, ArchiveBase, SaveOptions
 from monitor.store.batch import Encoded
-from monitor.store.codec import clean_text
 from monitor.store.counts import Filters
 from monitor.store.postgres import counts, search
 from monitor.store.postgres.context import PgLearnedContext
@@ -70,33 +68,6 @@ class PgStore(ArchiveBase[PgSession]):
 
     # -- queries --------------------------------------------------------------------------------------
 
-    async def search(
-        self,
-        query: str,
-        *,
-        channel: ChannelFilter = None,
-        conflict: str | None = None,
-        lang: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        limit: int = 50,
-        strict: bool = False,
-        exact: bool = False,
-    ) -> list[StoredPost]:
-        """Full-text search, newest first, as Store.search: the same query language and word forms
-        (search.py says how PostgreSQL runs it); invalid syntax is QueryError with `strict`, else its
-        words are searched."""
-        query = clean_text(query).replace("\x00", " ").strip()
-        if not query:
-            return []
-        async with self._sql.read() as session:
-            f = await self._filters(session, channel, conflict, lang, since, until)
-            filters = (f.channel_id, f.conflict, f.lang, f.since, f.until)
-            rows = await search.run(
-                session.connection, query, filters, limit=limit, strict=strict, exact=exact
-            )
-            return await stored_posts(session.connection, rows)
-
     async def flagged(self, conflict: str) -> bool:
         """Whether any post is flagged with `conflict` (may read the whole table: for checks, not queries)."""
         return bool(
@@ -123,6 +94,14 @@ class PgStore(ArchiveBase[PgSession]):
             where += f" AND ({key}) > ({', '.join(params.add(value) for value in after)})"
         sql = f"{POST_SELECT} {POST_FROM} WHERE true {where} ORDER BY {key} LIMIT {PAGE}"
         return await stored_posts(db.connection, await db.connection.fetch(sql, *params.values))
+
+    async def _search(
+        self, db: PgSession, query: str, filters: Filters, *, limit: int, strict: bool, exact: bool
+    ) -> list[StoredPost]:
+        """search.py says how PostgreSQL runs the query language and its word forms."""
+        values = (filters.channel_id, filters.conflict, filters.lang, filters.since, filters.until)
+        rows = await search.run(db.connection, query, values, limit=limit, strict=strict, exact=exact)
+        return await stored_posts(db.connection, rows)
 
     async def _count(self, db: PgSession, filters: Filters) -> dict[str, object]:
         return await counts.count(db.connection, filters)

@@ -37,8 +37,9 @@ class Dialect:
     def ids(self, name: str) -> str:
         return self.ids_sql.format(name=name)
 
-    def any_of(self, column: str, name: str) -> str:
-        return self.any_of_sql.format(column=column, name=name)
+    def any_of(self, column: str, name: str, *, of: str = "bigint") -> str:
+        """`column` is one of the list `:name` (PostgreSQL needs the SQL type `of` its items)."""
+        return self.any_of_sql.format(column=column, name=name, of=of)
 
 
 SQLITE = Dialect(

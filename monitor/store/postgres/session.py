@@ -14,7 +14,7 @@ from monitor.store.session import Dialect
 
 POSTGRES = Dialect(
     ids_sql="SELECT unnest(:{name}::bigint[])",
-    any_of_sql="{column} = ANY(:{name}::bigint[])",
+    any_of_sql="{column} = ANY(:{name}::{of}[])",
     greatest="greatest",
     for_update=" FOR UPDATE",
 )

@@ -1,8 +1,8 @@
 """Flagging quality with and without learned channel context, per kind of channel, on the labelled sets.
 
 Usage:
-    python bench/bench_context.py [--shared PATH] [--threshold 1.0] [--sure-only] [--half dev|held-out]
-                                   [--json]
+    python bench/bench_context.py [--shared PATH] [--labels DIR] [--threshold 1.0] [--sure-only]
+                                   [--half dev|held-out] [--json]
 
 For every tests/data/labeled/*.labels.jsonl set, each channel's posts in the shared source files are
 replayed in date order (then message id, then file order) through the analyser, the way the archive
@@ -145,6 +145,7 @@ def _fmt(scores: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--labels", type=Path, default=LABELS_DIR, help="directory of *.labels.jsonl files")
     parser.add_argument("--threshold", type=float, default=1.0)
     parser.add_argument("--sure-only", action="store_true", help="leave out posts labelled unsure")
     parser.add_argument("--half", choices=HALVES, help="score only the dev or the held-out half")
@@ -158,9 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     conflicts = list(analyzer.conflicts)
     sources = Sources(posts_dir)
     sets: dict[str, list[Outcome]] = {}
-    for path in sorted(LABELS_DIR.glob(f"*{LABELS_SUFFIX}")):
+    for path in sorted(args.labels.glob(f"*{LABELS_SUFFIX}")):
         sets[path.name.removesuffix(LABELS_SUFFIX)] = real_set(path, sources, analyzer, args.half)
-    for path in sorted(LABELS_DIR.glob("written_*.jsonl")):
+    for path in sorted(args.labels.glob("written_*.jsonl")):
         sets[path.stem] = written(path, analyzer, args.half)
     rows = [
         row

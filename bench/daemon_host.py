@@ -34,7 +34,6 @@ class DaemonSettings:
     digest_after: int = 5
     backfill: int | None = 50
     reconcile_seconds: float = 60.0
-    busy_reconcile_seconds: float = 15.0
     heartbeat_seconds: float = 30.0
     log_level: str = "INFO"
 
@@ -171,9 +170,7 @@ async def _serve(request: dict[str, object]) -> None:
         ),
         schedule=ScheduleSettings(
             settings.reconcile_seconds,
-            settings.busy_reconcile_seconds,
             (1.0, 24.0),
-            48.0,
             settings.heartbeat_seconds,
         ),
     )

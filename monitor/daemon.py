@@ -34,6 +34,7 @@ from telethon import errors
 
 from monitor.analysis import Analyzer
 from monitor.config import MAX_JOINED_CHANNELS, Config, WorkerSettings
+from monitor.fleet import FleetSnapshot, fleet_lines
 from monitor.logs import log_event
 from monitor.metrics import MetricsEndpoint
 from monitor.model import CONTEXT_OFF, Channel, ChannelContext, TelegramProblem, utcnow
@@ -557,6 +558,11 @@ class Daemon:
             tuple(self.telegram_problems()),
             reading=self.reading_summary(),
         )
+
+    async def fleet_status(self) -> list[str]:
+        if self.share is None:
+            return []
+        return fleet_lines(await FleetSnapshot.read(self._running().store), utcnow())
 
     def _record(self) -> DaemonRecord:
         """What `monitor health` needs to judge this process without its config."""

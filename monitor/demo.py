@@ -80,7 +80,7 @@ def sandbox_config(
         channels=channels,
         analysis=AnalysisSettings(DEFAULT_CONFLICTS, "langdetect"),
         alerts=alerts or AlertPolicy(20, 3, 5, None, (), "off"),
-        schedule=schedule or ScheduleSettings(10.0, 5.0, (1.0, 24.0), 48.0, 5.0),
+        schedule=schedule or ScheduleSettings(10.0, (1.0, 24.0), 5.0),
         reading=reading or ReadingSettings(),
     )
 

@@ -86,6 +86,22 @@ def worker_rows(fleet: FleetSnapshot, now: datetime) -> list[dict[str, object]]:
     return rows
 
 
+def fleet_lines(fleet: FleetSnapshot, now: datetime) -> list[str]:
+    """The fleet in `/status`: one line per worker (status, channels, lag, the seat, problems), then the
+    channels no worker reads; the sender's own channel rows show only the channels it reads itself."""
+    lines = []
+    for row in worker_rows(fleet, now):
+        lag = row["look_lag_seconds"]
+        line = f"{row['worker']} · {row['status']} · {row['channels']} channels"
+        line += f" · look {lag:.0f} s ago" if isinstance(lag, (int, float)) else ""
+        line += " · sender" if row["sender"] else ""
+        problems = row["problems"] if row["status"] == "live" else []
+        lines.append(line + "".join(f" · {problem}" for problem in problems))  # type: ignore[union-attr]
+    if unread := unread_channels(fleet, now):
+        lines.append(f"{unread} channel(s) not held by any worker")
+    return lines
+
+
 def judge_fleet(
     fleet: FleetSnapshot, now: datetime, worker: str | None = None
 ) -> tuple[list[str], list[str]]:

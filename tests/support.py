@@ -112,7 +112,7 @@ CALM = "calm_news"
 NO_PACING = AlertPolicy(
     per_minute=6000, burst=200, digest_after=500, quiet_hours=None, muted=(), summary="off"
 )
-RARE_JOBS = ScheduleSettings(300.0, 300.0, (1.0, 24.0), 48.0, 5.0)
+RARE_JOBS = ScheduleSettings(300.0, (1.0, 24.0), 5.0)
 # A local sandbox answers at once: tests spend requests freely unless they test the budget itself.
 FAST_READING = ReadingSettings(
     requests_per_hour=360_000, burst=100, spacing_seconds=0.0, steady_per_hour=360_000
@@ -198,7 +198,6 @@ backfill_alert_hours = {backfill_alert_hours}
 
 [schedule]
 reconcile_seconds = 300
-busy_reconcile_seconds = 300
 heartbeat_seconds = 1
 """,
         encoding="utf-8",

@@ -17,6 +17,7 @@ from monitor.model import Analysis, Channel, Conflict, ConflictScore, Evidence, 
 from monitor.store import Store, open_archive
 from monitor.store.copying import MARK_PREFIX, DestinationInUse, copy_archive
 from monitor.store.daemon_record import DaemonRecord
+from monitor.store.leases import KnownChannel
 
 T0 = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
 WAR = "russia-ukraine"
@@ -80,15 +81,29 @@ async def fill(path: Path) -> None:
         await store.notices.keep_outage({"recovered": 3})
         await store.notices.close_outage("Пропуск: 3 поста восстановлены")
         await store.heartbeat(T0 + timedelta(hours=5))
+        await fleet_ran(store)
+
+
+async def fleet_ran(store: Store) -> None:
+    """A worker that knew both channels (its own hashes, one joined) and held them and the seat."""
+    now, lease = T0 + timedelta(hours=6), timedelta(seconds=30)
+    await store.leases.register("east", "501", pid=7, host="h", now=now, lease=lease)
+    await store.leases.offer("501", [KnownChannel(NEWS.id, 77, True), KnownChannel(PORT.id, 88, False)], now)
+    await store.leases.renew("east", "501", now=now, lease=lease, state={"lease_seconds": 30})
+    await store.leases.hold_job("sender", "east", now=now, lease=lease)
+
+
+RUNNING_FLEET = ("workers", "channel_leases", "job_leases")  # not copied: a fleet starts afresh on a copy
 
 
 def tables_of(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every ordinary table's rows, sorted (full-text index internals and the copy's own marks left out)."""
+    """Every ordinary table's rows, sorted (full-text index internals, the copy's own marks and the running
+    fleet's state left out)."""
     with sqlite3.connect(path) as db:
         names = [
             row[0]
             for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            if not row[0].startswith(("posts_fts", "post_stems", "sqlite_"))
+            if not row[0].startswith(("posts_fts", "post_stems", "sqlite_")) and row[0] not in RUNNING_FLEET
         ]
         found = {name: sorted(db.execute(f'SELECT * FROM "{name}"'), key=repr) for name in names}
     found["meta"] = [row for row in found["meta"] if not str(row[0]).startswith(MARK_PREFIX)]
@@ -123,6 +138,13 @@ async def test_a_file_archive_goes_to_postgresql_and_back_with_every_table_as_it
         for table, rows in original.items():
             assert returned[table] == rows, table
     assert not result.resumed and result.copied["posts"] == 17 and result.copied["revisions"] == 1
+    assert len(original["account_channels"]) == 2
+    with sqlite3.connect(back) as db:
+        assert [db.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in RUNNING_FLEET] == [
+            0,
+            0,
+            0,
+        ]
     for query in ("обстрелы", "погоды", "танкера"):  # word forms, through each backend's own index
         expected = await searched(source, query)
         assert expected and await searched(postgres_url, query) == expected == await searched(back, query)

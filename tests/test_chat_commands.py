@@ -50,6 +50,9 @@ class FixedStatus:
             problems=self.problems,
         )
 
+    async def fleet_status(self) -> list[str]:
+        return []
+
 
 @pytest.fixture
 async def archive(archive_location: Location):

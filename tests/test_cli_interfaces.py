@@ -140,7 +140,29 @@ def test_check_config_json_of_a_valid_config_summarises_it_without_secrets(tmp_p
     assert summary["channels"][0]["ref"] == "@news" and summary["archive"] == str(tmp_path / "a.db")
     assert "russia-ukraine" in summary["conflicts"]["ids"]
     assert summary["workers"]["sessions"] == {}
-    assert "0123456789abcdef-secret" not in result.stdout
+    assert "0123456789abcdef-secret" not in result.stdout and report["notes"] == []
+
+
+def test_a_retired_key_of_an_older_config_loads_with_a_note_that_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.toml"
+    path.write_text(
+        '[telegram]\napi_id = 1\napi_hash_env = "T_HASH"\n\n[archive]\npath = "a.db"\n\n'
+        "[analyst]\nchat_id = 5\n\n[schedule]\nbusy_reconcile_seconds = 15\nrecheck_hours = 48\n",
+        encoding="utf-8",
+    )
+    hash_env = {"T_HASH": "0123456789abcdef-secret"}
+
+    result = run("check-config", "--config", path, env=hash_env)
+    report = json.loads(run("check-config", "--config", path, "--json", env=hash_env).stdout)
+
+    assert result.exit_code == 0 and report["valid"] is True
+    assert report["notes"] == [
+        f"{path}:12: schedule.busy_reconcile_seconds: no longer used (busy channels are read by the look, "
+        "not on a timer of their own); it can be removed",
+        f"{path}:13: schedule.recheck_hours: no longer used (missed edits come from each channel's pts "
+        "difference); it can be removed",
+    ]
+    assert [f"note: {note}" for note in report["notes"]] == result.stderr.splitlines()
 
 
 def test_import_json_is_one_document_with_the_counts(tmp_path: Path) -> None:

@@ -375,7 +375,7 @@ def test_check_config_problems_are_all_found_in_one_pass(tmp_path: Path, env: No
     (tmp_path / "empty.session").write_bytes(b"")
     text = MINIMAL.replace("[analyst]", 'session_file = "empty.session"\n\n[analyst]')
     text += '\n[archive]\npath = "gone/monitor.db"\n\n[alerts]\nmuted = ["wor"]\n'
-    text += "\n[schedule]\nreconcile_seconds = nan\nheartbeat_seconds = inf\nrecheck_hours = 1e308\n"
+    text += "\n[schedule]\nreconcile_seconds = nan\nheartbeat_seconds = inf\nengagement_hours = [1e308]\n"
     path = tmp_path / "monitor.toml"
     path.write_text(text, encoding="utf-8")
 
@@ -392,7 +392,7 @@ def test_check_config_problems_are_all_found_in_one_pass(tmp_path: Path, env: No
         f"{at('path')}: archive.path: directory {tmp_path / 'gone'} does not exist",
         f"{at('muted')}: alerts.muted: unknown conflict(s) wor (known: war)",
         f"{at('reconcile_seconds')}: schedule.reconcile_seconds: expected a positive number, got nan",
-        f"{at('recheck_hours')}: schedule.recheck_hours: must be at most 8760 hours, got 1e+308",
+        f"{at('engagement_hours')}: schedule.engagement_hours: must be at most 8760 hours, got 1e+308",
         f"{at('heartbeat_seconds')}: schedule.heartbeat_seconds: expected a positive number, got inf",
     )
 

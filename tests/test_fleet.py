@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from monitor.cli import main
-from monitor.fleet import FleetSnapshot, judge_fleet, worker_rows
+from monitor.fleet import FleetSnapshot, fleet_lines, judge_fleet, worker_rows
 from monitor.store import Store
 from monitor.store.leases import KnownChannel, WorkerRow, stamp
 
@@ -88,6 +88,21 @@ def test_worker_rows_count_channels_and_name_the_sender() -> None:
     assert [(r["worker"], r["status"], r["channels"], r["sender"]) for r in rows] == [
         ("east", "live", 2, True),
         ("west", "live", 1, False),
+    ]
+
+
+def test_the_fleet_in_status_names_every_worker_its_channels_the_seat_and_what_no_one_reads() -> None:
+    state = fleet(
+        row("east", look_lag_seconds=4.2),
+        row("west", problems=["user account: flood_wait: 30 s"]),
+        row("north", renewed=100, problems=["stale: shown only while live"]),
+        leases={1: "east", 2: "east", 3: "west", 4: None},
+    )
+    assert fleet_lines(state, NOW) == [
+        "east · live · 2 channels · look 4 s ago · sender",
+        "west · live · 1 channels · user account: flood_wait: 30 s",
+        "north · lapsed · 0 channels",
+        "1 channel(s) not held by any worker",
     ]
 
 

@@ -293,6 +293,9 @@ name = "South war"
 [conflicts.south.anchors]
 en = ["Southland"]
 
+[conflicts.south.context]
+en = ["Sunking"]
+
 [names.north.places]
 strong = ["Frostvale", "Фростдол{|а|е|ом}", "פרוסטוויל"]
 weak = ["Bigcity", "Harbourton"]
@@ -303,6 +306,7 @@ weak = ["Ironclad{|s}"]
 [names.south.events]
 strong = ["Sandpass summit"]
 weak = ["corridor talks"]
+paired = ["World Court", "WC"]
 """
 
 
@@ -339,6 +343,19 @@ def test_a_weak_actor_needs_a_war_word_where_a_weak_place_takes_an_incident(name
 def test_a_term_listed_as_a_name_and_as_a_war_word_is_not_its_own_company(names):
     assert flagged(names, "Ironclads sail tonight.") == ()
     assert flagged(names, "Ironclads sail to Northland tonight.") == ("north",)  # the anchor has a war word
+
+
+def test_a_paired_name_needs_the_conflicts_own_words_in_its_sentence(names):
+    # A court that judges several wars is this one's only next to its own words: its leader, its anchor.
+    assert flagged(names, "The World Court issued a warrant for the Sunking.") == ("south",)
+    assert flagged(names, "The World Court will hear Southland's case.") == ("south",)
+    # Shared war words, incident words and the court's own other name are no company.
+    assert flagged(names, "The World Court heard a war crimes case after the strike.") == ()
+    assert flagged(names, "The World Court (WC) opened its session.") == ()
+    # Company in the next sentence does not count, though weak_window lets weak names take it there.
+    assert flagged(names, "The World Court met today. The Sunking was absent.") == ()
+    # A paired name gives no company to a weak name either.
+    assert flagged(names, "The World Court discussed corridor talks.") == ()
 
 
 def test_weak_window_zero_keeps_company_in_the_sentence():
@@ -506,6 +523,41 @@ def test_shipped_2025_coverage_cases(shipped, text, expected):
     ],
 )
 def test_shipped_names_that_are_also_common_words(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The ICC is Gaza's court only next to Israel's words; the warrant for Putin stays with Ukraine.
+        ("Премьер Италии назвал ордер МУС в отношении Нетаньяху невыполнимым.", ("israel-hamas",)),
+        ("Paris says it will not enforce the ICC warrant against Netanyahu.", ("israel-hamas",)),
+        ("МУС проверит прокурора, выдавшего ордер на арест Путина.", ("russia-ukraine",)),
+        ("The ICC opened a war crimes inquiry after the shelling.", ()),
+        # How pro-Palestinian and Axis channels name the army, the dead and their weapons.
+        ("IOF stormed Nablus before dawn and detained twelve men.", ("israel-hamas",)),
+        ("Fighters hit a Merkava with a Yassin-105 round near the camp.", ("israel-hamas",)),
+        ("Bulldozers demolished four homes in Masafer Yatta.", ("israel-hamas",)),
+        ("Three martyrs fell in the bombing of Rafah this morning.", ("israel-hamas",)),
+        # Official Russian English, guards titles, posthumous heroes, Akhmat's commander, counterattacks.
+        ("Units of Battlegroup West improved their positions.", ("russia-ukraine",)),
+        ("Volunteers left for the special military operation zone.", ("russia-ukraine",)),
+        ("Мотострелковому полку присвоено почетное наименование «гвардейский».", ("russia-ukraine",)),
+        ("Сержанту присвоено звание Героя России посмертно.", ("russia-ukraine",)),
+        ("Космонавту присвоено звание Героя России.", ()),
+        ("Алаудинов рассказал о штурме высоты.", ("russia-ukraine",)),
+        ("Алаудинов поздравил земляков с праздником.", ()),
+        ("Под Волчанском отбиты две контратаки.", ("russia-ukraine",)),
+        # Sanctions on Russia alone are economics; tied to the war by a war word they count.
+        ("Япония отменила часть санкций против России на гибридные автомобили.", ()),
+        ("Новые санкции против России вводятся из-за войны с Украиной.", ("russia-ukraine",)),
+        ("Брифінг радників щодо ситуації в Україні.", ("russia-ukraine",)),
+        # Ukraine's front is a "confrontation line" in English too: Lebanon's needs Israel's words with it.
+        ("Cities under siege or on the confrontation line will receive food sets.", ()),
+        ("Home Front Command: no gatherings in confrontation-line communities.", ("israel-hezbollah",)),
+    ],
+)
+def test_shipped_2025_recall_3_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 

@@ -62,11 +62,11 @@ class ObservedDaemon(Daemon):
 
     def __init__(self, fleet: Fleet, config: Config, worker: WorkerSettings) -> None:
         super().__init__(config, worker=worker)
-        self.fleet = fleet
+        self.observer = fleet
 
     def _read_held(self) -> None:
         super()._read_held()
-        self.fleet.note_overlaps()
+        self.observer.note_overlaps()
 
 
 @dataclass
@@ -178,6 +178,18 @@ async def test_three_workers_share_the_channels_and_alert_each_post_once(fleet_o
     verdict = await check_health(fleet.config.archive_location, HealthLimits(), {}, None)
     assert verdict["status"] == "healthy", verdict["reasons"]
     assert fleet.overlaps == []
+    # The sender's /status shows the whole fleet, not only the channels its own worker reads.
+    await fleet.sandbox.world.analyst_says("/status")
+    reply = await until(
+        lambda: next((m.text for m in own_messages(fleet.sandbox) if m.text.startswith("Status")), None),
+        "the sender's reply to /status",
+    )
+    fleet_part = reply.split("Fleet (3)\n", 1)[1]
+    assert [line.split(" · ")[:3] for line in fleet_part.splitlines()[:3]] == [
+        ["w1", "live", "2 channels"],
+        ["w2", "live", "2 channels"],
+        ["w3", "live", "2 channels"],
+    ]
 
 
 # -- a worker that dies ---------------------------------------------------------------------------------

@@ -38,9 +38,10 @@ FLAG_KINDS = ("strong", "anchors", "common", "weak")
 SHARED_KINDS = ("context", "incidents", "veto", "exclude")
 SEVERITIES = ("low", "medium", "high", "critical")
 RULE_KEYS = ("threshold", "anchor_context", "common_context", "window", "weak_window")
-# The language-independent [names.<conflict>.<category>] layer: strong names flag alone, weak need company.
+# The language-independent [names.<conflict>.<category>] layer: strong names flag alone, weak need company,
+# paired names need the company of the conflict's own words (an institution that several wars share).
 NAME_CATEGORIES = ("places", "actors", "events")
-NAME_STRENGTHS = ("strong", "weak")
+NAME_STRENGTHS = ("strong", "weak", "paired")
 # A name's "language" is its script: Hebrew and Arabic names take attached prefixes; others are "und".
 _HEBREW = re.compile(r"[\u0590-\u05ff]")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
@@ -89,6 +90,7 @@ class Term:
     open_end: bool = False
     cased: bool = False
     category: str = ""
+    paired: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +233,7 @@ class Watchlist:
         anchored: dict[int, list[_Hit]] = defaultdict(list)
         context: dict[str, dict[int, set[_Word]]] = {"context": defaultdict(set)}
         context["incidents"] = defaultdict(set)
+        context["own"] = defaultdict(set)  # the conflict's own context words, the company paired names need
         for term, sentence, hit in located:
             if sentence in vetoed:
                 continue
@@ -246,6 +249,8 @@ class Watchlist:
                 anchors[sentence].append((term if kind == term.kind else _as_anchor(term), hit))
             elif kind in context:
                 context[kind][sentence].add((term.text, hit.start))
+                if kind == "context" and term.conflict == conflict:
+                    context["own"][sentence].add((term.text, hit.start))
         evidence = [Evidence(_kind_of(term), text, 1.0) for text, term in strong.items()]
         partial: list[Evidence] = []
         common: list[Evidence] = []
@@ -283,23 +288,32 @@ class Watchlist:
         sentences (or an incident word, except for actors: an aircraft type or a minister next to a
         crash or a weapons fair is not the war); for a weak event, an anchor of the conflict in the same
         sentence; or a second distinct weak name anywhere in the post when not both are places (two city
-        names alone are a weather or football report as often as a war report). Without company, the first
-        weak name is partial evidence (added to `partial`)."""
+        names alone are a weather or football report as often as a war report). A paired name (the ICC, which
+        tries more than one war) takes company only from the conflict's own words in its sentence: an anchor
+        or a word of the conflict's own context list; it neither gives nor takes a second name's company.
+        Without company, the first weak name is partial evidence (added to `partial`)."""
         named = [(text, hit) for text, hits in weak.items() for _, hit in hits]
-        for index, (text, hit) in enumerate(named):
-            for other_text, other in named[index + 1 :]:
+        unpaired = [(text, hit) for text, hit in named if not self._terms[hit.term].paired]
+        for index, (text, hit) in enumerate(unpaired):
+            for other_text, other in unpaired[index + 1 :]:
                 apart = other.end <= hit.start or hit.end <= other.start
                 places = {self._terms[hit.term].category, self._terms[other.term].category} == {"places"}
                 if other_text != text and apart and not places:
                     return [self._weak(hit, 1.0, other_text)]
         for hits in weak.values():
             for sentence, hit in hits:
-                event = self._terms[hit.term].category == "events"
+                term = self._terms[hit.term]
+                if term.paired:
+                    company = self._paired_company(hit, sentence, anchored, context["own"])
+                    if company:
+                        return [self._weak(hit, 1.0, company)]
+                    continue
+                event = term.category == "events"
                 if event and any(
                     other.end <= hit.start or hit.end <= other.start for other in anchored.get(sentence, ())
                 ):
                     return [self._weak(hit, 1.0, "an anchor in the sentence")]
-                actor = self._terms[hit.term].category == "actors"
+                actor = term.category == "actors"
                 for other in range(sentence - window, sentence + window + 1):
                     words = _besides(context["context"].get(other, set()), hit) or (
                         not actor and _besides(context["incidents"].get(other, set()), hit)
@@ -308,6 +322,17 @@ class Watchlist:
                         return [self._weak(hit, 1.0, ", ".join(sorted({word for word, _ in words})))]
         partial.append(self._weak(named[0][1], PARTIAL_WEAK, ""))
         return []
+
+    @staticmethod
+    def _paired_company(
+        hit: _Hit, sentence: int, anchored: dict[int, list[_Hit]], own: dict[int, set[_Word]]
+    ) -> str:
+        """What keeps a paired name company, if anything: an anchor of the conflict or one of the conflict's
+        own context words (Israel, Netanyahu) in its sentence; shared war words do not count."""
+        if any(other.end <= hit.start or hit.end <= other.start for other in anchored.get(sentence, ())):
+            return "an anchor in the sentence"
+        words = _besides(own.get(sentence, set()), hit)
+        return ", ".join(sorted({word for word, _ in words}))
 
     def _weak(self, hit: _Hit, points: float, detail: str) -> Evidence:
         term = self._terms[hit.term]
@@ -551,7 +576,7 @@ class _Builder:
             for category, lists in categories.items():
                 where = (*path, category)
                 if not isinstance(lists, dict):
-                    raise self.error(where, "must be a table with strong = [...] and/or weak = [...]")
+                    raise self.error(where, "must be a table of strong, weak and/or paired = [...] lists")
                 self._check_keys(lists, NAME_STRENGTHS, where)
                 for strength, items in lists.items():
                     names += self._name_list(
@@ -589,7 +614,8 @@ class _Builder:
             written = item.strip()
             lang = "he" if _HEBREW.search(written) else "ar" if _ARABIC.search(written) else "und"
             kind = "strong" if strength == "strong" else "weak"
-            terms.append(_written_term(conflict, kind, written, lang, forms, category))
+            term = _written_term(conflict, kind, written, lang, forms, category)
+            terms.append(replace(term, paired=strength == "paired"))
         return terms
 
     def _endings(self, table: object) -> dict[str, str]:

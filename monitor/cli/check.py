@@ -38,6 +38,7 @@ def check_config(config_path: Path | None, as_json: bool) -> None:
     if as_json:
         report: dict[str, Any] = {"config": str(config_path), "valid": not problems, "problems": problems}
         if checked:
+            report["notes"] = list(checked[0].notes)
             report["summary"] = _config_facts(*checked)
         out(to_json(report))
         if problems:
@@ -47,6 +48,8 @@ def check_config(config_path: Path | None, as_json: bool) -> None:
         click.echo(problem, err=True)
     if checked is None:
         raise CommandFailed(f"{config_path}: {len(problems)} problem(s)", 2)
+    for note in checked[0].notes:
+        click.echo(f"note: {note}", err=True)
     for line in _config_summary(*checked):
         out(line)
 

@@ -28,7 +28,7 @@ from monitor.health import (
     recorded_limits,
     snapshot,
 )
-from monitor.logs import fatal_errors_logged, setup_logging
+from monitor.logs import fatal_errors_logged, log_event, setup_logging
 from monitor.store import ArchiveError, open_archive
 from monitor.store.postgres.url import shown
 from monitor.telegram.client import SessionError, build_client, is_session_file
@@ -104,6 +104,8 @@ def run(
 
     setup_logging(log_level, json=log_json)
     config = load(config_path, archive)
+    for note in config.notes:
+        log_event(logging.getLogger("monitor.run"), "config_note", level=logging.WARNING, note=note)
     chosen = None
     if worker is not None:
         chosen = config.fleet.worker(worker)

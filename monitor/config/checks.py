@@ -54,11 +54,18 @@ class Problems:
         self.path = path
         self.lines = lines
         self.items: list[str] = []
+        self.notes: list[str] = []  # worth knowing, not wrong: the config still loads
 
     def add(self, key: KeyPath, problem: str) -> None:
+        self.items.append(self._placed(key, problem))
+
+    def note(self, key: KeyPath, note: str) -> None:
+        self.notes.append(self._placed(key, note))
+
+    def _placed(self, key: KeyPath, text: str) -> str:
         line = self._line(key)
         where = f"{self.path}:{line}" if line else str(self.path)
-        self.items.append(f"{where}: {_dotted(key)}: {problem}")
+        return f"{where}: {_dotted(key)}: {text}"
 
     def _line(self, key: KeyPath) -> int | None:
         for end in range(len(key), 0, -1):
@@ -102,6 +109,11 @@ class Table:
         except ValueError as exc:
             self.problems.add((*self.key, name), str(exc))
             return default
+
+    def retire(self, name: str, why: str) -> None:
+        """Accept a key older configs set that nothing reads any more, with a note saying so."""
+        if self.data.pop(name, None) is not None:
+            self.problems.note((*self.key, name), f"no longer used ({why}); it can be removed")
 
     def table(self, name: str) -> Table:
         return Table(self.problems, (*self.key, name), self.data.pop(name, {}))

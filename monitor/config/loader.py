@@ -409,11 +409,11 @@ def _schedule(table: Table) -> ScheduleSettings:
     hours = at_most(real_number, YEAR_HOURS, "hours")
     schedule = ScheduleSettings(
         reconcile_seconds=table.take("reconcile_seconds", seconds, 60.0),
-        busy_reconcile_seconds=table.take("busy_reconcile_seconds", seconds, 15.0),
         engagement_hours=table.take("engagement_hours", list_of(hours), (1.0, 24.0)),
-        recheck_hours=table.take("recheck_hours", hours, 48.0),
         heartbeat_seconds=table.take("heartbeat_seconds", seconds, 30.0),
     )
+    table.retire("busy_reconcile_seconds", "busy channels are read by the look, not on a timer of their own")
+    table.retire("recheck_hours", "missed edits come from each channel's pts difference")
     table.finish()
     return schedule
 
@@ -539,6 +539,7 @@ def load_config(path: Path, *, archive_override: Path | str | None = None) -> Co
         metrics,
         archive_url=archive_url,
         fleet=fleet,
+        notes=tuple(loader.problems.notes),
     )
 
 

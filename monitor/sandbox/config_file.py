@@ -116,8 +116,6 @@ summary = "off"
 
 [schedule]
 reconcile_seconds = 5
-busy_reconcile_seconds = 2
 engagement_hours = [0.05, 0.5]
-recheck_hours = 1
 heartbeat_seconds = 5
 """

@@ -7,7 +7,9 @@ on from the last page that arrived, with nothing twice. Summary tables (post and
 ids of linked rows and the search indexes are not copied: the destination's own triggers and writers
 rebuild them as rows arrive. The destination must be empty or the unfinished copy of the same source;
 what the source changes in rows already copied is not followed (copy a stopped archive), and a finished
-copy is not topped up.
+copy is not topped up. Each fleet account's own access hashes and memberships are copied, so workers on
+the new archive need not resolve their channels again; the leases, workers and the sender's seat are the
+running fleet's state, not the archive's, and a fleet starts afresh on the copy.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ TABLES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("alerts", ("id",)),
     ("sync_state", ("channel_id",)),
     ("channel_context", ("channel_id",)),
+    ("account_channels", ("account", "channel_id")),
     ("mutes", ("conflict",)),
     ("meta", ("key",)),
 )

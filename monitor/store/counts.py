@@ -8,8 +8,10 @@ day's posts each, along the date index).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -21,7 +23,7 @@ from monitor.store.database import fetch
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """What `stats` counts: `since` inclusive, `until` exclusive; None means no limit."""
+    """Which posts a listing or `stats` covers: `since` inclusive, `until` exclusive; None means no limit."""
 
     channel_id: int | None = None
     conflict: str | None = None
@@ -66,13 +68,28 @@ class Counts:
 
 async def count(db: aiosqlite.Connection, filters: Filters) -> dict[str, object]:
     """The figures of Store.stats (its docstring lists the keys)."""
+    total = await add_up(
+        filters,
+        functools.partial(_from_summary, db, filters),
+        functools.partial(_from_posts, db, filters),
+    )
+    return await _report(db, total)
+
+
+async def add_up(
+    filters: Filters,
+    whole_days: Callable[[date | None, date | None], Awaitable[Counts]],
+    partial_day: Callable[[datetime | None, datetime | None], Awaitable[Counts]],
+) -> Counts:
+    """The counts of the filters' period, as a backend reads them: its whole days (first, last) from the
+    summary tables, each partial day (start, end) from the posts."""
     total = Counts()
     days, partial = split_days(filters.since, filters.until)
     if days is not None:
-        total.add(await _from_summary(db, filters, *days))
+        total.add(await whole_days(*days))
     for start, end in partial:
-        total.add(await _from_posts(db, filters, start, end))
-    return await _report(db, total)
+        total.add(await partial_day(start, end))
+    return total
 
 
 def split_days(

@@ -17,9 +17,11 @@ PostKey = tuple[int, int]
 
 
 class Row(Protocol):
-    """A row read by name: sqlite3.Row and asyncpg.Record both are one."""
+    """A row read by name or position: sqlite3.Row and asyncpg.Record both are one."""
 
-    def __getitem__(self, key: str, /) -> Any: ...
+    def __getitem__(self, key: str | int, /) -> Any: ...
+
+    def keys(self) -> Iterable[str]: ...
 
 
 class Reader(Protocol):

@@ -31,7 +31,7 @@ MAX_MUTE = timedelta(days=365)
 _DURATION = re.compile(r"(\d+)([smhdw])")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 HELP = (
-    ("/status", "channels, lag, last posts, outbox depth, flood waits"),
+    ("/status", "channels, lag, last posts, outbox depth, flood waits; a fleet's workers"),
     (
         "/mute CONFLICT DURATION",
         "stop alerts of a conflict for a while, e.g. /mute border 2h (30m, 1d, 1h30m)",
@@ -70,6 +70,10 @@ class StatusSource(Protocol):
     """Implemented by the daemon so `/status` can show what only it knows."""
 
     def status(self) -> DaemonStatus: ...
+
+    async def fleet_status(self) -> list[str]:
+        """One line per worker of the fleet this daemon belongs to; none for a daemon on its own."""
+        ...
 
 
 def problem_line(problem: TelegramProblem, now: datetime) -> Fragment:
@@ -217,6 +221,8 @@ class CommandHandler:
             + text(f"reading {daemon.flood_waits} ({daemon.flood_wait_seconds:.0f} s)"),
         ]
         lines += [problem_line(problem, now) for problem in daemon.problems]
+        if fleet := await self.source.fleet_status():
+            lines += [bold(f"Fleet ({len(fleet)})"), *(text(line) for line in fleet)]
         if daemon.reading:
             lines.append(text("Reading: ") + text(daemon.reading))
         if sent.last_error:

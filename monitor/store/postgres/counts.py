@@ -4,12 +4,13 @@ report are shared with SQLite (store/counts.py)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 import asyncpg
 
 from monitor.store.codec import to_iso
-from monitor.store.counts import Counts, Filters, report, split_days
+from monitor.store.counts import Counts, Filters, add_up, report
 from monitor.store.postgres.sql import Params
 
 __all__ = ["Filters", "count"]
@@ -19,12 +20,11 @@ _CONFLICTS_OF_POST = "jsonb_array_elements_text(coalesce(p.conflicts, '[]')::jso
 
 async def count(db: asyncpg.Connection, filters: Filters) -> dict[str, object]:
     """The figures of Store.stats (its docstring lists the keys)."""
-    total = Counts()
-    days, partial = split_days(filters.since, filters.until)
-    if days is not None:
-        total.add(await _from_summary(db, filters, *days))
-    for start, end in partial:
-        total.add(await _from_posts(db, filters, start, end))
+    total = await add_up(
+        filters,
+        functools.partial(_from_summary, db, filters),
+        functools.partial(_from_posts, db, filters),
+    )
     ids = [cid for cid, n in total.channels.items() if n > 0]
     names = await db.fetch("SELECT id, username, title FROM channels WHERE id = ANY($1::bigint[])", ids)
     return report(total, {row[0]: (row[1], row[2]) for row in names})

@@ -1,5 +1,5 @@
-"""Reading posts back from PostgreSQL: the SQL that selects them (the same columns as rows.POST_SELECT),
-and their matches; turning rows into records is shared with SQLite (rows.assemble)."""
+"""Reading posts back from PostgreSQL by key, with their matches; the columns that select them
+(rows.POST_SELECT) and turning rows into records (rows.assemble) are shared with SQLite."""
 
 from __future__ import annotations
 
@@ -9,17 +9,8 @@ from collections.abc import Iterable, Sequence
 import asyncpg
 
 from monitor.model import Match, StoredPost
-from monitor.store.rows import PostKey, assemble
+from monitor.store.rows import POST_FROM, POST_SELECT, PostKey, assemble
 
-POST_SELECT = """
-SELECT p.channel_id, p.message_id, p.date, p.text, p.edit_date, p.views, p.forwards, p.replies,
-       p.reactions, p.forward_origin, p.media_kind, p.links, p.grouped_id, p.deleted_at,
-       p.lang, p.lang_confidence, p.conflicts, p.watchlist_version, p.scores, p.reply_to,
-       c.title AS channel_title, c.username AS channel_username, c.access_hash AS channel_access_hash,
-       (SELECT count(*) FROM revisions AS r
-         WHERE r.channel_id = p.channel_id AND r.message_id = p.message_id) AS revision_count
-"""
-POST_FROM = "FROM posts AS p JOIN channels AS c ON c.id = p.channel_id"
 # Two arrays of the same length, channel ids and message ids, name any number of posts in one statement.
 KEYS_JOIN = (
     "JOIN unnest($1::bigint[], $2::bigint[]) AS k (channel_id, message_id) "

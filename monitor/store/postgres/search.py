@@ -22,7 +22,6 @@ from datetime import datetime
 import asyncpg
 
 from monitor.store.errors import QueryError
-from monitor.store.postgres.rows import POST_FROM, POST_SELECT
 from monitor.store.postgres.sql import Params, post_filters
 from monitor.store.postgres.tsquery import (
     QuerySyntaxError,
@@ -32,6 +31,7 @@ from monitor.store.postgres.tsquery import (
     waiting_query,
     words_query,
 )
+from monitor.store.rows import POST_FROM, POST_SELECT
 
 Filters = tuple[int | None, str | None, str | None, datetime | None, datetime | None]
 _KEY = "p.date, p.channel_id, p.message_id"

@@ -3,6 +3,7 @@ added as conditions are, and the filters every listing of posts takes."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -48,16 +49,20 @@ def post_filters(
 def named(sql: str, values: Mapping[str, object]) -> tuple[str, list[object]]:
     """A statement written with named parameters (:name, as SQLite takes them) as PostgreSQL takes it:
     each name becomes one numbered parameter, however often it appears. Casts (`::type`) stay."""
-    params = Params()
+    statement, names = numbered(sql)
+    return statement, [values[name] for name in names]
+
+
+@functools.lru_cache(maxsize=512)
+def numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """The statement with its names numbered, and the names in the order of their numbers (the same
+    statements run again and again: each is numbered once)."""
     numbers: dict[str, str] = {}
 
     def number(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in numbers:
-            numbers[name] = params.add(values[name])
-        return numbers[name]
+        return numbers.setdefault(match.group(1), f"${len(numbers) + 1}")
 
-    return _NAMED.sub(number, sql), params.values
+    return _NAMED.sub(number, sql), tuple(numbers)
 
 
 _NAMED = re.compile(r"(?<![:\w]):([a-z_]+)\b")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +21,7 @@ from monitor.analysis.links import with_text_links
 from monitor.logs import log_event
 from monitor.model import Analysis, Channel, ChannelContext, Post, SaveOutcome, utcnow
 from monitor.store import ArchiveError, Store
+from monitor.telegram.held_back import Handover, PushBuffer
 
 log = logging.getLogger(__name__)
 
@@ -266,13 +267,16 @@ class LiveIngest:
 
     Handlers only queue the event; `run()` stores what is queued in batches, in arrival order. A full
     queue makes the handlers wait, so a surge costs a bounded amount of memory and comes out as larger
-    batches; events still queued at shutdown are found by the first look after the restart.
+    batches; events still queued at shutdown are found by the first look after the restart. Events of
+    the `others` (a worker's channels held by another worker) are kept in `held_back` until handed over.
     """
 
     def __init__(self, client: TelegramClient, ingestor: Ingestor) -> None:
         self.client = client
         self.ingestor = ingestor
         self.watched: set[int] = set()
+        self.others: set[int] = set()
+        self.held_back = PushBuffer()
         self.pts: dict[int, int] = {}
         self.queue: asyncio.Queue[LiveItem] = asyncio.Queue(LIVE_QUEUE)
         self._handlers = (
@@ -342,18 +346,51 @@ class LiveIngest:
         for item in group:
             advance_pts(self.pts, channel_id, item.update)
 
+    def read_only(
+        self, watched: set[int], others: set[int], marks: Mapping[int, int] | None = None
+    ) -> dict[int, Handover]:
+        """Store the `watched` channels' events and keep those of the `others` for a takeover. Each watched
+        channel in `marks` (one just gained, with the archive's pts for it) has what was kept of it above
+        its mark queued for storing at once, ahead of its next live event, and its live pts starts at the
+        mark, so storing the kept chain carries it to where Telegram is (a gap leaves it behind, for change
+        detection and the catch-up). Nothing is awaited here: no live event can slip in between."""
+        self.watched, self.others = watched, others - watched
+        handed = {c: self._hand_over(c, mark) for c, mark in (marks or {}).items() if c in watched}
+        self.held_back.forget(self.held_back.channels() - self.others)
+        return handed
+
+    def _hand_over(self, channel_id: int, mark: int) -> Handover:
+        handover = self.held_back.take(channel_id, mark)
+        if mark > 0:
+            self.pts[channel_id] = mark
+        for item in handover.items:
+            try:
+                self.queue.put_nowait(item)
+            except asyncio.QueueFull:  # a surge: what could not be queued is read by the catch-up
+                return Handover(handover.items, gap=True)
+        return handover
+
     async def _on_message(self, event: events.NewMessage.Event) -> None:
         channel_id = event_channel_id(event.chat_id)
-        if channel_id not in self.watched or not isinstance(event.message, types.Message):
+        if channel_id is None or not self._wanted(channel_id) or not isinstance(event.message, types.Message):
             return
         post = to_post(event.message, channel_id)
-        await self.queue.put(LiveItem(channel_id, post, (), event.original_update))
+        await self._arrived(LiveItem(channel_id, post, (), event.original_update))
 
     async def _on_deleted(self, event: events.MessageDeleted.Event) -> None:
         channel_id = event_channel_id(event.chat_id)
-        if channel_id not in self.watched:
+        if channel_id is None or not self._wanted(channel_id):
             return
-        await self.queue.put(LiveItem(channel_id, None, tuple(event.deleted_ids), event.original_update))
+        await self._arrived(LiveItem(channel_id, None, tuple(event.deleted_ids), event.original_update))
+
+    def _wanted(self, channel_id: int) -> bool:
+        return channel_id in self.watched or channel_id in self.others
+
+    async def _arrived(self, item: LiveItem) -> None:
+        if item.channel_id in self.watched:
+            await self.queue.put(item)
+        elif item.channel_id in self.others:
+            self.held_back.keep(item)
 
 
 def live_groups(items: list[LiveItem]) -> list[list[LiveItem]]:

@@ -8,8 +8,10 @@ engagement snapshots and polling of channels that cannot be joined with what the
 Longer than most modules because it is the one place where the live parts meet: the reading jobs (look,
 backfill, polling, engagement, outage summary) are short methods that only schedule work of `telegram/`.
 A worker of a fleet (`--worker`, docs/workers.md) reads with its own account only the channels it holds
-leases for (`telegram/share.py`), renewed every few seconds, and sends alerts only while it holds the
-sender's seat (`telegram/seat.py`); the glue between those and the reading jobs is here too.
+leases for (`telegram/share.py`), renewed every few seconds, keeps the live updates of the others for a
+takeover (`telegram/held_back.py`), catches up gained channels beside the look (`telegram/takeover.py`)
+and sends alerts only while it holds the sender's seat (`telegram/seat.py`); the glue between those and
+the reading jobs is here too.
 Shutdown (SIGTERM/SIGINT): stop intake first, cancel catch-up work (every batch is its own transaction
 and is fetched again after a restart), let the sender finish its current send, close the archive;
 all within a bound.

@@ -7,6 +7,7 @@ Telegram numbers, edits and deletes the parts one by one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -186,10 +187,12 @@ class Ingestor:
         return await loop.run_in_executor(self._executor, self.analyzer.analyze_many, texts, contexts)
 
     async def ingest(
-        self, channel_id: int, posts: Sequence[Post], *, late: bool = False, alert: bool = True
+        self, posts: Sequence[Post], *, late: bool = False, alert: bool = True
     ) -> list[SaveOutcome]:
-        """Analyse and store posts of one channel; recovered (late) posts carry their delay into the alert,
-        counted from the edit for an edited post (an edit that newly flags a post is news when made)."""
+        """Analyse and store posts, of one channel or of many (live posts over a thousand channels come one a
+        channel: analysed and saved together, in one transaction); recovered (late) posts carry their delay
+        into the alert, counted from the edit for an edited post (an edit that newly flags a post is news
+        when made)."""
         if not posts:
             return []
         contexts = await self.store.context.for_posts(posts, self.fixed_context, learn=self.learn_context)
@@ -203,13 +206,15 @@ class Ingestor:
             if late
             else None
         )
-        async with self.lock(channel_id):
+        async with contextlib.AsyncExitStack() as locks:
+            for channel_id in sorted({post.channel_id for post in posts}):  # in one order: no deadlock
+                await locks.enter_async_context(self.lock(channel_id))
             outcomes = await self.store.save(
                 list(zip(posts, analyses, strict=True)), late_seconds=delays, alert=alert
             )
-        newest = max(post.date for post in posts)
-        if newest > self.last_post_at.get(channel_id, _EPOCH):
-            self.last_post_at[channel_id] = newest
+        for post in posts:
+            if post.date > self.last_post_at.get(post.channel_id, _EPOCH):
+                self.last_post_at[post.channel_id] = post.date
         if any(o.new_alert_ids or o.status == "edited" for o in outcomes):
             self._changed()
         return outcomes
@@ -331,20 +336,22 @@ class LiveIngest:
             return
 
     async def _store(self, group: list[LiveItem]) -> None:
-        channel_id = group[0].channel_id
         posts = [item.post for item in group if item.post is not None]
         if posts:
-            outcomes = await self.ingestor.ingest(channel_id, posts)
+            outcomes = await self.ingestor.ingest(posts)
             for post, outcome in zip(posts, outcomes, strict=True):
                 log_event(
-                    log, "post_live", channel=channel_id, message=post.message_id, status=outcome.status
+                    log, "post_live", channel=post.channel_id, message=post.message_id, status=outcome.status
                 )
-        deleted = [message_id for item in group for message_id in item.deleted]
-        if deleted:
-            marked = await self.ingestor.delete(channel_id, deleted)
-            log_event(log, "posts_deleted", channel=channel_id, messages=len(deleted), marked=marked)
+        deleted: dict[int, list[int]] = {}
         for item in group:
-            advance_pts(self.pts, channel_id, item.update)
+            deleted.setdefault(item.channel_id, []).extend(item.deleted)
+        for channel_id, ids in deleted.items():
+            if ids:
+                marked = await self.ingestor.delete(channel_id, ids)
+                log_event(log, "posts_deleted", channel=channel_id, messages=len(ids), marked=marked)
+        for item in group:
+            advance_pts(self.pts, item.channel_id, item.update)
 
     def read_only(
         self, watched: set[int], others: set[int], marks: Mapping[int, int] | None = None
@@ -394,23 +401,18 @@ class LiveIngest:
 
 
 def live_groups(items: list[LiveItem]) -> list[list[LiveItem]]:
-    """Consecutive events of one channel and kind, each message at most once per group (an edit right
-    after its post is stored after it, not merged with it)."""
+    """Consecutive events of one kind (posts and edits, or deletions), of any channels, each message at
+    most once per group (an edit right after its post is stored after it, not merged with it)."""
     groups: list[list[LiveItem]] = []
-    seen: set[int] = set()
+    seen: set[tuple[int, int]] = set()
     for item in items:
-        ids = {item.post.message_id} if item.post is not None else set(item.deleted)
+        ids = [item.post.message_id] if item.post is not None else item.deleted
+        keys = {(item.channel_id, message_id) for message_id in ids}
         last = groups[-1] if groups else None
-        same = (
-            last is not None
-            and last[0].channel_id == item.channel_id
-            and (last[0].post is None) == (item.post is None)
-            and not ids & seen
-        )
-        if same and last is not None:
+        if last is not None and (last[0].post is None) == (item.post is None) and not keys & seen:
             last.append(item)
         else:
             groups.append([item])
             seen = set()
-        seen |= ids
+        seen |= keys
     return groups

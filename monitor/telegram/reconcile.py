@@ -247,7 +247,7 @@ class Reconciler:
             for u in diff.other_updates
             if isinstance(u, types.UpdateEditChannelMessage) and isinstance(u.message, types.Message)
         ]
-        await self.ingestor.ingest(watched.id, edits, late=True)
+        await self.ingestor.ingest(edits, late=True)
         deleted = [
             i
             for u in diff.other_updates
@@ -271,7 +271,7 @@ class Reconciler:
         found: list[Post | int] = []
         if ids:
             found = await self._read("channels.getMessages", lambda: self._by_id(watched, ids), lane=lane)
-        await self.ingestor.ingest(watched.id, [item for item in found if isinstance(item, Post)], late=True)
+        await self.ingestor.ingest([item for item in found if isinstance(item, Post)], late=True)
         await self.ingestor.delete(watched.id, [item for item in found if isinstance(item, int)])
 
     async def _recovered(self, watched: WatchedChannel, posts: list[Post]) -> int:
@@ -280,8 +280,8 @@ class Reconciler:
         cutoff = utcnow() - self.news_window
         news = [p for p in posts if p.date >= cutoff]
         old = [p for p in posts if p.date < cutoff]
-        outcomes = await self.ingestor.ingest(watched.id, news, late=True)
-        analyses = await self.ingestor.ingest(watched.id, old, alert=False)
+        outcomes = await self.ingestor.ingest(news, late=True)
+        analyses = await self.ingestor.ingest(old, alert=False)
         for post, outcome in zip(old, analyses, strict=True):
             if outcome.status == "new" and (kept := await self.store.get_post(watched.id, post.message_id)):
                 self.outage.add(watched.label, post, kept.analysis.conflicts)
@@ -374,8 +374,8 @@ class Reconciler:
     async def _store_history(self, watched: WatchedChannel, posts: list[Post], news_since: datetime) -> None:
         news = [p for p in posts if p.date >= news_since]
         history = [p for p in posts if p.date < news_since]
-        await self.ingestor.ingest(watched.id, news, late=True)
-        await self.ingestor.ingest(watched.id, history, alert=False)
+        await self.ingestor.ingest(news, late=True)
+        await self.ingestor.ingest(history, alert=False)
 
     # -- engagement -----------------------------------------------------------------------------------
 
@@ -399,7 +399,7 @@ class Reconciler:
             return 0
         found = await self._read("channels.getMessages", lambda: self._by_id(watched, ids), lane="steady")
         posts = [item for item in found if isinstance(item, Post)]
-        await self.ingestor.ingest(watched.id, posts)
+        await self.ingestor.ingest(posts)
         await self.ingestor.delete(watched.id, [item for item in found if isinstance(item, int)])
         for post in posts:
             await self.store.record_engagement(

@@ -302,7 +302,8 @@ class Daemon:
         )
         own_hashes = None
         if self.worker is not None:
-            own_hashes = await self._join_fleet()
+            own_hashes, joined_before = await self._join_fleet()
+            self.resolver.joined |= joined_before
             self.resolver.join_cap = MAX_JOINED_CHANNELS
             joined = self.resolver.joined
             self.takeover = TakeoverCatchUp(kit.reconciler, self.live.pts, joined.__contains__)
@@ -415,9 +416,9 @@ class Daemon:
 
     # -- a worker of a fleet -------------------------------------------------------------------------
 
-    async def _join_fleet(self) -> dict[int, int]:
+    async def _join_fleet(self) -> tuple[dict[int, int], set[int]]:
         """Register as a worker of this account, or refuse to start when another live worker has it;
-        returns the account's own access hashes the archive holds."""
+        returns the account's own access hashes the archive holds and the channels it joined."""
         kit, worker = self._running(), self.worker
         assert worker is not None
         me = await kit.user.get_me(input_peer=True)
@@ -692,6 +693,8 @@ class Daemon:
         self.looked.set()
         self.state.not_joined = [w.id for w in result.not_joined]
         resolver = self._resolver()
+        resolver.joined |= examined - {w.id for w in (*result.not_joined, *result.refused)}
+        resolver.joined -= {w.id for w in result.not_joined}
         for watched in result.not_joined:
             resolver.join_later(watched)
         for watched in result.refused:

@@ -275,6 +275,7 @@ async def run_fleet(
         "killed": victim,
         "victim_channels": len(held_before),
         "posts_on_them_after_kill": len(after_kill),
+        "not_archived_of_them": sum(1 for c, _ in missing if c in held_before),
         "takeover_seconds": takeover_seconds,
         "all_posts_archived_seconds_after_kill": None
         if archived_at is None

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from telethon import errors
 
 from monitor.logs import log_event
+from monitor.store import ArchiveError
 from monitor.telegram.channels import WatchedChannel
 from monitor.telegram.dialogs import DialogMark
 from monitor.telegram.reconcile import Reconciler
@@ -58,12 +59,13 @@ class TakeoverCatchUp:
         return len(self._pending)
 
     async def run(self) -> None:
-        """Catch up queued channels until cancelled."""
+        """Catch up queued channels until cancelled; one that fails is logged and left to the next look
+        (which hands it back here while it is fresh, or catches it up itself), and the others go on."""
         while True:
             watched, mark = await self._queue.get()
             try:
                 await self._catch_up(watched, mark)
-            except (errors.RPCError, ValueError) as exc:
+            except (errors.RPCError, ValueError, ArchiveError, ConnectionError) as exc:
                 self.reconciler.warn(watched, "takeover_catch_up_failed", exc)
             finally:
                 self._pending.discard(watched.id)

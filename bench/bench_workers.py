@@ -4,6 +4,8 @@
     python bench/bench_workers.py --channels 300 --seconds 120 # smaller and quicker
     python bench/bench_workers.py --relaxed                    # Telegram's quotas off (mechanics alone)
     python bench/bench_workers.py --members 2                  # every channel joined by two accounts
+    python bench/bench_workers.py --members 2 --postgres       # the archive in a throwaway PostgreSQL
+    python bench/bench_workers.py --postgres --relaxed --no-kill --rate 250 --seconds 60   # ingest rate
 
 The sandbox runs in this process with the load generator's channels (`load_scenario_for`), shared out
 among the accounts in turn (`--accounts`: channel i is joined by account i mod N). The workers are
@@ -17,13 +19,20 @@ posts/s over all channels for `--seconds`, a share of them about tracked conflic
 seconds the worker holding the sender's seat is SIGKILLed. Printed: when the others held all its
 channels (the takeover) and when the posts published on them since the kill were all in the archive
 (read again); after a drain, posts published but not archived (lost), alerts created but not
-delivered (lost) and posts whose link reached the analyst chat more than once (duplicates).
+delivered (lost) and posts whose link reached the analyst chat more than once (duplicates), and what
+the survivors' takeovers cost: gained channels that needed a catch-up request (the rest were stored from
+the live updates their accounts kept). `--no-kill` measures the ingest rate alone: posts published per
+second and posts archived per second across the workers, from the first post until the last is archived.
+
+`--postgres` keeps the archive in a throwaway PostgreSQL server started as the tests start one
+(tests/postgres.py; `--url` names one of your own), instead of an archive file.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -33,27 +42,38 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
+
+import asyncpg
 
 from monitor.model import Channel, utcnow
 from monitor.sandbox.config_file import write_monitor_config
 from monitor.sandbox.server import RunningSandbox, start_sandbox
 from monitor.sandbox.strictness import relaxed
 from monitor.sandbox.synthetic_load import load_scenario_for
-from monitor.store import Store
+from monitor.store import Location, open_archive
 from monitor.store.leases import KnownChannel
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.postgres import start_server
 
 MONITOR = Path(sys.executable).with_name("monitor")
 LINK = re.compile(r"https://t\.me/(\w+)/(\d+)")
 POLL_SECONDS = 0.5
 
 
-def fleet_config(sandbox: RunningSandbox, directory: Path, args: argparse.Namespace) -> Path:
-    """The config the sandbox writes, with the bench's lease time and, when relaxed, budgets to match."""
+def fleet_config(
+    sandbox: RunningSandbox, directory: Path, archive: Location, args: argparse.Namespace
+) -> Path:
+    """The config the sandbox writes, with the bench's lease time and archive and, when relaxed, budgets to
+    match."""
     path = directory / "fleet.toml"
     write_monitor_config(path, sandbox)
     text = path.read_text(encoding="utf-8")
+    if isinstance(archive, str):
+        text = re.sub(r"\[archive\]\npath = [^\n]*\n", f'[archive]\nurl = "{archive}"\n', text)
     text = re.sub(r"lease_seconds = \d+", f"lease_seconds = {args.lease:g}", text)
     text = re.sub(r"renew_seconds = \d+", f"renew_seconds = {args.renew:g}", text)
     text = text.replace("backfill = 10000", "backfill = 0")  # history is not what this bench measures
@@ -65,11 +85,33 @@ def fleet_config(sandbox: RunningSandbox, directory: Path, args: argparse.Namesp
     return path
 
 
-async def seed_hashes(sandbox: RunningSandbox, archive: Path) -> None:
+@contextlib.asynccontextmanager
+async def archive_for(args: argparse.Namespace, directory: Path) -> AsyncIterator[Location]:
+    """The archive file, the given PostgreSQL database, or one in a throwaway server stopped afterwards."""
+    if not args.postgres:
+        yield args.url or directory / "fleet.db"
+        return
+    server = await asyncio.to_thread(start_server)
+    try:
+        await _create_database(server.url("postgres"))
+        yield server.url("bench")
+    finally:
+        await asyncio.to_thread(server.stop)
+
+
+async def _create_database(url: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute("CREATE DATABASE bench")
+    finally:
+        await connection.close()
+
+
+async def seed_hashes(sandbox: RunningSandbox, archive: Location) -> None:
     """Every account's own hash of every channel, and its memberships, as earlier runs recorded them."""
     world = sandbox.world
     channels = [s for s in world.channels.values() if not s.megagroup]
-    async with await Store.open(archive) as store:
+    async with await open_archive(archive) as store:
         for state in channels:
             await store.upsert_channel(Channel(state.id, state.title, state.username), f"@{state.username}")
         for account in (sandbox.user_id, *sandbox.reader_ids):
@@ -87,8 +129,8 @@ async def start_worker(config: Path, name: str, log: Path) -> asyncio.subprocess
         )  # fmt: skip
 
 
-async def fleet_state(archive: Path) -> tuple[dict[int, str | None], dict[str, dict], str | None]:
-    async with await Store.open(archive, readonly=True) as store:
+async def fleet_state(archive: Location) -> tuple[dict[int, str | None], dict[str, dict], str | None]:
+    async with await open_archive(archive, readonly=True) as store:
         holders = {c: w for c, (w, _) in (await store.leases.holders()).items()}
         workers = {w.name: dict(w.state) for w in await store.leases.workers()}
         seat = await store.leases.job_holder("sender")
@@ -115,80 +157,19 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         seed=args.seed,
         strictness=relaxed() if args.relaxed else None,
     )
-    world = sandbox.world
-    names = [f"worker{n}" for n in range(1, args.accounts + 1)]
     with tempfile.TemporaryDirectory(prefix="bench-workers-") as workdir:
         directory = Path(workdir)
-        config = fleet_config(sandbox, directory, args)
-        archive = directory / "fleet.db"
-        await seed_hashes(sandbox, archive)
-        log = directory / "workers.log"
-        processes = {name: await start_worker(config, name, log) for name in names}
         try:
-            every = {s.id for s in world.channels.values() if not s.megagroup}
-
-            async def ready() -> bool:
-                holders, workers, seat = await fleet_state(archive)
-                looked = all(workers.get(n, {}).get("look_lag_seconds") is not None for n in names)
-                return seat is not None and looked and {c for c, w in holders.items() if w} >= every
-
-            if (startup := await wait(ready, args.startup)) is None:
-                raise RuntimeError(
-                    f"the fleet did not take every channel within {args.startup:g} s; see {log}"
-                )
-            _, _, victim = await fleet_state(archive)
-            assert victim is not None
-            published: list[tuple[int, int, float]] = []
-            started = time.monotonic()
-            killed_at: float | None = None
-            for event in load:
-                if killed_at is None and event.at >= args.kill_at:
-                    held_before = {c for c, w in (await fleet_state(archive))[0].items() if w == victim}
-                    processes[victim].send_signal(signal.SIGKILL)
-                    killed_at = time.monotonic()
-                    survivors = set(names) - {victim}
-                    takeover = asyncio.create_task(_first_time(archive, held_before, survivors, killed_at))
-                if (pause := started + event.at - time.monotonic()) > 0:
-                    await asyncio.sleep(pause)
-                post = event.post
-                assert post is not None
-                message_id = await world.publish(post.channel_id, post.text)
-                published.append((post.channel_id, message_id, time.monotonic()))
-            assert killed_at is not None
-            takeover_seconds = await takeover
-            after_kill = [(c, m) for c, m, at in published if at >= killed_at and c in held_before]
-
-            async def all_archived() -> bool:
-                return not await _missing(archive, published)
-
-            drained = await wait(all_archived, args.drain)
-            read_again = None if drained is None else round(time.monotonic() - killed_at, 1)
-            missing = await _missing(archive, published)
-            if missing and args.keep is not None:
-                shutil.copytree(directory, args.keep, dirs_exist_ok=True)
-                print(f"missing: {missing[:20]}", file=sys.stderr)
-            await wait(lambda: _settled(archive), args.drain)
-            alerts = await _alerts(archive)
-            links = Counter(
-                (name.lower(), int(mid))
-                for message in world.chat_messages()
-                if message.sender_id == sandbox.bot_id
-                for name, mid in set(LINK.findall(message.text))
-            )
-            for name in survivors:
-                processes[name].send_signal(signal.SIGTERM)
-            for name in survivors:
-                await asyncio.wait_for(processes[name].wait(), 30)
+            async with archive_for(args, directory) as archive:
+                figures = await run_fleet(args, sandbox, load, directory, archive)
         finally:
-            for process in processes.values():
-                if process.returncode is None:
-                    process.kill()
-                    await process.wait()
             await sandbox.stop()
-        warnings = sum(
-            1 for line in log.read_text().splitlines() if "level=error" in line or "level=critical" in line
-        )
+        log = (directory / "workers.log").read_text()
+        if args.keep is not None and (figures.get("lost_posts") or figures.get("worker_errors")):
+            shutil.copytree(directory, args.keep, dirs_exist_ok=True)
+    errors = sum(1 for line in log.splitlines() if "level=error" in line or "level=critical" in line)
     return {
+        "archive": "postgresql" if isinstance(archive, str) else "sqlite",
         "channels": args.channels,
         "accounts": args.accounts,
         "members": args.members,
@@ -196,23 +177,115 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         "relaxed": args.relaxed,
         "lease_seconds": args.lease,
         "renew_seconds": args.renew,
+        **figures,
+        "worker_errors": errors,
+    }
+
+
+async def run_fleet(
+    args: argparse.Namespace, sandbox: RunningSandbox, load: list, directory: Path, archive: Location
+) -> dict[str, object]:
+    """Start the workers, play the load (killing the sender's worker on the way unless `--no-kill`), drain,
+    and count what was archived, alerted and sent."""
+    world = sandbox.world
+    names = [f"worker{n}" for n in range(1, args.accounts + 1)]
+    config = fleet_config(sandbox, directory, archive, args)
+    await seed_hashes(sandbox, archive)
+    log = directory / "workers.log"
+    processes = {name: await start_worker(config, name, log) for name in names}
+    try:
+        every = {s.id for s in world.channels.values() if not s.megagroup}
+
+        async def ready() -> bool:
+            holders, workers, seat = await fleet_state(archive)
+            looked = all(workers.get(n, {}).get("look_lag_seconds") is not None for n in names)
+            return seat is not None and looked and {c for c, w in holders.items() if w} >= every
+
+        if (startup := await wait(ready, args.startup)) is None:
+            raise RuntimeError(f"the fleet did not take every channel within {args.startup:g} s; see {log}")
+        _, _, victim = await fleet_state(archive)
+        assert victim is not None
+        published: list[tuple[int, int, float]] = []
+        started = time.monotonic()
+        killed_at: float | None = None
+        held_before: set[int] = set()
+        survivors = set(names)
+        takeover: asyncio.Task[float | None] | None = None
+        for event in load:
+            if killed_at is None and not args.no_kill and event.at >= args.kill_at:
+                held_before = {c for c, w in (await fleet_state(archive))[0].items() if w == victim}
+                processes[victim].send_signal(signal.SIGKILL)
+                killed_at = time.monotonic()
+                survivors = set(names) - {victim}
+                takeover = asyncio.create_task(_first_time(archive, held_before, survivors, killed_at))
+            if (pause := started + event.at - time.monotonic()) > 0:
+                await asyncio.sleep(pause)
+            post = event.post
+            assert post is not None
+            message_id = await world.publish(post.channel_id, post.text)
+            published.append((post.channel_id, message_id, time.monotonic()))
+        load_ended = time.monotonic()
+        backlog = len(await _missing(archive, published))
+        takeover_seconds = await takeover if takeover is not None else None
+
+        async def all_archived() -> bool:
+            return not await _missing(archive, published)
+
+        drained = await wait(all_archived, args.drain)
+        archived_at = None if drained is None else time.monotonic()
+        missing = await _missing(archive, published)
+        if missing:
+            print(f"missing: {missing[:20]}", file=sys.stderr)
+        await wait(lambda: _settled(archive), args.drain)
+        alerts = await _alerts(archive)
+        _, workers, _ = await fleet_state(archive)
+        links = Counter(
+            (name.lower(), int(mid))
+            for message in world.chat_messages()
+            if message.sender_id == sandbox.bot_id
+            for name, mid in set(LINK.findall(message.text))
+        )
+        for name in survivors:
+            processes[name].send_signal(signal.SIGTERM)
+        for name in survivors:
+            await asyncio.wait_for(processes[name].wait(), 30)
+    finally:
+        for process in processes.values():
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    figures: dict[str, object] = {
         "startup_seconds": round(startup, 1),
         "posts": len(published),
-        "killed": victim,
-        "victim_channels": len(held_before),
-        "posts_on_them_after_kill": len(after_kill),
-        "takeover_seconds": takeover_seconds,
-        "all_posts_archived_seconds_after_kill": read_again,
+        "published_per_second": round(len(published) / (load_ended - started), 1),
+        "not_archived_at_load_end": backlog,
+        "archived_per_second": None
+        if archived_at is None
+        else round(len(published) / (archived_at - started), 1),
         "lost_posts": len(missing),
         "alerts": alerts["total"],
         "lost_alerts": alerts["open"],
         "duplicate_alerts": sum(1 for n in links.values() if n > 1),
-        "worker_errors": warnings,
+    }
+    if killed_at is None:
+        return figures
+    after_kill = [(c, m) for c, m, at in published if at >= killed_at and c in held_before]
+    return {
+        **figures,
+        "killed": victim,
+        "victim_channels": len(held_before),
+        "posts_on_them_after_kill": len(after_kill),
+        "not_archived_of_them": sum(1 for c, _ in missing if c in held_before),
+        "takeover_seconds": takeover_seconds,
+        "all_posts_archived_seconds_after_kill": None
+        if archived_at is None
+        else round(archived_at - killed_at, 1),
+        "takeover_catch_ups": sum(int(workers[n].get("caught_up_after_takeover", 0)) for n in survivors),
     }
 
 
 async def _first_time(
-    archive: Path, channels: set[int], survivors: set[str], killed_at: float
+    archive: Location, channels: set[int], survivors: set[str], killed_at: float
 ) -> float | None:
     """Seconds from the kill until the survivors held every channel of the killed worker (polled)."""
     while time.monotonic() - killed_at < 600:
@@ -223,18 +296,26 @@ async def _first_time(
     return None
 
 
-async def _missing(archive: Path, published: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
-    async with await Store.open(archive, readonly=True) as store:
-        return [(c, m) for c, m, _ in published if await store.get_post(c, m) is None]
+async def _missing(archive: Location, published: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    """Published posts not in the archive: one id-range query per channel (cheap enough to poll)."""
+    by_channel: dict[int, list[int]] = {}
+    for channel, message_id, _ in published:
+        by_channel.setdefault(channel, []).append(message_id)
+    missing = []
+    async with await open_archive(archive, readonly=True) as store:
+        for channel, ids in by_channel.items():
+            stored = set(await store.stored_ids_between(channel, min(ids) - 1, max(ids)))
+            missing += [(channel, m) for m in ids if m not in stored]
+    return missing
 
 
-async def _alerts(archive: Path) -> dict[str, int]:
-    async with await Store.open(archive, readonly=True) as store:
+async def _alerts(archive: Location) -> dict[str, int]:
+    async with await open_archive(archive, readonly=True) as store:
         states = await store.figures.alerts_by_state()
         return {"total": sum(states.values()), "open": await store.outbox.depth()}
 
 
-async def _settled(archive: Path) -> bool:
+async def _settled(archive: Location) -> bool:
     return (await _alerts(archive))["open"] == 0
 
 
@@ -262,6 +343,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="copy the archive, config and log here when posts are lost")
     parser.add_argument("--budget", type=float, help="[reading] requests_per_hour of every worker (600)")
     parser.add_argument("--relaxed", action="store_true", help="the sandbox without Telegram's quotas")
+    parser.add_argument(
+        "--postgres", action="store_true", help="the archive in a throwaway PostgreSQL server"
+    )
+    parser.add_argument("--url", help="the archive in this PostgreSQL database (instead of a file)")
+    parser.add_argument("--no-kill", action="store_true", help="kill no worker: the ingest rate alone")
     args = parser.parse_args()
     print(json.dumps(asyncio.run(run(args)), ensure_ascii=False))
 

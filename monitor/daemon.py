@@ -8,8 +8,10 @@ engagement snapshots and polling of channels that cannot be joined with what the
 Longer than most modules because it is the one place where the live parts meet: the reading jobs (look,
 backfill, polling, engagement, outage summary) are short methods that only schedule work of `telegram/`.
 A worker of a fleet (`--worker`, docs/workers.md) reads with its own account only the channels it holds
-leases for (`telegram/share.py`), renewed every few seconds, and sends alerts only while it holds the
-sender's seat (`telegram/seat.py`); the glue between those and the reading jobs is here too.
+leases for (`telegram/share.py`), renewed every few seconds, keeps the live updates of the others for a
+takeover (`telegram/held_back.py`), catches up gained channels beside the look (`telegram/takeover.py`)
+and sends alerts only while it holds the sender's seat (`telegram/seat.py`); the glue between those and
+the reading jobs is here too.
 Shutdown (SIGTERM/SIGINT): stop intake first, cancel catch-up work (every batch is its own transaction
 and is fetched again after a restart), let the sender finish its current send, close the archive;
 all within a bound.
@@ -23,7 +25,8 @@ import functools
 import logging
 import os
 import signal
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -55,12 +58,14 @@ from monitor.telegram.client import (
 )
 from monitor.telegram.commands import ChannelStatus, CommandHandler, DaemonStatus
 from monitor.telegram.guard import AccountFault, FloodWaits
+from monitor.telegram.held_back import Handover
 from monitor.telegram.ingest import ARCHIVE_RETRY_SECONDS, Ingestor, LiveIngest
 from monitor.telegram.reconcile import OutageSummary, Reconciler
 from monitor.telegram.seat import SenderSeat
 from monitor.telegram.send import AlertSender
 from monitor.telegram.share import ChannelShare
 from monitor.telegram.sweep import Sweep
+from monitor.telegram.takeover import TakeoverCatchUp
 
 if TYPE_CHECKING:
     from monitor.store.opening import Archive
@@ -70,6 +75,7 @@ log = logging.getLogger(__name__)
 SHUTDOWN_SECONDS = 10.0
 RECONNECT_DEBOUNCE_SECONDS = 5.0  # reconnects in a flurry get one look, not one each
 LOOK_SHARE = 0.25  # looks take at most this share of the budget; the rest is for what they find
+TAKEOVER_RESERVE = 0.2  # a worker's share of the burst that only the catch-up of a takeover may spend
 ENGAGEMENT_JOB_SECONDS = 60.0
 
 Job = Callable[[], Coroutine[object, object, None]]
@@ -187,6 +193,7 @@ class Toolkit:
                     spacing=reading.spacing_seconds,
                     jitter=reading.jitter,
                     steady_per_hour=reading.steady_per_hour,
+                    takeover_reserve=int(reading.burst * TAKEOVER_RESERVE) if worker else 0,
                 )
                 news_window = timedelta(hours=config.alerts.backfill_alert_hours)
                 reconciler = Reconciler(user, store, ingestor, budget, news_window=news_window)
@@ -246,6 +253,7 @@ class Daemon:
         self.resolver: ChannelResolver | None = None
         self._engaged: dict[int, datetime] = {}
         self.share: ChannelShare | None = None
+        self.takeover: TakeoverCatchUp | None = None
         self.seat: SenderSeat | None = None
         self.looked_at: datetime | None = None
 
@@ -295,8 +303,12 @@ class Daemon:
         )
         own_hashes = None
         if self.worker is not None:
-            own_hashes = await self._join_fleet()
+            own_hashes, joined_before = await self._join_fleet()
+            self.resolver.joined |= joined_before
             self.resolver.join_cap = MAX_JOINED_CHANNELS
+            joined = self.resolver.joined
+            self.takeover = TakeoverCatchUp(kit.reconciler, self.live.pts, joined.__contains__)
+            self._spawn(self.takeover.run(), "takeover_catch_up")
         await self.resolver.start(config.channels, own_hashes=own_hashes)
         self.state.channels, self.state.unavailable = self.resolver.watched, self.resolver.unavailable
         if self.share is not None:
@@ -308,6 +320,8 @@ class Daemon:
         kit.ingestor.learn_context = config.analysis.context == "learned"
         kit.ingestor.fixed_context = fixed_contexts(self.resolver.watched)
         self.sweep = Sweep(kit.user, kit.reconciler, kit.budget, self.live.pts)
+        if self.takeover is not None:
+            self.sweep.hand_off = self.takeover.hand_off
         if self.sender is not None:
             self._start_sending(self.sender)
         self.scheduler = self._schedule(self.sender)
@@ -396,16 +410,16 @@ class Daemon:
         if self.share is not None:
             self._read_held()
             if watched.id in self.share.held:
-                self._catch_up([watched.id])
+                self._take_over({watched.id}, {})
         elif self.live is not None:
             self.live.watched.add(watched.id)
         self.look_soon()
 
     # -- a worker of a fleet -------------------------------------------------------------------------
 
-    async def _join_fleet(self) -> dict[int, int]:
+    async def _join_fleet(self) -> tuple[dict[int, int], set[int]]:
         """Register as a worker of this account, or refuse to start when another live worker has it;
-        returns the account's own access hashes the archive holds."""
+        returns the account's own access hashes the archive holds and the channels it joined."""
         kit, worker = self._running(), self.worker
         assert worker is not None
         me = await kit.user.get_me(input_peer=True)
@@ -420,15 +434,18 @@ class Daemon:
             raise WorkerRefused(f"worker {worker.name}: {error}") from None
 
     async def _renew_leases(self) -> None:
-        """Renew this worker's leases and read what it now holds; gained channels are looked at at once,
-        which catches them up from the archive's marks (a takeover loses nothing)."""
+        """Renew this worker's leases and read what it now holds. A gained channel gets what was kept of its
+        live updates above the archive's mark stored at once; what is left to read (a gap, a channel the
+        account has not joined) is caught up beside the look, and the look checks the rest from the
+        dialogs' marks (a takeover loses nothing)."""
         share = self.share
         if share is None:
             return
         before = share.held
         holding = await share.renew(self._resolver(), self.worker_state())
+        marks = {c: int((await self.store.sync_state(c)).get("pts", 0)) for c in holding.gained}
         if holding.held != before:  # gained, given back, or lost while this worker could not renew
-            self._read_held()
+            handed = self._read_held(marks)
             log_event(
                 log,
                 "leases_changed",
@@ -438,31 +455,35 @@ class Daemon:
                 released=len(holding.released),
                 share=holding.target,
             )
+            self._take_over(holding.gained, handed)
         if holding.gained:
-            self._catch_up(holding.gained)
             self.look_soon()
 
-    def _catch_up(self, channel_ids: Iterable[int]) -> None:
-        """Read what a gained channel missed while no one held it, at once and in the foreground: the look
-        catches up joined channels from their dialogs, but one this account has not joined would wait
-        for the background polling."""
-        resolver = self._resolver()
-        wanted = set(channel_ids) - resolver.joined
-        channels = [w for w in self.state.channels if w.id in wanted]
-        if channels:
-            self._spawn(self._reconcile_all(channels), "catch_up")
+    def _take_over(self, gained: AbstractSet[int], handed: Mapping[int, Handover]) -> None:
+        """Queue the catch-up of gained channels whose kept updates do not reach back to the archive's mark
+        without a gap, or whose updates this account does not get; the next look checks the others."""
+        takeover, joined = self.takeover, self._resolver().joined
+        if takeover is None or not gained:
+            return
+        takeover.fresh |= gained
+        queued = 0
+        for watched in self.state.channels:
+            handover = handed.get(watched.id)
+            if watched.id in gained and (watched.id not in joined or (handover and handover.gap)):
+                queued += takeover.want(watched)
+        kept = sum(len(h.items) for h in handed.values())
+        log_event(log, "takeover", gained=len(gained), kept_updates=kept, catch_up=queued)
 
-    async def _reconcile_all(self, channels: list[WatchedChannel]) -> None:
-        reconciler = self._running().reconciler
-        for watched in channels:
-            await reconciler.reconcile(watched)
-
-    def _read_held(self) -> None:
-        """Read exactly the channels this worker holds and can address (its own hash)."""
+    def _read_held(self, marks: Mapping[int, int] | None = None) -> dict[int, Handover]:
+        """Read exactly the channels this worker holds and can address (its own hash); keep the live updates
+        of the others it can address for a takeover. Gained channels with their archive's pts in `marks`
+        get what was kept of them handed over."""
         held = self.share.held if self.share is not None else frozenset()
+        readable = {w.id for w in self._resolver().watched}
         self.state.channels = [w for w in self._resolver().watched if w.id in held]
-        if self.live is not None:
-            self.live.watched = {w.id for w in self.state.channels}
+        if self.live is None:
+            return {}
+        return self.live.read_only({w.id for w in self.state.channels}, readable - held, marks)
 
     async def _sender_seat(self) -> None:
         """Hold the sender's seat (open the bot and deliver) or, having lost it, stop delivering."""
@@ -504,6 +525,9 @@ class Daemon:
             "waiting_to_resolve": len(self._resolver().pending),
             "not_joined": len(self.state.not_joined),
             "taken_over": self.share.taken_over if self.share else 0,
+            "catching_up": self.takeover.waiting if self.takeover else 0,
+            "caught_up_after_takeover": self.takeover.caught_up if self.takeover else 0,
+            "kept_updates": len(self.live.held_back) if self.live else 0,
             "requests": budget.stats.total,
             "peak_per_minute": budget.stats.peak_per_minute,
             "budget_per_hour": budget.per_hour,
@@ -667,11 +691,16 @@ class Daemon:
     async def _look(self) -> None:
         """One look at every channel (catching up those behind), then the background reads it calls for:
         polling channels that are not joined, busiest first, and backfilling new channels, newest first."""
+        examined = {w.id for w in self.state.channels}
         result = await self._sweep().look(self.state.channels)
+        if self.takeover is not None:
+            self.takeover.fresh -= examined
         self.looked_at = utcnow()
         self.looked.set()
         self.state.not_joined = [w.id for w in result.not_joined]
         resolver = self._resolver()
+        resolver.joined |= examined - {w.id for w in (*result.not_joined, *result.refused)}
+        resolver.joined -= {w.id for w in result.not_joined}
         for watched in result.not_joined:
             resolver.join_later(watched)
         for watched in result.refused:

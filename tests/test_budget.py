@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from monitor.telegram.budget import Bucket, RequestBudget
+from monitor.telegram.budget import Bucket, Lane, RequestBudget
 
 
 class SimulatedTime:
@@ -94,3 +94,19 @@ async def test_steady_work_keeps_to_its_own_rate_whatever_the_account_budget_all
     assert time.now - start == pytest.approx(100.0)
     await budget.spend("messages.getPeerDialogs")
     assert time.now - start == pytest.approx(100.0), "a look is not held back by the steady lane"
+
+
+async def test_a_takeover_goes_before_a_waiting_look_and_alone_spends_the_reserve() -> None:
+    time = SimulatedTime()
+    budget = budget_on(time, per_hour=360, burst=4, takeover_reserve=2)
+    for _ in range(2):
+        await budget.spend("messages.getPeerDialogs")  # all but the reserve is spent
+    left: dict[str, tuple[float, float]] = {}
+
+    async def spend(name: str, lane: Lane) -> None:
+        await budget.spend(name, lane)
+        left[name] = (time.now, budget.bucket.tokens)
+
+    await asyncio.gather(spend("look", "foreground"), spend("takeover", "takeover"))
+    assert left["takeover"][0] < left["look"][0], "the takeover went first, though the look asked first"
+    assert left["look"][1] >= 2 - 1e-6, "the look left the reserve"

@@ -436,9 +436,7 @@ async def test_a_channel_empty_when_first_seen_still_gets_a_post_lost_between_tw
     first, lost, third = [await world.publish(NEWS, text) for text in ("Первая новость", FLAGGED, "Третья")]
     for message_id in (first, third):
         message = world.message(NEWS, message_id)
-        await daemon.kit.ingestor.ingest(
-            channel_id, [Post(channel_id, message_id, message.date, message.text)]
-        )
+        await daemon.kit.ingestor.ingest([Post(channel_id, message_id, message.date, message.text)])
     assert await stored(running, channel_id, lost) is None
     assert await daemon.kit.reconciler.reconcile(watched) == 1
     assert (await stored(running, channel_id, lost)).post.text == FLAGGED

@@ -186,7 +186,7 @@ def test_event_chat_ids_are_unmarked_and_non_channels_ignored() -> None:
     assert event_channel_id(None) is None
 
 
-def test_live_events_are_stored_in_order_grouped_by_channel_and_kind_each_message_once_a_group() -> None:
+def test_live_events_are_stored_in_order_grouped_by_kind_across_channels_each_message_once_a_group() -> None:
     def post(channel: int, message_id: int) -> LiveItem:
         return LiveItem(
             channel, Post(channel, message_id, datetime(2024, 5, 1, tzinfo=UTC), "текст"), (), None
@@ -200,8 +200,7 @@ def test_live_events_are_stored_in_order_grouped_by_channel_and_kind_each_messag
     shapes = [[(i.channel_id, i.post.message_id if i.post else i.deleted) for i in g] for g in groups]
     assert shapes == [
         [(1, 10), (1, 11)],
-        [(1, 10)],  # the edit of post 10 is stored after the post, not merged with it
-        [(2, 5)],
+        [(1, 10), (2, 5)],  # the edit of post 10 is stored after the post, not merged with it
         [(2, (5,)), (2, (6,))],
         [(1, 12)],
     ]

@@ -6,11 +6,12 @@ file and a PostgreSQL database (`archive_location`)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from monitor.health import HealthLimits
 from monitor.sandbox.scenario import ChannelSpec, HistoryPost, PostSpec, Scenario
 from monitor.sandbox.server import RunningSandbox
 from monitor.store import Location, open_archive
+from monitor.telegram.held_back import Handover
 from tests.support import FAST_READING, FLAGGED, NO_PACING, RARE_JOBS, StartSandbox, own_messages, until
 
 CHANNELS = tuple(
@@ -35,16 +37,20 @@ ALL = {spec.id for spec in CHANNELS}
 LEASE_SECONDS = 3.0
 
 
-def fleet_scenario(accounts: int) -> Scenario:
+def fleet_scenario(accounts: int, members: int = 1) -> Scenario:
     history = tuple(
         HistoryPost(ago=7200 - i, post=PostSpec(spec.id, f"старая сводка {i}"))
         for i, spec in enumerate(CHANNELS)
     )
-    return Scenario(name="fleet", channels=CHANNELS, history=history).with_accounts(accounts)
+    return Scenario(name="fleet", channels=CHANNELS, history=history).with_accounts(accounts, members)
 
 
 def fleet_config(
-    sandbox: RunningSandbox, archive: Path, sessions: tuple[str, ...] | None = None, url: str | None = None
+    sandbox: RunningSandbox,
+    archive: Path,
+    sessions: tuple[str, ...] | None = None,
+    url: str | None = None,
+    lease: float = 15.0,
 ) -> Config:
     """With `url` the archive is that PostgreSQL database (`archive` then only places locks and sessions)."""
     config = sandbox_config(sandbox, archive, alerts=NO_PACING, schedule=RARE_JOBS, reading=FAST_READING)
@@ -54,19 +60,29 @@ def fleet_config(
     # In one process with the sandbox and its peers, a worker's loop may stall for a few seconds on a busy
     # machine; a longer lease keeps that from looking like a dead worker. The killed-worker test uses
     # processes and the short LEASE_SECONDS.
-    return replace(config, fleet=FleetSettings(workers, lease_seconds=15.0, renew_seconds=0.5))
+    return replace(config, fleet=FleetSettings(workers, lease_seconds=lease, renew_seconds=0.5))
 
 
 class ObservedDaemon(Daemon):
-    """A worker that tells its fleet each time the set of channels it reads changes."""
+    """A worker that tells its fleet each time the set of channels it reads changes; one that `crashed`
+    stops without giving its leases back, as a killed process leaves them."""
 
     def __init__(self, fleet: Fleet, config: Config, worker: WorkerSettings) -> None:
         super().__init__(config, worker=worker)
         self.observer = fleet
+        self.crashed = False
 
-    def _read_held(self) -> None:
-        super()._read_held()
+    async def _leave_fleet(self) -> None:
+        """A crash leaves the leases and the seat in the archive; the bot's session lock goes with it."""
+        if not self.crashed:
+            await super()._leave_fleet()
+        elif self.seat is not None:
+            await self._stop_sending(give_up=False)
+
+    def _read_held(self, marks: Mapping[int, int] | None = None) -> dict[int, Handover]:
+        handed = super()._read_held(marks)
         self.observer.note_overlaps()
+        return handed
 
 
 @dataclass
@@ -90,6 +106,13 @@ class Fleet:
         stop.set()
         await asyncio.wait_for(task, 15)
 
+    async def crash(self, name: str) -> None:
+        """Stop a worker as a kill would: its leases and seat stay until they expire."""
+        daemon = self.daemons[name]
+        assert isinstance(daemon, ObservedDaemon)
+        daemon.crashed = True
+        await self.stop(name)
+
     def note_overlaps(self) -> None:
         sets = list(self.reading().values())
         self.overlaps.extend(a & b for i, a in enumerate(sets) for b in sets[i + 1 :] if a & b)
@@ -112,9 +135,11 @@ async def fleet_of(
     fleets: list[Fleet] = []
     url = archive_location if isinstance(archive_location, str) else None
 
-    async def make(accounts: int) -> Fleet:
-        sandbox = await start_sandbox_for(fleet_scenario(accounts))
-        fleet = Fleet(sandbox, fleet_config(sandbox, tmp_path / "fleet.db", url=url))
+    async def make(
+        accounts: int, members: int = 1, lease: float = 15.0, record_requests: Path | None = None
+    ) -> Fleet:
+        sandbox = await start_sandbox_for(fleet_scenario(accounts, members), record_requests=record_requests)
+        fleet = Fleet(sandbox, fleet_config(sandbox, tmp_path / "fleet.db", url=url, lease=lease))
         fleets.append(fleet)
         return fleet
 
@@ -355,3 +380,98 @@ async def test_a_sender_that_died_mid_send_is_taken_over_without_a_duplicate(
 
     await until(sent, "the claimed alert marked sent by the next sender", timeout=20)
     assert len(own_messages(sandbox)) == before
+
+
+# -- a takeover from the updates the taking account kept --------------------------------------------------
+
+TAKEOVER_LEASE = 6.0  # a crashed worker's leases expire this long after its last renewal
+READS = {"messages.getHistory", "updates.getChannelDifference", "channels.getMessages"}
+
+
+async def split_between_two_members(fleet: Fleet) -> tuple[set[int], set[int]]:
+    """Both workers started, each reading three channels that both accounts joined; (w1's, w2's)."""
+    await fleet.start("w1")
+    await fleet.start("w2")
+
+    async def split() -> bool:
+        sets = shared_out(fleet)
+        return sets is not None and [len(s) for s in sets.values()] == [3, 3]
+
+    await until(split, "the six channels split three and three", timeout=30)
+    store = fleet.daemons["w2"].store
+
+    async def backfilled() -> bool:  # history reads after this are the takeover's alone
+        return all([(await store.sync_state(spec.id)).get("backfill_done") for spec in CHANNELS])
+
+    await until(backfilled, "every channel's history read", timeout=30)
+    reading = fleet.reading()
+    return reading["w1"], reading["w2"]
+
+
+def reads_since(record: Path, start: int, account: int) -> list[str]:
+    """The channel reads `account` asked the sandbox for after the first `start` requests."""
+    lines = record.read_text(encoding="utf-8").splitlines()[start:]
+    rows = [json.loads(line) for line in lines]
+    return [r["method"] for r in rows if r["account"] == str(account) and r["method"] in READS]
+
+
+async def stored_and_alerted_once(fleet: Fleet, posted: list[tuple[ChannelSpec, int]]) -> None:
+    store = fleet.daemons["w2"].store
+
+    async def stored() -> bool:
+        return all([await store.get_post(spec.id, mid) for spec, mid in posted])
+
+    await until(stored, "every post of the crashed worker's channels in the archive", timeout=30)
+    keys = [(spec.username, mid) for spec, mid in posted]
+    await until(lambda: all(k in alerts_in_chat(fleet.sandbox) for k in keys), "their alerts", timeout=30)
+
+    async def sent() -> bool:
+        return await store.outbox.depth() == 0
+
+    await until(sent, "every alert marked sent")
+    assert all(alerts_in_chat(fleet.sandbox)[k] == 1 for k in keys)
+
+
+async def test_a_member_taking_over_stores_the_posts_of_the_lease_gap_from_its_kept_updates_without_a_read(
+    fleet_of, tmp_path: Path
+) -> None:
+    record = tmp_path / "requests.jsonl"
+    fleet = await fleet_of(2, members=2, lease=TAKEOVER_LEASE, record_requests=record)
+    gone, kept = await split_between_two_members(fleet)
+    await fleet.crash("w1")
+    start = len(record.read_text(encoding="utf-8").splitlines())
+    world, specs = fleet.sandbox.world, [spec for spec in CHANNELS if spec.id in gone]
+    posted = [(spec, await world.publish(spec.username, FLAGGED)) for spec in specs]
+    posted.append((specs[0], await world.publish(specs[0].username, FLAGGED)))
+    survivor = fleet.daemons["w2"]
+
+    async def taken_over() -> bool:
+        return set((await holders(fleet.config.archive_location)).values()) == {"w2"}
+
+    await until(taken_over, "w2 holding every channel once w1's leases expired", timeout=30)
+    await stored_and_alerted_once(fleet, posted)
+    await until(lambda: survivor.looked_at is not None and not survivor.takeover.fresh, "a look after it")
+    assert reads_since(record, start, fleet.sandbox.reader_ids[0]) == []
+    assert survivor.takeover.caught_up == 0
+    assert {w.id for w in survivor.state.channels} == gone | kept
+    assert fleet.overlaps == []
+
+
+async def test_a_gap_in_the_kept_updates_costs_one_catch_up_of_that_channel_alone(
+    fleet_of, tmp_path: Path
+) -> None:
+    record = tmp_path / "requests.jsonl"
+    fleet = await fleet_of(2, members=2, lease=TAKEOVER_LEASE, record_requests=record)
+    gone, _ = await split_between_two_members(fleet)
+    survivor = fleet.daemons["w2"]
+    assert survivor.live is not None
+    survivor.live.held_back.per_channel = 1  # a second post on a channel pushes out its first: a gap
+    await fleet.crash("w1")
+    start = len(record.read_text(encoding="utf-8").splitlines())
+    world, specs = fleet.sandbox.world, [spec for spec in CHANNELS if spec.id in gone]
+    posted = [(spec, await world.publish(spec.username, FLAGGED)) for spec in specs]
+    posted.append((specs[0], await world.publish(specs[0].username, FLAGGED)))
+    await stored_and_alerted_once(fleet, posted)
+    await until(lambda: survivor.takeover.caught_up == 1, "the catch-up of the channel with the gap")
+    await until(lambda: survivor.looked_at is not None and not survivor.takeover.fresh, "a look after it")
+    assert reads_since(record, start, fleet.sandbox.reader_ids[0]) == ["updates.getChannelDifference"]

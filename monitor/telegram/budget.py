@@ -3,11 +3,13 @@ at a steady, jittered pace like an official client instead of in bursts Telegram
 
 One token bucket per account: `per_hour` requests refill it up to `burst` (what a first start may spend
 on reading each new channel's recent history once), and no two requests leave closer than `spacing`
-seconds (plus a random `jitter` share of it), which keeps every 10-second window small. Three lanes share
-it: foreground work (change detection, recovering missed posts) always goes first; background work
-(backfill) takes a token only while no foreground request waits and `reserve` tokens stay; steady work
-(engagement snapshots, polling channels that cannot be joined) is background work with a bucket of its
-own, `steady_per_hour`, because it never ends and must not grow with the number of channels.
+seconds (plus a random `jitter` share of it), which keeps every 10-second window small. Four lanes share
+it: a worker's takeover catch-up (the channels it just gained from a dead worker) goes before everything
+and alone may spend the last `takeover_reserve` tokens, so a takeover never queues behind the look's own
+reads; foreground work (change detection, recovering missed posts) goes next; background work (backfill)
+takes a token only while no foreground request waits and `reserve` tokens stay; steady work (engagement
+snapshots, polling channels that cannot be joined) is background work with a bucket of its own,
+`steady_per_hour`, because it never ends and must not grow with the number of channels.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Literal
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
-Lane = Literal["foreground", "background", "steady"]
+Lane = Literal["takeover", "foreground", "background", "steady"]
 
 
 @dataclass
@@ -83,6 +85,7 @@ class RequestBudget:
         jitter: float = 0.0,
         steady_per_hour: float | None = None,
         reserve: int = 2,
+        takeover_reserve: int = 0,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
@@ -94,11 +97,12 @@ class RequestBudget:
         self.steady = Bucket(steady / 60.0, min(burst, 2), clock())
         self.spacing = spacing
         self.jitter = jitter
-        self.reserve = min(reserve, burst - 1)
+        self.takeover_reserve = min(takeover_reserve, burst - 1)
+        self.reserve = min(reserve + self.takeover_reserve, burst - 1)
         self.stats = BudgetStats()
         self._rng = rng or random.Random()
         self._lock = asyncio.Lock()
-        self._foreground_waiting = 0
+        self._waiting: Counter[str] = Counter()
         # The next request leaves no earlier than this: the spacing plus a random share of it.
         self._not_before = 0.0
 
@@ -108,24 +112,36 @@ class RequestBudget:
 
     async def spend(self, method: str, lane: Lane = "foreground") -> None:
         """Wait until this request fits the budget and its lane's turn, then count it."""
-        if lane == "foreground":
-            self._foreground_waiting += 1
-        else:
+        if lane in ("background", "steady"):
             await self._background_turn(steady=lane == "steady")
+        self._waiting[lane] += 1
         try:
-            async with self._lock:
-                await self._wait_for(self.bucket)
-                if (pause := self._not_before - self.clock()) > 0:
-                    await self._sleep(pause)
-                now = self.clock()
-                self.bucket.take(now)
-                if lane == "steady":
-                    self.steady.take(now)
-                self.stats.record(method, now)
-                self._not_before = now + self.spacing * (1.0 + self._rng.uniform(0.0, self.jitter))
+            while (wait := await self._try_take(method, lane)) > 0:
+                await self._sleep(wait)
         finally:
-            if lane == "foreground":
-                self._foreground_waiting -= 1
+            self._waiting[lane] -= 1
+
+    async def _try_take(self, method: str, lane: Lane) -> float:
+        """Take a token for `lane` when it is its turn (0), else say how long to wait before trying again.
+        Tokens are waited for outside the lock, so a takeover is never held up by a look asleep on an empty
+        bucket; inside it only the spacing is waited out."""
+        async with self._lock:
+            now = self.clock()
+            keep = 0.0 if lane == "takeover" else float(self.takeover_reserve)
+            wait = self.bucket.seconds_until(1.0 + keep, now)
+            if lane != "takeover" and self._waiting["takeover"]:
+                wait = max(wait, self.spacing, 0.05)  # a waiting takeover goes first
+            if wait > 0:
+                return wait
+            if (pause := self._not_before - now) > 0:
+                await self._sleep(pause)
+            now = self.clock()
+            self.bucket.take(now)
+            if lane == "steady":
+                self.steady.take(now)
+            self.stats.record(method, now)
+            self._not_before = now + self.spacing * (1.0 + self._rng.uniform(0.0, self.jitter))
+            return 0.0
 
     async def _background_turn(self, *, steady: bool) -> None:
         """Background work goes when no foreground request waits and a reserve of tokens would stay."""
@@ -134,13 +150,9 @@ class RequestBudget:
             wait = self.bucket.seconds_until(1.0 + self.reserve, now)
             if steady:
                 wait = max(wait, self.steady.seconds_until(1.0, now))
-            if self._foreground_waiting == 0 and wait <= 0:
+            if self._waiting["foreground"] + self._waiting["takeover"] == 0 and wait <= 0:
                 return
             await self._sleep(max(wait, self.spacing, 0.05))
-
-    async def _wait_for(self, bucket: Bucket) -> None:
-        while (wait := bucket.seconds_until(1.0, self.clock())) > 0:
-            await self._sleep(wait)
 
     async def _sleep(self, seconds: float) -> None:
         self.stats.waited_seconds += seconds

@@ -7,8 +7,9 @@ Telegram numbers, edits and deletes the parts one by one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from monitor.analysis.links import with_text_links
 from monitor.logs import log_event
 from monitor.model import Analysis, Channel, ChannelContext, Post, SaveOutcome, utcnow
 from monitor.store import ArchiveError, Store
+from monitor.telegram.held_back import Handover, PushBuffer
 
 log = logging.getLogger(__name__)
 
@@ -185,10 +187,12 @@ class Ingestor:
         return await loop.run_in_executor(self._executor, self.analyzer.analyze_many, texts, contexts)
 
     async def ingest(
-        self, channel_id: int, posts: Sequence[Post], *, late: bool = False, alert: bool = True
+        self, posts: Sequence[Post], *, late: bool = False, alert: bool = True
     ) -> list[SaveOutcome]:
-        """Analyse and store posts of one channel; recovered (late) posts carry their delay into the alert,
-        counted from the edit for an edited post (an edit that newly flags a post is news when made)."""
+        """Analyse and store posts, of one channel or of many (live posts over a thousand channels come one a
+        channel: analysed and saved together, in one transaction); recovered (late) posts carry their delay
+        into the alert, counted from the edit for an edited post (an edit that newly flags a post is news
+        when made)."""
         if not posts:
             return []
         contexts = await self.store.context.for_posts(posts, self.fixed_context, learn=self.learn_context)
@@ -202,13 +206,15 @@ class Ingestor:
             if late
             else None
         )
-        async with self.lock(channel_id):
+        async with contextlib.AsyncExitStack() as locks:
+            for channel_id in sorted({post.channel_id for post in posts}):  # in one order: no deadlock
+                await locks.enter_async_context(self.lock(channel_id))
             outcomes = await self.store.save(
                 list(zip(posts, analyses, strict=True)), late_seconds=delays, alert=alert
             )
-        newest = max(post.date for post in posts)
-        if newest > self.last_post_at.get(channel_id, _EPOCH):
-            self.last_post_at[channel_id] = newest
+        for post in posts:
+            if post.date > self.last_post_at.get(post.channel_id, _EPOCH):
+                self.last_post_at[post.channel_id] = post.date
         if any(o.new_alert_ids or o.status == "edited" for o in outcomes):
             self._changed()
         return outcomes
@@ -266,13 +272,16 @@ class LiveIngest:
 
     Handlers only queue the event; `run()` stores what is queued in batches, in arrival order. A full
     queue makes the handlers wait, so a surge costs a bounded amount of memory and comes out as larger
-    batches; events still queued at shutdown are found by the first look after the restart.
+    batches; events still queued at shutdown are found by the first look after the restart. Events of
+    the `others` (a worker's channels held by another worker) are kept in `held_back` until handed over.
     """
 
     def __init__(self, client: TelegramClient, ingestor: Ingestor) -> None:
         self.client = client
         self.ingestor = ingestor
         self.watched: set[int] = set()
+        self.others: set[int] = set()
+        self.held_back = PushBuffer()
         self.pts: dict[int, int] = {}
         self.queue: asyncio.Queue[LiveItem] = asyncio.Queue(LIVE_QUEUE)
         self._handlers = (
@@ -327,53 +336,83 @@ class LiveIngest:
             return
 
     async def _store(self, group: list[LiveItem]) -> None:
-        channel_id = group[0].channel_id
         posts = [item.post for item in group if item.post is not None]
         if posts:
-            outcomes = await self.ingestor.ingest(channel_id, posts)
+            outcomes = await self.ingestor.ingest(posts)
             for post, outcome in zip(posts, outcomes, strict=True):
                 log_event(
-                    log, "post_live", channel=channel_id, message=post.message_id, status=outcome.status
+                    log, "post_live", channel=post.channel_id, message=post.message_id, status=outcome.status
                 )
-        deleted = [message_id for item in group for message_id in item.deleted]
-        if deleted:
-            marked = await self.ingestor.delete(channel_id, deleted)
-            log_event(log, "posts_deleted", channel=channel_id, messages=len(deleted), marked=marked)
+        deleted: dict[int, list[int]] = {}
         for item in group:
-            advance_pts(self.pts, channel_id, item.update)
+            deleted.setdefault(item.channel_id, []).extend(item.deleted)
+        for channel_id, ids in deleted.items():
+            if ids:
+                marked = await self.ingestor.delete(channel_id, ids)
+                log_event(log, "posts_deleted", channel=channel_id, messages=len(ids), marked=marked)
+        for item in group:
+            advance_pts(self.pts, item.channel_id, item.update)
+
+    def read_only(
+        self, watched: set[int], others: set[int], marks: Mapping[int, int] | None = None
+    ) -> dict[int, Handover]:
+        """Store the `watched` channels' events and keep those of the `others` for a takeover. Each watched
+        channel in `marks` (one just gained, with the archive's pts for it) has what was kept of it above
+        its mark queued for storing at once, ahead of its next live event, and its live pts starts at the
+        mark, so storing the kept chain carries it to where Telegram is (a gap leaves it behind, for change
+        detection and the catch-up). Nothing is awaited here: no live event can slip in between."""
+        self.watched, self.others = watched, others - watched
+        handed = {c: self._hand_over(c, mark) for c, mark in (marks or {}).items() if c in watched}
+        self.held_back.forget(self.held_back.channels() - self.others)
+        return handed
+
+    def _hand_over(self, channel_id: int, mark: int) -> Handover:
+        handover = self.held_back.take(channel_id, mark)
+        if mark > 0:
+            self.pts[channel_id] = mark
+        for item in handover.items:
+            try:
+                self.queue.put_nowait(item)
+            except asyncio.QueueFull:  # a surge: what could not be queued is read by the catch-up
+                return Handover(handover.items, gap=True)
+        return handover
 
     async def _on_message(self, event: events.NewMessage.Event) -> None:
         channel_id = event_channel_id(event.chat_id)
-        if channel_id not in self.watched or not isinstance(event.message, types.Message):
+        if channel_id is None or not self._wanted(channel_id) or not isinstance(event.message, types.Message):
             return
         post = to_post(event.message, channel_id)
-        await self.queue.put(LiveItem(channel_id, post, (), event.original_update))
+        await self._arrived(LiveItem(channel_id, post, (), event.original_update))
 
     async def _on_deleted(self, event: events.MessageDeleted.Event) -> None:
         channel_id = event_channel_id(event.chat_id)
-        if channel_id not in self.watched:
+        if channel_id is None or not self._wanted(channel_id):
             return
-        await self.queue.put(LiveItem(channel_id, None, tuple(event.deleted_ids), event.original_update))
+        await self._arrived(LiveItem(channel_id, None, tuple(event.deleted_ids), event.original_update))
+
+    def _wanted(self, channel_id: int) -> bool:
+        return channel_id in self.watched or channel_id in self.others
+
+    async def _arrived(self, item: LiveItem) -> None:
+        if item.channel_id in self.watched:
+            await self.queue.put(item)
+        elif item.channel_id in self.others:
+            self.held_back.keep(item)
 
 
 def live_groups(items: list[LiveItem]) -> list[list[LiveItem]]:
-    """Consecutive events of one channel and kind, each message at most once per group (an edit right
-    after its post is stored after it, not merged with it)."""
+    """Consecutive events of one kind (posts and edits, or deletions), of any channels, each message at
+    most once per group (an edit right after its post is stored after it, not merged with it)."""
     groups: list[list[LiveItem]] = []
-    seen: set[int] = set()
+    seen: set[tuple[int, int]] = set()
     for item in items:
-        ids = {item.post.message_id} if item.post is not None else set(item.deleted)
+        ids = [item.post.message_id] if item.post is not None else item.deleted
+        keys = {(item.channel_id, message_id) for message_id in ids}
         last = groups[-1] if groups else None
-        same = (
-            last is not None
-            and last[0].channel_id == item.channel_id
-            and (last[0].post is None) == (item.post is None)
-            and not ids & seen
-        )
-        if same and last is not None:
+        if last is not None and (last[0].post is None) == (item.post is None) and not keys & seen:
             last.append(item)
         else:
             groups.append([item])
             seen = set()
-        seen |= ids
+        seen |= keys
     return groups

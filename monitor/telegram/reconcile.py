@@ -194,7 +194,28 @@ class Reconciler:
         await self.store.set_sync_state(watched.id, reconciled_to=top)
         return True
 
-    async def difference(self, watched: WatchedChannel, pts: int) -> int | None:
+    async def catch_up(
+        self, watched: WatchedChannel, since: int, mark: DialogMark | None, *, lane: Lane = "foreground"
+    ) -> int:
+        """Read what a channel missed since the pts `since` (0: none known, or not joined: its history above
+        the reconciled mark), up to the dialog's `mark` when change detection has one; returns the pts
+        reached (0 when unknown). Difference first (posts, edits, deletions); history where it falls short."""
+        reached: int | None = 0
+        if since > 0 and (mark is None or since < mark.pts):
+            reached = await self.difference(watched, since, lane=lane)
+            if reached is None:  # too long: read history, then re-read the newest posts for edits
+                await self.reconcile(watched, lane=lane)
+                await self.recheck_newest(watched, lane=lane)
+                reached = 0
+        if mark is not None:
+            if not await self.settle(watched, mark.top_message):
+                await self.reconcile(watched, lane=lane)
+            return max(reached or 0, mark.pts)
+        if since <= 0:
+            await self.reconcile(watched, lane=lane)
+        return reached or 0
+
+    async def difference(self, watched: WatchedChannel, pts: int, *, lane: Lane = "foreground") -> int | None:
         """Apply the channel's difference since `pts`: missed posts, edits and deletions. Returns the pts
         reached, or None when Telegram answers "too long" (the caller then reads history instead)."""
         for _ in range(MAX_DIFFERENCE_SLICES):
@@ -205,6 +226,7 @@ class Reconciler:
                         watched.input_channel, types.ChannelMessagesFilterEmpty(), p, DIFFERENCE_LIMIT
                     )
                 ),
+                lane=lane,
             )
             if isinstance(result, types.updates.ChannelDifferenceTooLong):
                 log_event(log, "difference_too_long", channel=watched.id, pts=pts)
@@ -225,7 +247,7 @@ class Reconciler:
             for u in diff.other_updates
             if isinstance(u, types.UpdateEditChannelMessage) and isinstance(u.message, types.Message)
         ]
-        await self.ingestor.ingest(watched.id, edits, late=True)
+        await self.ingestor.ingest(edits, late=True)
         deleted = [
             i
             for u in diff.other_updates
@@ -243,11 +265,13 @@ class Reconciler:
                 deleted=len(deleted),
             )
 
-    async def recheck_newest(self, watched: WatchedChannel) -> None:
+    async def recheck_newest(self, watched: WatchedChannel, *, lane: Lane = "foreground") -> None:
         """After a too-long gap: re-read the newest stored posts by id, for the edits and deletions missed."""
         ids = await self.store.newest_live_ids(watched.id, BATCH)
-        found = await self._read("channels.getMessages", lambda: self._by_id(watched, ids)) if ids else []
-        await self.ingestor.ingest(watched.id, [item for item in found if isinstance(item, Post)], late=True)
+        found: list[Post | int] = []
+        if ids:
+            found = await self._read("channels.getMessages", lambda: self._by_id(watched, ids), lane=lane)
+        await self.ingestor.ingest([item for item in found if isinstance(item, Post)], late=True)
         await self.ingestor.delete(watched.id, [item for item in found if isinstance(item, int)])
 
     async def _recovered(self, watched: WatchedChannel, posts: list[Post]) -> int:
@@ -256,8 +280,8 @@ class Reconciler:
         cutoff = utcnow() - self.news_window
         news = [p for p in posts if p.date >= cutoff]
         old = [p for p in posts if p.date < cutoff]
-        outcomes = await self.ingestor.ingest(watched.id, news, late=True)
-        analyses = await self.ingestor.ingest(watched.id, old, alert=False)
+        outcomes = await self.ingestor.ingest(news, late=True)
+        analyses = await self.ingestor.ingest(old, alert=False)
         for post, outcome in zip(old, analyses, strict=True):
             if outcome.status == "new" and (kept := await self.store.get_post(watched.id, post.message_id)):
                 self.outage.add(watched.label, post, kept.analysis.conflicts)
@@ -350,8 +374,8 @@ class Reconciler:
     async def _store_history(self, watched: WatchedChannel, posts: list[Post], news_since: datetime) -> None:
         news = [p for p in posts if p.date >= news_since]
         history = [p for p in posts if p.date < news_since]
-        await self.ingestor.ingest(watched.id, news, late=True)
-        await self.ingestor.ingest(watched.id, history, alert=False)
+        await self.ingestor.ingest(news, late=True)
+        await self.ingestor.ingest(history, alert=False)
 
     # -- engagement -----------------------------------------------------------------------------------
 
@@ -375,7 +399,7 @@ class Reconciler:
             return 0
         found = await self._read("channels.getMessages", lambda: self._by_id(watched, ids), lane="steady")
         posts = [item for item in found if isinstance(item, Post)]
-        await self.ingestor.ingest(watched.id, posts)
+        await self.ingestor.ingest(posts)
         await self.ingestor.delete(watched.id, [item for item in found if isinstance(item, int)])
         for post in posts:
             await self.store.record_engagement(

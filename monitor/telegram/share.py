@@ -33,9 +33,10 @@ class ChannelShare:
         self.taken_over = 0
         self._offered: dict[int, KnownChannel] = {}
 
-    async def register(self) -> dict[int, int]:
+    async def register(self) -> tuple[dict[int, int], set[int]]:
         """Join the fleet as a live worker of this account (AccountInUse when another live worker has it);
-        returns the account's own access hashes by channel id, as earlier runs recorded them."""
+        returns the account's own access hashes by channel id and the channels it joined, as earlier runs
+        recorded them (a takeover of a joined channel reads its kept updates, not its history)."""
         await self.store.leases.register(
             self.worker,
             self.account,
@@ -45,7 +46,8 @@ class ChannelShare:
             lease=self.lease,
         )
         known = await self.store.leases.known(self.account)
-        return {cid: k.access_hash for cid, k in known.items() if k.access_hash is not None}
+        hashes = {cid: k.access_hash for cid, k in known.items() if k.access_hash is not None}
+        return hashes, {cid for cid, k in known.items() if k.joined and cid in hashes}
 
     async def renew(self, resolver: ChannelResolver, state: Mapping[str, object]) -> Holding:
         """Record what the account can read, renew and top up the leases, and ask the resolver for the hash

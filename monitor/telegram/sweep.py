@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from telethon import TelegramClient, errors
@@ -39,7 +40,9 @@ class LookResult:
 
 class Sweep:
     """Looks at all watched channels at once; `live_pts` is the pts each channel reached through live
-    updates without a gap (kept by `LiveIngest`), shared so both sides see the same numbers."""
+    updates without a gap (kept by `LiveIngest`), shared so both sides see the same numbers. `hand_off`,
+    when set, may take a channel found behind to be caught up elsewhere (a worker's takeover catch-up,
+    which runs beside the look) instead of inside this look."""
 
     def __init__(
         self,
@@ -55,6 +58,7 @@ class Sweep:
         self.budget = budget
         self.live_pts = live_pts
         self.grace_seconds = grace_seconds
+        self.hand_off: Callable[[WatchedChannel, DialogMark], bool] | None = None
         self._lock = asyncio.Lock()
 
     async def look(self, channels: list[WatchedChannel]) -> LookResult:
@@ -71,6 +75,8 @@ class Sweep:
             if behind:
                 await asyncio.sleep(self.grace_seconds)
                 behind = [w for w in behind if not await self._in_step(w, marks[w.id])]
+            if self.hand_off is not None:
+                behind = [w for w in behind if not self.hand_off(w, marks[w.id])]
             for watched in behind:
                 try:
                     await self._catch_up(watched, marks[watched.id])
@@ -108,16 +114,7 @@ class Sweep:
             box.reset_channel_deadline(channel_id, None)
 
     async def _catch_up(self, watched: WatchedChannel, mark: DialogMark) -> None:
-        known = self.live_pts.get(watched.id, 0)
-        if 0 < known < mark.pts:
-            reached = await self.reconciler.difference(watched, known)
-            if reached is None:  # too long: read history, then re-read the newest posts for edits
-                await self.reconciler.reconcile(watched)
-                await self.reconciler.recheck_newest(watched)
-                reached = mark.pts
-            self.live_pts[watched.id] = max(self.live_pts.get(watched.id, 0), reached)
-        if not await self.reconciler.settle(watched, mark.top_message):
-            await self.reconciler.reconcile(watched)
-        self.live_pts[watched.id] = max(self.live_pts.get(watched.id, 0), mark.pts)
+        reached = await self.reconciler.catch_up(watched, self.live_pts.get(watched.id, 0), mark)
+        self.live_pts[watched.id] = max(self.live_pts.get(watched.id, 0), reached)
         await self.reconciler.store.set_sync_state(watched.id, pts=self.live_pts[watched.id])
         log_event(log, "caught_up", channel=watched.id, pts=self.live_pts[watched.id])

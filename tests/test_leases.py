@@ -182,3 +182,48 @@ async def test_a_worker_starting_before_the_rest_of_its_fleet_takes_only_its_sha
     early = await east.leases.renew("east", "1", now=T0, lease=LEASE, state={}, expected=2)
     assert len(early.held) == 2  # the configured fleet of two, though west has not started yet
     assert (await renew(east, "east", "1")).held == {1, 2, 3, 4}  # a lease later, alone: everything
+
+
+async def test_a_non_member_holder_gives_a_channel_back_once_a_member_is_live_even_above_its_share(pair):
+    east, west = pair
+    await start(east, "east", "1")
+    await east.leases.offer("1", [KnownChannel(5, 105, False)], T0)
+    assert (await renew(east, "east", "1")).held == {5}  # no member is live: east polls it
+    await start(west, "west", "2")
+    await west.leases.offer("2", joined(1, 2, 3, 4, 5), T0)
+    first = await renew(west, "west", "2")
+    assert first.held == {1, 2, 3, 4} and len(first.held) > first.target  # above its share, 5 still east's
+    given = await renew(east, "east", "1")
+    assert given.released == {5} and given.held == set()
+    assert (await west.leases.holders())[5][0] is None  # free between the give-back and the claim
+    taken = await renew(west, "west", "2")
+    assert taken.gained == {5} and taken.held == {1, 2, 3, 4, 5}
+    assert (await renew(east, "east", "1")).held == set()  # east does not claim it back
+
+
+async def test_after_a_kill_a_live_member_above_its_share_takes_the_channel_before_a_non_member(
+    archive_location: Location,
+):
+    north, west, east = [await open_archive(archive_location) for _ in range(3)]
+    try:
+        for store, name, account, known in (
+            (north, "north", "3", joined(5)),
+            (west, "west", "2", joined(1, 2, 3, 4, 5)),
+            (east, "east", "1", [KnownChannel(5, 105, False), KnownChannel(6, 106, False)]),
+        ):
+            await start(store, name, account)
+            await store.leases.offer(account, known, T0)
+            await renew(store, name, account)
+        mid = T0 + timedelta(seconds=20)  # north is killed: only west and east renew
+        assert (await renew(west, "west", "2", mid)).held == {1, 2, 3, 4}
+        assert (await renew(east, "east", "1", mid)).held == {6}
+        later = T0 + LEASE + timedelta(seconds=1)  # north's lease of 5 has expired
+        polled = await renew(east, "east", "1", later)
+        assert polled.held == {6} and polled.gained == set()  # east has room but west is a live member
+        live = await renew(west, "west", "2", later)
+        assert live.taken_over == {5} and live.held == {1, 2, 3, 4, 5} and len(live.held) > live.target
+        again = [await renew(s, n, a, later) for s, n, a in ((east, "east", "1"), (west, "west", "2"))]
+        assert all(not h.released and not h.gained for h in again)  # settled: nothing goes back and forth
+    finally:
+        for store in (north, west, east):
+            await store.close()

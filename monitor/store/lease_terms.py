@@ -96,31 +96,37 @@ _MINE = "LEFT JOIN account_channels AS a ON a.channel_id = l.channel_id AND a.ac
 _FREE = "(l.worker IS NULL OR l.expires_at <= :now)"
 _JOINED = "coalesce(a.joined, 0) = 1"
 
+# Membership comes before fairness: a channel is read by a member account whenever one is live, and the
+# shares decide only among its live members, or among all workers when none is live. A lease is not a
+# membership, so holding more than the share (or more than 500) joins nothing.
+
 # Each claim query ends before its row locks: PostgreSQL appends `FOR UPDATE OF l SKIP LOCKED`.
-# Free leases of channels only this account (of the live workers') joined: all of them.
+# Free leases of channels this account joined that no other live member below its share will take (only
+# this account joined them, or every other member is at its share): all of them, whatever the share.
 CLAIM_OWN = (
     f"SELECT l.channel_id, l.worker FROM channel_leases AS l {_MINE} "
-    f"WHERE {_FREE} AND {_JOINED} AND NOT {_ELSEWHERE} ORDER BY l.channel_id"
+    f"WHERE {_FREE} AND {_JOINED} AND NOT {_ELSEWHERE_WITH_ROOM} ORDER BY l.channel_id"
 )
-# Then up to :room of the rest: those it joined first, then those it resolved, leaving a channel another
-# live worker joined to that worker while it is below its share.
+# Then up to :room of the rest: those it joined first, then those it resolved; a channel it has not
+# joined only while no live worker's account has.
 CLAIM_REST = f"""
     SELECT l.channel_id, l.worker FROM channel_leases AS l {_MINE}
-    WHERE {_FREE} AND ({_JOINED} OR NOT {_ELSEWHERE_WITH_ROOM})
+    WHERE {_FREE} AND ({_JOINED} OR NOT {_ELSEWHERE})
     ORDER BY {_JOINED} DESC, (a.access_hash IS NOT NULL) DESC, l.channel_id
     LIMIT :room
 """
-# Held channels this account has not joined that another live worker below its share has joined.
-GIVE_TO_JOINER = (
+# Held channels this account has not joined that a live worker's account has, whatever that one's share.
+GIVE_TO_MEMBER = (
     f"SELECT l.channel_id FROM channel_leases AS l {_MINE} "
-    f"WHERE l.worker = :worker AND NOT {_JOINED} AND {_ELSEWHERE_WITH_ROOM}"
+    f"WHERE l.worker = :worker AND NOT {_JOINED} AND {_ELSEWHERE}"
 )
-# Above the worker's share (:surplus of them): those it has not joined, and those another live worker
-# joined too; never a channel only this account joined.
+# Above the worker's share (:surplus of them): those no live worker's account joined, and those another
+# live member below its share joined too (one at its share would claim it back: no handover back and
+# forth); never a channel only this account joined.
 GIVE_SURPLUS = f"""
     SELECT l.channel_id FROM channel_leases AS l {_MINE}
     WHERE l.worker = :worker
-      AND (NOT {_JOINED} AND NOT {_ELSEWHERE_WITH_ROOM} OR {_JOINED} AND {_ELSEWHERE})
+      AND (NOT {_JOINED} AND NOT {_ELSEWHERE} OR {_JOINED} AND {_ELSEWHERE_WITH_ROOM})
     ORDER BY {_JOINED}, (a.access_hash IS NOT NULL), l.channel_id DESC
     LIMIT :surplus
 """

@@ -7,11 +7,13 @@ worker may claim it (a takeover). Reading resumes from the archive's marks (the 
 channel), so a takeover neither loses nor repeats anything: posts are keyed by (channel, message id) and
 an alert is created only with a post that is new to the archive.
 
-Who reads what: a channel goes to a worker whose account has joined it (it gets live updates there and
-is counted against that account's 500-channel cap already), whatever the shares. The channels no live
-worker's account has joined are shared fairly (all channels over the live workers): a worker takes
-those it resolved first, and gives back what it holds above its share, so a worker that starts late
-gets its part.
+Who reads what: membership comes before fairness. A channel goes to a worker whose account has joined it
+(it gets live updates there and is counted against that account's 500-channel cap already), whatever
+the shares; a worker whose account has not joined a channel holds it only while no live worker's account
+has, and gives it back at its next renewal once one is live. Fair shares (all channels over the live
+workers) decide among a channel's live members, and among all workers for the channels no live worker's
+account has joined: a worker takes those it resolved first, and gives back what it holds above its
+share, so a worker that starts late gets its part.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from monitor.store.lease_terms import (
     CLAIM_REST,
     COUNTS,
     GIVE_SURPLUS,
-    GIVE_TO_JOINER,
+    GIVE_TO_MEMBER,
     SAME_ACCOUNT,
     AccountInUse,
     Holding,
@@ -181,7 +183,7 @@ class LeasesBase(ABC, Generic[S]):
         state: Mapping[str, object],
         expected: int = 1,
     ) -> Holding:
-        """Renew the worker and its leases, give back what another worker's account should read or what
+        """Renew the worker and its leases, give back what a live member account should read or what
         is above its fair share, then claim its own account's channels and up to its share of the rest; one
         transaction. A worker just started counts on `expected` workers (the configured fleet) until the
         others have had a lease's time to start, so it does not take everything and then give most back."""
@@ -266,11 +268,11 @@ class LeasesBase(ABC, Generic[S]):
         *,
         settled: bool,
     ) -> tuple[set[int], set[int]]:
-        """Claim every free or expired lease of a channel only this account (of the live workers') joined
-        (unless the worker is waiting for the rest of the fleet to start), then up to `room` of the rest:
-        those it joined first, then those it resolved, leaving a channel another live worker joined to that
-        worker while it is below its share; returns the claimed ids and those taken over from another. The
-        UPDATE checks again that each lease is free."""
+        """Claim every free or expired lease of a channel this account joined that no other live member
+        below its share will take (unless the worker is waiting for the rest of the fleet to start), then
+        up to `room` of the rest: those it joined first, then those it resolved, and a channel it has not
+        joined only while no live worker's account has; returns the claimed ids and those taken over from
+        another. The UPDATE checks again that each lease is free."""
         names = {"account": account, "now": stamp(now), "room": max(room, 0), "target": target}
         rows = []
         if settled:
@@ -296,11 +298,13 @@ class LeasesBase(ABC, Generic[S]):
     async def _give_back(
         self, db: S, worker: str, account: str, now: datetime, held: int, target: int
     ) -> set[int]:
-        """Give back the held channels this account has not joined that another live worker below its share
-        has (that worker reads them live), then, above this worker's own share, those it has not joined and
-        those another live worker joined too; never a channel only this account joined."""
+        """Give back the held channels this account has not joined that a live worker's account has, at
+        any share (that worker reads them live), then, above this worker's own share, those no live member
+        has and those another live member below its share joined too; never a channel only this account
+        joined. A give-back frees the lease in this transaction and the member claims it at its own renewal,
+        so the channel is never read by two workers at once."""
         names: dict[str, object] = {"account": account, "now": stamp(now), "worker": worker, "target": target}
-        rows = await db.fetch(GIVE_TO_JOINER, **names)
+        rows = await db.fetch(GIVE_TO_MEMBER, **names)
         names["surplus"] = max(held - len(rows) - target, 0)
         rows += await db.fetch(GIVE_SURPLUS, **names)
         released = sorted({int(r["channel_id"]) for r in rows})

@@ -19,10 +19,9 @@ import asyncio
 import contextlib
 import functools
 import logging
-import os
 import signal
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -30,22 +29,30 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telethon import errors
 
 from monitor.config import Config, WorkerSettings
+from monitor.daemon.report import (
+    DaemonState,
+    channel_rows,
+    daemon_record,
+    reading_state,
+    reading_summary,
+    telegram_problems,
+)
 from monitor.daemon.toolkit import Toolkit
 from monitor.daemon.worker import FleetWorker
 from monitor.logs import log_event
 from monitor.metrics import MetricsEndpoint
-from monitor.model import CONTEXT_OFF, Channel, ChannelContext, TelegramProblem, utcnow
+from monitor.model import CONTEXT_OFF, ChannelContext, TelegramProblem, utcnow
 from monitor.store import ArchiveError
-from monitor.store.daemon_record import DISCONNECT_SECONDS, OUTBOX_SECONDS, ArchiveFailures, DaemonRecord
-from monitor.telegram.channels import ChannelResolver, Unavailable, WatchedChannel
+from monitor.store.daemon_record import ArchiveFailures
+from monitor.telegram.channels import ChannelResolver, WatchedChannel
 from monitor.telegram.client import (
     ConnectionWatch,
     GuardedClient,
     build_client,
     connect_bot,
 )
-from monitor.telegram.commands import ChannelStatus, CommandHandler, DaemonStatus
-from monitor.telegram.guard import AccountFault, FloodWaits
+from monitor.telegram.commands import CommandHandler, DaemonStatus
+from monitor.telegram.guard import AccountFault
 from monitor.telegram.ingest import LiveIngest
 from monitor.telegram.reconcile import OutageSummary
 from monitor.telegram.send import AlertSender
@@ -63,19 +70,6 @@ ENGAGEMENT_JOB_SECONDS = 60.0
 
 Job = Callable[[], Coroutine[object, object, None]]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass
-class DaemonState:
-    """What the running daemon knows about itself, for analyst commands and tests."""
-
-    started_at: datetime = field(default_factory=utcnow)
-    channels: list[WatchedChannel] = field(default_factory=list)
-    unavailable: list[Unavailable] = field(default_factory=list)
-    flood: FloodWaits = field(default_factory=FloodWaits)
-    reconnects: int = 0
-    not_joined: list[int] = field(default_factory=list)  # watched channels polled by history
-    outages: list[OutageSummary] = field(default_factory=list)  # posts recovered too late to alert
 
 
 class Daemon:
@@ -183,7 +177,7 @@ class Daemon:
             self.metrics = MetricsEndpoint.start(config.metrics, self)
             self._resources.push_async_callback(self.metrics.close)
         if self.worker is None:
-            await kit.store.daemon.started(self._record())
+            await kit.store.daemon.started(daemon_record(config, self.state))
         self.ready.set()
         log_event(log, "daemon_ready", channels=len(self.state.channels), worker=name)
 
@@ -293,34 +287,15 @@ class Daemon:
     def status(self) -> DaemonStatus:
         """What `/status` shows about the reading side: channels, their lag and state, the request budget,
         flood waits, reconnects, and posts recovered too late to alert."""
-        kit = self._running()
-        now = utcnow()
-        last_reconcile = kit.reconciler.last_reconcile
-        not_joined = set(self.state.not_joined)
-        rows = [
-            ChannelStatus(
-                w.channel,
-                kit.ingestor.last_post_at.get(w.id),
-                (now - last_reconcile[w.id]).total_seconds() if w.id in last_reconcile else None,
-                "not joined: polled by history" if w.id in not_joined else None,
-            )
-            for w in self.state.channels
-        ]
-        rows += [
-            ChannelStatus(Channel(id=0, title=u.settings.ref), None, None, u.reason)
-            for u in self.state.unavailable
-        ]
-        rows += [
-            ChannelStatus(Channel(id=0, title=p.settings.ref), None, None, p.describe(now))
-            for p in self._resolver().pending
-        ]
-        flood = self.state.flood
+        kit, state = self._running(), self.state
+        rows = channel_rows(state, kit.ingestor, kit.reconciler, self._resolver().pending, utcnow())
+        flood = state.flood
         return DaemonStatus(
-            self.state.started_at,
+            state.started_at,
             tuple(rows),
             flood.count,
             flood.seconds,
-            self.state.reconnects,
+            state.reconnects,
             tuple(self.telegram_problems()),
             reading=self.reading_summary(),
         )
@@ -328,27 +303,10 @@ class Daemon:
     async def fleet_status(self) -> list[str]:
         return await self.fleet.status_lines() if self.fleet is not None else []
 
-    def _record(self) -> DaemonRecord:
-        """What `monitor health` needs to judge this process without its config."""
-        return DaemonRecord(
-            started_at=self.state.started_at,
-            pid=os.getpid(),
-            heartbeat_seconds=self.config.schedule.heartbeat_seconds,
-            outbox_seconds=OUTBOX_SECONDS,
-            disconnect_seconds=DISCONNECT_SECONDS,
-            quiet_hours=self.config.alerts.quiet_hours,
-            channel_ids=tuple(w.id for w in self.state.channels),
-            connected=True,
-            connection_since=utcnow(),
-        )
-
     def telegram_problems(self) -> list[TelegramProblem]:
         """What Telegram is doing to this monitor now: dead accounts, flood waits, a blocked sender."""
-        kit = self._running()
-        clients = {id(c): c for c in (kit.user, self.sender_client) if c is not None}.values()
-        problems = [c.guard.fault.problem() for c in clients if c.guard.fault is not None]
-        problems += [p for c in clients for p in c.guard.flood.problems()]
-        return problems + (self.sender.problems() if self.sender else [])
+        clients = [c for c in (self._running().user, self.sender_client) if c is not None]
+        return telegram_problems(clients, self.sender)
 
     def _account_failed(self, fault: AccountFault) -> None:
         """A revoked, duplicated or banned key: stop the daemon rather than run blind."""
@@ -366,30 +324,13 @@ class Daemon:
             log_event(log, "problems_not_recorded", level=logging.WARNING, error=str(error))
 
     def reading_state(self) -> dict[str, object]:
-        """What `monitor health` can show of the reading side: pending channels and their states."""
-        resolver, budget = self._resolver(), self._running().budget
-        return {
-            "pending": resolver.describe_pending(),
-            "not_joined": [w.label for w in self.state.channels if w.id in set(self.state.not_joined)],
-            "unavailable": [f"{u.settings.ref}: {u.reason}" for u in self.state.unavailable],
-            "requests": budget.stats.total,
-            "peak_per_minute": budget.stats.peak_per_minute,
-            "budget_per_hour": budget.per_hour,
-        }
+        """What `monitor health` can show of the reading side (`report.py`)."""
+        return reading_state(self.state, self._resolver().describe_pending(), self._running().budget)
 
     def reading_summary(self) -> str:
-        """One line on how the reading account spends its budget and what recovery kept from alerts."""
-        budget = self._running().budget
-        stats = budget.stats
-        line = (
-            f"{stats.total} requests, peak {stats.peak_per_minute}/min, budget {budget.per_hour:g}/h; "
-            f"look every {self.look_seconds():.0f} s; {len(self.state.not_joined)} not joined; "
-            f"{len(self._resolver().pending)} waiting to resolve or join"
-        )
-        late = sum(o.total for o in self.state.outages)
-        if late:
-            line += f"; {late} posts recovered after the news window, archived without alerts"
-        return line
+        """One line on how the reading account spends its budget (`report.py`)."""
+        pending = len(self._resolver().pending)
+        return reading_summary(self.state, pending, self._running().budget, self.look_seconds())
 
     async def _connect_sender(self) -> GuardedClient | None:
         """A bot sends the alerts when one is configured (its own session, or one next to the archive)."""

@@ -21,13 +21,14 @@ import pytest
 from monitor.cli.daemon import check_health
 from monitor.cli.workers import fleet_report
 from monitor.config import Config, FleetSettings, Secret, WorkerSettings
-from monitor.daemon import Daemon, WorkerRefused
+from monitor.daemon import Daemon, FleetWorker, WorkerRefused
 from monitor.demo import sandbox_config
 from monitor.health import HealthLimits
 from monitor.sandbox.scenario import ChannelSpec, HistoryPost, PostSpec, Scenario
 from monitor.sandbox.server import RunningSandbox
 from monitor.store import Location, open_archive
 from monitor.telegram.held_back import Handover
+from monitor.telegram.takeover import TakeoverCatchUp
 from tests.support import FAST_READING, FLAGGED, NO_PACING, RARE_JOBS, StartSandbox, own_messages, until
 
 CHANNELS = tuple(
@@ -63,26 +64,37 @@ def fleet_config(
     return replace(config, fleet=FleetSettings(workers, lease_seconds=lease, renew_seconds=0.5))
 
 
-class ObservedDaemon(Daemon):
+class ObservedWorker(FleetWorker):
     """A worker that tells its fleet each time the set of channels it reads changes; one that `crashed`
     stops without giving its leases back, as a killed process leaves them."""
 
-    def __init__(self, fleet: Fleet, config: Config, worker: WorkerSettings) -> None:
-        super().__init__(config, worker=worker)
+    def __init__(self, fleet: Fleet, daemon: Daemon, settings: WorkerSettings) -> None:
+        super().__init__(daemon, settings)
         self.observer = fleet
         self.crashed = False
 
-    async def _leave_fleet(self) -> None:
+    async def leave(self) -> None:
         """A crash leaves the leases and the seat in the archive; the bot's session lock goes with it."""
         if not self.crashed:
-            await super()._leave_fleet()
+            await super().leave()
         elif self.seat is not None:
-            await self._stop_sending(give_up=False)
+            await self.stop_sending(give_up=False)
 
-    def _read_held(self, marks: Mapping[int, int] | None = None) -> dict[int, Handover]:
-        handed = super()._read_held(marks)
+    def read_held(self, marks: Mapping[int, int] | None = None) -> dict[int, Handover]:
+        handed = super().read_held(marks)
         self.observer.note_overlaps()
         return handed
+
+
+def observed_worker(fleet: Fleet, name: str) -> Daemon:
+    daemon = Daemon(fleet.config, worker=fleet.config.fleet.worker(name))
+    daemon.fleet = ObservedWorker(fleet, daemon, fleet.config.fleet.worker(name))
+    return daemon
+
+
+def takeover_of(daemon: Daemon) -> TakeoverCatchUp:
+    assert daemon.fleet is not None and daemon.fleet.takeover is not None
+    return daemon.fleet.takeover
 
 
 @dataclass
@@ -94,7 +106,7 @@ class Fleet:
     _tasks: dict[str, tuple[asyncio.Event, asyncio.Task[None]]] = field(default_factory=dict)
 
     async def start(self, name: str) -> Daemon:
-        daemon = ObservedDaemon(self, self.config, self.config.fleet.worker(name))
+        daemon = observed_worker(self, name)
         stop = asyncio.Event()
         self._tasks[name] = (stop, asyncio.create_task(daemon.run(stop)))
         self.daemons[name] = daemon
@@ -108,9 +120,9 @@ class Fleet:
 
     async def crash(self, name: str) -> None:
         """Stop a worker as a kill would: its leases and seat stay until they expire."""
-        daemon = self.daemons[name]
-        assert isinstance(daemon, ObservedDaemon)
-        daemon.crashed = True
+        worker = self.daemons[name].fleet
+        assert isinstance(worker, ObservedWorker)
+        worker.crashed = True
         await self.stop(name)
 
     def note_overlaps(self) -> None:
@@ -450,9 +462,9 @@ async def test_a_member_taking_over_stores_the_posts_of_the_lease_gap_from_its_k
 
     await until(taken_over, "w2 holding every channel once w1's leases expired", timeout=30)
     await stored_and_alerted_once(fleet, posted)
-    await until(lambda: survivor.looked_at is not None and not survivor.takeover.fresh, "a look after it")
+    await until(lambda: survivor.looked_at is not None and not takeover_of(survivor).fresh, "a look after it")
     assert reads_since(record, start, fleet.sandbox.reader_ids[0]) == []
-    assert survivor.takeover.caught_up == 0
+    assert takeover_of(survivor).caught_up == 0
     assert {w.id for w in survivor.state.channels} == gone | kept
     assert fleet.overlaps == []
 
@@ -472,6 +484,6 @@ async def test_a_gap_in_the_kept_updates_costs_one_catch_up_of_that_channel_alon
     posted = [(spec, await world.publish(spec.username, FLAGGED)) for spec in specs]
     posted.append((specs[0], await world.publish(specs[0].username, FLAGGED)))
     await stored_and_alerted_once(fleet, posted)
-    await until(lambda: survivor.takeover.caught_up == 1, "the catch-up of the channel with the gap")
-    await until(lambda: survivor.looked_at is not None and not survivor.takeover.fresh, "a look after it")
+    await until(lambda: takeover_of(survivor).caught_up == 1, "the catch-up of the channel with the gap")
+    await until(lambda: survivor.looked_at is not None and not takeover_of(survivor).fresh, "a look after it")
     assert reads_since(record, start, fleet.sandbox.reader_ids[0]) == ["updates.getChannelDifference"]

@@ -7,11 +7,7 @@ Reading spends one request budget per account (`[reading]`): looks in the foregr
 engagement snapshots and polling of channels that cannot be joined with what the looks leave.
 Longer than most modules because it is the one place where the live parts meet: the reading jobs (look,
 backfill, polling, engagement, outage summary) are short methods that only schedule work of `telegram/`.
-A worker of a fleet (`--worker`, docs/workers.md) reads with its own account only the channels it holds
-leases for (`telegram/share.py`), renewed every few seconds, keeps the live updates of the others for a
-takeover (`telegram/held_back.py`), catches up gained channels beside the look (`telegram/takeover.py`)
-and sends alerts only while it holds the sender's seat (`telegram/seat.py`); the glue between those and
-the reading jobs is here too.
+A worker of a fleet runs the same life cycle and asks its `FleetWorker` (`worker.py`) where it differs.
 Shutdown (SIGTERM/SIGINT): stop intake first, cancel catch-up work (every batch is its own transaction
 and is fetched again after a restart), let the sender finish its current send, close the archive;
 all within a bound.
@@ -23,49 +19,44 @@ import asyncio
 import contextlib
 import functools
 import logging
-import os
 import signal
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
-from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telethon import errors
 
-from monitor.analysis import Analyzer
-from monitor.config import MAX_JOINED_CHANNELS, Config, WorkerSettings
-from monitor.fleet import FleetSnapshot, fleet_lines
+from monitor.config import Config, WorkerSettings
+from monitor.daemon.report import (
+    DaemonState,
+    channel_rows,
+    daemon_record,
+    reading_state,
+    reading_summary,
+    telegram_problems,
+)
+from monitor.daemon.toolkit import Toolkit
+from monitor.daemon.worker import FleetWorker
 from monitor.logs import log_event
 from monitor.metrics import MetricsEndpoint
-from monitor.model import CONTEXT_OFF, Channel, ChannelContext, TelegramProblem, utcnow
-from monitor.store import ArchiveError, ArchiveUnreachable, Location, open_archive
-from monitor.store.daemon_record import DISCONNECT_SECONDS, OUTBOX_SECONDS, ArchiveFailures, DaemonRecord
-from monitor.store.leases import AccountInUse
-from monitor.telegram.budget import RequestBudget
-from monitor.telegram.channels import ChannelResolver, Unavailable, WatchedChannel
+from monitor.model import CONTEXT_OFF, ChannelContext, TelegramProblem, utcnow
+from monitor.store import ArchiveError
+from monitor.store.daemon_record import ArchiveFailures
+from monitor.telegram.channels import ChannelResolver, WatchedChannel
 from monitor.telegram.client import (
     ConnectionWatch,
     GuardedClient,
-    ProcessLock,
-    SessionError,
     build_client,
     connect_bot,
-    connect_user,
-    lock_path_for,
 )
-from monitor.telegram.commands import ChannelStatus, CommandHandler, DaemonStatus
-from monitor.telegram.guard import AccountFault, FloodWaits
-from monitor.telegram.held_back import Handover
-from monitor.telegram.ingest import ARCHIVE_RETRY_SECONDS, Ingestor, LiveIngest
-from monitor.telegram.reconcile import OutageSummary, Reconciler
-from monitor.telegram.seat import SenderSeat
+from monitor.telegram.commands import CommandHandler, DaemonStatus
+from monitor.telegram.guard import AccountFault
+from monitor.telegram.ingest import LiveIngest
+from monitor.telegram.reconcile import OutageSummary
 from monitor.telegram.send import AlertSender
-from monitor.telegram.share import ChannelShare
 from monitor.telegram.sweep import Sweep
-from monitor.telegram.takeover import TakeoverCatchUp
 
 if TYPE_CHECKING:
     from monitor.store.opening import Archive
@@ -75,144 +66,10 @@ log = logging.getLogger(__name__)
 SHUTDOWN_SECONDS = 10.0
 RECONNECT_DEBOUNCE_SECONDS = 5.0  # reconnects in a flurry get one look, not one each
 LOOK_SHARE = 0.25  # looks take at most this share of the budget; the rest is for what they find
-TAKEOVER_RESERVE = 0.2  # a worker's share of the burst that only the catch-up of a takeover may spend
 ENGAGEMENT_JOB_SECONDS = 60.0
 
 Job = Callable[[], Coroutine[object, object, None]]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass
-class DaemonState:
-    """What the running daemon knows about itself, for analyst commands and tests."""
-
-    started_at: datetime = field(default_factory=utcnow)
-    channels: list[WatchedChannel] = field(default_factory=list)
-    unavailable: list[Unavailable] = field(default_factory=list)
-    flood: FloodWaits = field(default_factory=FloodWaits)
-    reconnects: int = 0
-    not_joined: list[int] = field(default_factory=list)  # watched channels polled by history
-    outages: list[OutageSummary] = field(default_factory=list)  # posts recovered too late to alert
-
-
-class WorkerRefused(Exception):
-    """A worker that must not start: its account is already read by another worker (a usage error)."""
-
-
-def acquire_locks(config: Config, *, worker: str | None = None) -> list[ProcessLock]:
-    """Refuse a second process on the same session or archive before touching either. The workers of a
-    fleet share the archive (a shared lock, which a single daemon's exclusive one refuses) and leave the
-    bot's session to whichever of them holds the sender's seat."""
-    telegram = config.telegram
-    sessions = [(telegram.session, "the user session")]
-    if worker is None:
-        sessions.append((telegram.bot_session, "the bot session"))
-    targets = [
-        (lock_path_for(secret, config.archive_path), what) for secret, what in sessions if secret is not None
-    ]
-    locks: list[ProcessLock] = []
-    try:
-        for path, what in targets:
-            lock = ProcessLock(path, what)
-            lock.acquire()
-            locks.append(lock)
-    except SessionError as error:
-        release_locks(locks)
-        if worker is not None:
-            raise WorkerRefused(f"worker {worker}: {error}") from None
-        raise
-    archive = ProcessLock(
-        Path(f"{config.archive_path}.lock"), f"archive {config.archive_path}", shared=worker is not None
-    )
-    try:
-        archive.acquire()
-    except SessionError:
-        release_locks(locks)
-        raise
-    return [*locks, archive]
-
-
-def release_locks(locks: list[ProcessLock]) -> None:
-    for lock in reversed(locks):
-        lock.release()
-
-
-@dataclass
-class Toolkit:
-    """What every online command needs: the locked archive, the analyzer, the user client, ingest and
-    the reconciler. `monitor run` and `monitor backfill` share it."""
-
-    config: Config
-    store: Archive
-    analyzer: Analyzer
-    user: GuardedClient
-    ingestor: Ingestor
-    reconciler: Reconciler
-    flood: FloodWaits
-    budget: RequestBudget
-
-    @classmethod
-    @contextlib.asynccontextmanager
-    async def open(
-        cls,
-        config: Config,
-        *,
-        watch: ConnectionWatch | None = None,
-        wait_for_archive: bool = False,
-        worker: str | None = None,
-    ) -> AsyncIterator[Toolkit]:
-        """`wait_for_archive`: an archive server that cannot be reached yet is waited for (the daemon),
-        rather than an error (a command run by hand). `worker`: the fleet's worker this process is."""
-        locks = acquire_locks(config, worker=worker)
-        try:
-            async with contextlib.AsyncExitStack() as stack:
-                location = config.archive_location
-                store = await (open_when_reachable(location) if wait_for_archive else open_archive(location))
-                stack.push_async_callback(store.close)
-                analyzer = await asyncio.to_thread(
-                    Analyzer.from_files,
-                    config.analysis.conflicts_path,
-                    backend=config.analysis.language_backend,
-                    thresholds=dict(config.analysis.thresholds),
-                )
-                await store.upsert_conflicts(analyzer.conflicts.values())
-                session = config.telegram.session
-                user = build_client(session.reveal() if session else "", config.telegram, watch=watch)
-                stack.push_async_callback(user.disconnect)  # before connecting: a cancelled connect too
-                try:
-                    await connect_user(user)
-                except AccountFault as fault:
-                    await store.problems.report([fault.problem()])  # for `monitor health`
-                    raise
-                ingestor = Ingestor(store, analyzer)
-                stack.push_async_callback(asyncio.to_thread, ingestor.close)
-                reading = config.reading
-                budget = RequestBudget(
-                    reading.requests_per_hour,
-                    reading.burst,
-                    spacing=reading.spacing_seconds,
-                    jitter=reading.jitter,
-                    steady_per_hour=reading.steady_per_hour,
-                    takeover_reserve=int(reading.burst * TAKEOVER_RESERVE) if worker else 0,
-                )
-                news_window = timedelta(hours=config.alerts.backfill_alert_hours)
-                reconciler = Reconciler(user, store, ingestor, budget, news_window=news_window)
-                yield cls(config, store, analyzer, user, ingestor, reconciler, user.guard.flood, budget)
-        finally:
-            release_locks(locks)
-
-
-async def open_when_reachable(location: Location) -> Archive:
-    """The archive once its server answers: a PostgreSQL server down or starting up is waited for, each
-    failed attempt logged naming the archive url (without its password); any other fault is raised."""
-    delay, longest = ARCHIVE_RETRY_SECONDS
-    while True:
-        try:
-            return await open_archive(location)
-        except ArchiveUnreachable as error:
-            log_event(log, "archive_unreachable", level=logging.ERROR, error=str(error), retry_seconds=delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, longest)
 
 
 class Daemon:
@@ -252,9 +109,7 @@ class Daemon:
         self.sweep: Sweep | None = None
         self.resolver: ChannelResolver | None = None
         self._engaged: dict[int, datetime] = {}
-        self.share: ChannelShare | None = None
-        self.takeover: TakeoverCatchUp | None = None
-        self.seat: SenderSeat | None = None
+        self.fleet = FleetWorker(self, worker) if worker is not None else None
         self.looked_at: datetime | None = None
 
     # -- life cycle --------------------------------------------------------------------------------
@@ -301,27 +156,18 @@ class Daemon:
             resolves_per_hour=reading.resolves_per_hour,
             joins_per_hour=reading.joins_per_hour,
         )
-        own_hashes = None
-        if self.worker is not None:
-            own_hashes, joined_before = await self._join_fleet()
-            self.resolver.joined |= joined_before
-            self.resolver.join_cap = MAX_JOINED_CHANNELS
-            joined = self.resolver.joined
-            self.takeover = TakeoverCatchUp(kit.reconciler, self.live.pts, joined.__contains__)
-            self._spawn(self.takeover.run(), "takeover_catch_up")
+        own_hashes = await self.fleet.join() if self.fleet is not None else None
         await self.resolver.start(config.channels, own_hashes=own_hashes)
         self.state.channels, self.state.unavailable = self.resolver.watched, self.resolver.unavailable
-        if self.share is not None:
-            self.state.channels = []  # a worker reads only what it holds
-            await self._renew_leases()
-            self._read_held()
+        if self.fleet is not None:
+            await self.fleet.start_reading()
         self.resolver.on_watched = self._on_watched
         self.live.watched = {w.id for w in self.state.channels}
         kit.ingestor.learn_context = config.analysis.context == "learned"
         kit.ingestor.fixed_context = fixed_contexts(self.resolver.watched)
         self.sweep = Sweep(kit.user, kit.reconciler, kit.budget, self.live.pts)
-        if self.takeover is not None:
-            self.sweep.hand_off = self.takeover.hand_off
+        if self.fleet is not None and self.fleet.takeover is not None:
+            self.sweep.hand_off = self.fleet.takeover.hand_off
         if self.sender is not None:
             self._start_sending(self.sender)
         self.scheduler = self._schedule(self.sender)
@@ -331,7 +177,7 @@ class Daemon:
             self.metrics = MetricsEndpoint.start(config.metrics, self)
             self._resources.push_async_callback(self.metrics.close)
         if self.worker is None:
-            await kit.store.daemon.started(self._record())
+            await kit.store.daemon.started(daemon_record(config, self.state))
         self.ready.set()
         log_event(log, "daemon_ready", channels=len(self.state.channels), worker=name)
 
@@ -340,7 +186,8 @@ class Daemon:
         kit = self._running()
         self.sender_client = client
         client.guard.on_fault = self._account_failed
-        seated = self.seat.valid if self.seat is not None else None
+        seat = self.fleet.seat if self.fleet is not None else None
+        seated = seat.valid if seat is not None else None
         config = self.config
         self.sender = AlertSender(client, kit.store, config.alerts, config.analyst.chat_id, may_send=seated)
         kit.ingestor.on_change = self.sender.notify
@@ -380,7 +227,8 @@ class Daemon:
         try:
             if self.kit is not None:
                 with contextlib.suppress(ArchiveError):  # already recorded beside the archive
-                    await self._leave_fleet()
+                    if self.fleet is not None:
+                        await self.fleet.leave()
                     if self.worker is None:
                         await self.kit.store.daemon.stopped(utcnow())
         finally:
@@ -396,6 +244,11 @@ class Daemon:
             raise RuntimeError("the daemon has not started")
         return self.kit
 
+    def _live(self) -> LiveIngest:
+        if self.live is None:
+            raise RuntimeError("the daemon has not started")
+        return self.live
+
     def _resolver(self) -> ChannelResolver:
         if self.resolver is None:
             raise RuntimeError("the daemon has not started")
@@ -407,136 +260,19 @@ class Daemon:
         only once it holds its lease."""
         if self.kit is not None:
             self.kit.ingestor.fixed_context.update(fixed_contexts([watched]))
-        if self.share is not None:
-            self._read_held()
-            if watched.id in self.share.held:
-                self._take_over({watched.id}, {})
+        if self.fleet is not None:
+            self.fleet.on_watched(watched)
         elif self.live is not None:
             self.live.watched.add(watched.id)
         self.look_soon()
 
-    # -- a worker of a fleet -------------------------------------------------------------------------
-
-    async def _join_fleet(self) -> tuple[dict[int, int], set[int]]:
-        """Register as a worker of this account, or refuse to start when another live worker has it;
-        returns the account's own access hashes the archive holds and the channels it joined."""
-        kit, worker = self._running(), self.worker
-        assert worker is not None
-        me = await kit.user.get_me(input_peer=True)
-        account = str(getattr(me, "user_id", ""))
-        self.share = ChannelShare(kit.store, worker.name, account, self.config.fleet)
-        self.seat = SenderSeat(
-            kit.store, worker.name, self.config.fleet, self.config.telegram, self.config.archive_path
-        )
-        try:
-            return await self.share.register()
-        except AccountInUse as error:
-            raise WorkerRefused(f"worker {worker.name}: {error}") from None
-
-    async def _renew_leases(self) -> None:
-        """Renew this worker's leases and read what it now holds. A gained channel gets what was kept of its
-        live updates above the archive's mark stored at once; what is left to read (a gap, a channel the
-        account has not joined) is caught up beside the look, and the look checks the rest from the
-        dialogs' marks (a takeover loses nothing)."""
-        share = self.share
-        if share is None:
-            return
-        before = share.held
-        holding = await share.renew(self._resolver(), self.worker_state())
-        marks = {c: int((await self.store.sync_state(c)).get("pts", 0)) for c in holding.gained}
-        if holding.held != before:  # gained, given back, or lost while this worker could not renew
-            handed = self._read_held(marks)
-            log_event(
-                log,
-                "leases_changed",
-                held=len(holding.held),
-                gained=len(holding.gained),
-                taken_over=len(holding.taken_over),
-                released=len(holding.released),
-                share=holding.target,
-            )
-            self._take_over(holding.gained, handed)
-        if holding.gained:
-            self.look_soon()
-
-    def _take_over(self, gained: AbstractSet[int], handed: Mapping[int, Handover]) -> None:
-        """Queue the catch-up of gained channels whose kept updates do not reach back to the archive's mark
-        without a gap, or whose updates this account does not get; the next look checks the others."""
-        takeover, joined = self.takeover, self._resolver().joined
-        if takeover is None or not gained:
-            return
-        takeover.fresh |= gained
-        queued = 0
-        for watched in self.state.channels:
-            handover = handed.get(watched.id)
-            if watched.id in gained and (watched.id not in joined or (handover and handover.gap)):
-                queued += takeover.want(watched)
-        kept = sum(len(h.items) for h in handed.values())
-        log_event(log, "takeover", gained=len(gained), kept_updates=kept, catch_up=queued)
-
-    def _read_held(self, marks: Mapping[int, int] | None = None) -> dict[int, Handover]:
-        """Read exactly the channels this worker holds and can address (its own hash); keep the live updates
-        of the others it can address for a takeover. Gained channels with their archive's pts in `marks`
-        get what was kept of them handed over."""
-        held = self.share.held if self.share is not None else frozenset()
-        readable = {w.id for w in self._resolver().watched}
-        self.state.channels = [w for w in self._resolver().watched if w.id in held]
-        if self.live is None:
-            return {}
-        return self.live.read_only({w.id for w in self.state.channels}, readable - held, marks)
-
-    async def _sender_seat(self) -> None:
-        """Hold the sender's seat (open the bot and deliver) or, having lost it, stop delivering."""
-        seat = self.seat
-        if seat is None:
-            return
-        if not await seat.hold():
-            if self.sender is not None:
-                await self._stop_sending(give_up=False)
-            return
-        if self.sender is None and (client := await seat.open_bot()) is not None:
-            self._start_sending(self._take_sender(client))
-
-    async def _stop_sending(self, *, give_up: bool) -> None:
+    async def _stop_sending(self) -> None:
+        """Stop delivering the outbox and answering commands (a worker that lost the sender's seat)."""
         if self.sender is not None:
             await self.sender.stop()
         if self.commands is not None:
             self.commands.stop()
         self.sender = self.commands = self.sender_client = None
-        if self.seat is not None:
-            await self.seat.leave(give_up=give_up)
-
-    async def _leave_fleet(self) -> None:
-        """A clean stop of a worker: the seat and every lease go back at once for the others to take."""
-        if self.seat is not None:
-            await self._stop_sending(give_up=True)
-        if self.share is not None:
-            await self.share.retire()
-
-    def worker_state(self) -> dict[str, object]:
-        """What `monitor workers` shows of this worker: channels held and read, budget, lag, the seat."""
-        now = utcnow()
-        budget = self._running().budget
-        problems = self.telegram_problems()
-        return {
-            "lease_seconds": self.config.fleet.lease_seconds,
-            "held": len(self.share.held) if self.share else 0,
-            "reading": len(self.state.channels),
-            "waiting_to_resolve": len(self._resolver().pending),
-            "not_joined": len(self.state.not_joined),
-            "taken_over": self.share.taken_over if self.share else 0,
-            "catching_up": self.takeover.waiting if self.takeover else 0,
-            "caught_up_after_takeover": self.takeover.caught_up if self.takeover else 0,
-            "kept_updates": len(self.live.held_back) if self.live else 0,
-            "requests": budget.stats.total,
-            "peak_per_minute": budget.stats.peak_per_minute,
-            "budget_per_hour": budget.per_hour,
-            "look_lag_seconds": round((now - self.looked_at).total_seconds(), 1) if self.looked_at else None,
-            "sender": self.sender is not None,
-            "connected": self.watch.up,
-            "problems": [f"{p.subject}: {p.state}: {p.detail}" for p in problems if p.fatal],
-            "waits": [f"{p.subject}: {p.state}: {p.detail}" for p in problems if not p.fatal],
-        }
 
     def look_soon(self, seconds: float = 0.0) -> None:
         """Bring the next look forward to `seconds` from now (a new channel, a reconnect, an operator)."""
@@ -551,64 +287,26 @@ class Daemon:
     def status(self) -> DaemonStatus:
         """What `/status` shows about the reading side: channels, their lag and state, the request budget,
         flood waits, reconnects, and posts recovered too late to alert."""
-        kit = self._running()
-        now = utcnow()
-        last_reconcile = kit.reconciler.last_reconcile
-        not_joined = set(self.state.not_joined)
-        rows = [
-            ChannelStatus(
-                w.channel,
-                kit.ingestor.last_post_at.get(w.id),
-                (now - last_reconcile[w.id]).total_seconds() if w.id in last_reconcile else None,
-                "not joined: polled by history" if w.id in not_joined else None,
-            )
-            for w in self.state.channels
-        ]
-        rows += [
-            ChannelStatus(Channel(id=0, title=u.settings.ref), None, None, u.reason)
-            for u in self.state.unavailable
-        ]
-        rows += [
-            ChannelStatus(Channel(id=0, title=p.settings.ref), None, None, p.describe(now))
-            for p in self._resolver().pending
-        ]
-        flood = self.state.flood
+        kit, state = self._running(), self.state
+        rows = channel_rows(state, kit.ingestor, kit.reconciler, self._resolver().pending, utcnow())
+        flood = state.flood
         return DaemonStatus(
-            self.state.started_at,
+            state.started_at,
             tuple(rows),
             flood.count,
             flood.seconds,
-            self.state.reconnects,
+            state.reconnects,
             tuple(self.telegram_problems()),
             reading=self.reading_summary(),
         )
 
     async def fleet_status(self) -> list[str]:
-        if self.share is None:
-            return []
-        return fleet_lines(await FleetSnapshot.read(self._running().store), utcnow())
-
-    def _record(self) -> DaemonRecord:
-        """What `monitor health` needs to judge this process without its config."""
-        return DaemonRecord(
-            started_at=self.state.started_at,
-            pid=os.getpid(),
-            heartbeat_seconds=self.config.schedule.heartbeat_seconds,
-            outbox_seconds=OUTBOX_SECONDS,
-            disconnect_seconds=DISCONNECT_SECONDS,
-            quiet_hours=self.config.alerts.quiet_hours,
-            channel_ids=tuple(w.id for w in self.state.channels),
-            connected=True,
-            connection_since=utcnow(),
-        )
+        return await self.fleet.status_lines() if self.fleet is not None else []
 
     def telegram_problems(self) -> list[TelegramProblem]:
         """What Telegram is doing to this monitor now: dead accounts, flood waits, a blocked sender."""
-        kit = self._running()
-        clients = {id(c): c for c in (kit.user, self.sender_client) if c is not None}.values()
-        problems = [c.guard.fault.problem() for c in clients if c.guard.fault is not None]
-        problems += [p for c in clients for p in c.guard.flood.problems()]
-        return problems + (self.sender.problems() if self.sender else [])
+        clients = [c for c in (self._running().user, self.sender_client) if c is not None]
+        return telegram_problems(clients, self.sender)
 
     def _account_failed(self, fault: AccountFault) -> None:
         """A revoked, duplicated or banned key: stop the daemon rather than run blind."""
@@ -626,30 +324,13 @@ class Daemon:
             log_event(log, "problems_not_recorded", level=logging.WARNING, error=str(error))
 
     def reading_state(self) -> dict[str, object]:
-        """What `monitor health` can show of the reading side: pending channels and their states."""
-        resolver, budget = self._resolver(), self._running().budget
-        return {
-            "pending": resolver.describe_pending(),
-            "not_joined": [w.label for w in self.state.channels if w.id in set(self.state.not_joined)],
-            "unavailable": [f"{u.settings.ref}: {u.reason}" for u in self.state.unavailable],
-            "requests": budget.stats.total,
-            "peak_per_minute": budget.stats.peak_per_minute,
-            "budget_per_hour": budget.per_hour,
-        }
+        """What `monitor health` can show of the reading side (`report.py`)."""
+        return reading_state(self.state, self._resolver().describe_pending(), self._running().budget)
 
     def reading_summary(self) -> str:
-        """One line on how the reading account spends its budget and what recovery kept from alerts."""
-        budget = self._running().budget
-        stats = budget.stats
-        line = (
-            f"{stats.total} requests, peak {stats.peak_per_minute}/min, budget {budget.per_hour:g}/h; "
-            f"look every {self.look_seconds():.0f} s; {len(self.state.not_joined)} not joined; "
-            f"{len(self._resolver().pending)} waiting to resolve or join"
-        )
-        late = sum(o.total for o in self.state.outages)
-        if late:
-            line += f"; {late} posts recovered after the news window, archived without alerts"
-        return line
+        """One line on how the reading account spends its budget (`report.py`)."""
+        pending = len(self._resolver().pending)
+        return reading_summary(self.state, pending, self._running().budget, self.look_seconds())
 
     async def _connect_sender(self) -> GuardedClient | None:
         """A bot sends the alerts when one is configured (its own session, or one next to the archive)."""
@@ -693,8 +374,8 @@ class Daemon:
         polling channels that are not joined, busiest first, and backfilling new channels, newest first."""
         examined = {w.id for w in self.state.channels}
         result = await self._sweep().look(self.state.channels)
-        if self.takeover is not None:
-            self.takeover.fresh -= examined
+        if self.fleet is not None:
+            self.fleet.looked(examined)
         self.looked_at = utcnow()
         self.looked.set()
         self.state.not_joined = [w.id for w in result.not_joined]
@@ -707,8 +388,8 @@ class Daemon:
             if self.live is not None:
                 self.live.watched.discard(watched.id)
             resolver.resolve_again(watched)
-        if result.refused and self.share is not None:
-            self._read_held()
+        if result.refused and self.fleet is not None:
+            self.fleet.read_held()
         await self.announce_outage()
         if result.not_joined and not self._is_running("poll"):
             self._spawn(self._poll(result.not_joined), "poll")
@@ -807,10 +488,10 @@ class Daemon:
         every(self.look_seconds(), "look", self._look, next_run_time=utcnow())
         every(ENGAGEMENT_JOB_SECONDS, "engagement", self._engagement)
         every(schedule.heartbeat_seconds, "heartbeat", self._heartbeat, next_run_time=utcnow())
-        if self.share is not None:
+        if self.fleet is not None:
             renew = self.config.fleet.renew_seconds
-            every(renew, "leases", self._renew_leases)
-            every(renew, "seat", self._sender_seat, next_run_time=utcnow())
+            every(renew, "leases", self.fleet.renew_leases)
+            every(renew, "seat", self.fleet.sender_seat, next_run_time=utcnow())
         if sender is not None:
             sender.schedule(scheduler)
         scheduler.start()

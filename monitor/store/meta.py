@@ -25,7 +25,6 @@ class MetaTable(Protocol):
     async def change(self, keys: Sequence[str], change: Change, *, durable: bool = False) -> None:
         """Read `keys` (None for absent ones) and write what `change` returns of them, in one transaction
         that no other change of those keys interleaves with."""
-        ...
 
 
 async def put(meta: MetaTable, key: str, value: str) -> None:

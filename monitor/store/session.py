@@ -57,11 +57,9 @@ class Session(Protocol):
 
     async def value(self, sql: str, /, **values: object) -> Any:
         """The first column of the first row (None if there is none)."""
-        ...
 
     async def run(self, sql: str, /, **values: object) -> int:
         """Run a change; how many rows it changed."""
-        ...
 
     async def run_many(self, sql: str, values: Iterable[Mapping[str, object]]) -> None: ...
 

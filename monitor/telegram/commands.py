@@ -73,7 +73,6 @@ class StatusSource(Protocol):
 
     async def fleet_status(self) -> list[str]:
         """One line per worker of the fleet this daemon belongs to; none for a daemon on its own."""
-        ...
 
 
 def problem_line(problem: TelegramProblem, now: datetime) -> Fragment:

@@ -7,7 +7,7 @@ the stored copies they read.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -105,6 +105,17 @@ def _encode(post: Post, analysis: Analysis, stamp: str) -> Encoded:
     )
     matches = tuple((m.conflict, clean_text(m.term), m.lang, m.start, m.end) for m in analysis.matches)
     return Encoded((post.channel_id, post.message_id), row, analysis.conflicts, matches)
+
+
+def alert_rows(
+    items: list[Encoded], late_seconds: Mapping[PostKey, float], stamp: str
+) -> list[tuple[object, ...]]:
+    """(channel_id, message_id, conflict, created_at, late_seconds): one outbox row per flagged conflict."""
+    return [
+        (*item.key, conflict, stamp, late_seconds.get(item.key))
+        for item in items
+        for conflict in dict.fromkeys(item.conflicts)
+    ]
 
 
 def split_rounds(encoded: list[Encoded]) -> list[list[Encoded]]:

@@ -13,7 +13,16 @@ from collections.abc import Mapping
 
 from monitor.model import SaveOutcome
 from monitor.store import word_forms
-from monitor.store.batch import REPLACED, Encoded, Engagement, Stored, order_like, plan_round, split_rounds
+from monitor.store.batch import (
+    REPLACED,
+    Encoded,
+    Engagement,
+    Stored,
+    alert_rows,
+    order_like,
+    plan_round,
+    split_rounds,
+)
 from monitor.store.rows import PostKey, ids_param
 from monitor.store.upkeep import links_complete
 
@@ -198,11 +207,7 @@ def _add_alerts(
     db: sqlite3.Connection, items: list[Encoded], late_seconds: Mapping[PostKey, float], stamp: str
 ) -> dict[PostKey, list[int]]:
     """One outbox row per flagged conflict not alerted before; returns the ids of the rows created."""
-    rows = [
-        (*item.key, conflict, stamp, late_seconds.get(item.key))
-        for item in items
-        for conflict in dict.fromkeys(item.conflicts)
-    ]
+    rows = alert_rows(items, late_seconds, stamp)
     if not rows:
         return {}
     (before,) = db.execute("SELECT coalesce(max(id), 0) FROM alerts").fetchone()

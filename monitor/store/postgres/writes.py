@@ -22,6 +22,7 @@ from monitor.store.batch import (
     Encoded,
     Engagement,
     Stored,
+    alert_rows,
     order_like,
     plan_round,
     split_rounds,
@@ -210,11 +211,7 @@ async def _add_alerts(
     db: asyncpg.Connection, items: list[Encoded], late_seconds: Mapping[PostKey, float], stamp: str
 ) -> dict[PostKey, list[int]]:
     """One outbox row per flagged conflict not alerted before; returns the ids of the rows created."""
-    rows = [
-        (*item.key, conflict, stamp, late_seconds.get(item.key))
-        for item in items
-        for conflict in dict.fromkeys(item.conflicts)
-    ]
+    rows = alert_rows(items, late_seconds, stamp)
     if not rows:
         return {}
     created: dict[PostKey, list[int]] = {}

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from monitor.analysis import DEFAULT_CONFLICTS
 from monitor.analysis.watchlist import Watchlist, WatchlistError, expand_term, load_watchlist
+from monitor.model import NO_CONTEXT, ChannelContext
 
 EVAL_SET = Path(__file__).parent / "data" / "eval_conflicts.jsonl"
 
@@ -294,7 +295,7 @@ name = "South war"
 en = ["Southland"]
 
 [conflicts.south.context]
-en = ["Sunking"]
+en = ["Sunking", "dune raid{|s}"]
 
 [names.north.places]
 strong = ["Frostvale", "Фростдол{|а|е|ом}", "פרוסטוויל"]
@@ -352,8 +353,12 @@ def test_a_paired_name_needs_the_conflicts_own_words_in_its_sentence(names):
     # Shared war words, incident words and the court's own other name are no company.
     assert flagged(names, "The World Court heard a war crimes case after the strike.") == ()
     assert flagged(names, "The World Court (WC) opened its session.") == ()
-    # Company in the next sentence does not count, though weak_window lets weak names take it there.
-    assert flagged(names, "The World Court met today. The Sunking was absent.") == ()
+    # A sentence away (weak_window), only the conflict's own words written as proper nouns keep it company:
+    # the court in one sentence, the leader it judges in the next.
+    assert flagged(names, "The World Court met today. The Sunking was absent.") == ("south",)
+    assert flagged(names, "The World Court met today. Dune raids were discussed.") == ()
+    assert flagged(names, "The World Court met today. It heard dune raids.") == ()
+    assert flagged(names, "The World Court heard of dune raids.") == ("south",)
     # A paired name gives no company to a weak name either.
     assert flagged(names, "The World Court discussed corridor talks.") == ()
 
@@ -362,8 +367,10 @@ def test_weak_window_zero_keeps_company_in_the_sentence():
     import tomllib
 
     text = NAMES.replace('name = "North war"', 'name = "North war"\nweak_window = 0')
+    text = text.replace('name = "South war"', 'name = "South war"\nweak_window = 0')
     watchlist = Watchlist.from_mapping(tomllib.loads(text), text=text)
     assert flagged(watchlist, "Bigcity was quiet. Later, a strike.") == ()
+    assert flagged(watchlist, "The World Court met today. The Sunking was absent.") == ()
 
 
 def test_handles_and_link_paths_are_not_names(names):
@@ -558,6 +565,52 @@ def test_shipped_names_that_are_also_common_words(shipped, text, expected):
     ],
 )
 def test_shipped_2025_recall_3_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
+def score_of(watchlist: Watchlist, text: str, conflict: str, context: ChannelContext = NO_CONTEXT) -> float:
+    _, scores = watchlist.score(text, context=context)
+    return next((item.score for item in scores if item.conflict == conflict), 0.0)
+
+
+def test_a_post_naming_both_sides_keeps_its_partial_evidence_whole(shipped):
+    # No war word: a lone common anchor (Putin) is worth a quarter point, an anchor met by a common
+    # anchor (Kyiv and Putin) the full half point of partial evidence.
+    both = "Путин снова заговорил о Киеве на встрече с журналистами."
+    one_side = "Путин снова заговорил о Москве на встрече с журналистами."
+    assert score_of(shipped, both, "russia-ukraine") == 0.5
+    assert score_of(shipped, one_side, "russia-ukraine") == 0.25
+    # Neither is flagged alone; in a channel that mostly posts about the war, naming both sides is enough.
+    assert flagged(shipped, both) == flagged(shipped, one_side) == ()
+    war_channel = ChannelContext(priors=(("russia-ukraine", 0.6),), source="learned")
+    assert score_of(shipped, both, "russia-ukraine", war_channel) == 1.0
+    assert score_of(shipped, one_side, "russia-ukraine", war_channel) == 0.75
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The Hague court a sentence away from Netanyahu; not from a humanitarian word.
+        (
+            "Суд в Гааге решил иначе. Арестовывать премьера Израиля Нетаньяху никто не собирается.",
+            ("israel-hamas",),
+        ),
+        ("Международный уголовный суд выдал новые ордера. Гуманитарные миссии промолчали.", ()),
+        # A state of emergency in Kyiv; the Kyiv mayor's briefings.
+        ("State of emergency in Kyiv from midnight.", ("russia-ukraine",)),
+        ("Надзвичайний стан у Києві з опівночі.", ("russia-ukraine",)),
+        ("Briefing by Kyiv Mayor Vitali Klitschko on the night in the capital.", ("russia-ukraine",)),
+        # Drills, pacts with third countries and the defence ministry's court cases are not the war.
+        ("Корабли флота России провели учения с пусками крылатых ракет в Баренцевом море.", ()),
+        (
+            "Одобрено соглашение о военном сотрудничестве с Лаосом, его подпишет Минобороны РФ.",
+            (),
+        ),
+        ("Бывшего чиновника Минобороны России приговорили к восьми годам за хищение.", ()),
+        ("Минобороны России: за сутки сбиты 40 беспилотников над Брянской областью.", ("russia-ukraine",)),
+    ],
+)
+def test_shipped_2025_recall_5_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 

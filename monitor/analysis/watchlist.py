@@ -167,7 +167,7 @@ class Watchlist:
         scores = []
         for conflict in self.conflicts:
             own = self._own_hits(conflict, hits)
-            evidence = self._evidence(conflict, own, folded.text, starts)
+            evidence = self._evidence(conflict, own, folded, starts)
             if evidence:
                 evidence += context_evidence(conflict, context)
                 threshold = (thresholds or {}).get(conflict, self._rules[conflict].threshold)
@@ -217,7 +217,9 @@ class Watchlist:
             or not any(ex.start < hit.end and hit.start < ex.end for ex in excluded)
         ]
 
-    def _evidence(self, conflict: str, hits: list[_Hit], text: str, starts: list[int]) -> list[Evidence]:
+    def _evidence(
+        self, conflict: str, hits: list[_Hit], folded: Normalized, starts: list[int]
+    ) -> list[Evidence]:
         """Distinct strong terms, sentences where an anchor meets enough context words, weak names with
         company (1 point each), and evidence short of those rules (at most PARTIAL_CAP in all).
 
@@ -234,11 +236,12 @@ class Watchlist:
         context: dict[str, dict[int, set[_Word]]] = {"context": defaultdict(set)}
         context["incidents"] = defaultdict(set)
         context["own"] = defaultdict(set)  # the conflict's own context words, the company paired names need
+        context["named"] = defaultdict(set)  # of those, proper nouns (Israel): company a sentence away
         for term, sentence, hit in located:
             if sentence in vetoed:
                 continue
             kind = term.kind
-            if term.cased and _sentence_initial(text, starts[sentence], hit.start):
+            if term.cased and _sentence_initial(folded.text, starts[sentence], hit.start):
                 kind = "anchors" if kind == "strong" else "ignored"
             if kind == "strong":
                 strong.setdefault(term.text, term)
@@ -251,6 +254,8 @@ class Watchlist:
                 context[kind][sentence].add((term.text, hit.start))
                 if kind == "context" and term.conflict == conflict:
                     context["own"][sentence].add((term.text, hit.start))
+                    if _proper_noun(folded, starts[sentence], hit.start):
+                        context["named"][sentence].add((term.text, hit.start))
         evidence = [Evidence(_kind_of(term), text, 1.0) for text, term in strong.items()]
         partial: list[Evidence] = []
         common: list[Evidence] = []
@@ -270,8 +275,11 @@ class Watchlist:
                 partial.append(Evidence("partial", term.text, PARTIAL_ANCHOR, words))
         if weak:
             evidence += self._weak_evidence(weak, anchored, context, rules.weak_window, partial)
-        # With no war word anywhere in the post, partial evidence is worth half as much in all.
+        # With no war word anywhere in the post, partial evidence is worth half as much in all, unless the
+        # post names both sides (an anchor and a common anchor: Kyiv and Putin): that pairing is a hint.
+        kinds = {term.kind for candidates in anchors.values() for term, _ in candidates}
         warless = not any(context["context"].values()) and not any(context["incidents"].values())
+        warless = warless and not kinds >= {"anchors", "common"}
         # Very common anchors (Russia, Moscow) are everywhere: however many, they add PARTIAL_COMMON at most.
         partial += _capped(common, PARTIAL_COMMON)
         return evidence + _capped(partial, PARTIAL_CAP / 2 if warless else PARTIAL_CAP)
@@ -304,7 +312,7 @@ class Watchlist:
             for sentence, hit in hits:
                 term = self._terms[hit.term]
                 if term.paired:
-                    company = self._paired_company(hit, sentence, anchored, context["own"])
+                    company = self._paired_company(hit, sentence, anchored, context, window)
                     if company:
                         return [self._weak(hit, 1.0, company)]
                     continue
@@ -325,13 +333,21 @@ class Watchlist:
 
     @staticmethod
     def _paired_company(
-        hit: _Hit, sentence: int, anchored: dict[int, list[_Hit]], own: dict[int, set[_Word]]
+        hit: _Hit,
+        sentence: int,
+        anchored: dict[int, list[_Hit]],
+        context: dict[str, dict[int, set[_Word]]],
+        window: int,
     ) -> str:
         """What keeps a paired name company, if anything: an anchor of the conflict or one of the conflict's
-        own context words (Israel, Netanyahu) in its sentence; shared war words do not count."""
+        own context words (Israel, Netanyahu) in its sentence, or one written as a proper noun within `window`
+        sentences (the court in one sentence, Netanyahu in the next; not "humanitarian", which a Putin
+        warrant's neighbours may say); shared war words do not count."""
         if any(other.end <= hit.start or hit.end <= other.start for other in anchored.get(sentence, ())):
             return "an anchor in the sentence"
-        words = _besides(own.get(sentence, set()), hit)
+        words = _besides(context["own"].get(sentence, set()), hit)
+        for other in range(sentence - window, sentence + window + 1):
+            words |= _besides(context["named"].get(other, set()), hit)
         return ", ".join(sorted({word for word, _ in words}))
 
     def _weak(self, hit: _Hit, points: float, detail: str) -> Evidence:
@@ -514,6 +530,12 @@ def _capitalised(folded: Normalized, start: int) -> bool:
         return False
     following = original[index + 1 : index + 2]
     return not following.isupper()
+
+
+def _proper_noun(folded: Normalized, sentence_start: int, start: int) -> bool:
+    """Written with a capital where a sentence does not ask for one."""
+    capital = folded.original[folded.original_start(start)].isupper()
+    return capital and not _sentence_initial(folded.text, sentence_start, start)
 
 
 def _sentence_initial(text: str, sentence_start: int, index: int) -> bool:

@@ -614,6 +614,29 @@ def test_shipped_2025_recall_5_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Naming Chechnya no longer vetoes a sentence: the Chechen wars' own words do.
+        ("Бойцы полка «Ахмат-Чечня» заняли опорный пункт на Запорожском направлении.", ("russia-ukraine",)),
+        ("Из Чечни в Запорожскую область прибыл ещё один батальон добровольцев.", ("russia-ukraine",)),
+        ("Ветераны второй чеченской войны встретились в Грозном.", ()),
+        ("В 1995 году бои в Грозном шли месяцами.", ()),
+        ("Сегодня годовщина гибели Героя России Ахмат-Хаджи Кадырова.", ()),
+        # Units, weapons, places and people the written war-blogger, army and French posts named.
+        ("Раненые бойцы батальона «Юг-Ахмат» идут на поправку.", ("russia-ukraine",)),
+        ("Британцы снова хвастаются «Шторм Шэдоу» по Брянску.", ("russia-ukraine",)),
+        ("Troops located a weapons cache with launchers in the area of Mount Dov.", ("israel-hezbollah",)),
+        ("Hind Rajab avait six ans.", ("israel-hamas",)),
+        ("La coalition des volontaires se réunit à Paris.", ("russia-ukraine",)),
+        ("Macron promet des garanties de sécurité pour Kiev.", ("russia-ukraine",)),
+        ("Глава региона рассказал о восстановлении освобождённых сёл Курской области.", ("russia-ukraine",)),
+    ],
+)
+def test_shipped_2025_recall_6_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 

@@ -637,6 +637,30 @@ def test_shipped_2025_recall_6_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Indonesia's parliament is the DPR; the Donetsk one is still a theatre.
+        ("Ribuan mahasiswa berdemo di depan Gedung DPR menolak revisi undang-undang.", ()),
+        ("DPR mengesahkan anggaran pendidikan tahun depan.", ()),
+        ("Separatis DPR mengklaim merebut desa baru.", ("russia-ukraine",)),
+        # Iran's strikes on Israel and back are neither of Israel's two wars.
+        ("Iran fired missiles at Haifa after Israel struck Natanz.", ()),
+        # The calls and plans of the 2025 talks, in Russian, Indonesian and French spellings.
+        ("Путин и Трамп провели телефонный разговор в среду.", ("russia-ukraine",)),
+        ("В Женеве обсуждали план из 28 пунктов.", ("russia-ukraine",)),
+        ("Zelensky dan Trump membahas jaminan keamanan bagi Ukraina.", ("russia-ukraine",)),
+        ("Zelensky signe une lettre d'intention pour des systèmes SAMP/T.", ("russia-ukraine",)),
+        ("Zaporijjia : Rafael Grossi alerte sur la centrale.", ("russia-ukraine",)),
+        ("Штурмовики зачищают кварталы Красноармейска.", ("russia-ukraine",)),
+        ("Camp de Nour Chams : les familles dorment dans les écoles.", ("israel-hamas",)),
+        ("Abou Obeida a pris la parole ce soir.", ("israel-hamas",)),
+    ],
+)
+def test_shipped_2025_recall_7_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 

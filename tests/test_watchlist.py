@@ -716,17 +716,38 @@ def test_shipped_watchlist_loads_with_all_required_languages(shipped):
         assert {"en", "ru", "uk", "ar", "he"} <= set(per_lang), conflict
 
 
-def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(shipped):
-    records = [json.loads(line) for line in EVAL_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(records) >= 100
-    assert {record["lang"] for record in records} >= {"ru", "uk", "en", "ar", "he", "ce"}
-    for conflict in shipped.conflicts:
+def scores_per_conflict(watchlist: Watchlist, records: list[dict]) -> dict[str, tuple[float, float]]:
+    """Precision and recall of each conflict over labelled records."""
+    scores = {}
+    for conflict in watchlist.conflicts:
         tp = fp = fn = 0
         for record in records:
-            predicted = conflict in flagged(shipped, record["text"])
+            predicted = conflict in flagged(watchlist, record["text"])
             expected = conflict in record["labels"]
             tp += predicted and expected
             fp += predicted and not expected
             fn += expected and not predicted
-        assert tp / (tp + fp) >= 0.9, conflict
-        assert tp / (tp + fn) >= 0.85, conflict
+        scores[conflict] = (tp / (tp + fp), tp / (tp + fn))
+    return scores
+
+
+def read_records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(shipped):
+    records = read_records(EVAL_SET)
+    assert len(records) >= 100
+    assert {record["lang"] for record in records} >= {"ru", "uk", "en", "ar", "he", "ce"}
+    for conflict, (precision, recall) in scores_per_conflict(shipped, records).items():
+        assert precision >= 0.9, conflict
+        assert recall >= 0.85, conflict
+
+
+def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_set(shipped):
+    # Tuned on since it was scored blind (docs/benchmarks.md): a guard against losing what was won.
+    records = read_records(EVAL_SET.parent / "labeled" / "written_more.jsonl")
+    assert {record["lang"] for record in records} >= {"ru", "en", "id", "fr"}
+    for conflict, (precision, recall) in scores_per_conflict(shipped, records).items():
+        assert precision >= 0.95, conflict
+        assert recall >= 0.85, conflict

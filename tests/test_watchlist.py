@@ -696,6 +696,37 @@ def test_shipped_2025_recall_8_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Slang and labels of this war's own (mobilised men, the "Bandera regime", the Crimea Platform).
+        ("Мобики из одной бригады полгода без отпуска.", ("russia-ukraine",)),
+        ("Активы отдадут бандеровскому режиму.", ("russia-ukraine",)),
+        ("Кримська платформа збирається вп'яте.", ("russia-ukraine",)),
+        ("Кураховское водохранилище обошли с севера.", ("russia-ukraine",)),
+        # Units, drone crews and marines next to a place of the war; the grey zone; demining.
+        ("Посетил позиции наших подразделений в Запорожской области.", ("russia-ukraine",)),
+        ("Среди вернувшихся морпехи, которых взяли на Курщине.", ("russia-ukraine",)),
+        ("Под Северском пока серая зона.", ("russia-ukraine",)),
+        ("Another 1,500 hectares in Mykolaiv region cleared by demining teams.", ("russia-ukraine",)),
+        # Ukraine's aid words: PURL, ERA loans, Ramstein; the fallen defenders.
+        ("PURL: ще 500 мільйонів доларів на системи для нашого неба.", ("russia-ukraine",)),
+        ("Рамштайн. Нові пакети: ППО, снаряди, дрони.", ("russia-ukraine",)),
+        ("Освітні гранти для дітей загиблих захисників.", ("russia-ukraine",)),
+        # Israel's side: Ofer prison releases; an Israeli drone on a Lebanese road.
+        ("الإفراج عن أسيرات من سجن عوفر ضمن الدفعة الأولى.", ("israel-hamas",)),
+        ("مسيرة إسرائيلية تستهدف سيارة على طريق النبطية.", ("israel-hezbollah",)),
+        # Not the war: an aerodrome named Novorossiya, clashes in Thailand, a fight night, ISIS.
+        ("Самолёт не долетел до аэродрома «Новороссия» в Приморье.", ()),
+        ("Таиланд и Камбоджа обменялись артиллерийскими ударами в приграничном районе.", ()),
+        ("Воспитанник бойцовского клуба победил соперника в главном бою вечера в Грозном.", ()),
+        ("Боевое подразделение ИГИЛ внесено в перечень террористов в России.", ()),
+    ],
+)
+def test_shipped_2025_recall_9_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -779,11 +810,11 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         assert recall >= 0.85, conflict
 
 
-@pytest.mark.parametrize("name", ["written_more", "written_blind2"])
+@pytest.mark.parametrize("name", ["written_more", "written_blind2", "written_blind3"])
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):
     # Tuned on since they were scored blind (docs/benchmarks.md): a guard against losing what was won.
     records = read_records(EVAL_SET.parent / "labeled" / f"{name}.jsonl")
-    assert {record["lang"] for record in records} >= {"ru", "en", "id", "fr"}
+    assert len(records) >= 250
     for conflict, (precision, recall) in scores_per_conflict(shipped, records).items():
         assert precision >= 0.95, conflict
         assert recall >= 0.8, conflict

@@ -78,10 +78,18 @@ def test_lone_surrogates_become_word_breaks():
 
 
 def test_sentences_split_at_punctuation_and_newlines():
-    text = normalize("Первое. Второе!\nТретье «цитата.» Четвёртое").text
+    text = normalize("Первое из трёх. Второе из трёх!\nТретье «цитата из трёх.» Четвёртое из трёх").text
     starts = sentence_starts(text)
     words = ("первое", "второе", "третье", "четвертое")
     assert [sentence_of(starts, text.index(word)) for word in words] == [0, 1, 2, 3]
+
+
+def test_a_heading_of_one_or_two_words_belongs_to_the_next_sentence():
+    text = normalize("Северск. Противник отходит. Кримська платформа. Крим повернеться додому. Всё").text
+    starts = sentence_starts(text)
+    words = ("северск", "противник", "кримська", "крим ", "все")
+    # The last word has no sentence after it to join: it stays a sentence of its own.
+    assert [sentence_of(starts, text.index(word)) for word in words] == [0, 0, 1, 1, 2]
 
 
 def test_decimal_points_do_not_end_a_sentence():

@@ -727,6 +727,32 @@ def test_shipped_2025_recall_9_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A place as a heading, then what happened there.
+        ("Запоріжжя. Керована авіабомба влучила в житловий квартал.", ("russia-ukraine",)),
+        ("Одеса. Нічна атака дронами на порт, пошкоджене зерносховище.", ("russia-ukraine",)),
+        # This war's words from 2023 to 2025: busification, the expired president, drone raids on refineries,
+        # contract bonuses, frontline communities, the reparations loan, Defenders Day.
+        ("Пополнение у них — бусифицированные из Винницы.", ("russia-ukraine",)),
+        ("Просроченный президент снова просит ракеты.", ("russia-ukraine",)),
+        ("На НПЗ после налёта беспилотников вспыхнул пожар.", ("russia-ukraine",)),
+        ("Выплата при подписании контракта с Минобороны выросла до 2 млн рублей.", ("russia-ukraine",)),
+        ("A winter plan for frontline communities: generators and heating points.", ("russia-ukraine",)),
+        ("Рада ЄС погодилася працювати над репараційним кредитом.", ("russia-ukraine",)),
+        ("З Днем захисників і захисниць!", ("russia-ukraine",)),
+        ("Erdogan will host the next round in Istanbul. Prisoner exchanges first.", ("russia-ukraine",)),
+        # Namesakes in Russia and a game's "new territories" are not the war.
+        ("В уральском Волчанске закрывают угольный разрез.", ()),
+        ("В Артёмовске Красноярского края отремонтировали мост.", ()),
+        ("В симуляторе муравья армия захватывает новые территории.", ()),
+    ],
+)
+def test_shipped_2025_recall_10_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -810,11 +836,11 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         assert recall >= 0.85, conflict
 
 
-@pytest.mark.parametrize("name", ["written_more", "written_blind2", "written_blind3"])
+@pytest.mark.parametrize("name", ["written_more", "written_blind2", "written_blind3", "written_blind4"])
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):
     # Tuned on since they were scored blind (docs/benchmarks.md): a guard against losing what was won.
     records = read_records(EVAL_SET.parent / "labeled" / f"{name}.jsonl")
-    assert len(records) >= 250
+    assert len(records) >= 200
     for conflict, (precision, recall) in scores_per_conflict(shipped, records).items():
         assert precision >= 0.95, conflict
         assert recall >= 0.8, conflict

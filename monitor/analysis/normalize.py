@@ -73,6 +73,8 @@ _COMBINING_MARK = re.compile(r"[\u0300-\u036f]")
 
 # A newline, or sentence punctuation (possibly inside closing quotes) before a space, ends a sentence.
 # The leading look-ahead lets the scan skip to the next candidate character (three times faster).
+# A "sentence" this short is a heading (a place, a meeting's name): it joins the sentence after it.
+HEADING_WORDS = 2
 _SENTENCE_END = re.compile(r"(?=[\n.!?])(?:\n+|[.!?]+(?=[\"'»)\]*_]*\s)|[.!?]+$)")
 
 
@@ -246,12 +248,15 @@ def _unify_word(word_match: re.Match[str]) -> str:
 def sentence_starts(folded: str) -> list[int]:
     """Folded-text offsets where sentences begin (always starting with 0), for same-sentence rules.
 
-    A stretch without any word (a blank line after a full stop) does not count as a sentence.
+    A stretch without any word (a blank line after a full stop) does not count as a sentence, and a
+    heading of at most HEADING_WORDS words ("Северск.", "Одеса.", "Рамштайн.") belongs to the sentence
+    after it: channels name the place, then say what happened there.
     """
     starts = [0]
     for end in _SENTENCE_END.finditer(folded):
         if _WORD_CHAR.search(folded, starts[-1], end.start()):
-            starts.append(end.end())
+            if len(folded[starts[-1] : end.start()].split()) > HEADING_WORDS:
+                starts.append(end.end())
         elif len(starts) > 1:
             starts[-1] = end.end()
     return starts

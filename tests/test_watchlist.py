@@ -753,6 +753,34 @@ def test_shipped_2025_recall_10_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Namesakes, anniversaries and ceremonies are not the war.
+        ("Хоккеист Александр Сырский продлил контракт на два года.", ()),
+        ("Il y a 50 ans, la guerre d'octobre 1973 commençait sur le Golan.", ()),
+        ("The Armed Forces of Ukraine Honour Guard Orchestra performs tonight at the Philharmonic.", ()),
+        ("Tornado warning for Lebanon and Wilson County until 9:45 pm. Sirens are sounding.", ()),
+        ("Iranian missiles hit Haifa's refinery; Tehran says True Promise is over for now.", ()),
+        ("DPR sahkan RUU TNI, mahasiswa berdemo hingga malam.", ()),
+        ("Україна виконала умови для відкриття кластера переговорів про вступ до ЄС.", ()),
+        ("80 лет назад завершилась Донбасская наступательная операция, освободили Сталино.", ()),
+        # A commander still counts with war words near him; his army group by its name.
+        ("Доповідь Сирського: Покровський та Запорізький напрямки.", ("russia-ukraine",)),
+        ("Сырский сменил командующего ОСГВ «Хортица».", ("russia-ukraine",)),
+        # 2025's talks and weapons, and how Israeli and Palestinian media name places.
+        ("Стамбульский меморандум лежит на столе.", ("russia-ukraine",)),
+        ("Наш «Довгий Нептун» також працює.", ("russia-ukraine",)),
+        ("Москалькова передала украинской стороне списки гражданских.", ("russia-ukraine",)),
+        ("מטוסי חיל האוויר תקפו בח'אן יונס.", ("israel-hamas",)),
+        ("27 شهيدا منذ الفجر في خانيونس.", ("israel-hamas",)),
+        ("Tens of thousands gathered in Hostages Square tonight.", ("israel-hamas",)),
+    ],
+)
+def test_shipped_2025_recall_11_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -836,7 +864,9 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         assert recall >= 0.85, conflict
 
 
-@pytest.mark.parametrize("name", ["written_more", "written_blind2", "written_blind3", "written_blind4"])
+@pytest.mark.parametrize(
+    "name", ["written_more", "written_blind2", "written_blind3", "written_blind4", "written_blind5"]
+)
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):
     # Tuned on since they were scored blind (docs/benchmarks.md): a guard against losing what was won.
     records = read_records(EVAL_SET.parent / "labeled" / f"{name}.jsonl")

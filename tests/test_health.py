@@ -33,6 +33,7 @@ from monitor.model import TelegramProblem
 from monitor.sandbox.server import RunningSandbox
 from monitor.store import ArchiveError, Location, Store, open_archive
 from monitor.store.daemon_record import ArchiveFailure, ArchiveFailures, DaemonRecord
+from monitor.telegram import client as telegram_client
 from tests.support import NO_PACING, RARE_JOBS, sandbox_of, scenario, start_daemon, until, write_config
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -309,6 +310,47 @@ async def test_a_long_disconnection_from_telegram_is_named_with_its_length(
     finally:
         if not stopped:
             await sandbox.stop()
+
+
+async def test_the_heartbeat_goes_on_while_telegram_is_gone_so_health_names_the_disconnection(
+    tmp_path: Path,
+) -> None:
+    archive = tmp_path / "archive.db"
+    sandbox = await sandbox_of(scenario())
+    async with daemon_on(sandbox, archive):
+        await sandbox.stop()  # every reconnect is refused from now on
+
+        async def beating_while_gone() -> dict[str, Any] | None:
+            report = await health(archive)
+            seen = report["figures"]
+            # A heartbeat written well after the connection was lost: the daemon is alive, only offline.
+            beat_after_loss = seen["connection_state_seconds"] - seen["heartbeat_age_seconds"]
+            return report if seen["connected"] is False and beat_after_loss > 2.0 else None
+
+        report = await until(beating_while_gone, "a heartbeat written while disconnected", timeout=30)
+        assert not [r for r in report["reasons"] if r.startswith("heartbeat")], report["reasons"]
+
+
+async def test_a_client_telethon_gave_up_on_connects_again_once_telegram_is_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(telegram_client, "CONNECTION_RETRIES", 1)  # Telethon gives up within seconds
+    archive = tmp_path / "archive.db"
+    sandbox = await sandbox_of(scenario())
+    try:
+        async with daemon_on(sandbox, archive) as daemon:
+            user = daemon.kit.user if daemon.kit is not None else None
+            assert user is not None
+            await sandbox.server.stop()  # an outage longer than Telethon's own reconnecting
+            await until(lambda: not user.is_connected(), "Telethon giving up on the connection")
+            await sandbox.server.start()
+
+            async def connected_again() -> bool:
+                return user.is_connected() and (await health(archive))["figures"]["connected"] is True
+
+            await until(connected_again, "the daemon connected again", timeout=30)
+    finally:
+        await sandbox.stop()
 
 
 # -- the command ------------------------------------------------------------------------------------------

@@ -493,3 +493,40 @@ async def test_a_killed_monitor_run_is_unhealthy_by_its_recorded_heartbeat_and_a
 async def _is_healthy(report: Awaitable[dict[str, Any]]) -> dict[str, Any] | None:
     value = await report
     return value if value["status"] == "healthy" else None
+
+
+def space(free_blocks: int, *, read_only: bool = False) -> os.statvfs_result:
+    """A file system of 4 KiB blocks as os.statvfs describes it: 10,000 blocks, `free_blocks` of them free."""
+    flags = os.ST_RDONLY if read_only else 0
+    return os.statvfs_result((4096, 4096, 10_000, free_blocks, free_blocks, 1000, 500, 500, flags, 255))
+
+
+async def test_a_full_or_read_only_file_system_under_a_fresh_archive_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Such a file system refuses the daemon's side file too: a stale heartbeat would be all there is to see.
+    archive = tmp_path / "archive.db"
+    async with await Store.open(archive) as store:
+        await store.heartbeat(datetime.now(UTC))
+        await store.daemon.started(record(started_at=datetime.now(UTC) - timedelta(hours=1)))
+    seen = {"full": space(3), "read-only": space(5000, read_only=True), "roomy": space(5000)}
+
+    verdicts = {}
+    for name, stats in seen.items():
+        monkeypatch.setattr(os, "statvfs", lambda _path, stats=stats: stats)
+        verdicts[name] = await health(archive)
+
+    full, read_only, roomy = verdicts["full"], verdicts["read-only"], verdicts["roomy"]
+    assert full["reasons"] == [
+        "the archive's file system is full (12288 bytes free): the daemon cannot write"
+    ]
+    assert full["figures"]["archive_free_bytes"] == 12288
+    # Read-only may be only how health sees it (a read-only mount beside the daemon): a note, the heartbeat
+    # being what tells whether the daemon can write.
+    assert read_only["status"] == "healthy"
+    assert read_only["notes"] == ["the archive's file system is read-only here"]
+    assert (roomy["status"], roomy["notes"], roomy["figures"]["archive_free_bytes"]) == (
+        "healthy",
+        [],
+        4096 * 5000,
+    )

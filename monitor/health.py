@@ -13,6 +13,7 @@ The limits come from the daemon's own record, so no config is needed; given ones
 from __future__ import annotations
 
 import itertools
+import os
 import statistics
 from collections.abc import Awaitable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,9 @@ T = TypeVar("T")
 # File errors this recent (or within the heartbeat limit, if longer) mean the archive is failing now:
 # the work that meets them (the sender's rounds, catch-up) retries every few seconds.
 FAILURE_WINDOW_SECONDS = 60.0
+
+# Less room than this and the next batch of posts (its index pages, the WAL's growth) may not fit.
+FULL_BELOW_BYTES = 1024 * 1024
 
 RHYTHM_WINDOW = timedelta(days=7)
 HEARTBEAT_SECONDS = 120.0
@@ -223,6 +227,20 @@ def _silence(channel: ChannelActivity, now: datetime, limits: HealthLimits) -> s
     if silent <= limit:
         return None
     return f"silent for {silent / 3600:.1f} h (usually posts every {usual / 60:.0f} min)"
+
+
+def file_system(path: Path) -> tuple[list[str], list[str], int]:
+    """Reasons, notes and the free bytes of the file system holding the archive. A full or read-only one
+    refuses the side file where the daemon keeps its file errors too, so without this a stale heartbeat
+    would be all there is to see. Read-only is a note: it may be only how this mount shows it (a checker
+    beside the daemon), and the heartbeat tells whether the daemon can write."""
+    space = os.statvfs(path.parent)
+    free = space.f_bavail * space.f_frsize
+    reasons = []
+    if free < FULL_BELOW_BYTES:
+        reasons.append(f"the archive's file system is full ({free} bytes free): the daemon cannot write")
+    notes = ["the archive's file system is read-only here"] if space.f_flag & os.ST_RDONLY else []
+    return reasons, notes, free
 
 
 def figures(state: ArchiveSnapshot, now: datetime) -> dict[str, object]:

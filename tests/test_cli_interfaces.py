@@ -88,11 +88,13 @@ def broken_config(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("command", ["run", "health", "check-config", "login"])
+@pytest.mark.parametrize(
+    "command", ["run", "health", "check-config", "login", "backfill @x --since 2026-01-01"]
+)
 def test_every_config_command_reads_monitor_config(tmp_path: Path, command: str) -> None:
     path = broken_config(tmp_path)
 
-    result = run(command, env={"MONITOR_CONFIG": str(path)})
+    result = run(*command.split(), env={"MONITOR_CONFIG": str(path)})
 
     assert result.exit_code == 2
     assert f"{path}:6: analyst.colour: unknown key" in result.stderr
@@ -141,6 +143,46 @@ def test_check_config_json_of_a_valid_config_summarises_it_without_secrets(tmp_p
     assert "russia-ukraine" in summary["conflicts"]["ids"]
     assert summary["workers"]["sessions"] == {}
     assert "0123456789abcdef-secret" not in result.stdout and report["notes"] == []
+
+
+VALID = (
+    '[telegram]\napi_id = 1\napi_hash_env = "T_HASH"\n\n[archive]\npath = "a.db"\n\n'
+    '[analyst]\nchat_id = 5\n\n[[channels]]\nref = "@news"\n'
+)
+
+
+def test_check_config_checks_the_archive_monitor_archive_names(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.toml"
+    path.write_text(VALID, encoding="utf-8")
+    env = {"T_HASH": "0123456789abcdef-secret", "MONITOR_ARCHIVE": str(tmp_path / "data" / "monitor.db")}
+
+    missing = run("check-config", "--config", path, "--json", env=env)
+    (tmp_path / "data").mkdir()
+    present = run("check-config", "--config", path, "--json", env=env)
+
+    assert missing.exit_code == 2, missing.stdout
+    assert json.loads(missing.stdout)["problems"] == [
+        f"{path}:5: archive: directory {tmp_path / 'data'} does not exist (the archive given by --archive "
+        "or MONITOR_ARCHIVE)"
+    ]
+    assert (
+        present.exit_code == 0 and json.loads(present.stdout)["summary"]["archive"] == env["MONITOR_ARCHIVE"]
+    )
+
+
+@pytest.mark.parametrize("command", ["run", "backfill @news --since 2026-01-01"])
+def test_a_daemon_command_refuses_an_archive_override_in_a_missing_directory(
+    tmp_path: Path, command: str
+) -> None:
+    path = tmp_path / "monitor.toml"
+    path.write_text(VALID, encoding="utf-8")
+    env = {"T_HASH": "0123456789abcdef-secret", "MONITOR_CONFIG": str(path)}
+
+    result = run(*command.split(), "--archive", tmp_path / "unmounted" / "monitor.db", env=env)
+
+    assert result.exit_code == 2
+    assert f"directory {tmp_path / 'unmounted'} does not exist" in result.stderr
+    assert not (tmp_path / "unmounted").exists()
 
 
 def test_a_retired_key_of_an_older_config_loads_with_a_note_that_names_its_line(tmp_path: Path) -> None:

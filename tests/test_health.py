@@ -33,6 +33,7 @@ from monitor.model import TelegramProblem
 from monitor.sandbox.server import RunningSandbox
 from monitor.store import ArchiveError, Location, Store, open_archive
 from monitor.store.daemon_record import ArchiveFailure, ArchiveFailures, DaemonRecord
+from monitor.telegram import client as telegram_client
 from tests.support import NO_PACING, RARE_JOBS, sandbox_of, scenario, start_daemon, until, write_config
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -311,6 +312,47 @@ async def test_a_long_disconnection_from_telegram_is_named_with_its_length(
             await sandbox.stop()
 
 
+async def test_the_heartbeat_goes_on_while_telegram_is_gone_so_health_names_the_disconnection(
+    tmp_path: Path,
+) -> None:
+    archive = tmp_path / "archive.db"
+    sandbox = await sandbox_of(scenario())
+    async with daemon_on(sandbox, archive):
+        await sandbox.stop()  # every reconnect is refused from now on
+
+        async def beating_while_gone() -> dict[str, Any] | None:
+            report = await health(archive)
+            seen = report["figures"]
+            # A heartbeat written well after the connection was lost: the daemon is alive, only offline.
+            beat_after_loss = seen["connection_state_seconds"] - seen["heartbeat_age_seconds"]
+            return report if seen["connected"] is False and beat_after_loss > 2.0 else None
+
+        report = await until(beating_while_gone, "a heartbeat written while disconnected", timeout=30)
+        assert not [r for r in report["reasons"] if r.startswith("heartbeat")], report["reasons"]
+
+
+async def test_a_client_telethon_gave_up_on_connects_again_once_telegram_is_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(telegram_client, "CONNECTION_RETRIES", 1)  # Telethon gives up within seconds
+    archive = tmp_path / "archive.db"
+    sandbox = await sandbox_of(scenario())
+    try:
+        async with daemon_on(sandbox, archive) as daemon:
+            user = daemon.kit.user if daemon.kit is not None else None
+            assert user is not None
+            await sandbox.server.stop()  # an outage longer than Telethon's own reconnecting
+            await until(lambda: not user.is_connected(), "Telethon giving up on the connection")
+            await sandbox.server.start()
+
+            async def connected_again() -> bool:
+                return user.is_connected() and (await health(archive))["figures"]["connected"] is True
+
+            await until(connected_again, "the daemon connected again", timeout=30)
+    finally:
+        await sandbox.stop()
+
+
 # -- the command ------------------------------------------------------------------------------------------
 
 
@@ -451,3 +493,40 @@ async def test_a_killed_monitor_run_is_unhealthy_by_its_recorded_heartbeat_and_a
 async def _is_healthy(report: Awaitable[dict[str, Any]]) -> dict[str, Any] | None:
     value = await report
     return value if value["status"] == "healthy" else None
+
+
+def space(free_blocks: int, *, read_only: bool = False) -> os.statvfs_result:
+    """A file system of 4 KiB blocks as os.statvfs describes it: 10,000 blocks, `free_blocks` of them free."""
+    flags = os.ST_RDONLY if read_only else 0
+    return os.statvfs_result((4096, 4096, 10_000, free_blocks, free_blocks, 1000, 500, 500, flags, 255))
+
+
+async def test_a_full_or_read_only_file_system_under_a_fresh_archive_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Such a file system refuses the daemon's side file too: a stale heartbeat would be all there is to see.
+    archive = tmp_path / "archive.db"
+    async with await Store.open(archive) as store:
+        await store.heartbeat(datetime.now(UTC))
+        await store.daemon.started(record(started_at=datetime.now(UTC) - timedelta(hours=1)))
+    seen = {"full": space(3), "read-only": space(5000, read_only=True), "roomy": space(5000)}
+
+    verdicts = {}
+    for name, stats in seen.items():
+        monkeypatch.setattr(os, "statvfs", lambda _path, stats=stats: stats)
+        verdicts[name] = await health(archive)
+
+    full, read_only, roomy = verdicts["full"], verdicts["read-only"], verdicts["roomy"]
+    assert full["reasons"] == [
+        "the archive's file system is full (12288 bytes free): the daemon cannot write"
+    ]
+    assert full["figures"]["archive_free_bytes"] == 12288
+    # Read-only may be only how health sees it (a read-only mount beside the daemon): a note, the heartbeat
+    # being what tells whether the daemon can write.
+    assert read_only["status"] == "healthy"
+    assert read_only["notes"] == ["the archive's file system is read-only here"]
+    assert (roomy["status"], roomy["notes"], roomy["figures"]["archive_free_bytes"]) == (
+        "healthy",
+        [],
+        4096 * 5000,
+    )

@@ -87,6 +87,24 @@ def test_a_malformed_first_line_does_not_hide_a_jsonl_file(tmp_path: Path) -> No
     assert isinstance(record, InputRecord) and record.text == "fine"
 
 
+def test_an_export_written_one_message_per_line_is_read_as_an_export(tmp_path: Path) -> None:
+    # As a script writes a small export: each message compact on its own line, the last without a comma.
+    path = write_lines(
+        tmp_path,
+        [
+            '{"name": "Harbour desk", "type": "public_channel", "id": 1777000111, "messages": [',
+            '{"id": 1, "type": "message", "date": "2026-03-07T10:00:00", "text": "first"},',
+            '{"id": 2, "type": "service", "date": "2026-03-07T10:30:00", "text": ""},',
+            '{"id": 3, "type": "message", "date": "2026-03-07T11:00:00", "text": "last"}',
+            "]}",
+        ],
+    )
+
+    items = read(path)
+
+    assert [(type(i).__name__, i.text) for i in items] == [("InputRecord", "first"), ("InputRecord", "last")]
+
+
 def test_jsonl_fields_channel_ids_labels_and_lang(tmp_path: Path) -> None:
     path = write_lines(
         tmp_path,
@@ -138,7 +156,7 @@ def test_telegram_desktop_export_concatenates_entities_and_skips_service_message
     assert entities.links == ("https://example.org/news/2",)
     assert entities.channel == "Test Frontline Feed" and entities.channel_id == 1555000111
     assert entities.when == datetime(2026, 1, 10, 9, 5, tzinfo=UTC)
-    assert entities.location.index == 1 and entities.location.line == 17
+    assert entities.location.index == 1 and entities.location.line == 18  # its opening brace
     assert escaped.text == "Coffee & croissants at the new bakery \ufffd on Main Street."
     assert escaped.media_kind == "photo" and escaped.edited == datetime(2026, 1, 10, 10, 30, tzinfo=UTC)
     assert linked.links == ("https://example.org/h",) and linked.forward_origin == "Another Channel"
@@ -196,7 +214,7 @@ def test_a_json_array_of_posts_is_read_item_by_item(tmp_path: Path) -> None:
 
     assert isinstance(first, InputRecord) and isinstance(third, InputRecord) and third.id == 3
     assert isinstance(problem, InputProblem) and problem.location.index == 1 and problem.reason == "no 'text'"
-    assert str(problem) == f"{path}:5: message #1: no 'text'"
+    assert str(problem) == f"{path}:6: message #1: no 'text'"  # the line of its opening brace
 
 
 def test_a_bad_export_message_is_reported_by_index(tmp_path: Path) -> None:
@@ -214,6 +232,20 @@ def test_a_bad_export_message_is_reported_by_index(tmp_path: Path) -> None:
     assert [type(i).__name__ for i in items] == ["InputRecord", "InputProblem", "InputProblem", "InputRecord"]
     assert [i.location.index for i in items] == [0, 1, 2, 3]
     assert "chat 'C' message #1" in str(items[1])
+
+
+def test_a_bad_export_message_is_reported_at_the_line_where_it_begins(tmp_path: Path) -> None:
+    path = tmp_path / "result.json"
+    messages = [td_message(1, "ok"), td_message(2, 42), td_message(3, "ok")]
+    text = json.dumps({"name": "C", "id": 1, "messages": messages}, indent=1)
+    path.write_text(text, encoding="utf-8")
+
+    items = read(path)
+
+    (problem,) = [i for i in items if isinstance(i, InputProblem)]
+    lines = [line.strip() for line in text.splitlines()]
+    begins = lines.index('"id": 2,')  # 0-based index of the line after its "{", so its "{" is line `begins`
+    assert lines[begins - 1] == "{" and problem.location.line == begins
 
 
 def test_broken_json_in_an_export_keeps_what_came_before(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -54,3 +55,65 @@ def test_the_image_is_labelled_with_the_package_version() -> None:
     assert default == PROJECT["version"] == monitor.__version__
     assert 'org.opencontainers.image.version="${VERSION}"' in dockerfile
     assert "--require-hashes" in dockerfile and "COPY requirements.lock" in dockerfile
+
+
+def test_ci_installs_the_hash_checked_test_lock() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"pip install .*--require-hashes -r requirements-test\.lock", ci)
+
+
+# -- the build context --------------------------------------------------------------------------------------
+
+
+def dockerignore_rule(pattern: str) -> re.Pattern[str]:
+    """A .dockerignore pattern as Docker reads it: `**` any depth, `*` and `?` within one path segment."""
+    parts = re.split(r"(\*\*/?|\*|\?)", pattern.strip("/"))
+    glob = {"**/": "(.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+    return re.compile("".join(glob.get(part, re.escape(part)) for part in parts))
+
+
+def in_build_context(path: str) -> bool:
+    """Whether .dockerignore lets `path` in: the last pattern that matches it or a folder above it wins."""
+    lines = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    patterns = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    parts = path.split("/")
+    candidates = ["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+    included = True
+    for pattern in patterns:
+        rule = dockerignore_rule(pattern.removeprefix("!"))
+        if any(rule.fullmatch(candidate) for candidate in candidates):
+            included = pattern.startswith("!")
+    return included
+
+
+def test_every_package_file_enters_the_build_context() -> None:
+    shipped = subprocess.run(
+        ["git", "ls-files", "monitor", "pyproject.toml", "requirements.lock"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    package = [path for path in shipped if not path.endswith(".md") or path == "README.md"]
+    assert len(package) > 100
+    assert [path for path in package if not in_build_context(path)] == []
+
+
+@pytest.mark.parametrize(
+    "stray",
+    [
+        "monitor/notes.txt",
+        "monitor/monitor.db",
+        "monitor/user.session",
+        # what `monitor sandbox --write-config monitor/sandbox/try.toml --record-posts ...` leaves behind
+        "monitor/sandbox/try.toml",
+        "monitor/sandbox/try.sandbox_key.pem",
+        "monitor/sandbox/posts.jsonl",
+        "monitor/store/dump.json",
+        "monitor/store/migrations/scratch.sql.bak",
+        "tests/data/samples/td_export.json",
+        "deploy/secrets/api_hash",
+    ],
+)
+def test_stray_files_stay_out_of_the_build_context(stray: str) -> None:
+    assert not in_build_context(stray)

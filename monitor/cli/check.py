@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor.cli.common import CommandFailed, config_option, out, to_json
+from monitor.cli.common import CommandFailed, archive_override_option, config_option, out, to_json
 from monitor.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:
@@ -19,10 +19,11 @@ if TYPE_CHECKING:
 
 @click.command("check-config")
 @config_option
+@archive_override_option
 @click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object: valid, problems and (if valid) a summary."
 )
-def check_config(config_path: Path | None, as_json: bool) -> None:
+def check_config(config_path: Path | None, archive: Path | str | None, as_json: bool) -> None:
     """Validate a config file and the watchlist it names, then print a summary (never secrets).
 
     Every problem is listed as FILE:LINE: key: problem; any problem gives exit status 2.
@@ -34,7 +35,7 @@ def check_config(config_path: Path | None, as_json: bool) -> None:
     """
     if config_path is None:
         raise click.UsageError("give --config FILE or set MONITOR_CONFIG")
-    problems, checked = _checked_config(config_path)
+    problems, checked = _checked_config(config_path, archive)
     if as_json:
         report: dict[str, Any] = {"config": str(config_path), "valid": not problems, "problems": problems}
         if checked:
@@ -54,12 +55,15 @@ def check_config(config_path: Path | None, as_json: bool) -> None:
         out(line)
 
 
-def _checked_config(path: Path) -> tuple[list[str], tuple[Config, Watchlist] | None]:
-    """Every problem of the config and its watchlist, or none and the (config, watchlist) pair."""
+def _checked_config(
+    path: Path, archive: Path | str | None
+) -> tuple[list[str], tuple[Config, Watchlist] | None]:
+    """Every problem of the config (with the archive the daemon would be given) and its watchlist, or none
+    and the (config, watchlist) pair."""
     from monitor.analysis import WatchlistError, load_watchlist
 
     try:
-        config = load_config(path)
+        config = load_config(path, archive_override=archive)
     except ConfigError as exc:
         return list(exc.problems), None
     try:

@@ -23,6 +23,7 @@ from monitor.health import (
     HEARTBEAT_SECONDS,
     HealthLimits,
     figures,
+    file_system,
     judge,
     notes,
     recorded_limits,
@@ -334,6 +335,9 @@ async def check_health(
             limits = replace(recorded_limits(state.daemon, fallback), **given)
             reasons, facts = judge(state, now, limits), figures(state, now)
             passing = notes(state, now)
+            if isinstance(path, Path):
+                full, read_only, facts["archive_free_bytes"] = file_system(path)
+                reasons, passing = reasons + full, passing + read_only
             if fleet.workers or worker is not None:
                 fleet_reasons, fleet_notes = judge_fleet(fleet, now, worker)
                 reasons = fleet_reasons if worker is not None else reasons + fleet_reasons

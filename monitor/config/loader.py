@@ -451,8 +451,13 @@ def _archive(loader: _Loader, table: Table, override: Path | str | None) -> tupl
     url = table.take("url", string)
     password = loader.secret(table, "password")
     table.finish()
+    if isinstance(override, str):
+        return loader.resolve("monitor.db"), override
     if override is not None:
-        return (loader.resolve("monitor.db"), override) if isinstance(override, str) else (override, None)
+        if not override.parent.is_dir():  # as for archive.path: an unmounted volume, most often
+            where = "the archive given by --archive or MONITOR_ARCHIVE"
+            loader.problems.add(table.key, f"directory {override.parent} does not exist ({where})")
+        return override, None
     if url is not None:
         return loader.resolve("monitor.db"), _archive_url(loader, (*table.key, "url"), url, password)
     if password is not None:

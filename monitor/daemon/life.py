@@ -488,6 +488,7 @@ class Daemon:
         every(self.look_seconds(), "look", self._look, next_run_time=utcnow())
         every(ENGAGEMENT_JOB_SECONDS, "engagement", self._engagement)
         every(schedule.heartbeat_seconds, "heartbeat", self._heartbeat, next_run_time=utcnow())
+        every(schedule.heartbeat_seconds, "clients", self._look_after_clients)
         if self.fleet is not None:
             renew = self.config.fleet.renew_seconds
             every(renew, "leases", self.fleet.renew_leases)
@@ -507,20 +508,25 @@ class Daemon:
             self._spawn(job(), name)
 
     async def _heartbeat(self) -> None:
-        """Prove liveness to `monitor health`, and revive a client Telethon gave up reconnecting."""
+        """Prove liveness to `monitor health`: the archive only, so a Telegram outage (which `health` names
+        by its length) never makes the daemon look hung."""
         kit = self._running()
         await kit.store.heartbeat(utcnow())
         await kit.store.daemon.connection(self.watch.up, self.watch.changed_at)
-        for client in {kit.user, self.sender_client or kit.user}:
-            await client.confirm_account(self.config.schedule.heartbeat_seconds)
         await self._report_problems()
         await kit.store.record_reading(self.reading_state())
+
+    async def _look_after_clients(self) -> None:
+        """Ask an idle account whether it still works, and revive a client Telethon gave up reconnecting."""
+        kit = self._running()
+        for client in {kit.user, self.sender_client or kit.user}:
+            await client.confirm_account(self.config.schedule.heartbeat_seconds)
         for client in {kit.user, self.sender_client or kit.user}:
             if not client.is_connected():
                 log_event(log, "reconnecting", level=logging.WARNING)
                 try:
                     await client.connect()
-                except OSError as error:  # ConnectionError and TimeoutError too; the next heartbeat retries
+                except OSError as error:  # ConnectionError and TimeoutError too; the next round retries
                     error_text = f"{type(error).__name__}: {error}"
                     log_event(log, "reconnect_failed", level=logging.WARNING, error=error_text)
 

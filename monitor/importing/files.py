@@ -124,8 +124,10 @@ def _detect(handle: IO[str]) -> str:
     first = _parse_object(lines[0])
     if first is not None:
         return "document" if "messages" in first or "chats" in first else "jsonl"
-    later = (_parse_object(line) for line in lines[1:6] if line.strip())
-    return "jsonl" if any(obj is not None for obj in later) else "document"
+    # A malformed first line does not hide a JSONL file whose next lines are objects; a document written
+    # one message per line has a comma after every message but the last, so most of its lines fail.
+    later = [_parse_object(line) is not None for line in lines[1:6] if line.strip()]
+    return "jsonl" if later.count(True) > later.count(False) else "document"
 
 
 def _parse_object(line: str) -> dict[str, Any] | None:

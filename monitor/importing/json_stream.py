@@ -111,5 +111,6 @@ class JsonStream:
 def array_items(stream: JsonStream) -> Iterator[tuple[int, int, Any]]:
     """(index, line, value) of each member of the array at the stream's position."""
     for index, _ in enumerate(stream.items("[", "]")):
+        stream.peek()  # past the comma's line break: the line is the one the member begins on
         line = stream.line()
         yield index, line, stream.value()

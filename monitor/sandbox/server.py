@@ -360,6 +360,8 @@ class SandboxServer:
         return tuple(self._links)
 
     async def start(self) -> None:
+        """Listen (again, after `stop`, on the same port: an outage as clients see it)."""
+        self._stopping = False
         self._server = await asyncio.start_server(self._on_connect, self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
         log_event(log, "sandbox_listening", host=self.host, port=self.port)

@@ -10,6 +10,7 @@ Telethon's flood_sleep_threshold is 0, so no flood wait is ever slept through un
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import hashlib
 import logging
@@ -171,11 +172,13 @@ class GuardedClient(TelegramClient):  # type: ignore[misc]  # Telethon is untype
     async def confirm_account(self, quiet_seconds: float) -> None:
         """Ask Telegram something cheap (updates.getState) when it has answered nothing for `quiet_seconds`:
         a revoked or banned key shows only in an answer, and an idle monitor may ask nothing for minutes
-        (Telethon itself asks after 15). A busy client spends nothing on this."""
+        (Telethon itself asks after 15). A busy client spends nothing on this. The answer is awaited at
+        most `quiet_seconds`: a request queued while Telethon reconnects is never answered if it gives up,
+        and the caller has to get on to reconnecting."""
         if self.guard.fault is not None or self.guard.quiet_for() < quiet_seconds:
             return
         try:
-            await self(functions.updates.GetStateRequest())
+            await asyncio.wait_for(self(functions.updates.GetStateRequest()), quiet_seconds)
         except (errors.RPCError, OSError) as error:  # a dead account is the guard's; the rest can wait
             log_event(log, "account_check_failed", level=logging.DEBUG, error=type(error).__name__)
 

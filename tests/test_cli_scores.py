@@ -39,6 +39,15 @@ def test_analyze_prints_each_conflicts_score_threshold_and_evidence(tmp_path: Pa
     assert lines[2]["scores"] == []
 
 
+def test_analyze_evidence_shows_the_words_as_the_post_writes_them(tmp_path: Path) -> None:
+    post = {"id": 4, "text": "Под Херсоном снова обстреляли окраины."}
+    line = json.loads(run("analyze", write(tmp_path, [post])).output)
+    evidence = line["scores"][0]["evidence"]
+    # The anchor and its war word as written, not the watchlist's patterns (Херсон{@ru_m}, обстрелял{|а|о|и}).
+    assert {"text": "Херсоном", "detail": "обстреляли"}.items() <= evidence[0].items()
+    assert not any("{" in e["text"] or "{" in e.get("detail", "") for e in evidence)
+
+
 def test_a_threshold_option_changes_what_is_flagged(tmp_path: Path) -> None:
     result = run("analyze", write(tmp_path, POSTS[:1]), "--threshold", "russia-ukraine=50")
     line = json.loads(result.output)

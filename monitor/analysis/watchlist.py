@@ -167,7 +167,7 @@ class Watchlist:
         scores = []
         for conflict in self.conflicts:
             own = self._own_hits(conflict, hits)
-            evidence = self._evidence(conflict, own, folded, starts)
+            evidence = self._spelled(self._evidence(conflict, own, folded, starts), own, folded)
             if evidence:
                 evidence += context_evidence(conflict, context)
                 threshold = (thresholds or {}).get(conflict, self._rules[conflict].threshold)
@@ -349,6 +349,19 @@ class Watchlist:
         for other in range(sentence - window, sentence + window + 1):
             words |= _besides(context["named"].get(other, set()), hit)
         return ", ".join(sorted({word for word, _ in words}))
+
+    def _spelled(self, evidence: list[Evidence], hits: list[_Hit], folded: Normalized) -> list[Evidence]:
+        """Evidence with the words as the post writes them (its first use of each term) in place of the
+        watchlist's patterns (`Херсон` for `Херсон{@ru_m}`), for analysts to read; scoring is done by then."""
+        written: dict[str, str] = {}
+        for hit in sorted(hits, key=lambda hit: hit.start):
+            start, end = folded.span(hit.start, hit.end)
+            written.setdefault(self._terms[hit.term].text, folded.original[start:end])
+
+        def spell(text: str) -> str:
+            return ", ".join(written.get(part, part) for part in text.split(", ")) if text else ""
+
+        return [replace(item, text=spell(item.text), detail=spell(item.detail)) for item in evidence]
 
     def _weak(self, hit: _Hit, points: float, detail: str) -> Evidence:
         term = self._terms[hit.term]

@@ -781,6 +781,27 @@ def test_shipped_2025_recall_11_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Hard negatives: enthusiasm is not Hamas, a teacher is not the spy chief, a town in the Urals is not
+        # the front, Iran's salvoes and the 1982 war are not Hezbollah's, a school shooting is not shelling.
+        ("استقبلت الجماهير اللاعبين بحماس كبير في المطار.", ()),
+        ("«Вчителем року» стала Марина Буданова з Кропивницького.", ()),
+        ("Волчанск (Свердловская обл.) остался без банкомата.", ()),
+        ("Иран выпустил новую волну ракет по Хайфе.", ()),
+        ("June 6, 1982: the IDF crossed into Lebanon in Operation Peace for Galilee.", ()),
+        ("Брянск: восьмиклассница открыла стрельбу из ружья, погибли двое.", ()),
+        # ...while the same names in their war sense still count.
+        ("Доповідь начальника ГУР Буданова про плани росії.", ("russia-ukraine",)),
+        ("Hamas said the talks in Cairo would resume.", ("israel-hamas",)),
+        ("זלנסקי: רוסיה תקפה הלילה את קייב ב-600 רחפנים.", ("russia-ukraine",)),
+    ],
+)
+def test_shipped_2025_recall_12_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -865,11 +886,20 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
 
 
 @pytest.mark.parametrize(
-    "name", ["written_more", "written_blind2", "written_blind3", "written_blind4", "written_blind5"]
+    "name",
+    [
+        "written_more",
+        "written_blind2",
+        "written_blind3",
+        "written_blind4",
+        "written_blind5",
+        "written_blind6",
+    ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):
-    # Tuned on since they were scored blind (docs/benchmarks.md): a guard against losing what was won.
-    records = read_records(EVAL_SET.parent / "labeled" / f"{name}.jsonl")
+    # Tuned on since they were scored blind (docs/benchmarks.md): a guard against losing what was won, on
+    # the posts whose labels are clear (an unsure anniversary may go either way).
+    records = [r for r in read_records(EVAL_SET.parent / "labeled" / f"{name}.jsonl") if not r["unsure"]]
     assert len(records) >= 200
     for conflict, (precision, recall) in scores_per_conflict(shipped, records).items():
         assert precision >= 0.95, conflict

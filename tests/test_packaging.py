@@ -1,10 +1,12 @@
-"""What ships: the dependency locks agree with pyproject.toml, and the image is labelled with its version."""
+"""What ships: the dependency locks agree with pyproject.toml, the image is labelled with its version, and
+of the source tree it holds only the wheel the build stage makes."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,59 @@ def test_every_package_file_enters_the_build_context() -> None:
 )
 def test_stray_files_stay_out_of_the_build_context(stray: str) -> None:
     assert not in_build_context(stray)
+
+
+# -- the Dockerfile's stages --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Stage:
+    """One FROM of the Dockerfile: the image or stage it starts from and its instructions."""
+
+    base: str
+    instructions: list[str]
+
+
+def dockerfile_stages() -> dict[str, Stage]:
+    """The Dockerfile's stages in order, by name (`#N` for an unnamed one), each instruction on one line."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    lines = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    stages: dict[str, Stage] = {}
+    for instruction in re.sub(r"\\\n\s*", " ", lines).splitlines():
+        words = instruction.split()
+        if words and words[0] == "FROM":
+            name = words[3] if len(words) == 4 and words[2].upper() == "AS" else f"#{len(stages)}"
+            stages[name] = Stage(words[1], [])
+        elif words and stages:
+            stages[next(reversed(stages))].instructions.append(" ".join(words))
+    return stages
+
+
+def image_lineage(stages: dict[str, Stage]) -> list[Stage]:
+    """The last stage (the image) and every stage it grows from."""
+    stage = stages[next(reversed(stages))]
+    lineage = [stage]
+    while stage.base in stages:
+        stage = stages[stage.base]
+        lineage.append(stage)
+    return lineage
+
+
+def test_the_image_takes_nothing_of_the_source_tree_but_the_wheel_the_build_stage_made() -> None:
+    """A stray file in the build context may reach the build stage, never the image: the image and the
+    stages it grows from copy the dependency lock from the context and the wheel from the build stage."""
+    stages = dockerfile_stages()
+    assert "build" in stages, "no build stage: the image is made from the source tree itself"
+    lineage = image_lineage(stages)
+    assert stages["build"] not in lineage
+    assert any(
+        re.fullmatch(r"RUN python3 -m pip wheel --no-deps --wheel-dir /wheel \.", line)
+        for line in stages["build"].instructions
+    )
+    instructions = [line for stage in reversed(lineage) for line in stage.instructions]
+    copies = [line for line in instructions if line.startswith(("COPY", "ADD"))]
+    assert copies == ["COPY requirements.lock /tmp/", "COPY --from=build /wheel/ /tmp/wheel/"]
+    assert any(
+        re.match(r"RUN python3 -m pip install --no-deps .*/tmp/wheel/monitor-\*\.whl", line)
+        for line in instructions
+    )

@@ -1,11 +1,14 @@
 """What ships: the dependency locks agree with pyproject.toml, the image is labelled with its version, and
-of the source tree it holds only the wheel the build stage makes."""
+of the source tree it holds only the wheel built from the package's own files."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+import sys
 import tomllib
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +110,8 @@ def test_every_package_file_enters_the_build_context() -> None:
         "monitor/notes.txt",
         "monitor/monitor.db",
         "monitor/user.session",
+        # pyproject.toml packages every *.toml under monitor/, so this one must stay out of the context
+        "monitor/x.toml",
         # what `monitor sandbox --write-config monitor/sandbox/try.toml --record-posts ...` leaves behind
         "monitor/sandbox/try.toml",
         "monitor/sandbox/try.sandbox_key.pem",
@@ -119,6 +124,53 @@ def test_every_package_file_enters_the_build_context() -> None:
 )
 def test_stray_files_stay_out_of_the_build_context(stray: str) -> None:
     assert not in_build_context(stray)
+
+
+def tracked(*paths: str) -> list[str]:
+    """The files git tracks under `paths`."""
+    listed = subprocess.run(
+        ["git", "ls-files", *paths], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    return listed.split()
+
+
+def test_the_wheel_built_from_the_build_context_holds_the_package_files_and_no_stray_one(
+    tmp_path: Path,
+) -> None:
+    """What the image takes from the source tree is this wheel. A stray file without a dot in its name
+    gets into the build context (.dockerignore cannot tell it from a source file), so the wheel is what
+    keeps it out: it packages the modules and the data files pyproject.toml names, nothing else."""
+    strays = ["monitor/user_session", "monitor/store/api_hash", "monitor/sandbox/token", "monitor/x.toml"]
+    context = tmp_path / "context"
+    for path in [*tracked("pyproject.toml", "README.md", "monitor"), *strays]:
+        if in_build_context(path):
+            (context / path).parent.mkdir(parents=True, exist_ok=True)
+            source = ROOT / path
+            if source.is_file():
+                shutil.copy(source, context / path)
+            else:
+                (context / path).write_text("not for the image\n", encoding="utf-8")
+    assert (context / "monitor" / "user_session").is_file()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            "dist",
+            ".",
+        ],
+        cwd=context,
+        capture_output=True,
+        check=True,
+    )
+    (wheel,) = (context / "dist").glob("monitor-*.whl")
+    packaged = {name for name in zipfile.ZipFile(wheel).namelist() if not name.startswith("monitor-")}
+    package = {path for path in tracked("monitor") if in_build_context(path)}
+    assert packaged == package
 
 
 # -- the Dockerfile's stages --------------------------------------------------------------------------------

@@ -6,27 +6,36 @@
 #   docker run -it --rm -v monitor-data:/data IMAGE monitor login --config /data/monitor.toml
 # BASE can be any Debian-like image with Python 3.11+ and pip (README: building without Docker Hub).
 # podman/buildah keep the HEALTHCHECK only with `--format docker`.
+#
+# Two stages: `build` turns the source into a wheel, and the image installs that wheel and nothing else
+# of the source tree. Whatever lies in the build context besides the package (a session or token file
+# that .dockerignore cannot tell from a source file, say) stays in the build stage, which is not shipped.
 ARG BASE=python:3.11-slim
-FROM ${BASE}
 
+FROM ${BASE} AS python
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 
-WORKDIR /app
-# Dependencies get their own layer so that a code change does not reinstall them: exactly the versions
-# and files of requirements.lock (README: refreshing the lock), checked against its hashes.
-COPY requirements.lock ./
-RUN python3 -m pip install --require-hashes --no-deps -r requirements.lock && rm requirements.lock
-
-# A regular (not editable) install: the package carries its data, so the source can go afterwards,
-# with the rest of /app (pyproject.toml, README.md and the monitor.egg-info the build leaves there).
+FROM python AS build
+WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY monitor ./monitor
-RUN python3 -m pip install --no-deps --compile . \
-    && cd / && rm -rf /app \
-    && groupadd --gid 10001 monitor \
+# The wheel holds exactly what pyproject.toml packages: the modules and their data files.
+RUN python3 -m pip wheel --no-deps --wheel-dir /wheel .
+
+FROM python
+# Dependencies get their own layer so that a code change does not reinstall them: exactly the versions
+# and files of requirements.lock (README: refreshing the lock), checked against its hashes.
+COPY requirements.lock /tmp/
+RUN python3 -m pip install --require-hashes --no-deps -r /tmp/requirements.lock && rm /tmp/requirements.lock
+
+RUN groupadd --gid 10001 monitor \
     && useradd --uid 10001 --gid monitor --home-dir /data --no-create-home --shell /usr/sbin/nologin monitor \
     && mkdir -p /data && chown monitor:monitor /data && chmod 0700 /data
+
+# The one thing taken from the build stage: the wheel, installed and then removed.
+COPY --from=build /wheel/ /tmp/wheel/
+RUN python3 -m pip install --no-deps --compile /tmp/wheel/monitor-*.whl && rm -rf /tmp/wheel
 
 USER 10001:10001
 WORKDIR /data

@@ -1,10 +1,15 @@
-"""What ships: the dependency locks agree with pyproject.toml, and the image is labelled with its version."""
+"""What ships: the dependency locks agree with pyproject.toml, the image is labelled with its version, and
+of the source tree it holds only the wheel built from the package's own files."""
 
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
+import sys
 import tomllib
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -105,6 +110,8 @@ def test_every_package_file_enters_the_build_context() -> None:
         "monitor/notes.txt",
         "monitor/monitor.db",
         "monitor/user.session",
+        # pyproject.toml packages every *.toml under monitor/, so this one must stay out of the context
+        "monitor/x.toml",
         # what `monitor sandbox --write-config monitor/sandbox/try.toml --record-posts ...` leaves behind
         "monitor/sandbox/try.toml",
         "monitor/sandbox/try.sandbox_key.pem",
@@ -117,3 +124,106 @@ def test_every_package_file_enters_the_build_context() -> None:
 )
 def test_stray_files_stay_out_of_the_build_context(stray: str) -> None:
     assert not in_build_context(stray)
+
+
+def tracked(*paths: str) -> list[str]:
+    """The files git tracks under `paths`."""
+    listed = subprocess.run(
+        ["git", "ls-files", *paths], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    return listed.split()
+
+
+def test_the_wheel_built_from_the_build_context_holds_the_package_files_and_no_stray_one(
+    tmp_path: Path,
+) -> None:
+    """What the image takes from the source tree is this wheel. A stray file without a dot in its name
+    gets into the build context (.dockerignore cannot tell it from a source file), so the wheel is what
+    keeps it out: it packages the modules and the data files pyproject.toml names, nothing else."""
+    strays = ["monitor/user_session", "monitor/store/api_hash", "monitor/sandbox/token", "monitor/x.toml"]
+    context = tmp_path / "context"
+    for path in [*tracked("pyproject.toml", "README.md", "monitor"), *strays]:
+        if in_build_context(path):
+            (context / path).parent.mkdir(parents=True, exist_ok=True)
+            source = ROOT / path
+            if source.is_file():
+                shutil.copy(source, context / path)
+            else:
+                (context / path).write_text("not for the image\n", encoding="utf-8")
+    assert (context / "monitor" / "user_session").is_file()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            "dist",
+            ".",
+        ],
+        cwd=context,
+        capture_output=True,
+        check=True,
+    )
+    (wheel,) = (context / "dist").glob("monitor-*.whl")
+    packaged = {name for name in zipfile.ZipFile(wheel).namelist() if not name.startswith("monitor-")}
+    package = {path for path in tracked("monitor") if in_build_context(path)}
+    assert packaged == package
+
+
+# -- the Dockerfile's stages --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Stage:
+    """One FROM of the Dockerfile: the image or stage it starts from and its instructions."""
+
+    base: str
+    instructions: list[str]
+
+
+def dockerfile_stages() -> dict[str, Stage]:
+    """The Dockerfile's stages in order, by name (`#N` for an unnamed one), each instruction on one line."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    lines = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    stages: dict[str, Stage] = {}
+    for instruction in re.sub(r"\\\n\s*", " ", lines).splitlines():
+        words = instruction.split()
+        if words and words[0] == "FROM":
+            name = words[3] if len(words) == 4 and words[2].upper() == "AS" else f"#{len(stages)}"
+            stages[name] = Stage(words[1], [])
+        elif words and stages:
+            stages[next(reversed(stages))].instructions.append(" ".join(words))
+    return stages
+
+
+def image_lineage(stages: dict[str, Stage]) -> list[Stage]:
+    """The last stage (the image) and every stage it grows from."""
+    stage = stages[next(reversed(stages))]
+    lineage = [stage]
+    while stage.base in stages:
+        stage = stages[stage.base]
+        lineage.append(stage)
+    return lineage
+
+
+def test_the_image_takes_nothing_of_the_source_tree_but_the_wheel_the_build_stage_made() -> None:
+    """A stray file in the build context may reach the build stage, never the image: the image and the
+    stages it grows from copy the dependency lock from the context and the wheel from the build stage."""
+    stages = dockerfile_stages()
+    assert "build" in stages, "no build stage: the image is made from the source tree itself"
+    lineage = image_lineage(stages)
+    assert stages["build"] not in lineage
+    assert any(
+        re.fullmatch(r"RUN python3 -m pip wheel --no-deps --wheel-dir /wheel \.", line)
+        for line in stages["build"].instructions
+    )
+    instructions = [line for stage in reversed(lineage) for line in stage.instructions]
+    copies = [line for line in instructions if line.startswith(("COPY", "ADD"))]
+    assert copies == ["COPY requirements.lock /tmp/", "COPY --from=build /wheel/ /tmp/wheel/"]
+    assert any(
+        re.match(r"RUN python3 -m pip install --no-deps .*/tmp/wheel/monitor-\*\.whl", line)
+        for line in instructions
+    )

@@ -322,3 +322,34 @@ async def test_a_channel_that_is_not_joined_is_polled_by_history_and_shown_as_su
             await wait_stored(daemon, posts)
     finally:
         await sandbox.stop()
+
+
+async def test_a_flood_wait_on_the_first_dialog_list_is_waited_out_recorded_and_no_username_is_resolved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sandbox = await sandbox_of(scenario(), faults="flood=messages.getDialogs:2")
+    world = sandbox.world
+    config = channels_config(sandbox, tmp_path, monkeypatch, [ref_entry(f"@{ALPHA}"), ref_entry(f"@{BETA}")])
+    counts = count_requests(world, monkeypatch)
+    daemon = Daemon(config)
+    stop = asyncio.Event()
+    task = asyncio.create_task(daemon.run(stop))
+
+    async def recorded() -> list[str]:
+        if daemon.kit is None:
+            return []
+        return [p.subject for p in await daemon.kit.store.problems.last() if p.state == "flood_wait"]
+
+    try:
+        flooded = await until(recorded, "the dialog list's flood wait recorded for health")
+        assert flooded == ["flood:messages.getDialogs"]
+        assert not daemon.ready.is_set() and not task.done()  # waiting, not failed
+        world.faults = parse_faults("")
+        await asyncio.wait_for(daemon.ready.wait(), 20)
+        assert {w.channel.username for w in daemon.state.channels} == {ALPHA, BETA}
+        await wait_stored(daemon, await publish_everywhere(world, [ALPHA, BETA], "After the wait"))
+        assert counts["contacts.resolveUsername"] == 0  # the list was waited for, not replaced by resolves
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+        await sandbox.stop()

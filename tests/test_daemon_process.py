@@ -1,5 +1,6 @@
 """`monitor run` as an operator's process manager sees it: SIGTERM honoured at any moment, including
-during a first connect that hangs, and a crash ending in one structured log line."""
+during a first connect that hangs or a flood wait at start-up, a flood wait at start-up waited out rather
+than fatal, and a crash ending in one structured log line."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from click.testing import CliRunner
 
 from monitor import daemon
 from monitor.cli import main
-from tests.support import sandbox_of, scenario, session_string, until, write_config
+from monitor.sandbox.faults import parse_faults
+from monitor.store import ArchiveError, Store
+from tests.support import NEWS, sandbox_of, scenario, session_string, until, write_config
 
 MONITOR = Path(sys.executable).with_name("monitor")
 
@@ -46,6 +49,80 @@ async def test_sigterm_during_a_hanging_first_connect_stops_the_daemon_cleanly(t
         await sandbox.stop()
     text = log.read_text()
     assert "daemon_stopped" in text and "Traceback" not in text and "daemon_ready" not in text
+
+
+async def health_notes(archive: Path) -> list[str]:
+    """The notes of `monitor health --archive ARCHIVE --json`, run in a worker thread (it starts its own
+    event loop) while the sandbox keeps answering on this one."""
+    result = await asyncio.to_thread(
+        CliRunner().invoke, main, ["health", "--archive", str(archive), "--json"]
+    )
+    return list(json.loads(result.stdout)["notes"]) if result.stdout.startswith("{") else []
+
+
+async def flood_noted(archive: Path) -> list[str]:
+    return [note for note in await health_notes(archive) if "flood:users.getUsers: flood_wait" in note]
+
+
+async def test_a_flood_wait_on_the_first_request_is_waited_out_shown_by_health_then_posts_are_stored(
+    tmp_path: Path,
+) -> None:
+    # Telethon's connect asks users.getUsers (get_me) first; Telegram answers it with a flood wait.
+    sandbox = await sandbox_of(scenario(), faults="flood=users.getUsers:3")
+    config, env = write_config(sandbox, tmp_path)
+    archive, log = tmp_path / "archive.db", tmp_path / "daemon.log"
+    process = await start_run(config, env, log)
+    try:
+        (note,) = await until(lambda: flood_noted(archive), "health noting the start-up flood wait", 30)
+        assert "until" in note and process.returncode is None and "daemon_ready" not in log.read_text()
+        sandbox.world.faults = parse_faults("")  # the wait is over: Telegram answers again
+        await until(lambda: "daemon_ready" in log.read_text(), "the daemon ready after the wait", 30)
+        channel_id = sandbox.world.channel(NEWS).id
+        message_id = await sandbox.world.publish(NEWS, "Утренняя сводка: обстрелов за ночь не было")
+
+        async def archived() -> bool:
+            try:
+                async with await Store.open(archive, readonly=True) as store:
+                    return await store.get_post(channel_id, message_id) is not None
+            except ArchiveError:
+                return False
+
+        await until(archived, "a live post archived after the start-up wait", 30)
+        await until(lambda: _no_flood_note(archive), "the flood wait gone from health once over", 30)
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 15) == 0, log.read_text()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await sandbox.stop()
+    text = log.read_text()
+    assert "event=flood_wait" in text and "Traceback" not in text and "event=fatal" not in text
+
+
+async def _no_flood_note(archive: Path) -> bool:
+    return not await flood_noted(archive)
+
+
+async def test_sigterm_during_a_flood_wait_at_start_stops_the_daemon_promptly_and_cleanly(
+    tmp_path: Path,
+) -> None:
+    sandbox = await sandbox_of(scenario(), faults="flood=users.getUsers:60")
+    config, env = write_config(sandbox, tmp_path)
+    log = tmp_path / "daemon.log"
+    process = await start_run(config, env, log)
+    try:
+        await until(lambda: "event=flood_wait" in log.read_text(), "the start-up flood wait", 30)
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 15) == 0, log.read_text()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await sandbox.stop()
+    text = log.read_text()
+    assert "daemon_stopped" in text and "daemon_ready" not in text
+    assert "Traceback" not in text and "event=fatal" not in text
 
 
 async def test_an_archive_that_cannot_be_opened_ends_run_with_one_structured_line(tmp_path: Path) -> None:

@@ -64,6 +64,45 @@ async def test_a_flood_wait_is_counted_once_and_the_method_refused_unsent_until_
     assert len(later_calls) == 1 and guard.flood.active() == {} and guard.flood.count == 1
 
 
+async def test_a_start_up_step_waits_out_its_flood_wait_recorded_first_then_goes_through() -> None:
+    clock = Clock()
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.now += seconds
+
+    guard = RequestGuard("the user account", clock=clock, sleep=sleep)
+    recorded: list[list[str]] = []
+
+    async def record() -> None:
+        recorded.append([p.subject for p in guard.flood.problems()])
+
+    guard.on_wait = record
+    flooded, calls = answer(errors.FloodWaitError(request=STATE, capture=26))
+    fine, _ = answer(None)
+    attempts = iter([flooded, fine])
+
+    async def step() -> str:
+        return await guard.call(STATE, next(attempts))
+
+    assert await guard.wait_out(step) == "ok"
+    assert recorded == [["flood:updates.getState"]]  # shown while it lasted, before the sleep
+    assert slept == [26] and len(calls) == 1 and guard.flood.active() == {}
+
+
+async def test_waiting_out_lets_every_other_error_through_at_once() -> None:
+    guard = RequestGuard("the user account", sleep=_never_sleeps)
+    send, calls = answer(errors.AuthKeyUnregisteredError(request=STATE))
+    with pytest.raises(errors.AuthKeyUnregisteredError):
+        await guard.wait_out(lambda: guard.call(STATE, send))
+    assert len(calls) == 1
+
+
+async def _never_sleeps(seconds: float) -> None:
+    raise AssertionError(f"slept {seconds} s on an error that is not a flood wait")
+
+
 @pytest.mark.parametrize(
     ("error", "state"),
     [

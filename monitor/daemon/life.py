@@ -142,6 +142,7 @@ class Daemon:
         kit.store.report_file_errors(ArchiveFailures(config.archive_path).report)
         self.state.flood = kit.flood
         kit.user.guard.on_fault = self._account_failed
+        kit.user.guard.on_wait = self._report_problems
         if self.worker is None:
             self._take_sender(await self._connect_sender() or kit.user)
         kit.reconciler.outage = OutageSummary.from_state(await kit.store.notices.open_outage())
@@ -341,7 +342,10 @@ class Daemon:
         session = bot_session.reveal() if bot_session else f"{self.config.archive_path}.bot.session"
         client = build_client(session, telegram, who="the bot account")
         self._resources.push_async_callback(client.disconnect)
-        await connect_bot(client, telegram.bot_token.reveal() if telegram.bot_token else None)
+        self.sender_client = client  # its problems are reported from now on, a wait while connecting too
+        client.guard.on_wait = self._report_problems
+        token = telegram.bot_token.reveal() if telegram.bot_token else None
+        await client.guard.wait_out(functools.partial(connect_bot, client, token))
         return client
 
     async def _wind_down(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -123,8 +124,9 @@ class Toolkit:
                 session = config.telegram.session
                 user = build_client(session.reveal() if session else "", config.telegram, watch=watch)
                 stack.push_async_callback(user.disconnect)  # before connecting: a cancelled connect too
+                user.guard.on_wait = functools.partial(report_flood_waits, store, user)
                 try:
-                    await connect_user(user)
+                    await user.guard.wait_out(functools.partial(connect_user, user))
                 except AccountFault as fault:
                     await store.problems.report([fault.problem()])  # for `monitor health`
                     raise
@@ -144,6 +146,11 @@ class Toolkit:
                 yield cls(config, store, analyzer, user, ingestor, reconciler, user.guard.flood, budget)
         finally:
             release_locks(locks)
+
+
+async def report_flood_waits(store: Archive, client: GuardedClient) -> None:
+    """Record a client's flood waits for `monitor health` while nothing else reports (a wait at connect)."""
+    await store.problems.report(client.guard.flood.problems())
 
 
 async def open_when_reachable(location: Location) -> Archive:

@@ -11,6 +11,7 @@ account's hash is resolved again. A channel that cannot be reached gets one warn
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -25,6 +26,7 @@ from monitor.logs import log_event
 from monitor.model import Channel, utcnow
 from monitor.store import Store
 from monitor.telegram.budget import Bucket, RequestBudget
+from monitor.telegram.client import GuardedClient
 from monitor.telegram.dialogs import joined_channels
 from monitor.telegram.ingest import channel_from_entity
 
@@ -96,7 +98,7 @@ class ChannelResolver:
 
     def __init__(
         self,
-        client: TelegramClient,
+        client: GuardedClient,
         store: Store,
         budget: RequestBudget,
         *,
@@ -200,7 +202,10 @@ class ChannelResolver:
 
     async def _from_dialogs(self, todo: list[ChannelSettings]) -> list[ChannelSettings]:
         """Match usernames and ids against the joined channels in the dialog list; return the rest."""
-        channels, _ = await joined_channels(self.client, self._spend)
+        # The start cannot go on without the list: a flood wait on it is waited out, not a failed start.
+        channels, _ = await self.client.guard.wait_out(
+            functools.partial(joined_channels, self.client, self._spend)
+        )
         by_name = {c.username.lower(): c for c in channels if c.username}
         by_id = {c.id: c for c in channels}
         rest: list[ChannelSettings] = []

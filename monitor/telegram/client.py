@@ -28,7 +28,7 @@ from telethon.sessions.abstract import Session
 from monitor.config import Secret, ServerSettings, TelegramSettings
 from monitor.logs import log_event
 from monitor.model import utcnow
-from monitor.telegram.guard import AccountFault, RequestGuard
+from monitor.telegram.guard import FLOOD_ERRORS, AccountFault, RequestGuard
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +219,7 @@ def build_client(
 
 async def connect_user(client: GuardedClient) -> None:
     """Connect a user client and insist that its session is authorised (login is interactive, not here)."""
-    await client.connect()
+    await _connect(client)
     if not await _authorized(client):
         await client.disconnect()
         raise SessionError("the user session is not authorised; run `monitor login --config FILE` first")
@@ -228,7 +228,7 @@ async def connect_user(client: GuardedClient) -> None:
 async def connect_bot(client: GuardedClient, bot_token: str | None) -> None:
     """Connect a bot client from its session, signing in with the token when the session is new (a new
     session's key is unregistered, so only without a token is that a fault)."""
-    await client.connect()
+    await _connect(client)
     if bot_token is None:
         if not await _authorized(client):
             await client.disconnect()
@@ -237,6 +237,17 @@ async def connect_bot(client: GuardedClient, bot_token: str | None) -> None:
     if not await client.is_user_authorized():
         await client.start(bot_token=bot_token)
     client.guard.signed_in = True
+
+
+async def _connect(client: GuardedClient) -> None:
+    """Telethon's connect sends its first requests itself (get_me, updates.getState) and starts its update
+    loop only once they are answered: a flood wait on them leaves the link open but deaf, so it is closed
+    and the wait raised, for the caller to wait out and connect afresh."""
+    try:
+        await client.connect()
+    except FLOOD_ERRORS:
+        await client.disconnect()
+        raise
 
 
 async def _authorized(client: GuardedClient) -> bool:

@@ -3,11 +3,13 @@ through one silently), and the errors that end an account's session recognised a
 
 A method Telegram flood-waited is refused here, uncounted, until its wait is over, so callers wait in
 their own task (holding no lock) and Telethon never refuses a later call on its own. Only the answers
-Telegram actually gave are counted.
+Telegram actually gave are counted. Start-up steps nothing can go on without (connecting, the first dialog
+list) wait theirs out here (`wait_out`), recorded for `health` first, instead of failing the start.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -138,16 +140,24 @@ class RequestGuard:
     (`signed_in`), the fault is reported to `on_fault` and its error raised for every later request, so
     nothing keeps using a dead key; before that (a login in progress) it is only remembered in `seen`."""
 
-    def __init__(self, who: str, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        who: str,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.who = who
         self.flood = FloodWaits(clock=clock)
         self.signed_in = False
         self.answered_at = clock()  # when Telegram last answered anything but an account fault
         self._clock = clock
+        self._sleep = sleep
         self.seen: AccountFault | None = None
         self.fault: AccountFault | None = None
         self._fatal: errors.RPCError | None = None
         self.on_fault: Callable[[AccountFault], None] | None = None
+        self.on_wait: Callable[[], Awaitable[None]] | None = None  # records a flood wait for `health`
 
     async def call(self, request: object, send: Callable[[], Awaitable[T]]) -> T:
         """Send `request` through `send` unless the account is dead or the method is still waiting.
@@ -183,6 +193,24 @@ class RequestGuard:
             raise
         self.answered_at = self._clock()
         return result
+
+    async def wait_out(self, step: Callable[[], Awaitable[T]]) -> T:
+        """Run `step` until Telegram lets it through: after a flood wait, recorded (`on_wait`) and slept in
+        the caller's task as an official client would, it is tried again. A stop cancels the sleep."""
+        while True:
+            try:
+                return await step()
+            except FLOOD_ERRORS as error:
+                if self.on_wait is not None:
+                    await self.on_wait()
+                log_event(
+                    log,
+                    "waiting_out_flood_wait",
+                    level=logging.WARNING,
+                    client=self.who,
+                    seconds=error.seconds,
+                )
+                await self._sleep(error.seconds)
 
     def quiet_for(self) -> float:
         """Seconds since Telegram last answered this client."""

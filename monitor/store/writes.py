@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Mapping
 
 from monitor.model import SaveOutcome
-from monitor.store import word_forms
+from monitor.store import exact_index, word_forms
 from monitor.store.batch import (
     REPLACED,
     Encoded,
@@ -84,12 +84,13 @@ def save_batch(
     defer_word_forms: bool = False,
 ) -> list[SaveOutcome]:
     """One transaction: all of the batch or, on any error, nothing of it. With `defer_word_forms` (bulk
-    imports) new posts wait for a build of the word-form index; they also wait while one is pending."""
+    imports) new posts wait for a build of the word-form index (they also wait while one is pending) and of
+    the exact full-text index (exact_index.py)."""
     db.execute("BEGIN IMMEDIATE")
     try:
         if defer_word_forms:
             word_forms.defer(db)
-        outcomes = _save(db, encoded, late_seconds, alert, stamp)
+        outcomes = _save(db, encoded, late_seconds, alert, stamp, bulk=defer_word_forms)
     except BaseException:
         db.rollback()
         raise
@@ -103,13 +104,15 @@ def _save(
     late_seconds: Mapping[PostKey, float],
     alert: bool,
     stamp: str,
+    *,
+    bulk: bool,
 ) -> list[SaveOutcome]:
     _ensure_channels(db, {item.key[0] for item in encoded}, stamp)
     rounds = split_rounds(encoded)
     outcomes: list[SaveOutcome] = []
     deferred = word_forms.pending(db) is not None
     for batch in rounds:
-        outcomes.extend(_save_round(db, batch, late_seconds, alert, stamp, deferred))
+        outcomes.extend(_save_round(db, batch, late_seconds, alert, stamp, deferred=deferred, bulk=bulk))
     return outcomes if len(rounds) == 1 else order_like(encoded, outcomes)
 
 
@@ -127,12 +130,14 @@ def _save_round(
     late_seconds: Mapping[PostKey, float],
     alert: bool,
     stamp: str,
+    *,
     deferred: bool,
+    bulk: bool,
 ) -> list[SaveOutcome]:
     plan = plan_round(batch, _stored(db, batch))
-    _insert_new(db, plan.new, index_stems=not deferred)
-    if deferred and plan.edited:
-        word_forms.index_before_edit(db, _post_ids(db, [item.key for item, _ in plan.edited]))
+    _insert_new(db, plan.new, index_stems=not deferred, index_exact=not bulk)
+    if plan.edited:
+        _index_before_edit(db, [item.key for item, _ in plan.edited], deferred)
     _apply_edits(db, plan.edited, stamp)
     db.executemany(_UPDATE_ENGAGEMENT, plan.engagement)
     touched = plan.new + [item for item, _ in plan.edited]
@@ -160,23 +165,34 @@ def _stored(db: sqlite3.Connection, batch: list[Encoded]) -> dict[PostKey, Store
     return found
 
 
-def _insert_new(db: sqlite3.Connection, new: list[Encoded], *, index_stems: bool) -> None:
-    """Insert posts and their matches, then index the batch's texts, one statement per index (see 0002)."""
+def _insert_new(db: sqlite3.Connection, new: list[Encoded], *, index_stems: bool, index_exact: bool) -> None:
+    """Insert posts and their matches, then index the batch's texts, one statement per index (see 0002),
+    or leave them to wait for their index (exact_index.py, word_forms.py)."""
     if not new:
         return
     (before,) = db.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()
     if before == 0:
         links_complete(db)
     db.executemany(_INSERT_POST, [item.row for item in new])
-    db.execute(INDEX_NEW, (before,))
+    if index_exact:
+        db.execute(INDEX_NEW, (before,))
+    else:
+        (last,) = db.execute("SELECT max(id) FROM posts").fetchone()
+        exact_index.defer(db, before + 1, last)
     if index_stems:
         db.execute(INDEX_NEW_STEMS, (before,))
     _insert_matches(db, new)
 
 
-def _post_ids(db: sqlite3.Connection, keys: list[PostKey]) -> list[int]:
+def _index_before_edit(db: sqlite3.Connection, keys: list[PostKey], deferred: bool) -> None:
+    """Posts about to be edited that wait for an index get it first, so the update triggers find them."""
+    if not deferred and not exact_index.pending(db):
+        return
     sql = "SELECT id FROM posts WHERE channel_id = ? AND message_id = ?"
-    return [row[0] for key in keys for row in db.execute(sql, key)]
+    post_ids = [row[0] for key in keys for row in db.execute(sql, key)]
+    exact_index.index_before_edit(db, post_ids)
+    if deferred:
+        word_forms.index_before_edit(db, post_ids)
 
 
 def _apply_edits(db: sqlite3.Connection, edited: list[tuple[Encoded, Engagement]], stamp: str) -> None:

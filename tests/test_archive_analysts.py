@@ -245,6 +245,46 @@ async def test_stats_from_the_summary_agree_with_the_posts_through_edits_deletio
     assert sum(alerts.values()) == flagged_count  # type: ignore[union-attr]
 
 
+def count_rows(path: Path) -> tuple[list[tuple[object, ...]], str]:
+    """The post_counts table and the SQL of its insert trigger, as the file holds them."""
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT * FROM post_counts WHERE posts > 0 ORDER BY 1, 2, 3, 4").fetchall()
+        (trigger,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'post_counts_insert'").fetchone()
+    return rows, trigger
+
+
+async def test_an_import_s_bulk_saves_count_their_posts_as_live_saves_of_the_same_posts_do(
+    tmp_path: Path,
+) -> None:
+    posts = []
+    for i in range(1, 41):  # four days, two channels, two languages, flagged or not
+        text = f"Удар по Херсону номер {i}" if i % 3 else f"Gaza strike number {i}"
+        result = flagged(text, "Херсону") if i % 3 else flagged(text, "Gaza", GAZA, "en")
+        posts.append((post(i, text, channel=100 if i % 4 else 200, hours=2.5 * i), result))
+    # A batch holding a post twice, the second copy an edit that moves it to another row of counts.
+    edit = (post(5, "Погода в Киеве", hours=12.5, edit_date=T0 + timedelta(days=6)), plain("uk"))
+    batches = [[*posts[:15], edit], posts[15:]]
+    later = (post(41, "Тихо в Одессе", hours=3), plain())
+    figures = {}
+    for name, bulk in (("live.db", False), ("bulk.db", True)):
+        async with await Store.open(tmp_path / name) as store:
+            await store.upsert_channel(CHANNEL)
+            await store.upsert_channel(OTHER)
+            for batch in batches:
+                if bulk:
+                    await store.save(batch, defer_word_forms=True)
+                else:
+                    for item in batch:
+                        await store.save([item])
+            await store.save([later])  # a live save after the import: the trigger counts it
+            await store.mark_deleted(100, [9, 10], T0 + timedelta(days=7))
+            figures[name] = await store.stats()
+
+    assert figures["bulk.db"] == figures["live.db"]
+    assert figures["bulk.db"]["posts"] == 41 and figures["bulk.db"]["deleted"] == 2
+    assert count_rows(tmp_path / "bulk.db") == count_rows(tmp_path / "live.db")
+
+
 # -- export -----------------------------------------------------------------------------------------------
 
 

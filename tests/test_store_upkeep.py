@@ -5,6 +5,7 @@ word-form tests run on both backends (`store`); what only the SQLite design does
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -18,7 +19,7 @@ from monitor.analysis.links import with_text_links
 from monitor.cli import main
 from monitor.importing.catch_up import catch_up
 from monitor.model import Analysis, Channel, Post
-from monitor.store import Store, open_archive, upkeep, word_forms
+from monitor.store import Store, exact_index, open_archive, upkeep, word_forms
 from monitor.store.postgres import upkeep as pg_upkeep
 from monitor.store.schema import MIGRATIONS
 from monitor.store.stems import prefix_query, word_stems
@@ -87,6 +88,7 @@ async def test_search_finds_word_forms_of_posts_still_waiting_for_the_index(stor
     await store.save(
         [post(3, "Харькова окраины обстреляны", 3), post(4, "Курс рубля", 4)], defer_word_forms=True
     )
+    await store.upkeep.build_exact_index()  # as `monitor import` does before it returns
 
     assert await found(store, "Харьков") == [3, 1]  # indexed and pending posts merged by date
     assert await found(store, "Одесса") == [2]
@@ -142,6 +144,119 @@ async def test_editing_a_post_that_waits_for_the_index_keeps_the_index_true(stor
     assert await found(store, "Запорожье") == [1]
     assert await found(store, "Николаев") == []
     assert await found(store, "Сумы") == [2]
+
+
+# -- the exact full-text index, deferred by an import (archive file) --------------------------------------
+
+
+async def exact(store: Archive, query: str) -> list[int]:
+    return [stored.post.message_id for stored in await store.search(query, limit=50, exact=True)]
+
+
+def fts_intact(path: Path) -> bool:
+    """FTS5's own check that posts_fts holds exactly the text of every post, no more, no less."""
+    with sqlite3.connect(path) as db:
+        try:
+            db.execute("INSERT INTO posts_fts (posts_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError:
+            return False
+    return True
+
+
+async def test_a_live_save_while_an_import_waits_for_the_exact_index_is_searchable_at_once(
+    sqlite_store: Store,
+) -> None:
+    await sqlite_store.save(
+        [post(1, "Колонна у Мелитополя"), post(2, "Мелитополь без света", 1)], defer_word_forms=True
+    )
+    await sqlite_store.save([post(3, "Мелитополь снова без воды", 2)])  # the daemon's save: no deferral
+
+    assert await exact(sqlite_store, "Мелитополь") == [3]
+    assert (await sqlite_store.upkeep.owed()).exact_index == 2
+    await sqlite_store.upkeep.build_exact_index()
+
+    assert (await sqlite_store.upkeep.owed()).exact_index == 0
+    assert await exact(sqlite_store, "Мелитополь") == [3, 2]
+    assert fts_intact(sqlite_store.path)
+
+
+async def test_editing_a_post_that_waits_for_the_exact_index_keeps_the_index_true(
+    sqlite_store: Store,
+) -> None:
+    texts = ["Взрывы в Николаеве", "Тихо в Сумах", "Дожди в Одессе"]
+    await sqlite_store.save([post(i, text, i) for i, text in enumerate(texts, 1)], defer_word_forms=True)
+    edited = Post(CHANNEL.id, 2, T0 + timedelta(hours=2), "Сирены в Сумах", edit_date=T0 + timedelta(hours=3))
+    assert [o.status for o in await sqlite_store.save([(edited, PLAIN)])] == ["edited"]
+
+    assert await exact(sqlite_store, "Сирены") == [
+        2
+    ]  # indexed before its edit, so the trigger could replace it
+    assert (await sqlite_store.upkeep.owed()).exact_index == 2  # the posts around it still wait
+    await sqlite_store.upkeep.build_exact_index()
+
+    assert await exact(sqlite_store, "Тихо") == []
+    assert await exact(sqlite_store, "Сумах") == [2]
+    assert await exact(sqlite_store, "Николаеве OR Одессе") == [3, 1]
+    assert fts_intact(sqlite_store.path)
+
+
+async def interrupted_import(path: Path, texts: list[str]) -> int:
+    """An import's saves (one batch per post) stopped while building the exact index: what still waits."""
+    async with await Store.open(path) as store:
+        await store.upsert_channel(CHANNEL)
+        for i, text in enumerate(texts, 1):
+            await store.save([post(i, f"Бои за {text}", i)], defer_word_forms=True)
+        with pytest.raises(Interrupted):
+            await store.upkeep.build_exact_index(stop_after_first_chunk)
+        assert await exact(store, "Бахмуте OR Бахмутом OR Бахмуту OR Бахмут") == [2]  # the first chunk's
+        return (await store.upkeep.owed()).exact_index
+
+
+async def searched(path: Path) -> tuple[list[int], list[int]]:
+    async with await Store.open(path) as store:
+        return await exact(store, "Бахмуте OR Бахмутом OR Бахмуту OR Бахмут"), await found(store, "Бахмут")
+
+
+def test_an_interrupted_import_is_caught_up_by_archive_catch_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "monitor.db"
+    monkeypatch.setattr(exact_index, "BUILD_CHUNK", 2)
+    assert asyncio.run(interrupted_import(path, ["Бахмута", "Бахмуте", "Бахмутом", "Бахмуту", "Бахмут"])) == 3
+
+    result = CliRunner().invoke(main, ["archive", "catch-up", "--archive", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "3 posts indexed for exact search, 5 posts indexed by word form" in result.output
+
+    assert asyncio.run(searched(path)) == ([5, 4, 3, 2], [5, 4, 3, 2, 1])
+    assert fts_intact(path)
+
+
+def test_exact_search_finds_imported_posts_once_import_returns_even_without_catch_up(tmp_path: Path) -> None:
+    archive = tmp_path / "monitor.db"
+    source = tmp_path / "posts.jsonl"
+    lines = [
+        {
+            "channel": "svodki",
+            "message_id": i,
+            "date": f"2025-05-04T0{i}:00:00Z",
+            "text": f"Сводка {i}: Херсон",
+        }
+        for i in range(1, 4)
+    ]
+    source.write_text(
+        "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["import", str(source), "--archive", str(archive), "--no-catch-up"])
+    assert result.exit_code == 0, result.output
+
+    searched = CliRunner().invoke(main, ["search", "Херсон", "--exact", "--archive", str(archive), "--json"])
+    assert searched.exit_code == 0, searched.output
+    assert [json.loads(line)["message_id"] for line in searched.stdout.splitlines()] == [3, 2, 1]
+    with sqlite3.connect(archive) as db:
+        keys = {row[0] for row in db.execute("SELECT key FROM meta")}
+    assert "exact_index_pending" not in keys and "word_forms_pending" in keys
+    assert fts_intact(archive)
 
 
 # -- links written in the text of older posts --------------------------------------------------------------

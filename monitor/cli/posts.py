@@ -119,7 +119,7 @@ def _analysis_line(record: InputRecord, analysis: Analysis) -> dict[str, Any]:
     default=True,
     show_default=True,
     help="Then index the new posts by word form (see `monitor archive catch-up`); without, search finds "
-    "them by prefix until then.",
+    "them by prefix until then. The exact index is built either way before the import ends.",
 )
 def import_(
     files: tuple[Path, ...],

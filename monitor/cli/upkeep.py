@@ -1,5 +1,5 @@
 """`monitor archive catch-up`: the work an archive may still owe, done with progress shown
-(importing/catch_up.py): the word-form index of imported posts, links in the text of older posts."""
+(importing/catch_up.py): the search indexes of imported posts, links in the text of older posts."""
 
 from __future__ import annotations
 
@@ -19,12 +19,13 @@ if TYPE_CHECKING:
 @click.command("catch-up")
 @archive_option
 def catch_up(archive: Path | str) -> None:
-    """Do what the archive still owes: index imported posts by word form, and give posts stored by older
-    versions the links written in their text.
+    """Do what the archive still owes: index imported posts for search (the exact index after an
+    interrupted import, word forms after `import --no-catch-up`), and give posts stored by older versions
+    the links written in their text.
 
     Resumable: interrupted, it goes on from its last chunk the next time (or at the end of the next
-    `monitor import`). The daemon may keep running meanwhile, and search finds every post meanwhile
-    (word forms of posts not indexed yet by their stem as a prefix).
+    `monitor import`). The daemon may keep running meanwhile. Search finds the posts waiting for their
+    word forms (by their stem as a prefix), not those of an interrupted import until they are indexed.
 
     \b
     Example:
@@ -38,7 +39,8 @@ def catch_up(archive: Path | str) -> None:
 
     owed = run_archive(work)
     out(
-        f"caught up {archive}: {owed.word_forms} posts indexed by word form, "
+        f"caught up {archive}: {owed.exact_index} posts indexed for exact search, "
+        f"{owed.word_forms} posts indexed by word form, "
         f"{owed.text_links} posts checked for links in their text"
     )
 

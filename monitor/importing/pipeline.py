@@ -132,8 +132,9 @@ async def import_files(
     advance: Callable[[int], object] = lambda _: None,
     learn_context: bool = True,
 ) -> ImportCounts:
-    """Store every post of `paths` with its analysis; imported posts never alert. The word-form index of
-    the new posts is left to build afterwards (catch_up.py), so the posts are in the archive sooner.
+    """Store every post of `paths` with its analysis; imported posts never alert. The posts are saved with
+    their search indexes deferred (store/exact_index.py, store/word_forms.py), so they are in the archive
+    sooner; the exact index is built before this returns, the word-form index is left to catch_up.py.
 
     With `jobs` above 1, batches are analysed in that many processes (built from `spec`) while earlier
     batches are saved; in any case a batch is saved while the next one's records are read (in_flight.py).
@@ -173,6 +174,7 @@ async def import_files(
             for _, _, analyses in pending:
                 analyses.cancel()
             await saves.close()
+    await store.upkeep.build_exact_index()
     return counts
 
 

@@ -223,7 +223,8 @@ class ArchiveBase(ABC, Generic[S]):
         defer_word_forms: bool = False,
     ) -> list[SaveOutcome]:
         """Store a batch in one transaction; outcomes in input order (batch.py says what each case does).
-        With `defer_word_forms`, new posts wait for `store.upkeep.build_word_forms()` (word_forms.py)."""
+        With `defer_word_forms` (an import's bulk path), new posts wait for `store.upkeep.build_word_forms()`
+        (word_forms.py) and, in an archive file, for `build_exact_index()` too (exact_index.py)."""
         if not items:
             return []
         self._backend.check_writable()

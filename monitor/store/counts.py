@@ -1,9 +1,9 @@
 """Counts over the archive (`monitor stats`): whole days from the summary tables, partial days from posts.
 
 post_counts and alert_counts (0004_archive_for_analysts.sql) hold counts per day, channel, language and
-conflicts, kept by triggers, so a count adds up a few rows per day instead of reading every post. A
-period that starts or ends inside a day counts those partial days from the posts themselves (at most a
-day's posts each, along the date index).
+conflicts, kept by triggers (an import's batch adds its posts at once, writes.py), so a count adds up a
+few rows per day instead of reading every post. A period that starts or ends inside a day counts those
+partial days from the posts themselves (at most a day's posts each, along the date index).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Work an archive may still owe, done in resumable chunks: the word-form index of posts stored with it
-deferred (word_forms.py), and links written in the text of posts stored before such links were kept.
+"""Work an archive may still owe, done in resumable chunks: the exact full-text index and the word-form
+index of posts stored with them deferred (exact_index.py, word_forms.py), and links written in the text of
+posts stored before such links were kept.
 
 Each chunk is one transaction that also records how far the work got (meta table), so an interrupted run
 loses at most its current chunk and the next run goes on from there. Between chunks the archive is free,
@@ -15,7 +16,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from monitor.store import word_forms
+from monitor.store import exact_index, word_forms
 from monitor.store.codec import dump_list, load_list
 from monitor.store.database import Database
 
@@ -30,12 +31,13 @@ LINKS_CHUNK = 20_000
 class Owed:
     """How many posts each piece of work still has to go through."""
 
+    exact_index: int
     word_forms: int
     text_links: int
 
     @property
     def total(self) -> int:
-        return self.word_forms + self.text_links
+        return self.exact_index + self.word_forms + self.text_links
 
 
 class Upkeep:
@@ -46,6 +48,15 @@ class Upkeep:
 
     async def owed(self) -> Owed:
         return await self._database.run_on_thread(_owed, None)
+
+    async def build_exact_index(self, advance: Callable[[int], object] = lambda _: None) -> None:
+        """Index every post of a bulk import waiting for the exact index; `advance` is told of each chunk."""
+        self._database.check_writable()
+        while True:
+            progress = await self._database.run_on_thread(exact_index.build_chunk, exact_index.BUILD_CHUNK)
+            advance(progress.indexed)
+            if progress.done:
+                return
 
     async def build_word_forms(self, advance: Callable[[int], object] = lambda _: None) -> None:
         """Index every post waiting for the word-form index; `advance` is told of each chunk's posts."""
@@ -73,6 +84,7 @@ def _owed(db: sqlite3.Connection, _: None) -> Owed:
     (last,) = db.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()
     links = _links_state(db)
     return Owed(
+        exact_index=exact_index.waiting(db),
         word_forms=word_forms.waiting(db, last),
         text_links=0 if links.get("done") else max(last - links["through"], 0),
     )

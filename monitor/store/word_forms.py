@@ -11,8 +11,10 @@ Only an edit touches the index of a pending post: the update trigger of 0004 tak
 puts the new ones in, which needs the old ones to be there. So before an edit, a pending post is indexed
 as it stands and listed in `ahead`; the build skips it later.
 
-Search meanwhile reads the index for indexed posts and the exact full-text index (always complete) for
-the pending ones, asking there for any word that starts with a query word's stem (archive.py).
+Search meanwhile reads the index for indexed posts and the exact full-text index for the pending ones,
+asking there for any word that starts with a query word's stem (archive.py). The exact index is complete
+but for the posts of an import still running or interrupted (exact_index.py), which `monitor import`
+indexes there before it returns.
 """
 
 from __future__ import annotations

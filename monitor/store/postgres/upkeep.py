@@ -7,6 +7,7 @@ interrupted build resumes with the posts still waiting, two builds share the wor
 writes wait at most for one chunk. Stemming runs here in Python, as on every write (stems.py).
 
 Links written in the text owe nothing here: every PostgreSQL archive was written by code that keeps them.
+Nor does the exact full-text index: PostgreSQL indexes a post's text as it stores it.
 """
 
 from __future__ import annotations
@@ -36,7 +37,12 @@ class PgUpkeep:
         self._database = database
 
     async def owed(self) -> Owed:
-        return Owed(word_forms=int(await self._database.value(WAITING)), text_links=0)  # type: ignore[arg-type]
+        waiting = int(await self._database.value(WAITING))  # type: ignore[arg-type]
+        return Owed(exact_index=0, word_forms=waiting, text_links=0)
+
+    async def build_exact_index(self, advance: Callable[[int], object] = lambda _: None) -> None:
+        """Nothing to build: a bulk import's COPY indexes text for exact search as it stores it; there for
+        the shared import and catch-up."""
 
     async def build_word_forms(self, advance: Callable[[int], object] = lambda _: None) -> None:
         """Index every post waiting for the word-form index; `advance` is told of each chunk's posts."""

@@ -18,7 +18,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
-from monitor.store.word_forms import Progress
+from monitor.store.word_forms import Progress, chunk_in_transaction
 
 _KEY = "exact_index_pending"
 # Posts per build transaction: about a second of work, so a writer waiting for the archive never waits long.
@@ -66,14 +66,7 @@ def index_before_edit(db: sqlite3.Connection, post_ids: Iterable[int]) -> None:
 
 def build_chunk(db: sqlite3.Connection, size: int = BUILD_CHUNK) -> Progress:
     """Index the next `size` waiting posts in one transaction; the index is complete once `done`."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        progress = _build_chunk(db, size)
-    except BaseException:
-        db.rollback()
-        raise
-    db.commit()
-    return progress
+    return chunk_in_transaction(db, _build_chunk, size)
 
 
 def _build_chunk(db: sqlite3.Connection, size: int) -> Progress:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from monitor.store.rows import POST_SELECT
@@ -131,9 +131,16 @@ def index_before_edit(db: sqlite3.Connection, post_ids: Iterable[int]) -> None:
 
 def build_chunk(db: sqlite3.Connection, size: int = BUILD_CHUNK) -> Progress:
     """Index the next `size` pending posts in one transaction; the index is complete once `done`."""
+    return chunk_in_transaction(db, _build_chunk, size)
+
+
+def chunk_in_transaction(
+    db: sqlite3.Connection, step: Callable[[sqlite3.Connection, int], Progress], size: int
+) -> Progress:
+    """One chunk of an index build in a write transaction of its own: all of it is kept, or none."""
     db.execute("BEGIN IMMEDIATE")
     try:
-        progress = _build_chunk(db, size)
+        progress = step(db, size)
     except BaseException:
         db.rollback()
         raise

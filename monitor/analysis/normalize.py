@@ -71,10 +71,10 @@ _SPACE_RUN = re.compile(r"[^\S\n]{2,}")
 _COMBINING_RUN = re.compile(r"[^\W\d_][\u0300-\u036f]+")
 _COMBINING_MARK = re.compile(r"[\u0300-\u036f]")
 
-# A newline, or sentence punctuation (possibly inside closing quotes) before a space, ends a sentence.
-# The leading look-ahead lets the scan skip to the next candidate character (three times faster).
 # A "sentence" this short is a heading (a place, a meeting's name): it joins the sentence after it.
 HEADING_WORDS = 2
+# A newline, or sentence punctuation (possibly inside closing quotes) before a space, ends a sentence.
+# The leading look-ahead lets the scan skip to the next candidate character (three times faster).
 _SENTENCE_END = re.compile(r"(?=[\n.!?])(?:\n+|[.!?]+(?=[\"'»)\]*_]*\s)|[.!?]+$)")
 
 

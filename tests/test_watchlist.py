@@ -802,6 +802,29 @@ def test_shipped_2025_recall_12_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The navy's ceremonies at Haifa, Iran's missiles in Indonesian and Lebanon's civil war are not
+        # Hezbollah's war; a hospital in Dzerzhinsk near Nizhny Novgorod is not the front.
+        ("IDF: a change-of-command ceremony for the Navy took place at the Haifa naval base.", ()),
+        ("Iran menembakkan rudal ke Israel; sirene meraung di Haifa.", ()),
+        ("Il y a 50 ans, la guerre civile libanaise commençait.", ()),
+        ("Второй случай ботулизма: пациент умер в больнице Дзержинска.", ()),
+        # Naval drones, Taurus in Russian, a legitimate target, the NSDC, captivity, the yellow line.
+        ("Нефтебаза в Феодосии горит после налёта морских дронов.", ("russia-ukraine",)),
+        ("Мерц снова грозит «Таурусами».", ("russia-ukraine",)),
+        ("МИД РФ: инструкторы в Одессе станут законной целью.", ("russia-ukraine",)),
+        ("The NSDC imposed sanctions over the deportation of children.", ("russia-ukraine",)),
+        ("Another 206 Ukrainians are home from captivity.", ("russia-ukraine",)),
+        ("Troops east of the yellow line eliminated terrorists who crossed it.", ("israel-hamas",)),
+        ("The body of the fallen hostage has been returned to Israel.", ("israel-hamas",)),
+    ],
+)
+def test_shipped_2025_recall_13_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 

@@ -51,18 +51,22 @@ class Upkeep:
 
     async def build_exact_index(self, advance: Callable[[int], object] = lambda _: None) -> None:
         """Index every post of a bulk import waiting for the exact index; `advance` is told of each chunk."""
-        self._database.check_writable()
-        while True:
-            progress = await self._database.run_on_thread(exact_index.build_chunk, exact_index.BUILD_CHUNK)
-            advance(progress.indexed)
-            if progress.done:
-                return
+        await self._build(exact_index.build_chunk, exact_index.BUILD_CHUNK, advance)
 
     async def build_word_forms(self, advance: Callable[[int], object] = lambda _: None) -> None:
         """Index every post waiting for the word-form index; `advance` is told of each chunk's posts."""
+        await self._build(word_forms.build_chunk, word_forms.BUILD_CHUNK, advance)
+
+    async def _build(
+        self,
+        chunk: Callable[[sqlite3.Connection, int], word_forms.Progress],
+        size: int,
+        advance: Callable[[int], object],
+    ) -> None:
+        """Run an index build chunk by chunk on the store's thread until it is complete."""
         self._database.check_writable()
         while True:
-            progress = await self._database.run_on_thread(word_forms.build_chunk, word_forms.BUILD_CHUNK)
+            progress = await self._database.run_on_thread(chunk, size)
             advance(progress.indexed)
             if progress.done:
                 return

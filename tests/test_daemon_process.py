@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from monitor import daemon
 from monitor.cli import main
 from monitor.sandbox.faults import parse_faults
+from monitor.sandbox.server import RunningSandbox
 from monitor.store import ArchiveError, Store
 from tests.support import NEWS, sandbox_of, scenario, session_string, until, write_config
 
@@ -33,6 +34,14 @@ async def start_run(
         )  # fmt: skip
 
 
+async def kill_and_stop(process: asyncio.subprocess.Process, sandbox: RunningSandbox) -> None:
+    """Leave nothing running: the daemon killed if a test ended before it did, then the server."""
+    if process.returncode is None:
+        process.kill()
+        await process.wait()
+    await sandbox.stop()
+
+
 async def test_sigterm_during_a_hanging_first_connect_stops_the_daemon_cleanly(tmp_path: Path) -> None:
     sandbox = await sandbox_of(scenario(), faults="slow=120")  # every answer, the first one too, hangs
     config, env = write_config(sandbox, tmp_path)
@@ -43,10 +52,7 @@ async def test_sigterm_during_a_hanging_first_connect_stops_the_daemon_cleanly(t
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 15) == 0, log.read_text()
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-        await sandbox.stop()
+        await kill_and_stop(process, sandbox)
     text = log.read_text()
     assert "daemon_stopped" in text and "Traceback" not in text and "daemon_ready" not in text
 
@@ -92,10 +98,7 @@ async def test_a_flood_wait_on_the_first_request_is_waited_out_shown_by_health_t
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 15) == 0, log.read_text()
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-        await sandbox.stop()
+        await kill_and_stop(process, sandbox)
     text = log.read_text()
     assert "event=flood_wait" in text and "Traceback" not in text and "event=fatal" not in text
 
@@ -116,10 +119,7 @@ async def test_sigterm_during_a_flood_wait_at_start_stops_the_daemon_promptly_an
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 15) == 0, log.read_text()
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-        await sandbox.stop()
+        await kill_and_stop(process, sandbox)
     text = log.read_text()
     assert "daemon_stopped" in text and "daemon_ready" not in text
     assert "Traceback" not in text and "event=fatal" not in text
@@ -134,10 +134,7 @@ async def test_an_archive_that_cannot_be_opened_ends_run_with_one_structured_lin
     try:
         assert await asyncio.wait_for(process.wait(), 30) == 1
     finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-        await sandbox.stop()
+        await kill_and_stop(process, sandbox)
     (fatal,) = [line for line in log.read_text().splitlines() if "event=fatal" in line]
     assert fatal.startswith("ts=") and " level=critical " in fatal
     assert "not an SQLite database" in fatal and "Traceback" not in log.read_text()

@@ -37,7 +37,7 @@ TERM_KINDS = ("strong", "anchors", "common", "context", "incidents", "veto", "ex
 FLAG_KINDS = ("strong", "anchors", "common", "weak")
 SHARED_KINDS = ("context", "incidents", "veto", "exclude")
 SEVERITIES = ("low", "medium", "high", "critical")
-RULE_KEYS = ("threshold", "anchor_context", "common_context", "window", "weak_window")
+RULE_KEYS = ("threshold", "anchor_context", "common_context", "window", "weak_window", "post_context")
 # The language-independent [names.<conflict>.<category>] layer: strong names flag alone, weak need company,
 # paired names need the company of the conflict's own words (an institution that several wars share).
 NAME_CATEGORIES = ("places", "actors", "events")
@@ -102,6 +102,7 @@ class Rules:
     common_context: int = 2
     window: int = 0
     weak_window: int = 1
+    post_context: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,8 +221,9 @@ class Watchlist:
     def _evidence(
         self, conflict: str, hits: list[_Hit], folded: Normalized, starts: list[int]
     ) -> list[Evidence]:
-        """Distinct strong terms, sentences where an anchor meets enough context words, weak names with
-        company (1 point each), and evidence short of those rules (at most PARTIAL_CAP in all).
+        """Distinct strong terms, sentences where an anchor meets enough context words (or, failing any,
+        an anchor in a post with `post_context` war words elsewhere), weak names with company (1 point
+        each), and evidence short of those rules (at most PARTIAL_CAP in all).
 
         A veto word cancels all evidence of its sentence; a capitalised-only term proves nothing at the
         start of a sentence (a strong one still counts as an anchor there).
@@ -259,6 +261,7 @@ class Watchlist:
         evidence = [Evidence(_kind_of(term), text, 1.0) for text, term in strong.items()]
         partial: list[Evidence] = []
         common: list[Evidence] = []
+        unmet: list[tuple[Term, _Hit]] = []
         for sentence, candidates in anchors.items():
             war: set[_Word] = set()
             incidents: set[_Word] = set()
@@ -273,6 +276,9 @@ class Watchlist:
                 common.append(Evidence("partial", term.text, PARTIAL_COMMON, words))
             elif term.text not in strong:  # a strong term demoted here already counted elsewhere
                 partial.append(Evidence("partial", term.text, PARTIAL_ANCHOR, words))
+                unmet += [(term, hit) for term, hit in candidates if term.kind == "anchors"]
+        if unmet and not evidence and rules.post_context:
+            evidence += _post_evidence(unmet, context["context"], rules.post_context, partial)
         if weak:
             evidence += self._weak_evidence(weak, anchored, context, rules.weak_window, partial)
         # With no war word anywhere in the post, partial evidence is worth half as much in all, unless the
@@ -391,6 +397,23 @@ def context_evidence(conflict: str, context: ChannelContext) -> list[Evidence]:
         return []
     detail = f"{context.source}: {share:.0%} of the channel's recent posts"
     return [Evidence("context", conflict, points, detail)]
+
+
+def _post_evidence(
+    unmet: list[tuple[Term, _Hit]], war: dict[int, set[_Word]], needed: int, partial: list[Evidence]
+) -> list[Evidence]:
+    """An anchor (Kyiv, Zelensky) counts 1 when the post holds `needed` distinct war words anywhere,
+    though none in the anchor's sentence: speeches and commentaries name the side in one sentence and
+    speak of the fighting in others. Incident words do not count (a crime story has those), nor common
+    anchors (Russia is named in every kind of story); its partial evidence is then dropped."""
+    words = set().union(*war.values()) if war else set()
+    for term, hit in unmet:
+        around = _besides(words, hit)
+        if _distinct_words(around) >= needed:
+            partial[:] = [item for item in partial if item.text != term.text]
+            found = ", ".join(sorted({word for word, _ in around}))
+            return [Evidence(_kind_of(term), term.text, 1.0, found)]
+    return []
 
 
 def _besides(words: set[_Word], hit: _Hit) -> set[_Word]:
@@ -690,7 +713,7 @@ class _Builder:
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise self.error((*path, key), "must be a positive number")
             return float(value)
-        lowest = 0 if key in ("window", "weak_window") else 1
+        lowest = 0 if key in ("window", "weak_window", "post_context") else 1
         if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
             raise self.error((*path, key), f"must be an integer >= {lowest}")
         return value

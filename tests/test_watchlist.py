@@ -882,6 +882,36 @@ def test_shipped_2025_recall_14_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Swaps through the UAE, air defence at work, group strikes, refineries, trials for "discrediting".
+        ("Обмен прошёл при посредничестве ОАЭ, сообщили в ведомстве.", ("russia-ukraine",)),
+        ("Ночью снова сработала ПВО, жителей просят не снимать.", ("russia-ukraine",)),
+        ("За сутки нанесено три групповых удара по складам.", ("russia-ukraine",)),
+        ("Блогера оштрафовали за дискредитацию армии.", ("russia-ukraine",)),
+        ("Светлая память, погиб на Угледарском.", ("russia-ukraine",)),
+        # Ukraine's drone fundraiser, deported children, the president's words for occupied land.
+        ("Донати на Армію дронів ідуть щодня.", ("russia-ukraine",)),
+        ("Ще п'ятеро депортованих дітей удома.", ("russia-ukraine",)),
+        ("Mobile fire groups worked all night in the Kyiv region.", ("russia-ukraine",)),
+        # Gaza's hospitals and its ministry, Beirut's suburbs, the support front, the families' headquarters.
+        ("Queues again at the Nasser Medical Complex this morning.", ("israel-hamas",)),
+        ("Evacuation warning issued for Haret Hreik.", ("israel-hezbollah",)),
+        ("جبهة الإسناد مستمرة", ("israel-hezbollah",)),
+        ("מטה המשפחות יקיים הפגנה הערב", ("israel-hamas",)),
+        # Georgia's August war, a tremor in the Galilee, floods in Sderot, Odessa in Texas, a football club.
+        ("Russian troops entered Tskhinvali in August 2008.", ()),
+        ("A tremor of magnitude 3.8 was felt in Metula.", ()),
+        ("הצפות בשדרות: כוחות כיבוי חילצו תושבים", ()),
+        ("Odessa, Texas: a storm injured three people.", ()),
+        ("עירוני קריית שמונה ניצחה במשחק החוץ", ()),
+    ],
+)
+def test_shipped_2025_recall_15_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -975,6 +1005,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind5",
         "written_blind6",
         "written_blind8",
+        "written_blind9",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -912,6 +912,33 @@ def test_shipped_2025_recall_15_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Summonses, the contact line, POWs home, an assault company, the Freedom of Russia Legion.
+        ("Реестр повесток заработает с осени.", ("russia-ukraine",)),
+        ("Москва не согласится на заморозку по линии соприкосновения.", ("russia-ukraine",)),
+        ("Из плена вернулись ещё 84 человека.", ("russia-ukraine",)),
+        ("Командир штурмовой роты получил орден.", ("russia-ukraine",)),
+        ("Суд дал 15 лет за донат «Легиону Свобода России».", ("russia-ukraine",)),
+        ("Выплаты получили семьи из Кореневского района.", ("russia-ukraine",)),
+        ("Putin's arrest warrant still stands.", ("russia-ukraine",)),
+        # Gaza's hospitals and neighbourhoods by name, the envelope in Hebrew, the northern border.
+        ("Patients were moved out of the al-Awda hospital at dawn.", ("israel-hamas",)),
+        ("Rescuers dug all night in Sheikh Radwan.", ("israel-hamas",)),
+        ("אזעקות בעוטף, שני שיגורים יורטו", ("israel-hamas",)),
+        ("הפסקת האש בגבול הצפון נכנסה לתוקף", ("israel-hezbollah",)),
+        # Iran's salvoes on Haifa and Beersheba, a 2002 anniversary, Lebanon's civil war.
+        ("Sirens sounded in Haifa and Beersheba after the launches.", ()),
+        ("Иран ответил ракетами, сирены звучали в Хайфе.", ()),
+        ("לפני 22 שנה, במבצע חומת מגן, נכנסו כוחות לג'נין.", ()),
+        ("ذكرى الحرب الاهلية اللبنانية عام 1975", ()),
+    ],
+)
+def test_shipped_2025_recall_16_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1006,6 +1033,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind6",
         "written_blind8",
         "written_blind9",
+        "written_blind10",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -939,6 +939,34 @@ def test_shipped_2025_recall_16_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Insults for Kyiv's president, children taken, attacks on named plants, swaps, donations.
+        ("Киевский клоун опять в турне по столицам.", ("russia-ukraine",)),
+        ("Ордер выдан по делу о вывозе детей.", ("russia-ukraine",)),
+        ("Губернатор сообщил об атаке на нефтебазу в районе.", ("russia-ukraine",)),
+        ("Республика передала на обмен ещё 12 человек.", ("russia-ukraine",)),
+        ("Открыт сбор для наших бойцов, реквизиты ниже.", ("russia-ukraine",)),
+        ("Комика внесли в реестр за перевод в «Вернись живым».", ("russia-ukraine",)),
+        ("Ушаков: контакты по украинской тематике продолжатся.", ("russia-ukraine",)),
+        ("Сьогодні вшановуємо День пам'яті захисників.", ("russia-ukraine",)),
+        ("We are ready for a 30-day interim ceasefire.", ("russia-ukraine",)),
+        # Radwan in Hebrew, a freed captive, the movement's delegation, a hostage's coffin.
+        ("חוסל מפקד ברדואן", ("israel-hezbollah",)),
+        ("وفد الحركة يصل الى القاهرة", ("israel-hamas",)),
+        ("The coffin of a deceased hostage was returned tonight.", ("israel-hamas",)),
+        # Floods in a Pokrovsky district, Kruty in 1918, a road accident near Kiryat Shmona, Iran's salvoes.
+        ("В Покровском районе из-за паводка эвакуируют жителей.", ()),
+        ("29 січня 1918 року під Крутами студенти стали на шляху наступу на Київ.", ()),
+        ("תאונת דרכים קטלנית סמוך לקריית שמונה", ()),
+        ("ايران تطلق صواريخ باتجاه تل ابيب وحيفا", ()),
+    ],
+)
+def test_shipped_2025_recall_17_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1034,6 +1062,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind8",
         "written_blind9",
         "written_blind10",
+        "written_blind11",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -967,6 +967,35 @@ def test_shipped_2025_recall_17_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A refinery after a drone attack, desertion, the anniversary of annexation, "the front edge".
+        ("Завод остановлен после ночной атаки беспилотников.", ("russia-ukraine",)),
+        ("Ему дали пять лет за самовольное оставление части.", ("russia-ukraine",)),
+        ("С годовщиной воссоединения, земляки!", ("russia-ukraine",)),
+        ("Отправили на передок ещё двадцать человек.", ("russia-ukraine",)),
+        ("Через «єВідновлення» виплачено ще 300 компенсацій.", ("russia-ukraine",)),
+        ("Сьогодні День захисників і захисниць.", ("russia-ukraine",)),  # the nominative of Defenders Day
+        ("Estimated losses of the enemy for the day: 980 personnel.", ("russia-ukraine",)),
+        ("The flag over Snake Island still stands.", ("russia-ukraine",)),
+        # Tal al-Sultan, Abu Obeida in Hebrew, the deal's second phase, the Lebanese border in Russian.
+        ("Strikes again on Tal al-Sultan this morning.", ("israel-hamas",)),
+        ('צה"ל: אבו עוביידה חוסל', ("israel-hamas",)),
+        ("المرحلة الثانية من الاتفاق على الطاولة", ("israel-hamas",)),
+        ("Обстановка на ливано-израильской границе снова накалилась.", ("israel-hezbollah",)),
+        # A namesake town near Moscow, a snake's tongue, Donbas liberated in 1943, storms, Gaza Street.
+        ("Красноармейск Московской области: прорыв теплотрассы, 30 домов без отопления.", ()),
+        ("Питон — язык со змеиным именем, и атака на него бессмысленна.", ()),
+        ("8 сентября — День освобождения Донбасса от гитлеровцев.", ()),
+        ("Ужгород без світла: буревій обірвав лінії, бригади обленерго працюють.", ()),
+        ("רחוב עזה בירושלים ייסגר בשל עבודות הקו הכחול", ()),
+    ],
+)
+def test_shipped_2025_recall_18_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1063,6 +1092,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind9",
         "written_blind10",
         "written_blind11",
+        "written_blind12",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

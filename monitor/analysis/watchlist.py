@@ -406,7 +406,7 @@ def _post_evidence(
     though none in the anchor's sentence: speeches and commentaries name the side in one sentence and
     speak of the fighting in others. Incident words do not count (a crime story has those), nor common
     anchors (Russia is named in every kind of story); its partial evidence is then dropped."""
-    words = set().union(*war.values()) if war else set()
+    words: set[_Word] = set().union(*war.values())
     for term, hit in unmet:
         around = _besides(words, hit)
         if _distinct_words(around) >= needed:

@@ -1052,6 +1052,36 @@ def test_shipped_2025_recall_20_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Falling debris, the Sparta battalion, surrender hotlines, a night attack, the Bandera junta.
+        ("Пожар возник из-за падения обломков.", ("russia-ukraine",)),
+        ("Комбат «Спарта» награждён посмертно.", ("russia-ukraine",)),
+        ("Ещё один добровольно сдавшийся позвонил на горячую линию.", ("russia-ukraine",)),
+        ("Завод горит после ночной атаки.", ("russia-ukraine",)),
+        ("Бандеровская хунта снова празднует.", ("russia-ukraine",)),
+        ("1000 днів від початку повномасштабного.", ("russia-ukraine",)),
+        ("The Okhmatdyt children's hospital was hit.", ("russia-ukraine",)),
+        ("Operational Command South reports calm on the islands.", ("russia-ukraine",)),
+        # Ofer in Indonesian, October 7 in Arabic, a slogan.
+        ("90 tahanan dibebaskan dari penjara Ofer malam ini.", ("israel-hamas",)),
+        ("حصيلة العدوان منذ السابع من أكتوبر", ("israel-hamas",)),
+        ("From the river to the sea, we march again.", ("israel-hamas",)),
+        # A soldier from Haifa fell in Gaza, not the north; Kremennaya in Tomsk oblast; Kursk 1943; typhoons.
+        (
+            "Sgt. Yonatan Levi, 31, from Haifa, fell during combat in the northern Gaza Strip.",
+            ("israel-hamas",),
+        ),
+        ("Жители Кременной в Томской области жалуются на дорогу.", ()),
+        ("Курская битва: началась Орловско-Курская операция. Вечная память героям!", ()),
+        ("Мобилизация сил МЧС: после тайфуна развернули пункты размещения.", ()),
+    ],
+)
+def test_shipped_2025_recall_21_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1151,6 +1181,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind12",
         "written_blind13",
         "written_blind14",
+        "written_blind15",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -1082,6 +1082,31 @@ def test_shipped_2025_recall_21_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Nicknames, the veterans' fund, the Ramstein format, captives, Debaltseve, FPV crews, MH17.
+        ("Клоун из Банковой снова на саммите.", ("russia-ukraine",)),
+        ("Фонд «Защитники Отечества» открыл новый филиал.", ("russia-ukraine",)),
+        ("Рамштайн. Чергове засідання.", ("russia-ukraine",)),
+        ("Мы встретились с матерями тех, кто находятся в плену.", ("russia-ukraine",)),
+        ("Он выходил из Дебальцевского котла.", ("russia-ukraine",)),
+        ("Наши FPV-расчеты поразили две цели.", ("russia-ukraine",)),
+        ("Eleven years since the downing of MH17.", ("russia-ukraine",)),
+        ("Графіки відключень діятимуть і завтра.", ("russia-ukraine",)),
+        # Gaza's Baptist hospital, the pager blasts in Arabic.
+        ("They struck the Baptist hospital again.", ("israel-hamas",)),
+        ("ارتفاع عدد ضحايا تفجيرات أجهزة البيجر", ("israel-hezbollah",)),
+        # Soviet troops in 1943, a Jakarta neighbourhood named Gaza, olive oil in Jenin.
+        ("Ровно 80 лет назад советские войска освободили Харьков.", ()),
+        ("Kampung Gaza di Tambora terendam banjir; warga mengungsi.", ()),
+        ("جنين: مهرجان زيت الزيتون السنوي", ()),
+    ],
+)
+def test_shipped_2025_recall_22_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1182,6 +1207,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind13",
         "written_blind14",
         "written_blind15",
+        "written_blind16",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -1107,6 +1107,33 @@ def test_shipped_2025_recall_22_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Chasiv Yar's nominative, a slogan, the zero line, the Azov verdict, Kinburn, 1000 for 1000.
+        ("Часовой Яр: флаг над огнеупорным заводом.", ("russia-ukraine",)),
+        ("Одесса — русский город, и точка.", ("russia-ukraine",)),
+        ("Мобресурс региона почти исчерпан.", ("russia-ukraine",)),
+        ("Пацаны третью неделю на «нуле» без смены.", ("russia-ukraine",)),
+        ("Суд признал «Азов» террористической организацией.", ("russia-ukraine",)),
+        ("Кинбурнская коса снова под огнём.", ("russia-ukraine",)),
+        ("Обмен 1000 на 1000 завершён.", ("russia-ukraine",)),
+        ("Після масованого удару світла немає.", ("russia-ukraine",)),
+        ("Units of the Defense Forces of the South report a quiet night.", ("russia-ukraine",)),
+        # Nukhba fighters, the pagers in Hebrew.
+        ("עשרות מחבלי נוחבה נעצרו.", ("israel-hamas",)),
+        ("הביפרים התפוצצו בו זמנית.", ("israel-hezbollah",)),
+        # The central bank's reserves, Sudan's corridors, a Javanese village, a road crash in Belgorod.
+        ("Мобилизация резервов ЦБ не понадобится.", ()),
+        ("Суданські біженці: ООН просить гуманітарний коридор в Ель-Фашер.", ()),
+        ("Desa Gaza di Jawa Tengah dilanda banjir.", ()),
+        ("В Белгороде столкнулись фура и автобус, пострадали трое.", ()),
+    ],
+)
+def test_shipped_2025_recall_23_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1208,6 +1235,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind14",
         "written_blind15",
         "written_blind16",
+        "written_blind17",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

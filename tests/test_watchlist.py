@@ -1134,6 +1134,38 @@ def test_shipped_2025_recall_23_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Kadyrov's "shaitan from Kyiv", Mavic fundraisers, exchanges, relay-cabinet arson, Geran drones.
+        ("Шайтан из Киева опять просит денег.", ("russia-ukraine",)),
+        ("Собираем на мавики для расчётов, реквизиты в закрепе.", ("russia-ukraine",)),
+        ("Ребята вернулись домой по обмену.", ("russia-ukraine",)),
+        ("Задержан подросток, поджёгший релейный шкаф.", ("russia-ukraine",)),
+        ("Цех выпускает «Гераньки» круглосуточно.", ("russia-ukraine",)),
+        ("Вражеский беспилотник упал у склада.", ("russia-ukraine",)),
+        ("Вночі знову били по енергетиці.", ("russia-ukraine",)),
+        ("Attention: a high-speed target is heading west.", ("russia-ukraine",)),
+        ("Japan pledged aid backed by frozen Russian assets.", ("russia-ukraine",)),
+        ("عاجل | انطلاق المحادثات الأمريكية الأوكرانية في جدة", ("russia-ukraine",)),
+        # October 7 condemned, Eshkol council, the Palestinian prisoners' commission, Shlomi's return.
+        ("We condemn the terrorist attack against Israel.", ("israel-hamas",)),
+        ("נפילה בשטח פתוח במועצה האזורית אשכול.", ("israel-hamas",)),
+        ("هيئة شؤون الأسرى: الإفراج عن دفعة جديدة", ("israel-hamas",)),
+        ("תושבי שלומי חוזרים הביתה.", ("israel-hezbollah",)),
+        # "Zionist" strikes in south Lebanon are not Gaza's war.
+        ("Sud-Liban : frappes sionistes sur Khiam malgré le cessez-le-feu.", ("israel-hezbollah",)),
+        # Kyiv liberated in 1943, a Gaza in New Hampshire, Iraq's Kataib Hezbollah.
+        ("Сегодня 80 лет освобождению Киева от немецко-фашистских захватчиков.", ()),
+        ("80 years ago today, Soviet troops entered Kyiv.", ()),
+        ("Gaza, New Hampshire: the town repaves Route 3A.", ()),
+        ("كتائب حزب الله العراقية تعلن تعليق عملياتها", ()),
+    ],
+)
+def test_shipped_2025_recall_24_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1236,6 +1268,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind15",
         "written_blind16",
         "written_blind17",
+        "written_blind18",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

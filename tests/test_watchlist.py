@@ -1166,6 +1166,40 @@ def test_shipped_2025_recall_24_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Azov's inflected forms, nicknames, Madyar's drone men, digital summons, body exchanges, refineries.
+        ("Суд вынес приговоры бойцам «Азова».", ("russia-ukraine",)),
+        ("Просроченный клоун снова просит танки.", ("russia-ukraine",)),
+        ("Птенцы Мадьяра охотятся за нашей логистикой.", ("russia-ukraine",)),
+        ("Бандеровская шваль зашла в Курскую область.", ("russia-ukraine",)),
+        ("Сили спеціальних операцій уразили нафтобазу.", ("russia-ukraine",)),
+        ("Відвідав пункт незламності на площі.", ("russia-ukraine",)),
+        ("Госдума ввела цифровые повестки.", ("russia-ukraine",)),
+        ("Состоялся обмен телами погибших.", ("russia-ukraine",)),
+        ("Цены на бензин выросли после ударов по НПЗ.", ("russia-ukraine",)),
+        ("Часть дронов подавлена РЭБ.", ("russia-ukraine",)),
+        ("Позиція України незмінна: спершу — повне припинення вогню.", ("russia-ukraine",)),
+        ("Ухвалено двадцятий пакет санкцій.", ("russia-ukraine",)),
+        # An obituary from the Strip, a march, truce talks in Arabic, Hezbollah's martyrs, the northern truce.
+        ("Sgt. Levi, 24, fell during operational activity in the northern Strip.", ("israel-hamas",)),
+        ("March on Saturday: stop arming genocide.", ("israel-hamas",)),
+        ("دعوة إلى استئناف مفاوضات التهدئة", ("israel-hamas",)),
+        ("The resistance mourns a commander martyred on the road to Jerusalem.", ("israel-hezbollah",)),
+        ("הקבינט אישר את הפסקת האש בגזרה הצפונית.", ("israel-hezbollah",)),
+        # The Kursk submarine, 1943 anniversaries, an earthquake in Turkey, Lebanon's new president.
+        ("Годовщина гибели подводной лодки «Курск»: погибли 118 моряков.", ()),
+        ("Ровно 81 год назад освобождён Харьков.", ()),
+        ("Співчуття народу Туреччини у зв'язку з жертвами землетрусу, МЗС України.", ()),
+        ("83 years ago, troops of the 1st Ukrainian Front entered the city.", ()),
+        ("Lebanon's parliament elects Joseph Aoun as president.", ()),
+    ],
+)
+def test_shipped_2025_recall_25_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1269,6 +1303,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind16",
         "written_blind17",
         "written_blind18",
+        "written_blind19",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -1200,6 +1200,43 @@ def test_shipped_2025_recall_25_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Kursk's invasion, repatriation, the front, nicknames, Euroclear, corps, spotters, Kherson's bank.
+        ("Ему вменяют нападение на Курскую область.", ("russia-ukraine",)),
+        ("Завершён этап репатриации тел.", ("russia-ukraine",)),
+        ("Встретил ребят, вернувшихся с передовой.", ("russia-ukraine",)),
+        ("Бандеровский клоун опять просит ракет.", ("russia-ukraine",)),
+        ("Это капитуляция неонацистского режима.", ("russia-ukraine",)),
+        ("Конфискация активов в Евроклире — воровство.", ("russia-ukraine",)),
+        ("Бойцы 1-го армейского корпуса ждут ротации.", ("russia-ukraine",)),
+        ("Задержан мужчина, корректировавший огонь по ТЭЦ.", ("russia-ukraine",)),
+        ("Пацанам с Херсонского берега нужны генераторы.", ("russia-ukraine",)),
+        # Children's return, military records, energy strikes, the Serebryanka forest, Air Commands, Pokrovsk.
+        ("Подякував за повернення наших дітей.", ("russia-ukraine",)),
+        ("Оновіть військово-облікові дані онлайн.", ("russia-ukraine",)),
+        ("Every attack on our energy is a test.", ("russia-ukraine",)),
+        ("Assault units advanced in the Serebryanka forest.", ("russia-ukraine",)),
+        ("Glory to the gunners of the Eastern Air Command!", ("russia-ukraine",)),
+        ("بوتين: قواتنا تتقدم في اتجاه بوكروفسك", ("russia-ukraine",)),
+        # Kerem Shalom by its Arabic name, a French slogan, the 401st Brigade, al-Arouri.
+        ("Trucks through Karem Abu Salem today: 0.", ("israel-hamas",)),
+        ("Grande manif samedi : stop au génocide !", ("israel-hamas",)),
+        ("כוחות חטיבה 401 פועלים בשכונה.", ("israel-hamas",)),
+        ("اغتيال صالح العاروري", ("israel-hamas",)),
+        # Karabakh's peacekeepers, the Galician army of 1919, football in Kharkiv and Gaza, a Haifa base.
+        ("Российские миротворцы сообщили о гибели военнослужащих.", ()),
+        ("105 років тому Українська Галицька армія перейшла Збруч.", ()),
+        ("«Металіст 1925» обіграв суперника — перша перемога харків'ян.", ()),
+        ("At the Haifa base the IDF chief thanked the outgoing navy commander.", ()),
+        ("خدمات رفح يتوج بكأس غزة بعد فوزه على شباب خان يونس", ()),
+    ],
+)
+def test_shipped_2025_recall_26_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1304,6 +1341,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind17",
         "written_blind18",
         "written_blind19",
+        "written_blind20",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

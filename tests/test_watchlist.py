@@ -1237,6 +1237,42 @@ def test_shipped_2025_recall_26_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The e-summons register, border villages, nicknames, the ombudsmen, Mavic 3T, Chasiv Yar's dative.
+        ("Заработал единый реестр воинского учёта.", ("russia-ukraine",)),
+        ("Гуляния отменили с учётом оперативной обстановки.", ("russia-ukraine",)),
+        ("Дети из приграничных сёл учатся дистанционно.", ("russia-ukraine",)),
+        ("Бандеровская клика снова просит ракет.", ("russia-ukraine",)),
+        ("Нелегитимный Зе боится выборов.", ("russia-ukraine",)),
+        ("Омбудсмен передала украинскому омбудсмену списки.", ("russia-ukraine",)),
+        ("Карта 404 в трёх частях.", ("russia-ukraine",)),
+        ("Парни получили два Мавика 3Т.", ("russia-ukraine",)),
+        ("Мобилизованных вернули с передка.", ("russia-ukraine",)),
+        ("По Часову Яру наши уже за каналом.", ("russia-ukraine",)),
+        # The Register of Damage, outage schedules, a 30-day pause, UAVs, the talks in Arabic and Hebrew.
+        ("До реєстру збитків подано 30 тисяч заяв.", ("russia-ukraine",)),
+        ("У Києві діють графіки погодинних відключень.", ("russia-ukraine",)),
+        ("The delegations agreed on a 30-day pause in the skies.", ("russia-ukraine",)),
+        ("A group of UAVs over Sumy region.", ("russia-ukraine",)),
+        ("جولة جديدة من المحادثات المباشرة بين موسكو وكييف", ("russia-ukraine",)),
+        ("פוטין: המטרות של המבצע הצבאי המיוחד יושגו.", ("russia-ukraine",)),
+        # Abu Marzouk in Moscow, Nasrallah's forty days.
+        ("В Москву прибыл Муса Абу Марзук.", ("israel-hamas",)),
+        ("Forty days since the martyrdom of Sayyed Hassan.", ("israel-hezbollah",)),
+        # Football in Grozny and Ukraine, a gas blast in Lviv, geraniums, Iran's salvoes over Haifa.
+        ("Поздравляю «Ахмат» с победой над «Спартаком»! Ребята сражались как львы.", ()),
+        ("Вибух газу у Львові: під завалами двоє людей.", ()),
+        ("Збірна України здобула перемогу над Ісландією.", ()),
+        ("Выставка пеларгоний: 300 сортов «герани».", ()),
+        ("Interceptions over Haifa as a salvo is launched from Iran.", ()),
+    ],
+)
+def test_shipped_2025_recall_27_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1342,6 +1378,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind18",
         "written_blind19",
         "written_blind20",
+        "written_blind21",
+        "written_blind22",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -1306,6 +1306,46 @@ def test_shipped_2025_recall_28_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The 'adjacent territory', Time of Heroes, contracts, assets, the mobilised, Engels, Belbek.
+        ("Из сопредельной территории обстреляно село.", ("russia-ukraine",)),
+        ("Выпускники «Времени героев» получили назначения.", ("russia-ukraine",)),
+        ("Подписавшим контракт выплатят по 1,2 млн рублей.", ("russia-ukraine",)),
+        ("Конфискация наших активов — воровство.", ("russia-ukraine",)),
+        ("Собираем посылки для мобилизованных из Саратова.", ("russia-ukraine",)),
+        ("Двухсотые с их стороны — 47 за ночь.", ("russia-ukraine",)),
+        ("Дроны по Энгельсу опять.", ("russia-ukraine",)),
+        ("Мир — когда флаг над Одессой.", ("russia-ukraine",)),
+        ("Лубінець: повернуто тіла полеглих.", ("russia-ukraine",)),
+        ("Border guards repelled a DRG attempt near the village.", ("russia-ukraine",)),
+        ("SOF operators struck an S-300 battery at Belbek airfield.", ("russia-ukraine",)),
+        # The Ukrainian locative of -ka and -kha towns; Ukrainian towns and war words as French writes them.
+        ("Бої в Авдіївці тривають.", ("russia-ukraine",)),
+        ("Сьогодні у Волновасі знову тиша.", ("russia-ukraine",)),
+        ("Marioupol assiégée.", ("russia-ukraine",)),
+        ("Kharkiv frappée cette nuit.", ("russia-ukraine",)),
+        # Abductees, the Yahalom unit, Beirut's southern suburb, a Hamas delegation in Moscow.
+        ("The body of the abductee was returned to Israel.", ("israel-hamas",)),
+        ("Yahalom engineers destroyed a tunnel.", ("israel-hamas",)),
+        ("La banlieue sud de Beyrouth visée.", ("israel-hezbollah",)),
+        (
+            "Делегация палестинского движения во главе с Мусой Абу Марзуком прибыла в Москву.",
+            ("israel-hamas",),
+        ),
+        # Emergency crews, a gas blast, a hockey club, a football crowd's enthusiasm, the Battle of Kursk.
+        ("Мобилизация сил: к тушению пожаров привлекли авиацию.", ()),
+        ("Взрыв газа в жилом доме в Белгороде.", ()),
+        ("ХК «Донбасс» выиграл кубок.", ()),
+        ("حماس الجماهير يشعل مدرجات الملعب", ()),
+        ("Il y a 80 ans, la bataille de Koursk : des combats acharnés.", ()),
+    ],
+)
+def test_shipped_2025_recall_29_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1414,6 +1454,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind21",
         "written_blind22",
         "written_blind23",
+        "written_blind24",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -1346,6 +1346,31 @@ def test_shipped_2025_recall_29_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # English in Russian transliteration, as TASS and RT write the towns.
+        ("Heavy shelling near Artemovsk.", ("russia-ukraine",)),
+        ("Drone strikes on Gorlovka overnight.", ("russia-ukraine",)),
+        ("Fighting continues near Krasnogorovka.", ("russia-ukraine",)),
+        ("Troops advanced west of Rabotino.", ("russia-ukraine",)),
+        ("Shelling of Aleshki and Krynki.", ("russia-ukraine",)),
+        ("Drones hit an oil depot in Tuapse.", ("russia-ukraine",)),
+        ("Missile strike on Krivoy Rog.", ("russia-ukraine",)),
+        # Indonesian, Hebrew and Arabic spellings that matched nothing.
+        ("Haniyah tewas dalam serangan.", ("israel-hamas",)),
+        ("Serangan dan korban di Rumah Sakit Indonesia.", ("israel-hamas",)),
+        ("הפצצות וקרבות בבית לאהיה", ("israel-hamas",)),
+        ("Hizbulah meluncurkan roket.", ("israel-hezbollah",)),
+        ("יירוטים ואזעקות בחורפיש", ("israel-hezbollah",)),
+        # A new weak name (Volgograd) keeps out of the Second World War.
+        ("Veterans lay wreaths in Volgograd for the Battle of Stalingrad.", ()),
+    ],
+)
+def test_shipped_2025_recall_30_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 

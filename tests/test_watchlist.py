@@ -1371,6 +1371,42 @@ def test_shipped_2025_recall_30_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Kyiv-held territory, sabotage groups, the referendums, Tekstilshchik, demobilisation, AWOL, UGVs.
+        ("Списки жителей, находящихся на подконтрольной Киеву территории.", ("russia-ukraine",)),
+        ("На границе ликвидирована диверсионная группа.", ("russia-ukraine",)),
+        ("Ордер гаагской шарашки — клочок бумаги.", ("russia-ukraine",)),
+        ("Три года назад жители четырёх регионов сделали свой выбор.", ("russia-ukraine",)),
+        ("Удар по рынку в Текстильщике.", ("russia-ukraine",)),
+        ("Пацаны на «ноле» без ротации.", ("russia-ukraine",)),
+        ("Мобилизованных до сих пор не демобилизуют.", ("russia-ukraine",)),
+        ("Бандеровский наркофюрер опять клянчит ракеты.", ("russia-ukraine",)),
+        ("Из бригады бегут: СОЧ уже за тысячу.", ("russia-ukraine",)),
+        ("Кодифіковано наземні роботизовані комплекси.", ("russia-ukraine",)),
+        ("Обмінний фонд поповнено.", ("russia-ukraine",)),
+        ("Units moved to more favorable positions west of the town.", ("russia-ukraine",)),
+        # A Ukrainian euphemism for retreat, the nuclear plant's acronym, Alaska in Arabic.
+        ("Energoatom: ZNPP lost off-site power again.", ("russia-ukraine",)),
+        ("عاجل | ترامب بعد لقائه بوتين في ألاسكا", ("russia-ukraine",)),
+        # ICC warrants, Abu Obeida's nickname, Daraj Tuffah, the Nova party; the north's truce, Wadi Saluki.
+        ("Arrest warrants for Netanyahu and Gallant.", ("israel-hamas",)),
+        ("The Masked One has spoken again.", ("israel-hamas",)),
+        ("Command center struck in Daraj Tuffah.", ("israel-hamas",)),
+        ("שנחטף מהמסיבה ברעים", ("israel-hamas",)),
+        ("ההפסקה בצפון נכנסה לתוקף.", ("israel-hezbollah",)),
+        ("Rockets and launchers located in the Wadi Saluki area.", ("israel-hezbollah",)),
+        # A tribute to the band Sektor Gaza, Congo's war, Kyiv's liberation in 1943.
+        ("Трибьют «Сектора Газа» в Воронеже.", ()),
+        ("Goma: M23 and Rwandan troops agree to a ceasefire and a prisoner exchange.", ()),
+        ("81-ша річниця визволення Києва від нацистських окупантів.", ()),
+    ],
+)
+def test_shipped_2025_recall_31_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1480,6 +1516,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind22",
         "written_blind23",
         "written_blind24",
+        "written_blind25",
+        "written_blind26",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

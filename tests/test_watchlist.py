@@ -1407,6 +1407,39 @@ def test_shipped_2025_recall_31_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The clown from Kyiv, the Istanbul talks, Pyatnashka's commander, Mavics, contracts, 'birds'.
+        ("Обращаюсь к клоуну из Киева.", ("russia-ukraine",)),
+        ("Стамбульские переговоры нужны для мира на наших условиях.", ("russia-ukraine",)),
+        ("Поздравляем Ахру Авидзбу с назначением.", ("russia-ukraine",)),
+        ("Ответ на кражу наших активов простой.", ("russia-ukraine",)),
+        ("Сбор на два «Мавика» закрыли за сутки.", ("russia-ukraine",)),
+        ("Выплата при заключении контракта выросла.", ("russia-ukraine",)),
+        ("Дорога под птичками, эвакуации нет.", ("russia-ukraine",)),
+        ("Отправили очередной гумконвой.", ("russia-ukraine",)),
+        ("Передавал кураторам из ГУР координаты аэродрома.", ("russia-ukraine",)),
+        ("Обстановка: сбит вражеский Ми-8.", ("russia-ukraine",)),
+        # Guided bombs in Ukrainian, Kherson's return, Crimea, combined strikes, 1000 days, 1000 for 1000.
+        ("Харків. Знову КАБи по житлових кварталах.", ("russia-ukraine",)),
+        ("Рік, відколи ми повернули Херсон.", ("russia-ukraine",)),
+        ("Ukraine will never recognize Crimea as Russian.", ("russia-ukraine",)),
+        ("Killed while repelling a massive combined strike.", ("russia-ukraine",)),
+        ("1000 days of resistance.", ("russia-ukraine",)),
+        ("الكرملين: الاتفاق على تبادل 1000 أسير مقابل 1000", ("russia-ukraine",)),
+        # Sde Teiman, the Shati battalion, the abducted; the ground manoeuvre in the north; Gaza, Iowa.
+        ("Libéré, il témoigne des sévices à Sde Teiman.", ("israel-hamas",)),
+        ('דובר צה"ל: חוסל מפקד גדוד שאטי.', ("israel-hamas",)),
+        ("The family of the abducted was informed.", ("israel-hamas",)),
+        ("צו 8 לקראת תמרון קרקעי בצפון.", ("israel-hezbollah",)),
+        ("Gaza, Iowa: small town holds its annual corn festival.", ()),
+    ],
+)
+def test_shipped_2025_recall_32_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1518,6 +1551,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind24",
         "written_blind25",
         "written_blind26",
+        "written_blind27",
+        "written_blind28",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

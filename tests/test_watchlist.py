@@ -1440,6 +1440,40 @@ def test_shipped_2025_recall_32_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Men back from captivity, 'loud sounds', 'Kyiv in three days', the Antonivskyi bridge, 1000 for 1000.
+        ("Встретился с ребятами, вернувшимися из плена.", ("russia-ukraine",)),
+        ("Громкие звуки в Одессе, работали по порту.", ("russia-ukraine",)),
+        ("«Киев за три дня» — пошёл четвёртый год.", ("russia-ukraine",)),
+        ("Над Антоновским мостом развевался наш флаг.", ("russia-ukraine",)),
+        ("Прокачка остановлена после удара по НПС «Унеча».", ("russia-ukraine",)),
+        ("Договорились об обмене по формуле «1000 на 1000».", ("russia-ukraine",)),
+        # Ilovaisk, reserved workers, occupied territories, ERA loans, the Tendra Spit, partial mobilisation.
+        ("Вшановую захисників, які загинули в Іловайському котлі.", ("russia-ukraine",)),
+        ("Уряд продовжив бронювання працівників критичних підприємств.", ("russia-ukraine",)),
+        ("Elections in the temporarily occupied territories are null and void.", ("russia-ukraine",)),
+        ("A new tranche under the ERA mechanism.", ("russia-ukraine",)),
+        ("Marines raided the Tendra Spit.", ("russia-ukraine",)),
+        ("פוטין מכריז על גיוס חלקי.", ("russia-ukraine",)),
+        # October 7, aid distribution points, the deal's second wave; the five points in south Lebanon.
+        ("Two years since the 7th of October.", ("israel-hamas",)),
+        ("استشهاد 5 فلسطينيين قرب نقطة توزيع المساعدات غرب رفح.", ("israel-hamas",)),
+        ("על הפרק – הפעימה השנייה של המתווה.", ("israel-hamas",)),
+        ("بري: لا نقاش قبل الانسحاب من النقاط الخمس.", ("israel-hezbollah",)),
+        # A TV series, a music producer, controlled blasts in Hebrew, Iran's salvoes, the Beirut port blast.
+        ("Новая серия сериала «Мобилизация мечты» выходит в пятницу.", ()),
+        ("Иосиф Пригожин и Валерия отметили годовщину свадьбы.", ()),
+        ("תרגיל של פיקוד העורף: ייתכנו פיצוצים מבוקרים ותנועת כוחות.", ()),
+        ("Iran responded with ballistic missiles on Haifa and Tel Aviv.", ()),
+        ("Five years on: 218 killed, 2,750 tons of ammonium nitrate. Beirut remembers.", ()),
+    ],
+)
+def test_shipped_2025_recall_33_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1553,6 +1587,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind26",
         "written_blind27",
         "written_blind28",
+        "written_blind29",
+        "written_blind30",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

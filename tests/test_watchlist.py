@@ -1474,6 +1474,40 @@ def test_shipped_2025_recall_33_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Enemy losses, the Gold Star, Oreshnik and drone drops in Ukrainian, drone forces, guided bombs.
+        ("Орієнтовні втрати противника на сьогодні.", ("russia-ukraine",)),
+        ("Посмертно нагороджено орденом «Золота Зірка».", ("russia-ukraine",)),
+        ("Росія знову обрала «Орєшнік».", ("russia-ukraine",)),
+        ("Світло повернули після нічної атаки на підстанцію.", ("russia-ukraine",)),
+        ("Росіяни скинули вибухівку з дрона на маршрутку.", ("russia-ukraine",)),
+        ("Сили безпілотних систем уразили НПЗ.", ("russia-ukraine",)),
+        ("Влучання КАБу у двір багатоповерхівки.", ("russia-ukraine",)),
+        ("Шахед курсом на Білу Церкву.", ("russia-ukraine",)),
+        ("Трипілля: ракетою знищена Трипільська ТЕС.", ("russia-ukraine",)),
+        # Summonses online, freed captives, the left-bank bridgehead, deported children.
+        ("Военкоматы продолжают рассылку повесток через Госуслуги.", ("russia-ukraine",)),
+        ("Прибыл отряд освобождённых из плена бойцов.", ("russia-ukraine",)),
+        ("Marines continue holding the bridgehead on the left bank.", ("russia-ukraine",)),
+        ("19,546 children have been deported.", ("russia-ukraine",)),
+        # A slogan in Indonesian, a poet, prisoners in Arabic, the attack on Israel in Ukrainian; Fouad Shukr.
+        ("Dari sungai sampai laut, Palestina akan merdeka!", ("israel-hamas",)),
+        ("Refaat Alareer, on n'oublie pas.", ("israel-hamas",)),
+        ("الحرية للأسرى في سجون الاحتلال", ("israel-hamas",)),
+        ("МЗС засуджує терористичні атаки проти Ізраїлю.", ("israel-hamas",)),
+        ("Hommage au commandant Fouad Chokor.", ("israel-hezbollah",)),
+        # Gaza Township in Iowa, a man named Shlomi, Wagner in Mali.
+        ("Gaza Township, Iowa: a man arrested after a bar shooting.", ()),
+        ("Shlomi Ziv thanked the soldiers at the ceremony.", ()),
+        ("Wagner fighters and Malian troops suffered heavy losses.", ()),
+    ],
+)
+def test_shipped_2025_recall_34_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1589,6 +1623,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind28",
         "written_blind29",
         "written_blind30",
+        "written_blind31",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -79,13 +79,21 @@ def test_empty_ending_and_named_sets_expand():
     assert expand_term("ракет{@noun}", {"noun": "а|ы"}) == ["ракета", "ракеты"]
 
 
+def test_a_consonant_change_replaces_the_final_letters_where_they_end_the_form():
+    assert expand_term("Авдіївк{а|к>ці|г>зі}") == ["авдіївка", "авдіївці"]
+    assert expand_term("Волновах{@n}", {"n": "а|к>ці|х>сі"}) == ["волноваха", "волновасі"]
+
+
 def test_hyphenated_terms_also_match_with_a_space():
     assert expand_term("Кирьят-Шмона") == ["кирьят-шмона", "кирьят шмона"]
 
 
 @pytest.mark.parametrize(
     "term",
-    ["Газ(а|ы)", "удар.+", "[Гг]аза", "Газ{а|ы", "Газ{а{ы}}", "об*стрел", "  ", "Газ|а", "Г!аза"],
+    [
+        *("Газ(а|ы)", "удар.+", "[Гг]аза", "Газ{а|ы", "Газ{а{ы}}", "об*стрел", "  ", "Газ|а", "Г!аза"),
+        *("Газ>а", "Газ{к>}"),
+    ],
 )
 def test_regex_like_or_malformed_terms_are_rejected(term):
     with pytest.raises(ValueError):
@@ -189,6 +197,13 @@ def test_hebrew_and_arabic_attached_prefixes_are_allowed(small):
     assert flagged(small, "אחמאס") == ()
 
 
+def test_hebrew_prefixes_stack_only_in_the_languages_order(small):
+    assert flagged(small, "ומהחמאס") == ("demo",)  # and + from + the
+    assert flagged(small, "שבחמאס") == ("demo",)  # that + in
+    assert flagged(small, "מבחמאס") == ()  # from + in does not stack: the letters belong to another word
+    assert flagged(small, "בוחמאס") == ()  # "and" comes first
+
+
 def test_match_records_term_language_and_original_span(small):
     text = "Вчера ВСУ и Израил\u00adь: удар."
     matches, conflicts = small.match(text)
@@ -268,6 +283,13 @@ def test_bad_term_syntax_reports_the_line_of_the_term(tmp_path):
     path = write(tmp_path, text)
     line = text.splitlines().index('  "Моск(ва|вы)",') + 1
     with pytest.raises(WatchlistError, match=rf":{line}: conflicts.demo.common.ru: .*regular expressions"):
+        load_watchlist(path)
+
+
+def test_a_malformed_consonant_change_in_an_ending_set_is_named(tmp_path):
+    path = write(tmp_path, SMALL.replace('noun = "а|ы|е|у|ой"', 'noun = "а|ы|к>"'))
+    line = SMALL.splitlines().index('noun = "а|ы|е|у|ой"') + 1
+    with pytest.raises(WatchlistError, match=rf":{line}: endings\.noun: a consonant change is written"):
         load_watchlist(path)
 
 
@@ -364,6 +386,7 @@ def test_a_weak_actor_needs_a_war_word_where_a_weak_place_takes_an_incident(name
 
 def test_a_term_listed_as_a_name_and_as_a_war_word_is_not_its_own_company(names):
     assert flagged(names, "Ironclads sail tonight.") == ()
+    assert flagged(names, "Ironclads sail tonight. Two more ironclads follow.") == ()  # nor a second mention
     assert flagged(names, "Ironclads sail to Northland tonight.") == ("north",)  # the anchor has a war word
 
 

@@ -64,9 +64,12 @@ _CONFLICT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _REGEX_CHARS = re.compile(r"[\[\]()\\^$+?]")
 _ENDINGS = re.compile(r"\{([^{}]*)\}")
 _ENDING_NAME = re.compile(r"[a-z][a-z0-9_]*")
-# Attached prefixes: Hebrew conjunction/preposition/article letters, Arabic wa/fa + bi/li/ka + al.
+_CHANGE_SYNTAX = "a consonant change is written final>replacement, as к>ці"
+# Attached prefixes in the order the languages stack them: Hebrew and (ו), that/when (ש, כש, מש), then
+# from + the (מה) or one of the/in/to/as/from (ה ב ל כ מ); Arabic wa/fa + bi/li/ka + al. Any other run of
+# those letters is part of the word (מבקרים, visitors, is not מ+ב+קרים, Crimea).
 _PREFIXES = {
-    "he": re.compile(r"[ובלמשכה]{1,3}"),
+    "he": re.compile(r"ו?(?:ש|כש|מש)?(?:מ?ה|[בלכמ])?"),
     "ar": re.compile(r"(?:[وف]?(?:[بلك]|لل)?(?:ال)?)"),
 }
 _TOML_LINE = re.compile(r"line (\d+)")
@@ -315,6 +318,7 @@ class Watchlist:
                 if other_text != text and apart and not places:
                     return [self._weak(hit, 1.0, other_text)]
         for hits in weak.values():
+            mentions = [hit for _, hit in hits]
             for sentence, hit in hits:
                 term = self._terms[hit.term]
                 if term.paired:
@@ -329,8 +333,8 @@ class Watchlist:
                     return [self._weak(hit, 1.0, "an anchor in the sentence")]
                 actor = term.category == "actors"
                 for other in range(sentence - window, sentence + window + 1):
-                    words = _besides(context["context"].get(other, set()), hit) or (
-                        not actor and _besides(context["incidents"].get(other, set()), hit)
+                    words = _besides(context["context"].get(other, set()), *mentions) or (
+                        not actor and _besides(context["incidents"].get(other, set()), *mentions)
                     )
                     if words:
                         return [self._weak(hit, 1.0, ", ".join(sorted({word for word, _ in words})))]
@@ -416,10 +420,11 @@ def _post_evidence(
     return []
 
 
-def _besides(words: set[_Word], hit: _Hit) -> set[_Word]:
+def _besides(words: set[_Word], *hits: _Hit) -> set[_Word]:
     """Context words other than the term itself: a word listed both as a name and as a war word (Oreshnik,
-    Kalibr) is not its own company."""
-    return {word for word in words if word[1] != hit.start}
+    Kalibr) is not its own company, nor is its second mention (every hit of the name is passed)."""
+    starts = {hit.start for hit in hits}
+    return {word for word in words if word[1] not in starts}
 
 
 def _judge_sentence(
@@ -520,6 +525,8 @@ def expand_term(term: str, endings: Mapping[str, str] | None = None) -> list[str
         raise ValueError(f"term {term!r}: regular expressions are not supported; use {{a|b}} endings and '*'")
     if "{" in outside or "}" in outside:
         raise ValueError(f"term {term!r}: unbalanced or nested braces")
+    if ">" in outside:
+        raise ValueError(f"term {term!r}: '>' is only allowed in a consonant change inside braces")
     parts = _ENDINGS.split(body)
     choices = [
         [part] if index % 2 == 0 else _options(term, part, endings or {}) for index, part in enumerate(parts)
@@ -531,7 +538,10 @@ def expand_term(term: str, endings: Mapping[str, str] | None = None) -> list[str
         raise ValueError(f"term {term!r}: expands to {count} forms (more than {MAX_EXPANSIONS})")
     forms: list[str] = []
     for combination in product(*choices):
-        folded = " ".join(normalize("".join(combination)).text.split())
+        written = _joined(combination)
+        if written is None:
+            continue
+        folded = " ".join(normalize(written).text.split())
         if not folded:
             raise ValueError(f"term {term!r}: a form is empty after normalisation")
         for form in (folded, folded.replace("-", " ")):
@@ -540,14 +550,37 @@ def expand_term(term: str, endings: Mapping[str, str] | None = None) -> list[str
     return forms
 
 
+def _joined(pieces: tuple[str, ...]) -> str | None:
+    """One form from its pieces; a `x>y` piece turns the text's final x into y (Авдіївк + к>ці: Авдіївці)
+    and yields no form when the text does not end in x."""
+    text = ""
+    for piece in pieces:
+        final, _, replacement = piece.partition(">")
+        if not replacement:
+            text += piece
+        elif text.endswith(final):
+            text = text[: len(text) - len(final)] + replacement
+        else:
+            return None
+    return text
+
+
 def _options(term: str, group: str, endings: Mapping[str, str]) -> list[str]:
     """The alternatives of one brace group; `@name` refers to a set from the [endings] table."""
-    if not group.startswith("@"):
-        return group.split("|")
-    name = group[1:]
-    if name not in endings:
-        raise ValueError(f"term {term!r}: unknown ending set '@{name}' (define it under [endings])")
-    return endings[name].split("|")
+    if group.startswith("@"):
+        name = group[1:]
+        if name not in endings:
+            raise ValueError(f"term {term!r}: unknown ending set '@{name}' (define it under [endings])")
+        group = endings[name]
+    options = group.split("|")
+    if any(_malformed_change(option) for option in options):
+        raise ValueError(f"term {term!r}: {_CHANGE_SYNTAX}")
+    return options
+
+
+def _malformed_change(option: str) -> bool:
+    final, arrow, replacement = option.partition(">")
+    return bool(arrow) and (not final or not replacement or ">" in replacement)
 
 
 def _prefixed(text: str, start: int, lang: str) -> bool:
@@ -684,6 +717,8 @@ class _Builder:
                 raise self.error(("endings", name), "names use lower-case letters, digits and '_'")
             if not isinstance(value, str) or any(char in value for char in "{}@*!"):
                 raise self.error(("endings", name), "must be a string of endings separated by '|'")
+            if any(_malformed_change(option) for option in value.split("|")):
+                raise self.error(("endings", name), _CHANGE_SYNTAX)
         return dict(table)
 
     def _conflict(self, conflict_id: str, body: object) -> tuple[Conflict, Rules, list[Term]]:

@@ -1631,6 +1631,41 @@ def test_shipped_2025_recall_37_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Real news: the resilience plan, antiwar marches; a war with North Korea is not this one.
+        ("Зеленский представит «план стойкости».", ("russia-ukraine",)),
+        ("В Берлине прошёл антивоенный марш.", ("russia-ukraine",)),
+        ("Трамп хочет снизить риск вооружённого конфликта с КНДР.", ()),
+        # Minerals, Baba Yaga drones, forward airfields, truces, the willing, drops, assaults, fundraisers.
+        ("Соглашение по редкоземельным металлам так и не подписано.", ("russia-ukraine",)),
+        ("«Рубикон» отработал по «Бабам-Ягам».", ("russia-ukraine",)),
+        ("Удар по аэродрому подскока.", ("russia-ukraine",)),
+        ("Кремль объявил трёхдневный режим тишины.", ("russia-ukraine",)),
+        ("Очередной «саммит желающих» в Париже.", ("russia-ukraine",)),
+        ("Два «трёхсотых» после сброса с дрона.", ("russia-ukraine",)),
+        ("Каменское: штурмовые группы зашли в частный сектор.", ("russia-ukraine",)),
+        ("Новогодний сбор для морпехов!", ("russia-ukraine",)),
+        ("Песков: предпосылок для встречи лидеров в Будапеште пока нет.", ("russia-ukraine",)),
+        # A hostile drone in Lebanon, south Lebanese villages, the pagers, hostages' remains, Gaza's places.
+        ("مسيّرة معادية تستهدف دراجة نارية على طريق القليعة.", ("israel-hezbollah",)),
+        ("IAF jets struck a weapons storage facility in Yohmor al-Shaqif.", ("israel-hezbollah",)),
+        ('في الذكرى الأولى لـ"البيجر"', ("israel-hezbollah",)),
+        ("The remains of another deceased hostage were handed over tonight.", ("israel-hamas",)),
+        ("نادي الأسير: الإفراج عن الدفعة الثالثة.", ("israel-hamas",)),
+        ("مشاهد من مستشفى شهداء الأقصى.", ("israel-hamas",)),
+        ("Anas al-Sharif's last message.", ("israel-hamas",)),
+        # Kazakhstan's Stepnogorsk, Iran's salvoes on Bat Yam, a drowning in the Litani.
+        ("В Степногорске Акмолинской области возобновил работу комбинат.", ()),
+        ("Иранские баллистические ракеты прилетели в Хайфу и Бат-Ям.", ()),
+        ("النبطية: وفاة شاب غرقاً في نهر الليطاني أثناء السباحة.", ()),
+    ],
+)
+def test_shipped_2025_recall_38_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1751,6 +1786,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind34",
         "written_blind35",
         "written_blind36",
+        "written_blind37",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

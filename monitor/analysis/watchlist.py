@@ -579,6 +579,7 @@ def _options(term: str, group: str, endings: Mapping[str, str]) -> list[str]:
 
 
 def _malformed_change(option: str) -> bool:
+    """An `x>y` alternative missing either side, or with a second `>`: checked where it is written."""
     final, arrow, replacement = option.partition(">")
     return bool(arrow) and (not final or not replacement or ">" in replacement)
 

@@ -1697,6 +1697,43 @@ def test_shipped_2025_recall_39_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Air defence at work, taking a city, anti-drone nets, the wounded, a Mavic, exchanges and rounds.
+        ("ПВО работает в Туапсе, сообщил глава района.", ("russia-ukraine",)),
+        ("Жителей просят не снимать работу ПВО.", ("russia-ukraine",)),
+        ("Взятие Харькова не входит в задачи, заявил генерал.", ("russia-ukraine",)),
+        ("Нужны антидроновые сетки для расчёта.", ("russia-ukraine",)),
+        ("Навестил раненых бойцов в госпитале.", ("russia-ukraine",)),
+        ("Один мавик на всё отделение.", ("russia-ukraine",)),
+        ("Встретили ребят, вернувшихся после обмена.", ("russia-ukraine",)),
+        ("Ночью безэкипажники шли на порт.", ("russia-ukraine",)),
+        ("После стамбульского раунда стороны обменялись меморандумами.", ("russia-ukraine",)),
+        ("Прилёт по подстанции, света нет.", ("russia-ukraine",)),
+        ("Кремль ждёт от Киева список на обмен.", ("russia-ukraine",)),
+        ("Блогера оштрафовали за «дискредитацию».", ("russia-ukraine",)),
+        ("Под Джанкоем слышны взрывы.", ("russia-ukraine",)),
+        ("Курянам выплатили компенсации за жильё, пострадавшее от обломков.", ("russia-ukraine",)),
+        ("Задержан подозреваемый в поджоге военкомата.", ("russia-ukraine",)),
+        ("قصف عنيف على تشاسيف يار.", ("russia-ukraine",)),
+        # West Bank towns and junctions, a south Lebanese village, a hostage slogan, the mediators, a raid.
+        ("Troops operated overnight in Qabatiya and eliminated two terrorists.", ("israel-hamas",)),
+        ("Stabbing attack at the Gush Etzion junction; the terrorist was neutralized.", ("israel-hamas",)),
+        ("IDF troops struck a launcher in Markaba.", ("israel-hezbollah",)),
+        ("Sur la place, la foule scande : « Ramenez-les maintenant ! »", ("israel-hamas",)),
+        ("Delegasi menerima proposal mediator Qatar-Mesir.", ("israel-hamas",)),
+        ("Jenin diserbu lagi menjelang subuh.", ("israel-hamas",)),
+        # A plane's arrival, Israel's air defence against Iran, 1941.
+        ("Прилёт по расписанию в 14:30.", ()),
+        ("ПВО Израиля работает над Тель-Авивом после иранского залпа.", ()),
+        ("В 1941 году взятие Киева открыло немцам путь на восток.", ()),
+    ],
+)
+def test_shipped_2025_recall_40_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1819,6 +1856,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind36",
         "written_blind37",
         "written_blind38",
+        "written_blind39",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

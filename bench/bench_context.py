@@ -30,8 +30,7 @@ from labeled_sets import HALVES, LABELS_DIR, LABELS_SUFFIX, REPO, Sources, _pars
 
 from monitor.analysis import Analyzer
 from monitor.analysis.evaluation import Judged, Scored, evaluate, sweep
-from monitor.model import ChannelContext
-from monitor.store.learning import learn
+from monitor.store.learning import replay
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +45,7 @@ class Outcome:
     without: dict[str, float]
 
 
-def replay(
+def replay_channels(
     source: list[dict[str, Any]], labelled: dict[int, dict[str, Any]], analyzer: Analyzer
 ) -> list[Outcome]:
     """Analyse each channel of one source file in date order, learning context from earlier posts only."""
@@ -57,14 +56,10 @@ def replay(
     for posts in channels.values():
         posts.sort(key=lambda item: (str(item[1].get("date", "")), item[1].get("message_id") or 0, item[0]))
         last = max((n for n, (index, _) in enumerate(posts) if index in labelled), default=-1)
-        history: list[tuple[str, ...]] = []  # flags of earlier posts with text, newest first
-        for index, record in posts[: last + 1]:
-            text = str(record.get("text") or "")
-            if not text.strip():
-                continue
-            context = ChannelContext(learn(history), source="learned")
-            analysis = analyzer.analyze(text, context)
-            history.insert(0, analysis.conflicts)
+        read = [(index, str(record.get("text") or "")) for index, record in posts[: last + 1]]
+        read = [(index, text) for index, text in read if text.strip()]
+        analyses = replay([text for _, text in read], analyzer.analyze)
+        for (index, text), analysis in zip(read, analyses, strict=True):
             entry = labelled.get(index)
             if entry is not None:
                 outcomes.append(_outcome(entry, analysis.scores, analyzer.analyze(text).scores))
@@ -105,7 +100,7 @@ def real_set(labels_path: Path, sources: Sources, analyzer: Analyzer, half: str 
         by_source[entry["source"]][next(i for i, r in enumerate(records) if r is found[0])] = entry
     outcomes = []
     for source, labelled in by_source.items():
-        outcomes += replay(sources.records(source), labelled, analyzer)
+        outcomes += replay_channels(sources.records(source), labelled, analyzer)
     return outcomes
 
 

@@ -120,3 +120,71 @@ def test_import_without_context_judges_each_post_on_its_own(tmp_path: Path) -> N
     exported = run("export", "--archive", archive).output.splitlines()
     conflicts = {record["message_id"]: record["conflicts"] for record in map(json.loads, exported)}
     assert conflicts == {1: ["russia-ukraine"], 2: []}
+
+
+# Half the evidence the rules need (a capital and a president, no war word): context decides it.
+TALK = "Киев ждёт ответа Москвы, заявил Зеленский."
+
+
+def front_channel(first: int, count: int, text: str = POSTS[0]["text"]) -> list[dict[str, object]]:
+    return [
+        {"id": n, "date": f"2025-02-01T10:{n:02d}:00", "channel": "@front", "text": text, "labels": []}
+        for n in range(first, first + count)
+    ]
+
+
+def test_evaluate_with_context_learns_it_from_the_channels_earlier_posts(tmp_path: Path) -> None:
+    talk = {"id": 59, "date": "2025-02-01T10:59:00", "channel": "@front", "text": TALK}
+    labelled = [*front_channel(1, 12), {**talk, "labels": ["russia-ukraine"]}]
+    path = write(tmp_path, labelled)
+
+    alone = json.loads(run("evaluate", path, "--json").output)
+    learned = json.loads(run("evaluate", path, "--json", "--context").output)
+
+    assert alone["context"] == {"learned": False, "posts_lent_context": 0}
+    assert alone["conflicts"]["russia-ukraine"]["fn"] == 1
+    assert learned["conflicts"]["russia-ukraine"]["fn"] == 0
+    assert learned["context"]["posts_lent_context"] >= 1
+    assert "context: learned from each channel's earlier posts" in run("evaluate", path, "--context").output
+
+
+def test_evaluate_context_comes_from_earlier_posts_by_date_not_from_labels_or_file_order(
+    tmp_path: Path,
+) -> None:
+    # The talk is dated before the war reports, though written after them: nothing precedes it.
+    early_talk = {"id": 0, "date": "2025-02-01T09:00:00", "channel": "@front", "text": TALK}
+    # A quiet channel whose posts are labelled war: gold labels teach no context.
+    quiet = [
+        {**post, "channel": "@quiet", "text": POSTS[2]["text"], "labels": ["russia-ukraine"]}
+        for post in front_channel(1, 12)
+    ]
+    late_quiet_talk = {"id": 59, "date": "2025-02-01T10:59:00", "channel": "@quiet", "text": TALK}
+    # The same talk in a post that names no channel.
+    loose_talk = {"id": "loose", "text": TALK}
+    labelled = [
+        *front_channel(1, 12),
+        {**early_talk, "labels": ["russia-ukraine"]},
+        *quiet,
+        {**late_quiet_talk, "labels": ["russia-ukraine"]},
+        {**loose_talk, "labels": ["russia-ukraine"]},
+    ]
+
+    result = json.loads(
+        run("evaluate", write(tmp_path, labelled), "--json", "--mistakes", "--context").output
+    )
+
+    missed = {m["id"] for m in result["mistakes"] if m["kind"] == "missed"}
+    assert {0, 59, "loose"} <= missed
+    # Only @front's last three reports have ten earlier posts (the talk and nine reports) to learn from.
+    assert result["context"]["posts_lent_context"] == 3
+
+
+def test_evaluate_sweep_uses_the_learned_context_too(tmp_path: Path) -> None:
+    talk = {"id": 59, "date": "2025-02-01T10:59:00", "channel": "@front", "text": TALK}
+    path = write(tmp_path, [*front_channel(1, 12), {**talk, "labels": ["russia-ukraine"]}])
+
+    alone = json.loads(run("evaluate", path, "--sweep", "--json").output)
+    learned = json.loads(run("evaluate", path, "--sweep", "--json", "--context").output)
+
+    assert alone["1.0"]["conflicts"]["russia-ukraine"]["fn"] == 1
+    assert learned["1.0"]["conflicts"]["russia-ukraine"]["fn"] == 0

@@ -8,7 +8,7 @@ processed), 3 when some records were malformed and skipped.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -229,6 +229,13 @@ def _channel_option(value: str | None) -> ChannelRef | None:
     is_flag=True,
     help="Print precision and recall per conflict at each threshold instead, to choose the dial from.",
 )
+@click.option(
+    "--context/--no-context",
+    "learn_context",
+    default=False,
+    show_default=True,
+    help="Lend each post the context its channel's earlier posts in the file teach, as the archive would.",
+)
 def evaluate(
     labeled: Path,
     conflicts: Path | None,
@@ -237,14 +244,21 @@ def evaluate(
     as_json: bool,
     mistakes: bool,
     sweep: bool,
+    learn_context: bool,
 ) -> None:
     """Score the watchlists on posts with gold `labels` (conflict ids) and optional gold `lang`.
 
     Prints precision, recall and F1 per conflict, micro-averaged scores, language accuracy over the
     posts that give `lang`, and the counts behind them. With --sweep, prints precision and recall per
     conflict for each threshold (the same for every conflict): a lower threshold favours recall, a
-    higher one precision. Posts are scored without channel context (bench/bench_context.py replays
-    channels' histories to measure it).
+    higher one precision.
+
+    Posts are scored alone by default: the watchlist's own figure. With --context, posts that name a
+    `channel` are read as the daemon reads a channel: in date and message order, each with the context
+    the channel's earlier posts in the file teach (learned from their flags, never from the gold labels;
+    a channel lends none before 10 posts). That is the daemon's figure when the file holds whole channel
+    histories (exports); a sample picked for its war posts makes its channels look more warlike than
+    they are, and context then lends too much.
 
     With --mistakes, each false positive and missed post follows (with --json, in the document's
     `mistakes`): its id and channel as given, a snippet around the conflict's matched words, the words
@@ -260,36 +274,87 @@ def evaluate(
 
     analyzer = load_analyzer(conflicts, backend, thresholds)
     inputs = post_files()
+    records = _labelled(labeled, inputs)
+    analyses = _analysed(records, analyzer, learn_context)
+    lent = sum(_lent_context(analysis) for analysis in analyses)
     if sweep:
-        _sweep(labeled, analyzer, inputs, as_json)
+        _sweep(records, analyses, analyzer, as_json)
         finish(inputs)
         return
 
-    wrong: dict[int, tuple[InputRecord, Analysis]] = {}  # posts with a mistake, by position in the file
-
-    def judged() -> Iterator[Judged]:
-        for position, record in enumerate(inputs.records([labeled])):
-            if record.labels is None:
-                inputs.problem(InputProblem(record.location, "no 'labels' (a list of conflict ids)"))
-                continue
-            analysis = analyzer.analyze(record.text)
-            gold, predicted = frozenset(record.labels), frozenset(analysis.conflicts)
-            if mistakes and gold != predicted:
-                wrong[position] = (record, analysis)
-            yield Judged(position, gold, predicted, record.lang, analysis.lang)
-
-    result = score(judged(), analyzer.conflicts)
+    judged = (
+        Judged(
+            position,
+            frozenset(record.labels or ()),
+            frozenset(analysis.conflicts),
+            record.lang,
+            analysis.lang,
+        )
+        for position, (record, analysis) in enumerate(zip(records, analyses, strict=True))
+    )
+    result = score(judged, analyzer.conflicts)
     listed = [
-        _mistake(kind, conflict, *wrong[pos], _threshold(analyzer, conflict))
+        _mistake(kind, conflict, records[pos], analyses[pos], _threshold(analyzer, conflict))
         for kind, conflict, pos in (result.mistakes if mistakes else ())
     ]
+    context = {"learned": learn_context, "posts_lent_context": lent}
     if as_json:
-        out(to_json({**result.as_dict(), "mistakes": listed} if mistakes else result.as_dict()))
+        document = {**result.as_dict(), "context": context}
+        out(to_json({**document, "mistakes": listed} if mistakes else document))
     else:
         _print_evaluation(result)
+        out(_context_line(learn_context, lent))
         for mistake in listed:
             _print_mistake(mistake)
     finish(inputs)
+
+
+def _labelled(labeled: Path, inputs: PostFiles) -> list[InputRecord]:
+    """The file's posts that carry gold labels; the others are reported as malformed."""
+    records = []
+    for record in inputs.records([labeled]):
+        if record.labels is None:
+            inputs.problem(InputProblem(record.location, "no 'labels' (a list of conflict ids)"))
+        else:
+            records.append(record)
+    return records
+
+
+def _analysed(records: list[InputRecord], analyzer: Analyzer, learn_context: bool) -> list[Analysis]:
+    """Each record's analysis, in file order; with `learn_context`, each channel's posts are replayed in
+    reading order so that every post has the context its channel's earlier posts teach."""
+    from monitor.store.learning import replay
+
+    analyses: dict[int, Analysis] = {}
+    channels: dict[str | int, list[int]] = defaultdict(list)
+    for position, record in enumerate(records):
+        channel = record.channel if record.channel is not None else record.channel_id
+        if learn_context and channel is not None:
+            channels[channel].append(position)
+        else:
+            analyses[position] = analyzer.analyze(record.text)
+    for positions in channels.values():
+        positions.sort(key=lambda position: _reading_order(records[position], position))
+        texts = [records[position].text for position in positions]
+        analyses.update(zip(positions, replay(texts, analyzer.analyze), strict=True))
+    return [analyses[position] for position in range(len(records))]
+
+
+def _reading_order(record: InputRecord, position: int) -> tuple[bool, float, int, int]:
+    """Oldest first: by date, then message id, then place in the file (posts without a date last)."""
+    when = record.when.timestamp() if record.when is not None else 0.0
+    return (record.when is None, when, record.message_id or 0, position)
+
+
+def _lent_context(analysis: Analysis) -> bool:
+    """Whether the post's channel context added points to any conflict's score."""
+    return any(evidence.kind == "context" for score in analysis.scores for evidence in score.evidence)
+
+
+def _context_line(learn_context: bool, lent: int) -> str:
+    if not learn_context:
+        return "context: none (posts scored alone; --context learns it from the file)"
+    return f"context: learned from each channel's earlier posts in the file; {lent} posts were lent some"
 
 
 MISTAKE_SNIPPET_CHARS = 160
@@ -333,17 +398,13 @@ def _print_mistake(mistake: dict[str, Any]) -> None:
     out(f"    matched: {matched} (score {mistake['score']:g}{needed})")
 
 
-def _sweep(labeled: Path, analyzer: Analyzer, inputs: PostFiles, as_json: bool) -> None:
+def _sweep(records: list[InputRecord], analyses: list[Analysis], analyzer: Analyzer, as_json: bool) -> None:
     from monitor.analysis.evaluation import Scored, sweep
 
-    scored = []
-    for record in inputs.records([labeled]):
-        if record.labels is None:
-            inputs.problem(InputProblem(record.location, "no 'labels' (a list of conflict ids)"))
-            continue
-        analysis = analyzer.analyze(record.text)
-        scores = {s.conflict: s.score for s in analysis.scores}
-        scored.append(Scored(record.id, frozenset(record.labels), scores))
+    scored = [
+        Scored(record.id, frozenset(record.labels or ()), {s.conflict: s.score for s in analysis.scores})
+        for record, analysis in zip(records, analyses, strict=True)
+    ]
     results = sweep(scored, analyzer.conflicts)
     if as_json:
         out(to_json({str(t): result.as_dict() for t, result in results.items()}))

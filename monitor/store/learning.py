@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from monitor.model import CONTEXT_OFF, NO_CONTEXT, ChannelContext, Post
+from monitor.model import CONTEXT_OFF, NO_CONTEXT, Analysis, ChannelContext, Post
 from monitor.store.rows import PostKey, Reader, Row
 
 # How many of a channel's most recent posts with text the priors are learned from, and how many it needs
@@ -28,6 +28,19 @@ def learn(recent: Sequence[Iterable[str]]) -> tuple[tuple[str, float], ...]:
         return ()
     counts = Counter(conflict for conflicts in window for conflict in set(conflicts))
     return tuple(sorted((conflict, round(count / len(window), 3)) for conflict, count in counts.items()))
+
+
+def replay(texts: Iterable[str], analyze: Callable[[str, ChannelContext], Analysis]) -> list[Analysis]:
+    """Analyse one channel's posts, oldest first, each with the context its earlier posts teach by the rule
+    above (from their flags alone): what the daemon would flag had it read the channel in this order."""
+    recent: deque[tuple[str, ...]] = deque(maxlen=CONTEXT_WINDOW)
+    analyses = []
+    for text in texts:
+        analysis = analyze(text, ChannelContext(learn(recent), source="learned"))
+        if text.strip():
+            recent.appendleft(analysis.conflicts)
+        analyses.append(analysis)
+    return analyses
 
 
 def parent_key(post: Post) -> PostKey | None:

@@ -1734,6 +1734,46 @@ def test_shipped_2025_recall_40_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Strongpoints, manpower losses, combat training, the front line, liberated territories, combat tasks.
+        ("Артиллеристы разбили опорный пункт противника.", ("russia-ukraine",)),
+        ("Враг несёт потери в живой силе.", ("russia-ukraine",)),
+        ("Вчерашние новобранцы прошли боевое слаживание.", ("russia-ukraine",)),
+        ("Сосед вернулся с передовой на две недели.", ("russia-ukraine",)),
+        ("Учителя едут работать на освобождённые территории.", ("russia-ukraine",)),
+        ("Земляки выполняют боевые задачи уже второй год.", ("russia-ukraine",)),
+        ("Передали ребятам за ленточку генератор.", ("russia-ukraine",)),
+        ("Школьники плетут маскировочные сети.", ("russia-ukraine",)),
+        ("Британские ракеты полетят вглубь наших территорий.", ("russia-ukraine",)),
+        ("Части улучшили положение по переднему краю.", ("russia-ukraine",)),
+        ("Пункт отбора на контракт открылся в Туле.", ("russia-ukraine",)),
+        ("Над Грозным сбит беспилотник.", ("russia-ukraine",)),
+        ("Под городом достроили подземную школу.", ("russia-ukraine",)),
+        ("Мирная формула Киева никому не нужна, заявили в Кремле.", ("russia-ukraine",)),
+        # Ukrainian captions: the Stavka, clashes, air defence, refineries, mobile fire groups, shells.
+        ("Провів нараду Ставки.", ("russia-ukraine",)),
+        ("За добу 120 бойових зіткнень.", ("russia-ukraine",)),
+        ("Обговорили посилення нашої ППО.", ("russia-ukraine",)),
+        ("Дякую партнерам за захист нашого неба.", ("russia-ukraine",)),
+        ("Уражено НПЗ у Рязані.", ("russia-ukraine",)),
+        ("Вночі працювали мобільні вогневі групи.", ("russia-ukraine",)),
+        ("Отримали новий пакет снарядів.", ("russia-ukraine",)),
+        ("The Crimean Platform meets in Kyiv.", ("russia-ukraine",)),
+        ("Energy Ramstein brought new pledges.", ("russia-ukraine",)),
+        # Gaza: a hospital by its short name, hostages' bodies.
+        ("Бои у больницы «Шифа» продолжаются.", ("israel-hamas",)),
+        ("Ночью Израиль получил тела заложников.", ("israel-hamas",)),
+        # Grozny's history, and Ivan the Terrible's.
+        ("В Грозном открыли выставку оружия времён Кавказской войны.", ()),
+        ("Фильм об Иване Грозном получил приз.", ()),
+    ],
+)
+def test_shipped_2025_recall_41_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1857,6 +1897,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind37",
         "written_blind38",
         "written_blind39",
+        "written_blind40",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -1774,6 +1774,46 @@ def test_shipped_2025_recall_41_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Fibre-optic drones, meat assaults, the ribbon, exchange formulas, airport restrictions, energy truces.
+        ("Под Краматорском нашли оптоволоконные катушки.", ("russia-ukraine",)),
+        ("Опять мясные штурмы, опять без поддержки.", ("russia-ukraine",)),
+        ("Брат уже полгода на ленточке.", ("russia-ukraine",)),
+        ("Обсуждается обмен по формуле «всех на всех».", ("russia-ukraine",)),
+        ("В Самаре временные ограничения на приём и выпуск воздушных судов.", ("russia-ukraine",)),
+        ("Стороны договорились об отказе от ударов по энергетике.", ("russia-ukraine",)),
+        ("Погиб оператор FPV из нашего расчёта.", ("russia-ukraine",)),
+        ("Энергомораторий продлевать не будут.", ("russia-ukraine",)),
+        ("Саммит на базе Элмендорф-Ричардсон в Анкоридже завершился.", ("russia-ukraine",)),
+        ("Развожаев: отражена атака, сбиты четыре цели.", ("russia-ukraine",)),
+        ("Сбит дрон; операторы Рубикона ответили.", ("russia-ukraine",)),
+        # Gaza: a school in Daraj, the Nova site, a hostage back in our hands, captives' families, Samaria.
+        ("مجزرة في مدرسة التابعين.", ("israel-hamas",)),
+        ("עשרות ביקרו היום באתר הנובה.", ("israel-hamas",)),
+        ("עידן בידי כוחותינו.", ("israel-hamas",)),
+        ("The captives' families marched to Jerusalem.", ("israel-hamas",)),
+        ("מחבלים נעצרו בצפון השומרון.", ("israel-hamas",)),
+        ("המשלחת ממריאה הלילה לדוחא.", ("israel-hamas",)),
+        # Lebanon: the northern evacuees, Nasrallah's title, the pagers, Sheikh Naim, al-Habbariyeh.
+        ("הממשלה האריכה את מענק המפונים מהצפון.", ("israel-hezbollah",)),
+        ("#SayyedOfMartyrs", ("israel-hezbollah",)),
+        ("One year since the pagers.", ("israel-hezbollah",)),
+        ("Sheikh Naim mourned the martyrs of the strike.", ("israel-hezbollah",)),
+        ("غارة من مسيّرة على سيارة في بلدة الهبارية.", ("israel-hezbollah",)),
+        # Moscow's Krymsky Bridge, Beirut's port blast, Lebanon's banks, the Meron disaster, Gaza's evacuees.
+        ("На Крымском мосту в Москве ограничат движение.", ()),
+        ("Beirut port, four years on. 218 dead, still no one charged.", ()),
+        ("جمعية المصارف تعلن الإضراب بعد اقتحام مودعين فرعاً في لبنان.", ()),
+        ("ארבע שנים לאסון מירון: 45 הרוגים.", ()),
+        ("הממשלה האריכה את מענקי המפונים מהעוטף.", ("israel-hamas",)),
+    ],
+)
+def test_shipped_2025_recall_42_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1898,6 +1938,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind38",
         "written_blind39",
         "written_blind40",
+        "written_blind41",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -1814,6 +1814,43 @@ def test_shipped_2025_recall_42_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The 30-day truce, captured mercenaries, Reunification Day, the Yanchul river.
+        ("Перемирие на тридцать дней Москву не устраивает.", ("russia-ukraine",)),
+        ("Пленные наёмники рассказали, сколько им платили.", ("russia-ukraine",)),
+        ("Поздравляю всех с Днём воссоединения!", ("russia-ukraine",)),
+        ("Противник отходит за Янчул, взорваны мосты.", ("russia-ukraine",)),
+        # Ukrainian: exchanges in quotes, ballistic threats, Contract 18-24, fire from Russia, drops, carriers.
+        ("Домовились про обмін «всіх на всіх».", ("russia-ukraine",)),
+        ("Загроза застосування балістики!", ("russia-ukraine",)),
+        ("Контракт 18-24: подано понад тисячу заяв.", ("russia-ukraine",)),
+        ("Громаду обстріляли з території рф.", ("russia-ukraine",)),
+        ("Дрон скинув вибухівку на авто.", ("russia-ukraine",)),
+        ("У морі два ракетоносії.", ("russia-ukraine",)),
+        ("Грант для ветеранів, які повернулися з фронту.", ("russia-ukraine",)),
+        ("Уночі атакували порт Ізмаїльського району.", ("russia-ukraine",)),
+        # Israel: the northern arrangement, Qabatiya spelled short, pauses, Gideon's Chariots, Marwahin, barrages.
+        ("ההסדר בצפון נכנס לתוקף הלילה.", ("israel-hezbollah",)),
+        ("מבצע בקבטיה: נעצרו 9 מבוקשים.", ("israel-hamas",)),
+        ("המתווה כולל 60 ימי הפוגה.", ("israel-hamas",)),
+        ("מבצע מרכבות גדעון נמשך.", ("israel-hamas",)),
+        ("The atrocities of Oct. 7 must be named.", ("israel-hamas",)),
+        ('נ"ט נורה לעבר מוצב מול מרוואחין.', ("israel-hezbollah",)),
+        ("אשקלון: אחרי המטחים הלימודים מרחוק.", ("israel-hamas",)),
+        # Accidents near the border, the Kursk bulge of 1943, floods in Zakarpattia, Kyiv's metro.
+        ("תאונת דרכים קטלנית סמוך לכפר עזה.", ()),
+        ("Fatal crash near Nir Oz: a driver was killed.", ()),
+        ("Курская дуга переломила ход войны.", ()),
+        ("Закарпаття: підтоплено 200 дворів, евакуйовано 60 людей.", ()),
+        ("Станцію «Героїв Дніпра» закривають на ремонт.", ()),
+    ],
+)
+def test_shipped_2025_recall_43_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1939,6 +1976,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind39",
         "written_blind40",
         "written_blind41",
+        "written_blind42",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

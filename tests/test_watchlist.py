@@ -1851,6 +1851,41 @@ def test_shipped_2025_recall_43_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Strikes on power plants, 155 mm shells, fibre-optic FPVs, al-Shifa spelled ash-.
+        ("Ночью прилёт по ТЭЦ, свет отключён.", ("russia-ukraine",)),
+        ("Европа обещает миллион 155-мм снарядов.", ("russia-ukraine",)),
+        ("Закупили оптоволоконные FPV для расчёта.", ("russia-ukraine",)),
+        ("Бои у больницы Аш-Шифа не стихают.", ("israel-hamas",)),
+        # Ukrainian: underground classes, air defence at work, a strike drone, a quiet sky, the 3rd Assault,
+        # prisoners' families, debris, shelling in slang, Chornobaivka, the Nikopol district.
+        ("Школярі навчатимуться в підземних класах.", ("russia-ukraine",)),
+        ("Над містом триває робота ППО.", ("russia-ukraine",)),
+        ("Ударний дрон атакував автобус.", ("russia-ukraine",)),
+        ("Обговорили повну тишу в небі.", ("russia-ukraine",)),
+        ("Дякую 3-й штурмовій за стійкість.", ("russia-ukraine",)),
+        ("Зустрівся з рідними полонених.", ("russia-ukraine",)),
+        ("Уламки впали на дитячий майданчик.", ("russia-ukraine",)),
+        ("Чорнобаївку знову обстріляли.", ("russia-ukraine",)),
+        ("Нікопольщина: зранку гатили по громадах.", ("russia-ukraine",)),
+        # Cosmonauts, Darfur, Congo, Pakistan and Latakia in Ukrainian; Tornado is also Russia's rocket launcher.
+        ("Командиру экипажа, вернувшегося с МКС, присвоено звание Героя России.", ()),
+        ("Україна засуджує удар по табору в Дарфурі.", ()),
+        ("Україна закликає громадян залишити ДР Конго через бойові дії.", ()),
+        ("Україна вітає припинення вогню між Індією та Пакистаном.", ()),
+        ("Борошно з України прибуло до Латакії після обстрілів.", ()),
+        ("Российские военные из РСЗО «Торнадо» ударили по позициям ВСУ.", ("russia-ukraine",)),
+        # The 7 October massacre in Russian, Israel's right to defend itself.
+        ("Резню 7 октября никто не оправдывает.", ("israel-hamas",)),
+        ("Україна підтримує право Ізраїлю на самозахист.", ("israel-hamas",)),
+    ],
+)
+def test_shipped_2025_recall_44_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -1977,6 +2012,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind40",
         "written_blind41",
         "written_blind42",
+        "written_blind43",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

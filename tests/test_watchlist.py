@@ -1780,7 +1780,7 @@ def test_shipped_2025_recall_41_cases(shipped, text, expected):
         # Fibre-optic drones, meat assaults, the ribbon, exchange formulas, airport closures, energy truces.
         ("Под Краматорском нашли оптоволоконные катушки.", ("russia-ukraine",)),
         ("Опять мясные штурмы, опять без поддержки.", ("russia-ukraine",)),
-        ("Брат уже полгода на ленточке.", ("russia-ukraine",)),
+        ("Брат уже полгода на «ленточке».", ("russia-ukraine",)),
         ("Обсуждается обмен по формуле «всех на всех».", ("russia-ukraine",)),
         ("В Самаре временные ограничения на приём и выпуск воздушных судов.", ("russia-ukraine",)),
         ("Стороны договорились об отказе от ударов по энергетике.", ("russia-ukraine",)),
@@ -1872,6 +1872,7 @@ def test_shipped_2025_recall_43_cases(shipped, text, expected):
         ("Нікопольщина: зранку гатили по громадах.", ("russia-ukraine",)),
         # Cosmonauts, Darfur, Congo, Pakistan, Latakia in Ukrainian; Tornado, Russia's rocket launcher.
         ("Командиру экипажа, вернувшегося с МКС, присвоено звание Героя России.", ()),
+        ("Ветеран надел медаль на ленточке и вспомнил войну.", ()),
         ("Україна засуджує удар по табору в Дарфурі.", ()),
         ("Україна закликає громадян залишити ДР Конго через бойові дії.", ()),
         ("Україна вітає припинення вогню між Індією та Пакистаном.", ()),

@@ -276,7 +276,6 @@ def evaluate(
     inputs = post_files()
     records = _labelled(labeled, inputs)
     analyses = _analysed(records, analyzer, learn_context)
-    lent = sum(_lent_context(analysis) for analysis in analyses)
     if sweep:
         _sweep(records, analyses, analyzer, as_json)
         finish(inputs)
@@ -297,6 +296,7 @@ def evaluate(
         _mistake(kind, conflict, records[pos], analyses[pos], _threshold(analyzer, conflict))
         for kind, conflict, pos in (result.mistakes if mistakes else ())
     ]
+    lent = sum(_lent_context(analysis) for analysis in analyses)
     context = {"learned": learn_context, "posts_lent_context": lent}
     if as_json:
         document = {**result.as_dict(), "context": context}

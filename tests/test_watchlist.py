@@ -1887,6 +1887,41 @@ def test_shipped_2025_recall_44_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A landing ship, cluster shells and drag stretchers in slang, conscripts, refusers, projectiles.
+        ("Под Бердянском поражён БДК.", ("russia-ukraine",)),
+        ("В Херсоне опять кассетки по рынку.", ("russia-ukraine",)),
+        ("Под Покровском нужны волокуши.", ("russia-ukraine",)),
+        ("Под Белгородом служат срочники.", ("russia-ukraine",)),
+        ("Отказников из-под Курска держат в подвале.", ("russia-ukraine",)),
+        ("Projectiles fell near Haifa.", ("israel-hezbollah",)),
+        # Krynky, Donetsk's Alley of Angels, Azov's fighters, the Dobropillia axis, Dnipro's missile plant.
+        ("Крынки держатся.", ("russia-ukraine",)),
+        ("Возложили цветы к Аллее ангелов.", ("russia-ukraine",)),
+        ("Азовцев приговорили к 20 годам.", ("russia-ukraine",)),
+        ("Бои на Добропольском направлении.", ("russia-ukraine",)),
+        ("Южмаш снова под ударом.", ("russia-ukraine",)),
+        ("Бурштынская ТЭС под ударом.", ("russia-ukraine",)),
+        # The US envoy with Putin or the Kremlin's spokesman, not in Oman's talks with Iran; a meeting with
+        # Zelensky as with Putin.
+        ("Встреча Путина и Уиткоффа длилась пять часов.", ("russia-ukraine",)),
+        ("Песков прокомментировал контакты с Уиткоффом.", ("russia-ukraine",)),
+        ("Уиткофф и Аракчи провели раунд в Маскате.", ()),
+        ("Путин готов встретиться с Зеленским.", ("russia-ukraine",)),
+        # Gaza's Sumud flotilla and the 2025 plan's stabilisation force.
+        ("Активистов с «Сумуд» задержали.", ("israel-hamas",)),
+        ("Совбез одобрил международные силы стабилизации.", ("israel-hamas",)),
+        # Wagner in Africa; crop-spraying drones.
+        ("Вагнеровцы охраняют прииски в ЦАР.", ()),
+        ("Белгородские фермеры купят дроны-опрыскиватели.", ()),
+    ],
+)
+def test_shipped_2025_recall_45_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2014,6 +2049,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind41",
         "written_blind42",
         "written_blind43",
+        "written_blind44",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

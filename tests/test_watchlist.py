@@ -1967,6 +1967,31 @@ def test_shipped_2025_recall_46_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Real news of 2024: territorial concessions, drone attacks, TurkStream, families reunited, the
+        # European Peace Facility, Kyiv's NATO invitation, land "occupied" as a verb, the Netanyahu warrant.
+        ("Киев должен сам решать о территориальных уступках.", ("russia-ukraine",)),
+        ("В Раменском пожар на фоне атаки БПЛА.", ("russia-ukraine",)),
+        ("Киев пытался взорвать «Турецкий поток».", ("russia-ukraine",)),
+        ("Украина передала России детей в рамках воссоединения семей.", ("russia-ukraine",)),
+        ("Главы МИД не разблокировали средства Европейского фонда мира для Украины.", ("russia-ukraine",)),
+        ("Против приглашения Киева в НАТО выступает Венгрия.", ("russia-ukraine",)),
+        ("Киев не может вернуть земли, которые оккупировали.", ("russia-ukraine",)),
+        ("Шекель упал после ордера на арест премьера Израиля Нетаньяху.", ("israel-hamas",)),
+        ("Германия откажется арестовать Нетаньяху.", ("israel-hamas",)),
+        # Alone, or beside the Great Patriotic War or the PKK, they are not.
+        ("Визовый центр ускорил воссоединение семей мигрантов.", ()),
+        ("«Турецкий поток» прокачал рекордный объём газа.", ()),
+        ("Президент Палестины приглашён на юбилей победы в Великой Отечественной войне.", ()),
+        ("Боевики Рабочей партии Курдистана взорвали бомбы в Стамбуле.", ()),
+    ],
+)
+def test_shipped_2025_recall_47_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 

@@ -1992,6 +1992,38 @@ def test_shipped_2025_recall_47_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Germany's Taurus, a town half encircled, a volunteer battalion, NATO's expansion as a war aim,
+        # "decommunisation" promised to Ukraine, Bucha in any case.
+        ("Канцлер снова мечтает о «Таурусах».", ("russia-ukraine",)),
+        ("Северск почти в полукольце.", ("russia-ukraine",)),
+        ("Тепловизоры для ребят из «Эспаньолы».", ("russia-ukraine",)),
+        ("Путин напомнил о пяти волнах расширения НАТО.", ("russia-ukraine",)),
+        ("Украине обещают настоящую декоммунизацию.", ("russia-ukraine",)),
+        ("Суд приговорил блогера за видео о Буче.", ("russia-ukraine",)),
+        # Greenland's annexation, the submarine Kursk.
+        ("Трамп снова заговорил об аннексии Гренландии, там готовят референдум.", ()),
+        ("25 лет назад в Баренцевом море погиб атомный подводный крейсер «Курск», погибли 118 моряков.", ()),
+        # Resolution 2735, rallies for Gaza, the warrants for Netanyahu and Gallant, the Great Omari Mosque.
+        ("Le Conseil de sécurité adopte la résolution 2735.", ("israel-hamas",)),
+        ("La préfecture interdit la manifestation de soutien au peuple palestinien.", ("israel-hamas",)),
+        ("La Haye : mandats d'arrêt contre Netanyahou et Gallant.", ("israel-hamas",)),
+        ("مسيرات حاشدة في عمّان نصرة للقطاع.", ("israel-hamas",)),
+        ("Umat muslim menggalang dana untuk Masjid Agung Al-Omari.", ("israel-hamas",)),
+        # Gaza's football, the sheikh of the 1930s, Indonesia's 1945 militia, Iran's salvoes.
+        ("نهائي كأس: شباب رفح يفوز على اتحاد الشجاعية.", ()),
+        ("Remembering Sheikh Izz al-Din al-Qassam, killed in 1935.", ()),
+        ("Timnas Palestina menahan imbang Korea Selatan, luar biasa semangat pasukan Al-Fida'i!", ()),
+        ("Laskar Hizbullah turut berjuang dalam Pertempuran Surabaya.", ()),
+        ("Sirene di Haifa dan Tel Aviv, rudal diluncurkan.", ()),
+    ],
+)
+def test_shipped_2025_recall_48_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2121,6 +2153,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind43",
         "written_blind44",
         "written_blind45",
+        "written_blind46",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

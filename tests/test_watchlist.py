@@ -2054,6 +2054,34 @@ def test_shipped_2025_recall_49_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The mobilised, Strelkov's unit in 2014, Uchkuevka, General Armageddon, Gerans in the plural, arms
+        # supplied to Russia; a joint patrol with China and an MMA belt are not the war.
+        ("Мобилизованные третий год без ротации.", ("russia-ukraine",)),
+        ("Одиннадцать лет назад отряд Стрелкова вошёл в Славянск.", ("russia-ukraine",)),
+        ("Учкуевка: пляж, дети, ракета.", ("russia-ukraine",)),
+        ("Генерал Армагеддон снова в отпуске.", ("russia-ukraine",)),
+        ("Львов: ночная атака Гераней.", ("russia-ukraine",)),
+        ("Китай начал поставлять оружие России, пишут СМИ.", ("russia-ukraine",)),
+        (
+            "Ту-95МС провели совместное воздушное патрулирование с ВВС Китая, сообщили в Минобороны РФ.",
+            (),
+        ),
+        ("AFC: главный бой вечера закончился нокаутом, «Ахмат» забирает пояс.", ()),
+        # Arabic: a raid in the Tyre district; the Lebanese Forces party, an olive harvest and the sheikh of
+        # 1935 are not the war.
+        ("غارة على بلدة في قضاء صور.", ("israel-hezbollah",)),
+        ("حزب القوات اللبنانية يفوز في انتخابات نقابة المهندسين.", ()),
+        ("موسم قطاف الزيتون: إنتاج وفير هذا العام.", ()),
+        ("في ذكرى استشهاد الشيخ عز الدين القسام عام 1935.", ()),
+    ],
+)
+def test_shipped_2025_recall_50_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2185,6 +2213,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind45",
         "written_blind46",
         "written_blind47",
+        "written_blind48",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

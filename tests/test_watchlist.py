@@ -2082,6 +2082,37 @@ def test_shipped_2025_recall_50_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Ukrainian: prosthetics for the defenders, interceptor drones, the Czech shells, the Liutyi drone,
+        # the fallen's bodies returned, a border district shelled; thieves in law and Azerbaijan are not.
+        ("Superhumans: ще 200 протезувань.", ("russia-ukraine",)),
+        ("Закупівлю дронів-перехоплювачів збільшено.", ("russia-ukraine",)),
+        ("Перші снаряди в межах чеської ініціативи вже прибули.", ("russia-ukraine",)),
+        ("«Люті» пройшли випробування.", ("russia-ukraine",)),
+        ("Повернули тіла наших полеглих.", ("russia-ukraine",)),
+        ("Новгород-Сіверщина: мінометний обстріл.", ("russia-ukraine",)),
+        ("Набуло чинності рішення РНБО про санкції проти 52 «злодіїв у законі».", ()),
+        ("Україна підтримує територіальну цілісність Азербайджану, закликаємо до припинення вогню.", ()),
+        # Hebrew: yellow ribbons, the envelope's communities, the Far'a camp, the Qassam Brigades, the
+        # captives' families, Russia's partial mobilisation; a drill, Victory Day, hospital pagers are not.
+        ("אלפים בכיכר עם סרטים צהובים.", ("israel-hamas",)),
+        ("טקס בכל יישובי העוטף.", ("israel-hamas",)),
+        ("כוח פעל במחנה אל-פארעה.", ("israel-hamas",)),
+        ("גדודי אל-קסאם פרסמו סרטון.", ("israel-hamas",)),
+        ("משפחות השבויים נפגשו עם ראש הממשלה.", ("israel-hamas",)),
+        ("שיא בעלייה מרוסיה מאז הגיוס החלקי.", ("russia-ukraine",)),
+        ("תרגיל כוחות ביטחון בקריית שמונה: קולות נפץ.", ()),
+        ("ותיקי הצבא האדום צעדו באשדוד ביום הניצחון על גרמניה הנאצית, עם מדליות מהמלחמה.", ()),
+        ('רמב"ם נפרד מהביפרים.', ()),
+        ("הביפרים התפוצצו ברחבי לבנון.", ("israel-hezbollah",)),
+    ],
+)
+def test_shipped_2025_recall_51_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2214,6 +2245,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind46",
         "written_blind47",
         "written_blind48",
+        "written_blind49",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -2113,6 +2113,27 @@ def test_shipped_2025_recall_51_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Ukraine's administrations and General Staff: cluster submunitions, "hit confirmed", the Tsezar
+        # Kunikov, the entry-exit checkpoints, outages after an attack, a siege lifted; "carrying out combat
+        # tasks" in Russian. Lightning and a storm on the Crimean bridge are not the war.
+        ("Піротехніки знешкодили касетні суббоєприпаси біля школи.", ("russia-ukraine",)),
+        ("Підтверджено ураження нафтоперекачувальної станції.", ("russia-ukraine",)),
+        ("Уражено великий десантний корабель «Цезар Куніков».", ("russia-ukraine",)),
+        ("КПВВ відкритий для тих, хто виїжджає.", ("russia-ukraine",)),
+        ("Внаслідок атаки — екстрені відключення.", ("russia-ukraine",)),
+        ("Три роки тому з Чернігова зняли облогу.", ("russia-ukraine",)),
+        ("Погиб под Красноармейском, выполняя боевые задачи.", ("russia-ukraine",)),
+        ("Влучання блискавки в будинок на Житомирщині: вогонь знищив покрівлю.", ()),
+        ("Крымский мост перекрыт из-за шторма, порывы ветра до 25 м/с.", ()),
+    ],
+)
+def test_shipped_2025_recall_52_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2169,7 +2190,8 @@ def test_shipped_watchlist_loads_with_all_required_languages(shipped):
 
 
 def scores_per_conflict(watchlist: Watchlist, records: list[dict]) -> dict[str, tuple[float, float]]:
-    """Precision and recall of each conflict over labelled records."""
+    """Precision and recall of each conflict over labelled records; a conflict the records never label or
+    flag has nothing to miss or get wrong (1.0), while false flags of an unlabelled conflict still count."""
     scores = {}
     for conflict in watchlist.conflicts:
         tp = fp = fn = 0
@@ -2179,7 +2201,7 @@ def scores_per_conflict(watchlist: Watchlist, records: list[dict]) -> dict[str, 
             tp += predicted and expected
             fp += predicted and not expected
             fn += expected and not predicted
-        scores[conflict] = (tp / (tp + fp), tp / (tp + fn))
+        scores[conflict] = (tp / (tp + fp) if tp + fp else 1.0, tp / (tp + fn) if tp + fn else 1.0)
     return scores
 
 
@@ -2246,6 +2268,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind47",
         "written_blind48",
         "written_blind49",
+        "written_blind50",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

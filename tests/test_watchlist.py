@@ -2159,6 +2159,30 @@ def test_shipped_2025_recall_53_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Hebrew: the Netzarim axis, Kibbutz Be'eri, the stabilisation force, Abu Shabab's militia, the
+        # "Al-Aqsa Flood", the northern front; an earthquake report and a road accident in the north are not.
+        ("כוחות הנדסה מפרקים את המוצבים לאורך נצרים.", ("israel-hamas",)),
+        ("המשפחות הראשונות חזרו לקיבוץ בארי.", ("israel-hamas",)),
+        ("שלוש מדינות יצטרפו לכוח הייצוב הבינלאומי.", ("israel-hamas",)),
+        ("המיליציה של אבו שבאב ברפיח טוענת שחיסלה שני פעילים.", ("israel-hamas",)),
+        ("מי שעדיין קורא לזה מבול אל-אקצא לא מבין.", ("israel-hamas",)),
+        ("חזית הצפון במספרים: 60 אלף מפונים.", ("israel-hezbollah",)),
+        ("רעידת אדמה הורגשה בצפת. לפי המכון הגאופיזי, המוקד בדרום לבנון.", ()),
+        ("תאונה בכביש 90 בכניסה למטולה: שני פצועים קל.", ()),
+        # Russian war bloggers: Tatarsky, a slur for Zelensky, the annexation votes, Ukraine's 47th brigade.
+        ("Сегодня годовщина гибели Владлена Татарского.", ("russia-ukraine",)),
+        ("Киевский наркоклоун опять требует денег.", ("russia-ukraine",)),
+        ("Два года назад области проголосовали за вхождение в Россию.", ("russia-ukraine",)),
+        ("Пленный из 47-й механизированной рассказал о ротации.", ("russia-ukraine",)),
+    ],
+)
+def test_shipped_2025_recall_54_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2295,6 +2319,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind49",
         "written_blind50",
         "written_blind51",
+        "written_blind52",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

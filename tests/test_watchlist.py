@@ -2183,6 +2183,39 @@ def test_shipped_2025_recall_54_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Ukraine's president and ministries: the war levy, an assault brigade, the cruiser Moskva, demining,
+        # the disengagement of 2019, the reparations loan, the Normandy format, Zelensky's "not a ride",
+        # mobile fire groups, fortifications.
+        ("Військовий збір для ФОП — 5%.", ("russia-ukraine",)),
+        ("Відзначив 3-тю окрему штурмову.", ("russia-ukraine",)),
+        ("Крейсер «Москва» відтепер — на дні.", ("russia-ukraine",)),
+        ("Мінекономіки: гуманітарне розмінування триває.", ("russia-ukraine",)),
+        ("Розведення сил у Золотому завершено.", ("russia-ukraine",)),
+        ("Репараційна позика за рахунок знерухомлених активів — це справедливо.", ("russia-ukraine",)),
+        ("Париж. Нормандський формат.", ("russia-ukraine",)),
+        ("Мені потрібні боєприпаси, а не таксі.", ("russia-ukraine",)),
+        ("Дякую мобільним вогневим групам Київщини.", ("russia-ukraine",)),
+        ("Будуємо фортифікаційні споруди на Сумщині.", ("russia-ukraine",)),
+        # Hebrew: al-Shifa, Bureij, the Bibas boys, the flotilla's ships, the 2014 operation, 7 October in the
+        # Hebrew calendar; the Galilee division, the northern campaign, the pagers' anniversary.
+        ("לוחמים נכנסו לבית החולים שיפא.", ("israel-hamas",)),
+        ("כוחות פעלו במחנה אל-בורייג'.", ("israel-hamas",)),
+        ("שירי, אריאל וכפיר בבית.", ("israel-hamas",)),
+        ("השייטת השתלטה על ספינות המשט.", ("israel-hamas",)),
+        ("עשור לצוק איתן.", ("israel-hamas",)),
+        ('מענק מיוחד למי ששירת מאז שמחת תורה תשפ"ד.', ("israel-hamas",)),
+        ("אוגדה 91 מסכמת את השבוע.", ("israel-hezbollah",)),
+        ("המערכה בצפון נגמרת הלילה.", ("israel-hezbollah",)),
+        ("שנה לביפרים.", ("israel-hezbollah",)),
+    ],
+)
+def test_shipped_2025_recall_55_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 

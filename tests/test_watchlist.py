@@ -2253,6 +2253,49 @@ def test_shipped_2025_recall_56_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Hebrew terms are written without their article, so they also match after ב ל כ, which absorb it.
+        ("מחר יתקיים טקס לזכר הנרצחים בשבת השחורה.", ("israel-hamas",)),
+        ("הצעה חדשה הועברה למתווך הקטארי.", ("israel-hamas",)),
+        # Hebrew government posts: the northern sector, the north's residents home, the rebuilding
+        # directorates of the north and the south, the western Negev; Lag BaOmer at Meron is not the war.
+        ("מענק לחיילים ששירתו בגזרה הצפונית.", ("israel-hezbollah",)),
+        ("ההחלטה: להחזיר את תושבי הצפון לבתיהם עד הקיץ.", ("israel-hezbollah",)),
+        ("מנהלת תנופה לצפון פותחת משרד חדש.", ("israel-hezbollah",)),
+        ("תלמידי אזור התקומה חוזרים לבתי הספר.", ("israel-hamas",)),
+        ("מרכז החוסן בנגב המערבי פתוח לתושבים המפונים.", ("israel-hamas",)),
+        ("שדרות חוזרת הביתה: רוב התושבים שבו לעיר.", ("israel-hamas",)),
+        ('ל"ג בעומר במירון: אלפי מתפללים הגיעו, משטרת ישראל בכוננות.', ()),
+        # Hostages by name; French: the hostages' families, the Philadelphi corridor, bombs on Beirut,
+        # Sudzha evacuated; a bank stormed in Beirut and the wars of 1973 are not these wars.
+        ("Emily Damari spoke at the rally tonight.", ("israel-hamas",)),
+        ("Les familles d'otages manifestent à Tel-Aviv.", ("israel-hamas",)),
+        ("Le corridor de Philadelphie reste le point de blocage.", ("israel-hamas",)),
+        ("Beyrouth sous les bombes cette nuit.", ("israel-hezbollah",)),
+        ("Moscou évacue Soudja.", ("russia-ukraine",)),
+        ("Ratusan pager meledak di Lebanon.", ("israel-hezbollah",)),
+        ("Des clients prennent d'assaut les banques à Beyrouth.", ()),
+        ("50 years since the Yom Kippur War. Soldiers fell defending the Golan Heights and Sinai.", ()),
+        # Russia-Ukraine: the British training mission, a drone's debris, a strike on a terminal, the
+        # Mariupol theatre, "the second army of the world", the energy truce; a river's west bank is not
+        # the West Bank, Venezuela's militia and the Dnipro-1 football club are not the war.
+        ("Training under Interflex continues in Britain.", ("russia-ukraine",)),
+        ("Бочаров: на заводе обломки двух беспилотников.", ("russia-ukraine",)),
+        ("Ночью прилёт по терминалу, пожар потушен.", ("russia-ukraine",)),
+        ("Річниця Маріупольського драмтеатру.", ("russia-ukraine",)),
+        ("Вони зупинили «другу армію світу».", ("russia-ukraine",)),
+        ("Говорили про енергетичне перемир'я.", ("russia-ukraine",)),
+        ("Противник атакует на западном берегу Оскола.", ()),
+        ("Мадуро объявил о мобилизации ополчения.", ()),
+        ("Вітаємо «Дніпро-1» з перемогою в Кубку.", ()),
+    ],
+)
+def test_shipped_2025_recall_57_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2392,6 +2435,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind52",
         "written_blind54",
         "written_blind55",
+        "written_blind56",
+        "written_blind57",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -137,7 +137,14 @@ def test_capitalised_term_flags_mid_sentence_but_not_lowercase(small):
 
 def test_capitalised_term_at_sentence_start_needs_context(small):
     assert flagged(small, "Газа в хранилищах хватит.") == ()
-    assert flagged(small, "Газа: новые удары по городу.") == ("demo",)
+    assert flagged(small, "Газа в хранилищах хватит для новых ударов.") == ("demo",)
+
+
+def test_capitalised_term_heading_a_dateline_counts_as_written(small):
+    # "Суми: ...", "Ізюм, 3 травня": a colon or comma after the sentence's first word makes it a place.
+    assert flagged(small, "Газа: ночь прошла спокойно.") == ("demo",)
+    assert flagged(small, "Газа, третье мая. Ночь прошла спокойно.") == ("demo",)
+    assert flagged(small, "Газа. Ночь прошла спокойно.") == ()
 
 
 def test_anchor_needs_a_context_word_in_the_same_sentence(small):
@@ -2341,6 +2348,41 @@ def test_shipped_2025_recall_58_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A place name that is also a common word counts at a sentence's start when a dateline's colon or
+        # comma follows it ("суми" are sums).
+        ("Суми: дві балістичні ракети по центру міста.", ("russia-ukraine",)),
+        ("Суми, неділя. По центру міста влучили дві балістичні ракети.", ("russia-ukraine",)),
+        # A Chechen leader's and a former president's channels: the Chechen battalions on Kyiv's side, the
+        # annexed regions "are Russia", the borders of 1991; in English, sanctions on Rosneft, the FP-5.
+        ("Ликвидирован командир батальона «Шейх Мансур».", ("russia-ukraine",)),
+        ("Донецк, Луганск, Запорожье, Херсон — это Россия.", ("russia-ukraine",)),
+        ("Он снова обещает выйти к границам 1991 года.", ("russia-ukraine",)),
+        ("We welcome the sanctions on Rosneft.", ("russia-ukraine",)),
+        ("The FP-5 is in serial production.", ("russia-ukraine",)),
+        # Axis channels: salvos on the Galilee, Fadi rockets, Zubeidi freed; "in the Strip" in Russian.
+        ("الجليل الأعلى الليلة... صليات متتالية.", ("israel-hezbollah",)),
+        ("Haifa tonight: Fadi-3s over the bay.", ("israel-hezbollah",)),
+        ("الأسير المحرر زكريا الزبيدي يصل رام الله.", ("israel-hamas",)),
+        ("ЦАХАЛ начал наземную операцию в секторе.", ("israel-hamas",)),
+        # Not these wars: a Quran verse, Iraq's Islamic Resistance, Hezbollah's "occupier", Chechnya's riot
+        # police, Iran's missiles on Tel Aviv, a harvest, the Second World War, a football cup.
+        ("خطبة الجمعة: «ألا إن حزب الله هم المفلحون».", ()),
+        ("Islamic Resistance in Iraq claims a drone attack on Eilat.", ()),
+        ("Naim Qassem: we will not hand over our weapons while the occupier remains.", ("israel-hezbollah",)),
+        ("Бойцы ОМОН «Ахмат» задержали браконьеров, изъято оружие.", ()),
+        ("Иран нанёс ракетный удар. Над Тель-Авивом работает ПВО.", ()),
+        ("Мобилизация всех сил на уборку урожая.", ()),
+        ("8 травня. Вісім мільйонів українців загинули в тій війні.", ()),
+        ("«Шахтар» переміг у Лізі чемпіонів, Донецьк святкує перемогу.", ()),
+    ],
+)
+def test_shipped_2025_recall_59_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2483,6 +2525,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind56",
         "written_blind57",
         "written_blind58",
+        "written_blind60",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

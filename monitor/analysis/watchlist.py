@@ -229,7 +229,8 @@ class Watchlist:
         each), and evidence short of those rules (at most PARTIAL_CAP in all).
 
         A veto word cancels all evidence of its sentence; a capitalised-only term proves nothing at the
-        start of a sentence (a strong one still counts as an anchor there).
+        start of a sentence (a strong one still counts as an anchor there), unless a colon or comma follows
+        it as in a report's dateline.
         """
         rules = self._rules[conflict]
         located = [(self._terms[hit.term], sentence_of(starts, hit.start), hit) for hit in hits]
@@ -246,7 +247,8 @@ class Watchlist:
             if sentence in vetoed:
                 continue
             kind = term.kind
-            if term.cased and _sentence_initial(folded.text, starts[sentence], hit.start):
+            initial = term.cased and _sentence_initial(folded.text, starts[sentence], hit.start)
+            if initial and not _dateline(folded.text, hit.end):
                 kind = "anchors" if kind == "strong" else "ignored"
             if kind == "strong":
                 strong.setdefault(term.text, term)
@@ -606,6 +608,11 @@ def _proper_noun(folded: Normalized, sentence_start: int, start: int) -> bool:
     """Written with a capital where a sentence does not ask for one."""
     capital = folded.original[folded.original_start(start)].isupper()
     return capital and not _sentence_initial(folded.text, sentence_start, start)
+
+
+def _dateline(text: str, end: int) -> bool:
+    """A name opening its sentence before a colon or comma heads a report ("Суми: ...", "Ізюм, 3 травня")."""
+    return text[end : end + 1] in (":", ",")
 
 
 def _sentence_initial(text: str, sentence_start: int, index: int) -> bool:

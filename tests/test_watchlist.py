@@ -2425,6 +2425,48 @@ def test_shipped_2025_recall_60_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Hebrew: Tel al-Sultan, the Nova survivors, a delegation off to Doha, Qatar and Egypt, the five
+        # points, the shelter with its article ("המרחב המוגן"), Mohammed Sinwar spelled without a yod.
+        ("לוחמים פעלו בתל סולטאן.", ("israel-hamas",)),
+        ("קו חם לשורדי המסיבה.", ("israel-hamas",)),
+        ("משלחת בראשות ראש המוסד תצא מחר לדוחא.", ("israel-hamas",)),
+        ("קטאר ומצרים העבירו הצעה חדשה.", ("israel-hamas",)),
+        ("צה״ל נשאר בחמש הנקודות לאורך הגבול.", ("israel-hezbollah",)),
+        ("עוד לילה במרחב המוגן בצפת.", ("israel-hezbollah",)),
+        ("מוחמד סנוואר חוסל.", ("israel-hamas",)),
+        # Arabic: the Strip's children, administrative detention, the buzzing drone, the Glilot base.
+        ("الملايين في الشوارع لأجل أطفال القطاع.", ("israel-hamas",)),
+        ("تحويل شاب إلى الاعتقال الإداري.", ("israel-hamas",)),
+        ("الهدنة بدأت، ولأول مرة لا نسمع الزنانة.", ("israel-hamas",)),
+        ("استهدف المجاهدون قاعدة غليلوت.", ("israel-hezbollah",)),
+        # Ukraine's cities: a night missile attack, Lviv's military cemetery, a shell's hit, critical
+        # infrastructure, Kherson "free again"; Russian: TOS-1 launchers, "new territorial realities".
+        ("Собор зазнав руйнувань унаслідок нічної ракетної атаки.", ("russia-ukraine",)),
+        ("На Марсовому полі ще три нові могили.", ("russia-ukraine",)),
+        ("Снаряд влучив у дитячий майданчик.", ("russia-ukraine",)),
+        ("Вночі пошкоджено об'єкт критичної інфраструктури.", ("russia-ukraine",)),
+        ("Рік тому Херсон знову став вільним.", ("russia-ukraine",)),
+        ("«Солнцепёки» отработали по пехоте.", ("russia-ukraine",)),
+        ("Условия прежние: признание новых территориальных реалий.", ("russia-ukraine",)),
+        # Not these wars: Be'eri Street, the police's name, a companion of the Prophet, Zeitoun in Cairo,
+        # storks arriving, farm drones, Syria after Assad, the 1982 war.
+        ("רחוב בארי ייסגר לתנועה בלילה.", ()),
+        ("משטרת ישראל: נעצר חשוד בסחיטה באשקלון.", ()),
+        ("أبو عبيدة عامر بن الجراح توفي في طاعون عمواس.", ()),
+        ("حريق في مصنع بحي الزيتون شرق القاهرة.", ()),
+        ("Перші лелеки прилетіли на Сумщину.", ()),
+        ("Аграрні дрони обробили поля на Миколаївщині.", ()),
+        ("После падения Асада армия заняла вершину Хермона на Голанах.", ()),
+        ("היום לפני 44 שנה החל מבצע שלום הגליל.", ()),
+    ],
+)
+def test_shipped_2025_recall_61_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 

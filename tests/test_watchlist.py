@@ -2504,6 +2504,41 @@ def test_shipped_2025_recall_62_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Russian news: the Istanbul format, the Tisza swimmers, buyers of Russian oil; the truce's second
+        # phase, the slogan, the five hilltops.
+        ("Песков: Москва готова к контактам в стамбульском формате.", ("russia-ukraine",)),
+        ("Тело мужчины, пытавшегося переплыть Тису, нашли пограничники.", ("russia-ukraine",)),
+        ("Сенат готовит пошлины против покупателей российской нефти.", ("russia-ukraine",)),
+        ("Консультации о второй фазе перемирия возобновятся.", ("israel-hamas",)),
+        ("Тысячи людей на улицах Лондона: «От реки до моря».", ("israel-hamas",)),
+        ("Израильские войска должны покинуть пять высот.", ("israel-hezbollah",)),
+        # Tulkarm in two words, the rallies' chant, pagers and walkie-talkies, Operation Iron Wall in
+        # Indonesian, Russia's partial mobilisation.
+        ("טול כרם: חוסל בכיר בגדוד.", ("israel-hamas",)),
+        ("The only chant you could hear: 'Ceasefire NOW'.", ("israel-hamas",)),
+        ("Pagers. Walkie-talkies. Thousands maimed.", ("israel-hezbollah",)),
+        ("Jenin lagi. Operasi 'Tembok Besi' masuk pekan ketiga.", ("israel-hamas",)),
+        ("Mobilisasi parsial: warga Dagestan unjuk rasa.", ("russia-ukraine",)),
+        # Ukraine's General Staff and news: a hit near Cape Tarkhankut, a "gauleiter", a night strike, a
+        # fundraiser for drones.
+        ("Біля мису Тарханкут уражено малий ракетний корабель.", ("russia-ukraine",)),
+        ("Суд заочно засудив гауляйтера Балицького.", ("russia-ukraine",)),
+        ("Після нічного удару без світла 200 тисяч абонентів.", ("russia-ukraine",)),
+        ("Відкрили збір на мавіки для бригади.", ("russia-ukraine",)),
+        # Not these wars: a drone light show, Iran's missile on Haifa, a road accident in Sderot, a UFC fight.
+        ("Шоу дронов над Москвой: в небо поднимут 3000 беспилотников.", ()),
+        ("Иранская ракета попала в НПЗ в Хайфе.", ()),
+        ("שדרות: בן 20 נהרג בתאונת אופנוע.", ()),
+        ("Український боєць UFC провів блискавичний штурм.", ()),
+    ],
+)
+def test_shipped_2025_recall_63_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2651,6 +2686,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind63",
         "written_blind66",
         "written_blind67",
+        "written_blind68",
+        "written_blind69",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -2539,6 +2539,38 @@ def test_shipped_2025_recall_63_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Hebrew local authorities: shrapnel, residents back home, the envelope's kibbutzim, the Tkuma area
+        # without its article, the Re'im memorial, the morning of 7 October, a direct hit in Ashkelon.
+        ("עוד לילה: נפל רסס ברחוב הגעתון בנהריה.", ("israel-hezbollah",)),
+        ("תושבי שלומי, ברוכים השבים הביתה!", ("israel-hezbollah",)),
+        ("ברוכים הבאים לתושבי קיבוצי העוטף.", ("israel-hamas",)),
+        ("מסלול פיצוי לחקלאים באזור תקומה.", ("israel-hamas",)),
+        ("אתר ההנצחה בחניון רעים ייסגר לביקורים.", ("israel-hamas",)),
+        ("הוותיקים זוכרים איך ברחו בבוקר שמחת תורה.", ("israel-hamas",)),
+        ("עיריית אשקלון מחבקת משפחה שביתה נפגע פגיעה ישירה.", ("israel-hamas",)),
+        # Ukraine's administrations: defenders home, a ballistic threat, a cluster submunition, the specially
+        # missing; French and Arabic: the Ofer prison, the north of the Strip, the Shifa complex.
+        ("Ще 190 захисників повернулися додому.", ("russia-ukraine",)),
+        ("Тривога. Загроза балістики з півночі.", ("russia-ukraine",)),
+        ("Знайшли касетний суббоєприпас біля школи.", ("russia-ukraine",)),
+        ("Реєстр осіб, зниклих безвісти за особливих обставин.", ("russia-ukraine",)),
+        ("Libérés cette nuit de la prison d'Ofer.", ("israel-hamas",)),
+        ("Quatre soldats tués dans le nord de la bande.", ("israel-hamas",)),
+        ("محيط مجمع الشفاء: الدبابات تطوق المستشفى.", ("israel-hamas",)),
+        # Not these wars: a "green alarm" week, a custody dispute, the Red South festival, farm drones.
+        ("שבוע 'אזעקה ירוקה' בבתי הספר באשקלון: חינוך סביבתי.", ()),
+        ("ילד שנחטף על ידי אביו בסכסוך משמורת אותר באשקלון.", ()),
+        ("פסטיבל דרום אדום ייפתח בשבת במועצה אזורית אשכול.", ()),
+        ("Вінниччина: аграрії випробували дрони для обприскування.", ()),
+    ],
+)
+def test_shipped_2025_recall_64_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2688,6 +2720,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind67",
         "written_blind68",
         "written_blind69",
+        "written_blind70",
+        "written_blind71",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

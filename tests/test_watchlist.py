@@ -2595,6 +2595,26 @@ def test_shipped_2025_recall_65_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Israel's government: the hostages' coordinator, a delegation off to Qatar, "Hamastan", the Nova's
+        # murdered; Ukraine's: the Khartia brigade, the "invincibility points"; not a namesake Bakhmut in
+        # Moldova or a football club's promotion in Kiryat Shmona.
+        ("מתאם הממשלה לענייני השבויים והנעדרים עדכן את המשפחה.", ("israel-hamas",)),
+        ("המשלחת יצאה הלילה לקטאר.", ("israel-hamas",)),
+        ('רה"מ: לא תהיה חמאסטן ביום שאחרי.', ("israel-hamas",)),
+        ("טקס לזכר נרצחי נובה.", ("israel-hamas",)),
+        ("Бригада «Хартія» тримає оборону.", ("russia-ukraine",)),
+        ("Відкрито «Незламні пункти» у Львові.", ("russia-ukraine",)),
+        ("Село Бахмут у Молдові святкує храмове свято.", ()),
+        ("עיריית קריית שמונה מברכת את הקבוצה על העלייה לליגת העל.", ()),
+    ],
+)
+def test_shipped_2025_recall_66_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 

@@ -2615,6 +2615,31 @@ def test_shipped_2025_recall_66_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Israel's councils and ministries: reservists on the Lebanon sector, an attack at a Samaria junction;
+        # Ukraine's: Russia's war crimes, POWs' families; Seoul on North Korea's troops in Kursk, the north's
+        # residents home as a war aim, Strelkov in 2014.
+        ("הוא שירת 200 יום בגזרת לבנון.", ("israel-hezbollah",)),
+        ("פיגוע ירי סמוך לצומת עין סיניא, המחבל נמלט.", ("israel-hamas",)),
+        ("Зареєстровано 140 тисяч воєнних злочинів рф.", ("russia-ukraine",)),
+        ("Виплати для родин військовополонених зростуть з липня.", ("russia-ukraine",)),
+        ("South Korea: North Korean troops are fighting in the Kursk region.", ("russia-ukraine",)),
+        ("The cabinet made the return of the residents of the north a war aim.", ("israel-hezbollah",)),
+        ("Весна 2014-го: у Стрелкова одна «Нона» на всех, напротив уже стояли гаубицы.", ("russia-ukraine",)),
+        # Not these wars: Iran's missiles, a crime, a cable car, a gas explosion, the sea border deal of 2022.
+        ("בעקבות הטילים מאיראן, הלימודים באשקלון יתקיימו מרחוק.", ()),
+        ("ירי על רקע פלילי בנתיבות, צעיר נפצע.", ()),
+        ("הרכבל במנרה חוזר לפעול בקיץ.", ()),
+        ("Полтава: вибух газоповітряної суміші у багатоповерхівці.", ()),
+        ("Israel and Lebanon sign a deal on their maritime border, clearing the Karish gas field.", ()),
+    ],
+)
+def test_shipped_2025_recall_67_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2767,6 +2792,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind70",
         "written_blind71",
         "written_blind73",
+        "written_blind75",
+        "written_blind76",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -2640,6 +2640,29 @@ def test_shipped_2025_recall_67_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Ukraine's state: Russia's special services, bodies repatriated, a jet downed; the Kursk front and
+        # the al-Aqsa Martyrs' Brigades in Arabic; Canada's arrest of Netanyahu, contract soldiers in Russian.
+        ("СБУ затримала агентів, яких вербували російські спецслужби.", ("russia-ukraine",)),
+        ("Повернули тіла ще 500 полеглих.", ("russia-ukraine",)),
+        ("Мінус ще один Су-34.", ("russia-ukraine",)),
+        ("جبهة كورسك: وحدات أوكرانية اخترقت الحدود قرب سودجا.", ("russia-ukraine",)),
+        ("كتائب شهداء الأقصى تتبنى العملية.", ("israel-hamas",)),
+        ("Канада арестует Нетаньяху, если он приедет.", ("israel-hamas",)),
+        ("С начала года контракты о прохождении службы подписали 100 тысяч человек.", ("russia-ukraine",)),
+        # Not these wars: a smuggler's drone, a knife attack, the Naksa of 1967, a footballer named Nasrallah.
+        ("На Закарпатті прикордонники перехопили безпілотник, який тягнув до Румунії 500 пачок сигарет.", ()),
+        ("Бойня в подмосковной электричке: конфликт, агрессор ударил женщину ножом.", ()),
+        ("ذكرى النكسة: في حزيران 1967 احتلت إسرائيل قطاع غزة.", ()),
+        ("المهاجم علي نصر الله ينتقل إلى نادي الصفاء.", ()),
+    ],
+)
+def test_shipped_2025_recall_68_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2794,6 +2817,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind73",
         "written_blind75",
         "written_blind76",
+        "written_blind77",
+        "written_blind78",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -2663,6 +2663,32 @@ def test_shipped_2025_recall_68_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Donetsk's districts, Bryansk's border villages, Ukraine's sea corridor, Abu Obeida in the
+        # genitive, Hezbollah's health authority, the referendums in Arabic, the north's rebuilding, Nova.
+        ("Калининский район Донецка. Повреждены два дома, есть раненые.", ("russia-ukraine",)),
+        ("Вечером Суземка снова под обстрелом, без света три улицы.", ("russia-ukraine",)),
+        ("Український морський коридор за місяць пропустив сорок суден.", ("russia-ukraine",)),
+        ("كلمة منتظرة لابي عبيدة مساء اليوم.", ("israel-hamas",)),
+        ("الهيئة الصحية الإسلامية تنعى مسعفا من بلدة الطيبة.", ("israel-hezbollah",)),
+        ("انطلاق استفتاء الانضمام في زابوريجيا.", ("russia-ukraine",)),
+        ("מנהלת תנופה תקצה מיליון שקל לשיקום העסקים בגליל.", ("israel-hezbollah",)),
+        ("טקס לציון שנה לטבח במסיבת נובה ייערך בשבת.", ("israel-hamas",)),
+        # Not these wars: the M-2 highway named Crimea, road repairs in a border town, a title caption, a
+        # footballer named Nasrallah, a summer festival in Kiryat Shmona.
+        ("Три человека погибли в аварии на 103 км трассы М-2 «Крым» в Подмосковье.", ()),
+        ("Ремонт дороги Шебекино — Новая Таволжанка завершат к осени.", ()),
+        ("Брифінг Міністра оборони України. Наживо.", ()),
+        ("نصر الله يسجل ثنائية في مباراة الدوري اللبناني.", ()),
+        ("פסטיבל הקיץ בקריית שמונה נפתח הערב בפארק העירוני.", ()),
+    ],
+)
+def test_shipped_2025_recall_69_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2819,6 +2845,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind76",
         "written_blind77",
         "written_blind78",
+        "written_blind79",
+        "written_blind80",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

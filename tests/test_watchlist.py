@@ -2689,6 +2689,30 @@ def test_shipped_2025_recall_69_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Israel turning Kyiv down counts for Russia's war; the Dnipro missile plant, the sea drone, men
+        # liable for service; the hilltop youth and Huwara; all the hostages home.
+        ("Израиль отказал Киеву в поставке систем ПВО.", ("russia-ukraine",)),
+        ("«Орешник» по «Южмашу», и больше вопросов нет.", ("russia-ukraine",)),
+        ("Ізраїль відмовився передавати Україні системи ППО.", ("russia-ukraine",)),
+        ("Sea Baby знову уразили корабель у Новоросійську.", ("russia-ukraine",)),
+        ("Прикордонники затримали трьох військовозобов'язаних біля Тиси.", ("russia-ukraine",)),
+        ("פעילי נוער הגבעות נעצרו הלילה.", ("israel-hamas",)),
+        ("מתנחלים הציתו רכבים בחווארה.", ("israel-hamas",)),
+        ("We will not stop until all the hostages are home.", ("israel-hamas",)),
+        # Not these wars: Finland's border regions, hired killers in Istanbul, a title caption, trams.
+        ("Приграничные регионы Финляндии несут потери без российских туристов.", ()),
+        ("Наёмные убийцы обстреляли кафе в центре Стамбула.", ()),
+        ("Брифінг міністра оборони Рустема Умєрова. Наживо.", ()),
+        ("Kharkiv: tram route No. 27 launches on Monday, linking Saltivka with the Central Market.", ()),
+    ],
+)
+def test_shipped_2025_recall_70_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2847,6 +2871,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind78",
         "written_blind79",
         "written_blind80",
+        "written_blind81",
+        "written_blind82",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

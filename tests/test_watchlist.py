@@ -2713,6 +2713,38 @@ def test_shipped_2025_recall_70_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Sirens as also spelt in Arabic, the Black Sea initiative, the illegal invasion, Israel condemning
+        # it, resolution 1701 with its year, Gaza City, the Beqaa in Hebrew.
+        ("صافرات الانذار في نهاريا وعكا.", ("israel-hezbollah",)),
+        ("موسكو تعلن عدم تمديد مبادرة البحر الاسود.", ("russia-ukraine",)),
+        ("Each of them is helping to sustain Putin's illegal invasion.", ("russia-ukraine",)),
+        ("Foreign Minister Lapid: Israel condemns the Russian invasion of Ukraine.", ("russia-ukraine",)),
+        (
+            "Exchanges of fire across the Blue Line must stop: implement resolution 1701 (2006).",
+            ("israel-hezbollah",),
+        ),
+        ("הקבינט אישר להשתלט על העיר עזה.", ("israel-hamas",)),
+        ("בבקעת הלבנון: חיל האוויר השמיד מתקן לייצור אמצעי לחימה.", ("israel-hezbollah",)),
+        # Not these wars: Moscow's Donetsk Street, a scholar's death, a Quran burning, reconciliation talks,
+        # BRICS, spies for Iran.
+        ("На улице Донецкая водитель сбил пешехода.", ()),
+        ("حماس تنعى العلامة يوسف القرضاوي.", ()),
+        ("حزب الله يدين الاساءه للقران الكريم في السويد.", ()),
+        ("فتح وحماس توقعان في بكين اعلانا لانهاء الانقسام.", ()),
+        (
+            "The BRICS Summit brings together delegations from 36 countries. Minister Lavrov welcomed them.",
+            (),
+        ),
+        ('שב"כ: חמישה תושבי חיפה נעצרו בחשד לריגול עבור איראן, ביניהם חייל לשעבר.', ()),
+    ],
+)
+def test_shipped_2025_recall_71_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2873,6 +2905,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind80",
         "written_blind81",
         "written_blind82",
+        "written_blind83",
+        "written_blind84",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

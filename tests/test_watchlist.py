@@ -2745,6 +2745,31 @@ def test_shipped_2025_recall_71_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Gaza's hostages named by region, the Kyiv junta, combined-arms armies, Sudzha and the annexation
+        # referendums in French, Beirut's southern suburbs, FSB agents, Moscow's mayor in Arabic.
+        ("Трамп: за захват заложников на Ближнем Востоке заплатят, если их не освободят.", ("israel-hamas",)),
+        ("Очередные миллиарды для киевской хунты.", ("russia-ukraine",)),
+        ("Подразделения 2-й общевойсковой армии продвинулись на полтора километра.", ("russia-ukraine",)),
+        ("Région de Koursk : Moscou dit avoir repris Soudja.", ("russia-ukraine",)),
+        (
+            "Les administrations installées par Moscou organiseront des référendums de rattachement.",
+            ("russia-ukraine",),
+        ),
+        ("Première frappe sur la banlieue sud depuis le cessez-le-feu.", ("israel-hezbollah",)),
+        ("Контррозвідка СБУ затримала агента ФСБ у Дніпрі.", ("russia-ukraine",)),
+        ("سوبيانين: الدفاعات الجوية أسقطت مسيرتين كانتا تحلقان باتجاه موسكو.", ("russia-ukraine",)),
+        # Not these wars: Afghanistan's veterans, Lebanon's municipal elections.
+        ("15 лютого — День вшанування учасників бойових дій на території інших держав.", ()),
+        ("إقفال صناديق الاقتراع في محافظتي الجنوب والنبطية والفرز بدأ في بنت جبيل.", ()),
+    ],
+)
+def test_shipped_2025_recall_72_cases(shipped, text, expected):
+    assert flagged(shipped, text) == expected
+
+
 # ---------------------------------------------------------------------------------------- hostile text
 
 
@@ -2907,6 +2932,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind82",
         "written_blind83",
         "written_blind84",
+        "written_blind85",
+        "written_blind86",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

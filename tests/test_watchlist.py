@@ -478,102 +478,1641 @@ def test_shipped_ending_sets_meet_the_stems_they_were_written_for():
     assert [(last, ending) for last, ending in stems if last != ("і" if ending == "uk_ia" else "и")] == []
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Sirene berbunyi di Kiryat Shmona setelah peluncuran dari Lebanon.", ("israel-hezbollah",)),
-        ("Des roquettes ont visé Khan Younis cette nuit.", ("israel-hamas",)),
-        ("Units of the Tsentr group of forces took a village west of Pokrovsk.", ("russia-ukraine",)),
-        ("Оператори дронів знищили техніку під Куп'янськом.", ("russia-ukraine",)),
-        ("A group of Shaheds is heading for Kharkiv oblast.", ("russia-ukraine",)),
-        ("ЦАХАЛ ликвидировал командира «Радвана».", ("israel-hezbollah",)),  # an inflected unit name
-        ("Kharkiv hosts a book fair this weekend.", ()),
-        ("Haifa and Acre are popular with tourists in spring.", ()),
-        ("Аграрії завершили збирання врожаю ранніх зернових, попри обстріли.", ()),  # shelling in passing
-    ],
-)
-def test_shipped_names_layer_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
+# Posts the shipped watchlist must flag, or leave alone, exactly so: each group came with the round of
+# tuning whose sets found it.
+SHIPPED_CASES = [
+    ("Sirene berbunyi di Kiryat Shmona setelah peluncuran dari Lebanon.", ("israel-hezbollah",)),
+    ("Des roquettes ont visé Khan Younis cette nuit.", ("israel-hamas",)),
+    ("Units of the Tsentr group of forces took a village west of Pokrovsk.", ("russia-ukraine",)),
+    ("Оператори дронів знищили техніку під Куп'янськом.", ("russia-ukraine",)),
+    ("A group of Shaheds is heading for Kharkiv oblast.", ("russia-ukraine",)),
+    ("ЦАХАЛ ликвидировал командира «Радвана».", ("israel-hezbollah",)),  # an inflected unit name
+    ("Kharkiv hosts a book fair this weekend.", ()),
+    ("Haifa and Acre are popular with tourists in spring.", ()),
+    ("Аграрії завершили збирання врожаю ранніх зернових, попри обстріли.", ()),  # shelling in passing
+    # 2022-era vocabulary and slang of both sides flags without any other war word.
+    ("Цели денацификации и демилитаризации остаются прежними, напомнил спикер.", ("russia-ukraine",)),
+    ("Укропы опять жалуются на нехватку снарядов.", ("russia-ukraine",)),
+    ("Орки знову пробували зайти в село на світанку.", ("russia-ukraine",)),
+    ("Ветераны спецоперации получат новые льготы с января.", ("russia-ukraine",)),
+    ("Власти объявили о вхождении в состав России.", ("russia-ukraine",)),
+    ("Бійці операції об'єднаних сил відбили штурм.", ("russia-ukraine",)),
+    ("Спецоперация ФСБ по задержанию мошенников прошла в Самаре.", ()),
+    # An ordinary anchor with a war word the lists used to lack.
+    ("Мер заявив, що ми готові обороняти Київ.", ("russia-ukraine",)),
+    ("The more terror against Ukraine, the stronger our answer.", ("russia-ukraine",)),
+    ("Путин и канцлер обсудили ситуацию вокруг Украины.", ("russia-ukraine",)),
+    # Metaphorical fronts, routine conscription and official visits are not the war.
+    ("Брифінг про успіхи України на дипломатичному фронті.", ()),
+    ("Осенний призыв в ВС РФ: новобранцы станут военнослужащими в октябре.", ()),
+    # The attack itself, the truces of 2025 and the presidents' calls, with no war word.
+    ("Нападение России на Украину изменило энергетическую карту Европы.", ("russia-ukraine",)),
+    ("Пасхальное перемирие закончилось в полночь.", ("russia-ukraine",)),
+    ("Путин провел телефонный разговор с Трампом.", ("russia-ukraine",)),
+    ("Trump spoke by phone with Putin on Tuesday.", ("russia-ukraine",)),
+    ("Трамп поговорил с Путиным об Иране.", ()),  # a veto word in the sentence: another story
+    # Institutions that exist because of the war: military administrations, Stavka, alerts, curfew.
+    ("Глава областной военной администрации сообщил о повреждении подстанции.", ("russia-ukraine",)),
+    ("Президент провів засідання Ставки.", ("russia-ukraine",)),
+    ("У Харківській області оголошено повітряну тривогу.", ("russia-ukraine",)),
+    ("Комендантська година в Одесі діятиме з 00:00 до 05:00.", ("russia-ukraine",)),
+    ("Уряд продовжив воєнний стан ще на 90 днів.", ("russia-ukraine",)),
+    ("Президент Південної Кореї оголосив воєнний стан.", ()),
+    ("В Брянской области объявлена угроза атаки БПЛА.", ("russia-ukraine",)),
+    # War politics next to Ukraine: support, frozen assets, energy, refugees, territory, passports.
+    ("Канцлер пообещал, что поддержка Украины не ослабнет.", ("russia-ukraine",)),
+    ("ЕС передаст Украине доходы от замороженных активов.", ("russia-ukraine",)),
+    ("Удары повредили энергетическую инфраструктуру Украины.", ("russia-ukraine",)),
+    ("Беженцы из Украины получат продление статуса.", ("russia-ukraine",)),
+    ("Заявление о нарушении территориальной целостности Украины.", ("russia-ukraine",)),
+    ("На звільнених територіях Харківщини відновлюють школи.", ("russia-ukraine",)),
+    ("В Мелитополе открыли пункт выдачи российских паспортов.", ("russia-ukraine",)),
+    # Front-line reports: weapons, positions, commanders, ground taken.
+    ("Гаубицы и окопы: командир рассказал о боях под Курском.", ("russia-ukraine",)),
+    ("Генштаб сообщил, что войска взяли под контроль село в Харьковской области.", ("russia-ukraine",)),
+    ("Кадыров наградил бойцов за мужество.", ("russia-ukraine",)),
+    # How each side names the other and the war's legal aftermath.
+    ("Держава-терорист знову атакувала енергетику.", ("russia-ukraine",)),
+    ("Рада ухвалила рішення про спеціальний трибунал щодо злочину агресії.", ("russia-ukraine",)),
+    ("Європа готова надати гарантії безпеки Україні.", ("russia-ukraine",)),
+    ("Ополченцы ДНР отбили атаку под Авдеевкой.", ("russia-ukraine",)),
+    ("Коалиция желающих обсудит миротворцев.", ("russia-ukraine",)),
+    # The later war's weapons, places, embargoes, deals and memoranda next to Ukraine or its capital.
+    ("Германия не передаст Киеву Taurus.", ("russia-ukraine",)),
+    ("Жители Казачьей Лопани эвакуированы.", ("russia-ukraine",)),
+    ("ЕС обсуждает эмбарго на российский газ.", ("russia-ukraine",)),
+    ("Зеленский подписал соглашение о недрах с США.", ("russia-ukraine",)),
+    ("Песков: Москва ждет от Киева ответа по меморандуму.", ("russia-ukraine",)),
+    ("Москва и Минск подписали меморандум о туризме.", ()),  # a memorandum next to Moscow alone
+    ("Новый Мираж появился в продаже в Новосибирске.", ()),
+    # War-blogger shorthand: slang for the other side, front-line towns of 2022, partisans.
+    ("Работа нашей арты по позициям нациков.", ("russia-ukraine",)),
+    ("Наши заходят в Северодонецк.", ("russia-ukraine",)),
+    ("Партизаны подорвали поезд под Мелитополем.", ("russia-ukraine",)),
+    ("Белорусские партизаны вспоминают войну 1943 года.", ()),
+    ("Russia and Ukraine swapped 390 prisoners each.", ("russia-ukraine",)),
+    # A weak actor (an aircraft type, an official) needs a war word, not just an accident or a weapon.
+    ("Су-34 потерпел крушение в Северной Осетии, экипаж погиб.", ()),
+    # The ICC is Gaza's court only next to Israel's words; the warrant for Putin stays with Ukraine.
+    ("Премьер Италии назвал ордер МУС в отношении Нетаньяху невыполнимым.", ("israel-hamas",)),
+    ("Paris says it will not enforce the ICC warrant against Netanyahu.", ("israel-hamas",)),
+    ("МУС проверит прокурора, выдавшего ордер на арест Путина.", ("russia-ukraine",)),
+    ("The ICC opened a war crimes inquiry after the shelling.", ()),
+    # How pro-Palestinian and Axis channels name the army, the dead and their weapons.
+    ("IOF stormed Nablus before dawn and detained twelve men.", ("israel-hamas",)),
+    ("Fighters hit a Merkava with a Yassin-105 round near the camp.", ("israel-hamas",)),
+    ("Bulldozers demolished four homes in Masafer Yatta.", ("israel-hamas",)),
+    ("Three martyrs fell in the bombing of Rafah this morning.", ("israel-hamas",)),
+    # Official Russian English, guards titles, posthumous heroes, Akhmat's commander, counterattacks.
+    ("Units of Battlegroup West improved their positions.", ("russia-ukraine",)),
+    ("Volunteers left for the special military operation zone.", ("russia-ukraine",)),
+    ("Мотострелковому полку присвоено почетное наименование «гвардейский».", ("russia-ukraine",)),
+    ("Сержанту присвоено звание Героя России посмертно.", ("russia-ukraine",)),
+    ("Космонавту присвоено звание Героя России.", ()),
+    ("Алаудинов рассказал о штурме высоты.", ("russia-ukraine",)),
+    ("Алаудинов поздравил земляков с праздником.", ()),
+    ("Под Волчанском отбиты две контратаки.", ("russia-ukraine",)),
+    # Sanctions on Russia alone are economics; tied to the war by a war word they count.
+    ("Япония отменила часть санкций против России на гибридные автомобили.", ()),
+    ("Новые санкции против России вводятся из-за войны с Украиной.", ("russia-ukraine",)),
+    ("Брифінг радників щодо ситуації в Україні.", ("russia-ukraine",)),
+    # Ukraine's front is a "confrontation line" in English too: Lebanon's needs Israel's words with it.
+    ("Cities under siege or on the confrontation line will receive food sets.", ()),
+    ("Home Front Command: no gatherings in confrontation-line communities.", ("israel-hezbollah",)),
+    # The Hague court a sentence away from Netanyahu; not from a humanitarian word.
+    (
+        "Суд в Гааге решил иначе. Арестовывать премьера Израиля Нетаньяху никто не собирается.",
+        ("israel-hamas",),
+    ),
+    ("Международный уголовный суд выдал новые ордера. Гуманитарные миссии промолчали.", ()),
+    # A state of emergency in Kyiv; the Kyiv mayor's briefings.
+    ("State of emergency in Kyiv from midnight.", ("russia-ukraine",)),
+    ("Надзвичайний стан у Києві з опівночі.", ("russia-ukraine",)),
+    ("Briefing by Kyiv Mayor Vitali Klitschko on the night in the capital.", ("russia-ukraine",)),
+    # Drills, pacts with third countries and the defence ministry's court cases are not the war.
+    ("Корабли флота России провели учения с пусками крылатых ракет в Баренцевом море.", ()),
+    (
+        "Одобрено соглашение о военном сотрудничестве с Лаосом, его подпишет Минобороны РФ.",
+        (),
+    ),
+    ("Бывшего чиновника Минобороны России приговорили к восьми годам за хищение.", ()),
+    ("Минобороны России: за сутки сбиты 40 беспилотников над Брянской областью.", ("russia-ukraine",)),
+    # Naming Chechnya no longer vetoes a sentence: the Chechen wars' own words do.
+    ("Бойцы полка «Ахмат-Чечня» заняли опорный пункт на Запорожском направлении.", ("russia-ukraine",)),
+    ("Из Чечни в Запорожскую область прибыл ещё один батальон добровольцев.", ("russia-ukraine",)),
+    ("Ветераны второй чеченской войны встретились в Грозном.", ()),
+    ("В 1995 году бои в Грозном шли месяцами.", ()),
+    ("Сегодня годовщина гибели Героя России Ахмат-Хаджи Кадырова.", ()),
+    # Units, weapons, places and people the written war-blogger, army and French posts named.
+    ("Раненые бойцы батальона «Юг-Ахмат» идут на поправку.", ("russia-ukraine",)),
+    ("Британцы снова хвастаются «Шторм Шэдоу» по Брянску.", ("russia-ukraine",)),
+    ("Troops located a weapons cache with launchers in the area of Mount Dov.", ("israel-hezbollah",)),
+    ("Hind Rajab avait six ans.", ("israel-hamas",)),
+    ("La coalition des volontaires se réunit à Paris.", ("russia-ukraine",)),
+    ("Macron promet des garanties de sécurité pour Kiev.", ("russia-ukraine",)),
+    ("Глава региона рассказал о восстановлении освобождённых сёл Курской области.", ("russia-ukraine",)),
+    # Indonesia's parliament is the DPR; the Donetsk one is still a theatre.
+    ("Ribuan mahasiswa berdemo di depan Gedung DPR menolak revisi undang-undang.", ()),
+    ("DPR mengesahkan anggaran pendidikan tahun depan.", ()),
+    ("Separatis DPR mengklaim merebut desa baru.", ("russia-ukraine",)),
+    # Iran's strikes on Israel and back are neither of Israel's two wars.
+    ("Iran fired missiles at Haifa after Israel struck Natanz.", ()),
+    # The calls and plans of the 2025 talks, in Russian, Indonesian and French spellings.
+    ("Путин и Трамп провели телефонный разговор в среду.", ("russia-ukraine",)),
+    ("В Женеве обсуждали план из 28 пунктов.", ("russia-ukraine",)),
+    ("Zelensky dan Trump membahas jaminan keamanan bagi Ukraina.", ("russia-ukraine",)),
+    ("Zelensky signe une lettre d'intention pour des systèmes SAMP/T.", ("russia-ukraine",)),
+    ("Zaporijjia : Rafael Grossi alerte sur la centrale.", ("russia-ukraine",)),
+    ("Штурмовики зачищают кварталы Красноармейска.", ("russia-ukraine",)),
+    ("Camp de Nour Chams : les familles dorment dans les écoles.", ("israel-hamas",)),
+    ("Abou Obeida a pris la parole ce soir.", ("israel-hamas",)),
+    # Kadyrov's forces by name; the MMA and football clubs of the same name are not the war.
+    (
+        "Провёл совещание с командирами «Ахмата», обсудили новые FPV-комплекты и связь.",
+        ("russia-ukraine",),
+    ),
+    ("Раненые из «Ахмат-Запада» идут на поправку после боёв.", ("russia-ukraine",)),
+    ("Бойцы клуба «Ахмат» выиграли три боя на турнире в Казани.", ()),
+    ("Проспект Ахмата Кадырова перекроют на время ремонта.", ()),
+    # Front sectors and salients, towns under the names the other side uses.
+    ("Сдвиг на Ореховском участке: отошли от Малой Токмачки.", ("russia-ukraine",)),
+    ("Северский выступ: закрепились на окраине Звановки.", ("russia-ukraine",)),
+    ("Собираем на тепловизор для расчёта под Часовым Яром.", ("russia-ukraine",)),
+    # Air defence over Russian regions, Ukraine's missiles and its officials' words.
+    ("Ночью над Воронежем работала ПВО.", ("russia-ukraine",)),
+    ("Украинские «Нептуны» прилетели по Новороссийску.", ("russia-ukraine",)),
+    ("Новий пакет санкцій ЄС посилює тиск на агресора.", ("russia-ukraine",)),
+    ("Наші далекобійні санкції в дії: НПЗ зупинив переробку.", ("russia-ukraine",)),
+    ("Le Conseil adopte un paquet de sanctions contre la flotte fantôme.", ("russia-ukraine",)),
+    ("Сибіга у Туреччині: підготовка до нового раунду в Стамбулі.", ("russia-ukraine",)),
+    # Israel's side: the flotilla, the hostages' remains, Hezbollah's war media; marches are not drones.
+    ("Kapal Global Sumud Flotilla dicegat di perairan internasional.", ("israel-hamas",)),
+    ("The remains of hostage Sgt. First Class were returned overnight.", ("israel-hamas",)),
+    ("الإعلام الحربي: استهداف دبابة ميركافا في موقع المالكية.", ("israel-hezbollah",)),
+    ("ذكرى النكبة: مسيرات في رام الله إحياء للذكرى.", ()),
+    ("روسيا: سقوط مسيرات أوكرانية على مصفاة.", ("russia-ukraine",)),
+    ("Beirut port blast anniversary: families still wait for answers.", ()),
+    # Slang and labels of this war's own (mobilised men, the "Bandera regime", the Crimea Platform).
+    ("Мобики из одной бригады полгода без отпуска.", ("russia-ukraine",)),
+    ("Активы отдадут бандеровскому режиму.", ("russia-ukraine",)),
+    ("Кримська платформа збирається вп'яте.", ("russia-ukraine",)),
+    ("Кураховское водохранилище обошли с севера.", ("russia-ukraine",)),
+    # Units, drone crews and marines next to a place of the war; the grey zone; demining.
+    ("Посетил позиции наших подразделений в Запорожской области.", ("russia-ukraine",)),
+    ("Среди вернувшихся морпехи, которых взяли на Курщине.", ("russia-ukraine",)),
+    ("Под Северском пока серая зона.", ("russia-ukraine",)),
+    ("Another 1,500 hectares in Mykolaiv region cleared by demining teams.", ("russia-ukraine",)),
+    # Ukraine's aid words: PURL, ERA loans, Ramstein; the fallen defenders.
+    ("PURL: ще 500 мільйонів доларів на системи для нашого неба.", ("russia-ukraine",)),
+    ("Рамштайн. Нові пакети: ППО, снаряди, дрони.", ("russia-ukraine",)),
+    ("Освітні гранти для дітей загиблих захисників.", ("russia-ukraine",)),
+    # Israel's side: Ofer prison releases; an Israeli drone on a Lebanese road.
+    ("الإفراج عن أسيرات من سجن عوفر ضمن الدفعة الأولى.", ("israel-hamas",)),
+    ("مسيرة إسرائيلية تستهدف سيارة على طريق النبطية.", ("israel-hezbollah",)),
+    # Not the war: an aerodrome named Novorossiya, clashes in Thailand, a fight night, ISIS.
+    ("Самолёт не долетел до аэродрома «Новороссия» в Приморье.", ()),
+    ("Таиланд и Камбоджа обменялись артиллерийскими ударами в приграничном районе.", ()),
+    ("Воспитанник бойцовского клуба победил соперника в главном бою вечера в Грозном.", ()),
+    ("Боевое подразделение ИГИЛ внесено в перечень террористов в России.", ()),
+    # A place as a heading, then what happened there.
+    ("Запоріжжя. Керована авіабомба влучила в житловий квартал.", ("russia-ukraine",)),
+    ("Одеса. Нічна атака дронами на порт, пошкоджене зерносховище.", ("russia-ukraine",)),
+    # This war's words from 2023 to 2025: busification, the expired president, drone raids on refineries,
+    # contract bonuses, frontline communities, the reparations loan, Defenders Day.
+    ("Пополнение у них — бусифицированные из Винницы.", ("russia-ukraine",)),
+    ("Просроченный президент снова просит ракеты.", ("russia-ukraine",)),
+    ("На НПЗ после налёта беспилотников вспыхнул пожар.", ("russia-ukraine",)),
+    ("Выплата при подписании контракта с Минобороны выросла до 2 млн рублей.", ("russia-ukraine",)),
+    ("A winter plan for frontline communities: generators and heating points.", ("russia-ukraine",)),
+    ("Рада ЄС погодилася працювати над репараційним кредитом.", ("russia-ukraine",)),
+    ("З Днем захисників і захисниць!", ("russia-ukraine",)),
+    ("Erdogan will host the next round in Istanbul. Prisoner exchanges first.", ("russia-ukraine",)),
+    # Namesakes in Russia and a game's "new territories" are not the war.
+    ("В уральском Волчанске закрывают угольный разрез.", ()),
+    ("В Артёмовске Красноярского края отремонтировали мост.", ()),
+    ("В симуляторе муравья армия захватывает новые территории.", ()),
+    # Namesakes, anniversaries and ceremonies are not the war.
+    ("Хоккеист Александр Сырский продлил контракт на два года.", ()),
+    ("Il y a 50 ans, la guerre d'octobre 1973 commençait sur le Golan.", ()),
+    ("The Armed Forces of Ukraine Honour Guard Orchestra performs tonight at the Philharmonic.", ()),
+    ("Tornado warning for Lebanon and Wilson County until 9:45 pm. Sirens are sounding.", ()),
+    ("Iranian missiles hit Haifa's refinery; Tehran says True Promise is over for now.", ()),
+    ("DPR sahkan RUU TNI, mahasiswa berdemo hingga malam.", ()),
+    ("Україна виконала умови для відкриття кластера переговорів про вступ до ЄС.", ()),
+    ("80 лет назад завершилась Донбасская наступательная операция, освободили Сталино.", ()),
+    # A commander still counts with war words near him; his army group by its name.
+    ("Доповідь Сирського: Покровський та Запорізький напрямки.", ("russia-ukraine",)),
+    ("Сырский сменил командующего ОСГВ «Хортица».", ("russia-ukraine",)),
+    # 2025's talks and weapons, and how Israeli and Palestinian media name places.
+    ("Стамбульский меморандум лежит на столе.", ("russia-ukraine",)),
+    ("Наш «Довгий Нептун» також працює.", ("russia-ukraine",)),
+    ("Москалькова передала украинской стороне списки гражданских.", ("russia-ukraine",)),
+    ("מטוסי חיל האוויר תקפו בח'אן יונס.", ("israel-hamas",)),
+    ("27 شهيدا منذ الفجر في خانيونس.", ("israel-hamas",)),
+    ("Tens of thousands gathered in Hostages Square tonight.", ("israel-hamas",)),
+    # Hard negatives: enthusiasm is not Hamas, a teacher is not the spy chief, a town in the Urals is not
+    # the front, Iran's salvoes and the 1982 war are not Hezbollah's, a school shooting is not shelling.
+    ("استقبلت الجماهير اللاعبين بحماس كبير في المطار.", ()),
+    ("«Вчителем року» стала Марина Буданова з Кропивницького.", ()),
+    ("Волчанск (Свердловская обл.) остался без банкомата.", ()),
+    ("Иран выпустил новую волну ракет по Хайфе.", ()),
+    ("June 6, 1982: the IDF crossed into Lebanon in Operation Peace for Galilee.", ()),
+    ("Брянск: восьмиклассница открыла стрельбу из ружья, погибли двое.", ()),
+    # ...while the same names in their war sense still count.
+    ("Доповідь начальника ГУР Буданова про плани росії.", ("russia-ukraine",)),
+    ("Hamas said the talks in Cairo would resume.", ("israel-hamas",)),
+    ("זלנסקי: רוסיה תקפה הלילה את קייב ב-600 רחפנים.", ("russia-ukraine",)),
+    # The navy's ceremonies at Haifa, Iran's missiles in Indonesian and Lebanon's civil war are not
+    # Hezbollah's war; a hospital in Dzerzhinsk near Nizhny Novgorod is not the front.
+    ("IDF: a change-of-command ceremony for the Navy took place at the Haifa naval base.", ()),
+    ("Iran menembakkan rudal ke Israel; sirene meraung di Haifa.", ()),
+    ("Il y a 50 ans, la guerre civile libanaise commençait.", ()),
+    ("Второй случай ботулизма: пациент умер в больнице Дзержинска.", ()),
+    # Naval drones, Taurus in Russian, a legitimate target, the NSDC, captivity, the yellow line.
+    ("Нефтебаза в Феодосии горит после налёта морских дронов.", ("russia-ukraine",)),
+    ("Мерц снова грозит «Таурусами».", ("russia-ukraine",)),
+    ("МИД РФ: инструкторы в Одессе станут законной целью.", ("russia-ukraine",)),
+    ("The NSDC imposed sanctions over the deportation of children.", ("russia-ukraine",)),
+    ("Another 206 Ukrainians are home from captivity.", ("russia-ukraine",)),
+    ("Troops east of the yellow line eliminated terrorists who crossed it.", ("israel-hamas",)),
+    ("The body of the fallen hostage has been returned to Israel.", ("israel-hamas",)),
+    # A speech names the side in one sentence and the fighting in others (post_context).
+    ("Україна вистоїть у цій боротьбі. Наші воїни знову показали героїзм.", ("russia-ukraine",)),
+    # The presidential office, "ros-propaganda", numbered brigades, captivity, enemy losses.
+    ("Deputy Head of the Office of the President on aid to occupied towns.", ("russia-ukraine",)),
+    ("Ще одна вигадка роспропаганди про наших партнерів.", ("russia-ukraine",)),
+    ("Нагородив бійців 92-ї окремої штурмової бригади.", ("russia-ukraine",)),
+    ("Ми говорили з матерями тих, хто досі в полоні.", ("russia-ukraine",)),
+    ("Total combat losses of the enemy for the day: 1,130 personnel.", ("russia-ukraine",)),
+    # Fundraisers, trench candles, e-summons, drone attacks, Ilovaisk, Surovikin, the envoys.
+    ("Открыли сбор на тепловизоры для ребят, реквизиты в закрепе.", ("russia-ukraine",)),
+    ("Школьники Твери отлили сотню окопных свечей.", ("russia-ukraine",)),
+    ("Электронные повестки начнут приходить с осени.", ("russia-ukraine",)),
+    ("Атака беспилотников на Сызрань, пострадавших нет.", ("russia-ukraine",)),
+    ("Ещё помним котёл под Иловайском.", ("russia-ukraine",)),
+    ("Суровикина снова видели на публике.", ("russia-ukraine",)),
+    ("Ушаков: Уиткофф привёз в Москву новые предложения.", ("russia-ukraine",)),
+    ("Міжнародний комітет Червоного Хреста досі не має доступу до Оленівки.", ("russia-ukraine",)),
+    ("מפוני הצפון יקבלו מענק, הודיע משרד הביטחון.", ("israel-hezbollah",)),
+    # Namesakes, football, history, quakes, a band and crime stories are not the wars.
+    ("У Покровську (Якутія) морози до мінус п'ятдесяти.", ()),
+    ("A late strike sent Dynamo Kyiv into the last eight.", ()),
+    ("Lebanon, Ohio: the county fair was cancelled after a storm; two were injured.", ()),
+    ("רעידת אדמה הורגשה בגליל, המוקד בדרום לבנון.", ()),
+    ("ירי באשקלון: ארגון פשיעה מאחורי הרצח.", ()),
+    ("В Самаре сыграли концерт «Сектора Газа».", ()),
+    ("Художник родился в Мариуполе в 1842 году.", ()),
+    ("Пятая годовщина взрыва в порту Бейрута: виновных так и не нашли.", ()),
+    # Swaps through the UAE, air defence at work, group strikes, refineries, trials for "discrediting".
+    ("Обмен прошёл при посредничестве ОАЭ, сообщили в ведомстве.", ("russia-ukraine",)),
+    ("Ночью снова сработала ПВО, жителей просят не снимать.", ("russia-ukraine",)),
+    ("За сутки нанесено три групповых удара по складам.", ("russia-ukraine",)),
+    ("Блогера оштрафовали за дискредитацию армии.", ("russia-ukraine",)),
+    ("Светлая память, погиб на Угледарском.", ("russia-ukraine",)),
+    # Ukraine's drone fundraiser, deported children, the president's words for occupied land.
+    ("Донати на Армію дронів ідуть щодня.", ("russia-ukraine",)),
+    ("Ще п'ятеро депортованих дітей удома.", ("russia-ukraine",)),
+    ("Mobile fire groups worked all night in the Kyiv region.", ("russia-ukraine",)),
+    # Gaza's hospitals and its ministry, Beirut's suburbs, the support front, the families' headquarters.
+    ("Queues again at the Nasser Medical Complex this morning.", ("israel-hamas",)),
+    ("Evacuation warning issued for Haret Hreik.", ("israel-hezbollah",)),
+    ("جبهة الإسناد مستمرة", ("israel-hezbollah",)),
+    ("מטה המשפחות יקיים הפגנה הערב", ("israel-hamas",)),
+    # Georgia's August war, a tremor in the Galilee, floods in Sderot, Odessa in Texas, a football club.
+    ("Russian troops entered Tskhinvali in August 2008.", ()),
+    ("A tremor of magnitude 3.8 was felt in Metula.", ()),
+    ("הצפות בשדרות: כוחות כיבוי חילצו תושבים", ()),
+    ("Odessa, Texas: a storm injured three people.", ()),
+    ("עירוני קריית שמונה ניצחה במשחק החוץ", ()),
+    # Summonses, the contact line, POWs home, an assault company, the Freedom of Russia Legion.
+    ("Реестр повесток заработает с осени.", ("russia-ukraine",)),
+    ("Москва не согласится на заморозку по линии соприкосновения.", ("russia-ukraine",)),
+    ("Из плена вернулись ещё 84 человека.", ("russia-ukraine",)),
+    ("Командир штурмовой роты получил орден.", ("russia-ukraine",)),
+    ("Суд дал 15 лет за донат «Легиону Свобода России».", ("russia-ukraine",)),
+    ("Выплаты получили семьи из Кореневского района.", ("russia-ukraine",)),
+    ("Putin's arrest warrant still stands.", ("russia-ukraine",)),
+    # Gaza's hospitals and neighbourhoods by name, the envelope in Hebrew, the northern border.
+    ("Patients were moved out of the al-Awda hospital at dawn.", ("israel-hamas",)),
+    ("Rescuers dug all night in Sheikh Radwan.", ("israel-hamas",)),
+    ("אזעקות בעוטף, שני שיגורים יורטו", ("israel-hamas",)),
+    ("הפסקת האש בגבול הצפון נכנסה לתוקף", ("israel-hezbollah",)),
+    # Iran's salvoes on Haifa and Beersheba, a 2002 anniversary, Lebanon's civil war.
+    ("Sirens sounded in Haifa and Beersheba after the launches.", ()),
+    ("Иран ответил ракетами, сирены звучали в Хайфе.", ()),
+    ("לפני 22 שנה, במבצע חומת מגן, נכנסו כוחות לג'נין.", ()),
+    ("ذكرى الحرب الاهلية اللبنانية عام 1975", ()),
+    # Insults for Kyiv's president, children taken, attacks on named plants, swaps, donations.
+    ("Киевский клоун опять в турне по столицам.", ("russia-ukraine",)),
+    ("Ордер выдан по делу о вывозе детей.", ("russia-ukraine",)),
+    ("Губернатор сообщил об атаке на нефтебазу в районе.", ("russia-ukraine",)),
+    ("Республика передала на обмен ещё 12 человек.", ("russia-ukraine",)),
+    ("Открыт сбор для наших бойцов, реквизиты ниже.", ("russia-ukraine",)),
+    ("Комика внесли в реестр за перевод в «Вернись живым».", ("russia-ukraine",)),
+    ("Ушаков: контакты по украинской тематике продолжатся.", ("russia-ukraine",)),
+    ("Сьогодні вшановуємо День пам'яті захисників.", ("russia-ukraine",)),
+    ("We are ready for a 30-day interim ceasefire.", ("russia-ukraine",)),
+    # Radwan in Hebrew, a freed captive, the movement's delegation, a hostage's coffin.
+    ("חוסל מפקד ברדואן", ("israel-hezbollah",)),
+    ("وفد الحركة يصل الى القاهرة", ("israel-hamas",)),
+    ("The coffin of a deceased hostage was returned tonight.", ("israel-hamas",)),
+    # Floods in a Pokrovsky district, Kruty in 1918, a road accident near Kiryat Shmona, Iran's salvoes.
+    ("В Покровском районе из-за паводка эвакуируют жителей.", ()),
+    ("29 січня 1918 року під Крутами студенти стали на шляху наступу на Київ.", ()),
+    ("תאונת דרכים קטלנית סמוך לקריית שמונה", ()),
+    ("ايران تطلق صواريخ باتجاه تل ابيب وحيفا", ()),
+    # A refinery after a drone attack, desertion, the anniversary of annexation, "the front edge".
+    ("Завод остановлен после ночной атаки беспилотников.", ("russia-ukraine",)),
+    ("Ему дали пять лет за самовольное оставление части.", ("russia-ukraine",)),
+    ("С годовщиной воссоединения, земляки!", ("russia-ukraine",)),
+    ("Отправили на передок ещё двадцать человек.", ("russia-ukraine",)),
+    ("Через «єВідновлення» виплачено ще 300 компенсацій.", ("russia-ukraine",)),
+    ("Сьогодні День захисників і захисниць.", ("russia-ukraine",)),  # the nominative of Defenders Day
+    ("Estimated losses of the enemy for the day: 980 personnel.", ("russia-ukraine",)),
+    ("The flag over Snake Island still stands.", ("russia-ukraine",)),
+    # Tal al-Sultan, Abu Obeida in Hebrew, the deal's second phase, the Lebanese border in Russian.
+    ("Strikes again on Tal al-Sultan this morning.", ("israel-hamas",)),
+    ('צה"ל: אבו עוביידה חוסל', ("israel-hamas",)),
+    ("المرحلة الثانية من الاتفاق على الطاولة", ("israel-hamas",)),
+    ("Обстановка на ливано-израильской границе снова накалилась.", ("israel-hezbollah",)),
+    # A namesake town near Moscow, a snake's tongue, Donbas liberated in 1943, storms, Gaza Street.
+    ("Красноармейск Московской области: прорыв теплотрассы, 30 домов без отопления.", ()),
+    ("Питон — язык со змеиным именем, и атака на него бессмысленна.", ()),
+    ("8 сентября — День освобождения Донбасса от гитлеровцев.", ()),
+    ("Ужгород без світла: буревій обірвав лінії, бригади обленерго працюють.", ()),
+    ("רחוב עזה בירושלים ייסגר בשל עבודות הקו הכחול", ()),
+    # Supplies for the troops, fibre-optic drones, the south's airports, a sign-up bonus, slang, Neptune.
+    ("Передали очередную партию: генераторы и аптечки.", ("russia-ukraine",)),
+    ("Работаем FPV на оптоволокне.", ("russia-ukraine",)),
+    ("Аэропорты юга России закрыты ещё на неделю.", ("russia-ukraine",)),
+    ("Единовременная выплата при подписании контракта выросла вдвое.", ("russia-ukraine",)),
+    ("Зеля опять просит денег.", ("russia-ukraine",)),
+    ("Очередной «Нептун» по нефтебазе.", ("russia-ukraine",)),
+    ("Ушаков: договорённости Анкориджа остаются в силе.", ("russia-ukraine",)),
+    ("Our people are home after the exchange.", ("russia-ukraine",)),
+    ("The ICC warrant for Putin stands.", ("russia-ukraine",)),
+    ("Відвідав підземну школу в Запоріжжі.", ("russia-ukraine",)),
+    # Gaza's roads and crossings, a prisoners' deal by name, a drone in Hebrew and Arabic.
+    ("The IDF announced a tactical pause along Salah al-Din Road.", ("israel-hamas",)),
+    ("الدفعة السابعة من صفقة طوفان الأحرار", ("israel-hamas",)),
+    ("חדירת כלי טיס עוין בגליל המערבי", ("israel-hezbollah",)),
+    # A football club, an MMA club, Eurovision.
+    ("הפועל קריית שמונה ניצחה 2:0", ()),
+    ("Бойцы клуба «Ахмат» показали отличный уровень.", ()),
+    ("Українська делегація на Євробаченні виступить у півфіналі.", ()),
+    # "False information" about the army, drops from drones, trophy tanks, a night strike, governors.
+    ("Журналиста осудили за «заведомо ложной информации» об использовании армии.", ("russia-ukraine",)),
+    ("С дрона сброшено взрывное устройство с беспилотника на автомобиль.", ("russia-ukraine",)),
+    ("Трофейный «Абрамс» привезли на выставку.", ("russia-ukraine",)),
+    ("Вокзал после ночного прилета.", ("russia-ukraine",)),
+    ("Беспилотник атаковал общежитие, пострадали двое.", ("russia-ukraine",)),
+    ("Голубев: в ходе отражения атаки повреждена кровля склада.", ("russia-ukraine",)),
+    ("Brave1 certified 200 new systems this quarter.", ("russia-ukraine",)),
+    ("Вручив Золотий хрест бійцям окремої штурмової.", ("russia-ukraine",)),
+    # The families forum, Branit, the next phase of the deal, #CeasefireNow.
+    ("פורום המשפחות: עצרת הערב בכיכר", ("israel-hamas",)),
+    ("استهداف ثكنة برانيت", ("israel-hezbollah",)),
+    ("March on Saturday. #CeasefireNow", ("israel-hamas",)),
+    # Namesakes in Saratov oblast, the Battle of Kursk, Wagner in Mali, Gaza Street, a swimming title.
+    ("Красноармейск Саратовской области: перевернулся автобус, пострадали 7 человек.", ()),
+    ("80 years since the Battle of Kursk: wreaths at Prokhorovka for the fallen.", ()),
+    ("Wagner convoy ambushed in northern Mali; dozens of fighters killed.", ()),
+    ("Gaza Street in Jerusalem will be closed for light rail works.", ()),
+    ("אליפות ישראל בשחייה: נבחרת קריית שמונה במקום הראשון", ()),
+    # Falling debris, the Sparta battalion, surrender hotlines, a night attack, the Bandera junta.
+    ("Пожар возник из-за падения обломков.", ("russia-ukraine",)),
+    ("Комбат «Спарта» награждён посмертно.", ("russia-ukraine",)),
+    ("Ещё один добровольно сдавшийся позвонил на горячую линию.", ("russia-ukraine",)),
+    ("Завод горит после ночной атаки.", ("russia-ukraine",)),
+    ("Бандеровская хунта снова празднует.", ("russia-ukraine",)),
+    ("1000 днів від початку повномасштабного.", ("russia-ukraine",)),
+    ("The Okhmatdyt children's hospital was hit.", ("russia-ukraine",)),
+    ("Operational Command South reports calm on the islands.", ("russia-ukraine",)),
+    # Ofer in Indonesian, October 7 in Arabic, a slogan.
+    ("90 tahanan dibebaskan dari penjara Ofer malam ini.", ("israel-hamas",)),
+    ("حصيلة العدوان منذ السابع من أكتوبر", ("israel-hamas",)),
+    ("From the river to the sea, we march again.", ("israel-hamas",)),
+    # A soldier from Haifa fell in Gaza, not the north; Kremennaya in Tomsk oblast; Kursk 1943; typhoons.
+    (
+        "Sgt. Yonatan Levi, 31, from Haifa, fell during combat in the northern Gaza Strip.",
+        ("israel-hamas",),
+    ),
+    ("Жители Кременной в Томской области жалуются на дорогу.", ()),
+    ("Курская битва: началась Орловско-Курская операция. Вечная память героям!", ()),
+    ("Мобилизация сил МЧС: после тайфуна развернули пункты размещения.", ()),
+    # Nicknames, the veterans' fund, the Ramstein format, captives, Debaltseve, FPV crews, MH17.
+    ("Клоун из Банковой снова на саммите.", ("russia-ukraine",)),
+    ("Фонд «Защитники Отечества» открыл новый филиал.", ("russia-ukraine",)),
+    ("Рамштайн. Чергове засідання.", ("russia-ukraine",)),
+    ("Мы встретились с матерями тех, кто находятся в плену.", ("russia-ukraine",)),
+    ("Он выходил из Дебальцевского котла.", ("russia-ukraine",)),
+    ("Наши FPV-расчеты поразили две цели.", ("russia-ukraine",)),
+    ("Eleven years since the downing of MH17.", ("russia-ukraine",)),
+    ("Графіки відключень діятимуть і завтра.", ("russia-ukraine",)),
+    # Gaza's Baptist hospital, the pager blasts in Arabic.
+    ("They struck the Baptist hospital again.", ("israel-hamas",)),
+    ("ارتفاع عدد ضحايا تفجيرات أجهزة البيجر", ("israel-hezbollah",)),
+    # Soviet troops in 1943, a Jakarta neighbourhood named Gaza, olive oil in Jenin.
+    ("Ровно 80 лет назад советские войска освободили Харьков.", ()),
+    ("Kampung Gaza di Tambora terendam banjir; warga mengungsi.", ()),
+    ("جنين: مهرجان زيت الزيتون السنوي", ()),
+    # Chasiv Yar's nominative, a slogan, the zero line, the Azov verdict, Kinburn, 1000 for 1000.
+    ("Часовой Яр: флаг над огнеупорным заводом.", ("russia-ukraine",)),
+    ("Одесса — русский город, и точка.", ("russia-ukraine",)),
+    ("Мобресурс региона почти исчерпан.", ("russia-ukraine",)),
+    ("Пацаны третью неделю на «нуле» без смены.", ("russia-ukraine",)),
+    ("Суд признал «Азов» террористической организацией.", ("russia-ukraine",)),
+    ("Кинбурнская коса снова под огнём.", ("russia-ukraine",)),
+    ("Обмен 1000 на 1000 завершён.", ("russia-ukraine",)),
+    ("Після масованого удару світла немає.", ("russia-ukraine",)),
+    ("Units of the Defense Forces of the South report a quiet night.", ("russia-ukraine",)),
+    # Nukhba fighters, the pagers in Hebrew.
+    ("עשרות מחבלי נוחבה נעצרו.", ("israel-hamas",)),
+    ("הביפרים התפוצצו בו זמנית.", ("israel-hezbollah",)),
+    # The central bank's reserves, Sudan's corridors, a Javanese village, a road crash in Belgorod.
+    ("Мобилизация резервов ЦБ не понадобится.", ()),
+    ("Суданські біженці: ООН просить гуманітарний коридор в Ель-Фашер.", ()),
+    ("Desa Gaza di Jawa Tengah dilanda banjir.", ()),
+    ("В Белгороде столкнулись фура и автобус, пострадали трое.", ()),
+    # Kadyrov's "shaitan from Kyiv", Mavic fundraisers, exchanges, relay-cabinet arson, Geran drones.
+    ("Шайтан из Киева опять просит денег.", ("russia-ukraine",)),
+    ("Собираем на мавики для расчётов, реквизиты в закрепе.", ("russia-ukraine",)),
+    ("Ребята вернулись домой по обмену.", ("russia-ukraine",)),
+    ("Задержан подросток, поджёгший релейный шкаф.", ("russia-ukraine",)),
+    ("Цех выпускает «Гераньки» круглосуточно.", ("russia-ukraine",)),
+    ("Вражеский беспилотник упал у склада.", ("russia-ukraine",)),
+    ("Вночі знову били по енергетиці.", ("russia-ukraine",)),
+    ("Attention: a high-speed target is heading west.", ("russia-ukraine",)),
+    ("Japan pledged aid backed by frozen Russian assets.", ("russia-ukraine",)),
+    ("عاجل | انطلاق المحادثات الأمريكية الأوكرانية في جدة", ("russia-ukraine",)),
+    # October 7 condemned, Eshkol council, the Palestinian prisoners' commission, Shlomi's return.
+    ("We condemn the terrorist attack against Israel.", ("israel-hamas",)),
+    ("נפילה בשטח פתוח במועצה האזורית אשכול.", ("israel-hamas",)),
+    ("هيئة شؤون الأسرى: الإفراج عن دفعة جديدة", ("israel-hamas",)),
+    ("תושבי שלומי חוזרים הביתה.", ("israel-hezbollah",)),
+    # "Zionist" strikes in south Lebanon are not Gaza's war.
+    ("Sud-Liban : frappes sionistes sur Khiam malgré le cessez-le-feu.", ("israel-hezbollah",)),
+    # Kyiv liberated in 1943, a Gaza in New Hampshire, Iraq's Kataib Hezbollah.
+    ("Сегодня 80 лет освобождению Киева от немецко-фашистских захватчиков.", ()),
+    ("80 years ago today, Soviet troops entered Kyiv.", ()),
+    ("Gaza, New Hampshire: the town repaves Route 3A.", ()),
+    ("كتائب حزب الله العراقية تعلن تعليق عملياتها", ()),
+    # Azov's inflected forms, nicknames, Madyar's drone men, digital summons, body exchanges, refineries.
+    ("Суд вынес приговоры бойцам «Азова».", ("russia-ukraine",)),
+    ("Просроченный клоун снова просит танки.", ("russia-ukraine",)),
+    ("Птенцы Мадьяра охотятся за нашей логистикой.", ("russia-ukraine",)),
+    ("Бандеровская шваль зашла в Курскую область.", ("russia-ukraine",)),
+    ("Сили спеціальних операцій уразили нафтобазу.", ("russia-ukraine",)),
+    ("Відвідав пункт незламності на площі.", ("russia-ukraine",)),
+    ("Госдума ввела цифровые повестки.", ("russia-ukraine",)),
+    ("Состоялся обмен телами погибших.", ("russia-ukraine",)),
+    ("Цены на бензин выросли после ударов по НПЗ.", ("russia-ukraine",)),
+    ("Часть дронов подавлена РЭБ.", ("russia-ukraine",)),
+    ("Позиція України незмінна: спершу — повне припинення вогню.", ("russia-ukraine",)),
+    ("Ухвалено двадцятий пакет санкцій.", ("russia-ukraine",)),
+    # An obituary from the Strip, a march, truce talks in Arabic, Hezbollah's martyrs, the northern truce.
+    ("Sgt. Levi, 24, fell during operational activity in the northern Strip.", ("israel-hamas",)),
+    ("March on Saturday: stop arming genocide.", ("israel-hamas",)),
+    ("دعوة إلى استئناف مفاوضات التهدئة", ("israel-hamas",)),
+    ("The resistance mourns a commander martyred on the road to Jerusalem.", ("israel-hezbollah",)),
+    ("הקבינט אישר את הפסקת האש בגזרה הצפונית.", ("israel-hezbollah",)),
+    # The Kursk submarine, 1943 anniversaries, an earthquake in Turkey, Lebanon's new president.
+    ("Годовщина гибели подводной лодки «Курск»: погибли 118 моряков.", ()),
+    ("Ровно 81 год назад освобождён Харьков.", ()),
+    ("Співчуття народу Туреччини у зв'язку з жертвами землетрусу, МЗС України.", ()),
+    ("83 years ago, troops of the 1st Ukrainian Front entered the city.", ()),
+    ("Lebanon's parliament elects Joseph Aoun as president.", ()),
+    # Kursk's invasion, repatriation, the front, nicknames, Euroclear, corps, spotters, Kherson's bank.
+    ("Ему вменяют нападение на Курскую область.", ("russia-ukraine",)),
+    ("Завершён этап репатриации тел.", ("russia-ukraine",)),
+    ("Встретил ребят, вернувшихся с передовой.", ("russia-ukraine",)),
+    ("Бандеровский клоун опять просит ракет.", ("russia-ukraine",)),
+    ("Это капитуляция неонацистского режима.", ("russia-ukraine",)),
+    ("Конфискация активов в Евроклире — воровство.", ("russia-ukraine",)),
+    ("Бойцы 1-го армейского корпуса ждут ротации.", ("russia-ukraine",)),
+    ("Задержан мужчина, корректировавший огонь по ТЭЦ.", ("russia-ukraine",)),
+    ("Пацанам с Херсонского берега нужны генераторы.", ("russia-ukraine",)),
+    # Children's return, military records, energy strikes, the Serebryanka forest, Air Commands, Pokrovsk.
+    ("Подякував за повернення наших дітей.", ("russia-ukraine",)),
+    ("Оновіть військово-облікові дані онлайн.", ("russia-ukraine",)),
+    ("Every attack on our energy is a test.", ("russia-ukraine",)),
+    ("Assault units advanced in the Serebryanka forest.", ("russia-ukraine",)),
+    ("Glory to the gunners of the Eastern Air Command!", ("russia-ukraine",)),
+    ("بوتين: قواتنا تتقدم في اتجاه بوكروفسك", ("russia-ukraine",)),
+    # Kerem Shalom by its Arabic name, a French slogan, the 401st Brigade, al-Arouri.
+    ("Trucks through Karem Abu Salem today: 0.", ("israel-hamas",)),
+    ("Grande manif samedi : stop au génocide !", ("israel-hamas",)),
+    ("כוחות חטיבה 401 פועלים בשכונה.", ("israel-hamas",)),
+    ("اغتيال صالح العاروري", ("israel-hamas",)),
+    # Karabakh's peacekeepers, the Galician army of 1919, football in Kharkiv and Gaza, a Haifa base.
+    ("Российские миротворцы сообщили о гибели военнослужащих.", ()),
+    ("105 років тому Українська Галицька армія перейшла Збруч.", ()),
+    ("«Металіст 1925» обіграв суперника — перша перемога харків'ян.", ()),
+    ("At the Haifa base the IDF chief thanked the outgoing navy commander.", ()),
+    ("خدمات رفح يتوج بكأس غزة بعد فوزه على شباب خان يونس", ()),
+    # The e-summons register, border villages, nicknames, the ombudsmen, Mavic 3T, Chasiv Yar's dative.
+    ("Заработал единый реестр воинского учёта.", ("russia-ukraine",)),
+    ("Гуляния отменили с учётом оперативной обстановки.", ("russia-ukraine",)),
+    ("Дети из приграничных сёл учатся дистанционно.", ("russia-ukraine",)),
+    ("Бандеровская клика снова просит ракет.", ("russia-ukraine",)),
+    ("Нелегитимный Зе боится выборов.", ("russia-ukraine",)),
+    ("Омбудсмен передала украинскому омбудсмену списки.", ("russia-ukraine",)),
+    ("Карта 404 в трёх частях.", ("russia-ukraine",)),
+    ("Парни получили два Мавика 3Т.", ("russia-ukraine",)),
+    ("Мобилизованных вернули с передка.", ("russia-ukraine",)),
+    ("По Часову Яру наши уже за каналом.", ("russia-ukraine",)),
+    # The Register of Damage, outage schedules, a 30-day pause, UAVs, the talks in Arabic and Hebrew.
+    ("До реєстру збитків подано 30 тисяч заяв.", ("russia-ukraine",)),
+    ("У Києві діють графіки погодинних відключень.", ("russia-ukraine",)),
+    ("The delegations agreed on a 30-day pause in the skies.", ("russia-ukraine",)),
+    ("A group of UAVs over Sumy region.", ("russia-ukraine",)),
+    ("جولة جديدة من المحادثات المباشرة بين موسكو وكييف", ("russia-ukraine",)),
+    ("פוטין: המטרות של המבצע הצבאי המיוחד יושגו.", ("russia-ukraine",)),
+    # Abu Marzouk in Moscow, Nasrallah's forty days.
+    ("В Москву прибыл Муса Абу Марзук.", ("israel-hamas",)),
+    ("Forty days since the martyrdom of Sayyed Hassan.", ("israel-hezbollah",)),
+    # Football in Grozny and Ukraine, a gas blast in Lviv, geraniums, Iran's salvoes over Haifa.
+    ("Поздравляю «Ахмат» с победой над «Спартаком»! Ребята сражались как львы.", ()),
+    ("Вибух газу у Львові: під завалами двоє людей.", ()),
+    ("Збірна України здобула перемогу над Ісландією.", ()),
+    ("Выставка пеларгоний: 300 сортов «герани».", ()),
+    ("Interceptions over Haifa as a salvo is launched from Iran.", ()),
+    # Summonses, Crimea, men of draft age, the SSO, aid packages, the missing, mourning, Kherson's isles.
+    ("Военком: повестки приходят через Госуслуги.", ("russia-ukraine",)),
+    ("Крым — это Россия, и точка.", ("russia-ukraine",)),
+    ("Задержаны перевозчики мужчин призывного возраста.", ("russia-ukraine",)),
+    ("Вітаю з Днем Сил спеціальних операцій!", ("russia-ukraine",)),
+    ("Подякував за 24-й пакет оборонної допомоги.", ("russia-ukraine",)),
+    ("Виплати сім'ям безвісти зниклих захисників.", ("russia-ukraine",)),
+    ("Затримали організатора переправлення чоловіків призовного віку.", ("russia-ukraine",)),
+    ("Увага! Швидкісна ціль на південь.", ("russia-ukraine",)),
+    ("Оголошено жалобу у Кривому Розі.", ("russia-ukraine",)),
+    ("Евакуйовано мешканців острівної частини Херсона.", ("russia-ukraine",)),
+    # Children home, Grain from Ukraine, an evacuation in Indonesian, the nuclear plant in French.
+    ("Today 1,000 children are home. #BringKidsBack", ("russia-ukraine",)),
+    ("The Grain from Ukraine initiative reached Africa.", ("russia-ukraine",)),
+    ("KBRI Kyiv evakuasi 20 WNI.", ("russia-ukraine",)),
+    ("La centrale de Zaporijjia privée d'alimentation externe.", ("russia-ukraine",)),
+    # Rafah's hashtag, the siege in Arabic, the Flood in Indonesian, October 7 in Ukrainian.
+    ("#AllEyesOnRafah trending nomor satu.", ("israel-hamas",)),
+    ("وقفة تنديداً بحصار القطاع", ("israel-hamas",)),
+    ("Sudah 450 hari sejak Thufanul Aqsa.", ("israel-hamas",)),
+    ("Розмова з Нетаньягу: засудив теракт 7 жовтня.", ("israel-hamas",)),
+    # A French bank siege (a second 'otages' was the first one's company), a soldier from Karmiel.
+    ("Prise d'otages dans une agence bancaire : les otages libérés.", ()),
+    ("Sgt. Avraham, from Karmiel, a soldier in the 8th Brigade, fell in combat.", ()),
+    # The 'adjacent territory', Time of Heroes, contracts, assets, the mobilised, Engels, Belbek.
+    ("Из сопредельной территории обстреляно село.", ("russia-ukraine",)),
+    ("Выпускники «Времени героев» получили назначения.", ("russia-ukraine",)),
+    ("Подписавшим контракт выплатят по 1,2 млн рублей.", ("russia-ukraine",)),
+    ("Конфискация наших активов — воровство.", ("russia-ukraine",)),
+    ("Собираем посылки для мобилизованных из Саратова.", ("russia-ukraine",)),
+    ("Двухсотые с их стороны — 47 за ночь.", ("russia-ukraine",)),
+    ("Дроны по Энгельсу опять.", ("russia-ukraine",)),
+    ("Мир — когда флаг над Одессой.", ("russia-ukraine",)),
+    ("Лубінець: повернуто тіла полеглих.", ("russia-ukraine",)),
+    ("Border guards repelled a DRG attempt near the village.", ("russia-ukraine",)),
+    ("SOF operators struck an S-300 battery at Belbek airfield.", ("russia-ukraine",)),
+    # The Ukrainian locative of -ka and -kha towns; Ukrainian towns and war words as French writes them.
+    ("Бої в Авдіївці тривають.", ("russia-ukraine",)),
+    ("Сьогодні у Волновасі знову тиша.", ("russia-ukraine",)),
+    ("Marioupol assiégée.", ("russia-ukraine",)),
+    ("Kharkiv frappée cette nuit.", ("russia-ukraine",)),
+    # Abductees, the Yahalom unit, Beirut's southern suburb, a Hamas delegation in Moscow.
+    ("The body of the abductee was returned to Israel.", ("israel-hamas",)),
+    ("Yahalom engineers destroyed a tunnel.", ("israel-hamas",)),
+    ("La banlieue sud de Beyrouth visée.", ("israel-hezbollah",)),
+    (
+        "Делегация палестинского движения во главе с Мусой Абу Марзуком прибыла в Москву.",
+        ("israel-hamas",),
+    ),
+    # Emergency crews, a gas blast, a hockey club, a football crowd's enthusiasm, the Battle of Kursk.
+    ("Мобилизация сил: к тушению пожаров привлекли авиацию.", ()),
+    ("Взрыв газа в жилом доме в Белгороде.", ()),
+    ("ХК «Донбасс» выиграл кубок.", ()),
+    ("حماس الجماهير يشعل مدرجات الملعب", ()),
+    ("Il y a 80 ans, la bataille de Koursk : des combats acharnés.", ()),
+    # English in Russian transliteration, as TASS and RT write the towns.
+    ("Heavy shelling near Artemovsk.", ("russia-ukraine",)),
+    ("Drone strikes on Gorlovka overnight.", ("russia-ukraine",)),
+    ("Fighting continues near Krasnogorovka.", ("russia-ukraine",)),
+    ("Troops advanced west of Rabotino.", ("russia-ukraine",)),
+    ("Shelling of Aleshki and Krynki.", ("russia-ukraine",)),
+    ("Drones hit an oil depot in Tuapse.", ("russia-ukraine",)),
+    ("Missile strike on Krivoy Rog.", ("russia-ukraine",)),
+    # Indonesian, Hebrew and Arabic spellings that matched nothing.
+    ("Haniyah tewas dalam serangan.", ("israel-hamas",)),
+    ("Serangan dan korban di Rumah Sakit Indonesia.", ("israel-hamas",)),
+    ("הפצצות וקרבות בבית לאהיה", ("israel-hamas",)),
+    ("Hizbulah meluncurkan roket.", ("israel-hezbollah",)),
+    ("יירוטים ואזעקות בחורפיש", ("israel-hezbollah",)),
+    # A new weak name (Volgograd) keeps out of the Second World War.
+    ("Veterans lay wreaths in Volgograd for the Battle of Stalingrad.", ()),
+    # Kyiv-held territory, sabotage groups, the referendums, Tekstilshchik, demobilisation, AWOL, UGVs.
+    ("Списки жителей, находящихся на подконтрольной Киеву территории.", ("russia-ukraine",)),
+    ("На границе ликвидирована диверсионная группа.", ("russia-ukraine",)),
+    ("Ордер гаагской шарашки — клочок бумаги.", ("russia-ukraine",)),
+    ("Три года назад жители четырёх регионов сделали свой выбор.", ("russia-ukraine",)),
+    ("Удар по рынку в Текстильщике.", ("russia-ukraine",)),
+    ("Пацаны на «ноле» без ротации.", ("russia-ukraine",)),
+    ("Мобилизованных до сих пор не демобилизуют.", ("russia-ukraine",)),
+    ("Бандеровский наркофюрер опять клянчит ракеты.", ("russia-ukraine",)),
+    ("Из бригады бегут: СОЧ уже за тысячу.", ("russia-ukraine",)),
+    ("Кодифіковано наземні роботизовані комплекси.", ("russia-ukraine",)),
+    ("Обмінний фонд поповнено.", ("russia-ukraine",)),
+    ("Units moved to more favorable positions west of the town.", ("russia-ukraine",)),
+    # A Ukrainian euphemism for retreat, the nuclear plant's acronym, Alaska in Arabic.
+    ("Energoatom: ZNPP lost off-site power again.", ("russia-ukraine",)),
+    ("عاجل | ترامب بعد لقائه بوتين في ألاسكا", ("russia-ukraine",)),
+    # ICC warrants, Abu Obeida's nickname, Daraj Tuffah, the Nova party; the north's truce, Wadi Saluki.
+    ("Arrest warrants for Netanyahu and Gallant.", ("israel-hamas",)),
+    ("The Masked One has spoken again.", ("israel-hamas",)),
+    ("Command center struck in Daraj Tuffah.", ("israel-hamas",)),
+    ("שנחטף מהמסיבה ברעים", ("israel-hamas",)),
+    ("ההפסקה בצפון נכנסה לתוקף.", ("israel-hezbollah",)),
+    ("Rockets and launchers located in the Wadi Saluki area.", ("israel-hezbollah",)),
+    # A tribute to the band Sektor Gaza, Congo's war, Kyiv's liberation in 1943.
+    ("Трибьют «Сектора Газа» в Воронеже.", ()),
+    ("Goma: M23 and Rwandan troops agree to a ceasefire and a prisoner exchange.", ()),
+    ("81-ша річниця визволення Києва від нацистських окупантів.", ()),
+    # The clown from Kyiv, the Istanbul talks, Pyatnashka's commander, Mavics, contracts, 'birds'.
+    ("Обращаюсь к клоуну из Киева.", ("russia-ukraine",)),
+    ("Стамбульские переговоры нужны для мира на наших условиях.", ("russia-ukraine",)),
+    ("Поздравляем Ахру Авидзбу с назначением.", ("russia-ukraine",)),
+    ("Ответ на кражу наших активов простой.", ("russia-ukraine",)),
+    ("Сбор на два «Мавика» закрыли за сутки.", ("russia-ukraine",)),
+    ("Выплата при заключении контракта выросла.", ("russia-ukraine",)),
+    ("Дорога под птичками, эвакуации нет.", ("russia-ukraine",)),
+    ("Отправили очередной гумконвой.", ("russia-ukraine",)),
+    ("Передавал кураторам из ГУР координаты аэродрома.", ("russia-ukraine",)),
+    ("Обстановка: сбит вражеский Ми-8.", ("russia-ukraine",)),
+    # Guided bombs in Ukrainian, Kherson's return, Crimea, combined strikes, 1000 days, 1000 for 1000.
+    ("Харків. Знову КАБи по житлових кварталах.", ("russia-ukraine",)),
+    ("Рік, відколи ми повернули Херсон.", ("russia-ukraine",)),
+    ("Ukraine will never recognize Crimea as Russian.", ("russia-ukraine",)),
+    ("Killed while repelling a massive combined strike.", ("russia-ukraine",)),
+    ("1000 days of resistance.", ("russia-ukraine",)),
+    ("الكرملين: الاتفاق على تبادل 1000 أسير مقابل 1000", ("russia-ukraine",)),
+    # Sde Teiman, the Shati battalion, the abducted; the ground manoeuvre in the north; Gaza, Iowa.
+    ("Libéré, il témoigne des sévices à Sde Teiman.", ("israel-hamas",)),
+    ('דובר צה"ל: חוסל מפקד גדוד שאטי.', ("israel-hamas",)),
+    ("The family of the abducted was informed.", ("israel-hamas",)),
+    ("צו 8 לקראת תמרון קרקעי בצפון.", ("israel-hezbollah",)),
+    ("Gaza, Iowa: small town holds its annual corn festival.", ()),
+    # Men back from captivity, 'loud sounds', 'Kyiv in three days', the Antonivskyi bridge, 1000 for 1000.
+    ("Встретился с ребятами, вернувшимися из плена.", ("russia-ukraine",)),
+    ("Громкие звуки в Одессе, работали по порту.", ("russia-ukraine",)),
+    ("«Киев за три дня» — пошёл четвёртый год.", ("russia-ukraine",)),
+    ("Над Антоновским мостом развевался наш флаг.", ("russia-ukraine",)),
+    ("Прокачка остановлена после удара по НПС «Унеча».", ("russia-ukraine",)),
+    ("Договорились об обмене по формуле «1000 на 1000».", ("russia-ukraine",)),
+    # Ilovaisk, reserved workers, occupied territories, ERA loans, the Tendra Spit, partial mobilisation.
+    ("Вшановую захисників, які загинули в Іловайському котлі.", ("russia-ukraine",)),
+    ("Уряд продовжив бронювання працівників критичних підприємств.", ("russia-ukraine",)),
+    ("Elections in the temporarily occupied territories are null and void.", ("russia-ukraine",)),
+    ("A new tranche under the ERA mechanism.", ("russia-ukraine",)),
+    ("Marines raided the Tendra Spit.", ("russia-ukraine",)),
+    ("פוטין מכריז על גיוס חלקי.", ("russia-ukraine",)),
+    # October 7, aid distribution points, the deal's second wave; the five points in south Lebanon.
+    ("Two years since the 7th of October.", ("israel-hamas",)),
+    ("استشهاد 5 فلسطينيين قرب نقطة توزيع المساعدات غرب رفح.", ("israel-hamas",)),
+    ("על הפרק – הפעימה השנייה של המתווה.", ("israel-hamas",)),
+    ("بري: لا نقاش قبل الانسحاب من النقاط الخمس.", ("israel-hezbollah",)),
+    # A TV series, a music producer, controlled blasts in Hebrew, Iran's salvoes, the Beirut port blast.
+    ("Новая серия сериала «Мобилизация мечты» выходит в пятницу.", ()),
+    ("Иосиф Пригожин и Валерия отметили годовщину свадьбы.", ()),
+    ("תרגיל של פיקוד העורף: ייתכנו פיצוצים מבוקרים ותנועת כוחות.", ()),
+    ("Iran responded with ballistic missiles on Haifa and Tel Aviv.", ()),
+    ("Five years on: 218 killed, 2,750 tons of ammonium nitrate. Beirut remembers.", ()),
+    # Enemy losses, the Gold Star, Oreshnik and drone drops in Ukrainian, drone forces, guided bombs.
+    ("Орієнтовні втрати противника на сьогодні.", ("russia-ukraine",)),
+    ("Посмертно нагороджено орденом «Золота Зірка».", ("russia-ukraine",)),
+    ("Росія знову обрала «Орєшнік».", ("russia-ukraine",)),
+    ("Світло повернули після нічної атаки на підстанцію.", ("russia-ukraine",)),
+    ("Росіяни скинули вибухівку з дрона на маршрутку.", ("russia-ukraine",)),
+    ("Сили безпілотних систем уразили НПЗ.", ("russia-ukraine",)),
+    ("Влучання КАБу у двір багатоповерхівки.", ("russia-ukraine",)),
+    ("Шахед курсом на Білу Церкву.", ("russia-ukraine",)),
+    ("Трипілля: ракетою знищена Трипільська ТЕС.", ("russia-ukraine",)),
+    # Summonses online, freed captives, the left-bank bridgehead, deported children.
+    ("Военкоматы продолжают рассылку повесток через Госуслуги.", ("russia-ukraine",)),
+    ("Прибыл отряд освобождённых из плена бойцов.", ("russia-ukraine",)),
+    ("Marines continue holding the bridgehead on the left bank.", ("russia-ukraine",)),
+    ("19,546 children have been deported.", ("russia-ukraine",)),
+    # A slogan in Indonesian, a poet, prisoners in Arabic, the attack on Israel in Ukrainian; Fouad Shukr.
+    ("Dari sungai sampai laut, Palestina akan merdeka!", ("israel-hamas",)),
+    ("Refaat Alareer, on n'oublie pas.", ("israel-hamas",)),
+    ("الحرية للأسرى في سجون الاحتلال", ("israel-hamas",)),
+    ("МЗС засуджує терористичні атаки проти Ізраїлю.", ("israel-hamas",)),
+    ("Hommage au commandant Fouad Chokor.", ("israel-hezbollah",)),
+    # Gaza Township in Iowa, a man named Shlomi, Wagner in Mali.
+    ("Gaza Township, Iowa: a man arrested after a bar shooting.", ()),
+    ("Shlomi Ziv thanked the soldiers at the ceremony.", ()),
+    ("Wagner fighters and Malian troops suffered heavy losses.", ()),
+    # Hits, attack drones, children back from occupied land, strikes on the grid, the Air Force's alerts.
+    ("Харків. Влучання у дитсадок.", ("russia-ukraine",)),
+    ("Противник атакував 120 ударними БпЛА.", ("russia-ukraine",)),
+    ("Ще троє дітей повернулися додому з ТОТ.", ("russia-ukraine",)),
+    ("Кожен удар по нашій енергетиці має ціну.", ("russia-ukraine",)),
+    ("Група КР з Каспію курсом на захід.", ("russia-ukraine",)),
+    ("МіГ-31К на зльоті. Тривога по всій території!", ("russia-ukraine",)),
+    ("На підконтрольну територію повернуто 909 тіл.", ("russia-ukraine",)),
+    ("Місто зустріло Олега «на щиті».", ("russia-ukraine",)),
+    ("Уламки збитого дрона впали на дитячий майданчик.", ("russia-ukraine",)),
+    ("Координаційний штаб верифікував ще 300 наших громадян.", ("russia-ukraine",)),
+    ("«Кіборги» тримали Донецький аеропорт 242 дні.", ("russia-ukraine",)),
+    ("Оголошено обов'язкову евакуацію родин із дітьми.", ("russia-ukraine",)),
+    # Waiting drones, combat pay, the MoD's contracts, plans, a ballistic alert.
+    ("Противник применил дроны-ждуны на дороге.", ("russia-ukraine",)),
+    ("Боевые выплаты раненым снова задерживают.", ("russia-ukraine",)),
+    ("Обвиняемый заключил контракт с Минобороны.", ("russia-ukraine",)),
+    ("We went through the 20-point framework point by point.", ("russia-ukraine",)),
+    ("Ballistic threat from the north-east! Take cover.", ("russia-ukraine",)),
+    # Mediators in French, all hostages home, Khan Younis's brigade, the Rashid road, hashtags, kibbutzim.
+    (
+        "Doha : reprise des discussions en présence des médiateurs égyptiens et qataris.",
+        ("israel-hamas",),
+    ),
+    ("Support for the return of all hostages.", ("israel-hamas",)),
+    ("ЦАХАЛ сообщил о ликвидации командира Ханюнисской бригады.", ("israel-hamas",)),
+    ("Gencatan senjata berlaku. Warga kembali lewat Jalan Rashid.", ("israel-hamas",)),
+    ("#StopArmingIsrael — les dockers refusent de charger.", ("israel-hamas",)),
+    ("Ракетний удар по кібуцу.", ("israel-hamas",)),
+    # Hail, heat stroke, household gas, a Pope's arrival, a French hold-up, North Korea, the Drakkar.
+    ("На Вінниччині град розміром з горіх знищив посіви.", ()),
+    ("На Херсонщині зростає ризик теплового удару.", ()),
+    ("Тернопіль: вибух побутового газу в п'ятиповерхівці.", ()),
+    ("Прилёт Папы Римского в Бейрут.", ()),
+    ("Nantes : prise d'otages dans une agence bancaire, le forcené s'est rendu au RAID.", ()),
+    ("КНДР провела испытание МБР «Хвасон-19», ракета упала в Японском море.", ()),
+    ("23 octobre 1983 : attentat du Drakkar à Beyrouth. 58 parachutistes tués.", ()),
+    ("В Охматдиті пересадили дитині печінку.", ()),
+    # The nominative of the special operation (its ending set spelled only the plural), core war words.
+    ("Спецоперация продолжается.", ("russia-ukraine",)),
+    ("Обломки упали на поле в Брянской области.", ("russia-ukraine",)),
+    ("Київ: уламки на Оболоні.", ("russia-ukraine",)),
+    (
+        "Échange de prisonniers : 1 000 contre 1 000, le plus important depuis février 2022.",
+        ("russia-ukraine",),
+    ),
+    ("Pemukim ilegal merusak kebun zaitun di desa dekat Ramallah.", ("israel-hamas",)),
+    # Localities and officials in each script.
+    ("Airstrike on Jabalya overnight.", ("israel-hamas",)),
+    ("قصف على كفار عزة الليلة.", ("israel-hamas",)),
+    ("Удар по Айта-эш-Шааб.", ("israel-hezbollah",)),
+    ("Обстріл Умані цієї ночі.", ("russia-ukraine",)),
+    ("Frappe sur Kremenchouk cette nuit.", ("russia-ukraine",)),
+    ("Boudanov a déclaré que les frappes continueront.", ("russia-ukraine",)),
+    ("האשם ספי א-דין חוסל.", ("israel-hezbollah",)),
+    # Curfews, kamikaze drones, Czech shells, children taken, the northern arena, the Strip in Arabic.
+    ("На левом берегу Херсонской области продлили комендантский час.", ("russia-ukraine",)),
+    ("Передал ещё одну партию дронов-камикадзе.", ("russia-ukraine",)),
+    ("Дякую Чехії за снарядну ініціативу.", ("russia-ukraine",)),
+    ("We discussed the return of children taken by Russia.", ("russia-ukraine",)),
+    ("He fell during combat in the northern arena.", ("israel-hezbollah",)),
+    ("بن غفير يهدد إذا تم وقف القتال في القطاع.", ("israel-hamas",)),
+    ("Setahun Taufanul Aqsha.", ("israel-hamas",)),
+    ("Жёны мобилизованных снова пришли к приёмной.", ("russia-ukraine",)),
+    # Tents, Odesa in Texas, a quake felt in the north, the Holy Fire, the Yom Kippur War's valley.
+    ("حملة تبرعات: الخيام والبطانيات مع دخول المنخفض الجوي.", ()),
+    ("Стрілянина в Одесі, штат Техас: загинули четверо.", ()),
+    ("דווח על נדנוד מבנים בחיפה ובקריית שמונה.", ()),
+    ("Благодатный огонь доставят в Москву, делегация уже вылетела.", ()),
+    ("The 7th Brigade held the Valley of Tears against 500 Syrian tanks on the Golan.", ()),
+    # Guards of this version's own words: police raids and floods.
+    ("Спецоперация в Подмосковье: задержаны 14 нелегальных мигрантов.", ()),
+    ("Повінь на Закарпатті: зруйновано підвісний міст.", ()),
+    # Real news: the resilience plan, antiwar marches; a war with North Korea is not this one.
+    ("Зеленский представит «план стойкости».", ("russia-ukraine",)),
+    ("В Берлине прошёл антивоенный марш.", ("russia-ukraine",)),
+    ("Трамп хочет снизить риск вооружённого конфликта с КНДР.", ()),
+    # Minerals, Baba Yaga drones, forward airfields, truces, the willing, drops, assaults, fundraisers.
+    ("Соглашение по редкоземельным металлам так и не подписано.", ("russia-ukraine",)),
+    ("«Рубикон» отработал по «Бабам-Ягам».", ("russia-ukraine",)),
+    ("Удар по аэродрому подскока.", ("russia-ukraine",)),
+    ("Кремль объявил трёхдневный режим тишины.", ("russia-ukraine",)),
+    ("Очередной «саммит желающих» в Париже.", ("russia-ukraine",)),
+    ("Два «трёхсотых» после сброса с дрона.", ("russia-ukraine",)),
+    ("Каменское: штурмовые группы зашли в частный сектор.", ("russia-ukraine",)),
+    ("Новогодний сбор для морпехов!", ("russia-ukraine",)),
+    ("Песков: предпосылок для встречи лидеров в Будапеште пока нет.", ("russia-ukraine",)),
+    # A hostile drone in Lebanon, south Lebanese villages, the pagers, hostages' remains, Gaza's places.
+    ("مسيّرة معادية تستهدف دراجة نارية على طريق القليعة.", ("israel-hezbollah",)),
+    ("IAF jets struck a weapons storage facility in Yohmor al-Shaqif.", ("israel-hezbollah",)),
+    ('في الذكرى الأولى لـ"البيجر"', ("israel-hezbollah",)),
+    ("The remains of another deceased hostage were handed over tonight.", ("israel-hamas",)),
+    ("نادي الأسير: الإفراج عن الدفعة الثالثة.", ("israel-hamas",)),
+    ("مشاهد من مستشفى شهداء الأقصى.", ("israel-hamas",)),
+    ("Anas al-Sharif's last message.", ("israel-hamas",)),
+    # Kazakhstan's Stepnogorsk, Iran's salvoes on Bat Yam, a drowning in the Litani.
+    ("В Степногорске Акмолинской области возобновил работу комбинат.", ()),
+    ("Иранские баллистические ракеты прилетели в Хайфу и Бат-Ям.", ()),
+    ("النبطية: وفاة شاب غرقاً في نهر الليطاني أثناء السباحة.", ()),
+    # Reserve+, border communities, evacuations, security agreements, assault drones, arresting Putin.
+    ("У застосунку «Резерв+» можна отримати відстрочку.", ("russia-ukraine",)),
+    ("Білопільська громада: після обстрілу знеструмлено 3 тисячі абонентів.", ("russia-ukraine",)),
+    ("За добу з Краматорської громади евакуйовано 412 людей.", ("russia-ukraine",)),
+    ("Signed the security agreement with Japan.", ("russia-ukraine",)),
+    ("Уночі район атаковано ударними дронами.", ("russia-ukraine",)),
+    ("Закликаємо Таджикистан заарештувати Путіна.", ("russia-ukraine",)),
+    # The operational situation, repatriation, the expired president, curators, combined attacks, OSGs.
+    ("Школы переходят на дистанционное обучение в связи с оперативной обстановкой.", ("russia-ukraine",)),
+    ("В рамках репатриации Россия передала 909 тел.", ("russia-ukraine",)),
+    ("Бандеровский «президент» с просроченными полномочиями снова выступил.", ("russia-ukraine",)),
+    ("Житель Рыльска передавал куратору в Сумах снимки.", ("russia-ukraine",)),
+    ("He was killed repelling a combined missile and drone attack.", ("russia-ukraine",)),
+    ("Tavria OSG, past 24 hours: the enemy lost 312 personnel.", ("russia-ukraine",)),
+    ("Canada will transfer $2bn from Russian frozen assets.", ("russia-ukraine",)),
+    ("Беспилотник сбит над Ханкалой.", ("russia-ukraine",)),
+    # A heater fire, measles shots, a flag over a stadium, Odessa in Texas, a hostage named Shlomi.
+    ("Рівненщина: через несправний обігрівач сталася пожежа, загинули двоє людей.", ()),
+    ("Мобільні бригади вакцинують дітей у громадах Закарпаття.", ()),
+    ("Золото чемпіонату світу — і прапор над стадіоном.", ()),
+    ("The gunman killed 7 people on a highway between Midland and Odessa.", ()),
+    ("Noa, Almog, Andrey and Shlomi are home.", ()),
+    # Air defence at work, taking a city, anti-drone nets, the wounded, a Mavic, exchanges and rounds.
+    ("ПВО работает в Туапсе, сообщил глава района.", ("russia-ukraine",)),
+    ("Жителей просят не снимать работу ПВО.", ("russia-ukraine",)),
+    ("Взятие Харькова не входит в задачи, заявил генерал.", ("russia-ukraine",)),
+    ("Нужны антидроновые сетки для расчёта.", ("russia-ukraine",)),
+    ("Навестил раненых бойцов в госпитале.", ("russia-ukraine",)),
+    ("Один мавик на всё отделение.", ("russia-ukraine",)),
+    ("Встретили ребят, вернувшихся после обмена.", ("russia-ukraine",)),
+    ("Ночью безэкипажники шли на порт.", ("russia-ukraine",)),
+    ("После стамбульского раунда стороны обменялись меморандумами.", ("russia-ukraine",)),
+    ("Прилёт по подстанции, света нет.", ("russia-ukraine",)),
+    ("Кремль ждёт от Киева список на обмен.", ("russia-ukraine",)),
+    ("Блогера оштрафовали за «дискредитацию».", ("russia-ukraine",)),
+    ("Под Джанкоем слышны взрывы.", ("russia-ukraine",)),
+    ("Курянам выплатили компенсации за жильё, пострадавшее от обломков.", ("russia-ukraine",)),
+    ("Задержан подозреваемый в поджоге военкомата.", ("russia-ukraine",)),
+    ("قصف عنيف على تشاسيف يار.", ("russia-ukraine",)),
+    # West Bank towns and junctions, a south Lebanese village, a hostage slogan, the mediators, a raid.
+    ("Troops operated overnight in Qabatiya and eliminated two terrorists.", ("israel-hamas",)),
+    ("Stabbing attack at the Gush Etzion junction; the terrorist was neutralized.", ("israel-hamas",)),
+    ("IDF troops struck a launcher in Markaba.", ("israel-hezbollah",)),
+    ("Sur la place, la foule scande : « Ramenez-les maintenant ! »", ("israel-hamas",)),
+    ("Delegasi menerima proposal mediator Qatar-Mesir.", ("israel-hamas",)),
+    ("Jenin diserbu lagi menjelang subuh.", ("israel-hamas",)),
+    # A plane's arrival, Israel's air defence against Iran, 1941.
+    ("Прилёт по расписанию в 14:30.", ()),
+    ("ПВО Израиля работает над Тель-Авивом после иранского залпа.", ()),
+    ("В 1941 году взятие Киева открыло немцам путь на восток.", ()),
+    # Strongpoints, manpower losses, combat training, the front line, liberated territories, combat tasks.
+    ("Артиллеристы разбили опорный пункт противника.", ("russia-ukraine",)),
+    ("Враг несёт потери в живой силе.", ("russia-ukraine",)),
+    ("Вчерашние новобранцы прошли боевое слаживание.", ("russia-ukraine",)),
+    ("Сосед вернулся с передовой на две недели.", ("russia-ukraine",)),
+    ("Учителя едут работать на освобождённые территории.", ("russia-ukraine",)),
+    ("Земляки выполняют боевые задачи уже второй год.", ("russia-ukraine",)),
+    ("Передали ребятам за ленточку генератор.", ("russia-ukraine",)),
+    ("Школьники плетут маскировочные сети.", ("russia-ukraine",)),
+    ("Британские ракеты полетят вглубь наших территорий.", ("russia-ukraine",)),
+    ("Части улучшили положение по переднему краю.", ("russia-ukraine",)),
+    ("Пункт отбора на контракт открылся в Туле.", ("russia-ukraine",)),
+    ("Над Грозным сбит беспилотник.", ("russia-ukraine",)),
+    ("Под городом достроили подземную школу.", ("russia-ukraine",)),
+    ("Мирная формула Киева никому не нужна, заявили в Кремле.", ("russia-ukraine",)),
+    # Ukrainian captions: the Stavka, clashes, air defence, refineries, mobile fire groups, shells.
+    ("Провів нараду Ставки.", ("russia-ukraine",)),
+    ("За добу 120 бойових зіткнень.", ("russia-ukraine",)),
+    ("Обговорили посилення нашої ППО.", ("russia-ukraine",)),
+    ("Дякую партнерам за захист нашого неба.", ("russia-ukraine",)),
+    ("Уражено НПЗ у Рязані.", ("russia-ukraine",)),
+    ("Вночі працювали мобільні вогневі групи.", ("russia-ukraine",)),
+    ("Отримали новий пакет снарядів.", ("russia-ukraine",)),
+    ("The Crimean Platform meets in Kyiv.", ("russia-ukraine",)),
+    ("Energy Ramstein brought new pledges.", ("russia-ukraine",)),
+    # Gaza: a hospital by its short name, hostages' bodies.
+    ("Бои у больницы «Шифа» продолжаются.", ("israel-hamas",)),
+    ("Ночью Израиль получил тела заложников.", ("israel-hamas",)),
+    # Grozny's history, and Ivan the Terrible's.
+    ("В Грозном открыли выставку оружия времён Кавказской войны.", ()),
+    ("Фильм об Иване Грозном получил приз.", ()),
+    # Fibre-optic drones, meat assaults, the ribbon, exchange formulas, airport closures, energy truces.
+    ("Под Краматорском нашли оптоволоконные катушки.", ("russia-ukraine",)),
+    ("Опять мясные штурмы, опять без поддержки.", ("russia-ukraine",)),
+    ("Брат уже полгода на «ленточке».", ("russia-ukraine",)),
+    ("Обсуждается обмен по формуле «всех на всех».", ("russia-ukraine",)),
+    ("В Самаре временные ограничения на приём и выпуск воздушных судов.", ("russia-ukraine",)),
+    ("Стороны договорились об отказе от ударов по энергетике.", ("russia-ukraine",)),
+    ("Погиб оператор FPV из нашего расчёта.", ("russia-ukraine",)),
+    ("Энергомораторий продлевать не будут.", ("russia-ukraine",)),
+    ("Саммит на базе Элмендорф-Ричардсон в Анкоридже завершился.", ("russia-ukraine",)),
+    ("Развожаев: отражена атака, сбиты четыре цели.", ("russia-ukraine",)),
+    ("Сбит дрон; операторы Рубикона ответили.", ("russia-ukraine",)),
+    # Gaza: a school in Daraj, the Nova site, a hostage back in our hands, captives' families, Samaria.
+    ("مجزرة في مدرسة التابعين.", ("israel-hamas",)),
+    ("עשרות ביקרו היום באתר הנובה.", ("israel-hamas",)),
+    ("עידן בידי כוחותינו.", ("israel-hamas",)),
+    ("The captives' families marched to Jerusalem.", ("israel-hamas",)),
+    ("מחבלים נעצרו בצפון השומרון.", ("israel-hamas",)),
+    ("המשלחת ממריאה הלילה לדוחא.", ("israel-hamas",)),
+    # Lebanon: the northern evacuees, Nasrallah's title, the pagers, Sheikh Naim, al-Habbariyeh.
+    ("הממשלה האריכה את מענק המפונים מהצפון.", ("israel-hezbollah",)),
+    ("#SayyedOfMartyrs", ("israel-hezbollah",)),
+    ("One year since the pagers.", ("israel-hezbollah",)),
+    ("Sheikh Naim mourned the martyrs of the strike.", ("israel-hezbollah",)),
+    ("غارة من مسيّرة على سيارة في بلدة الهبارية.", ("israel-hezbollah",)),
+    # Moscow's Krymsky Bridge, Beirut's port blast, Lebanon's banks, the Meron disaster, Gaza's evacuees.
+    ("На Крымском мосту в Москве ограничат движение.", ()),
+    ("Beirut port, four years on. 218 dead, still no one charged.", ()),
+    ("جمعية المصارف تعلن الإضراب بعد اقتحام مودعين فرعاً في لبنان.", ()),
+    ("ארבע שנים לאסון מירון: 45 הרוגים.", ()),
+    ("הממשלה האריכה את מענקי המפונים מהעוטף.", ("israel-hamas",)),
+    # The 30-day truce, captured mercenaries, Reunification Day, the Yanchul river.
+    ("Перемирие на тридцать дней Москву не устраивает.", ("russia-ukraine",)),
+    ("Пленные наёмники рассказали, сколько им платили.", ("russia-ukraine",)),
+    ("Поздравляю всех с Днём воссоединения!", ("russia-ukraine",)),
+    ("Противник отходит за Янчул, взорваны мосты.", ("russia-ukraine",)),
+    # Ukrainian: exchanges in quotes, ballistic threats, Contract 18-24, fire from Russia, drops.
+    ("Домовились про обмін «всіх на всіх».", ("russia-ukraine",)),
+    ("Загроза застосування балістики!", ("russia-ukraine",)),
+    ("Контракт 18-24: подано понад тисячу заяв.", ("russia-ukraine",)),
+    ("Громаду обстріляли з території рф.", ("russia-ukraine",)),
+    ("Дрон скинув вибухівку на авто.", ("russia-ukraine",)),
+    ("У морі два ракетоносії.", ("russia-ukraine",)),
+    ("Грант для ветеранів, які повернулися з фронту.", ("russia-ukraine",)),
+    ("Уночі атакували порт Ізмаїльського району.", ("russia-ukraine",)),
+    # Israel: the northern arrangement, Qabatiya spelled short, pauses, Gideon's Chariots, barrages.
+    ("ההסדר בצפון נכנס לתוקף הלילה.", ("israel-hezbollah",)),
+    ("מבצע בקבטיה: נעצרו 9 מבוקשים.", ("israel-hamas",)),
+    ("המתווה כולל 60 ימי הפוגה.", ("israel-hamas",)),
+    ("מבצע מרכבות גדעון נמשך.", ("israel-hamas",)),
+    ("The atrocities of Oct. 7 must be named.", ("israel-hamas",)),
+    ('נ"ט נורה לעבר מוצב מול מרוואחין.', ("israel-hezbollah",)),
+    ("אשקלון: אחרי המטחים הלימודים מרחוק.", ("israel-hamas",)),
+    # Accidents near the border, the Kursk bulge of 1943, floods in Zakarpattia, Kyiv's metro.
+    ("תאונת דרכים קטלנית סמוך לכפר עזה.", ()),
+    ("Fatal crash near Nir Oz: a driver was killed.", ()),
+    ("Курская дуга переломила ход войны.", ()),
+    ("Закарпаття: підтоплено 200 дворів, евакуйовано 60 людей.", ()),
+    ("Станцію «Героїв Дніпра» закривають на ремонт.", ()),
+    # Strikes on power plants, 155 mm shells, fibre-optic FPVs, al-Shifa spelled ash-.
+    ("Ночью прилёт по ТЭЦ, свет отключён.", ("russia-ukraine",)),
+    ("Европа обещает миллион 155-мм снарядов.", ("russia-ukraine",)),
+    ("Закупили оптоволоконные FPV для расчёта.", ("russia-ukraine",)),
+    ("Бои у больницы Аш-Шифа не стихают.", ("israel-hamas",)),
+    # Ukrainian: underground classes, air defence at work, a strike drone, a quiet sky, the 3rd Assault,
+    # prisoners' families, debris, shelling in slang, Chornobaivka, the Nikopol district.
+    ("Школярі навчатимуться в підземних класах.", ("russia-ukraine",)),
+    ("Над містом триває робота ППО.", ("russia-ukraine",)),
+    ("Ударний дрон атакував автобус.", ("russia-ukraine",)),
+    ("Обговорили повну тишу в небі.", ("russia-ukraine",)),
+    ("Дякую 3-й штурмовій за стійкість.", ("russia-ukraine",)),
+    ("Зустрівся з рідними полонених.", ("russia-ukraine",)),
+    ("Уламки впали на дитячий майданчик.", ("russia-ukraine",)),
+    ("Чорнобаївку знову обстріляли.", ("russia-ukraine",)),
+    ("Нікопольщина: зранку гатили по громадах.", ("russia-ukraine",)),
+    # Cosmonauts, Darfur, Congo, Pakistan, Latakia in Ukrainian; Tornado, Russia's rocket launcher.
+    ("Командиру экипажа, вернувшегося с МКС, присвоено звание Героя России.", ()),
+    ("Ветеран надел медаль на ленточке и вспомнил войну.", ()),
+    ("Україна засуджує удар по табору в Дарфурі.", ()),
+    ("Україна закликає громадян залишити ДР Конго через бойові дії.", ()),
+    ("Україна вітає припинення вогню між Індією та Пакистаном.", ()),
+    ("Борошно з України прибуло до Латакії після обстрілів.", ()),
+    ("Российские военные из РСЗО «Торнадо» ударили по позициям ВСУ.", ("russia-ukraine",)),
+    # The 7 October massacre in Russian, Israel's right to defend itself.
+    ("Резню 7 октября никто не оправдывает.", ("israel-hamas",)),
+    ("Україна підтримує право Ізраїлю на самозахист.", ("israel-hamas",)),
+    # A landing ship, cluster shells and drag stretchers in slang, conscripts, refusers, projectiles.
+    ("Под Бердянском поражён БДК.", ("russia-ukraine",)),
+    ("В Херсоне опять кассетки по рынку.", ("russia-ukraine",)),
+    ("Под Покровском нужны волокуши.", ("russia-ukraine",)),
+    ("Под Белгородом служат срочники.", ("russia-ukraine",)),
+    ("Отказников из-под Курска держат в подвале.", ("russia-ukraine",)),
+    ("Projectiles fell near Haifa.", ("israel-hezbollah",)),
+    # Krynky, Donetsk's Alley of Angels, Azov's fighters, the Dobropillia axis, Dnipro's missile plant.
+    ("Крынки держатся.", ("russia-ukraine",)),
+    ("Возложили цветы к Аллее ангелов.", ("russia-ukraine",)),
+    ("Азовцев приговорили к 20 годам.", ("russia-ukraine",)),
+    ("Бои на Добропольском направлении.", ("russia-ukraine",)),
+    ("Южмаш снова под ударом.", ("russia-ukraine",)),
+    ("Бурштынская ТЭС под ударом.", ("russia-ukraine",)),
+    # The US envoy with Putin or the Kremlin's spokesman, not in Oman's talks with Iran; a meeting with
+    # Zelensky as with Putin.
+    ("Встреча Путина и Уиткоффа длилась пять часов.", ("russia-ukraine",)),
+    ("Песков прокомментировал контакты с Уиткоффом.", ("russia-ukraine",)),
+    ("Уиткофф и Аракчи провели раунд в Маскате.", ()),
+    ("Путин готов встретиться с Зеленским.", ("russia-ukraine",)),
+    # Gaza's Sumud flotilla and the 2025 plan's stabilisation force.
+    ("Активистов с «Сумуд» задержали.", ("israel-hamas",)),
+    ("Совбез одобрил международные силы стабилизации.", ("israel-hamas",)),
+    # Wagner in Africa; crop-spraying drones.
+    ("Вагнеровцы охраняют прииски в ЦАР.", ()),
+    ("Белгородские фермеры купят дроны-опрыскиватели.", ()),
+    # Ukrainian: a hit in slang, targets shot down, ordnance cleared, occupation "elections", a fallen
+    # soldier's funeral, Ochakiv's district; storks arriving and martial arts are not the war.
+    ("Запоріжжя. Прилетіло по підстанції.", ("russia-ukraine",)),
+    ("Усі цілі на Київ знешкоджено.", ("russia-ukraine",)),
+    ("На Херсонщині знайшли вибухонебезпечні предмети.", ("russia-ukraine",)),
+    ("Так звані «вибори» в Криму нікчемні.", ("russia-ukraine",)),
+    ("Прощання з Героєм відбудеться в неділю.", ("russia-ukraine",)),
+    ("Очаківську громаду знову обстріляли.", ("russia-ukraine",)),
+    ("На Полтавщині зафіксували перший приліт білих лелек.", ()),
+    ("У Запоріжжі стартував фестиваль бойових мистецтв.", ()),
+    # Russian: Ukrainian brigades abbreviated, trench EW, the Vampire launcher, Ukraine's NATO invitation;
+    # a drunk driver, "banned in Russia" after a group's name and the Japanese peace treaty are not.
+    ("Пленные из 3-й ОШБр рассказали о потерях.", ("russia-ukraine",)),
+    ("Нужны окопные РЭБы.", ("russia-ukraine",)),
+    ("По Белгороду снова били «Вампиры».", ("russia-ukraine",)),
+    ("Против приглашения Украины в НАТО выступают США.", ("russia-ukraine",)),
+    ("В Белгороде пьяный водитель сбил пешехода, пострадавших двое.", ()),
+    ("Боевики ХТШ (запрещена в России) начали наступление.", ()),
+    ("Токио мешает переговорам о мирном договоре между Россией и Японией.", ()),
+    # English: Operation Spiderweb, the General Staff's losses count, Bring Kids Back; a memorandum alone
+    # is not the war.
+    ("Operation Spiderweb hit 41 aircraft.", ("russia-ukraine",)),
+    ("Estimated losses of the adversary today: 1,040 personnel.", ("russia-ukraine",)),
+    ("The boy is home. Bring Kids Back.", ("russia-ukraine",)),
+    ("Ukraine and Japan signed a memorandum on e-commerce.", ()),
+    # Israel: the "Black Sabbath", the Nova survivors, the hostages' hashtag, the Bibas family, the
+    # envelope's evacuees, Operation Iron Wall; Entebbe, a training accident and crime are not.
+    ("השבת השחורה לא תישכח.", ("israel-hamas",)),
+    ("ניצולי הנובה חזרו לאתר.", ("israel-hamas",)),
+    ("500 days. #BringThemHomeNow", ("israel-hamas",)),
+    ("כפיר ביבס היה חוגג היום.", ("israel-hamas",)),
+    ("מפוני העוטף יקבלו מענק.", ("israel-hamas",)),
+    ("קיר ברזל נמשך בג'נין.", ("israel-hamas",)),
+    ("מבצע יונתן: 102 חטופים חולצו באנטבה.", ()),
+    ("רכב צבאי התהפך במהלך אימון ברמת הגולן: שני חיילים נפצעו.", ()),
+    ("ירי בנוף הגליל על רקע פלילי.", ()),
+    # Real news of 2024: territorial concessions, drone attacks, TurkStream, families reunited, the
+    # European Peace Facility, Kyiv's NATO invitation, land "occupied" as a verb, the Netanyahu warrant.
+    ("Киев должен сам решать о территориальных уступках.", ("russia-ukraine",)),
+    ("В Раменском пожар на фоне атаки БПЛА.", ("russia-ukraine",)),
+    ("Киев пытался взорвать «Турецкий поток».", ("russia-ukraine",)),
+    ("Украина передала России детей в рамках воссоединения семей.", ("russia-ukraine",)),
+    ("Главы МИД не разблокировали средства Европейского фонда мира для Украины.", ("russia-ukraine",)),
+    ("Против приглашения Киева в НАТО выступает Венгрия.", ("russia-ukraine",)),
+    ("Киев не может вернуть земли, которые оккупировали.", ("russia-ukraine",)),
+    ("Шекель упал после ордера на арест премьера Израиля Нетаньяху.", ("israel-hamas",)),
+    ("Германия откажется арестовать Нетаньяху.", ("israel-hamas",)),
+    # Alone, or beside the Great Patriotic War or the PKK, they are not.
+    ("Визовый центр ускорил воссоединение семей мигрантов.", ()),
+    ("«Турецкий поток» прокачал рекордный объём газа.", ()),
+    ("Президент Палестины приглашён на юбилей победы в Великой Отечественной войне.", ()),
+    ("Боевики Рабочей партии Курдистана взорвали бомбы в Стамбуле.", ()),
+    # Germany's Taurus, a town half encircled, a volunteer battalion, NATO's expansion as a war aim,
+    # "decommunisation" promised to Ukraine, Bucha in any case.
+    ("Канцлер снова мечтает о «Таурусах».", ("russia-ukraine",)),
+    ("Северск почти в полукольце.", ("russia-ukraine",)),
+    ("Тепловизоры для ребят из «Эспаньолы».", ("russia-ukraine",)),
+    ("Путин напомнил о пяти волнах расширения НАТО.", ("russia-ukraine",)),
+    ("Украине обещают настоящую декоммунизацию.", ("russia-ukraine",)),
+    ("Суд приговорил блогера за видео о Буче.", ("russia-ukraine",)),
+    # Greenland's annexation, the submarine Kursk.
+    ("Трамп снова заговорил об аннексии Гренландии, там готовят референдум.", ()),
+    ("25 лет назад в Баренцевом море погиб атомный подводный крейсер «Курск», погибли 118 моряков.", ()),
+    # Resolution 2735, rallies for Gaza, the warrants for Netanyahu and Gallant, the Great Omari Mosque.
+    ("Le Conseil de sécurité adopte la résolution 2735.", ("israel-hamas",)),
+    ("La préfecture interdit la manifestation de soutien au peuple palestinien.", ("israel-hamas",)),
+    ("La Haye : mandats d'arrêt contre Netanyahou et Gallant.", ("israel-hamas",)),
+    ("مسيرات حاشدة في عمّان نصرة للقطاع.", ("israel-hamas",)),
+    ("Umat muslim menggalang dana untuk Masjid Agung Al-Omari.", ("israel-hamas",)),
+    # Gaza's football, the sheikh of the 1930s, Indonesia's 1945 militia, Iran's salvoes.
+    ("نهائي كأس: شباب رفح يفوز على اتحاد الشجاعية.", ()),
+    ("Remembering Sheikh Izz al-Din al-Qassam, killed in 1935.", ()),
+    ("Timnas Palestina menahan imbang Korea Selatan, luar biasa semangat pasukan Al-Fida'i!", ()),
+    ("Laskar Hizbullah turut berjuang dalam Pertempuran Surabaya.", ()),
+    ("Sirene di Haifa dan Tel Aviv, rudal diluncurkan.", ()),
+    # Ukraine's president: the Huliaipole axis in the nominative, the F-16 coalition, energy sites
+    # shielded from strikes, the Stugna missile, Gold Stars; in English, heating points and the coalition.
+    ("Гуляйпільський напрямок зараз найскладніший.", ("russia-ukraine",)),
+    ("Дякую авіаційній коаліції.", ("russia-ukraine",)),
+    ("Енергооб'єкти отримали захист третього рівня.", ("russia-ukraine",)),
+    ("Бійці отримали нові «Стугни».", ("russia-ukraine",)),
+    ("Вручив «Золоті Зірки» трьом воїнам.", ("russia-ukraine",)),
+    ("Stugnas stopped the column.", ("russia-ukraine",)),
+    ("The Unbreakability Points are open in the region.", ("russia-ukraine",)),
+    ("The first jets arrived: thanks to the aviation coalition.", ("russia-ukraine",)),
+    # Russian news: captured armour on show, families of the fallen, Operation Spiderweb in quotes.
+    ("На Поклонной открыли выставку трофейной техники.", ("russia-ukraine",)),
+    ("Семьям погибших военнослужащих выплатят по 3 млн.", ("russia-ukraine",)),
+    ("«Паутина» уничтожила 41 самолёт.", ("russia-ukraine",)),
+    # Gaza: the humanitarian zone, the Security Council on the Strip, the truce's second phase.
+    ("Rockets were fired from the humanitarian zone.", ("israel-hamas",)),
+    ("Совбез проголосовал по резолюции по сектору.", ("israel-hamas",)),
+    ("Катар обсуждает второй этап перемирия.", ("israel-hamas",)),
+    # A coup elsewhere, a moratorium on building.
+    ("Ukraine condemns the military coup in Niger.", ()),
+    ("В Москве ввели мораторий на строительство апартаментов.", ()),
+    # The mobilised, Strelkov's unit in 2014, Uchkuevka, General Armageddon, Gerans in the plural, arms
+    # supplied to Russia; a joint patrol with China and an MMA belt are not the war.
+    ("Мобилизованные третий год без ротации.", ("russia-ukraine",)),
+    ("Одиннадцать лет назад отряд Стрелкова вошёл в Славянск.", ("russia-ukraine",)),
+    ("Учкуевка: пляж, дети, ракета.", ("russia-ukraine",)),
+    ("Генерал Армагеддон снова в отпуске.", ("russia-ukraine",)),
+    ("Львов: ночная атака Гераней.", ("russia-ukraine",)),
+    ("Китай начал поставлять оружие России, пишут СМИ.", ("russia-ukraine",)),
+    (
+        "Ту-95МС провели совместное воздушное патрулирование с ВВС Китая, сообщили в Минобороны РФ.",
+        (),
+    ),
+    ("AFC: главный бой вечера закончился нокаутом, «Ахмат» забирает пояс.", ()),
+    # Arabic: a raid in the Tyre district; the Lebanese Forces party, an olive harvest and the sheikh of
+    # 1935 are not the war.
+    ("غارة على بلدة في قضاء صور.", ("israel-hezbollah",)),
+    ("حزب القوات اللبنانية يفوز في انتخابات نقابة المهندسين.", ()),
+    ("موسم قطاف الزيتون: إنتاج وفير هذا العام.", ()),
+    ("في ذكرى استشهاد الشيخ عز الدين القسام عام 1935.", ()),
+    # Ukrainian: prosthetics for the defenders, interceptor drones, the Czech shells, the Liutyi drone,
+    # the fallen's bodies returned, a border district shelled; thieves in law and Azerbaijan are not.
+    ("Superhumans: ще 200 протезувань.", ("russia-ukraine",)),
+    ("Закупівлю дронів-перехоплювачів збільшено.", ("russia-ukraine",)),
+    ("Перші снаряди в межах чеської ініціативи вже прибули.", ("russia-ukraine",)),
+    ("«Люті» пройшли випробування.", ("russia-ukraine",)),
+    ("Повернули тіла наших полеглих.", ("russia-ukraine",)),
+    ("Новгород-Сіверщина: мінометний обстріл.", ("russia-ukraine",)),
+    ("Набуло чинності рішення РНБО про санкції проти 52 «злодіїв у законі».", ()),
+    ("Україна підтримує територіальну цілісність Азербайджану, закликаємо до припинення вогню.", ()),
+    # Hebrew: yellow ribbons, the envelope's communities, the Far'a camp, the Qassam Brigades, the
+    # captives' families, Russia's partial mobilisation; a drill, Victory Day, hospital pagers are not.
+    ("אלפים בכיכר עם סרטים צהובים.", ("israel-hamas",)),
+    ("טקס בכל יישובי העוטף.", ("israel-hamas",)),
+    ("כוח פעל במחנה אל-פארעה.", ("israel-hamas",)),
+    ("גדודי אל-קסאם פרסמו סרטון.", ("israel-hamas",)),
+    ("משפחות השבויים נפגשו עם ראש הממשלה.", ("israel-hamas",)),
+    ("שיא בעלייה מרוסיה מאז הגיוס החלקי.", ("russia-ukraine",)),
+    ("תרגיל כוחות ביטחון בקריית שמונה: קולות נפץ.", ()),
+    ("ותיקי הצבא האדום צעדו באשדוד ביום הניצחון על גרמניה הנאצית, עם מדליות מהמלחמה.", ()),
+    ('רמב"ם נפרד מהביפרים.', ()),
+    ("הביפרים התפוצצו ברחבי לבנון.", ("israel-hezbollah",)),
+    # Ukraine's administrations and General Staff: cluster submunitions, "hit confirmed", the Tsezar
+    # Kunikov, the entry-exit checkpoints, outages after an attack, a siege lifted; "carrying out combat
+    # tasks" in Russian. Lightning and a storm on the Crimean bridge are not the war.
+    ("Піротехніки знешкодили касетні суббоєприпаси біля школи.", ("russia-ukraine",)),
+    ("Підтверджено ураження нафтоперекачувальної станції.", ("russia-ukraine",)),
+    ("Уражено великий десантний корабель «Цезар Куніков».", ("russia-ukraine",)),
+    ("КПВВ відкритий для тих, хто виїжджає.", ("russia-ukraine",)),
+    ("Внаслідок атаки — екстрені відключення.", ("russia-ukraine",)),
+    ("Три роки тому з Чернігова зняли облогу.", ("russia-ukraine",)),
+    ("Погиб под Красноармейском, выполняя боевые задачи.", ("russia-ukraine",)),
+    ("Влучання блискавки в будинок на Житомирщині: вогонь знищив покрівлю.", ()),
+    ("Крымский мост перекрыт из-за шторма, порывы ветра до 25 м/с.", ()),
+    # Gaza in English, Indonesian and French: a hostage held since 2014, the "Riviera" plan, the rallies'
+    # hashtag, the stabilisation force, the World Court on genocide; the north: pagers, Beit Hillel.
+    ("After 11 years, Lt. Hadar Goldin is coming home.", ("israel-hamas",)),
+    ("Rencana Riviera Timur Tengah itu pembersihan etnis.", ("israel-hamas",)),
+    ("Rassemblement place de la République. #StopGénocide", ("israel-hamas",)),
+    ("Mabes TNI menyiapkan personel untuk Pasukan Stabilisasi Internasional.", ("israel-hamas",)),
+    (
+        "Mahkamah Internasional (ICJ) memerintahkan langkah sementara: cegah tindakan genosida.",
+        ("israel-hamas",),
+    ),
+    ("Hundreds of pagers explode across Lebanon.", ("israel-hezbollah",)),
+    ("Two reservists were killed when an explosive UAV hit near Beit Hillel.", ("israel-hezbollah",)),
+    # Mozambique's Gaza province, Metula's hockey, Indonesia's parliament.
+    ("Banjir besar melanda Provinsi Gaza di Mozambik, ribuan warga dievakuasi.", ()),
+    ("Canada Centre, Metula: Israel's U-20 ice hockey team hosts the cup.", ()),
+    ("Demo di depan DPR ricuh, gas air mata ditembakkan.", ()),
+    # Hebrew: the Netzarim axis, Kibbutz Be'eri, the stabilisation force, Abu Shabab's militia, the
+    # "Al-Aqsa Flood", the northern front; an earthquake report and a road accident in the north are not.
+    ("כוחות הנדסה מפרקים את המוצבים לאורך נצרים.", ("israel-hamas",)),
+    ("המשפחות הראשונות חזרו לקיבוץ בארי.", ("israel-hamas",)),
+    ("שלוש מדינות יצטרפו לכוח הייצוב הבינלאומי.", ("israel-hamas",)),
+    ("המיליציה של אבו שבאב ברפיח טוענת שחיסלה שני פעילים.", ("israel-hamas",)),
+    ("מי שעדיין קורא לזה מבול אל-אקצא לא מבין.", ("israel-hamas",)),
+    ("חזית הצפון במספרים: 60 אלף מפונים.", ("israel-hezbollah",)),
+    ("רעידת אדמה הורגשה בצפת. לפי המכון הגאופיזי, המוקד בדרום לבנון.", ()),
+    ("תאונה בכביש 90 בכניסה למטולה: שני פצועים קל.", ()),
+    # Russian war bloggers: Tatarsky, a slur for Zelensky, the annexation votes, Ukraine's 47th brigade.
+    ("Сегодня годовщина гибели Владлена Татарского.", ("russia-ukraine",)),
+    ("Киевский наркоклоун опять требует денег.", ("russia-ukraine",)),
+    ("Два года назад области проголосовали за вхождение в Россию.", ("russia-ukraine",)),
+    ("Пленный из 47-й механизированной рассказал о ротации.", ("russia-ukraine",)),
+    # Ukraine's president and ministries: the war levy, an assault brigade, the cruiser Moskva, demining,
+    # the disengagement of 2019, the reparations loan, the Normandy format, Zelensky's "not a ride",
+    # mobile fire groups, fortifications.
+    ("Військовий збір для ФОП — 5%.", ("russia-ukraine",)),
+    ("Відзначив 3-тю окрему штурмову.", ("russia-ukraine",)),
+    ("Крейсер «Москва» відтепер — на дні.", ("russia-ukraine",)),
+    ("Мінекономіки: гуманітарне розмінування триває.", ("russia-ukraine",)),
+    ("Розведення сил у Золотому завершено.", ("russia-ukraine",)),
+    ("Репараційна позика за рахунок знерухомлених активів — це справедливо.", ("russia-ukraine",)),
+    ("Париж. Нормандський формат.", ("russia-ukraine",)),
+    ("Мені потрібні боєприпаси, а не таксі.", ("russia-ukraine",)),
+    ("Дякую мобільним вогневим групам Київщини.", ("russia-ukraine",)),
+    ("Будуємо фортифікаційні споруди на Сумщині.", ("russia-ukraine",)),
+    # Hebrew: al-Shifa, Bureij, the Bibas boys, the flotilla's ships, the 2014 operation, 7 October in the
+    # Hebrew calendar; the Galilee division, the northern campaign, the pagers' anniversary.
+    ("לוחמים נכנסו לבית החולים שיפא.", ("israel-hamas",)),
+    ("כוחות פעלו במחנה אל-בורייג'.", ("israel-hamas",)),
+    ("שירי, אריאל וכפיר בבית.", ("israel-hamas",)),
+    ("השייטת השתלטה על ספינות המשט.", ("israel-hamas",)),
+    ("עשור לצוק איתן.", ("israel-hamas",)),
+    ('מענק מיוחד למי ששירת מאז שמחת תורה תשפ"ד.', ("israel-hamas",)),
+    ("אוגדה 91 מסכמת את השבוע.", ("israel-hezbollah",)),
+    ("המערכה בצפון נגמרת הלילה.", ("israel-hezbollah",)),
+    ("שנה לביפרים.", ("israel-hezbollah",)),
+    # Russian: talks "on Ukraine", sanctions on the oil majors, Lyman by its Russian name, the missing.
+    ("Во время визита Макрон ничего не добился по Украине.", ("russia-ukraine",)),
+    ("Новые санкции против «Роснефти» вступают в силу в пятницу.", ("russia-ukraine",)),
+    ("Вспоминаем, как оставили Красный Лиман.", ("russia-ukraine",)),
+    ("Двое сыновей пропали без вести под Изюмом.", ("russia-ukraine",)),
+    # "Since 2014" is the war's start, not in a record's "the first time since 2014".
+    ("Епископ считает, что Украина провоцировала Россию с 2014 года.", ("russia-ukraine",)),
+    ("Впервые с 2014 года сборная Украины вышла в финал.", ()),
+    # Ukrainian administrations: the displaced, a night attack, falling debris, a second strike at
+    # rescuers, the shelled border areas, the Pavlohrad district; the immobilised assets in English.
+    ("Кабмін продовжив виплати для ВПО.", ("russia-ukraine",)),
+    ("Наслідки нічної атаки на Фастів усувають.", ("russia-ukraine",)),
+    ("Падіння уламків у Дарницькому районі.", ("russia-ukraine",)),
+    ("Рятувальники потрапили під повторний удар.", ("russia-ukraine",)),
+    ("Обстріли прикордоння не вщухають.", ("russia-ukraine",)),
+    ("Павлоградщина. Вночі збито п'ять дронів.", ("russia-ukraine",)),
+    ("Proceeds from immobilized assets fund the next tranche.", ("russia-ukraine",)),
+    # Hebrew: Egyptian-Qatari mediation, the envelope's rebuilding directorate, Be'eri, the border road,
+    # Tyre; Be'eri's printing house and Tzur Hadassah are not.
+    ("המגעים בתיווך מצרי-קטרי נמשכים.", ("israel-hamas",)),
+    ("מנהלת תקומה מאשרת מענקים חדשים.", ("israel-hamas",)),
+    ("עוד עשר משפחות חזרו לבארי.", ("israel-hamas",)),
+    ("כביש 899 נסגר שוב לתנועה.", ("israel-hezbollah",)),
+    ("תקיפה באזור צור הלילה.", ("israel-hezbollah",)),
+    ("דפוס בארי זכה בפרס עיצוב.", ()),
+    ("שריפה בצור הדסה, שלושה בתים נפגעו.", ()),
+    # Arabic: Gaza's Sabra quarter.
+    ("قصف منزل في حي الصبرة فجر اليوم.", ("israel-hamas",)),
+    # Hebrew terms are written without their article, so they also match after ב ל כ, which absorb it.
+    ("מחר יתקיים טקס לזכר הנרצחים בשבת השחורה.", ("israel-hamas",)),
+    ("הצעה חדשה הועברה למתווך הקטארי.", ("israel-hamas",)),
+    # Hebrew government posts: the northern sector, the north's residents home, the rebuilding
+    # directorates of the north and the south, the western Negev; Lag BaOmer at Meron is not the war.
+    ("מענק לחיילים ששירתו בגזרה הצפונית.", ("israel-hezbollah",)),
+    ("ההחלטה: להחזיר את תושבי הצפון לבתיהם עד הקיץ.", ("israel-hezbollah",)),
+    ("מנהלת תנופה לצפון פותחת משרד חדש.", ("israel-hezbollah",)),
+    ("תלמידי אזור התקומה חוזרים לבתי הספר.", ("israel-hamas",)),
+    ("מרכז החוסן בנגב המערבי פתוח לתושבים המפונים.", ("israel-hamas",)),
+    ("שדרות חוזרת הביתה: רוב התושבים שבו לעיר.", ("israel-hamas",)),
+    ('ל"ג בעומר במירון: אלפי מתפללים הגיעו, משטרת ישראל בכוננות.', ()),
+    # Hostages by name; French: the hostages' families, the Philadelphi corridor, bombs on Beirut,
+    # Sudzha evacuated; a bank stormed in Beirut and the wars of 1973 are not these wars.
+    ("Emily Damari spoke at the rally tonight.", ("israel-hamas",)),
+    ("Les familles d'otages manifestent à Tel-Aviv.", ("israel-hamas",)),
+    ("Le corridor de Philadelphie reste le point de blocage.", ("israel-hamas",)),
+    ("Beyrouth sous les bombes cette nuit.", ("israel-hezbollah",)),
+    ("Moscou évacue Soudja.", ("russia-ukraine",)),
+    ("Ratusan pager meledak di Lebanon.", ("israel-hezbollah",)),
+    ("Des clients prennent d'assaut les banques à Beyrouth.", ()),
+    ("50 years since the Yom Kippur War. Soldiers fell defending the Golan Heights and Sinai.", ()),
+    # Russia-Ukraine: the British training mission, a drone's debris, a strike on a terminal, the
+    # Mariupol theatre, "the second army of the world", the energy truce; a river's west bank is not
+    # the West Bank, Venezuela's militia and the Dnipro-1 football club are not the war.
+    ("Training under Interflex continues in Britain.", ("russia-ukraine",)),
+    ("Бочаров: на заводе обломки двух беспилотников.", ("russia-ukraine",)),
+    ("Ночью прилёт по терминалу, пожар потушен.", ("russia-ukraine",)),
+    ("Річниця Маріупольського драмтеатру.", ("russia-ukraine",)),
+    ("Вони зупинили «другу армію світу».", ("russia-ukraine",)),
+    ("Говорили про енергетичне перемир'я.", ("russia-ukraine",)),
+    ("Противник атакует на западном берегу Оскола.", ()),
+    ("Мадуро объявил о мобилизации ополчения.", ()),
+    ("Вітаємо «Дніпро-1» з перемогою в Кубку.", ()),
+    # Ukraine's regional administrations: a drone's drop or hit, the threat of repeat attacks, the
+    # temporarily occupied villages, camouflage nets, evacuation buses, the Beryslav district; ministries:
+    # defenders male and female, families of the missing, the ERA loan and the aggressor state. A regional
+    # administration's Easter greeting is not the war.
+    ("Скид ВОГ з дрона на зупинку, двоє поранених.", ("russia-ukraine",)),
+    ("Влучання БпЛА в багатоповерхівку.", ("russia-ukraine",)),
+    ("Загроза повторних атак зберігається.", ("russia-ukraine",)),
+    ("Допомогу можуть оформити мешканці тимчасово окупованих сіл.", ("russia-ukraine",)),
+    ("Плетемо маскувальні сітки щочетверга.", ("russia-ukraine",)),
+    ("Евакуаційний автобус з Херсона відправляється о 9:00.", ("russia-ukraine",)),
+    ("Бериславщина: поранено чоловіка.", ("russia-ukraine",)),
+    ("Протезування для захисників і захисниць безоплатне.", ("russia-ukraine",)),
+    ("Гаряча лінія для родин зниклих безвісти.", ("russia-ukraine",)),
+    ("Кредит ERA повертатимуть доходи від активів держави-агресора.", ("russia-ukraine",)),
+    ("Херсонська ОВА вітає з Великоднем.", ()),
+    # English: the warrant for Putin; the Holodomor and Karabakh are not this war. Russian: a unit's
+    # temporary base, the EU's million shells, a strike on an airfield; hostages handed to the Red Cross.
+    ("The ICC issued a warrant for Putin.", ("russia-ukraine",)),
+    ("Holodomor Remembrance Day: millions of Ukrainians were killed by famine.", ()),
+    (
+        "We support the territorial integrity of Azerbaijan and call to protect civilians in Karabakh, "
+        "Ukraine's MFA said.",
+        (),
+    ),
+    ("Удар по пункту временной дислокации.", ("russia-ukraine",)),
+    ("Каллас обещает «миллион снарядов».", ("russia-ukraine",)),
+    ("В Таганроге прилёт по аэродрому.", ("russia-ukraine",)),
+    ("Первые заложницы переданы Красному Кресту.", ("israel-hamas",)),
+    # Hebrew: alerts and battles as war words, evacuees from the northern border; a drill, the 1973 war's
+    # Valley of Tears and a flight to Bari in Italy are not these wars.
+    ("עיריית אשקלון: התרעות לעבר העיר.", ("israel-hamas",)),
+    ("הלוויה צבאית לסרן שנפל בקרבות ברפיח.", ("israel-hamas",)),
+    ("תלמידי היישובים המפונים מהגבול הצפוני.", ("israel-hezbollah",)),
+    ("מועצה אזורית אשכול: יתקיים תרגיל, יישמעו קולות ירי.", ()),
+    ("50 שנה למלחמת יום הכיפורים. טקס ברמת הגולן לזכר הנופלים בקרבות בעמק הבכא.", ()),
+    ("קו ישיר לבארי שבאיטליה.", ()),
+    # A place name that is also a common word counts at a sentence's start when a dateline's colon or
+    # comma follows it ("суми" are sums).
+    ("Суми: дві балістичні ракети по центру міста.", ("russia-ukraine",)),
+    ("Суми, неділя. По центру міста влучили дві балістичні ракети.", ("russia-ukraine",)),
+    # A Chechen leader's and a former president's channels: the Chechen battalions on Kyiv's side, the
+    # annexed regions "are Russia", the borders of 1991; in English, sanctions on Rosneft, the FP-5.
+    ("Ликвидирован командир батальона «Шейх Мансур».", ("russia-ukraine",)),
+    ("Донецк, Луганск, Запорожье, Херсон — это Россия.", ("russia-ukraine",)),
+    ("Он снова обещает выйти к границам 1991 года.", ("russia-ukraine",)),
+    ("We welcome the sanctions on Rosneft.", ("russia-ukraine",)),
+    ("The FP-5 is in serial production.", ("russia-ukraine",)),
+    # Axis channels: salvos on the Galilee, Fadi rockets, Zubeidi freed; "in the Strip" in Russian.
+    ("الجليل الأعلى الليلة... صليات متتالية.", ("israel-hezbollah",)),
+    ("Haifa tonight: Fadi-3s over the bay.", ("israel-hezbollah",)),
+    ("الأسير المحرر زكريا الزبيدي يصل رام الله.", ("israel-hamas",)),
+    ("ЦАХАЛ начал наземную операцию в секторе.", ("israel-hamas",)),
+    # Not these wars: a Quran verse, Iraq's Islamic Resistance, Hezbollah's "occupier", Chechnya's riot
+    # police, Iran's missiles on Tel Aviv, a harvest, the Second World War, a football cup.
+    ("خطبة الجمعة: «ألا إن حزب الله هم المفلحون».", ()),
+    ("Islamic Resistance in Iraq claims a drone attack on Eilat.", ()),
+    ("Naim Qassem: we will not hand over our weapons while the occupier remains.", ("israel-hezbollah",)),
+    ("Бойцы ОМОН «Ахмат» задержали браконьеров, изъято оружие.", ()),
+    ("Иран нанёс ракетный удар. Над Тель-Авивом работает ПВО.", ()),
+    ("Мобилизация всех сил на уборку урожая.", ()),
+    ("8 травня. Вісім мільйонів українців загинули в тій війні.", ()),
+    ("«Шахтар» переміг у Лізі чемпіонів, Донецьк святкує перемогу.", ()),
+    # Real news: South Korea's martial law is not this war; a strategic defeat of Russia and continued
+    # support for Ukraine are.
+    (
+        "Лидер оппозиции Южной Кореи считает, что президент после провала попытки ввести военное "
+        "положение спровоцирует КНДР.",
+        (),
+    ),
+    ("Они добиваются стратегического поражения России.", ("russia-ukraine",)),
+    ("Канцлер обещал и дальше поддерживать Украину.", ("russia-ukraine",)),
+    # The army's and ministries' words: the registry, the Ghost of Kyiv, the JFO, missile debris, missing
+    # on a combat mission, summonses online, Zelensky as "the Expired".
+    ("Update your military registration data in the app.", ("russia-ukraine",)),
+    ("Posthumously awarded: the Ghost of Kyiv.", ("russia-ukraine",)),
+    ("JFO HQ: shelling near Pisky over the day.", ("russia-ukraine",)),
+    ("Уламки балістичної ракети впали біля школи.", ("russia-ukraine",)),
+    ("Зник безвісти під час виконання бойового завдання.", ("russia-ukraine",)),
+    ("Повестки по Госуслугам приходят всем.", ("russia-ukraine",)),
+    ("Опять Просроченный просит денег.", ("russia-ukraine",)),
+    # French and Indonesian: the International Legion, the reparations loan, the Philadelphi axis,
+    # "the Hezb" on Metula, north of the Strip; English: the Shifa hospital.
+    ("Témoignages de la Légion internationale.", ("russia-ukraine",)),
+    ("L'UE discute du prêt de réparation.", ("russia-ukraine",)),
+    ("Netanyahou refuse de quitter l'axe Philadelphie.", ("israel-hamas",)),
+    ("Le Hezb revendique une salve sur Metoula.", ("israel-hezbollah",)),
+    ("Bantuan diterjunkan di wilayah utara Jalur.", ("israel-hamas",)),
+    ("Troops operated in the area of Shifa Hospital.", ("israel-hamas",)),
+    # Not these wars: a skating cup in Metula, peacekeepers' day, 1967, Iran and Israel in June 2025, a
+    # namesake Avdiivka.
+    ("The Canada Centre in Metula hosts the figure skating cup.", ()),
+    ("Peacekeepers served in Kosovo and Lebanon, Ukraine's army said.", ()),
+    ("Perang Enam Hari 1967: Sinai, Golan dan Tepi Barat direbut.", ()),
+    ("Le cessez-le-feu entre Téhéran et Tel-Aviv annoncé par Trump tient.", ()),
+    ("Авдіївка Сосницької громади отримала нову водонапірну вежу.", ()),
+    # Hebrew: Tel al-Sultan, the Nova survivors, a delegation off to Doha, Qatar and Egypt, the five
+    # points, the shelter with its article ("המרחב המוגן"), Mohammed Sinwar spelled without a yod.
+    ("לוחמים פעלו בתל סולטאן.", ("israel-hamas",)),
+    ("קו חם לשורדי המסיבה.", ("israel-hamas",)),
+    ("משלחת בראשות ראש המוסד תצא מחר לדוחא.", ("israel-hamas",)),
+    ("קטאר ומצרים העבירו הצעה חדשה.", ("israel-hamas",)),
+    ("צה״ל נשאר בחמש הנקודות לאורך הגבול.", ("israel-hezbollah",)),
+    ("עוד לילה במרחב המוגן בצפת.", ("israel-hezbollah",)),
+    ("מוחמד סנוואר חוסל.", ("israel-hamas",)),
+    # Arabic: the Strip's children, administrative detention, the buzzing drone, the Glilot base.
+    ("الملايين في الشوارع لأجل أطفال القطاع.", ("israel-hamas",)),
+    ("تحويل شاب إلى الاعتقال الإداري.", ("israel-hamas",)),
+    ("الهدنة بدأت، ولأول مرة لا نسمع الزنانة.", ("israel-hamas",)),
+    ("استهدف المجاهدون قاعدة غليلوت.", ("israel-hezbollah",)),
+    # Ukraine's cities: a night missile attack, Lviv's military cemetery, a shell's hit, critical
+    # infrastructure, Kherson "free again"; Russian: TOS-1 launchers, "new territorial realities".
+    ("Собор зазнав руйнувань унаслідок нічної ракетної атаки.", ("russia-ukraine",)),
+    ("На Марсовому полі ще три нові могили.", ("russia-ukraine",)),
+    ("Снаряд влучив у дитячий майданчик.", ("russia-ukraine",)),
+    ("Вночі пошкоджено об'єкт критичної інфраструктури.", ("russia-ukraine",)),
+    ("Рік тому Херсон знову став вільним.", ("russia-ukraine",)),
+    ("«Солнцепёки» отработали по пехоте.", ("russia-ukraine",)),
+    ("Условия прежние: признание новых территориальных реалий.", ("russia-ukraine",)),
+    # Not these wars: Be'eri Street, the police's name, a companion of the Prophet, Zeitoun in Cairo,
+    # storks arriving, farm drones, Syria after Assad, the 1982 war.
+    ("רחוב בארי ייסגר לתנועה בלילה.", ()),
+    ("משטרת ישראל: נעצר חשוד בסחיטה באשקלון.", ()),
+    ("أبو عبيدة عامر بن الجراح توفي في طاعون عمواس.", ()),
+    ("حريق في مصنع بحي الزيتون شرق القاهرة.", ()),
+    ("Перші лелеки прилетіли на Сумщину.", ()),
+    ("Аграрні дрони обробили поля на Миколаївщині.", ()),
+    ("После падения Асада армия заняла вершину Хермона на Голанах.", ()),
+    ("היום לפני 44 שנה החל מבצע שלום הגליל.", ()),
+    # Hebrew with the article absorbed or left out (במסיבה, קו עימות), back to the Galilee, the agreement
+    # with Beirut, the Shifa hospital as a dateline.
+    ('נחום ז"ל נרצח במסיבה ברעים.', ("israel-hamas",)),
+    ("מעבר לפעילות מלאה באזורי קו עימות.", ("israel-hezbollah",)),
+    ("1 במרץ – חוזרים לגליל.", ("israel-hezbollah",)),
+    ("ההסכם עם ביירות נכנס לתוקף.", ("israel-hezbollah",)),
+    ("שיפא: הכוחות פעלו במתחם.", ("israel-hamas",)),
+    # Ukraine's president: Operation Spiderweb, the annexation, a Russian missile's hit, the thousandth
+    # day, the peace formula.
+    ("«Павутина». Операція, яка увійде в підручники.", ("russia-ukraine",)),
+    ("Ми ніколи не визнаємо анексію Криму.", ("russia-ukraine",)),
+    ("Російська ракета влучила по місту.", ("russia-ukraine",)),
+    ("Сьогодні – 1000 днів.", ("russia-ukraine",)),
+    ("Мирна формула: 10 пунктів.", ("russia-ukraine",)),
+    # English and Arabic news: the Bibas family by name, the Board of Peace, the three mediators, Iqlim
+    # al-Tuffah, the Strip's administration, the 28 points.
+    ("Shiri, Ariel and Kfir. The procession leaves at noon.", ("israel-hamas",)),
+    ("Board of Peace members meet in Cairo.", ("israel-hamas",)),
+    ("قطر ومصر والولايات المتحدة في بيان مشترك.", ("israel-hamas",)),
+    ("سلسلة غارات على إقليم التفاح.", ("israel-hezbollah",)),
+    ("الفصائل تقبل بلجنة تكنوقراط لإدارة القطاع.", ("israel-hamas",)),
+    ("المبعوث الروسي يبحث خطة النقاط الـ28.", ("russia-ukraine",)),
+    # Not these wars: a burglary in Kiryat Shmona, Rothschild Boulevard (שדרות), Gaza Street in Amman,
+    # Lebanon's elections.
+    ("פריצה לשלוש חנויות בקריית שמונה הלילה.", ()),
+    ("תאונה קשה בשדרות רוטשילד, רוכב נפצע.", ()),
+    ("شارع غزة في عمّان يشهد ازدحاماً.", ()),
+    ("Lebanon's parliamentary elections: Hezbollah loses its majority.", ()),
+    # Russian news: the Istanbul format, the Tisza swimmers, buyers of Russian oil; the truce's second
+    # phase, the slogan, the five hilltops.
+    ("Песков: Москва готова к контактам в стамбульском формате.", ("russia-ukraine",)),
+    ("Тело мужчины, пытавшегося переплыть Тису, нашли пограничники.", ("russia-ukraine",)),
+    ("Сенат готовит пошлины против покупателей российской нефти.", ("russia-ukraine",)),
+    ("Консультации о второй фазе перемирия возобновятся.", ("israel-hamas",)),
+    ("Тысячи людей на улицах Лондона: «От реки до моря».", ("israel-hamas",)),
+    ("Израильские войска должны покинуть пять высот.", ("israel-hezbollah",)),
+    # Tulkarm in two words, the rallies' chant, pagers and walkie-talkies, Operation Iron Wall in
+    # Indonesian, Russia's partial mobilisation.
+    ("טול כרם: חוסל בכיר בגדוד.", ("israel-hamas",)),
+    ("The only chant you could hear: 'Ceasefire NOW'.", ("israel-hamas",)),
+    ("Pagers. Walkie-talkies. Thousands maimed.", ("israel-hezbollah",)),
+    ("Jenin lagi. Operasi 'Tembok Besi' masuk pekan ketiga.", ("israel-hamas",)),
+    ("Mobilisasi parsial: warga Dagestan unjuk rasa.", ("russia-ukraine",)),
+    # Ukraine's General Staff and news: a hit near Cape Tarkhankut, a "gauleiter", a night strike, a
+    # fundraiser for drones.
+    ("Біля мису Тарханкут уражено малий ракетний корабель.", ("russia-ukraine",)),
+    ("Суд заочно засудив гауляйтера Балицького.", ("russia-ukraine",)),
+    ("Після нічного удару без світла 200 тисяч абонентів.", ("russia-ukraine",)),
+    ("Відкрили збір на мавіки для бригади.", ("russia-ukraine",)),
+    # Not these wars: a drone light show, Iran's missile on Haifa, a road accident in Sderot, a UFC fight.
+    ("Шоу дронов над Москвой: в небо поднимут 3000 беспилотников.", ()),
+    ("Иранская ракета попала в НПЗ в Хайфе.", ()),
+    ("שדרות: בן 20 נהרג בתאונת אופנוע.", ()),
+    ("Український боєць UFC провів блискавичний штурм.", ()),
+    # Hebrew local authorities: shrapnel, residents back home, the envelope's kibbutzim, the Tkuma area
+    # without its article, the Re'im memorial, the morning of 7 October, a direct hit in Ashkelon.
+    ("עוד לילה: נפל רסס ברחוב הגעתון בנהריה.", ("israel-hezbollah",)),
+    ("תושבי שלומי, ברוכים השבים הביתה!", ("israel-hezbollah",)),
+    ("ברוכים הבאים לתושבי קיבוצי העוטף.", ("israel-hamas",)),
+    ("מסלול פיצוי לחקלאים באזור תקומה.", ("israel-hamas",)),
+    ("אתר ההנצחה בחניון רעים ייסגר לביקורים.", ("israel-hamas",)),
+    ("הוותיקים זוכרים איך ברחו בבוקר שמחת תורה.", ("israel-hamas",)),
+    ("עיריית אשקלון מחבקת משפחה שביתה נפגע פגיעה ישירה.", ("israel-hamas",)),
+    # Ukraine's administrations: defenders home, a ballistic threat, a cluster submunition, the specially
+    # missing; French and Arabic: the Ofer prison, the north of the Strip, the Shifa complex.
+    ("Ще 190 захисників повернулися додому.", ("russia-ukraine",)),
+    ("Тривога. Загроза балістики з півночі.", ("russia-ukraine",)),
+    ("Знайшли касетний суббоєприпас біля школи.", ("russia-ukraine",)),
+    ("Реєстр осіб, зниклих безвісти за особливих обставин.", ("russia-ukraine",)),
+    ("Libérés cette nuit de la prison d'Ofer.", ("israel-hamas",)),
+    ("Quatre soldats tués dans le nord de la bande.", ("israel-hamas",)),
+    ("محيط مجمع الشفاء: الدبابات تطوق المستشفى.", ("israel-hamas",)),
+    # Not these wars: a "green alarm" week, a custody dispute, the Red South festival, farm drones.
+    ("שבוע 'אזעקה ירוקה' בבתי הספר באשקלון: חינוך סביבתי.", ()),
+    ("ילד שנחטף על ידי אביו בסכסוך משמורת אותר באשקלון.", ()),
+    ("פסטיבל דרום אדום ייפתח בשבת במועצה אזורית אשכול.", ()),
+    ("Вінниччина: аграрії випробували дрони для обприскування.", ()),
+    # Ukrainian news: "heading for Chernihiv", a collaborator, decoy drones, the Freedom of Russia legion,
+    # the Tochka-U; Moscow and Kyiv in Arabic; a support package for Kyiv.
+    ("Пташки з півночі, курс на Чернігів.", ("russia-ukraine",)),
+    ("Повідомили про підозру колаборанту.", ("russia-ukraine",)),
+    ("Частина цілей — «гербери».", ("russia-ukraine",)),
+    ("Легіон «Свобода Росії» оприлюднив відео.", ("russia-ukraine",)),
+    ("Краматорськ, вокзал. «Точка-У».", ("russia-ukraine",)),
+    ("موسكو وكييف تتفقان على لقاء جديد.", ("russia-ukraine",)),
+    ("Orban blocks the support package for Kyiv again.", ("russia-ukraine",)),
+    # Not these wars: a youth tournament, a tax sweep, storks, the Beirut port blast, Turkey's Hezbollah.
+    ("טורניר הכדורגל של קריית שמונה לנוער יוצא לדרך.", ()),
+    ("רשות המסים: מבצע אכיפה באשדוד ובאשקלון.", ()),
+    ("Прильоти лелек до Полтавщини почалися раніше.", ()),
+    ("Бейрут: шість років від вибуху в порту.", ()),
+    ("محكمة تصدر أحكاما بحق عناصر من حزب الله التركي.", ()),
+    # Israel's government: the hostages' coordinator, a delegation off to Qatar, "Hamastan", the Nova's
+    # murdered; Ukraine's: the Khartia brigade, the "invincibility points"; not a namesake Bakhmut in
+    # Moldova or a football club's promotion in Kiryat Shmona.
+    ("מתאם הממשלה לענייני השבויים והנעדרים עדכן את המשפחה.", ("israel-hamas",)),
+    ("המשלחת יצאה הלילה לקטאר.", ("israel-hamas",)),
+    ('רה"מ: לא תהיה חמאסטן ביום שאחרי.', ("israel-hamas",)),
+    ("טקס לזכר נרצחי נובה.", ("israel-hamas",)),
+    ("Бригада «Хартія» тримає оборону.", ("russia-ukraine",)),
+    ("Відкрито «Незламні пункти» у Львові.", ("russia-ukraine",)),
+    ("Село Бахмут у Молдові святкує храмове свято.", ()),
+    ("עיריית קריית שמונה מברכת את הקבוצה על העלייה לליגת העל.", ()),
+    # Israel's councils and ministries: reservists on the Lebanon sector, an attack at a Samaria junction;
+    # Ukraine's: Russia's war crimes, POWs' families; Seoul on North Korea's troops in Kursk, the north's
+    # residents home as a war aim, Strelkov in 2014.
+    ("הוא שירת 200 יום בגזרת לבנון.", ("israel-hezbollah",)),
+    ("פיגוע ירי סמוך לצומת עין סיניא, המחבל נמלט.", ("israel-hamas",)),
+    ("Зареєстровано 140 тисяч воєнних злочинів рф.", ("russia-ukraine",)),
+    ("Виплати для родин військовополонених зростуть з липня.", ("russia-ukraine",)),
+    ("South Korea: North Korean troops are fighting in the Kursk region.", ("russia-ukraine",)),
+    ("The cabinet made the return of the residents of the north a war aim.", ("israel-hezbollah",)),
+    ("Весна 2014-го: у Стрелкова одна «Нона» на всех, напротив уже стояли гаубицы.", ("russia-ukraine",)),
+    # Not these wars: Iran's missiles, a crime, a cable car, a gas explosion, the sea border deal of 2022.
+    ("בעקבות הטילים מאיראן, הלימודים באשקלון יתקיימו מרחוק.", ()),
+    ("ירי על רקע פלילי בנתיבות, צעיר נפצע.", ()),
+    ("הרכבל במנרה חוזר לפעול בקיץ.", ()),
+    ("Полтава: вибух газоповітряної суміші у багатоповерхівці.", ()),
+    ("Israel and Lebanon sign a deal on their maritime border, clearing the Karish gas field.", ()),
+    # Ukraine's state: Russia's special services, bodies repatriated, a jet downed; the Kursk front and
+    # the al-Aqsa Martyrs' Brigades in Arabic; Canada's arrest of Netanyahu, contract soldiers in Russian.
+    ("СБУ затримала агентів, яких вербували російські спецслужби.", ("russia-ukraine",)),
+    ("Повернули тіла ще 500 полеглих.", ("russia-ukraine",)),
+    ("Мінус ще один Су-34.", ("russia-ukraine",)),
+    ("جبهة كورسك: وحدات أوكرانية اخترقت الحدود قرب سودجا.", ("russia-ukraine",)),
+    ("كتائب شهداء الأقصى تتبنى العملية.", ("israel-hamas",)),
+    ("Канада арестует Нетаньяху, если он приедет.", ("israel-hamas",)),
+    ("С начала года контракты о прохождении службы подписали 100 тысяч человек.", ("russia-ukraine",)),
+    # Not these wars: a smuggler's drone, a knife attack, the Naksa of 1967, a footballer named Nasrallah.
+    ("На Закарпатті прикордонники перехопили безпілотник, який тягнув до Румунії 500 пачок сигарет.", ()),
+    ("Бойня в подмосковной электричке: конфликт, агрессор ударил женщину ножом.", ()),
+    ("ذكرى النكسة: في حزيران 1967 احتلت إسرائيل قطاع غزة.", ()),
+    ("المهاجم علي نصر الله ينتقل إلى نادي الصفاء.", ()),
+    # Donetsk's districts, Bryansk's border villages, Ukraine's sea corridor, Abu Obeida in the
+    # genitive, Hezbollah's health authority, the referendums in Arabic, the north's rebuilding, Nova.
+    ("Калининский район Донецка. Повреждены два дома, есть раненые.", ("russia-ukraine",)),
+    ("Вечером Суземка снова под обстрелом, без света три улицы.", ("russia-ukraine",)),
+    ("Український морський коридор за місяць пропустив сорок суден.", ("russia-ukraine",)),
+    ("كلمة منتظرة لابي عبيدة مساء اليوم.", ("israel-hamas",)),
+    ("الهيئة الصحية الإسلامية تنعى مسعفا من بلدة الطيبة.", ("israel-hezbollah",)),
+    ("انطلاق استفتاء الانضمام في زابوريجيا.", ("russia-ukraine",)),
+    ("מנהלת תנופה תקצה מיליון שקל לשיקום העסקים בגליל.", ("israel-hezbollah",)),
+    ("טקס לציון שנה לטבח במסיבת נובה ייערך בשבת.", ("israel-hamas",)),
+    # Not these wars: the M-2 highway named Crimea, road repairs in a border town, a title caption, a
+    # footballer named Nasrallah, a summer festival in Kiryat Shmona.
+    ("Три человека погибли в аварии на 103 км трассы М-2 «Крым» в Подмосковье.", ()),
+    ("Ремонт дороги Шебекино — Новая Таволжанка завершат к осени.", ()),
+    ("Брифінг Міністра оборони України. Наживо.", ()),
+    ("نصر الله يسجل ثنائية في مباراة الدوري اللبناني.", ()),
+    ("פסטיבל הקיץ בקריית שמונה נפתח הערב בפארק העירוני.", ()),
+    # Israel turning Kyiv down counts for Russia's war; the Dnipro missile plant, the sea drone, men
+    # liable for service; the hilltop youth and Huwara; all the hostages home.
+    ("Израиль отказал Киеву в поставке систем ПВО.", ("russia-ukraine",)),
+    ("«Орешник» по «Южмашу», и больше вопросов нет.", ("russia-ukraine",)),
+    ("Ізраїль відмовився передавати Україні системи ППО.", ("russia-ukraine",)),
+    ("Sea Baby знову уразили корабель у Новоросійську.", ("russia-ukraine",)),
+    ("Прикордонники затримали трьох військовозобов'язаних біля Тиси.", ("russia-ukraine",)),
+    ("פעילי נוער הגבעות נעצרו הלילה.", ("israel-hamas",)),
+    ("מתנחלים הציתו רכבים בחווארה.", ("israel-hamas",)),
+    ("We will not stop until all the hostages are home.", ("israel-hamas",)),
+    # Not these wars: Finland's border regions, hired killers in Istanbul, a title caption, trams.
+    ("Приграничные регионы Финляндии несут потери без российских туристов.", ()),
+    ("Наёмные убийцы обстреляли кафе в центре Стамбула.", ()),
+    ("Брифінг міністра оборони Рустема Умєрова. Наживо.", ()),
+    ("Kharkiv: tram route No. 27 launches on Monday, linking Saltivka with the Central Market.", ()),
+    # Sirens as also spelt in Arabic, the Black Sea initiative, the illegal invasion, Israel condemning
+    # it, resolution 1701 with its year, Gaza City, the Beqaa in Hebrew.
+    ("صافرات الانذار في نهاريا وعكا.", ("israel-hezbollah",)),
+    ("موسكو تعلن عدم تمديد مبادرة البحر الاسود.", ("russia-ukraine",)),
+    ("Each of them is helping to sustain Putin's illegal invasion.", ("russia-ukraine",)),
+    ("Foreign Minister Lapid: Israel condemns the Russian invasion of Ukraine.", ("russia-ukraine",)),
+    (
+        "Exchanges of fire across the Blue Line must stop: implement resolution 1701 (2006).",
+        ("israel-hezbollah",),
+    ),
+    ("הקבינט אישר להשתלט על העיר עזה.", ("israel-hamas",)),
+    ("בבקעת הלבנון: חיל האוויר השמיד מתקן לייצור אמצעי לחימה.", ("israel-hezbollah",)),
+    # Not these wars: Moscow's Donetsk Street, a scholar's death, a Quran burning, reconciliation talks,
+    # BRICS, spies for Iran.
+    ("На улице Донецкая водитель сбил пешехода.", ()),
+    ("حماس تنعى العلامة يوسف القرضاوي.", ()),
+    ("حزب الله يدين الاساءه للقران الكريم في السويد.", ()),
+    ("فتح وحماس توقعان في بكين اعلانا لانهاء الانقسام.", ()),
+    (
+        "The BRICS Summit brings together delegations from 36 countries. Minister Lavrov welcomed them.",
+        (),
+    ),
+    ('שב"כ: חמישה תושבי חיפה נעצרו בחשד לריגול עבור איראן, ביניהם חייל לשעבר.', ()),
+    # Gaza's hostages named by region, the Kyiv junta, combined-arms armies, Sudzha and the annexation
+    # referendums in French, Beirut's southern suburbs, FSB agents, Moscow's mayor in Arabic.
+    ("Трамп: за захват заложников на Ближнем Востоке заплатят, если их не освободят.", ("israel-hamas",)),
+    ("Очередные миллиарды для киевской хунты.", ("russia-ukraine",)),
+    ("Подразделения 2-й общевойсковой армии продвинулись на полтора километра.", ("russia-ukraine",)),
+    ("Région de Koursk : Moscou dit avoir repris Soudja.", ("russia-ukraine",)),
+    (
+        "Les administrations installées par Moscou organiseront des référendums de rattachement.",
+        ("russia-ukraine",),
+    ),
+    ("Première frappe sur la banlieue sud depuis le cessez-le-feu.", ("israel-hezbollah",)),
+    ("Контррозвідка СБУ затримала агента ФСБ у Дніпрі.", ("russia-ukraine",)),
+    ("سوبيانين: الدفاعات الجوية أسقطت مسيرتين كانتا تحلقان باتجاه موسكو.", ("russia-ukraine",)),
+    # Not these wars: Afghanistan's veterans, Lebanon's municipal elections.
+    ("15 лютого — День вшанування учасників бойових дій на території інших держав.", ()),
+    ("إقفال صناديق الاقتراع في محافظتي الجنوب والنبطية والفرز بدأ في بنت جبيل.", ()),
+    (
+        "Вооружённые силы Украины атаковали Белгородскую область беспилотниками, сообщили в Минобороны.",
+        ("russia-ukraine",),
+    ),
+    (
+        "Israeli troops continued operations in the Gaza Strip against Hamas targets overnight.",
+        ("israel-hamas",),
+    ),
+    ("Цены на газ в Европе снова выросли на фоне холодной погоды.", ()),
+]
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # 2022-era vocabulary and slang of both sides flags without any other war word.
-        ("Цели денацификации и демилитаризации остаются прежними, напомнил спикер.", ("russia-ukraine",)),
-        ("Укропы опять жалуются на нехватку снарядов.", ("russia-ukraine",)),
-        ("Орки знову пробували зайти в село на світанку.", ("russia-ukraine",)),
-        ("Ветераны спецоперации получат новые льготы с января.", ("russia-ukraine",)),
-        ("Власти объявили о вхождении в состав России.", ("russia-ukraine",)),
-        ("Бійці операції об'єднаних сил відбили штурм.", ("russia-ukraine",)),
-        ("Спецоперация ФСБ по задержанию мошенников прошла в Самаре.", ()),
-        # An ordinary anchor with a war word the lists used to lack.
-        ("Мер заявив, що ми готові обороняти Київ.", ("russia-ukraine",)),
-        ("The more terror against Ukraine, the stronger our answer.", ("russia-ukraine",)),
-        ("Путин и канцлер обсудили ситуацию вокруг Украины.", ("russia-ukraine",)),
-        # Metaphorical fronts, routine conscription and official visits are not the war.
-        ("Брифінг про успіхи України на дипломатичному фронті.", ()),
-        ("Осенний призыв в ВС РФ: новобранцы станут военнослужащими в октябре.", ()),
-    ],
-)
-def test_shipped_recall_vocabulary_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # The attack itself, the truces of 2025 and the presidents' calls, with no war word.
-        ("Нападение России на Украину изменило энергетическую карту Европы.", ("russia-ukraine",)),
-        ("Пасхальное перемирие закончилось в полночь.", ("russia-ukraine",)),
-        ("Путин провел телефонный разговор с Трампом.", ("russia-ukraine",)),
-        ("Trump spoke by phone with Putin on Tuesday.", ("russia-ukraine",)),
-        ("Трамп поговорил с Путиным об Иране.", ()),  # a veto word in the sentence: another story
-        # Institutions that exist because of the war: military administrations, Stavka, alerts, curfew.
-        ("Глава областной военной администрации сообщил о повреждении подстанции.", ("russia-ukraine",)),
-        ("Президент провів засідання Ставки.", ("russia-ukraine",)),
-        ("У Харківській області оголошено повітряну тривогу.", ("russia-ukraine",)),
-        ("Комендантська година в Одесі діятиме з 00:00 до 05:00.", ("russia-ukraine",)),
-        ("Уряд продовжив воєнний стан ще на 90 днів.", ("russia-ukraine",)),
-        ("Президент Південної Кореї оголосив воєнний стан.", ()),
-        ("В Брянской области объявлена угроза атаки БПЛА.", ("russia-ukraine",)),
-        # War politics next to Ukraine: support, frozen assets, energy, refugees, territory, passports.
-        ("Канцлер пообещал, что поддержка Украины не ослабнет.", ("russia-ukraine",)),
-        ("ЕС передаст Украине доходы от замороженных активов.", ("russia-ukraine",)),
-        ("Удары повредили энергетическую инфраструктуру Украины.", ("russia-ukraine",)),
-        ("Беженцы из Украины получат продление статуса.", ("russia-ukraine",)),
-        ("Заявление о нарушении территориальной целостности Украины.", ("russia-ukraine",)),
-        ("На звільнених територіях Харківщини відновлюють школи.", ("russia-ukraine",)),
-        ("В Мелитополе открыли пункт выдачи российских паспортов.", ("russia-ukraine",)),
-        # Front-line reports: weapons, positions, commanders, ground taken.
-        ("Гаубицы и окопы: командир рассказал о боях под Курском.", ("russia-ukraine",)),
-        ("Генштаб сообщил, что войска взяли под контроль село в Харьковской области.", ("russia-ukraine",)),
-        ("Кадыров наградил бойцов за мужество.", ("russia-ukraine",)),
-        # How each side names the other and the war's legal aftermath.
-        ("Держава-терорист знову атакувала енергетику.", ("russia-ukraine",)),
-        ("Рада ухвалила рішення про спеціальний трибунал щодо злочину агресії.", ("russia-ukraine",)),
-        ("Європа готова надати гарантії безпеки Україні.", ("russia-ukraine",)),
-        ("Ополченцы ДНР отбили атаку под Авдеевкой.", ("russia-ukraine",)),
-        ("Коалиция желающих обсудит миротворцев.", ("russia-ukraine",)),
-        # The later war's weapons, places, embargoes, deals and memoranda next to Ukraine or its capital.
-        ("Германия не передаст Киеву Taurus.", ("russia-ukraine",)),
-        ("Жители Казачьей Лопани эвакуированы.", ("russia-ukraine",)),
-        ("ЕС обсуждает эмбарго на российский газ.", ("russia-ukraine",)),
-        ("Зеленский подписал соглашение о недрах с США.", ("russia-ukraine",)),
-        ("Песков: Москва ждет от Киева ответа по меморандуму.", ("russia-ukraine",)),
-        ("Москва и Минск подписали меморандум о туризме.", ()),  # a memorandum next to Moscow alone
-        ("Новый Мираж появился в продаже в Новосибирске.", ()),
-        # War-blogger shorthand: slang for the other side, front-line towns of 2022, partisans.
-        ("Работа нашей арты по позициям нациков.", ("russia-ukraine",)),
-        ("Наши заходят в Северодонецк.", ("russia-ukraine",)),
-        ("Партизаны подорвали поезд под Мелитополем.", ("russia-ukraine",)),
-        ("Белорусские партизаны вспоминают войну 1943 года.", ()),
-        ("Russia and Ukraine swapped 390 prisoners each.", ("russia-ukraine",)),
-        # A weak actor (an aircraft type, an official) needs a war word, not just an accident or a weapon.
-        ("Су-34 потерпел крушение в Северной Осетии, экипаж погиб.", ()),
-    ],
-)
-def test_shipped_2025_coverage_cases(shipped, text, expected):
+@pytest.mark.parametrize(("text", "expected"), SHIPPED_CASES)
+def test_shipped_watchlist_flags_each_case_exactly(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
@@ -590,41 +2129,6 @@ def test_shipped_2025_coverage_cases(shipped, text, expected):
     ],
 )
 def test_shipped_names_that_are_also_common_words(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # The ICC is Gaza's court only next to Israel's words; the warrant for Putin stays with Ukraine.
-        ("Премьер Италии назвал ордер МУС в отношении Нетаньяху невыполнимым.", ("israel-hamas",)),
-        ("Paris says it will not enforce the ICC warrant against Netanyahu.", ("israel-hamas",)),
-        ("МУС проверит прокурора, выдавшего ордер на арест Путина.", ("russia-ukraine",)),
-        ("The ICC opened a war crimes inquiry after the shelling.", ()),
-        # How pro-Palestinian and Axis channels name the army, the dead and their weapons.
-        ("IOF stormed Nablus before dawn and detained twelve men.", ("israel-hamas",)),
-        ("Fighters hit a Merkava with a Yassin-105 round near the camp.", ("israel-hamas",)),
-        ("Bulldozers demolished four homes in Masafer Yatta.", ("israel-hamas",)),
-        ("Three martyrs fell in the bombing of Rafah this morning.", ("israel-hamas",)),
-        # Official Russian English, guards titles, posthumous heroes, Akhmat's commander, counterattacks.
-        ("Units of Battlegroup West improved their positions.", ("russia-ukraine",)),
-        ("Volunteers left for the special military operation zone.", ("russia-ukraine",)),
-        ("Мотострелковому полку присвоено почетное наименование «гвардейский».", ("russia-ukraine",)),
-        ("Сержанту присвоено звание Героя России посмертно.", ("russia-ukraine",)),
-        ("Космонавту присвоено звание Героя России.", ()),
-        ("Алаудинов рассказал о штурме высоты.", ("russia-ukraine",)),
-        ("Алаудинов поздравил земляков с праздником.", ()),
-        ("Под Волчанском отбиты две контратаки.", ("russia-ukraine",)),
-        # Sanctions on Russia alone are economics; tied to the war by a war word they count.
-        ("Япония отменила часть санкций против России на гибридные автомобили.", ()),
-        ("Новые санкции против России вводятся из-за войны с Украиной.", ("russia-ukraine",)),
-        ("Брифінг радників щодо ситуації в Україні.", ("russia-ukraine",)),
-        # Ukraine's front is a "confrontation line" in English too: Lebanon's needs Israel's words with it.
-        ("Cities under siege or on the confrontation line will receive food sets.", ()),
-        ("Home Front Command: no gatherings in confrontation-line communities.", ("israel-hezbollah",)),
-    ],
-)
-def test_shipped_2025_recall_3_cases(shipped, text, expected):
     assert flagged(shipped, text) == expected
 
 
@@ -645,2129 +2149,6 @@ def test_a_post_naming_both_sides_keeps_its_partial_evidence_whole(shipped):
     war_channel = ChannelContext(priors=(("russia-ukraine", 0.6),), source="learned")
     assert score_of(shipped, both, "russia-ukraine", war_channel) == 1.0
     assert score_of(shipped, one_side, "russia-ukraine", war_channel) == 0.75
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # The Hague court a sentence away from Netanyahu; not from a humanitarian word.
-        (
-            "Суд в Гааге решил иначе. Арестовывать премьера Израиля Нетаньяху никто не собирается.",
-            ("israel-hamas",),
-        ),
-        ("Международный уголовный суд выдал новые ордера. Гуманитарные миссии промолчали.", ()),
-        # A state of emergency in Kyiv; the Kyiv mayor's briefings.
-        ("State of emergency in Kyiv from midnight.", ("russia-ukraine",)),
-        ("Надзвичайний стан у Києві з опівночі.", ("russia-ukraine",)),
-        ("Briefing by Kyiv Mayor Vitali Klitschko on the night in the capital.", ("russia-ukraine",)),
-        # Drills, pacts with third countries and the defence ministry's court cases are not the war.
-        ("Корабли флота России провели учения с пусками крылатых ракет в Баренцевом море.", ()),
-        (
-            "Одобрено соглашение о военном сотрудничестве с Лаосом, его подпишет Минобороны РФ.",
-            (),
-        ),
-        ("Бывшего чиновника Минобороны России приговорили к восьми годам за хищение.", ()),
-        ("Минобороны России: за сутки сбиты 40 беспилотников над Брянской областью.", ("russia-ukraine",)),
-    ],
-)
-def test_shipped_2025_recall_5_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Naming Chechnya no longer vetoes a sentence: the Chechen wars' own words do.
-        ("Бойцы полка «Ахмат-Чечня» заняли опорный пункт на Запорожском направлении.", ("russia-ukraine",)),
-        ("Из Чечни в Запорожскую область прибыл ещё один батальон добровольцев.", ("russia-ukraine",)),
-        ("Ветераны второй чеченской войны встретились в Грозном.", ()),
-        ("В 1995 году бои в Грозном шли месяцами.", ()),
-        ("Сегодня годовщина гибели Героя России Ахмат-Хаджи Кадырова.", ()),
-        # Units, weapons, places and people the written war-blogger, army and French posts named.
-        ("Раненые бойцы батальона «Юг-Ахмат» идут на поправку.", ("russia-ukraine",)),
-        ("Британцы снова хвастаются «Шторм Шэдоу» по Брянску.", ("russia-ukraine",)),
-        ("Troops located a weapons cache with launchers in the area of Mount Dov.", ("israel-hezbollah",)),
-        ("Hind Rajab avait six ans.", ("israel-hamas",)),
-        ("La coalition des volontaires se réunit à Paris.", ("russia-ukraine",)),
-        ("Macron promet des garanties de sécurité pour Kiev.", ("russia-ukraine",)),
-        ("Глава региона рассказал о восстановлении освобождённых сёл Курской области.", ("russia-ukraine",)),
-    ],
-)
-def test_shipped_2025_recall_6_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Indonesia's parliament is the DPR; the Donetsk one is still a theatre.
-        ("Ribuan mahasiswa berdemo di depan Gedung DPR menolak revisi undang-undang.", ()),
-        ("DPR mengesahkan anggaran pendidikan tahun depan.", ()),
-        ("Separatis DPR mengklaim merebut desa baru.", ("russia-ukraine",)),
-        # Iran's strikes on Israel and back are neither of Israel's two wars.
-        ("Iran fired missiles at Haifa after Israel struck Natanz.", ()),
-        # The calls and plans of the 2025 talks, in Russian, Indonesian and French spellings.
-        ("Путин и Трамп провели телефонный разговор в среду.", ("russia-ukraine",)),
-        ("В Женеве обсуждали план из 28 пунктов.", ("russia-ukraine",)),
-        ("Zelensky dan Trump membahas jaminan keamanan bagi Ukraina.", ("russia-ukraine",)),
-        ("Zelensky signe une lettre d'intention pour des systèmes SAMP/T.", ("russia-ukraine",)),
-        ("Zaporijjia : Rafael Grossi alerte sur la centrale.", ("russia-ukraine",)),
-        ("Штурмовики зачищают кварталы Красноармейска.", ("russia-ukraine",)),
-        ("Camp de Nour Chams : les familles dorment dans les écoles.", ("israel-hamas",)),
-        ("Abou Obeida a pris la parole ce soir.", ("israel-hamas",)),
-    ],
-)
-def test_shipped_2025_recall_7_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Kadyrov's forces by name; the MMA and football clubs of the same name are not the war.
-        (
-            "Провёл совещание с командирами «Ахмата», обсудили новые FPV-комплекты и связь.",
-            ("russia-ukraine",),
-        ),
-        ("Раненые из «Ахмат-Запада» идут на поправку после боёв.", ("russia-ukraine",)),
-        ("Бойцы клуба «Ахмат» выиграли три боя на турнире в Казани.", ()),
-        ("Проспект Ахмата Кадырова перекроют на время ремонта.", ()),
-        # Front sectors and salients, towns under the names the other side uses.
-        ("Сдвиг на Ореховском участке: отошли от Малой Токмачки.", ("russia-ukraine",)),
-        ("Северский выступ: закрепились на окраине Звановки.", ("russia-ukraine",)),
-        ("Собираем на тепловизор для расчёта под Часовым Яром.", ("russia-ukraine",)),
-        # Air defence over Russian regions, Ukraine's missiles and its officials' words.
-        ("Ночью над Воронежем работала ПВО.", ("russia-ukraine",)),
-        ("Украинские «Нептуны» прилетели по Новороссийску.", ("russia-ukraine",)),
-        ("Новий пакет санкцій ЄС посилює тиск на агресора.", ("russia-ukraine",)),
-        ("Наші далекобійні санкції в дії: НПЗ зупинив переробку.", ("russia-ukraine",)),
-        ("Le Conseil adopte un paquet de sanctions contre la flotte fantôme.", ("russia-ukraine",)),
-        ("Сибіга у Туреччині: підготовка до нового раунду в Стамбулі.", ("russia-ukraine",)),
-        # Israel's side: the flotilla, the hostages' remains, Hezbollah's war media; marches are not drones.
-        ("Kapal Global Sumud Flotilla dicegat di perairan internasional.", ("israel-hamas",)),
-        ("The remains of hostage Sgt. First Class were returned overnight.", ("israel-hamas",)),
-        ("الإعلام الحربي: استهداف دبابة ميركافا في موقع المالكية.", ("israel-hezbollah",)),
-        ("ذكرى النكبة: مسيرات في رام الله إحياء للذكرى.", ()),
-        ("روسيا: سقوط مسيرات أوكرانية على مصفاة.", ("russia-ukraine",)),
-        ("Beirut port blast anniversary: families still wait for answers.", ()),
-    ],
-)
-def test_shipped_2025_recall_8_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Slang and labels of this war's own (mobilised men, the "Bandera regime", the Crimea Platform).
-        ("Мобики из одной бригады полгода без отпуска.", ("russia-ukraine",)),
-        ("Активы отдадут бандеровскому режиму.", ("russia-ukraine",)),
-        ("Кримська платформа збирається вп'яте.", ("russia-ukraine",)),
-        ("Кураховское водохранилище обошли с севера.", ("russia-ukraine",)),
-        # Units, drone crews and marines next to a place of the war; the grey zone; demining.
-        ("Посетил позиции наших подразделений в Запорожской области.", ("russia-ukraine",)),
-        ("Среди вернувшихся морпехи, которых взяли на Курщине.", ("russia-ukraine",)),
-        ("Под Северском пока серая зона.", ("russia-ukraine",)),
-        ("Another 1,500 hectares in Mykolaiv region cleared by demining teams.", ("russia-ukraine",)),
-        # Ukraine's aid words: PURL, ERA loans, Ramstein; the fallen defenders.
-        ("PURL: ще 500 мільйонів доларів на системи для нашого неба.", ("russia-ukraine",)),
-        ("Рамштайн. Нові пакети: ППО, снаряди, дрони.", ("russia-ukraine",)),
-        ("Освітні гранти для дітей загиблих захисників.", ("russia-ukraine",)),
-        # Israel's side: Ofer prison releases; an Israeli drone on a Lebanese road.
-        ("الإفراج عن أسيرات من سجن عوفر ضمن الدفعة الأولى.", ("israel-hamas",)),
-        ("مسيرة إسرائيلية تستهدف سيارة على طريق النبطية.", ("israel-hezbollah",)),
-        # Not the war: an aerodrome named Novorossiya, clashes in Thailand, a fight night, ISIS.
-        ("Самолёт не долетел до аэродрома «Новороссия» в Приморье.", ()),
-        ("Таиланд и Камбоджа обменялись артиллерийскими ударами в приграничном районе.", ()),
-        ("Воспитанник бойцовского клуба победил соперника в главном бою вечера в Грозном.", ()),
-        ("Боевое подразделение ИГИЛ внесено в перечень террористов в России.", ()),
-    ],
-)
-def test_shipped_2025_recall_9_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # A place as a heading, then what happened there.
-        ("Запоріжжя. Керована авіабомба влучила в житловий квартал.", ("russia-ukraine",)),
-        ("Одеса. Нічна атака дронами на порт, пошкоджене зерносховище.", ("russia-ukraine",)),
-        # This war's words from 2023 to 2025: busification, the expired president, drone raids on refineries,
-        # contract bonuses, frontline communities, the reparations loan, Defenders Day.
-        ("Пополнение у них — бусифицированные из Винницы.", ("russia-ukraine",)),
-        ("Просроченный президент снова просит ракеты.", ("russia-ukraine",)),
-        ("На НПЗ после налёта беспилотников вспыхнул пожар.", ("russia-ukraine",)),
-        ("Выплата при подписании контракта с Минобороны выросла до 2 млн рублей.", ("russia-ukraine",)),
-        ("A winter plan for frontline communities: generators and heating points.", ("russia-ukraine",)),
-        ("Рада ЄС погодилася працювати над репараційним кредитом.", ("russia-ukraine",)),
-        ("З Днем захисників і захисниць!", ("russia-ukraine",)),
-        ("Erdogan will host the next round in Istanbul. Prisoner exchanges first.", ("russia-ukraine",)),
-        # Namesakes in Russia and a game's "new territories" are not the war.
-        ("В уральском Волчанске закрывают угольный разрез.", ()),
-        ("В Артёмовске Красноярского края отремонтировали мост.", ()),
-        ("В симуляторе муравья армия захватывает новые территории.", ()),
-    ],
-)
-def test_shipped_2025_recall_10_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Namesakes, anniversaries and ceremonies are not the war.
-        ("Хоккеист Александр Сырский продлил контракт на два года.", ()),
-        ("Il y a 50 ans, la guerre d'octobre 1973 commençait sur le Golan.", ()),
-        ("The Armed Forces of Ukraine Honour Guard Orchestra performs tonight at the Philharmonic.", ()),
-        ("Tornado warning for Lebanon and Wilson County until 9:45 pm. Sirens are sounding.", ()),
-        ("Iranian missiles hit Haifa's refinery; Tehran says True Promise is over for now.", ()),
-        ("DPR sahkan RUU TNI, mahasiswa berdemo hingga malam.", ()),
-        ("Україна виконала умови для відкриття кластера переговорів про вступ до ЄС.", ()),
-        ("80 лет назад завершилась Донбасская наступательная операция, освободили Сталино.", ()),
-        # A commander still counts with war words near him; his army group by its name.
-        ("Доповідь Сирського: Покровський та Запорізький напрямки.", ("russia-ukraine",)),
-        ("Сырский сменил командующего ОСГВ «Хортица».", ("russia-ukraine",)),
-        # 2025's talks and weapons, and how Israeli and Palestinian media name places.
-        ("Стамбульский меморандум лежит на столе.", ("russia-ukraine",)),
-        ("Наш «Довгий Нептун» також працює.", ("russia-ukraine",)),
-        ("Москалькова передала украинской стороне списки гражданских.", ("russia-ukraine",)),
-        ("מטוסי חיל האוויר תקפו בח'אן יונס.", ("israel-hamas",)),
-        ("27 شهيدا منذ الفجر في خانيونس.", ("israel-hamas",)),
-        ("Tens of thousands gathered in Hostages Square tonight.", ("israel-hamas",)),
-    ],
-)
-def test_shipped_2025_recall_11_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Hard negatives: enthusiasm is not Hamas, a teacher is not the spy chief, a town in the Urals is not
-        # the front, Iran's salvoes and the 1982 war are not Hezbollah's, a school shooting is not shelling.
-        ("استقبلت الجماهير اللاعبين بحماس كبير في المطار.", ()),
-        ("«Вчителем року» стала Марина Буданова з Кропивницького.", ()),
-        ("Волчанск (Свердловская обл.) остался без банкомата.", ()),
-        ("Иран выпустил новую волну ракет по Хайфе.", ()),
-        ("June 6, 1982: the IDF crossed into Lebanon in Operation Peace for Galilee.", ()),
-        ("Брянск: восьмиклассница открыла стрельбу из ружья, погибли двое.", ()),
-        # ...while the same names in their war sense still count.
-        ("Доповідь начальника ГУР Буданова про плани росії.", ("russia-ukraine",)),
-        ("Hamas said the talks in Cairo would resume.", ("israel-hamas",)),
-        ("זלנסקי: רוסיה תקפה הלילה את קייב ב-600 רחפנים.", ("russia-ukraine",)),
-    ],
-)
-def test_shipped_2025_recall_12_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # The navy's ceremonies at Haifa, Iran's missiles in Indonesian and Lebanon's civil war are not
-        # Hezbollah's war; a hospital in Dzerzhinsk near Nizhny Novgorod is not the front.
-        ("IDF: a change-of-command ceremony for the Navy took place at the Haifa naval base.", ()),
-        ("Iran menembakkan rudal ke Israel; sirene meraung di Haifa.", ()),
-        ("Il y a 50 ans, la guerre civile libanaise commençait.", ()),
-        ("Второй случай ботулизма: пациент умер в больнице Дзержинска.", ()),
-        # Naval drones, Taurus in Russian, a legitimate target, the NSDC, captivity, the yellow line.
-        ("Нефтебаза в Феодосии горит после налёта морских дронов.", ("russia-ukraine",)),
-        ("Мерц снова грозит «Таурусами».", ("russia-ukraine",)),
-        ("МИД РФ: инструкторы в Одессе станут законной целью.", ("russia-ukraine",)),
-        ("The NSDC imposed sanctions over the deportation of children.", ("russia-ukraine",)),
-        ("Another 206 Ukrainians are home from captivity.", ("russia-ukraine",)),
-        ("Troops east of the yellow line eliminated terrorists who crossed it.", ("israel-hamas",)),
-        ("The body of the fallen hostage has been returned to Israel.", ("israel-hamas",)),
-    ],
-)
-def test_shipped_2025_recall_13_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # A speech names the side in one sentence and the fighting in others (post_context).
-        ("Україна вистоїть у цій боротьбі. Наші воїни знову показали героїзм.", ("russia-ukraine",)),
-        # The presidential office, "ros-propaganda", numbered brigades, captivity, enemy losses.
-        ("Deputy Head of the Office of the President on aid to occupied towns.", ("russia-ukraine",)),
-        ("Ще одна вигадка роспропаганди про наших партнерів.", ("russia-ukraine",)),
-        ("Нагородив бійців 92-ї окремої штурмової бригади.", ("russia-ukraine",)),
-        ("Ми говорили з матерями тих, хто досі в полоні.", ("russia-ukraine",)),
-        ("Total combat losses of the enemy for the day: 1,130 personnel.", ("russia-ukraine",)),
-        # Fundraisers, trench candles, e-summons, drone attacks, Ilovaisk, Surovikin, the envoys.
-        ("Открыли сбор на тепловизоры для ребят, реквизиты в закрепе.", ("russia-ukraine",)),
-        ("Школьники Твери отлили сотню окопных свечей.", ("russia-ukraine",)),
-        ("Электронные повестки начнут приходить с осени.", ("russia-ukraine",)),
-        ("Атака беспилотников на Сызрань, пострадавших нет.", ("russia-ukraine",)),
-        ("Ещё помним котёл под Иловайском.", ("russia-ukraine",)),
-        ("Суровикина снова видели на публике.", ("russia-ukraine",)),
-        ("Ушаков: Уиткофф привёз в Москву новые предложения.", ("russia-ukraine",)),
-        ("Міжнародний комітет Червоного Хреста досі не має доступу до Оленівки.", ("russia-ukraine",)),
-        ("מפוני הצפון יקבלו מענק, הודיע משרד הביטחון.", ("israel-hezbollah",)),
-        # Namesakes, football, history, quakes, a band and crime stories are not the wars.
-        ("У Покровську (Якутія) морози до мінус п'ятдесяти.", ()),
-        ("A late strike sent Dynamo Kyiv into the last eight.", ()),
-        ("Lebanon, Ohio: the county fair was cancelled after a storm; two were injured.", ()),
-        ("רעידת אדמה הורגשה בגליל, המוקד בדרום לבנון.", ()),
-        ("ירי באשקלון: ארגון פשיעה מאחורי הרצח.", ()),
-        ("В Самаре сыграли концерт «Сектора Газа».", ()),
-        ("Художник родился в Мариуполе в 1842 году.", ()),
-        ("Пятая годовщина взрыва в порту Бейрута: виновных так и не нашли.", ()),
-    ],
-)
-def test_shipped_2025_recall_14_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Swaps through the UAE, air defence at work, group strikes, refineries, trials for "discrediting".
-        ("Обмен прошёл при посредничестве ОАЭ, сообщили в ведомстве.", ("russia-ukraine",)),
-        ("Ночью снова сработала ПВО, жителей просят не снимать.", ("russia-ukraine",)),
-        ("За сутки нанесено три групповых удара по складам.", ("russia-ukraine",)),
-        ("Блогера оштрафовали за дискредитацию армии.", ("russia-ukraine",)),
-        ("Светлая память, погиб на Угледарском.", ("russia-ukraine",)),
-        # Ukraine's drone fundraiser, deported children, the president's words for occupied land.
-        ("Донати на Армію дронів ідуть щодня.", ("russia-ukraine",)),
-        ("Ще п'ятеро депортованих дітей удома.", ("russia-ukraine",)),
-        ("Mobile fire groups worked all night in the Kyiv region.", ("russia-ukraine",)),
-        # Gaza's hospitals and its ministry, Beirut's suburbs, the support front, the families' headquarters.
-        ("Queues again at the Nasser Medical Complex this morning.", ("israel-hamas",)),
-        ("Evacuation warning issued for Haret Hreik.", ("israel-hezbollah",)),
-        ("جبهة الإسناد مستمرة", ("israel-hezbollah",)),
-        ("מטה המשפחות יקיים הפגנה הערב", ("israel-hamas",)),
-        # Georgia's August war, a tremor in the Galilee, floods in Sderot, Odessa in Texas, a football club.
-        ("Russian troops entered Tskhinvali in August 2008.", ()),
-        ("A tremor of magnitude 3.8 was felt in Metula.", ()),
-        ("הצפות בשדרות: כוחות כיבוי חילצו תושבים", ()),
-        ("Odessa, Texas: a storm injured three people.", ()),
-        ("עירוני קריית שמונה ניצחה במשחק החוץ", ()),
-    ],
-)
-def test_shipped_2025_recall_15_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Summonses, the contact line, POWs home, an assault company, the Freedom of Russia Legion.
-        ("Реестр повесток заработает с осени.", ("russia-ukraine",)),
-        ("Москва не согласится на заморозку по линии соприкосновения.", ("russia-ukraine",)),
-        ("Из плена вернулись ещё 84 человека.", ("russia-ukraine",)),
-        ("Командир штурмовой роты получил орден.", ("russia-ukraine",)),
-        ("Суд дал 15 лет за донат «Легиону Свобода России».", ("russia-ukraine",)),
-        ("Выплаты получили семьи из Кореневского района.", ("russia-ukraine",)),
-        ("Putin's arrest warrant still stands.", ("russia-ukraine",)),
-        # Gaza's hospitals and neighbourhoods by name, the envelope in Hebrew, the northern border.
-        ("Patients were moved out of the al-Awda hospital at dawn.", ("israel-hamas",)),
-        ("Rescuers dug all night in Sheikh Radwan.", ("israel-hamas",)),
-        ("אזעקות בעוטף, שני שיגורים יורטו", ("israel-hamas",)),
-        ("הפסקת האש בגבול הצפון נכנסה לתוקף", ("israel-hezbollah",)),
-        # Iran's salvoes on Haifa and Beersheba, a 2002 anniversary, Lebanon's civil war.
-        ("Sirens sounded in Haifa and Beersheba after the launches.", ()),
-        ("Иран ответил ракетами, сирены звучали в Хайфе.", ()),
-        ("לפני 22 שנה, במבצע חומת מגן, נכנסו כוחות לג'נין.", ()),
-        ("ذكرى الحرب الاهلية اللبنانية عام 1975", ()),
-    ],
-)
-def test_shipped_2025_recall_16_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Insults for Kyiv's president, children taken, attacks on named plants, swaps, donations.
-        ("Киевский клоун опять в турне по столицам.", ("russia-ukraine",)),
-        ("Ордер выдан по делу о вывозе детей.", ("russia-ukraine",)),
-        ("Губернатор сообщил об атаке на нефтебазу в районе.", ("russia-ukraine",)),
-        ("Республика передала на обмен ещё 12 человек.", ("russia-ukraine",)),
-        ("Открыт сбор для наших бойцов, реквизиты ниже.", ("russia-ukraine",)),
-        ("Комика внесли в реестр за перевод в «Вернись живым».", ("russia-ukraine",)),
-        ("Ушаков: контакты по украинской тематике продолжатся.", ("russia-ukraine",)),
-        ("Сьогодні вшановуємо День пам'яті захисників.", ("russia-ukraine",)),
-        ("We are ready for a 30-day interim ceasefire.", ("russia-ukraine",)),
-        # Radwan in Hebrew, a freed captive, the movement's delegation, a hostage's coffin.
-        ("חוסל מפקד ברדואן", ("israel-hezbollah",)),
-        ("وفد الحركة يصل الى القاهرة", ("israel-hamas",)),
-        ("The coffin of a deceased hostage was returned tonight.", ("israel-hamas",)),
-        # Floods in a Pokrovsky district, Kruty in 1918, a road accident near Kiryat Shmona, Iran's salvoes.
-        ("В Покровском районе из-за паводка эвакуируют жителей.", ()),
-        ("29 січня 1918 року під Крутами студенти стали на шляху наступу на Київ.", ()),
-        ("תאונת דרכים קטלנית סמוך לקריית שמונה", ()),
-        ("ايران تطلق صواريخ باتجاه تل ابيب وحيفا", ()),
-    ],
-)
-def test_shipped_2025_recall_17_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # A refinery after a drone attack, desertion, the anniversary of annexation, "the front edge".
-        ("Завод остановлен после ночной атаки беспилотников.", ("russia-ukraine",)),
-        ("Ему дали пять лет за самовольное оставление части.", ("russia-ukraine",)),
-        ("С годовщиной воссоединения, земляки!", ("russia-ukraine",)),
-        ("Отправили на передок ещё двадцать человек.", ("russia-ukraine",)),
-        ("Через «єВідновлення» виплачено ще 300 компенсацій.", ("russia-ukraine",)),
-        ("Сьогодні День захисників і захисниць.", ("russia-ukraine",)),  # the nominative of Defenders Day
-        ("Estimated losses of the enemy for the day: 980 personnel.", ("russia-ukraine",)),
-        ("The flag over Snake Island still stands.", ("russia-ukraine",)),
-        # Tal al-Sultan, Abu Obeida in Hebrew, the deal's second phase, the Lebanese border in Russian.
-        ("Strikes again on Tal al-Sultan this morning.", ("israel-hamas",)),
-        ('צה"ל: אבו עוביידה חוסל', ("israel-hamas",)),
-        ("المرحلة الثانية من الاتفاق على الطاولة", ("israel-hamas",)),
-        ("Обстановка на ливано-израильской границе снова накалилась.", ("israel-hezbollah",)),
-        # A namesake town near Moscow, a snake's tongue, Donbas liberated in 1943, storms, Gaza Street.
-        ("Красноармейск Московской области: прорыв теплотрассы, 30 домов без отопления.", ()),
-        ("Питон — язык со змеиным именем, и атака на него бессмысленна.", ()),
-        ("8 сентября — День освобождения Донбасса от гитлеровцев.", ()),
-        ("Ужгород без світла: буревій обірвав лінії, бригади обленерго працюють.", ()),
-        ("רחוב עזה בירושלים ייסגר בשל עבודות הקו הכחול", ()),
-    ],
-)
-def test_shipped_2025_recall_18_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Supplies for the troops, fibre-optic drones, the south's airports, a sign-up bonus, slang, Neptune.
-        ("Передали очередную партию: генераторы и аптечки.", ("russia-ukraine",)),
-        ("Работаем FPV на оптоволокне.", ("russia-ukraine",)),
-        ("Аэропорты юга России закрыты ещё на неделю.", ("russia-ukraine",)),
-        ("Единовременная выплата при подписании контракта выросла вдвое.", ("russia-ukraine",)),
-        ("Зеля опять просит денег.", ("russia-ukraine",)),
-        ("Очередной «Нептун» по нефтебазе.", ("russia-ukraine",)),
-        ("Ушаков: договорённости Анкориджа остаются в силе.", ("russia-ukraine",)),
-        ("Our people are home after the exchange.", ("russia-ukraine",)),
-        ("The ICC warrant for Putin stands.", ("russia-ukraine",)),
-        ("Відвідав підземну школу в Запоріжжі.", ("russia-ukraine",)),
-        # Gaza's roads and crossings, a prisoners' deal by name, a drone in Hebrew and Arabic.
-        ("The IDF announced a tactical pause along Salah al-Din Road.", ("israel-hamas",)),
-        ("الدفعة السابعة من صفقة طوفان الأحرار", ("israel-hamas",)),
-        ("חדירת כלי טיס עוין בגליל המערבי", ("israel-hezbollah",)),
-        # A football club, an MMA club, Eurovision.
-        ("הפועל קריית שמונה ניצחה 2:0", ()),
-        ("Бойцы клуба «Ахмат» показали отличный уровень.", ()),
-        ("Українська делегація на Євробаченні виступить у півфіналі.", ()),
-    ],
-)
-def test_shipped_2025_recall_19_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # "False information" about the army, drops from drones, trophy tanks, a night strike, governors.
-        ("Журналиста осудили за «заведомо ложной информации» об использовании армии.", ("russia-ukraine",)),
-        ("С дрона сброшено взрывное устройство с беспилотника на автомобиль.", ("russia-ukraine",)),
-        ("Трофейный «Абрамс» привезли на выставку.", ("russia-ukraine",)),
-        ("Вокзал после ночного прилета.", ("russia-ukraine",)),
-        ("Беспилотник атаковал общежитие, пострадали двое.", ("russia-ukraine",)),
-        ("Голубев: в ходе отражения атаки повреждена кровля склада.", ("russia-ukraine",)),
-        ("Brave1 certified 200 new systems this quarter.", ("russia-ukraine",)),
-        ("Вручив Золотий хрест бійцям окремої штурмової.", ("russia-ukraine",)),
-        # The families forum, Branit, the next phase of the deal, #CeasefireNow.
-        ("פורום המשפחות: עצרת הערב בכיכר", ("israel-hamas",)),
-        ("استهداف ثكنة برانيت", ("israel-hezbollah",)),
-        ("March on Saturday. #CeasefireNow", ("israel-hamas",)),
-        # Namesakes in Saratov oblast, the Battle of Kursk, Wagner in Mali, Gaza Street, a swimming title.
-        ("Красноармейск Саратовской области: перевернулся автобус, пострадали 7 человек.", ()),
-        ("80 years since the Battle of Kursk: wreaths at Prokhorovka for the fallen.", ()),
-        ("Wagner convoy ambushed in northern Mali; dozens of fighters killed.", ()),
-        ("Gaza Street in Jerusalem will be closed for light rail works.", ()),
-        ("אליפות ישראל בשחייה: נבחרת קריית שמונה במקום הראשון", ()),
-    ],
-)
-def test_shipped_2025_recall_20_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Falling debris, the Sparta battalion, surrender hotlines, a night attack, the Bandera junta.
-        ("Пожар возник из-за падения обломков.", ("russia-ukraine",)),
-        ("Комбат «Спарта» награждён посмертно.", ("russia-ukraine",)),
-        ("Ещё один добровольно сдавшийся позвонил на горячую линию.", ("russia-ukraine",)),
-        ("Завод горит после ночной атаки.", ("russia-ukraine",)),
-        ("Бандеровская хунта снова празднует.", ("russia-ukraine",)),
-        ("1000 днів від початку повномасштабного.", ("russia-ukraine",)),
-        ("The Okhmatdyt children's hospital was hit.", ("russia-ukraine",)),
-        ("Operational Command South reports calm on the islands.", ("russia-ukraine",)),
-        # Ofer in Indonesian, October 7 in Arabic, a slogan.
-        ("90 tahanan dibebaskan dari penjara Ofer malam ini.", ("israel-hamas",)),
-        ("حصيلة العدوان منذ السابع من أكتوبر", ("israel-hamas",)),
-        ("From the river to the sea, we march again.", ("israel-hamas",)),
-        # A soldier from Haifa fell in Gaza, not the north; Kremennaya in Tomsk oblast; Kursk 1943; typhoons.
-        (
-            "Sgt. Yonatan Levi, 31, from Haifa, fell during combat in the northern Gaza Strip.",
-            ("israel-hamas",),
-        ),
-        ("Жители Кременной в Томской области жалуются на дорогу.", ()),
-        ("Курская битва: началась Орловско-Курская операция. Вечная память героям!", ()),
-        ("Мобилизация сил МЧС: после тайфуна развернули пункты размещения.", ()),
-    ],
-)
-def test_shipped_2025_recall_21_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Nicknames, the veterans' fund, the Ramstein format, captives, Debaltseve, FPV crews, MH17.
-        ("Клоун из Банковой снова на саммите.", ("russia-ukraine",)),
-        ("Фонд «Защитники Отечества» открыл новый филиал.", ("russia-ukraine",)),
-        ("Рамштайн. Чергове засідання.", ("russia-ukraine",)),
-        ("Мы встретились с матерями тех, кто находятся в плену.", ("russia-ukraine",)),
-        ("Он выходил из Дебальцевского котла.", ("russia-ukraine",)),
-        ("Наши FPV-расчеты поразили две цели.", ("russia-ukraine",)),
-        ("Eleven years since the downing of MH17.", ("russia-ukraine",)),
-        ("Графіки відключень діятимуть і завтра.", ("russia-ukraine",)),
-        # Gaza's Baptist hospital, the pager blasts in Arabic.
-        ("They struck the Baptist hospital again.", ("israel-hamas",)),
-        ("ارتفاع عدد ضحايا تفجيرات أجهزة البيجر", ("israel-hezbollah",)),
-        # Soviet troops in 1943, a Jakarta neighbourhood named Gaza, olive oil in Jenin.
-        ("Ровно 80 лет назад советские войска освободили Харьков.", ()),
-        ("Kampung Gaza di Tambora terendam banjir; warga mengungsi.", ()),
-        ("جنين: مهرجان زيت الزيتون السنوي", ()),
-    ],
-)
-def test_shipped_2025_recall_22_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Chasiv Yar's nominative, a slogan, the zero line, the Azov verdict, Kinburn, 1000 for 1000.
-        ("Часовой Яр: флаг над огнеупорным заводом.", ("russia-ukraine",)),
-        ("Одесса — русский город, и точка.", ("russia-ukraine",)),
-        ("Мобресурс региона почти исчерпан.", ("russia-ukraine",)),
-        ("Пацаны третью неделю на «нуле» без смены.", ("russia-ukraine",)),
-        ("Суд признал «Азов» террористической организацией.", ("russia-ukraine",)),
-        ("Кинбурнская коса снова под огнём.", ("russia-ukraine",)),
-        ("Обмен 1000 на 1000 завершён.", ("russia-ukraine",)),
-        ("Після масованого удару світла немає.", ("russia-ukraine",)),
-        ("Units of the Defense Forces of the South report a quiet night.", ("russia-ukraine",)),
-        # Nukhba fighters, the pagers in Hebrew.
-        ("עשרות מחבלי נוחבה נעצרו.", ("israel-hamas",)),
-        ("הביפרים התפוצצו בו זמנית.", ("israel-hezbollah",)),
-        # The central bank's reserves, Sudan's corridors, a Javanese village, a road crash in Belgorod.
-        ("Мобилизация резервов ЦБ не понадобится.", ()),
-        ("Суданські біженці: ООН просить гуманітарний коридор в Ель-Фашер.", ()),
-        ("Desa Gaza di Jawa Tengah dilanda banjir.", ()),
-        ("В Белгороде столкнулись фура и автобус, пострадали трое.", ()),
-    ],
-)
-def test_shipped_2025_recall_23_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Kadyrov's "shaitan from Kyiv", Mavic fundraisers, exchanges, relay-cabinet arson, Geran drones.
-        ("Шайтан из Киева опять просит денег.", ("russia-ukraine",)),
-        ("Собираем на мавики для расчётов, реквизиты в закрепе.", ("russia-ukraine",)),
-        ("Ребята вернулись домой по обмену.", ("russia-ukraine",)),
-        ("Задержан подросток, поджёгший релейный шкаф.", ("russia-ukraine",)),
-        ("Цех выпускает «Гераньки» круглосуточно.", ("russia-ukraine",)),
-        ("Вражеский беспилотник упал у склада.", ("russia-ukraine",)),
-        ("Вночі знову били по енергетиці.", ("russia-ukraine",)),
-        ("Attention: a high-speed target is heading west.", ("russia-ukraine",)),
-        ("Japan pledged aid backed by frozen Russian assets.", ("russia-ukraine",)),
-        ("عاجل | انطلاق المحادثات الأمريكية الأوكرانية في جدة", ("russia-ukraine",)),
-        # October 7 condemned, Eshkol council, the Palestinian prisoners' commission, Shlomi's return.
-        ("We condemn the terrorist attack against Israel.", ("israel-hamas",)),
-        ("נפילה בשטח פתוח במועצה האזורית אשכול.", ("israel-hamas",)),
-        ("هيئة شؤون الأسرى: الإفراج عن دفعة جديدة", ("israel-hamas",)),
-        ("תושבי שלומי חוזרים הביתה.", ("israel-hezbollah",)),
-        # "Zionist" strikes in south Lebanon are not Gaza's war.
-        ("Sud-Liban : frappes sionistes sur Khiam malgré le cessez-le-feu.", ("israel-hezbollah",)),
-        # Kyiv liberated in 1943, a Gaza in New Hampshire, Iraq's Kataib Hezbollah.
-        ("Сегодня 80 лет освобождению Киева от немецко-фашистских захватчиков.", ()),
-        ("80 years ago today, Soviet troops entered Kyiv.", ()),
-        ("Gaza, New Hampshire: the town repaves Route 3A.", ()),
-        ("كتائب حزب الله العراقية تعلن تعليق عملياتها", ()),
-    ],
-)
-def test_shipped_2025_recall_24_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Azov's inflected forms, nicknames, Madyar's drone men, digital summons, body exchanges, refineries.
-        ("Суд вынес приговоры бойцам «Азова».", ("russia-ukraine",)),
-        ("Просроченный клоун снова просит танки.", ("russia-ukraine",)),
-        ("Птенцы Мадьяра охотятся за нашей логистикой.", ("russia-ukraine",)),
-        ("Бандеровская шваль зашла в Курскую область.", ("russia-ukraine",)),
-        ("Сили спеціальних операцій уразили нафтобазу.", ("russia-ukraine",)),
-        ("Відвідав пункт незламності на площі.", ("russia-ukraine",)),
-        ("Госдума ввела цифровые повестки.", ("russia-ukraine",)),
-        ("Состоялся обмен телами погибших.", ("russia-ukraine",)),
-        ("Цены на бензин выросли после ударов по НПЗ.", ("russia-ukraine",)),
-        ("Часть дронов подавлена РЭБ.", ("russia-ukraine",)),
-        ("Позиція України незмінна: спершу — повне припинення вогню.", ("russia-ukraine",)),
-        ("Ухвалено двадцятий пакет санкцій.", ("russia-ukraine",)),
-        # An obituary from the Strip, a march, truce talks in Arabic, Hezbollah's martyrs, the northern truce.
-        ("Sgt. Levi, 24, fell during operational activity in the northern Strip.", ("israel-hamas",)),
-        ("March on Saturday: stop arming genocide.", ("israel-hamas",)),
-        ("دعوة إلى استئناف مفاوضات التهدئة", ("israel-hamas",)),
-        ("The resistance mourns a commander martyred on the road to Jerusalem.", ("israel-hezbollah",)),
-        ("הקבינט אישר את הפסקת האש בגזרה הצפונית.", ("israel-hezbollah",)),
-        # The Kursk submarine, 1943 anniversaries, an earthquake in Turkey, Lebanon's new president.
-        ("Годовщина гибели подводной лодки «Курск»: погибли 118 моряков.", ()),
-        ("Ровно 81 год назад освобождён Харьков.", ()),
-        ("Співчуття народу Туреччини у зв'язку з жертвами землетрусу, МЗС України.", ()),
-        ("83 years ago, troops of the 1st Ukrainian Front entered the city.", ()),
-        ("Lebanon's parliament elects Joseph Aoun as president.", ()),
-    ],
-)
-def test_shipped_2025_recall_25_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Kursk's invasion, repatriation, the front, nicknames, Euroclear, corps, spotters, Kherson's bank.
-        ("Ему вменяют нападение на Курскую область.", ("russia-ukraine",)),
-        ("Завершён этап репатриации тел.", ("russia-ukraine",)),
-        ("Встретил ребят, вернувшихся с передовой.", ("russia-ukraine",)),
-        ("Бандеровский клоун опять просит ракет.", ("russia-ukraine",)),
-        ("Это капитуляция неонацистского режима.", ("russia-ukraine",)),
-        ("Конфискация активов в Евроклире — воровство.", ("russia-ukraine",)),
-        ("Бойцы 1-го армейского корпуса ждут ротации.", ("russia-ukraine",)),
-        ("Задержан мужчина, корректировавший огонь по ТЭЦ.", ("russia-ukraine",)),
-        ("Пацанам с Херсонского берега нужны генераторы.", ("russia-ukraine",)),
-        # Children's return, military records, energy strikes, the Serebryanka forest, Air Commands, Pokrovsk.
-        ("Подякував за повернення наших дітей.", ("russia-ukraine",)),
-        ("Оновіть військово-облікові дані онлайн.", ("russia-ukraine",)),
-        ("Every attack on our energy is a test.", ("russia-ukraine",)),
-        ("Assault units advanced in the Serebryanka forest.", ("russia-ukraine",)),
-        ("Glory to the gunners of the Eastern Air Command!", ("russia-ukraine",)),
-        ("بوتين: قواتنا تتقدم في اتجاه بوكروفسك", ("russia-ukraine",)),
-        # Kerem Shalom by its Arabic name, a French slogan, the 401st Brigade, al-Arouri.
-        ("Trucks through Karem Abu Salem today: 0.", ("israel-hamas",)),
-        ("Grande manif samedi : stop au génocide !", ("israel-hamas",)),
-        ("כוחות חטיבה 401 פועלים בשכונה.", ("israel-hamas",)),
-        ("اغتيال صالح العاروري", ("israel-hamas",)),
-        # Karabakh's peacekeepers, the Galician army of 1919, football in Kharkiv and Gaza, a Haifa base.
-        ("Российские миротворцы сообщили о гибели военнослужащих.", ()),
-        ("105 років тому Українська Галицька армія перейшла Збруч.", ()),
-        ("«Металіст 1925» обіграв суперника — перша перемога харків'ян.", ()),
-        ("At the Haifa base the IDF chief thanked the outgoing navy commander.", ()),
-        ("خدمات رفح يتوج بكأس غزة بعد فوزه على شباب خان يونس", ()),
-    ],
-)
-def test_shipped_2025_recall_26_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # The e-summons register, border villages, nicknames, the ombudsmen, Mavic 3T, Chasiv Yar's dative.
-        ("Заработал единый реестр воинского учёта.", ("russia-ukraine",)),
-        ("Гуляния отменили с учётом оперативной обстановки.", ("russia-ukraine",)),
-        ("Дети из приграничных сёл учатся дистанционно.", ("russia-ukraine",)),
-        ("Бандеровская клика снова просит ракет.", ("russia-ukraine",)),
-        ("Нелегитимный Зе боится выборов.", ("russia-ukraine",)),
-        ("Омбудсмен передала украинскому омбудсмену списки.", ("russia-ukraine",)),
-        ("Карта 404 в трёх частях.", ("russia-ukraine",)),
-        ("Парни получили два Мавика 3Т.", ("russia-ukraine",)),
-        ("Мобилизованных вернули с передка.", ("russia-ukraine",)),
-        ("По Часову Яру наши уже за каналом.", ("russia-ukraine",)),
-        # The Register of Damage, outage schedules, a 30-day pause, UAVs, the talks in Arabic and Hebrew.
-        ("До реєстру збитків подано 30 тисяч заяв.", ("russia-ukraine",)),
-        ("У Києві діють графіки погодинних відключень.", ("russia-ukraine",)),
-        ("The delegations agreed on a 30-day pause in the skies.", ("russia-ukraine",)),
-        ("A group of UAVs over Sumy region.", ("russia-ukraine",)),
-        ("جولة جديدة من المحادثات المباشرة بين موسكو وكييف", ("russia-ukraine",)),
-        ("פוטין: המטרות של המבצע הצבאי המיוחד יושגו.", ("russia-ukraine",)),
-        # Abu Marzouk in Moscow, Nasrallah's forty days.
-        ("В Москву прибыл Муса Абу Марзук.", ("israel-hamas",)),
-        ("Forty days since the martyrdom of Sayyed Hassan.", ("israel-hezbollah",)),
-        # Football in Grozny and Ukraine, a gas blast in Lviv, geraniums, Iran's salvoes over Haifa.
-        ("Поздравляю «Ахмат» с победой над «Спартаком»! Ребята сражались как львы.", ()),
-        ("Вибух газу у Львові: під завалами двоє людей.", ()),
-        ("Збірна України здобула перемогу над Ісландією.", ()),
-        ("Выставка пеларгоний: 300 сортов «герани».", ()),
-        ("Interceptions over Haifa as a salvo is launched from Iran.", ()),
-    ],
-)
-def test_shipped_2025_recall_27_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Summonses, Crimea, men of draft age, the SSO, aid packages, the missing, mourning, Kherson's isles.
-        ("Военком: повестки приходят через Госуслуги.", ("russia-ukraine",)),
-        ("Крым — это Россия, и точка.", ("russia-ukraine",)),
-        ("Задержаны перевозчики мужчин призывного возраста.", ("russia-ukraine",)),
-        ("Вітаю з Днем Сил спеціальних операцій!", ("russia-ukraine",)),
-        ("Подякував за 24-й пакет оборонної допомоги.", ("russia-ukraine",)),
-        ("Виплати сім'ям безвісти зниклих захисників.", ("russia-ukraine",)),
-        ("Затримали організатора переправлення чоловіків призовного віку.", ("russia-ukraine",)),
-        ("Увага! Швидкісна ціль на південь.", ("russia-ukraine",)),
-        ("Оголошено жалобу у Кривому Розі.", ("russia-ukraine",)),
-        ("Евакуйовано мешканців острівної частини Херсона.", ("russia-ukraine",)),
-        # Children home, Grain from Ukraine, an evacuation in Indonesian, the nuclear plant in French.
-        ("Today 1,000 children are home. #BringKidsBack", ("russia-ukraine",)),
-        ("The Grain from Ukraine initiative reached Africa.", ("russia-ukraine",)),
-        ("KBRI Kyiv evakuasi 20 WNI.", ("russia-ukraine",)),
-        ("La centrale de Zaporijjia privée d'alimentation externe.", ("russia-ukraine",)),
-        # Rafah's hashtag, the siege in Arabic, the Flood in Indonesian, October 7 in Ukrainian.
-        ("#AllEyesOnRafah trending nomor satu.", ("israel-hamas",)),
-        ("وقفة تنديداً بحصار القطاع", ("israel-hamas",)),
-        ("Sudah 450 hari sejak Thufanul Aqsa.", ("israel-hamas",)),
-        ("Розмова з Нетаньягу: засудив теракт 7 жовтня.", ("israel-hamas",)),
-        # A French bank siege (a second 'otages' was the first one's company), a soldier from Karmiel.
-        ("Prise d'otages dans une agence bancaire : les otages libérés.", ()),
-        ("Sgt. Avraham, from Karmiel, a soldier in the 8th Brigade, fell in combat.", ()),
-    ],
-)
-def test_shipped_2025_recall_28_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # The 'adjacent territory', Time of Heroes, contracts, assets, the mobilised, Engels, Belbek.
-        ("Из сопредельной территории обстреляно село.", ("russia-ukraine",)),
-        ("Выпускники «Времени героев» получили назначения.", ("russia-ukraine",)),
-        ("Подписавшим контракт выплатят по 1,2 млн рублей.", ("russia-ukraine",)),
-        ("Конфискация наших активов — воровство.", ("russia-ukraine",)),
-        ("Собираем посылки для мобилизованных из Саратова.", ("russia-ukraine",)),
-        ("Двухсотые с их стороны — 47 за ночь.", ("russia-ukraine",)),
-        ("Дроны по Энгельсу опять.", ("russia-ukraine",)),
-        ("Мир — когда флаг над Одессой.", ("russia-ukraine",)),
-        ("Лубінець: повернуто тіла полеглих.", ("russia-ukraine",)),
-        ("Border guards repelled a DRG attempt near the village.", ("russia-ukraine",)),
-        ("SOF operators struck an S-300 battery at Belbek airfield.", ("russia-ukraine",)),
-        # The Ukrainian locative of -ka and -kha towns; Ukrainian towns and war words as French writes them.
-        ("Бої в Авдіївці тривають.", ("russia-ukraine",)),
-        ("Сьогодні у Волновасі знову тиша.", ("russia-ukraine",)),
-        ("Marioupol assiégée.", ("russia-ukraine",)),
-        ("Kharkiv frappée cette nuit.", ("russia-ukraine",)),
-        # Abductees, the Yahalom unit, Beirut's southern suburb, a Hamas delegation in Moscow.
-        ("The body of the abductee was returned to Israel.", ("israel-hamas",)),
-        ("Yahalom engineers destroyed a tunnel.", ("israel-hamas",)),
-        ("La banlieue sud de Beyrouth visée.", ("israel-hezbollah",)),
-        (
-            "Делегация палестинского движения во главе с Мусой Абу Марзуком прибыла в Москву.",
-            ("israel-hamas",),
-        ),
-        # Emergency crews, a gas blast, a hockey club, a football crowd's enthusiasm, the Battle of Kursk.
-        ("Мобилизация сил: к тушению пожаров привлекли авиацию.", ()),
-        ("Взрыв газа в жилом доме в Белгороде.", ()),
-        ("ХК «Донбасс» выиграл кубок.", ()),
-        ("حماس الجماهير يشعل مدرجات الملعب", ()),
-        ("Il y a 80 ans, la bataille de Koursk : des combats acharnés.", ()),
-    ],
-)
-def test_shipped_2025_recall_29_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # English in Russian transliteration, as TASS and RT write the towns.
-        ("Heavy shelling near Artemovsk.", ("russia-ukraine",)),
-        ("Drone strikes on Gorlovka overnight.", ("russia-ukraine",)),
-        ("Fighting continues near Krasnogorovka.", ("russia-ukraine",)),
-        ("Troops advanced west of Rabotino.", ("russia-ukraine",)),
-        ("Shelling of Aleshki and Krynki.", ("russia-ukraine",)),
-        ("Drones hit an oil depot in Tuapse.", ("russia-ukraine",)),
-        ("Missile strike on Krivoy Rog.", ("russia-ukraine",)),
-        # Indonesian, Hebrew and Arabic spellings that matched nothing.
-        ("Haniyah tewas dalam serangan.", ("israel-hamas",)),
-        ("Serangan dan korban di Rumah Sakit Indonesia.", ("israel-hamas",)),
-        ("הפצצות וקרבות בבית לאהיה", ("israel-hamas",)),
-        ("Hizbulah meluncurkan roket.", ("israel-hezbollah",)),
-        ("יירוטים ואזעקות בחורפיש", ("israel-hezbollah",)),
-        # A new weak name (Volgograd) keeps out of the Second World War.
-        ("Veterans lay wreaths in Volgograd for the Battle of Stalingrad.", ()),
-    ],
-)
-def test_shipped_2025_recall_30_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Kyiv-held territory, sabotage groups, the referendums, Tekstilshchik, demobilisation, AWOL, UGVs.
-        ("Списки жителей, находящихся на подконтрольной Киеву территории.", ("russia-ukraine",)),
-        ("На границе ликвидирована диверсионная группа.", ("russia-ukraine",)),
-        ("Ордер гаагской шарашки — клочок бумаги.", ("russia-ukraine",)),
-        ("Три года назад жители четырёх регионов сделали свой выбор.", ("russia-ukraine",)),
-        ("Удар по рынку в Текстильщике.", ("russia-ukraine",)),
-        ("Пацаны на «ноле» без ротации.", ("russia-ukraine",)),
-        ("Мобилизованных до сих пор не демобилизуют.", ("russia-ukraine",)),
-        ("Бандеровский наркофюрер опять клянчит ракеты.", ("russia-ukraine",)),
-        ("Из бригады бегут: СОЧ уже за тысячу.", ("russia-ukraine",)),
-        ("Кодифіковано наземні роботизовані комплекси.", ("russia-ukraine",)),
-        ("Обмінний фонд поповнено.", ("russia-ukraine",)),
-        ("Units moved to more favorable positions west of the town.", ("russia-ukraine",)),
-        # A Ukrainian euphemism for retreat, the nuclear plant's acronym, Alaska in Arabic.
-        ("Energoatom: ZNPP lost off-site power again.", ("russia-ukraine",)),
-        ("عاجل | ترامب بعد لقائه بوتين في ألاسكا", ("russia-ukraine",)),
-        # ICC warrants, Abu Obeida's nickname, Daraj Tuffah, the Nova party; the north's truce, Wadi Saluki.
-        ("Arrest warrants for Netanyahu and Gallant.", ("israel-hamas",)),
-        ("The Masked One has spoken again.", ("israel-hamas",)),
-        ("Command center struck in Daraj Tuffah.", ("israel-hamas",)),
-        ("שנחטף מהמסיבה ברעים", ("israel-hamas",)),
-        ("ההפסקה בצפון נכנסה לתוקף.", ("israel-hezbollah",)),
-        ("Rockets and launchers located in the Wadi Saluki area.", ("israel-hezbollah",)),
-        # A tribute to the band Sektor Gaza, Congo's war, Kyiv's liberation in 1943.
-        ("Трибьют «Сектора Газа» в Воронеже.", ()),
-        ("Goma: M23 and Rwandan troops agree to a ceasefire and a prisoner exchange.", ()),
-        ("81-ша річниця визволення Києва від нацистських окупантів.", ()),
-    ],
-)
-def test_shipped_2025_recall_31_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # The clown from Kyiv, the Istanbul talks, Pyatnashka's commander, Mavics, contracts, 'birds'.
-        ("Обращаюсь к клоуну из Киева.", ("russia-ukraine",)),
-        ("Стамбульские переговоры нужны для мира на наших условиях.", ("russia-ukraine",)),
-        ("Поздравляем Ахру Авидзбу с назначением.", ("russia-ukraine",)),
-        ("Ответ на кражу наших активов простой.", ("russia-ukraine",)),
-        ("Сбор на два «Мавика» закрыли за сутки.", ("russia-ukraine",)),
-        ("Выплата при заключении контракта выросла.", ("russia-ukraine",)),
-        ("Дорога под птичками, эвакуации нет.", ("russia-ukraine",)),
-        ("Отправили очередной гумконвой.", ("russia-ukraine",)),
-        ("Передавал кураторам из ГУР координаты аэродрома.", ("russia-ukraine",)),
-        ("Обстановка: сбит вражеский Ми-8.", ("russia-ukraine",)),
-        # Guided bombs in Ukrainian, Kherson's return, Crimea, combined strikes, 1000 days, 1000 for 1000.
-        ("Харків. Знову КАБи по житлових кварталах.", ("russia-ukraine",)),
-        ("Рік, відколи ми повернули Херсон.", ("russia-ukraine",)),
-        ("Ukraine will never recognize Crimea as Russian.", ("russia-ukraine",)),
-        ("Killed while repelling a massive combined strike.", ("russia-ukraine",)),
-        ("1000 days of resistance.", ("russia-ukraine",)),
-        ("الكرملين: الاتفاق على تبادل 1000 أسير مقابل 1000", ("russia-ukraine",)),
-        # Sde Teiman, the Shati battalion, the abducted; the ground manoeuvre in the north; Gaza, Iowa.
-        ("Libéré, il témoigne des sévices à Sde Teiman.", ("israel-hamas",)),
-        ('דובר צה"ל: חוסל מפקד גדוד שאטי.', ("israel-hamas",)),
-        ("The family of the abducted was informed.", ("israel-hamas",)),
-        ("צו 8 לקראת תמרון קרקעי בצפון.", ("israel-hezbollah",)),
-        ("Gaza, Iowa: small town holds its annual corn festival.", ()),
-    ],
-)
-def test_shipped_2025_recall_32_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Men back from captivity, 'loud sounds', 'Kyiv in three days', the Antonivskyi bridge, 1000 for 1000.
-        ("Встретился с ребятами, вернувшимися из плена.", ("russia-ukraine",)),
-        ("Громкие звуки в Одессе, работали по порту.", ("russia-ukraine",)),
-        ("«Киев за три дня» — пошёл четвёртый год.", ("russia-ukraine",)),
-        ("Над Антоновским мостом развевался наш флаг.", ("russia-ukraine",)),
-        ("Прокачка остановлена после удара по НПС «Унеча».", ("russia-ukraine",)),
-        ("Договорились об обмене по формуле «1000 на 1000».", ("russia-ukraine",)),
-        # Ilovaisk, reserved workers, occupied territories, ERA loans, the Tendra Spit, partial mobilisation.
-        ("Вшановую захисників, які загинули в Іловайському котлі.", ("russia-ukraine",)),
-        ("Уряд продовжив бронювання працівників критичних підприємств.", ("russia-ukraine",)),
-        ("Elections in the temporarily occupied territories are null and void.", ("russia-ukraine",)),
-        ("A new tranche under the ERA mechanism.", ("russia-ukraine",)),
-        ("Marines raided the Tendra Spit.", ("russia-ukraine",)),
-        ("פוטין מכריז על גיוס חלקי.", ("russia-ukraine",)),
-        # October 7, aid distribution points, the deal's second wave; the five points in south Lebanon.
-        ("Two years since the 7th of October.", ("israel-hamas",)),
-        ("استشهاد 5 فلسطينيين قرب نقطة توزيع المساعدات غرب رفح.", ("israel-hamas",)),
-        ("על הפרק – הפעימה השנייה של המתווה.", ("israel-hamas",)),
-        ("بري: لا نقاش قبل الانسحاب من النقاط الخمس.", ("israel-hezbollah",)),
-        # A TV series, a music producer, controlled blasts in Hebrew, Iran's salvoes, the Beirut port blast.
-        ("Новая серия сериала «Мобилизация мечты» выходит в пятницу.", ()),
-        ("Иосиф Пригожин и Валерия отметили годовщину свадьбы.", ()),
-        ("תרגיל של פיקוד העורף: ייתכנו פיצוצים מבוקרים ותנועת כוחות.", ()),
-        ("Iran responded with ballistic missiles on Haifa and Tel Aviv.", ()),
-        ("Five years on: 218 killed, 2,750 tons of ammonium nitrate. Beirut remembers.", ()),
-    ],
-)
-def test_shipped_2025_recall_33_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Enemy losses, the Gold Star, Oreshnik and drone drops in Ukrainian, drone forces, guided bombs.
-        ("Орієнтовні втрати противника на сьогодні.", ("russia-ukraine",)),
-        ("Посмертно нагороджено орденом «Золота Зірка».", ("russia-ukraine",)),
-        ("Росія знову обрала «Орєшнік».", ("russia-ukraine",)),
-        ("Світло повернули після нічної атаки на підстанцію.", ("russia-ukraine",)),
-        ("Росіяни скинули вибухівку з дрона на маршрутку.", ("russia-ukraine",)),
-        ("Сили безпілотних систем уразили НПЗ.", ("russia-ukraine",)),
-        ("Влучання КАБу у двір багатоповерхівки.", ("russia-ukraine",)),
-        ("Шахед курсом на Білу Церкву.", ("russia-ukraine",)),
-        ("Трипілля: ракетою знищена Трипільська ТЕС.", ("russia-ukraine",)),
-        # Summonses online, freed captives, the left-bank bridgehead, deported children.
-        ("Военкоматы продолжают рассылку повесток через Госуслуги.", ("russia-ukraine",)),
-        ("Прибыл отряд освобождённых из плена бойцов.", ("russia-ukraine",)),
-        ("Marines continue holding the bridgehead on the left bank.", ("russia-ukraine",)),
-        ("19,546 children have been deported.", ("russia-ukraine",)),
-        # A slogan in Indonesian, a poet, prisoners in Arabic, the attack on Israel in Ukrainian; Fouad Shukr.
-        ("Dari sungai sampai laut, Palestina akan merdeka!", ("israel-hamas",)),
-        ("Refaat Alareer, on n'oublie pas.", ("israel-hamas",)),
-        ("الحرية للأسرى في سجون الاحتلال", ("israel-hamas",)),
-        ("МЗС засуджує терористичні атаки проти Ізраїлю.", ("israel-hamas",)),
-        ("Hommage au commandant Fouad Chokor.", ("israel-hezbollah",)),
-        # Gaza Township in Iowa, a man named Shlomi, Wagner in Mali.
-        ("Gaza Township, Iowa: a man arrested after a bar shooting.", ()),
-        ("Shlomi Ziv thanked the soldiers at the ceremony.", ()),
-        ("Wagner fighters and Malian troops suffered heavy losses.", ()),
-    ],
-)
-def test_shipped_2025_recall_34_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Hits, attack drones, children back from occupied land, strikes on the grid, the Air Force's alerts.
-        ("Харків. Влучання у дитсадок.", ("russia-ukraine",)),
-        ("Противник атакував 120 ударними БпЛА.", ("russia-ukraine",)),
-        ("Ще троє дітей повернулися додому з ТОТ.", ("russia-ukraine",)),
-        ("Кожен удар по нашій енергетиці має ціну.", ("russia-ukraine",)),
-        ("Група КР з Каспію курсом на захід.", ("russia-ukraine",)),
-        ("МіГ-31К на зльоті. Тривога по всій території!", ("russia-ukraine",)),
-        ("На підконтрольну територію повернуто 909 тіл.", ("russia-ukraine",)),
-        ("Місто зустріло Олега «на щиті».", ("russia-ukraine",)),
-        ("Уламки збитого дрона впали на дитячий майданчик.", ("russia-ukraine",)),
-        ("Координаційний штаб верифікував ще 300 наших громадян.", ("russia-ukraine",)),
-        ("«Кіборги» тримали Донецький аеропорт 242 дні.", ("russia-ukraine",)),
-        ("Оголошено обов'язкову евакуацію родин із дітьми.", ("russia-ukraine",)),
-        # Waiting drones, combat pay, the MoD's contracts, plans, a ballistic alert.
-        ("Противник применил дроны-ждуны на дороге.", ("russia-ukraine",)),
-        ("Боевые выплаты раненым снова задерживают.", ("russia-ukraine",)),
-        ("Обвиняемый заключил контракт с Минобороны.", ("russia-ukraine",)),
-        ("We went through the 20-point framework point by point.", ("russia-ukraine",)),
-        ("Ballistic threat from the north-east! Take cover.", ("russia-ukraine",)),
-        # Mediators in French, all hostages home, Khan Younis's brigade, the Rashid road, hashtags, kibbutzim.
-        (
-            "Doha : reprise des discussions en présence des médiateurs égyptiens et qataris.",
-            ("israel-hamas",),
-        ),
-        ("Support for the return of all hostages.", ("israel-hamas",)),
-        ("ЦАХАЛ сообщил о ликвидации командира Ханюнисской бригады.", ("israel-hamas",)),
-        ("Gencatan senjata berlaku. Warga kembali lewat Jalan Rashid.", ("israel-hamas",)),
-        ("#StopArmingIsrael — les dockers refusent de charger.", ("israel-hamas",)),
-        ("Ракетний удар по кібуцу.", ("israel-hamas",)),
-        # Hail, heat stroke, household gas, a Pope's arrival, a French hold-up, North Korea, the Drakkar.
-        ("На Вінниччині град розміром з горіх знищив посіви.", ()),
-        ("На Херсонщині зростає ризик теплового удару.", ()),
-        ("Тернопіль: вибух побутового газу в п'ятиповерхівці.", ()),
-        ("Прилёт Папы Римского в Бейрут.", ()),
-        ("Nantes : prise d'otages dans une agence bancaire, le forcené s'est rendu au RAID.", ()),
-        ("КНДР провела испытание МБР «Хвасон-19», ракета упала в Японском море.", ()),
-        ("23 octobre 1983 : attentat du Drakkar à Beyrouth. 58 parachutistes tués.", ()),
-        ("В Охматдиті пересадили дитині печінку.", ()),
-    ],
-)
-def test_shipped_2025_recall_36_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # The nominative of the special operation (its ending set spelled only the plural), core war words.
-        ("Спецоперация продолжается.", ("russia-ukraine",)),
-        ("Обломки упали на поле в Брянской области.", ("russia-ukraine",)),
-        ("Київ: уламки на Оболоні.", ("russia-ukraine",)),
-        (
-            "Échange de prisonniers : 1 000 contre 1 000, le plus important depuis février 2022.",
-            ("russia-ukraine",),
-        ),
-        ("Pemukim ilegal merusak kebun zaitun di desa dekat Ramallah.", ("israel-hamas",)),
-        # Localities and officials in each script.
-        ("Airstrike on Jabalya overnight.", ("israel-hamas",)),
-        ("قصف على كفار عزة الليلة.", ("israel-hamas",)),
-        ("Удар по Айта-эш-Шааб.", ("israel-hezbollah",)),
-        ("Обстріл Умані цієї ночі.", ("russia-ukraine",)),
-        ("Frappe sur Kremenchouk cette nuit.", ("russia-ukraine",)),
-        ("Boudanov a déclaré que les frappes continueront.", ("russia-ukraine",)),
-        ("האשם ספי א-דין חוסל.", ("israel-hezbollah",)),
-        # Curfews, kamikaze drones, Czech shells, children taken, the northern arena, the Strip in Arabic.
-        ("На левом берегу Херсонской области продлили комендантский час.", ("russia-ukraine",)),
-        ("Передал ещё одну партию дронов-камикадзе.", ("russia-ukraine",)),
-        ("Дякую Чехії за снарядну ініціативу.", ("russia-ukraine",)),
-        ("We discussed the return of children taken by Russia.", ("russia-ukraine",)),
-        ("He fell during combat in the northern arena.", ("israel-hezbollah",)),
-        ("بن غفير يهدد إذا تم وقف القتال في القطاع.", ("israel-hamas",)),
-        ("Setahun Taufanul Aqsha.", ("israel-hamas",)),
-        ("Жёны мобилизованных снова пришли к приёмной.", ("russia-ukraine",)),
-        # Tents, Odesa in Texas, a quake felt in the north, the Holy Fire, the Yom Kippur War's valley.
-        ("حملة تبرعات: الخيام والبطانيات مع دخول المنخفض الجوي.", ()),
-        ("Стрілянина в Одесі, штат Техас: загинули четверо.", ()),
-        ("דווח על נדנוד מבנים בחיפה ובקריית שמונה.", ()),
-        ("Благодатный огонь доставят в Москву, делегация уже вылетела.", ()),
-        ("The 7th Brigade held the Valley of Tears against 500 Syrian tanks on the Golan.", ()),
-        # Guards of this version's own words: police raids and floods.
-        ("Спецоперация в Подмосковье: задержаны 14 нелегальных мигрантов.", ()),
-        ("Повінь на Закарпатті: зруйновано підвісний міст.", ()),
-    ],
-)
-def test_shipped_2025_recall_37_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Real news: the resilience plan, antiwar marches; a war with North Korea is not this one.
-        ("Зеленский представит «план стойкости».", ("russia-ukraine",)),
-        ("В Берлине прошёл антивоенный марш.", ("russia-ukraine",)),
-        ("Трамп хочет снизить риск вооружённого конфликта с КНДР.", ()),
-        # Minerals, Baba Yaga drones, forward airfields, truces, the willing, drops, assaults, fundraisers.
-        ("Соглашение по редкоземельным металлам так и не подписано.", ("russia-ukraine",)),
-        ("«Рубикон» отработал по «Бабам-Ягам».", ("russia-ukraine",)),
-        ("Удар по аэродрому подскока.", ("russia-ukraine",)),
-        ("Кремль объявил трёхдневный режим тишины.", ("russia-ukraine",)),
-        ("Очередной «саммит желающих» в Париже.", ("russia-ukraine",)),
-        ("Два «трёхсотых» после сброса с дрона.", ("russia-ukraine",)),
-        ("Каменское: штурмовые группы зашли в частный сектор.", ("russia-ukraine",)),
-        ("Новогодний сбор для морпехов!", ("russia-ukraine",)),
-        ("Песков: предпосылок для встречи лидеров в Будапеште пока нет.", ("russia-ukraine",)),
-        # A hostile drone in Lebanon, south Lebanese villages, the pagers, hostages' remains, Gaza's places.
-        ("مسيّرة معادية تستهدف دراجة نارية على طريق القليعة.", ("israel-hezbollah",)),
-        ("IAF jets struck a weapons storage facility in Yohmor al-Shaqif.", ("israel-hezbollah",)),
-        ('في الذكرى الأولى لـ"البيجر"', ("israel-hezbollah",)),
-        ("The remains of another deceased hostage were handed over tonight.", ("israel-hamas",)),
-        ("نادي الأسير: الإفراج عن الدفعة الثالثة.", ("israel-hamas",)),
-        ("مشاهد من مستشفى شهداء الأقصى.", ("israel-hamas",)),
-        ("Anas al-Sharif's last message.", ("israel-hamas",)),
-        # Kazakhstan's Stepnogorsk, Iran's salvoes on Bat Yam, a drowning in the Litani.
-        ("В Степногорске Акмолинской области возобновил работу комбинат.", ()),
-        ("Иранские баллистические ракеты прилетели в Хайфу и Бат-Ям.", ()),
-        ("النبطية: وفاة شاب غرقاً في نهر الليطاني أثناء السباحة.", ()),
-    ],
-)
-def test_shipped_2025_recall_38_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Reserve+, border communities, evacuations, security agreements, assault drones, arresting Putin.
-        ("У застосунку «Резерв+» можна отримати відстрочку.", ("russia-ukraine",)),
-        ("Білопільська громада: після обстрілу знеструмлено 3 тисячі абонентів.", ("russia-ukraine",)),
-        ("За добу з Краматорської громади евакуйовано 412 людей.", ("russia-ukraine",)),
-        ("Signed the security agreement with Japan.", ("russia-ukraine",)),
-        ("Уночі район атаковано ударними дронами.", ("russia-ukraine",)),
-        ("Закликаємо Таджикистан заарештувати Путіна.", ("russia-ukraine",)),
-        # The operational situation, repatriation, the expired president, curators, combined attacks, OSGs.
-        ("Школы переходят на дистанционное обучение в связи с оперативной обстановкой.", ("russia-ukraine",)),
-        ("В рамках репатриации Россия передала 909 тел.", ("russia-ukraine",)),
-        ("Бандеровский «президент» с просроченными полномочиями снова выступил.", ("russia-ukraine",)),
-        ("Житель Рыльска передавал куратору в Сумах снимки.", ("russia-ukraine",)),
-        ("He was killed repelling a combined missile and drone attack.", ("russia-ukraine",)),
-        ("Tavria OSG, past 24 hours: the enemy lost 312 personnel.", ("russia-ukraine",)),
-        ("Canada will transfer $2bn from Russian frozen assets.", ("russia-ukraine",)),
-        ("Беспилотник сбит над Ханкалой.", ("russia-ukraine",)),
-        # A heater fire, measles shots, a flag over a stadium, Odessa in Texas, a hostage named Shlomi.
-        ("Рівненщина: через несправний обігрівач сталася пожежа, загинули двоє людей.", ()),
-        ("Мобільні бригади вакцинують дітей у громадах Закарпаття.", ()),
-        ("Золото чемпіонату світу — і прапор над стадіоном.", ()),
-        ("The gunman killed 7 people on a highway between Midland and Odessa.", ()),
-        ("Noa, Almog, Andrey and Shlomi are home.", ()),
-    ],
-)
-def test_shipped_2025_recall_39_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Air defence at work, taking a city, anti-drone nets, the wounded, a Mavic, exchanges and rounds.
-        ("ПВО работает в Туапсе, сообщил глава района.", ("russia-ukraine",)),
-        ("Жителей просят не снимать работу ПВО.", ("russia-ukraine",)),
-        ("Взятие Харькова не входит в задачи, заявил генерал.", ("russia-ukraine",)),
-        ("Нужны антидроновые сетки для расчёта.", ("russia-ukraine",)),
-        ("Навестил раненых бойцов в госпитале.", ("russia-ukraine",)),
-        ("Один мавик на всё отделение.", ("russia-ukraine",)),
-        ("Встретили ребят, вернувшихся после обмена.", ("russia-ukraine",)),
-        ("Ночью безэкипажники шли на порт.", ("russia-ukraine",)),
-        ("После стамбульского раунда стороны обменялись меморандумами.", ("russia-ukraine",)),
-        ("Прилёт по подстанции, света нет.", ("russia-ukraine",)),
-        ("Кремль ждёт от Киева список на обмен.", ("russia-ukraine",)),
-        ("Блогера оштрафовали за «дискредитацию».", ("russia-ukraine",)),
-        ("Под Джанкоем слышны взрывы.", ("russia-ukraine",)),
-        ("Курянам выплатили компенсации за жильё, пострадавшее от обломков.", ("russia-ukraine",)),
-        ("Задержан подозреваемый в поджоге военкомата.", ("russia-ukraine",)),
-        ("قصف عنيف على تشاسيف يار.", ("russia-ukraine",)),
-        # West Bank towns and junctions, a south Lebanese village, a hostage slogan, the mediators, a raid.
-        ("Troops operated overnight in Qabatiya and eliminated two terrorists.", ("israel-hamas",)),
-        ("Stabbing attack at the Gush Etzion junction; the terrorist was neutralized.", ("israel-hamas",)),
-        ("IDF troops struck a launcher in Markaba.", ("israel-hezbollah",)),
-        ("Sur la place, la foule scande : « Ramenez-les maintenant ! »", ("israel-hamas",)),
-        ("Delegasi menerima proposal mediator Qatar-Mesir.", ("israel-hamas",)),
-        ("Jenin diserbu lagi menjelang subuh.", ("israel-hamas",)),
-        # A plane's arrival, Israel's air defence against Iran, 1941.
-        ("Прилёт по расписанию в 14:30.", ()),
-        ("ПВО Израиля работает над Тель-Авивом после иранского залпа.", ()),
-        ("В 1941 году взятие Киева открыло немцам путь на восток.", ()),
-    ],
-)
-def test_shipped_2025_recall_40_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Strongpoints, manpower losses, combat training, the front line, liberated territories, combat tasks.
-        ("Артиллеристы разбили опорный пункт противника.", ("russia-ukraine",)),
-        ("Враг несёт потери в живой силе.", ("russia-ukraine",)),
-        ("Вчерашние новобранцы прошли боевое слаживание.", ("russia-ukraine",)),
-        ("Сосед вернулся с передовой на две недели.", ("russia-ukraine",)),
-        ("Учителя едут работать на освобождённые территории.", ("russia-ukraine",)),
-        ("Земляки выполняют боевые задачи уже второй год.", ("russia-ukraine",)),
-        ("Передали ребятам за ленточку генератор.", ("russia-ukraine",)),
-        ("Школьники плетут маскировочные сети.", ("russia-ukraine",)),
-        ("Британские ракеты полетят вглубь наших территорий.", ("russia-ukraine",)),
-        ("Части улучшили положение по переднему краю.", ("russia-ukraine",)),
-        ("Пункт отбора на контракт открылся в Туле.", ("russia-ukraine",)),
-        ("Над Грозным сбит беспилотник.", ("russia-ukraine",)),
-        ("Под городом достроили подземную школу.", ("russia-ukraine",)),
-        ("Мирная формула Киева никому не нужна, заявили в Кремле.", ("russia-ukraine",)),
-        # Ukrainian captions: the Stavka, clashes, air defence, refineries, mobile fire groups, shells.
-        ("Провів нараду Ставки.", ("russia-ukraine",)),
-        ("За добу 120 бойових зіткнень.", ("russia-ukraine",)),
-        ("Обговорили посилення нашої ППО.", ("russia-ukraine",)),
-        ("Дякую партнерам за захист нашого неба.", ("russia-ukraine",)),
-        ("Уражено НПЗ у Рязані.", ("russia-ukraine",)),
-        ("Вночі працювали мобільні вогневі групи.", ("russia-ukraine",)),
-        ("Отримали новий пакет снарядів.", ("russia-ukraine",)),
-        ("The Crimean Platform meets in Kyiv.", ("russia-ukraine",)),
-        ("Energy Ramstein brought new pledges.", ("russia-ukraine",)),
-        # Gaza: a hospital by its short name, hostages' bodies.
-        ("Бои у больницы «Шифа» продолжаются.", ("israel-hamas",)),
-        ("Ночью Израиль получил тела заложников.", ("israel-hamas",)),
-        # Grozny's history, and Ivan the Terrible's.
-        ("В Грозном открыли выставку оружия времён Кавказской войны.", ()),
-        ("Фильм об Иване Грозном получил приз.", ()),
-    ],
-)
-def test_shipped_2025_recall_41_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Fibre-optic drones, meat assaults, the ribbon, exchange formulas, airport closures, energy truces.
-        ("Под Краматорском нашли оптоволоконные катушки.", ("russia-ukraine",)),
-        ("Опять мясные штурмы, опять без поддержки.", ("russia-ukraine",)),
-        ("Брат уже полгода на «ленточке».", ("russia-ukraine",)),
-        ("Обсуждается обмен по формуле «всех на всех».", ("russia-ukraine",)),
-        ("В Самаре временные ограничения на приём и выпуск воздушных судов.", ("russia-ukraine",)),
-        ("Стороны договорились об отказе от ударов по энергетике.", ("russia-ukraine",)),
-        ("Погиб оператор FPV из нашего расчёта.", ("russia-ukraine",)),
-        ("Энергомораторий продлевать не будут.", ("russia-ukraine",)),
-        ("Саммит на базе Элмендорф-Ричардсон в Анкоридже завершился.", ("russia-ukraine",)),
-        ("Развожаев: отражена атака, сбиты четыре цели.", ("russia-ukraine",)),
-        ("Сбит дрон; операторы Рубикона ответили.", ("russia-ukraine",)),
-        # Gaza: a school in Daraj, the Nova site, a hostage back in our hands, captives' families, Samaria.
-        ("مجزرة في مدرسة التابعين.", ("israel-hamas",)),
-        ("עשרות ביקרו היום באתר הנובה.", ("israel-hamas",)),
-        ("עידן בידי כוחותינו.", ("israel-hamas",)),
-        ("The captives' families marched to Jerusalem.", ("israel-hamas",)),
-        ("מחבלים נעצרו בצפון השומרון.", ("israel-hamas",)),
-        ("המשלחת ממריאה הלילה לדוחא.", ("israel-hamas",)),
-        # Lebanon: the northern evacuees, Nasrallah's title, the pagers, Sheikh Naim, al-Habbariyeh.
-        ("הממשלה האריכה את מענק המפונים מהצפון.", ("israel-hezbollah",)),
-        ("#SayyedOfMartyrs", ("israel-hezbollah",)),
-        ("One year since the pagers.", ("israel-hezbollah",)),
-        ("Sheikh Naim mourned the martyrs of the strike.", ("israel-hezbollah",)),
-        ("غارة من مسيّرة على سيارة في بلدة الهبارية.", ("israel-hezbollah",)),
-        # Moscow's Krymsky Bridge, Beirut's port blast, Lebanon's banks, the Meron disaster, Gaza's evacuees.
-        ("На Крымском мосту в Москве ограничат движение.", ()),
-        ("Beirut port, four years on. 218 dead, still no one charged.", ()),
-        ("جمعية المصارف تعلن الإضراب بعد اقتحام مودعين فرعاً في لبنان.", ()),
-        ("ארבע שנים לאסון מירון: 45 הרוגים.", ()),
-        ("הממשלה האריכה את מענקי המפונים מהעוטף.", ("israel-hamas",)),
-    ],
-)
-def test_shipped_2025_recall_42_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # The 30-day truce, captured mercenaries, Reunification Day, the Yanchul river.
-        ("Перемирие на тридцать дней Москву не устраивает.", ("russia-ukraine",)),
-        ("Пленные наёмники рассказали, сколько им платили.", ("russia-ukraine",)),
-        ("Поздравляю всех с Днём воссоединения!", ("russia-ukraine",)),
-        ("Противник отходит за Янчул, взорваны мосты.", ("russia-ukraine",)),
-        # Ukrainian: exchanges in quotes, ballistic threats, Contract 18-24, fire from Russia, drops.
-        ("Домовились про обмін «всіх на всіх».", ("russia-ukraine",)),
-        ("Загроза застосування балістики!", ("russia-ukraine",)),
-        ("Контракт 18-24: подано понад тисячу заяв.", ("russia-ukraine",)),
-        ("Громаду обстріляли з території рф.", ("russia-ukraine",)),
-        ("Дрон скинув вибухівку на авто.", ("russia-ukraine",)),
-        ("У морі два ракетоносії.", ("russia-ukraine",)),
-        ("Грант для ветеранів, які повернулися з фронту.", ("russia-ukraine",)),
-        ("Уночі атакували порт Ізмаїльського району.", ("russia-ukraine",)),
-        # Israel: the northern arrangement, Qabatiya spelled short, pauses, Gideon's Chariots, barrages.
-        ("ההסדר בצפון נכנס לתוקף הלילה.", ("israel-hezbollah",)),
-        ("מבצע בקבטיה: נעצרו 9 מבוקשים.", ("israel-hamas",)),
-        ("המתווה כולל 60 ימי הפוגה.", ("israel-hamas",)),
-        ("מבצע מרכבות גדעון נמשך.", ("israel-hamas",)),
-        ("The atrocities of Oct. 7 must be named.", ("israel-hamas",)),
-        ('נ"ט נורה לעבר מוצב מול מרוואחין.', ("israel-hezbollah",)),
-        ("אשקלון: אחרי המטחים הלימודים מרחוק.", ("israel-hamas",)),
-        # Accidents near the border, the Kursk bulge of 1943, floods in Zakarpattia, Kyiv's metro.
-        ("תאונת דרכים קטלנית סמוך לכפר עזה.", ()),
-        ("Fatal crash near Nir Oz: a driver was killed.", ()),
-        ("Курская дуга переломила ход войны.", ()),
-        ("Закарпаття: підтоплено 200 дворів, евакуйовано 60 людей.", ()),
-        ("Станцію «Героїв Дніпра» закривають на ремонт.", ()),
-    ],
-)
-def test_shipped_2025_recall_43_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Strikes on power plants, 155 mm shells, fibre-optic FPVs, al-Shifa spelled ash-.
-        ("Ночью прилёт по ТЭЦ, свет отключён.", ("russia-ukraine",)),
-        ("Европа обещает миллион 155-мм снарядов.", ("russia-ukraine",)),
-        ("Закупили оптоволоконные FPV для расчёта.", ("russia-ukraine",)),
-        ("Бои у больницы Аш-Шифа не стихают.", ("israel-hamas",)),
-        # Ukrainian: underground classes, air defence at work, a strike drone, a quiet sky, the 3rd Assault,
-        # prisoners' families, debris, shelling in slang, Chornobaivka, the Nikopol district.
-        ("Школярі навчатимуться в підземних класах.", ("russia-ukraine",)),
-        ("Над містом триває робота ППО.", ("russia-ukraine",)),
-        ("Ударний дрон атакував автобус.", ("russia-ukraine",)),
-        ("Обговорили повну тишу в небі.", ("russia-ukraine",)),
-        ("Дякую 3-й штурмовій за стійкість.", ("russia-ukraine",)),
-        ("Зустрівся з рідними полонених.", ("russia-ukraine",)),
-        ("Уламки впали на дитячий майданчик.", ("russia-ukraine",)),
-        ("Чорнобаївку знову обстріляли.", ("russia-ukraine",)),
-        ("Нікопольщина: зранку гатили по громадах.", ("russia-ukraine",)),
-        # Cosmonauts, Darfur, Congo, Pakistan, Latakia in Ukrainian; Tornado, Russia's rocket launcher.
-        ("Командиру экипажа, вернувшегося с МКС, присвоено звание Героя России.", ()),
-        ("Ветеран надел медаль на ленточке и вспомнил войну.", ()),
-        ("Україна засуджує удар по табору в Дарфурі.", ()),
-        ("Україна закликає громадян залишити ДР Конго через бойові дії.", ()),
-        ("Україна вітає припинення вогню між Індією та Пакистаном.", ()),
-        ("Борошно з України прибуло до Латакії після обстрілів.", ()),
-        ("Российские военные из РСЗО «Торнадо» ударили по позициям ВСУ.", ("russia-ukraine",)),
-        # The 7 October massacre in Russian, Israel's right to defend itself.
-        ("Резню 7 октября никто не оправдывает.", ("israel-hamas",)),
-        ("Україна підтримує право Ізраїлю на самозахист.", ("israel-hamas",)),
-    ],
-)
-def test_shipped_2025_recall_44_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # A landing ship, cluster shells and drag stretchers in slang, conscripts, refusers, projectiles.
-        ("Под Бердянском поражён БДК.", ("russia-ukraine",)),
-        ("В Херсоне опять кассетки по рынку.", ("russia-ukraine",)),
-        ("Под Покровском нужны волокуши.", ("russia-ukraine",)),
-        ("Под Белгородом служат срочники.", ("russia-ukraine",)),
-        ("Отказников из-под Курска держат в подвале.", ("russia-ukraine",)),
-        ("Projectiles fell near Haifa.", ("israel-hezbollah",)),
-        # Krynky, Donetsk's Alley of Angels, Azov's fighters, the Dobropillia axis, Dnipro's missile plant.
-        ("Крынки держатся.", ("russia-ukraine",)),
-        ("Возложили цветы к Аллее ангелов.", ("russia-ukraine",)),
-        ("Азовцев приговорили к 20 годам.", ("russia-ukraine",)),
-        ("Бои на Добропольском направлении.", ("russia-ukraine",)),
-        ("Южмаш снова под ударом.", ("russia-ukraine",)),
-        ("Бурштынская ТЭС под ударом.", ("russia-ukraine",)),
-        # The US envoy with Putin or the Kremlin's spokesman, not in Oman's talks with Iran; a meeting with
-        # Zelensky as with Putin.
-        ("Встреча Путина и Уиткоффа длилась пять часов.", ("russia-ukraine",)),
-        ("Песков прокомментировал контакты с Уиткоффом.", ("russia-ukraine",)),
-        ("Уиткофф и Аракчи провели раунд в Маскате.", ()),
-        ("Путин готов встретиться с Зеленским.", ("russia-ukraine",)),
-        # Gaza's Sumud flotilla and the 2025 plan's stabilisation force.
-        ("Активистов с «Сумуд» задержали.", ("israel-hamas",)),
-        ("Совбез одобрил международные силы стабилизации.", ("israel-hamas",)),
-        # Wagner in Africa; crop-spraying drones.
-        ("Вагнеровцы охраняют прииски в ЦАР.", ()),
-        ("Белгородские фермеры купят дроны-опрыскиватели.", ()),
-    ],
-)
-def test_shipped_2025_recall_45_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Ukrainian: a hit in slang, targets shot down, ordnance cleared, occupation "elections", a fallen
-        # soldier's funeral, Ochakiv's district; storks arriving and martial arts are not the war.
-        ("Запоріжжя. Прилетіло по підстанції.", ("russia-ukraine",)),
-        ("Усі цілі на Київ знешкоджено.", ("russia-ukraine",)),
-        ("На Херсонщині знайшли вибухонебезпечні предмети.", ("russia-ukraine",)),
-        ("Так звані «вибори» в Криму нікчемні.", ("russia-ukraine",)),
-        ("Прощання з Героєм відбудеться в неділю.", ("russia-ukraine",)),
-        ("Очаківську громаду знову обстріляли.", ("russia-ukraine",)),
-        ("На Полтавщині зафіксували перший приліт білих лелек.", ()),
-        ("У Запоріжжі стартував фестиваль бойових мистецтв.", ()),
-        # Russian: Ukrainian brigades abbreviated, trench EW, the Vampire launcher, Ukraine's NATO invitation;
-        # a drunk driver, "banned in Russia" after a group's name and the Japanese peace treaty are not.
-        ("Пленные из 3-й ОШБр рассказали о потерях.", ("russia-ukraine",)),
-        ("Нужны окопные РЭБы.", ("russia-ukraine",)),
-        ("По Белгороду снова били «Вампиры».", ("russia-ukraine",)),
-        ("Против приглашения Украины в НАТО выступают США.", ("russia-ukraine",)),
-        ("В Белгороде пьяный водитель сбил пешехода, пострадавших двое.", ()),
-        ("Боевики ХТШ (запрещена в России) начали наступление.", ()),
-        ("Токио мешает переговорам о мирном договоре между Россией и Японией.", ()),
-        # English: Operation Spiderweb, the General Staff's losses count, Bring Kids Back; a memorandum alone
-        # is not the war.
-        ("Operation Spiderweb hit 41 aircraft.", ("russia-ukraine",)),
-        ("Estimated losses of the adversary today: 1,040 personnel.", ("russia-ukraine",)),
-        ("The boy is home. Bring Kids Back.", ("russia-ukraine",)),
-        ("Ukraine and Japan signed a memorandum on e-commerce.", ()),
-        # Israel: the "Black Sabbath", the Nova survivors, the hostages' hashtag, the Bibas family, the
-        # envelope's evacuees, Operation Iron Wall; Entebbe, a training accident and crime are not.
-        ("השבת השחורה לא תישכח.", ("israel-hamas",)),
-        ("ניצולי הנובה חזרו לאתר.", ("israel-hamas",)),
-        ("500 days. #BringThemHomeNow", ("israel-hamas",)),
-        ("כפיר ביבס היה חוגג היום.", ("israel-hamas",)),
-        ("מפוני העוטף יקבלו מענק.", ("israel-hamas",)),
-        ("קיר ברזל נמשך בג'נין.", ("israel-hamas",)),
-        ("מבצע יונתן: 102 חטופים חולצו באנטבה.", ()),
-        ("רכב צבאי התהפך במהלך אימון ברמת הגולן: שני חיילים נפצעו.", ()),
-        ("ירי בנוף הגליל על רקע פלילי.", ()),
-    ],
-)
-def test_shipped_2025_recall_46_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Real news of 2024: territorial concessions, drone attacks, TurkStream, families reunited, the
-        # European Peace Facility, Kyiv's NATO invitation, land "occupied" as a verb, the Netanyahu warrant.
-        ("Киев должен сам решать о территориальных уступках.", ("russia-ukraine",)),
-        ("В Раменском пожар на фоне атаки БПЛА.", ("russia-ukraine",)),
-        ("Киев пытался взорвать «Турецкий поток».", ("russia-ukraine",)),
-        ("Украина передала России детей в рамках воссоединения семей.", ("russia-ukraine",)),
-        ("Главы МИД не разблокировали средства Европейского фонда мира для Украины.", ("russia-ukraine",)),
-        ("Против приглашения Киева в НАТО выступает Венгрия.", ("russia-ukraine",)),
-        ("Киев не может вернуть земли, которые оккупировали.", ("russia-ukraine",)),
-        ("Шекель упал после ордера на арест премьера Израиля Нетаньяху.", ("israel-hamas",)),
-        ("Германия откажется арестовать Нетаньяху.", ("israel-hamas",)),
-        # Alone, or beside the Great Patriotic War or the PKK, they are not.
-        ("Визовый центр ускорил воссоединение семей мигрантов.", ()),
-        ("«Турецкий поток» прокачал рекордный объём газа.", ()),
-        ("Президент Палестины приглашён на юбилей победы в Великой Отечественной войне.", ()),
-        ("Боевики Рабочей партии Курдистана взорвали бомбы в Стамбуле.", ()),
-    ],
-)
-def test_shipped_2025_recall_47_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Germany's Taurus, a town half encircled, a volunteer battalion, NATO's expansion as a war aim,
-        # "decommunisation" promised to Ukraine, Bucha in any case.
-        ("Канцлер снова мечтает о «Таурусах».", ("russia-ukraine",)),
-        ("Северск почти в полукольце.", ("russia-ukraine",)),
-        ("Тепловизоры для ребят из «Эспаньолы».", ("russia-ukraine",)),
-        ("Путин напомнил о пяти волнах расширения НАТО.", ("russia-ukraine",)),
-        ("Украине обещают настоящую декоммунизацию.", ("russia-ukraine",)),
-        ("Суд приговорил блогера за видео о Буче.", ("russia-ukraine",)),
-        # Greenland's annexation, the submarine Kursk.
-        ("Трамп снова заговорил об аннексии Гренландии, там готовят референдум.", ()),
-        ("25 лет назад в Баренцевом море погиб атомный подводный крейсер «Курск», погибли 118 моряков.", ()),
-        # Resolution 2735, rallies for Gaza, the warrants for Netanyahu and Gallant, the Great Omari Mosque.
-        ("Le Conseil de sécurité adopte la résolution 2735.", ("israel-hamas",)),
-        ("La préfecture interdit la manifestation de soutien au peuple palestinien.", ("israel-hamas",)),
-        ("La Haye : mandats d'arrêt contre Netanyahou et Gallant.", ("israel-hamas",)),
-        ("مسيرات حاشدة في عمّان نصرة للقطاع.", ("israel-hamas",)),
-        ("Umat muslim menggalang dana untuk Masjid Agung Al-Omari.", ("israel-hamas",)),
-        # Gaza's football, the sheikh of the 1930s, Indonesia's 1945 militia, Iran's salvoes.
-        ("نهائي كأس: شباب رفح يفوز على اتحاد الشجاعية.", ()),
-        ("Remembering Sheikh Izz al-Din al-Qassam, killed in 1935.", ()),
-        ("Timnas Palestina menahan imbang Korea Selatan, luar biasa semangat pasukan Al-Fida'i!", ()),
-        ("Laskar Hizbullah turut berjuang dalam Pertempuran Surabaya.", ()),
-        ("Sirene di Haifa dan Tel Aviv, rudal diluncurkan.", ()),
-    ],
-)
-def test_shipped_2025_recall_48_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Ukraine's president: the Huliaipole axis in the nominative, the F-16 coalition, energy sites
-        # shielded from strikes, the Stugna missile, Gold Stars; in English, heating points and the coalition.
-        ("Гуляйпільський напрямок зараз найскладніший.", ("russia-ukraine",)),
-        ("Дякую авіаційній коаліції.", ("russia-ukraine",)),
-        ("Енергооб'єкти отримали захист третього рівня.", ("russia-ukraine",)),
-        ("Бійці отримали нові «Стугни».", ("russia-ukraine",)),
-        ("Вручив «Золоті Зірки» трьом воїнам.", ("russia-ukraine",)),
-        ("Stugnas stopped the column.", ("russia-ukraine",)),
-        ("The Unbreakability Points are open in the region.", ("russia-ukraine",)),
-        ("The first jets arrived: thanks to the aviation coalition.", ("russia-ukraine",)),
-        # Russian news: captured armour on show, families of the fallen, Operation Spiderweb in quotes.
-        ("На Поклонной открыли выставку трофейной техники.", ("russia-ukraine",)),
-        ("Семьям погибших военнослужащих выплатят по 3 млн.", ("russia-ukraine",)),
-        ("«Паутина» уничтожила 41 самолёт.", ("russia-ukraine",)),
-        # Gaza: the humanitarian zone, the Security Council on the Strip, the truce's second phase.
-        ("Rockets were fired from the humanitarian zone.", ("israel-hamas",)),
-        ("Совбез проголосовал по резолюции по сектору.", ("israel-hamas",)),
-        ("Катар обсуждает второй этап перемирия.", ("israel-hamas",)),
-        # A coup elsewhere, a moratorium on building.
-        ("Ukraine condemns the military coup in Niger.", ()),
-        ("В Москве ввели мораторий на строительство апартаментов.", ()),
-    ],
-)
-def test_shipped_2025_recall_49_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # The mobilised, Strelkov's unit in 2014, Uchkuevka, General Armageddon, Gerans in the plural, arms
-        # supplied to Russia; a joint patrol with China and an MMA belt are not the war.
-        ("Мобилизованные третий год без ротации.", ("russia-ukraine",)),
-        ("Одиннадцать лет назад отряд Стрелкова вошёл в Славянск.", ("russia-ukraine",)),
-        ("Учкуевка: пляж, дети, ракета.", ("russia-ukraine",)),
-        ("Генерал Армагеддон снова в отпуске.", ("russia-ukraine",)),
-        ("Львов: ночная атака Гераней.", ("russia-ukraine",)),
-        ("Китай начал поставлять оружие России, пишут СМИ.", ("russia-ukraine",)),
-        (
-            "Ту-95МС провели совместное воздушное патрулирование с ВВС Китая, сообщили в Минобороны РФ.",
-            (),
-        ),
-        ("AFC: главный бой вечера закончился нокаутом, «Ахмат» забирает пояс.", ()),
-        # Arabic: a raid in the Tyre district; the Lebanese Forces party, an olive harvest and the sheikh of
-        # 1935 are not the war.
-        ("غارة على بلدة في قضاء صور.", ("israel-hezbollah",)),
-        ("حزب القوات اللبنانية يفوز في انتخابات نقابة المهندسين.", ()),
-        ("موسم قطاف الزيتون: إنتاج وفير هذا العام.", ()),
-        ("في ذكرى استشهاد الشيخ عز الدين القسام عام 1935.", ()),
-    ],
-)
-def test_shipped_2025_recall_50_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Ukrainian: prosthetics for the defenders, interceptor drones, the Czech shells, the Liutyi drone,
-        # the fallen's bodies returned, a border district shelled; thieves in law and Azerbaijan are not.
-        ("Superhumans: ще 200 протезувань.", ("russia-ukraine",)),
-        ("Закупівлю дронів-перехоплювачів збільшено.", ("russia-ukraine",)),
-        ("Перші снаряди в межах чеської ініціативи вже прибули.", ("russia-ukraine",)),
-        ("«Люті» пройшли випробування.", ("russia-ukraine",)),
-        ("Повернули тіла наших полеглих.", ("russia-ukraine",)),
-        ("Новгород-Сіверщина: мінометний обстріл.", ("russia-ukraine",)),
-        ("Набуло чинності рішення РНБО про санкції проти 52 «злодіїв у законі».", ()),
-        ("Україна підтримує територіальну цілісність Азербайджану, закликаємо до припинення вогню.", ()),
-        # Hebrew: yellow ribbons, the envelope's communities, the Far'a camp, the Qassam Brigades, the
-        # captives' families, Russia's partial mobilisation; a drill, Victory Day, hospital pagers are not.
-        ("אלפים בכיכר עם סרטים צהובים.", ("israel-hamas",)),
-        ("טקס בכל יישובי העוטף.", ("israel-hamas",)),
-        ("כוח פעל במחנה אל-פארעה.", ("israel-hamas",)),
-        ("גדודי אל-קסאם פרסמו סרטון.", ("israel-hamas",)),
-        ("משפחות השבויים נפגשו עם ראש הממשלה.", ("israel-hamas",)),
-        ("שיא בעלייה מרוסיה מאז הגיוס החלקי.", ("russia-ukraine",)),
-        ("תרגיל כוחות ביטחון בקריית שמונה: קולות נפץ.", ()),
-        ("ותיקי הצבא האדום צעדו באשדוד ביום הניצחון על גרמניה הנאצית, עם מדליות מהמלחמה.", ()),
-        ('רמב"ם נפרד מהביפרים.', ()),
-        ("הביפרים התפוצצו ברחבי לבנון.", ("israel-hezbollah",)),
-    ],
-)
-def test_shipped_2025_recall_51_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Ukraine's administrations and General Staff: cluster submunitions, "hit confirmed", the Tsezar
-        # Kunikov, the entry-exit checkpoints, outages after an attack, a siege lifted; "carrying out combat
-        # tasks" in Russian. Lightning and a storm on the Crimean bridge are not the war.
-        ("Піротехніки знешкодили касетні суббоєприпаси біля школи.", ("russia-ukraine",)),
-        ("Підтверджено ураження нафтоперекачувальної станції.", ("russia-ukraine",)),
-        ("Уражено великий десантний корабель «Цезар Куніков».", ("russia-ukraine",)),
-        ("КПВВ відкритий для тих, хто виїжджає.", ("russia-ukraine",)),
-        ("Внаслідок атаки — екстрені відключення.", ("russia-ukraine",)),
-        ("Три роки тому з Чернігова зняли облогу.", ("russia-ukraine",)),
-        ("Погиб под Красноармейском, выполняя боевые задачи.", ("russia-ukraine",)),
-        ("Влучання блискавки в будинок на Житомирщині: вогонь знищив покрівлю.", ()),
-        ("Крымский мост перекрыт из-за шторма, порывы ветра до 25 м/с.", ()),
-    ],
-)
-def test_shipped_2025_recall_52_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Gaza in English, Indonesian and French: a hostage held since 2014, the "Riviera" plan, the rallies'
-        # hashtag, the stabilisation force, the World Court on genocide; the north: pagers, Beit Hillel.
-        ("After 11 years, Lt. Hadar Goldin is coming home.", ("israel-hamas",)),
-        ("Rencana Riviera Timur Tengah itu pembersihan etnis.", ("israel-hamas",)),
-        ("Rassemblement place de la République. #StopGénocide", ("israel-hamas",)),
-        ("Mabes TNI menyiapkan personel untuk Pasukan Stabilisasi Internasional.", ("israel-hamas",)),
-        (
-            "Mahkamah Internasional (ICJ) memerintahkan langkah sementara: cegah tindakan genosida.",
-            ("israel-hamas",),
-        ),
-        ("Hundreds of pagers explode across Lebanon.", ("israel-hezbollah",)),
-        ("Two reservists were killed when an explosive UAV hit near Beit Hillel.", ("israel-hezbollah",)),
-        # Mozambique's Gaza province, Metula's hockey, Indonesia's parliament.
-        ("Banjir besar melanda Provinsi Gaza di Mozambik, ribuan warga dievakuasi.", ()),
-        ("Canada Centre, Metula: Israel's U-20 ice hockey team hosts the cup.", ()),
-        ("Demo di depan DPR ricuh, gas air mata ditembakkan.", ()),
-    ],
-)
-def test_shipped_2025_recall_53_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Hebrew: the Netzarim axis, Kibbutz Be'eri, the stabilisation force, Abu Shabab's militia, the
-        # "Al-Aqsa Flood", the northern front; an earthquake report and a road accident in the north are not.
-        ("כוחות הנדסה מפרקים את המוצבים לאורך נצרים.", ("israel-hamas",)),
-        ("המשפחות הראשונות חזרו לקיבוץ בארי.", ("israel-hamas",)),
-        ("שלוש מדינות יצטרפו לכוח הייצוב הבינלאומי.", ("israel-hamas",)),
-        ("המיליציה של אבו שבאב ברפיח טוענת שחיסלה שני פעילים.", ("israel-hamas",)),
-        ("מי שעדיין קורא לזה מבול אל-אקצא לא מבין.", ("israel-hamas",)),
-        ("חזית הצפון במספרים: 60 אלף מפונים.", ("israel-hezbollah",)),
-        ("רעידת אדמה הורגשה בצפת. לפי המכון הגאופיזי, המוקד בדרום לבנון.", ()),
-        ("תאונה בכביש 90 בכניסה למטולה: שני פצועים קל.", ()),
-        # Russian war bloggers: Tatarsky, a slur for Zelensky, the annexation votes, Ukraine's 47th brigade.
-        ("Сегодня годовщина гибели Владлена Татарского.", ("russia-ukraine",)),
-        ("Киевский наркоклоун опять требует денег.", ("russia-ukraine",)),
-        ("Два года назад области проголосовали за вхождение в Россию.", ("russia-ukraine",)),
-        ("Пленный из 47-й механизированной рассказал о ротации.", ("russia-ukraine",)),
-    ],
-)
-def test_shipped_2025_recall_54_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Ukraine's president and ministries: the war levy, an assault brigade, the cruiser Moskva, demining,
-        # the disengagement of 2019, the reparations loan, the Normandy format, Zelensky's "not a ride",
-        # mobile fire groups, fortifications.
-        ("Військовий збір для ФОП — 5%.", ("russia-ukraine",)),
-        ("Відзначив 3-тю окрему штурмову.", ("russia-ukraine",)),
-        ("Крейсер «Москва» відтепер — на дні.", ("russia-ukraine",)),
-        ("Мінекономіки: гуманітарне розмінування триває.", ("russia-ukraine",)),
-        ("Розведення сил у Золотому завершено.", ("russia-ukraine",)),
-        ("Репараційна позика за рахунок знерухомлених активів — це справедливо.", ("russia-ukraine",)),
-        ("Париж. Нормандський формат.", ("russia-ukraine",)),
-        ("Мені потрібні боєприпаси, а не таксі.", ("russia-ukraine",)),
-        ("Дякую мобільним вогневим групам Київщини.", ("russia-ukraine",)),
-        ("Будуємо фортифікаційні споруди на Сумщині.", ("russia-ukraine",)),
-        # Hebrew: al-Shifa, Bureij, the Bibas boys, the flotilla's ships, the 2014 operation, 7 October in the
-        # Hebrew calendar; the Galilee division, the northern campaign, the pagers' anniversary.
-        ("לוחמים נכנסו לבית החולים שיפא.", ("israel-hamas",)),
-        ("כוחות פעלו במחנה אל-בורייג'.", ("israel-hamas",)),
-        ("שירי, אריאל וכפיר בבית.", ("israel-hamas",)),
-        ("השייטת השתלטה על ספינות המשט.", ("israel-hamas",)),
-        ("עשור לצוק איתן.", ("israel-hamas",)),
-        ('מענק מיוחד למי ששירת מאז שמחת תורה תשפ"ד.', ("israel-hamas",)),
-        ("אוגדה 91 מסכמת את השבוע.", ("israel-hezbollah",)),
-        ("המערכה בצפון נגמרת הלילה.", ("israel-hezbollah",)),
-        ("שנה לביפרים.", ("israel-hezbollah",)),
-    ],
-)
-def test_shipped_2025_recall_55_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Russian: talks "on Ukraine", sanctions on the oil majors, Lyman by its Russian name, the missing.
-        ("Во время визита Макрон ничего не добился по Украине.", ("russia-ukraine",)),
-        ("Новые санкции против «Роснефти» вступают в силу в пятницу.", ("russia-ukraine",)),
-        ("Вспоминаем, как оставили Красный Лиман.", ("russia-ukraine",)),
-        ("Двое сыновей пропали без вести под Изюмом.", ("russia-ukraine",)),
-        # "Since 2014" is the war's start, not in a record's "the first time since 2014".
-        ("Епископ считает, что Украина провоцировала Россию с 2014 года.", ("russia-ukraine",)),
-        ("Впервые с 2014 года сборная Украины вышла в финал.", ()),
-        # Ukrainian administrations: the displaced, a night attack, falling debris, a second strike at
-        # rescuers, the shelled border areas, the Pavlohrad district; the immobilised assets in English.
-        ("Кабмін продовжив виплати для ВПО.", ("russia-ukraine",)),
-        ("Наслідки нічної атаки на Фастів усувають.", ("russia-ukraine",)),
-        ("Падіння уламків у Дарницькому районі.", ("russia-ukraine",)),
-        ("Рятувальники потрапили під повторний удар.", ("russia-ukraine",)),
-        ("Обстріли прикордоння не вщухають.", ("russia-ukraine",)),
-        ("Павлоградщина. Вночі збито п'ять дронів.", ("russia-ukraine",)),
-        ("Proceeds from immobilized assets fund the next tranche.", ("russia-ukraine",)),
-        # Hebrew: Egyptian-Qatari mediation, the envelope's rebuilding directorate, Be'eri, the border road,
-        # Tyre; Be'eri's printing house and Tzur Hadassah are not.
-        ("המגעים בתיווך מצרי-קטרי נמשכים.", ("israel-hamas",)),
-        ("מנהלת תקומה מאשרת מענקים חדשים.", ("israel-hamas",)),
-        ("עוד עשר משפחות חזרו לבארי.", ("israel-hamas",)),
-        ("כביש 899 נסגר שוב לתנועה.", ("israel-hezbollah",)),
-        ("תקיפה באזור צור הלילה.", ("israel-hezbollah",)),
-        ("דפוס בארי זכה בפרס עיצוב.", ()),
-        ("שריפה בצור הדסה, שלושה בתים נפגעו.", ()),
-        # Arabic: Gaza's Sabra quarter.
-        ("قصف منزل في حي الصبرة فجر اليوم.", ("israel-hamas",)),
-    ],
-)
-def test_shipped_2025_recall_56_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Hebrew terms are written without their article, so they also match after ב ל כ, which absorb it.
-        ("מחר יתקיים טקס לזכר הנרצחים בשבת השחורה.", ("israel-hamas",)),
-        ("הצעה חדשה הועברה למתווך הקטארי.", ("israel-hamas",)),
-        # Hebrew government posts: the northern sector, the north's residents home, the rebuilding
-        # directorates of the north and the south, the western Negev; Lag BaOmer at Meron is not the war.
-        ("מענק לחיילים ששירתו בגזרה הצפונית.", ("israel-hezbollah",)),
-        ("ההחלטה: להחזיר את תושבי הצפון לבתיהם עד הקיץ.", ("israel-hezbollah",)),
-        ("מנהלת תנופה לצפון פותחת משרד חדש.", ("israel-hezbollah",)),
-        ("תלמידי אזור התקומה חוזרים לבתי הספר.", ("israel-hamas",)),
-        ("מרכז החוסן בנגב המערבי פתוח לתושבים המפונים.", ("israel-hamas",)),
-        ("שדרות חוזרת הביתה: רוב התושבים שבו לעיר.", ("israel-hamas",)),
-        ('ל"ג בעומר במירון: אלפי מתפללים הגיעו, משטרת ישראל בכוננות.', ()),
-        # Hostages by name; French: the hostages' families, the Philadelphi corridor, bombs on Beirut,
-        # Sudzha evacuated; a bank stormed in Beirut and the wars of 1973 are not these wars.
-        ("Emily Damari spoke at the rally tonight.", ("israel-hamas",)),
-        ("Les familles d'otages manifestent à Tel-Aviv.", ("israel-hamas",)),
-        ("Le corridor de Philadelphie reste le point de blocage.", ("israel-hamas",)),
-        ("Beyrouth sous les bombes cette nuit.", ("israel-hezbollah",)),
-        ("Moscou évacue Soudja.", ("russia-ukraine",)),
-        ("Ratusan pager meledak di Lebanon.", ("israel-hezbollah",)),
-        ("Des clients prennent d'assaut les banques à Beyrouth.", ()),
-        ("50 years since the Yom Kippur War. Soldiers fell defending the Golan Heights and Sinai.", ()),
-        # Russia-Ukraine: the British training mission, a drone's debris, a strike on a terminal, the
-        # Mariupol theatre, "the second army of the world", the energy truce; a river's west bank is not
-        # the West Bank, Venezuela's militia and the Dnipro-1 football club are not the war.
-        ("Training under Interflex continues in Britain.", ("russia-ukraine",)),
-        ("Бочаров: на заводе обломки двух беспилотников.", ("russia-ukraine",)),
-        ("Ночью прилёт по терминалу, пожар потушен.", ("russia-ukraine",)),
-        ("Річниця Маріупольського драмтеатру.", ("russia-ukraine",)),
-        ("Вони зупинили «другу армію світу».", ("russia-ukraine",)),
-        ("Говорили про енергетичне перемир'я.", ("russia-ukraine",)),
-        ("Противник атакует на западном берегу Оскола.", ()),
-        ("Мадуро объявил о мобилизации ополчения.", ()),
-        ("Вітаємо «Дніпро-1» з перемогою в Кубку.", ()),
-    ],
-)
-def test_shipped_2025_recall_57_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Ukraine's regional administrations: a drone's drop or hit, the threat of repeat attacks, the
-        # temporarily occupied villages, camouflage nets, evacuation buses, the Beryslav district; ministries:
-        # defenders male and female, families of the missing, the ERA loan and the aggressor state. A regional
-        # administration's Easter greeting is not the war.
-        ("Скид ВОГ з дрона на зупинку, двоє поранених.", ("russia-ukraine",)),
-        ("Влучання БпЛА в багатоповерхівку.", ("russia-ukraine",)),
-        ("Загроза повторних атак зберігається.", ("russia-ukraine",)),
-        ("Допомогу можуть оформити мешканці тимчасово окупованих сіл.", ("russia-ukraine",)),
-        ("Плетемо маскувальні сітки щочетверга.", ("russia-ukraine",)),
-        ("Евакуаційний автобус з Херсона відправляється о 9:00.", ("russia-ukraine",)),
-        ("Бериславщина: поранено чоловіка.", ("russia-ukraine",)),
-        ("Протезування для захисників і захисниць безоплатне.", ("russia-ukraine",)),
-        ("Гаряча лінія для родин зниклих безвісти.", ("russia-ukraine",)),
-        ("Кредит ERA повертатимуть доходи від активів держави-агресора.", ("russia-ukraine",)),
-        ("Херсонська ОВА вітає з Великоднем.", ()),
-        # English: the warrant for Putin; the Holodomor and Karabakh are not this war. Russian: a unit's
-        # temporary base, the EU's million shells, a strike on an airfield; hostages handed to the Red Cross.
-        ("The ICC issued a warrant for Putin.", ("russia-ukraine",)),
-        ("Holodomor Remembrance Day: millions of Ukrainians were killed by famine.", ()),
-        (
-            "We support the territorial integrity of Azerbaijan and call to protect civilians in Karabakh, "
-            "Ukraine's MFA said.",
-            (),
-        ),
-        ("Удар по пункту временной дислокации.", ("russia-ukraine",)),
-        ("Каллас обещает «миллион снарядов».", ("russia-ukraine",)),
-        ("В Таганроге прилёт по аэродрому.", ("russia-ukraine",)),
-        ("Первые заложницы переданы Красному Кресту.", ("israel-hamas",)),
-        # Hebrew: alerts and battles as war words, evacuees from the northern border; a drill, the 1973 war's
-        # Valley of Tears and a flight to Bari in Italy are not these wars.
-        ("עיריית אשקלון: התרעות לעבר העיר.", ("israel-hamas",)),
-        ("הלוויה צבאית לסרן שנפל בקרבות ברפיח.", ("israel-hamas",)),
-        ("תלמידי היישובים המפונים מהגבול הצפוני.", ("israel-hezbollah",)),
-        ("מועצה אזורית אשכול: יתקיים תרגיל, יישמעו קולות ירי.", ()),
-        ("50 שנה למלחמת יום הכיפורים. טקס ברמת הגולן לזכר הנופלים בקרבות בעמק הבכא.", ()),
-        ("קו ישיר לבארי שבאיטליה.", ()),
-    ],
-)
-def test_shipped_2025_recall_58_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # A place name that is also a common word counts at a sentence's start when a dateline's colon or
-        # comma follows it ("суми" are sums).
-        ("Суми: дві балістичні ракети по центру міста.", ("russia-ukraine",)),
-        ("Суми, неділя. По центру міста влучили дві балістичні ракети.", ("russia-ukraine",)),
-        # A Chechen leader's and a former president's channels: the Chechen battalions on Kyiv's side, the
-        # annexed regions "are Russia", the borders of 1991; in English, sanctions on Rosneft, the FP-5.
-        ("Ликвидирован командир батальона «Шейх Мансур».", ("russia-ukraine",)),
-        ("Донецк, Луганск, Запорожье, Херсон — это Россия.", ("russia-ukraine",)),
-        ("Он снова обещает выйти к границам 1991 года.", ("russia-ukraine",)),
-        ("We welcome the sanctions on Rosneft.", ("russia-ukraine",)),
-        ("The FP-5 is in serial production.", ("russia-ukraine",)),
-        # Axis channels: salvos on the Galilee, Fadi rockets, Zubeidi freed; "in the Strip" in Russian.
-        ("الجليل الأعلى الليلة... صليات متتالية.", ("israel-hezbollah",)),
-        ("Haifa tonight: Fadi-3s over the bay.", ("israel-hezbollah",)),
-        ("الأسير المحرر زكريا الزبيدي يصل رام الله.", ("israel-hamas",)),
-        ("ЦАХАЛ начал наземную операцию в секторе.", ("israel-hamas",)),
-        # Not these wars: a Quran verse, Iraq's Islamic Resistance, Hezbollah's "occupier", Chechnya's riot
-        # police, Iran's missiles on Tel Aviv, a harvest, the Second World War, a football cup.
-        ("خطبة الجمعة: «ألا إن حزب الله هم المفلحون».", ()),
-        ("Islamic Resistance in Iraq claims a drone attack on Eilat.", ()),
-        ("Naim Qassem: we will not hand over our weapons while the occupier remains.", ("israel-hezbollah",)),
-        ("Бойцы ОМОН «Ахмат» задержали браконьеров, изъято оружие.", ()),
-        ("Иран нанёс ракетный удар. Над Тель-Авивом работает ПВО.", ()),
-        ("Мобилизация всех сил на уборку урожая.", ()),
-        ("8 травня. Вісім мільйонів українців загинули в тій війні.", ()),
-        ("«Шахтар» переміг у Лізі чемпіонів, Донецьк святкує перемогу.", ()),
-    ],
-)
-def test_shipped_2025_recall_59_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Real news: South Korea's martial law is not this war; a strategic defeat of Russia and continued
-        # support for Ukraine are.
-        (
-            "Лидер оппозиции Южной Кореи считает, что президент после провала попытки ввести военное "
-            "положение спровоцирует КНДР.",
-            (),
-        ),
-        ("Они добиваются стратегического поражения России.", ("russia-ukraine",)),
-        ("Канцлер обещал и дальше поддерживать Украину.", ("russia-ukraine",)),
-        # The army's and ministries' words: the registry, the Ghost of Kyiv, the JFO, missile debris, missing
-        # on a combat mission, summonses online, Zelensky as "the Expired".
-        ("Update your military registration data in the app.", ("russia-ukraine",)),
-        ("Posthumously awarded: the Ghost of Kyiv.", ("russia-ukraine",)),
-        ("JFO HQ: shelling near Pisky over the day.", ("russia-ukraine",)),
-        ("Уламки балістичної ракети впали біля школи.", ("russia-ukraine",)),
-        ("Зник безвісти під час виконання бойового завдання.", ("russia-ukraine",)),
-        ("Повестки по Госуслугам приходят всем.", ("russia-ukraine",)),
-        ("Опять Просроченный просит денег.", ("russia-ukraine",)),
-        # French and Indonesian: the International Legion, the reparations loan, the Philadelphi axis,
-        # "the Hezb" on Metula, north of the Strip; English: the Shifa hospital.
-        ("Témoignages de la Légion internationale.", ("russia-ukraine",)),
-        ("L'UE discute du prêt de réparation.", ("russia-ukraine",)),
-        ("Netanyahou refuse de quitter l'axe Philadelphie.", ("israel-hamas",)),
-        ("Le Hezb revendique une salve sur Metoula.", ("israel-hezbollah",)),
-        ("Bantuan diterjunkan di wilayah utara Jalur.", ("israel-hamas",)),
-        ("Troops operated in the area of Shifa Hospital.", ("israel-hamas",)),
-        # Not these wars: a skating cup in Metula, peacekeepers' day, 1967, Iran and Israel in June 2025, a
-        # namesake Avdiivka.
-        ("The Canada Centre in Metula hosts the figure skating cup.", ()),
-        ("Peacekeepers served in Kosovo and Lebanon, Ukraine's army said.", ()),
-        ("Perang Enam Hari 1967: Sinai, Golan dan Tepi Barat direbut.", ()),
-        ("Le cessez-le-feu entre Téhéran et Tel-Aviv annoncé par Trump tient.", ()),
-        ("Авдіївка Сосницької громади отримала нову водонапірну вежу.", ()),
-    ],
-)
-def test_shipped_2025_recall_60_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Hebrew: Tel al-Sultan, the Nova survivors, a delegation off to Doha, Qatar and Egypt, the five
-        # points, the shelter with its article ("המרחב המוגן"), Mohammed Sinwar spelled without a yod.
-        ("לוחמים פעלו בתל סולטאן.", ("israel-hamas",)),
-        ("קו חם לשורדי המסיבה.", ("israel-hamas",)),
-        ("משלחת בראשות ראש המוסד תצא מחר לדוחא.", ("israel-hamas",)),
-        ("קטאר ומצרים העבירו הצעה חדשה.", ("israel-hamas",)),
-        ("צה״ל נשאר בחמש הנקודות לאורך הגבול.", ("israel-hezbollah",)),
-        ("עוד לילה במרחב המוגן בצפת.", ("israel-hezbollah",)),
-        ("מוחמד סנוואר חוסל.", ("israel-hamas",)),
-        # Arabic: the Strip's children, administrative detention, the buzzing drone, the Glilot base.
-        ("الملايين في الشوارع لأجل أطفال القطاع.", ("israel-hamas",)),
-        ("تحويل شاب إلى الاعتقال الإداري.", ("israel-hamas",)),
-        ("الهدنة بدأت، ولأول مرة لا نسمع الزنانة.", ("israel-hamas",)),
-        ("استهدف المجاهدون قاعدة غليلوت.", ("israel-hezbollah",)),
-        # Ukraine's cities: a night missile attack, Lviv's military cemetery, a shell's hit, critical
-        # infrastructure, Kherson "free again"; Russian: TOS-1 launchers, "new territorial realities".
-        ("Собор зазнав руйнувань унаслідок нічної ракетної атаки.", ("russia-ukraine",)),
-        ("На Марсовому полі ще три нові могили.", ("russia-ukraine",)),
-        ("Снаряд влучив у дитячий майданчик.", ("russia-ukraine",)),
-        ("Вночі пошкоджено об'єкт критичної інфраструктури.", ("russia-ukraine",)),
-        ("Рік тому Херсон знову став вільним.", ("russia-ukraine",)),
-        ("«Солнцепёки» отработали по пехоте.", ("russia-ukraine",)),
-        ("Условия прежние: признание новых территориальных реалий.", ("russia-ukraine",)),
-        # Not these wars: Be'eri Street, the police's name, a companion of the Prophet, Zeitoun in Cairo,
-        # storks arriving, farm drones, Syria after Assad, the 1982 war.
-        ("רחוב בארי ייסגר לתנועה בלילה.", ()),
-        ("משטרת ישראל: נעצר חשוד בסחיטה באשקלון.", ()),
-        ("أبو عبيدة عامر بن الجراح توفي في طاعون عمواس.", ()),
-        ("حريق في مصنع بحي الزيتون شرق القاهرة.", ()),
-        ("Перші лелеки прилетіли на Сумщину.", ()),
-        ("Аграрні дрони обробили поля на Миколаївщині.", ()),
-        ("После падения Асада армия заняла вершину Хермона на Голанах.", ()),
-        ("היום לפני 44 שנה החל מבצע שלום הגליל.", ()),
-    ],
-)
-def test_shipped_2025_recall_61_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Hebrew with the article absorbed or left out (במסיבה, קו עימות), back to the Galilee, the agreement
-        # with Beirut, the Shifa hospital as a dateline.
-        ('נחום ז"ל נרצח במסיבה ברעים.', ("israel-hamas",)),
-        ("מעבר לפעילות מלאה באזורי קו עימות.", ("israel-hezbollah",)),
-        ("1 במרץ – חוזרים לגליל.", ("israel-hezbollah",)),
-        ("ההסכם עם ביירות נכנס לתוקף.", ("israel-hezbollah",)),
-        ("שיפא: הכוחות פעלו במתחם.", ("israel-hamas",)),
-        # Ukraine's president: Operation Spiderweb, the annexation, a Russian missile's hit, the thousandth
-        # day, the peace formula.
-        ("«Павутина». Операція, яка увійде в підручники.", ("russia-ukraine",)),
-        ("Ми ніколи не визнаємо анексію Криму.", ("russia-ukraine",)),
-        ("Російська ракета влучила по місту.", ("russia-ukraine",)),
-        ("Сьогодні – 1000 днів.", ("russia-ukraine",)),
-        ("Мирна формула: 10 пунктів.", ("russia-ukraine",)),
-        # English and Arabic news: the Bibas family by name, the Board of Peace, the three mediators, Iqlim
-        # al-Tuffah, the Strip's administration, the 28 points.
-        ("Shiri, Ariel and Kfir. The procession leaves at noon.", ("israel-hamas",)),
-        ("Board of Peace members meet in Cairo.", ("israel-hamas",)),
-        ("قطر ومصر والولايات المتحدة في بيان مشترك.", ("israel-hamas",)),
-        ("سلسلة غارات على إقليم التفاح.", ("israel-hezbollah",)),
-        ("الفصائل تقبل بلجنة تكنوقراط لإدارة القطاع.", ("israel-hamas",)),
-        ("المبعوث الروسي يبحث خطة النقاط الـ28.", ("russia-ukraine",)),
-        # Not these wars: a burglary in Kiryat Shmona, Rothschild Boulevard (שדרות), Gaza Street in Amman,
-        # Lebanon's elections.
-        ("פריצה לשלוש חנויות בקריית שמונה הלילה.", ()),
-        ("תאונה קשה בשדרות רוטשילד, רוכב נפצע.", ()),
-        ("شارع غزة في عمّان يشهد ازدحاماً.", ()),
-        ("Lebanon's parliamentary elections: Hezbollah loses its majority.", ()),
-    ],
-)
-def test_shipped_2025_recall_62_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Russian news: the Istanbul format, the Tisza swimmers, buyers of Russian oil; the truce's second
-        # phase, the slogan, the five hilltops.
-        ("Песков: Москва готова к контактам в стамбульском формате.", ("russia-ukraine",)),
-        ("Тело мужчины, пытавшегося переплыть Тису, нашли пограничники.", ("russia-ukraine",)),
-        ("Сенат готовит пошлины против покупателей российской нефти.", ("russia-ukraine",)),
-        ("Консультации о второй фазе перемирия возобновятся.", ("israel-hamas",)),
-        ("Тысячи людей на улицах Лондона: «От реки до моря».", ("israel-hamas",)),
-        ("Израильские войска должны покинуть пять высот.", ("israel-hezbollah",)),
-        # Tulkarm in two words, the rallies' chant, pagers and walkie-talkies, Operation Iron Wall in
-        # Indonesian, Russia's partial mobilisation.
-        ("טול כרם: חוסל בכיר בגדוד.", ("israel-hamas",)),
-        ("The only chant you could hear: 'Ceasefire NOW'.", ("israel-hamas",)),
-        ("Pagers. Walkie-talkies. Thousands maimed.", ("israel-hezbollah",)),
-        ("Jenin lagi. Operasi 'Tembok Besi' masuk pekan ketiga.", ("israel-hamas",)),
-        ("Mobilisasi parsial: warga Dagestan unjuk rasa.", ("russia-ukraine",)),
-        # Ukraine's General Staff and news: a hit near Cape Tarkhankut, a "gauleiter", a night strike, a
-        # fundraiser for drones.
-        ("Біля мису Тарханкут уражено малий ракетний корабель.", ("russia-ukraine",)),
-        ("Суд заочно засудив гауляйтера Балицького.", ("russia-ukraine",)),
-        ("Після нічного удару без світла 200 тисяч абонентів.", ("russia-ukraine",)),
-        ("Відкрили збір на мавіки для бригади.", ("russia-ukraine",)),
-        # Not these wars: a drone light show, Iran's missile on Haifa, a road accident in Sderot, a UFC fight.
-        ("Шоу дронов над Москвой: в небо поднимут 3000 беспилотников.", ()),
-        ("Иранская ракета попала в НПЗ в Хайфе.", ()),
-        ("שדרות: בן 20 נהרג בתאונת אופנוע.", ()),
-        ("Український боєць UFC провів блискавичний штурм.", ()),
-    ],
-)
-def test_shipped_2025_recall_63_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Hebrew local authorities: shrapnel, residents back home, the envelope's kibbutzim, the Tkuma area
-        # without its article, the Re'im memorial, the morning of 7 October, a direct hit in Ashkelon.
-        ("עוד לילה: נפל רסס ברחוב הגעתון בנהריה.", ("israel-hezbollah",)),
-        ("תושבי שלומי, ברוכים השבים הביתה!", ("israel-hezbollah",)),
-        ("ברוכים הבאים לתושבי קיבוצי העוטף.", ("israel-hamas",)),
-        ("מסלול פיצוי לחקלאים באזור תקומה.", ("israel-hamas",)),
-        ("אתר ההנצחה בחניון רעים ייסגר לביקורים.", ("israel-hamas",)),
-        ("הוותיקים זוכרים איך ברחו בבוקר שמחת תורה.", ("israel-hamas",)),
-        ("עיריית אשקלון מחבקת משפחה שביתה נפגע פגיעה ישירה.", ("israel-hamas",)),
-        # Ukraine's administrations: defenders home, a ballistic threat, a cluster submunition, the specially
-        # missing; French and Arabic: the Ofer prison, the north of the Strip, the Shifa complex.
-        ("Ще 190 захисників повернулися додому.", ("russia-ukraine",)),
-        ("Тривога. Загроза балістики з півночі.", ("russia-ukraine",)),
-        ("Знайшли касетний суббоєприпас біля школи.", ("russia-ukraine",)),
-        ("Реєстр осіб, зниклих безвісти за особливих обставин.", ("russia-ukraine",)),
-        ("Libérés cette nuit de la prison d'Ofer.", ("israel-hamas",)),
-        ("Quatre soldats tués dans le nord de la bande.", ("israel-hamas",)),
-        ("محيط مجمع الشفاء: الدبابات تطوق المستشفى.", ("israel-hamas",)),
-        # Not these wars: a "green alarm" week, a custody dispute, the Red South festival, farm drones.
-        ("שבוע 'אזעקה ירוקה' בבתי הספר באשקלון: חינוך סביבתי.", ()),
-        ("ילד שנחטף על ידי אביו בסכסוך משמורת אותר באשקלון.", ()),
-        ("פסטיבל דרום אדום ייפתח בשבת במועצה אזורית אשכול.", ()),
-        ("Вінниччина: аграрії випробували дрони для обприскування.", ()),
-    ],
-)
-def test_shipped_2025_recall_64_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Ukrainian news: "heading for Chernihiv", a collaborator, decoy drones, the Freedom of Russia legion,
-        # the Tochka-U; Moscow and Kyiv in Arabic; a support package for Kyiv.
-        ("Пташки з півночі, курс на Чернігів.", ("russia-ukraine",)),
-        ("Повідомили про підозру колаборанту.", ("russia-ukraine",)),
-        ("Частина цілей — «гербери».", ("russia-ukraine",)),
-        ("Легіон «Свобода Росії» оприлюднив відео.", ("russia-ukraine",)),
-        ("Краматорськ, вокзал. «Точка-У».", ("russia-ukraine",)),
-        ("موسكو وكييف تتفقان على لقاء جديد.", ("russia-ukraine",)),
-        ("Orban blocks the support package for Kyiv again.", ("russia-ukraine",)),
-        # Not these wars: a youth tournament, a tax sweep, storks, the Beirut port blast, Turkey's Hezbollah.
-        ("טורניר הכדורגל של קריית שמונה לנוער יוצא לדרך.", ()),
-        ("רשות המסים: מבצע אכיפה באשדוד ובאשקלון.", ()),
-        ("Прильоти лелек до Полтавщини почалися раніше.", ()),
-        ("Бейрут: шість років від вибуху в порту.", ()),
-        ("محكمة تصدر أحكاما بحق عناصر من حزب الله التركي.", ()),
-    ],
-)
-def test_shipped_2025_recall_65_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Israel's government: the hostages' coordinator, a delegation off to Qatar, "Hamastan", the Nova's
-        # murdered; Ukraine's: the Khartia brigade, the "invincibility points"; not a namesake Bakhmut in
-        # Moldova or a football club's promotion in Kiryat Shmona.
-        ("מתאם הממשלה לענייני השבויים והנעדרים עדכן את המשפחה.", ("israel-hamas",)),
-        ("המשלחת יצאה הלילה לקטאר.", ("israel-hamas",)),
-        ('רה"מ: לא תהיה חמאסטן ביום שאחרי.', ("israel-hamas",)),
-        ("טקס לזכר נרצחי נובה.", ("israel-hamas",)),
-        ("Бригада «Хартія» тримає оборону.", ("russia-ukraine",)),
-        ("Відкрито «Незламні пункти» у Львові.", ("russia-ukraine",)),
-        ("Село Бахмут у Молдові святкує храмове свято.", ()),
-        ("עיריית קריית שמונה מברכת את הקבוצה על העלייה לליגת העל.", ()),
-    ],
-)
-def test_shipped_2025_recall_66_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Israel's councils and ministries: reservists on the Lebanon sector, an attack at a Samaria junction;
-        # Ukraine's: Russia's war crimes, POWs' families; Seoul on North Korea's troops in Kursk, the north's
-        # residents home as a war aim, Strelkov in 2014.
-        ("הוא שירת 200 יום בגזרת לבנון.", ("israel-hezbollah",)),
-        ("פיגוע ירי סמוך לצומת עין סיניא, המחבל נמלט.", ("israel-hamas",)),
-        ("Зареєстровано 140 тисяч воєнних злочинів рф.", ("russia-ukraine",)),
-        ("Виплати для родин військовополонених зростуть з липня.", ("russia-ukraine",)),
-        ("South Korea: North Korean troops are fighting in the Kursk region.", ("russia-ukraine",)),
-        ("The cabinet made the return of the residents of the north a war aim.", ("israel-hezbollah",)),
-        ("Весна 2014-го: у Стрелкова одна «Нона» на всех, напротив уже стояли гаубицы.", ("russia-ukraine",)),
-        # Not these wars: Iran's missiles, a crime, a cable car, a gas explosion, the sea border deal of 2022.
-        ("בעקבות הטילים מאיראן, הלימודים באשקלון יתקיימו מרחוק.", ()),
-        ("ירי על רקע פלילי בנתיבות, צעיר נפצע.", ()),
-        ("הרכבל במנרה חוזר לפעול בקיץ.", ()),
-        ("Полтава: вибух газоповітряної суміші у багатоповерхівці.", ()),
-        ("Israel and Lebanon sign a deal on their maritime border, clearing the Karish gas field.", ()),
-    ],
-)
-def test_shipped_2025_recall_67_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Ukraine's state: Russia's special services, bodies repatriated, a jet downed; the Kursk front and
-        # the al-Aqsa Martyrs' Brigades in Arabic; Canada's arrest of Netanyahu, contract soldiers in Russian.
-        ("СБУ затримала агентів, яких вербували російські спецслужби.", ("russia-ukraine",)),
-        ("Повернули тіла ще 500 полеглих.", ("russia-ukraine",)),
-        ("Мінус ще один Су-34.", ("russia-ukraine",)),
-        ("جبهة كورسك: وحدات أوكرانية اخترقت الحدود قرب سودجا.", ("russia-ukraine",)),
-        ("كتائب شهداء الأقصى تتبنى العملية.", ("israel-hamas",)),
-        ("Канада арестует Нетаньяху, если он приедет.", ("israel-hamas",)),
-        ("С начала года контракты о прохождении службы подписали 100 тысяч человек.", ("russia-ukraine",)),
-        # Not these wars: a smuggler's drone, a knife attack, the Naksa of 1967, a footballer named Nasrallah.
-        ("На Закарпатті прикордонники перехопили безпілотник, який тягнув до Румунії 500 пачок сигарет.", ()),
-        ("Бойня в подмосковной электричке: конфликт, агрессор ударил женщину ножом.", ()),
-        ("ذكرى النكسة: في حزيران 1967 احتلت إسرائيل قطاع غزة.", ()),
-        ("المهاجم علي نصر الله ينتقل إلى نادي الصفاء.", ()),
-    ],
-)
-def test_shipped_2025_recall_68_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Donetsk's districts, Bryansk's border villages, Ukraine's sea corridor, Abu Obeida in the
-        # genitive, Hezbollah's health authority, the referendums in Arabic, the north's rebuilding, Nova.
-        ("Калининский район Донецка. Повреждены два дома, есть раненые.", ("russia-ukraine",)),
-        ("Вечером Суземка снова под обстрелом, без света три улицы.", ("russia-ukraine",)),
-        ("Український морський коридор за місяць пропустив сорок суден.", ("russia-ukraine",)),
-        ("كلمة منتظرة لابي عبيدة مساء اليوم.", ("israel-hamas",)),
-        ("الهيئة الصحية الإسلامية تنعى مسعفا من بلدة الطيبة.", ("israel-hezbollah",)),
-        ("انطلاق استفتاء الانضمام في زابوريجيا.", ("russia-ukraine",)),
-        ("מנהלת תנופה תקצה מיליון שקל לשיקום העסקים בגליל.", ("israel-hezbollah",)),
-        ("טקס לציון שנה לטבח במסיבת נובה ייערך בשבת.", ("israel-hamas",)),
-        # Not these wars: the M-2 highway named Crimea, road repairs in a border town, a title caption, a
-        # footballer named Nasrallah, a summer festival in Kiryat Shmona.
-        ("Три человека погибли в аварии на 103 км трассы М-2 «Крым» в Подмосковье.", ()),
-        ("Ремонт дороги Шебекино — Новая Таволжанка завершат к осени.", ()),
-        ("Брифінг Міністра оборони України. Наживо.", ()),
-        ("نصر الله يسجل ثنائية في مباراة الدوري اللبناني.", ()),
-        ("פסטיבל הקיץ בקריית שמונה נפתח הערב בפארק העירוני.", ()),
-    ],
-)
-def test_shipped_2025_recall_69_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Israel turning Kyiv down counts for Russia's war; the Dnipro missile plant, the sea drone, men
-        # liable for service; the hilltop youth and Huwara; all the hostages home.
-        ("Израиль отказал Киеву в поставке систем ПВО.", ("russia-ukraine",)),
-        ("«Орешник» по «Южмашу», и больше вопросов нет.", ("russia-ukraine",)),
-        ("Ізраїль відмовився передавати Україні системи ППО.", ("russia-ukraine",)),
-        ("Sea Baby знову уразили корабель у Новоросійську.", ("russia-ukraine",)),
-        ("Прикордонники затримали трьох військовозобов'язаних біля Тиси.", ("russia-ukraine",)),
-        ("פעילי נוער הגבעות נעצרו הלילה.", ("israel-hamas",)),
-        ("מתנחלים הציתו רכבים בחווארה.", ("israel-hamas",)),
-        ("We will not stop until all the hostages are home.", ("israel-hamas",)),
-        # Not these wars: Finland's border regions, hired killers in Istanbul, a title caption, trams.
-        ("Приграничные регионы Финляндии несут потери без российских туристов.", ()),
-        ("Наёмные убийцы обстреляли кафе в центре Стамбула.", ()),
-        ("Брифінг міністра оборони Рустема Умєрова. Наживо.", ()),
-        ("Kharkiv: tram route No. 27 launches on Monday, linking Saltivka with the Central Market.", ()),
-    ],
-)
-def test_shipped_2025_recall_70_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Sirens as also spelt in Arabic, the Black Sea initiative, the illegal invasion, Israel condemning
-        # it, resolution 1701 with its year, Gaza City, the Beqaa in Hebrew.
-        ("صافرات الانذار في نهاريا وعكا.", ("israel-hezbollah",)),
-        ("موسكو تعلن عدم تمديد مبادرة البحر الاسود.", ("russia-ukraine",)),
-        ("Each of them is helping to sustain Putin's illegal invasion.", ("russia-ukraine",)),
-        ("Foreign Minister Lapid: Israel condemns the Russian invasion of Ukraine.", ("russia-ukraine",)),
-        (
-            "Exchanges of fire across the Blue Line must stop: implement resolution 1701 (2006).",
-            ("israel-hezbollah",),
-        ),
-        ("הקבינט אישר להשתלט על העיר עזה.", ("israel-hamas",)),
-        ("בבקעת הלבנון: חיל האוויר השמיד מתקן לייצור אמצעי לחימה.", ("israel-hezbollah",)),
-        # Not these wars: Moscow's Donetsk Street, a scholar's death, a Quran burning, reconciliation talks,
-        # BRICS, spies for Iran.
-        ("На улице Донецкая водитель сбил пешехода.", ()),
-        ("حماس تنعى العلامة يوسف القرضاوي.", ()),
-        ("حزب الله يدين الاساءه للقران الكريم في السويد.", ()),
-        ("فتح وحماس توقعان في بكين اعلانا لانهاء الانقسام.", ()),
-        (
-            "The BRICS Summit brings together delegations from 36 countries. Minister Lavrov welcomed them.",
-            (),
-        ),
-        ('שב"כ: חמישה תושבי חיפה נעצרו בחשד לריגול עבור איראן, ביניהם חייל לשעבר.', ()),
-    ],
-)
-def test_shipped_2025_recall_71_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # Gaza's hostages named by region, the Kyiv junta, combined-arms armies, Sudzha and the annexation
-        # referendums in French, Beirut's southern suburbs, FSB agents, Moscow's mayor in Arabic.
-        ("Трамп: за захват заложников на Ближнем Востоке заплатят, если их не освободят.", ("israel-hamas",)),
-        ("Очередные миллиарды для киевской хунты.", ("russia-ukraine",)),
-        ("Подразделения 2-й общевойсковой армии продвинулись на полтора километра.", ("russia-ukraine",)),
-        ("Région de Koursk : Moscou dit avoir repris Soudja.", ("russia-ukraine",)),
-        (
-            "Les administrations installées par Moscou organiseront des référendums de rattachement.",
-            ("russia-ukraine",),
-        ),
-        ("Première frappe sur la banlieue sud depuis le cessez-le-feu.", ("israel-hezbollah",)),
-        ("Контррозвідка СБУ затримала агента ФСБ у Дніпрі.", ("russia-ukraine",)),
-        ("سوبيانين: الدفاعات الجوية أسقطت مسيرتين كانتا تحلقان باتجاه موسكو.", ("russia-ukraine",)),
-        # Not these wars: Afghanistan's veterans, Lebanon's municipal elections.
-        ("15 лютого — День вшанування учасників бойових дій на території інших держав.", ()),
-        ("إقفال صناديق الاقتراع في محافظتي الجنوب والنبطية والفرز بدأ في بنت جبيل.", ()),
-    ],
-)
-def test_shipped_2025_recall_72_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
 
 
 # ---------------------------------------------------------------------------------------- hostile text
@@ -2799,24 +2180,6 @@ def test_huge_post_with_zero_width_runs_is_matched(shipped):
 
 
 # ---------------------------------------------------------------------------------------- shipped watchlist
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        (
-            "Вооружённые силы Украины атаковали Белгородскую область беспилотниками, сообщили в Минобороны.",
-            ("russia-ukraine",),
-        ),
-        (
-            "Israeli troops continued operations in the Gaza Strip against Hamas targets overnight.",
-            ("israel-hamas",),
-        ),
-        ("Цены на газ в Европе снова выросли на фоне холодной погоды.", ()),
-    ],
-)
-def test_shipped_watchlist_contract_cases(shipped, text, expected):
-    assert flagged(shipped, text) == expected
 
 
 def test_shipped_watchlist_loads_with_all_required_languages(shipped):

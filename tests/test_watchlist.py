@@ -2130,6 +2130,25 @@ SHIPPED_CASES = [
     ("Su-57 fighter performs its aerobatic routine at an airshow in Zhuhai.", ()),
     ("כביש 90 בין ראש פינה לקריית שמונה ייחסם הלילה בשל עבודות סלילה.", ()),
     ("وزارة الاقتصاد الوطني في غزة تضبط لحوما منتهية الصلاحية في خان يونس.", ()),
+    # Zelensky asking Israel past the Israel veto, Snake Island and the goodwill gesture, the Kreminna
+    # direction, the mobilisation age and the annexation treaties in Ukrainian, Fuad Shukr's charge sheet.
+    (
+        "Зеленский по видеосвязи выступил в Кнессете и снова попросил у Израиля «Железный купол».",
+        ("russia-ukraine",),
+    ),
+    ("Змеиный оставлен «в качестве жеста доброй воли».", ("russia-ukraine",)),
+    ("На Кременском туман и грязь, штурмы у противника пошли опять.", ("russia-ukraine",)),
+    ("Зеленський підписав закон про зниження мобілізаційного віку до 25 років.", ("russia-ukraine",)),
+    ("Путін підписав так звані договори про «приєднання» чотирьох областей.", ("russia-ukraine",)),
+    (
+        "Target of tonight's strike in Haret Hreik: Fuad Shukr, wanted by Washington over the 1983 "
+        "Marine barracks bombing.",
+        ("israel-hezbollah",),
+    ),
+    # Not these wars: a garrison military court, the Volhynia massacre, Istanbul's mayor.
+    ("Московский гарнизонный военный суд освободил из-под стражи бывшего замначальника управления ФСБ.", ()),
+    ("Украина согласилась не препятствовать эксгумации жертв Волынской резни.", ()),
+    ("Istanbul: Mayor Ekrem İmamoğlu detained in a dawn raid; rally at Saraçhane tonight.", ()),
 ]
 
 
@@ -2321,6 +2340,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind86",
         "written_blind87",
         "written_blind88",
+        "written_blind89",
+        "written_blind90",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -205,7 +205,7 @@ async def test_every_flood_wait_is_counted_with_the_shipped_client_settings(tmp_
         scenario(history=250),
         host="127.0.0.1",
         port=0,
-        faults=parse_faults("flood=messages.getHistory:2:0.5"),
+        faults=parse_faults("flood=messages.getHistory:1:0.5"),
         seed=7,
         record_requests=requests,
     )
@@ -363,6 +363,8 @@ async def test_without_a_bot_the_user_account_sends_the_first_alert_at_the_first
 
 # The daemon's tasks that run for its whole life; anything else is work in progress.
 SERVING_TASKS = {"alert_sender", "live_ingest", "resolver"}
+# The idle daemon's own account check follows a heartbeat after this much quiet: short, so the test is.
+QUICK_CHECKS = replace(RARE_JOBS, heartbeat_seconds=1.0)
 
 
 @pytest.mark.parametrize(
@@ -377,7 +379,7 @@ async def test_a_dead_user_key_stops_an_idle_daemon_and_health_names_the_reason(
     tmp_path: Path, kind: str, error: str
 ) -> None:
     sandbox = await sandbox_of(scenario())
-    config = sandbox_config(sandbox, tmp_path / "archive.db", alerts=NO_PACING, schedule=RARE_JOBS)
+    config = sandbox_config(sandbox, tmp_path / "archive.db", alerts=NO_PACING, schedule=QUICK_CHECKS)
     daemon = Daemon(config)
     task = asyncio.create_task(daemon.run(asyncio.Event()))
     try:

@@ -2149,6 +2149,41 @@ SHIPPED_CASES = [
     ("Московский гарнизонный военный суд освободил из-под стражи бывшего замначальника управления ФСБ.", ()),
     ("Украина согласилась не препятствовать эксгумации жертв Волынской резни.", ()),
     ("Istanbul: Mayor Ekrem İmamoğlu detained in a dawn raid; rally at Saraçhane tonight.", ()),
+    # The crisis in Ukraine, mediation between Russia and Ukraine, the people's republics in full, the EU's
+    # numbered packages; the same in Hebrew and French; the right to strike those whose weapons hit Russia.
+    ("Talks in Jeddah on the crisis in Ukraine ended without a joint statement.", ("russia-ukraine",)),
+    ("Abu Dhabi says its mediation between Russia and Ukraine freed 150 more captives.", ("russia-ukraine",)),
+    ("Moscow recognised the Luhansk People's Republic tonight.", ("russia-ukraine",)),
+    ("Brussels agreed the 12th sanctions package against Russia.", ("russia-ukraine",)),
+    ("ראש הממשלה שוחח הערב על ניסיונות התיווך בין רוסיה לאוקראינה.", ("russia-ukraine",)),
+    ("Paris réaffirme son soutien à l'Ukraine face à l'agression russe.", ("russia-ukraine",)),
+    ("Décret sur les « républiques populaires » de Donetsk et de Louhansk.", ("russia-ukraine",)),
+    (
+        "Москва ответит тем, кто разрешает применять своё оружие против российских объектов.",
+        ("russia-ukraine",),
+    ),
+    # Gaza in the Houthis' and the Élysée's words, the US pier; a northern header and a missile below it.
+    ("«הפעולות יימשכו עד הפסקת התוקפנות נגד עזה», אמר דובר החות'ים.", ("israel-hamas",)),
+    ("המזח האמריקאי פורק בגלל מזג האוויר.", ("israel-hamas",)),
+    ("La France condamne les attaques terroristes contre Israël.", ("israel-hamas",)),
+    ("Un vidéaste tué par un tir d'obus près d'Alma el-Chaab.", ("israel-hezbollah",)),
+    ("מועצה אזורית הגליל העליון\nתושב נהרג מפגיעת טיל בחצר ביתו.", ("israel-hezbollah",)),
+    # Not these wars: transit through Istanbul, Ukrainian scammers, the north's civic news, a singer.
+    ("Модель задержали на таможне: она летела из Ниццы в Москву транзитом через Стамбул.", ()),
+    ("Пенсионер собрал взрывное устройство, чтобы защититься от украинских мошенников.", ()),
+    ("מרכז קנדה מטולה\nמשטח הקרח פתוח בחנוכה כל יום.", ()),
+    ("הקלפיות בקריית שמונה פתוחות היום עד 22:00.", ()),
+    ("Israeli singer Eden Golan is through to the Eurovision final.", ()),
+    ("Netanyahu orders the Shin Bet to help fight the crime wave in Arab towns.", ()),
+    # Lebanon's official words: hostile raids, the southern villages; settlers' attacks in the West Bank.
+    ("بلدية صور: الغارات المعادية دمرت ثلاثة مبان في حي الرمل.", ("israel-hezbollah",)),
+    ("شكوى إلى مجلس الأمن بعد استخدام الفوسفور الأبيض في القرى الجنوبية.", ("israel-hezbollah",)),
+    ("مستوطنون يعتدون على بلدة حوارة جنوب نابلس.", ("israel-hamas",)),
+    # Not Lebanon's war: the army command's border police work, a marathon, Gaza's wounded, Russia's invasion.
+    ("قيادة الجيش: إحباط تهريب 40 شخصا عند الحدود اللبنانية السورية.", ()),
+    ("بلدية بنت جبيل تدعو إلى ماراثون البلدة السنوي يوم الأحد.", ()),
+    ("وزير الصحة: لبنان يضع مستشفياته بتصرف جرحى قطاع غزة.", ("israel-hamas",)),
+    ("القمح: الغزو الروسي لأوكرانيا هدد مصادر الإمداد للبنان.", ("russia-ukraine",)),
 ]
 
 
@@ -2342,6 +2377,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind88",
         "written_blind89",
         "written_blind90",
+        "written_blind91",
+        "written_blind92",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -2184,6 +2184,18 @@ SHIPPED_CASES = [
     ("بلدية بنت جبيل تدعو إلى ماراثون البلدة السنوي يوم الأحد.", ()),
     ("وزير الصحة: لبنان يضع مستشفياته بتصرف جرحى قطاع غزة.", ("israel-hamas",)),
     ("القمح: الغزو الروسي لأوكرانيا هدد مصادر الإمداد للبنان.", ("russia-ukraine",)),
+    # Ukraine's refugees in Hebrew, the annexation in Hebrew, Kherson's day, the Kursk operation.
+    ("מטוס סיוע יצא לפולין עם ציוד לפליטים מאוקראינה.", ("russia-ukraine",)),
+    ("רוסיה הודיעה על סיפוח ארבעה מחוזות באוקראינה.", ("russia-ukraine",)),
+    ("Херсон — український! Рік від звільнення.", ("russia-ukraine",)),
+    ("Операция в Курской области должна завершиться до весны.", ("russia-ukraine",)),
+    ("«התוקפנות על עזה חייבת להיפסק», אמר נסראללה.", ("israel-hamas", "israel-hezbollah")),
+    # Not these wars: servicemen's housing, an olympiad, a hostage's first name, a northern industrial park.
+    ("Министр обороны Белоусов провёл совещание по выдаче служебного жилья военнослужащим.", ()),
+    ("В Вооружённых Силах Российской Федерации стартовала олимпиада по военной истории.", ()),
+    ("שלומי זיו חולץ בנוסייראת יחד עם שלושה חטופים.", ("israel-hamas",)),
+    ("קריית שמונה: פארק תעשייה חדש ייפתח בכניסה לעיר.", ()),
+    ("В России действовал мораторий: дольщики не могли взыскать штрафы.", ()),
 ]
 
 
@@ -2379,6 +2391,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind90",
         "written_blind91",
         "written_blind92",
+        "written_blind93",
+        "written_blind94",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -2217,6 +2217,17 @@ SHIPPED_CASES = [
     ("حركة حماس تهنئ شعبنا بحلول شهر رمضان المبارك.", ()),
     ("حزب الله يدعو إلى المشاركة في الاقتراع يوم الأحد.", ()),
     ("עיריית כרמיאל אוספת ציוד לפליטים שהגיעו מאוקראינה בעקבות הפלישה הרוסית.", ("russia-ukraine",)),
+    # The war's budget, mobilised musicians, Zelensky "illegitimate", retreats to "more advantageous lines",
+    # Indonesians evacuated from Ukraine and Lebanon; the occupier's five positions in the south.
+    ("Госдума приняла бюджет с рекордными расходами на войну.", ("russia-ukraine",)),
+    ("Концерт украинской певицы отменили: военкомы мобилизовали музыкантов.", ("russia-ukraine",)),
+    ("Володин: полномочия Зеленского истекли.", ("russia-ukraine",)),
+    ("Le ministère russe annonce un repli vers des lignes plus avantageuses.", ("russia-ukraine",)),
+    ("Sebanyak 30 WNI dievakuasi dari Ukraina lewat Rumania.", ("russia-ukraine",)),
+    ("Kemlu memulangkan 25 WNI dari Lebanon pekan ini.", ("israel-hezbollah",)),
+    ("L'occupant garde cinq positions au Sud-Liban.", ("israel-hezbollah",)),
+    # Not Lebanon's war: Georges Abdallah's release.
+    ("Le militant libanais Georges Abdallah est libre, expulsé vers Beyrouth.", ()),
 ]
 
 
@@ -2416,6 +2427,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind94",
         "written_blind95",
         "written_blind96",
+        "written_blind97",
+        "written_blind98",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -2228,6 +2228,25 @@ SHIPPED_CASES = [
     ("L'occupant garde cinq positions au Sud-Liban.", ("israel-hezbollah",)),
     # Not Lebanon's war: Georges Abdallah's release.
     ("Le militant libanais Georges Abdallah est libre, expulsé vers Beyrouth.", ()),
+    # The peace formula, "the Kyiv clowns", the Crimean spring, Azovstal in the genitive, families fleeing the
+    # fighting in Ukraine in Hebrew, frozen Russian assets, the UN's votes in Indonesian, the pause in Gaza.
+    ("Никакой «формулы мира» не будет, заявил постпред.", ("russia-ukraine",)),
+    ("Десять лет Крымской весне.", ("russia-ukraine",)),
+    ("Из «Азовстали» вышли ещё 300 человек.", ("russia-ukraine",)),
+    ("לעיר הגיעו עשרות משפחות שנמלטו מהלחימה באוקראינה.", ("russia-ukraine",)),
+    ("The loan is serviced by revenues from immobilised Russian sovereign assets.", ("russia-ukraine",)),
+    ("Indonesia menolak aneksasi ilegal Rusia atas empat wilayah.", ("russia-ukraine",)),
+    ("בעקבות ההפוגה בעזה, הלימודים בעיר יחזרו מחר.", ("israel-hamas",)),
+    # Not these wars: a head-on collision near Belgorod, measles shots, a beach season, a farmers' conference,
+    # flu shots in Safed, Purim in Metula, Kiryat Shmona's pool, Ukraine's war refugees in Ashkelon.
+    ("Лобовое столкновение на трассе под Белгородом: погибли трое.", ()),
+    ("The Ministry of Health of Ukraine launches a measles vaccination campaign for children.", ()),
+    ("חוף זיקים פתוחים לרחצה החל משבת.", ()),
+    ("כנס החקלאים השנתי של המועצה האזורית אשכול ייערך ביום רביעי.", ()),
+    ("מבצע חיסונים לשפעת בצפת.", ()),
+    ("קרנבל פורים במטולה ברחוב הראשונים.", ()),
+    ("הבריכה העירונית בקריית שמונה פתוחה לציבור.", ()),
+    ("אשקלון אוספת ציוד לפליטי המלחמה באוקראינה.", ("russia-ukraine",)),
 ]
 
 
@@ -2429,6 +2448,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind96",
         "written_blind97",
         "written_blind98",
+        "written_blind99",
+        "written_blind100",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

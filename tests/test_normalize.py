@@ -92,6 +92,14 @@ def test_a_heading_of_one_or_two_words_belongs_to_the_next_sentence():
     assert [sentence_of(starts, text.index(word)) for word in words] == [0, 0, 1, 1, 2]
 
 
+def test_a_header_line_of_up_to_four_words_belongs_to_the_line_after_it():
+    # A council's name over its notice: the notice's words judge it. Emoji are not words.
+    text = normalize("עיריית קריית שמונה 🅿️\nתווי החניה זמינים\nמועצה אזורית מרום הגליל העליון\nעדכון").text
+    starts = sentence_starts(text)
+    words = ("עיריית", "תווי", "מועצה", "עדכון")
+    assert [sentence_of(starts, text.index(word)) for word in words] == [0, 0, 1, 2]
+
+
 def test_decimal_points_do_not_end_a_sentence():
     text = normalize("В 18.00 начался обстрел").text
     assert sentence_starts(text) == [0]

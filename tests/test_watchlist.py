@@ -2247,6 +2247,23 @@ SHIPPED_CASES = [
     ("קרנבל פורים במטולה ברחוב הראשונים.", ()),
     ("הבריכה העירונית בקריית שמונה פתוחה לציבור.", ()),
     ("אשקלון אוספת ציוד לפליטי המלחמה באוקראינה.", ("russia-ukraine",)),
+    # Volunteers' fundraisers and hit targets in Ukrainian, Izium's honorary name; settlers in
+    # the Palestinian Authority's words.
+    ("Збір на пікап для бригади майже закрили, бракує 20 тисяч.", ("russia-ukraine",)),
+    ("Підсумок року: понад тисячу уражених цілей на Донеччині.", ("russia-ukraine",)),
+    ("Танковому батальйону присвоєно почесну назву «Ізюмський».", ("russia-ukraine",)),
+    ("مستعمرون يحرقون منازل في ترمسعيا خلال هجوم ليلي.", ("israel-hamas",)),
+    # Not these wars: Lebanon's tally is not Gaza's, Lebanon's call on Russia is not its own war; the south's
+    # water networks, tobacco and olive harvest; Gaza's cardiac unit and road works; the umrah.
+    ("حصيلة العدوان الإسرائيلي على لبنان منذ 8 تشرين الأول: 3000 شهيد.", ("israel-hezbollah",)),
+    ("الخارجية اللبنانية تدين اجتياح الأراضي الأوكرانية وتدعو روسيا إلى سحب قواتها.", ("russia-ukraine",)),
+    ("مجلس الجنوب: تأهيل شبكة مياه الشفة في حاروف – قضاء النبطية.", ()),
+    ("بلدية عيتا الشعب: تسليم محصول التبغ إلى مركز الريجي في بنت جبيل.", ()),
+    ("وزارة الصحة في غزة تفتتح وحدة القسطرة القلبية في خان يونس.", ()),
+    (
+        "Делегация Чеченской Республики прибыла в Саудовскую Аравию для умры и гуманитарных встреч.",
+        (),
+    ),
 ]
 
 
@@ -2450,6 +2467,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind98",
         "written_blind99",
         "written_blind100",
+        "written_blind102",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -71,8 +71,10 @@ _SPACE_RUN = re.compile(r"[^\S\n]{2,}")
 _COMBINING_RUN = re.compile(r"[^\W\d_][\u0300-\u036f]+")
 _COMBINING_MARK = re.compile(r"[\u0300-\u036f]")
 
-# A "sentence" this short is a heading (a place, a meeting's name): it joins the sentence after it.
+# A "sentence" this short is a heading (a place, a meeting's name): it joins the sentence after it. A line
+# of its own may be longer: a council's or ministry's name over its notice ("Kiryat Shmona municipality 🚧").
 HEADING_WORDS = 2
+HEADING_LINE_WORDS = 4
 # A newline, or sentence punctuation (possibly inside closing quotes) before a space, ends a sentence.
 # The leading look-ahead lets the scan skip to the next candidate character (three times faster).
 _SENTENCE_END = re.compile(r"(?=[\n.!?])(?:\n+|[.!?]+(?=[\"'»)\]*_]*\s)|[.!?]+$)")
@@ -249,17 +251,24 @@ def sentence_starts(folded: str) -> list[int]:
     """Folded-text offsets where sentences begin (always starting with 0), for same-sentence rules.
 
     A stretch without any word (a blank line after a full stop) does not count as a sentence, and a
-    heading of at most HEADING_WORDS words ("Северск.", "Одеса.", "Рамштайн.") belongs to the sentence
-    after it: channels name the place, then say what happened there.
+    heading of at most HEADING_WORDS words ("Северск.", "Одеса.", "Рамштайн."), or a line of at most
+    HEADING_LINE_WORDS, belongs to the sentence after it: channels name the place or the body that
+    speaks, then say what happened there. Emoji and other symbols are not words.
     """
     starts = [0]
     for end in _SENTENCE_END.finditer(folded):
         if _WORD_CHAR.search(folded, starts[-1], end.start()):
-            if len(folded[starts[-1] : end.start()].split()) > HEADING_WORDS:
+            limit = HEADING_LINE_WORDS if end.group().startswith("\n") else HEADING_WORDS
+            if _words(folded[starts[-1] : end.start()]) > limit:
                 starts.append(end.end())
         elif len(starts) > 1:
             starts[-1] = end.end()
     return starts
+
+
+def _words(stretch: str) -> int:
+    """Words of a stretch, emoji and other symbols aside."""
+    return sum(1 for token in stretch.split() if _WORD_CHAR.search(token))
 
 
 def sentence_of(starts: list[int], index: int) -> int:

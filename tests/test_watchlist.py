@@ -2264,6 +2264,20 @@ SHIPPED_CASES = [
         "Делегация Чеченской Республики прибыла в Саудовскую Аравию для умры и гуманитарных встреч.",
         (),
     ),
+    # War bloggers' slang in Ukrainian, Kreminna in the instrumental, mobile fire groups; the annexation and
+    # Indonesia's embassy in Kyiv in Indonesian.
+    ("Кацапи знову лізуть на нашу ділянку.", ("russia-ukraine",)),
+    ("Білгородщина знову бавовнить, місцеві пишуть про детонацію.", ("russia-ukraine",)),
+    ("Загинув під Кремінною, прикриваючи побратимів.", ("russia-ukraine",)),
+    ("Мобільні вогневі групи за ніч збили дев'ять цілей.", ("russia-ukraine",)),
+    ("Rusia menganeksasi empat wilayah dalam upacara di Kremlin.", ("russia-ukraine",)),
+    # Not these wars: cotton prices, the west bank of a Ukrainian river is not the West Bank, captagon, the
+    # IMF talks, a snowbound road in the Bekaa, Ain al-Hilweh's factional clashes.
+    ("Бавовна подорожчала на біржі в Нью-Йорку.", ()),
+    ("Russian forces are trying to build up on the west bank of the Oskil.", ("russia-ukraine",)),
+    ("Lebanese army raids a captagon factory near Baalbek.", ()),
+    ("ميقاتي يتابع المفاوضات مع صندوق النقد الدولي في السراي.", ()),
+    ("الجيش يفتح الطرقات التي أقفلتها الثلوج في البقاع.", ()),
 ]
 
 
@@ -2468,6 +2482,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind99",
         "written_blind100",
         "written_blind102",
+        "written_blind104",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -2278,6 +2278,22 @@ SHIPPED_CASES = [
     ("Lebanese army raids a captagon factory near Baalbek.", ()),
     ("ميقاتي يتابع المفاوضات مع صندوق النقد الدولي في السراي.", ()),
     ("الجيش يفتح الطرقات التي أقفلتها الثلوج في البقاع.", ()),
+    # Russia's annexation in Lebanon's words; Artyomovsk in Krasnoyarsk krai is not Bakhmut.
+    ("صوّت لبنان لصالح القرار الذي يرفض ضم روسيا لأربع مناطق أوكرانية.", ("russia-ukraine",)),
+    ("Инцидент произошёл в Артёмовске в Курагинском районе, мальчик упал с велосипеда.", ()),
+    # Not Lebanon's war: election results in the south, captagon, the central bank, a road accident on the
+    # Tyre-Naqoura road, a gas cylinder, Syria's HTS at the border.
+    ("النتائج الرسمية لدائرة الجنوب الثالثة: فوز 9 مرشحين في النبطية وبنت جبيل.", ()),
+    ("الجيش يضبط 3 ملايين حبة كبتاغون في بعلبك.", ()),
+    ("مجلس الوزراء يعيّن حاكماً لمصرف لبنان واعتراض رئيس الحكومة نواف سلام.", ()),
+    ("حادث سير مروّع على طريق صور – الناقورة: وفاة شابين.", ()),
+    ("اشتباكات في الهرمل بين عشائر وعناصر من هيئة تحرير الشام.", ()),
+    # Israel's councils: a water outage and a public tender in Kiryat Shmona, a housing tender in Sderot;
+    # Ukraine's war refugees in Nahariya lend Lebanon's war no word.
+    ("הודעה לתושבי קריית שמונה: הפסקת מים יזומה בשכונת תל חי ביום שלישי.", ()),
+    ("מכרז פומבי: שיפוץ הספרייה העירונית בקריית שמונה.", ()),
+    ("מכרז לשיווק 240 יחידות דיור במערב שדרות, בשיתוף רשות מקרקעי ישראל.", ()),
+    ("נהריה קולטת משפחות עולים שנמלטו מהמלחמה באוקראינה.", ("russia-ukraine",)),
 ]
 
 
@@ -2483,6 +2499,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind100",
         "written_blind102",
         "written_blind104",
+        "written_blind106",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -2378,6 +2378,18 @@ SHIPPED_CASES = [
     ('ההרשמה לגני הילדים בקריית שמונה לשנת הלימודים תשפ"ו פתוחה.', ()),
     ("הקאנטרי העירוני בקריית שמונה: ההרשמה לחוגי השחייה נפתחה.", ()),
     ("עיריית נהריה: פינוי גזם וגרוטאות בתיאום מראש בלבד.", ()),
+    # A former president's names for Kyiv's leaders, the Patriots it begs for, the ICC's warrant in quotation
+    # marks; France on the sham referendums; Indonesia's president on the Russia-Ukraine conflict.
+    ("Теперь в Киеве сидит нелегитимный главарь.", ("russia-ukraine",)),
+    ("Трамп и Вэнс сказали кокаиновому клоуну всё, что думают.", ("russia-ukraine",)),
+    ("Если киевские вожди продолжат в том же духе, карта станет реальностью.", ("russia-ukraine",)),
+    ("Зеленский снова клянчит «Пэтриоты».", ("russia-ukraine",)),
+    ("Суд в Гааге выдал «ордер на арест» Президента России.", ("russia-ukraine",)),
+    ("Ces prétendus « référendums » à Donetsk et Louhansk sont nuls et non avenus.", ("russia-ukraine",)),
+    ("Kedua pemimpin membahas penyelesaian damai konflik Rusia–Ukraina.", ("russia-ukraine",)),
+    # Not the wars: a tech campus near Haifa; Israel's Arab citizens in crime news.
+    ("Nvidia plans a new campus near Haifa that could employ thousands, Israeli media report.", ()),
+    ("Two men shot dead in Tayibe, the latest killings in Israel's Palestinian-Arab community.", ()),
 ]
 
 
@@ -2589,6 +2601,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind109",
         "written_blind110",
         "written_blind114",
+        "written_blind115",
+        "written_blind116",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

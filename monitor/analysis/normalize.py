@@ -247,23 +247,36 @@ def _unify_word(word_match: re.Match[str]) -> str:
     return word.translate(_LATIN_TO_CYRILLIC)
 
 
-def sentence_starts(folded: str) -> list[int]:
+def sentence_starts(folded: Normalized) -> list[int]:
     """Folded-text offsets where sentences begin (always starting with 0), for same-sentence rules.
 
     A stretch without any word (a blank line after a full stop) does not count as a sentence, and a
     heading of at most HEADING_WORDS words ("Северск.", "Одеса.", "Рамштайн."), or a line of at most
     HEADING_LINE_WORDS, belongs to the sentence after it: channels name the place or the body that
-    speaks, then say what happened there. Emoji and other symbols are not words.
+    speaks, then say what happened there. Emoji and other symbols are not words. A full stop followed by a
+    lowercase word ends an abbreviation ("4 тис. вікон"), not a sentence.
     """
+    text = folded.text
     starts = [0]
-    for end in _SENTENCE_END.finditer(folded):
-        if _WORD_CHAR.search(folded, starts[-1], end.start()):
+    for end in _SENTENCE_END.finditer(text):
+        if _abbreviation(folded, end):
+            continue
+        if _WORD_CHAR.search(text, starts[-1], end.start()):
             limit = HEADING_LINE_WORDS if end.group().startswith("\n") else HEADING_WORDS
-            if _words(folded[starts[-1] : end.start()]) > limit:
+            if _words(text[starts[-1] : end.start()]) > limit:
                 starts.append(end.end())
         elif len(starts) > 1:
             starts[-1] = end.end()
     return starts
+
+
+def _abbreviation(folded: Normalized, end: re.Match[str]) -> bool:
+    """Whether a full stop is followed by a lowercase word in the original text (folding lowercases all)."""
+    if not end.group().startswith(".") or end.end() >= len(folded.text):
+        return False
+    start = folded.original_start(end.end())
+    following = folded.original[start : start + 40].lstrip(" \"'»)]*_")
+    return following[:1].islower()
 
 
 def _words(stretch: str) -> int:

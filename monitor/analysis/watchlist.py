@@ -166,7 +166,7 @@ class Watchlist:
         hits = self._hits(folded)
         if not hits:
             return (), ()
-        starts = sentence_starts(folded.text)
+        starts = sentence_starts(folded)
         matches: dict[tuple[str, int, int], Match] = {}
         scores = []
         for conflict in self.conflicts:

@@ -427,6 +427,8 @@ def test_weak_window_zero_keeps_company_in_the_sentence():
 
 def test_handles_and_link_paths_are_not_names(names):
     assert flagged(names, "Subscribe: @frostvale and t.me/frostvale") == ()
+    # Deeper in a link path too: the channel's name, not the place.
+    assert flagged(names, "Daily news\nt.me/daily_frostvale_official") == ()
 
 
 def test_names_of_an_unknown_conflict_report_their_line(tmp_path):

@@ -201,7 +201,7 @@ class Watchlist:
                 term = self._terms[term_id]
                 if not lead and not _prefixed(text, start, term.lang):
                     continue
-                if start and text[start - 1] in "@/":
+                if _in_link(text, start):
                     continue  # a @handle or a link path names a channel or page, not the place
                 if not term.cased or _capitalised(folded, start):
                     hits.append(_Hit(term_id, start, end))
@@ -420,6 +420,15 @@ def _post_evidence(
             found = ", ".join(sorted({word for word, _ in around}))
             return [Evidence(_kind_of(term), term.text, 1.0, found)]
     return []
+
+
+def _in_link(text: str, start: int) -> bool:
+    """Whether a hit at `start` begins a @handle or lies in a link path (t.me/V_Zelenskiy_official names
+    the channel, not the man; @andrii_sybiha still names the minister)."""
+    if start and text[start - 1] == "@":
+        return True
+    token_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    return "/" in text[token_start:start]
 
 
 def _besides(words: set[_Word], *hits: _Hit) -> set[_Word]:

@@ -427,8 +427,9 @@ def test_weak_window_zero_keeps_company_in_the_sentence():
 
 def test_handles_and_link_paths_are_not_names(names):
     assert flagged(names, "Subscribe: @frostvale and t.me/frostvale") == ()
-    # Deeper in a link path too: the channel's name, not the place.
+    # Deeper in a link path too: the channel's name, not the place. A slash outside a link is no link.
     assert flagged(names, "Daily news\nt.me/daily_frostvale_official") == ()
+    assert flagged(names, "Battalion XXIII-R/Frostvale reports") == ("north",)
 
 
 def test_names_of_an_unknown_conflict_report_their_line(tmp_path):

@@ -423,12 +423,12 @@ def _post_evidence(
 
 
 def _in_link(text: str, start: int) -> bool:
-    """Whether a hit at `start` begins a @handle or lies in a link path (t.me/V_Zelenskiy_official names
-    the channel, not the man; @andrii_sybiha still names the minister)."""
+    """Whether a hit at `start` begins a @handle or lies in a link's path: t.me/V_Zelenskiy_official names the
+    channel, not the man, while @andrii_sybiha still names the minister and "XXIII-R/UNIFIL" is no link."""
     if start and text[start - 1] == "@":
         return True
-    token_start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
-    return "/" in text[token_start:start]
+    token = text[max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1 : start]
+    return "/" in token and "." in token
 
 
 def _besides(words: set[_Word], *hits: _Hit) -> set[_Word]:

@@ -2469,6 +2469,26 @@ SHIPPED_CASES = [
         ("israel-hamas",),
     ),
     ("Аэропорт «Грозный» имени Кадырова получил новый терминал. Открыты прямые рейсы в Стамбул.", ()),
+    # Kadyrov's men in Ukrainian; Iran's missiles for Russia's war; a ramming at Qalandiya; the war aim of
+    # returning the north's residents, in Arabic; the annexation vote in Indonesian.
+    ("Кадирівці знову «штурмують» TikTok, а не позиції.", ("russia-ukraine",)),
+    (
+        "The Iranian regime has transferred ballistic missiles to Russia for use in its war against Ukraine.",
+        ("russia-ukraine",),
+    ),
+    ("נוטרל מחבל שניסה לבצע פיגוע דריסה במחסום קלנדיה.", ("israel-hamas",)),
+    ("نتنياهو: تحديث أهداف الحرب لتشمل إعادة سكان الشمال إلى منازلهم.", ("israel-hezbollah",)),
+    ("Indonesia menolak upaya aneksasi ilegal atas wilayah Donetsk dan Luhansk.", ("russia-ukraine",)),
+    # Not the wars: an alarm clock as the enemy of the people; combat units' tryouts and a half-marathon in
+    # Sderot; volunteers for Holocaust survivors and a skier in the north; a school's robotics prize; the
+    # embassy's language classes in Kyiv; drownings and mushroom poisoning.
+    ("Хто придумав будильник о 6:00 у суботу, той ворог народу.", ()),
+    ("Soldiers from the Gaza Division ran in the Sderot half-marathon this morning.", ()),
+    ("Soldiers renovated the homes of Holocaust survivors in Kiryat Shmona.", ()),
+    ("A skier injured on Mount Hermon was evacuated by helicopter to Rambam Hospital in Haifa.", ()),
+    ("בית ספר בקריית שמונה זכה בפרס החינוך הארצי על תוכנית הרובוטיקה.", ()),
+    ("KBRI Kyiv membuka pendaftaran kelas BIPA angkatan musim semi 2025.", ()),
+    ("За вихідні на водоймах України загинули 9 людей.", ()),
 ]
 
 
@@ -2691,6 +2711,10 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind124",
         "written_blind125",
         "written_blind126",
+        "written_blind127",
+        "written_blind128",
+        "written_blind129",
+        "written_blind130",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -2489,6 +2489,20 @@ SHIPPED_CASES = [
     ("בית ספר בקריית שמונה זכה בפרס החינוך הארצי על תוכנית הרובוטיקה.", ()),
     ("KBRI Kyiv membuka pendaftaran kelas BIPA angkatan musim semi 2025.", ()),
     ("За вихідні на водоймах України загинули 9 людей.", ()),
+    # A Shahed that "hit" a house; Israeli strikes on smuggling crossings in the Hermel hills and on Msayleh;
+    # regions' gifts "handed to the fighters"; Indobatt's posts; "Ukraine agressée"; Russia's illegal
+    # annexations in English.
+    ("Шахед влучив у будинок на Троєщині.", ("russia-ukraine",)),
+    ("غارات إسرائيلية على معابر غير شرعية في جرود الهرمل.", ("israel-hezbollah",)),
+    ("سلسلة غارات إسرائيلية عنيفة على منطقة المصيلح.", ("israel-hezbollah",)),
+    ("Томская область передала бойцам 20 квадрокоптеров и 5 комплексов РЭБ.", ("russia-ukraine",)),
+    ("Laporan Satgas Indobatt: empat pos terkena serpihan tembakan artileri.", ("israel-hezbollah",)),
+    ("Nous soutenons l'Ukraine agressée, mais nous refusons la cobelligérance.", ("russia-ukraine",)),
+    ("Some leaders turn a blind eye to Russia's illegal annexations.", ("russia-ukraine",)),
+    # Not the wars: power supply hours in Dahiyeh; clashes with Syria's new authorities; a Metula hackathon.
+    ("مؤسسة كهرباء لبنان: رفع ساعات التغذية في بيروت والضاحية الجنوبية.", ()),
+    ("اشتباكات على الحدود اللبنانية - السورية بين عشائر لبنانية وعناصر من الإدارة السورية الجديدة.", ()),
+    ("האקתון אגרו-טק במטולה: 48 שעות ופתרונות למגדלי התפוחים.", ()),
 ]
 
 
@@ -2715,6 +2729,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind128",
         "written_blind129",
         "written_blind130",
+        "written_blind133",
+        "written_blind134",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

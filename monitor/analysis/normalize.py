@@ -12,7 +12,6 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
 
 # Characters that are folded to a different single character beyond NFKC + lower().
 _FOLD_CHARS = {
@@ -67,6 +66,7 @@ _SCRIPT_SEAM = re.compile(r"[a-z][а-яєіїѕј]|[а-яєіїѕј][a-z]")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD_CHAR = re.compile(r"[^\W_]")
+_TOKEN = re.compile(r"\S+")
 _SPACE_RUN = re.compile(r"[^\S\n]{2,}")
 _COMBINING_RUN = re.compile(r"[^\W\d_][\u0300-\u036f]+")
 _COMBINING_MARK = re.compile(r"[\u0300-\u036f]")
@@ -123,19 +123,21 @@ _TABLE = _FoldTable()
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
-    """A folded text and, when folding changed lengths, where each original character's fold ends.
+    """A folded text and the original characters whose fold is not one character long.
 
-    `ends[i]` is the folded length up to and including original character i; it is empty when the
-    folded text is aligned one-to-one with the original.
+    `uneven` holds their original indexes in order and `uneven_ends` the folded length up to and
+    including each. Between two of them folding is one-to-one, so offsets map by arithmetic and a long
+    post stores only its few uneven characters (both are empty when the whole text is aligned).
     """
 
     text: str
     original: str
-    ends: tuple[int, ...] = ()
+    uneven: tuple[int, ...] = ()
+    uneven_ends: tuple[int, ...] = ()
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a folded span [start, end) to the original text, covering every character it came from."""
-        if not self.ends:
+        if not self.uneven:
             return start, end
         last = self.original_start(end - 1) + 1
         following = self.original_start(end) if end < len(self.text) else len(self.original)
@@ -145,7 +147,14 @@ class Normalized:
 
     def original_start(self, index: int) -> int:
         """The original index of the character whose fold holds folded offset `index`."""
-        return bisect_right(self.ends, index) if self.ends else index
+        if not self.uneven:
+            return index
+        before = bisect_right(self.uneven_ends, index)  # uneven characters whose fold ends by `index`
+        last = before - 1
+        aligned = self.uneven[last] + 1 + index - self.uneven_ends[last] if before else index
+        if before < len(self.uneven) and self.uneven[before] < aligned:
+            return self.uneven[before]  # `index` falls inside the next uneven character's fold
+        return aligned
 
 
 def normalize(text: str) -> Normalized:
@@ -160,16 +169,27 @@ def normalize(text: str) -> Normalized:
     if combining is not None:
         return _normalize_decomposed(text)
     # Only the few characters whose fold changes length are visited one by one, so a long post costs
-    # little more than str.translate: lengths start at 1, uneven characters get their fold's length, and
-    # the inside of a run of spaces folds to nothing.
-    lengths = [1] * len(text)
+    # little more than str.translate: uneven characters get their fold's length, and the inside of a run
+    # of spaces folds to nothing.
+    lengths: dict[int, int] = {}
     if uneven is not None:
         for found in uneven.finditer(text):
             lengths[found.start()] = len(_TABLE[ord(found.group())])
     if spaces is not None:
         for run in _SPACE_RUN.finditer(text):
-            lengths[run.start() + 1 : run.end()] = [0] * (run.end() - run.start() - 1)
-    return Normalized(_unify_scripts(folded), text, tuple(accumulate(lengths)))
+            lengths.update(dict.fromkeys(range(run.start() + 1, run.end()), 0))
+    return _aligned(_unify_scripts(folded), text, lengths)
+
+
+def _aligned(folded: str, text: str, lengths: dict[int, int]) -> Normalized:
+    """The Normalized for folded text whose original characters at `lengths`' keys fold to that many."""
+    indexes = sorted(lengths)
+    ends = []
+    shift = 0
+    for index in indexes:
+        shift += lengths[index] - 1
+        ends.append(index + 1 + shift)
+    return Normalized(folded, text, tuple(indexes), tuple(ends))
 
 
 def _first_space(run: re.Match[str]) -> str:
@@ -199,7 +219,8 @@ def _normalize_decomposed(text: str) -> Normalized:
     for run in _SPACE_RUN.finditer(text):
         for index in range(run.start() + 1, run.end()):
             pieces[index] = ""
-    return Normalized(_unify_scripts("".join(pieces)), text, tuple(accumulate(map(len, pieces))))
+    lengths = {index: len(piece) for index, piece in enumerate(pieces) if len(piece) != 1}
+    return _aligned(_unify_scripts("".join(pieces)), text, lengths)
 
 
 def _compose(text: str, start: int, end: int, pieces: list[str]) -> None:
@@ -263,7 +284,7 @@ def sentence_starts(folded: Normalized) -> list[int]:
             continue
         if _WORD_CHAR.search(text, starts[-1], end.start()):
             limit = HEADING_LINE_WORDS if end.group().startswith("\n") else HEADING_WORDS
-            if _words(text[starts[-1] : end.start()]) > limit:
+            if _more_words_than(limit, text, starts[-1], end.start()):
                 starts.append(end.end())
         elif len(starts) > 1:
             starts[-1] = end.end()
@@ -279,9 +300,18 @@ def _abbreviation(folded: Normalized, end: re.Match[str]) -> bool:
     return following[:1].islower()
 
 
-def _words(stretch: str) -> int:
-    """Words of a stretch, emoji and other symbols aside."""
-    return sum(1 for token in stretch.split() if _WORD_CHAR.search(token))
+def _more_words_than(limit: int, text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] holds more than `limit` words, emoji and other symbols aside.
+
+    Counting stops past the limit, so a long sentence costs no more than a heading.
+    """
+    words = 0
+    for token in _TOKEN.finditer(text, start, end):
+        if _WORD_CHAR.search(token.group()):
+            words += 1
+            if words > limit:
+                return True
+    return False
 
 
 def sentence_of(starts: list[int], index: int) -> int:

@@ -2529,6 +2529,25 @@ SHIPPED_CASES = [
         " Великой Отечественной войны.",
         (),
     ),
+    # Missile strikes as Ukraine's officials name them; the killed in the front's slang; a third world war
+    # with Kyiv's leader; Indonesia's army on the Russia-Ukraine war; UNIFIL in Russian; West Bank villages;
+    # the cemeteries of numbers and self-demolitions.
+    ("Масована ракетна атака. Одеса, Миколаїв, Вінниччина. Всі служби працюють.", ("russia-ukraine",)),
+    ("Третину особового за тиждень — «двохсоті». Ротний просив відвести.", ("russia-ukraine",)),
+    ("Зеленский снова просит денег. Третья мировая ему, видимо, не страшна.", ("russia-ukraine",)),
+    (
+        "TNI AD mempelajari penggunaan drone FPV dalam perang Rusia-Ukraina untuk doktrin baru.",
+        ("russia-ukraine",),
+    ),
+    ("МИД России осуждает обстрел позиций ВСООНЛ.", ("israel-hezbollah",)),
+    ("Des colons ont incendié des voitures à Turmus Ayya cette nuit.", ("israel-hamas",)),
+    ("الاحتلال يحتجز جثامين 40 شهيدا في مقابر الأرقام.", ("israel-hamas",)),
+    # Not the wars: an Independence Day flyover over Haifa and Ashdod, the Druze holiday in the Galilee, a
+    # flood in Netivot, a Holodomor remembrance.
+    ("Watch the IAF flyover above Haifa and Ashdod. Happy Independence Day, Israel!", ()),
+    ("Druze soldiers marked the Nabi Shu'ayb holiday with their families in the Galilee.", ()),
+    ("Heavy rain in the south: Home Front Command soldiers evacuated flooded homes in Netivot.", ()),
+    ("Вшановуємо жертв Голодомору 1932–1933 років. Мільйони українців, знищені штучним голодом.", ()),
 ]
 
 
@@ -2760,6 +2779,10 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind135",
         "written_blind136",
         "written_blind138",
+        "written_blind139",
+        "written_blind140",
+        "written_blind141",
+        "written_blind142",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

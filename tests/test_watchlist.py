@@ -2548,6 +2548,22 @@ SHIPPED_CASES = [
     ("Druze soldiers marked the Nabi Shu'ayb holiday with their families in the Galilee.", ()),
     ("Heavy rain in the south: Home Front Command soldiers evacuated flooded homes in Netivot.", ()),
     ("Вшановуємо жертв Голодомору 1932–1933 років. Мільйони українців, знищені штучним голодом.", ()),
+    # The zero line, basic training, Lancets, an S-400 struck in Crimea, Ukraine's general Sodol, children
+    # deported, Russia's annexations in Indonesian, Iron Dome batteries beside Haifa.
+    ("Третій місяць наша рота на нулі. Ротації не видно.", ("russia-ukraine",)),
+    ("Нове поповнення після БЗВП не вміє навіть окоп копати.", ("russia-ukraine",)),
+    ("Наш РЕБ за ніч поклав три «Ланцети».", ("russia-ukraine",)),
+    ("Мінус С-400 під Джанкоєм. Гарна робота.", ("russia-ukraine",)),
+    ("Содоля нарешті зняли з командування.", ("russia-ukraine",)),
+    ("Повернули додому ще 7 дітей, депортованих з Херсонщини.", ("russia-ukraine",)),
+    ("Majelis Umum PBB menolak aneksasi Rusia atas empat wilayah Ukraina.", ("russia-ukraine",)),
+    ("مشاهد جوية تكشف مواقع بطاريات القبة الحديدية في حيفا.", ("israel-hezbollah",)),
+    # Not the wars: Indonesia's parliament (DPR), snow on the Hermon,
+    # an earthquake's condolences, Khomeini's anniversary.
+    ("Wakil Presiden dilantik di Gedung MPR/DPR, Senayan.", ()),
+    ("Due to extreme weather, IDF training on Mount Hermon and in the Golan Heights has been postponed.", ()),
+    ("حركة حماس تعزي الشعب التركي بضحايا الزلزال المدمر.", ()),
+    ("حزب الله يحيي ذكرى رحيل الامام الخميني في الضاحية.", ()),
 ]
 
 
@@ -2783,6 +2799,10 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind140",
         "written_blind141",
         "written_blind142",
+        "written_blind143",
+        "written_blind144",
+        "written_blind145",
+        "written_blind146",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -141,10 +141,12 @@ def test_capitalised_term_at_sentence_start_needs_context(small):
 
 
 def test_capitalised_term_heading_a_dateline_counts_as_written(small):
-    # "Суми: ...", "Ізюм, 3 травня": a colon or comma after the sentence's first word makes it a place.
+    # "Суми: ...", "Ізюм, 3 травня", "Суми. Вербна неділя. ...": a colon or comma after the sentence's first
+    # word, or a full stop after it alone, makes it a heading, so a place.
     assert flagged(small, "Газа: ночь прошла спокойно.") == ("demo",)
     assert flagged(small, "Газа, третье мая. Ночь прошла спокойно.") == ("demo",)
-    assert flagged(small, "Газа. Ночь прошла спокойно.") == ()
+    assert flagged(small, "Газа. Ночь прошла спокойно.") == ("demo",)
+    assert flagged(small, "Газа в хранилищах хватит.") == ()
 
 
 def test_anchor_needs_a_context_word_in_the_same_sentence(small):
@@ -1807,8 +1809,9 @@ SHIPPED_CASES = [
     ("50 שנה למלחמת יום הכיפורים. טקס ברמת הגולן לזכר הנופלים בקרבות בעמק הבכא.", ()),
     ("קו ישיר לבארי שבאיטליה.", ()),
     # A place name that is also a common word counts at a sentence's start when a dateline's colon or
-    # comma follows it ("суми" are sums).
+    # comma follows it, or a full stop ends it as a heading ("суми" are sums).
     ("Суми: дві балістичні ракети по центру міста.", ("russia-ukraine",)),
+    ("Суми. Неділя. По центру міста влучили дві балістичні ракети.", ("russia-ukraine",)),
     ("Суми, неділя. По центру міста влучили дві балістичні ракети.", ("russia-ukraine",)),
     # A Chechen leader's and a former president's channels: the Chechen battalions on Kyiv's side, the
     # annexed regions "are Russia", the borders of 1991; in English, sanctions on Rosneft, the FP-5.

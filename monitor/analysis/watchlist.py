@@ -620,8 +620,10 @@ def _proper_noun(folded: Normalized, sentence_start: int, start: int) -> bool:
 
 
 def _dateline(text: str, end: int) -> bool:
-    """A name opening its sentence before a colon or comma heads a report ("Суми: ...", "Ізюм, 3 травня")."""
-    return text[end : end + 1] in (":", ",")
+    """A name opening its sentence before a colon or comma heads a report ("Суми: ...", "Ізюм, 3 травня"),
+    as does a name standing alone before a full stop ("Суми. Вербна неділя. ...")."""
+    following = text[end : end + 2]
+    return following[:1] in (":", ",") or following in (". ", ".\n")
 
 
 def _sentence_initial(text: str, sentence_start: int, index: int) -> bool:

@@ -207,6 +207,14 @@ def test_hebrew_and_arabic_attached_prefixes_are_allowed(small):
     assert flagged(small, "אחמאס") == ()
 
 
+def test_arabic_article_terms_also_match_after_the_li_contraction():
+    data = {"version": "1", "conflicts": {"c": {"name": "C", "strong": {"ar": ["النقاط الخمس"]}}}}
+    watchlist = Watchlist.from_mapping(data)
+    assert flagged(watchlist, "الاحتلال للنقاط الخمس") == ("c",)  # li + al- is written لل
+    assert flagged(watchlist, "وللنقاط الخمس") == ("c",)  # and + li + al-
+    assert flagged(watchlist, "لنقاط الخمس") == ()  # li without the article is another phrase
+
+
 def test_hebrew_prefixes_stack_only_in_the_languages_order(small):
     assert flagged(small, "ומהחמאס") == ("demo",)  # and + from + the
     assert flagged(small, "שבחמאס") == ("demo",)  # that + in

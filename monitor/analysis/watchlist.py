@@ -501,6 +501,14 @@ def _written_term(
     )
 
 
+def _with_contractions(term: Term) -> tuple[str, ...]:
+    """The term's forms, plus for Arabic the li- contraction of each article form: ل + النقاط is written
+    للنقاط, which no prefix before ال can match."""
+    if term.lang != "ar":
+        return term.forms
+    return term.forms + tuple(f"لل{form[2:]}" for form in term.forms if form.startswith("ال"))
+
+
 def _compile(terms: tuple[Term, ...]) -> ahocorasick.Automaton:
     """One automaton over every folded form, keyed with the boundary spaces the term needs.
 
@@ -511,7 +519,7 @@ def _compile(terms: tuple[Term, ...]) -> ahocorasick.Automaton:
     for term_id, term in enumerate(terms):
         lead = "" if term.lang in _PREFIXES else " "
         trail = "" if term.open_end else " "
-        for form in term.forms:
+        for form in _with_contractions(term):
             keys[f"{lead}{_NON_WORD.sub(' ', form)}{trail}"].append(term_id)
     automaton = ahocorasick.Automaton()
     for key, term_ids in keys.items():

@@ -2649,6 +2649,45 @@ SHIPPED_CASES = [
     ("Chag Sameach! Soldiers of the Gaza Division built a sukkah at the base.", ()),
     ("הממשלה אישרה את הארכת כביש 6 עד קריית שמונה.", ()),
     ("Turnamen sepak bola persahabatan antara Satgas Indobatt dan pemuda Adshit al-Qusayr.", ()),
+    # Demobilisation, shelling in one word, the annexed regions named together, Zelensky's formula, a refinery
+    # by its adjective, the minerals deal, the grain initiative in Indonesian, partial mobilisation in Arabic;
+    # li- before the article, the front-line villages, the war's leftover ordnance and targeted places in
+    # Lebanon; the fighting in the north and the standby squads in Hebrew; Tzeva Adom and bombing in Russian;
+    # a collection drive for Ukraine's refugees and a rescue in Nuseirat count for their own war only.
+    ("Питання демобілізації знову відклали до осені.", ("russia-ukraine",)),
+    ("Нікополь знову під артобстрілом.", ("russia-ukraine",)),
+    ("Донецкая и Луганская народные республики вошли в состав России.", ("russia-ukraine",)),
+    ("Про формулу Зеленского на Западе уже не вспоминают.", ("russia-ukraine",)),
+    ("Туапсинский НПЗ снова под ударом беспилотников.", ("russia-ukraine",)),
+    ("Зеленський: угоду про копалини підпишемо у Вашингтоні.", ("russia-ukraine",)),
+    ("Rusia menolak memperpanjang Prakarsa Biji-bijian Laut Hitam.", ("russia-ukraine",)),
+    ("روسيا تعلن التعبئة العسكرية الجزئية.", ("russia-ukraine",)),
+    ("المفاوضات تتطرق للنقاط الخمس.", ("israel-hezbollah",)),
+    (
+        "الجيش يدعو الأهالي إلى التريث قبل التوجه إلى البلدات الأمامية التي توغل فيها العدو الإسرائيلي.",
+        ("israel-hezbollah",),
+    ),
+    ("فوج الهندسة يفجر ذخائر من مخلفات العدوان الإسرائيلي في خراج البلدة.", ("israel-hezbollah",)),
+    ("بلدية صور تدعو إلى الابتعاد عن الأماكن المستهدفة.", ("israel-hezbollah",)),
+    ("מרכז החוסן פתוח לתושבים שחווים חרדה מהלחימה בצפון.", ("israel-hezbollah",)),
+    ("ראש המועצה נפגש עם כיתות הכוננות בעוטף.", ("israel-hamas",)),
+    ("Цева адом: Ашкелон, перехваты над морем.", ("israel-hamas",)),
+    ("Газа в руинах, бомбят каждую ночь.", ("israel-hamas",)),
+    ("עיריית נהריה יוצאת במבצע איסוף תרומות לפליטי המלחמה באוקראינה.", ("russia-ukraine",)),
+    ("Спецоперация в Нусейрате: освобождены четверо заложников.", ("israel-hamas",)),
+    # Not the wars: weather fronts, mobilising every effort for exams, India and Pakistan, Colombia's ELN,
+    # Lebanon's basketball, the whole coast in a weather report, a Tel Aviv neighbourhood; the bloc named
+    # for the resistance, Iran's state name and Yemen's truce fronts after li-.
+    ("Холодный атмосферный фронт принесёт в Киев мокрый снег.", ()),
+    ("Студенти, оголошуємо мобілізацію всіх сил перед сесією!", ()),
+    ("India and Pakistan agree to a ceasefire after drone strikes, Trump says.", ()),
+    ("ELN offensive in Catatumbo: peace talks suspended.", ()),
+    ("منتخب لبنان لكرة السلة يحسم المباراة بهجوم صاروخي.", ()),
+    ("الأرصاد: موج مرتفع من الناقورة إلى العريضة، ويمنع الإبحار.", ()),
+    ("הודעה לתושבי שכונת נווה אביבים: מחר תופסק אספקת המים.", ()),
+    ("كتلة الوفاء للمقاومة تسمي مرشحها لرئاسة الحكومة في لبنان.", ()),
+    ("إدانة للاعتداءات الإسرائيلية على الجمهورية الإسلامية الإيرانية.", ()),
+    ("خروقات مستمرة للهدنة الإنسانية في جبهات مأرب.", ()),
 ]
 
 
@@ -2900,6 +2939,9 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind160",
         "written_blind161",
         "written_blind162",
+        "written_blind163",
+        "written_blind164",
+        "written_blind166",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

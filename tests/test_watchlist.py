@@ -2706,6 +2706,37 @@ SHIPPED_CASES = [
     ("أوائل التوجيهي في قطاع غزة.", ()),
     ("بطولة فلسطين للشطرنج تنطلق في غزة.", ()),
     ("اليوم الطبي المجاني في مخيم النصيرات.", ()),
+    # Soldiers' words (forced mobilisation, casualty evacuation, dugouts, plate carriers), liberation
+    # slogans, aid to Kyiv, Ukraine's brigades in English, the grain deal and Lebanon's ceasefire committee in
+    # Arabic, the Home Front Command and evacuees in Hebrew, the West Bank's Eli junction, Gaza's al-Shifa and
+    # Sheikh Radwan.
+    ("Сусіда бусифікували просто на зупинці.", ("russia-ukraine",)),
+    ("Евак забрав двох трьохсотих ще до світанку.", ("russia-ukraine",)),
+    ("У бліндажі знову миші, але тепло.", ("russia-ukraine",)),
+    ("Шиємо плитоноски для всієї роти.", ("russia-ukraine",)),
+    ("Ізюм наш, прапор уже на міськраді.", ("russia-ukraine",)),
+    ("Херсонщина — это Россия, заявил губернатор.", ("russia-ukraine",)),
+    ("Конгресс снова отложил помощь Киеву.", ("russia-ukraine",)),
+    ("Корейцы замечены под Курском.", ("russia-ukraine",)),
+    ("The 47th Separate Mechanized Brigade received new vehicles.", ("russia-ukraine",)),
+    ("Kherson is ours again.", ("russia-ukraine",)),
+    ("شحنة قمح من مرفأ أوديسا بموجب اتفاقية الحبوب.", ("russia-ukraine",)),
+    ("بضائع من أراض تحتلها روسيا في مرفأ طرابلس.", ("russia-ukraine",)),
+    ("اجتماع جديد للميكانيزم غدا.", ("israel-hezbollah",)),
+    ("مسيرة في أجواء بيروت على علو منخفض.", ("israel-hezbollah",)),
+    ("العائلات النازحة من قرى الجنوب تصل إلى صيدا.", ("israel-hezbollah",)),
+    ("Des familles déplacées du Sud accueillies à Saïda.", ("israel-hezbollah",)),
+    ("Réunion du Conseil de sécurité sur le Liban-Sud.", ("israel-hezbollah",)),
+    ("בהתאם להנחיות פיקוד העורף, הלימודים בנהריה מרחוק.", ("israel-hezbollah",)),
+    ("מאז תחילת הלחימה בגבול הצפון נסגרו עשרות עסקים.", ("israel-hezbollah",)),
+    ("ערב הוקרה למפוני יישובי הצפון במלון בטבריה.", ("israel-hezbollah",)),
+    ("פיגוע ירי בצומת עלי, המחבל נמלט.", ("israel-hamas",)),
+    ("L'armée israélienne encercle l'hôpital al-Chifa.", ("israel-hamas",)),
+    ("Bantuan makanan untuk warga Syekh Radwan.", ("israel-hamas",)),
+    # Not the wars: Beirut's Martyrs' Square, Ghazzeh of the Bekaa, the Home Front Command's storm notice.
+    ("حفل موسيقي في ساحة الشهداء في بيروت.", ()),
+    ("بلدة غزة في البقاع الغربي تفتتح ملعبا.", ()),
+    ("פיקוד העורף: בשל הסופה יש להימנע מנסיעה בגליל.", ()),
 ]
 
 
@@ -2962,6 +2993,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind166",
         "written_blind168",
         "written_blind170",
+        "written_blind172",
+        "written_blind173",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

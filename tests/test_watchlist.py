@@ -294,6 +294,19 @@ def test_empty_term_list_reports_its_line(tmp_path):
         load_watchlist(path)
 
 
+def test_a_term_listed_twice_is_an_error_naming_it(tmp_path):
+    # Context words count per distinct term: the same entry twice would count one word twice.
+    path = write(tmp_path, SMALL.replace('en = ["Israel"]', 'en = ["Israel", "Israel"]'))
+    line = SMALL.splitlines().index('en = ["Israel"]') + 1
+    with pytest.raises(
+        WatchlistError, match=rf":{line}: conflicts\.demo\.anchors\.en: 'Israel' is listed twice"
+    ):
+        load_watchlist(path)
+    text = NAMES.replace('weak = ["Bigcity", "Harbourton"]', 'weak = ["Bigcity", "Harbourton", "Bigcity"]')
+    with pytest.raises(WatchlistError, match=r"names\.north\.places\.weak: 'Bigcity' is listed twice"):
+        load_watchlist(write(tmp_path, text))
+
+
 def test_bad_term_syntax_reports_the_line_of_the_term(tmp_path):
     text = SMALL.replace('ru = ["Россия{я|и|ю|ей}"]', "").replace(
         'ru = ["Росси{я|и|ю|ей}"]', 'ru = [\n  "Росси{я|и|ю|ей}",\n  "Моск(ва|вы)",\n]'

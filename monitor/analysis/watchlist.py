@@ -713,6 +713,7 @@ class _Builder:
     ) -> list[Term]:
         if not isinstance(items, list) or not items:
             raise self.error(where, "must be a non-empty list of names")
+        self._check_unique(items, where)
         terms = []
         for item in items:
             if not isinstance(item, str):
@@ -790,6 +791,7 @@ class _Builder:
                 raise self.error(where, "language keys are ISO 639 codes such as ru, uk, en, ar, he, ce")
             if not isinstance(items, list) or not items:
                 raise self.error(where, "must be a non-empty list of terms")
+            self._check_unique(items, where)
             for item in items:
                 if not isinstance(item, str):
                     raise self.error(where, f"terms are strings, got {item!r}", item)
@@ -799,6 +801,15 @@ class _Builder:
                     raise self.error(where, str(problem), item) from None
                 terms.append(_written_term(conflict, kind, item.strip(), lang, forms))
         return terms
+
+    def _check_unique(self, items: list[object], where: tuple[str, ...]) -> None:
+        """A term written twice in one list is an error: as a context word it would count twice."""
+        seen: set[str] = set()
+        for item in items:
+            if isinstance(item, str):
+                if item.strip() in seen:
+                    raise self.error(where, f"{item!r} is listed twice", item)
+                seen.add(item.strip())
 
     def _check_keys(self, table: Mapping[str, object], allowed: Iterable[str], path: tuple[str, ...]) -> None:
         allowed = tuple(allowed)

@@ -2815,6 +2815,34 @@ SHIPPED_CASES = [
     ("מקהלת ותיקי הגליל במופע מלחמה ושלום של טולסטוי.", ()),
     ("בסינמטק קריית שמונה: קרב היריות הגדול על המסך.", ()),
     ("بسبب الحرب الروسية على أوكرانيا ارتفعت أسعار المازوت في بعلبك.", ("russia-ukraine",)),
+    # Monitoring channels' words (a city 'loud', a hit, fast targets, cruise missiles, the two-walls rule),
+    # sea mines, 'Kherson is Ukraine', IDPs and document checks of men, the grain initiative and the Rafah
+    # terminal in French, Khuza'a in Hebrew, the Lebanese army's words for strikes on its posts, sonic booms.
+    ("Гучно у Харкові, тримайтеся.", ("russia-ukraine",)),
+    ("Днепр громко, все в коридор.", ("russia-ukraine",)),
+    ("Вчора два прильоти по центру міста.", ("russia-ukraine",)),
+    ("Скоростная цель в направлении города!", ("russia-ukraine",)),
+    ("Нагадуємо правило двох стін для дітей.", ("russia-ukraine",)),
+    ("На пляж выбросило морскую мину.", ("russia-ukraine",)),
+    ("Херсон — это Украина!", ("russia-ukraine",)),
+    ("Крилаті над Полтавщиною, курс на захід.", ("russia-ukraine",)),
+    ("Шахед на Білу Церкву з півдня.", ("russia-ukraine",)),
+    ("Выплаты для ВПЛ продлевают до лета.", ("russia-ukraine",)),
+    ("На выезде проверяют документы у всех мужчин.", ("russia-ukraine",)),
+    ("Moscou suspend sa participation à l'initiative céréalière.", ("russia-ukraine",)),
+    ("Les camions franchissent le terminal de Rafah au compte-gouttes.", ("israel-hamas",)),
+    ("כוחות פועלים במרחב ח'זאעה.", ("israel-hamas",)),
+    ("استهدف العدو الإسرائيلي حاجزا للجيش عند مدخل البلدة.", ("israel-hezbollah",)),
+    ("خرق جدار الصوت فوق صيدا مرتين.", ("israel-hezbollah",)),
+    # Not the wars: the anime, Ghazzeh's municipality in the Bekaa, a "rocket" shot in football, Syria's
+    # security forces on the border; a space rocket and air defence over Tel
+    # Aviv are not Ukraine's war.
+    ("«Атака титанів» повертається в кінотеатри Києва.", ()),
+    ("بلدية غزة – البقاع الغربي تطلق مشروع مياه.", ()),
+    ("تسديدة صاروخية من خارج المنطقة تمنح لبنان التعادل أمام فلسطين.", ()),
+    ("اشتباكات عند الحدود مع الأمن العام السوري قرب الهرمل.", ()),
+    ("Ракетоноситель «Союз» стартовал с космодрома Восточный.", ()),
+    ("Над Тель-Авівом працює ППО.", ()),
 ]
 
 
@@ -3079,6 +3107,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind178",
         "written_blind180",
         "written_blind182",
+        "written_blind184",
+        "written_blind186",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

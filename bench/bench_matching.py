@@ -45,14 +45,16 @@ def read_posts(paths: list[Path], limit: int) -> list[str]:
 
 
 def synthetic_terms(size: int, seed: int = 7) -> list[str]:
-    """`size` terms: real war words first, then invented stems with six endings each."""
+    """`size` distinct terms: real war words first, then invented stems with six endings each."""
     real = ["ВСУ", "СВО", "ЗСУ", "ХАМАС", "Хезболл{а|ы|е|у|ой}", "сектор{|е|а} Газ{а|ы|е|у|ой}", "HIMARS"]
     real += ["обстрел{|а|ы|ов}", "беспилотник{|а|и|ов}", "ракет{а|ы|е|у|ой}", "Украин{а|ы|е|у|ой}"]
     rng = random.Random(seed)
     terms = list(real)
     while len(terms) < size:
         stem = "".join(rng.choice(LETTERS) for _ in range(rng.randint(4, 9)))
-        terms.append(stem + "{|а|у|ом|е|ы}")
+        term = stem + "{|а|у|ом|е|ы}"
+        if term not in terms:  # the loader refuses a term listed twice
+            terms.append(term)
     return terms[:size]
 
 

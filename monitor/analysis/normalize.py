@@ -1,8 +1,8 @@
 """Text normalisation for watchlist matching, with an offset map back to the original text.
 
-Matching runs on a folded copy of the post (NFKC, lower case, ё -> е, invisible characters and
-diacritics removed, look-alike letters of a mixed-script word unified, Arabic letter variants
-merged). Alerts must highlight the original words, so every folded character remembers where it
+Matching runs on a folded copy of the post (NFKC, lower case, ё -> е, invisible characters,
+combining marks and the diaeresis of Latin letters removed, look-alike letters of a mixed-script
+word unified, Arabic letter variants merged). Alerts must highlight the original words, so every folded character remembers where it
 came from.
 """
 
@@ -114,8 +114,20 @@ def _fold_char(char: str) -> str:
     for piece in unicodedata.normalize("NFKC", char).lower():
         if unicodedata.category(piece) in ("Mn", "Me") or piece == "\u0640":
             continue
-        out.append(_FOLD_CHARS.get(piece, piece))
+        out.append(_FOLD_CHARS.get(piece, _latin_base(piece)))
     return "".join(out)
+
+
+def _latin_base(letter: str) -> str:
+    """A Latin letter without its diaeresis: transliterated names carry it or not (Aïtaroun, Saïda, Israël).
+
+    Other accents stay: French words would meet English and Russian terms (délégation, État). Cyrillic
+    keeps its marks, which make other letters (ї is not і).
+    """
+    if not unicodedata.name(letter, "").startswith("LATIN"):
+        return letter
+    base, *marks = unicodedata.normalize("NFD", letter)
+    return base if marks == ["\u0308"] else letter
 
 
 _TABLE = _FoldTable()

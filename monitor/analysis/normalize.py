@@ -2,8 +2,8 @@
 
 Matching runs on a folded copy of the post (NFKC, lower case, ё -> е, invisible characters,
 combining marks and the diaeresis of Latin letters removed, look-alike letters of a mixed-script
-word unified, Arabic letter variants merged). Alerts must highlight the original words, so every folded character remembers where it
-came from.
+word unified, Arabic letter variants merged). Alerts must highlight the original words, so every
+folded character remembers where it came from.
 """
 
 from __future__ import annotations

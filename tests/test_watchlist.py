@@ -2876,6 +2876,21 @@ SHIPPED_CASES = [
     ("Bekaa : un commerçant enlevé près de Baalbek, on réclame une rançon. L'armée fouille Brital.", ()),
     ("Baalbek : trêve entre les clans après des affrontements.", ()),
     ("Le Liban importe son blé d'Ukraine, la guerre menace ses stocks.", ("russia-ukraine",)),
+    # Air-defence gunners by their nickname, anti-tank mines, the mobilised, an encirclement, an assault
+    # brigade in French; undercover units, Judea and Samaria in Arabic, a West Bank checkpoint; Aitou.
+    ("ППОшники, хто цієї ночі теж не спав — ставте вогник.", ("russia-ukraine",)),
+    ("ПВОшники снова всю ночь на ногах.", ("russia-ukraine",)),
+    ("Фермер знайшов у полі дві протитанкові міни.", ("russia-ukraine",)),
+    ("Мобілізований у 45, зараз старший навідник.", ("russia-ukraine",)),
+    ("Три роки тому Чернігів жив в оточенні.", ("russia-ukraine",)),
+    ("Cagnotte pour la 3e brigade d'assaut : il manque 1 900 €.", ("russia-ukraine",)),
+    ("قوة خاصة من المستعربين تعتقل شابا في المدينة.", ("israel-hamas",)),
+    ("الجيش يعتقل مطلوبين في أنحاء يهودا والسامرة.", ("israel-hamas",)),
+    ("تحرك لآليات الاحتلال من حاجز الجلمة باتجاه المدينة.", ("israel-hamas",)),
+    ("الغارة على أيطو أدت إلى استشهاد 22 شخصا.", ("israel-hezbollah",)),
+    # Not the wars: Ukraine's football derby, a water cut for a repair in a West Bank town.
+    ("Classic derby: Shakhtar Donetsk beat Dynamo Kyiv, the attack was unstoppable.", ()),
+    ("بلدية قلقيلية: انقطاع المياه غدا بسبب تصليح انفجار في الخط الرئيسي.", ()),
 ]
 
 
@@ -3144,6 +3159,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind186",
         "written_blind188",
         "written_blind189",
+        "written_blind193",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -49,13 +49,11 @@ def synthetic_terms(size: int, seed: int = 7) -> list[str]:
     real = ["ВСУ", "СВО", "ЗСУ", "ХАМАС", "Хезболл{а|ы|е|у|ой}", "сектор{|е|а} Газ{а|ы|е|у|ой}", "HIMARS"]
     real += ["обстрел{|а|ы|ов}", "беспилотник{|а|и|ов}", "ракет{а|ы|е|у|ой}", "Украин{а|ы|е|у|ой}"]
     rng = random.Random(seed)
-    terms = list(real)
+    terms = dict.fromkeys(real)  # ordered and distinct: the loader refuses a term listed twice
     while len(terms) < size:
         stem = "".join(rng.choice(LETTERS) for _ in range(rng.randint(4, 9)))
-        term = stem + "{|а|у|ом|е|ы}"
-        if term not in terms:  # the loader refuses a term listed twice
-            terms.append(term)
-    return terms[:size]
+        terms[stem + "{|а|у|ом|е|ы}"] = None
+    return list(terms)[:size]
 
 
 def synthetic_watchlist(size: int) -> Watchlist:

@@ -806,10 +806,11 @@ class _Builder:
         """A term written twice in one list is an error: as a context word it would count twice."""
         seen: set[str] = set()
         for item in items:
-            if isinstance(item, str):
-                if item.strip() in seen:
-                    raise self.error(where, f"{item!r} is listed twice", item)
-                seen.add(item.strip())
+            if not isinstance(item, str):
+                continue
+            if item.strip() in seen:
+                raise self.error(where, f"{item!r} is listed twice", item)
+            seen.add(item.strip())
 
     def _check_keys(self, table: Mapping[str, object], allowed: Iterable[str], path: tuple[str, ...]) -> None:
         allowed = tuple(allowed)

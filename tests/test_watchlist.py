@@ -2891,6 +2891,30 @@ SHIPPED_CASES = [
     # Not the wars: Ukraine's football derby, a water cut for a repair in a West Bank town.
     ("Classic derby: Shakhtar Donetsk beat Dynamo Kyiv, the attack was unstoppable.", ()),
     ("بلدية قلقيلية: انقطاع المياه غدا بسبب تصليح انفجار في الخط الرئيسي.", ()),
+    ("Selon Moscou, l'opération militaire spéciale se poursuit.", ("russia-ukraine",)),
+    ("Nouvelles livraisons au régime de Kiev annoncées hier.", ("russia-ukraine",)),
+    ("Vougledar est tombée après des mois de siège.", ("russia-ukraine",)),
+    ("Sourovikine a pris le commandement des forces.", ("russia-ukraine",)),
+    ("Nuit agitée à Chajaya, des tirs entendus.", ("israel-hamas",)),
+    ("Les D9 à Jénine, encore.", ("israel-hamas",)),
+    ("Un soldat blessé par une frappe à Aïn Ebel.", ("israel-hezbollah",)),
+    ("تشييع الشهيد في بلدة الغندورية عصر اليوم.", ("israel-hezbollah",)),
+    ("عملية تبادل جديدة مع كييف اليوم.", ("russia-ukraine",)),
+    ("استئناف المفاوضات بشأن المحتجزين في الدوحة.", ("israel-hamas",)),
+    ("Twenty Russian servicemen came home from captivity.", ("russia-ukraine",)),
+    ("Говорили о справедливом мире для Украины.", ("russia-ukraine",)),
+    ("Russia used Iranian drones to strike Kyiv overnight.", ("russia-ukraine",)),
+    ("Рашисти знову вгатили ракетою по Харкову, ACA тут ні до чого.", ("russia-ukraine",)),
+    ("Hezbollah drones launched toward Karish were intercepted.", ("israel-hezbollah",)),
+    # Not the wars: heart health, road works, a student rocket, budget revenue, the Red Army's parade,
+    # Iran's salvoes, a football club.
+    ("Цукор — ворог №1 для зубів.", ()),
+    ("Відкрито фронт робіт на об'їзній Києва.", ()),
+    ("Львівська політехніка запустила ракету на 3 км.", ()),
+    ("Мобилизация доходов бюджета в Москве продолжится.", ()),
+    ("Танки Красной армии проехали по Волгограду на параде.", ()),
+    ("L'Iran tire des missiles sur Tel-Aviv et Haïfa.", ()),
+    ("Maccabi Haifa soldiers of the pitch beat Hapoel again.", ()),
 ]
 
 
@@ -3160,6 +3184,9 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind188",
         "written_blind189",
         "written_blind193",
+        "written_blind196",
+        "written_blind197",
+        "written_blind198",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -2943,6 +2943,19 @@ SHIPPED_CASES = [
     ("وظائف شاغرة في مدارس الأونروا بالخليل.", ()),
     ("Les Forces libanaises boycottent la séance.", ()),
     ("Фронт дождей идёт на Курск.", ()),
+    ("Уразово снова под обстрелом артиллерии.", ("russia-ukraine",)),
+    ("В результате обмена домой вернулись жители Курской области.", ("russia-ukraine",)),
+    ("Operasi Panah Utara memasuki hari ketiga.", ("israel-hezbollah",)),
+    ("أسير محرر من سجن «عوفر» يروي تفاصيل اعتقاله.", ("israel-hamas",)),
+    ("مسيرة انطلقت من لبنان سقطت في الجليل.", ("israel-hezbollah",)),
+    # Not the wars: crop-spraying drones, a school's drill, Gaza's power schedule, a half marathon in
+    # Kyiv, the cherry season and a race in the north.
+    ("В Белгородском районе используют дроны для обработки полей.", ()),
+    ("В школе Курска прошла учебная эвакуация.", ()),
+    ("جدول التوزيع لمناطق غزة غدا: 8 ساعات وصل.", ()),
+    ("Soldiers ran the Kyiv Half Marathon.", ()),
+    ("עונת הדובדבנים במטולה נפתחה.", ()),
+    ("מרוץ הלילה בקריית שמונה: ההרשמה נפתחה.", ()),
 ]
 
 

@@ -195,6 +195,28 @@ def test_veto_cancels_its_sentence_only(small):
     assert flagged(small, "В 1914 году всё было иначе. ВСУ наступают.") == ("demo",)
 
 
+def test_soft_veto_yields_to_a_place_of_the_conflict_in_its_sentence():
+    data = {
+        "version": "1",
+        "context": {"en": ["missile{|s}"]},
+        "conflicts": {
+            "c": {
+                "name": "C",
+                "anchors": {"en": ["Ukraine"]},
+                "veto": {"en": ["1943"]},
+                "soft_veto": {"en": ["Israel"]},
+            }
+        },
+        "names": {"c": {"places": {"weak": ["Kyiv"]}}},
+    }
+    watchlist = Watchlist.from_mapping(data)
+    assert flagged(watchlist, "Missiles hit Ukraine today.") == ("c",)
+    assert flagged(watchlist, "Ukraine condemns the missiles fired at Israel.") == ()
+    assert flagged(watchlist, "Israel sends aid to Kyiv after missiles hit Ukraine.") == ("c",)
+    assert flagged(watchlist, "In 1943 missiles hit Kyiv and Ukraine.") == ()  # a hard veto yields to nothing
+    assert watchlist.match("Israel sends aid to Kyiv after missiles hit Ukraine.")[0][0].term == "Kyiv"
+
+
 def test_exclusion_hides_the_terms_inside_it(small):
     assert flagged(small, "Украина Ивановна получила удар судьбы.") == ()
     matches, _ = small.match("Украина Ивановна получила удар судьбы.")
@@ -2956,6 +2978,21 @@ SHIPPED_CASES = [
     ("Soldiers ran the Kyiv Half Marathon.", ()),
     ("עונת הדובדבנים במטולה נפתחה.", ()),
     ("מרוץ הלילה בקריית שמונה: ההרשמה נפתחה.", ()),
+    ("Israel sent generators to Kyiv ahead of the winter strikes.", ("russia-ukraine",)),
+    ("Iran supplies the drones that hit Odesa and Kharkiv every night.", ("russia-ukraine",)),
+    ("Отработала ПВО, всё спокойно.", ("russia-ukraine",)),
+    ("Бои за Синьковку продолжаются.", ("russia-ukraine",)),
+    ("Салтівський район: влучання в багатоповерхівку.", ("russia-ukraine",)),
+    ("Indonesia menyesalkan Rusia keluar dari Inisiatif Gandum Laut Hitam.", ("russia-ukraine",)),
+    ("UNIFIL patrols along the Blue Line resumed.", ("israel-hezbollah",)),
+    # Not the wars: Ukraine's condolences to Israel, a tank game, a football counter-attack in south
+    # Lebanon, the Crusaders, Ghazzeh in the Bekaa, hockey's blue line.
+    ("Ukraine condemns the missile attack on Israel and mourns its victims.", ()),
+    ("В War Thunder добавили танк Т-90М.", ()),
+    ("الهجوم المرتد منح النبطية الفوز.", ()),
+    ("قلعة الشقيف في أرنون صمدت في حصار صلاح الدين الأيوبي.", ()),
+    ("زفاف العريس من بلدة غزة (البقاع الغربي).", ()),
+    ("A power-play shot from the blue line decided it.", ()),
 ]
 
 

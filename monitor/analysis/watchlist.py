@@ -33,7 +33,7 @@ from monitor.model import (
     Match,
 )
 
-TERM_KINDS = ("strong", "anchors", "common", "context", "incidents", "veto", "exclude")
+TERM_KINDS = ("strong", "anchors", "common", "context", "incidents", "veto", "soft_veto", "exclude")
 FLAG_KINDS = ("strong", "anchors", "common", "weak")
 SHARED_KINDS = ("context", "incidents", "veto", "exclude")
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -228,13 +228,19 @@ class Watchlist:
         an anchor in a post with `post_context` war words elsewhere), weak names with company (1 point
         each), and evidence short of those rules (at most PARTIAL_CAP in all).
 
-        A veto word cancels all evidence of its sentence; a capitalised-only term proves nothing at the
+        A veto word cancels all evidence of its sentence, and so does a soft veto word unless the sentence
+        also names a place of the conflict; a capitalised-only term proves nothing at the
         start of a sentence (a strong one still counts as an anchor there), unless a colon or comma follows
         it as in a report's dateline.
         """
         rules = self._rules[conflict]
         located = [(self._terms[hit.term], sentence_of(starts, hit.start), hit) for hit in hits]
-        vetoed = {sentence for term, sentence, _ in located if term.kind == "veto"}
+        placed = {sentence for term, sentence, _ in located if term.category == "places"}
+        vetoed = {
+            sentence
+            for term, sentence, _ in located
+            if term.kind == "veto" or (term.kind == "soft_veto" and sentence not in placed)
+        }
         strong: dict[str, Term] = {}
         anchors: dict[int, list[tuple[Term, _Hit]]] = defaultdict(list)
         weak: dict[str, list[tuple[int, _Hit]]] = defaultdict(list)
@@ -384,7 +390,7 @@ class Watchlist:
     ) -> None:
         """Keep conflict-term hits (not context, veto or exclusion words) as Matches, one per span."""
         term = self._terms[hit.term]
-        if term.kind in SHARED_KINDS:
+        if term.kind in (*SHARED_KINDS, "soft_veto"):
             return
         start, end = folded.span(hit.start, hit.end)
         key = (term.conflict, start, end)

@@ -2993,6 +2993,16 @@ SHIPPED_CASES = [
     ("قلعة الشقيف في أرنون صمدت في حصار صلاح الدين الأيوبي.", ()),
     ("زفاف العريس من بلدة غزة (البقاع الغربي).", ()),
     ("A power-play shot from the blue line decided it.", ()),
+    ("רוסיה פתחה במתקפה על אוקראינה הלילה.", ("russia-ukraine",)),
+    ("صافرات في عسقلان الآن.", ("israel-hamas",)),
+    ("إنذار عاجل إلى سكان مدينة صور.", ("israel-hezbollah",)),
+    ("Fumée au-dessus de la flotte de la mer Noire ce matin.", ("russia-ukraine",)),
+    ("Tchassiv Yar tient toujours.", ("russia-ukraine",)),
+    ("Jembatan Krimea ditutup lagi pagi ini.", ("russia-ukraine",)),
+    ("Israel will help protect Ukrainian cities from missiles.", ("russia-ukraine",)),
+    # Not the wars: fireworks from Metula to Eilat, the hostages' rescue named Arnon.
+    ("Fireworks and flyovers from Metula to Eilat tonight.", ()),
+    ('عملية "أرنون" حررت أربعة رهائن من النصيرات.', ("israel-hamas",)),
 ]
 
 
@@ -3266,6 +3276,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind197",
         "written_blind198",
         "written_blind202",
+        "written_blind212",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

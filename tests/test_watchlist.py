@@ -3028,6 +3028,16 @@ SHIPPED_CASES = [
     ("Le 24 février 2022 reste une date noire.", ("russia-ukraine",)),
     # The west bank of the Dnipro is Russia's war, not the West Bank's.
     ("روسيا تسحب قواتها من الضفة الغربية لنهر دنيبرو.", ("russia-ukraine",)),
+    ("В Мелитополе выдали ещё 500 паспортов гражданина РФ.", ("russia-ukraine",)),
+    ("Rusia dan Ukraina kembali bertukar tawanan hari ini.", ("russia-ukraine",)),
+    ("Рух Кримським мостом відновлено.", ("russia-ukraine",)),
+    ("У Севастополі гучно.", ("russia-ukraine",)),
+    ("В Курске громко.", ("russia-ukraine",)),
+    ("Александр Труфанов вернулся домой.", ("israel-hamas",)),
+    ("הפריצה למחוז קורסק נמשכת.", ("russia-ukraine",)),
+    # Not the wars: a space rocket's debris, the Battle of Konotop.
+    ("Уламки ракети Starship впали в океан.", ()),
+    ("Військо гетьмана Виговського розгромило московську армію під Конотопом.", ()),
 ]
 
 
@@ -3305,6 +3315,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind218",
         "written_blind221",
         "written_blind222",
+        "written_blind226",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

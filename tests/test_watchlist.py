@@ -3054,6 +3054,11 @@ SHIPPED_CASES = [
     ("פעילות מבצעית בטול כרם, הכביש חסום.", ("israel-hamas",)),
     # Not the wars: Soviet Ukraine's liberation in 1943.
     ("В боях за столицу Советской Украины пали тысячи бойцов.", ()),
+    ("A stabbing attack was foiled near Ma'ale Adumim.", ("israel-hamas",)),
+    ("Работинское направление: противник атакует.", ("russia-ukraine",)),
+    # Not the wars: the Palestinian central bank, works going on "on a wide front".
+    ("The Palestine Monetary Authority launched a new payment system.", ()),
+    ("Собянин: работы идут широким фронтом.", ()),
 ]
 
 

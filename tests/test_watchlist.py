@@ -3070,6 +3070,14 @@ SHIPPED_CASES = [
     ("Kharkiv: dua orang meninggal setelah gedung terkena.", ("russia-ukraine",)),
     # Not Lebanon's war: a "complex" ambush in Gaza is not the village of Markaba.
     ("القسام: نفذنا كمينا مركبا في بيت حانون.", ("israel-hamas",)),
+    ("إجلاء 40 طالبا لبنانيا من أوكرانيا عبر الحدود البولندية.", ("russia-ukraine",)),
+    ("مخزون القمح يكفي لشهر بعد توقف الشحنات من أوكرانيا.", ("russia-ukraine",)),
+    ("انطلاق محادثات روسية أوكرانية في إسطنبول.", ("russia-ukraine",)),
+    ("إسقاط 20 مسيرة فوق مقاطعة بريانسك.", ("russia-ukraine",)),
+    ("L'UE adopte un nouveau paquet de sanctions contre la Russie.", ("russia-ukraine",)),
+    ("Convoi n°12 bien arrivé à Kharkiv avec deux ambulances.", ("russia-ukraine",)),
+    ("Le Corps des volontaires russes revendique un raid.", ("russia-ukraine",)),
+    ("Zaporijjia : la centrale de nouveau sans courant externe.", ("russia-ukraine",)),
 ]
 
 

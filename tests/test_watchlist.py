@@ -195,7 +195,7 @@ def test_veto_cancels_its_sentence_only(small):
     assert flagged(small, "В 1914 году всё было иначе. ВСУ наступают.") == ("demo",)
 
 
-def test_soft_veto_yields_to_a_place_of_the_conflict_in_its_sentence():
+def test_soft_veto_yields_to_a_place_or_strong_term_of_the_conflict_in_its_sentence():
     data = {
         "version": "1",
         "context": {"en": ["missile{|s}"]},
@@ -205,6 +205,7 @@ def test_soft_veto_yields_to_a_place_of_the_conflict_in_its_sentence():
                 "anchors": {"en": ["Ukraine"]},
                 "veto": {"en": ["1943"]},
                 "soft_veto": {"en": ["Israel"]},
+                "strong": {"en": ["partial mobilisation"]},
             }
         },
         "names": {"c": {"places": {"weak": ["Kyiv"]}}},
@@ -214,6 +215,8 @@ def test_soft_veto_yields_to_a_place_of_the_conflict_in_its_sentence():
     assert flagged(watchlist, "Ukraine condemns the missiles fired at Israel.") == ()
     assert flagged(watchlist, "Israel sends aid to Kyiv after missiles hit Ukraine.") == ("c",)
     assert flagged(watchlist, "In 1943 missiles hit Kyiv and Ukraine.") == ()  # a hard veto yields to nothing
+    assert flagged(watchlist, "After the partial mobilisation, men fled to Israel.") == ("c",)
+    assert flagged(watchlist, "Partial mobilisation in 1943.") == ()
     assert watchlist.match("Israel sends aid to Kyiv after missiles hit Ukraine.")[0][0].term == "Kyiv"
 
 
@@ -3078,6 +3081,14 @@ SHIPPED_CASES = [
     ("Convoi n°12 bien arrivé à Kharkiv avec deux ambulances.", ("russia-ukraine",)),
     ("Le Corps des volontaires russes revendique un raid.", ("russia-ukraine",)),
     ("Zaporijjia : la centrale de nouveau sans courant externe.", ("russia-ukraine",)),
+    (
+        "Zelensky addressed members of the Knesset by video, calling on Israel to provide Ukraine with Iron Dome.",
+        ("russia-ukraine",),
+    ),
+    ("Russia's partial mobilisation sends thousands of men to Israel.", ("russia-ukraine",)),
+    ("Congress passed $61 billion for Ukraine and more for Israel.", ("russia-ukraine",)),
+    ("The cruiser Moskva is now a diving site.", ("russia-ukraine",)),
+    ("Putin signed the accession treaties at the Kremlin.", ("russia-ukraine",)),
 ]
 
 

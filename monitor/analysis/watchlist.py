@@ -229,13 +229,18 @@ class Watchlist:
         each), and evidence short of those rules (at most PARTIAL_CAP in all).
 
         A veto word cancels all evidence of its sentence, and so does a soft veto word unless the sentence
-        also names a place of the conflict; a capitalised-only term proves nothing at the
+        also names a place of the conflict or holds one of its strong terms; a capitalised-only term proves
+        nothing at the
         start of a sentence (a strong one still counts as an anchor there), unless a colon or comma follows
         it as in a report's dateline.
         """
         rules = self._rules[conflict]
         located = [(self._terms[hit.term], sentence_of(starts, hit.start), hit) for hit in hits]
-        placed = {sentence for term, sentence, _ in located if term.category == "places"}
+        placed = {
+            sentence
+            for term, sentence, _ in located
+            if term.category == "places" or (term.kind == "strong" and not term.category)
+        }
         vetoed = {
             sentence
             for term, sentence, _ in located

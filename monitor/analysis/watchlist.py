@@ -230,13 +230,12 @@ class Watchlist:
 
         A veto word cancels all evidence of its sentence, and so does a soft veto word unless the sentence
         also names a place of the conflict or holds one of its strong terms; a capitalised-only term proves
-        nothing at the
-        start of a sentence (a strong one still counts as an anchor there), unless a colon or comma follows
-        it as in a report's dateline.
+        nothing at the start of a sentence (a strong one still counts as an anchor there), unless a colon or
+        comma follows it as in a report's dateline.
         """
         rules = self._rules[conflict]
         located = [(self._terms[hit.term], sentence_of(starts, hit.start), hit) for hit in hits]
-        placed = {
+        lifted = {
             sentence
             for term, sentence, _ in located
             if term.category == "places" or (term.kind == "strong" and not term.category)
@@ -244,7 +243,7 @@ class Watchlist:
         vetoed = {
             sentence
             for term, sentence, _ in located
-            if term.kind == "veto" or (term.kind == "soft_veto" and sentence not in placed)
+            if term.kind == "veto" or (term.kind == "soft_veto" and sentence not in lifted)
         }
         strong: dict[str, Term] = {}
         anchors: dict[int, list[tuple[Term, _Hit]]] = defaultdict(list)

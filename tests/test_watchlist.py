@@ -3086,6 +3086,21 @@ SHIPPED_CASES = [
     ("Congress passed $61 billion for Ukraine and more for Israel.", ("russia-ukraine",)),
     ("The cruiser Moskva is now a diving site.", ("russia-ukraine",)),
     ("Putin signed the accession treaties at the Kremlin.", ("russia-ukraine",)),
+    ("Конгресс снова спорит, давать ли деньги Киеву.", ("russia-ukraine",)),
+    ("В Курской области продолжает действовать режим контртеррористической операции.", ("russia-ukraine",)),
+    ("В Брянской области сохраняется средний уровень реагирования.", ("russia-ukraine",)),
+    ("Киевские власти снова переименовали улицы.", ("russia-ukraine",)),
+    ("Жители севера Израиля снова провели ночь под обстрелом.", ("israel-hezbollah",)),
+    ("Футболисты дважды ударили по воротам соперника.", ()),
+    ("Сьогодні відкриваємо набір до «Лінії дронів».", ("russia-ukraine",)),
+    ("Вночі росіяни вдарили по околиці Херсона.", ("russia-ukraine",)),
+    ("У Дніпрі вибухова хвиля пошкодила вікна лікарні.", ("russia-ukraine",)),
+    ("Ротація: 38 діб на позиції, всі вийшли живими.", ("russia-ukraine",)),
+    ("Наша команда вийшла на позицію лідера турніру.", ()),
+    ("Twelve more children are home. #BringKidsBackUA", ("russia-ukraine",)),
+    ("Germany joins the tank coalition.", ("russia-ukraine",)),
+    ("עיריית אשקלון: הפגיעה הישירה גרמה נזק לשלושה בניינים.", ("israel-hamas",)),
+    ("עקב המצב הביטחוני, הלימודים בשדרות יתקיימו מרחוק.", ("israel-hamas",)),
 ]
 
 
@@ -3367,6 +3382,9 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind230",
         "written_blind239",
         "written_blind241",
+        "written_blind243",
+        "written_blind245",
+        "written_blind246",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

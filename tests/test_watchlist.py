@@ -3101,6 +3101,22 @@ SHIPPED_CASES = [
     ("Germany joins the tank coalition.", ("russia-ukraine",)),
     ("עיריית אשקלון: הפגיעה הישירה גרמה נזק לשלושה בניינים.", ("israel-hamas",)),
     ("עקב המצב הביטחוני, הלימודים בשדרות יתקיימו מרחוק.", ("israel-hamas",)),
+    ("Лавров: без учёта этого прочного мира на Украине не будет.", ("russia-ukraine",)),
+    ("Посол напомнил, что Минские соглашения так и не были выполнены.", ("russia-ukraine",)),
+    ("Брюссель снова обсуждает путь Украины в НАТО.", ("russia-ukraine",)),
+    ("Нужды на неделю: сети маскировочные, свечи окопные.", ("russia-ukraine",)),
+    ("Наш боец трехсотый, лежит в госпитале.", ("russia-ukraine",)),
+    ("Побратим трьохсотий, евакуювали вчасно.", ("russia-ukraine",)),
+    ("Комбат знову наказав штурмувати посадку вдень.", ("russia-ukraine",)),
+    ("Лежу в Дніпрі з контузією, осколки вже дістали.", ("russia-ukraine",)),
+    ("Investigators began exhumations near Izium.", ("russia-ukraine",)),
+    ("Poutine signe les traités de rattachement au Kremlin.", ("russia-ukraine",)),
+    ("Dnipro : des survivants sous les décombres.", ("russia-ukraine",)),
+    ("L'UE signe un accord sur les minerais avec Kigali.", ()),
+    ("إغلاق حاجز حوارة بالاتجاهين منذ الصباح.", ("israel-hamas",)),
+    ("محكمة عوفر تمدد اعتقال طالب من جنين.", ("israel-hamas",)),
+    ("הממשלה אישרה תוכנית לשיקום חבל תקומה.", ("israel-hamas",)),
+    ("גופתו של יוסי הושבה לישראל הלילה.", ("israel-hamas",)),
 ]
 
 
@@ -3385,6 +3401,9 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind243",
         "written_blind245",
         "written_blind246",
+        "written_blind247",
+        "written_blind249",
+        "written_blind250",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

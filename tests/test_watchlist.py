@@ -220,6 +220,26 @@ def test_soft_veto_yields_to_a_place_or_strong_term_of_the_conflict_in_its_sente
     assert watchlist.match("Israel sends aid to Kyiv after missiles hit Ukraine.")[0][0].term == "Kyiv"
 
 
+def test_veto_naming_another_war_yields_to_a_strong_term_built_on_a_name_of_this_one():
+    data = {
+        "version": "1",
+        "conflicts": {
+            "c": {
+                "name": "C",
+                "anchors": {"en": ["Kyiv", "border{|s}"]},
+                "veto": {"en": ["Gaza", "Yakutia"]},
+                "strong": {"en": ["aid to Kyiv", "border villages", "shelling"]},
+            },
+            "d": {"name": "D", "strong": {"en": ["Gaza"]}},
+        },
+    }
+    watchlist = Watchlist.from_mapping(data)
+    assert flagged(watchlist, "While all eyes are on Gaza, aid to Kyiv is stuck.") == ("c", "d")
+    assert flagged(watchlist, "Shelling of Gaza goes on.") == ("d",)  # a strong term naming no one of C's
+    assert flagged(watchlist, "Shelling hit border villages near Gaza.") == ("d",)  # "border" is no name
+    assert flagged(watchlist, "Aid to Kyiv is a saying in Yakutia.") == ()  # Yakutia is no other war's word
+
+
 def test_exclusion_hides_the_terms_inside_it(small):
     assert flagged(small, "Украина Ивановна получила удар судьбы.") == ()
     matches, _ = small.match("Украина Ивановна получила удар судьбы.")

@@ -171,7 +171,8 @@ class Watchlist:
         scores = []
         for conflict in self.conflicts:
             own = self._own_hits(conflict, hits)
-            evidence = self._spelled(self._evidence(conflict, own, folded, starts), own, folded)
+            rivals = self._rival_spans(conflict, hits)
+            evidence = self._spelled(self._evidence(conflict, own, rivals, folded, starts), own, folded)
             if evidence:
                 evidence += context_evidence(conflict, context)
                 threshold = (thresholds or {}).get(conflict, self._rules[conflict].threshold)
@@ -221,30 +222,34 @@ class Watchlist:
             or not any(ex.start < hit.end and hit.start < ex.end for ex in excluded)
         ]
 
+    def _rival_spans(self, conflict: str, hits: list[_Hit]) -> set[tuple[int, int]]:
+        """Where the text uses another watched war's own words (Gaza, Israel for Russia's war)."""
+        return {
+            (hit.start, hit.end)
+            for hit in hits
+            if self._terms[hit.term].conflict not in ("", conflict)
+            and self._terms[hit.term].kind not in ("veto", "soft_veto", "exclude")
+        }
+
     def _evidence(
-        self, conflict: str, hits: list[_Hit], folded: Normalized, starts: list[int]
+        self,
+        conflict: str,
+        hits: list[_Hit],
+        rivals: set[tuple[int, int]],
+        folded: Normalized,
+        starts: list[int],
     ) -> list[Evidence]:
         """Distinct strong terms, sentences where an anchor meets enough context words (or, failing any,
         an anchor in a post with `post_context` war words elsewhere), weak names with company (1 point
         each), and evidence short of those rules (at most PARTIAL_CAP in all).
 
-        A veto word cancels all evidence of its sentence, and so does a soft veto word unless the sentence
-        also names a place of the conflict or holds one of its strong terms; a capitalised-only term proves
+        A veto word cancels all evidence of its sentence (see `_vetoed`); a capitalised-only term proves
         nothing at the start of a sentence (a strong one still counts as an anchor there), unless a colon or
         comma follows it as in a report's dateline.
         """
         rules = self._rules[conflict]
         located = [(self._terms[hit.term], sentence_of(starts, hit.start), hit) for hit in hits]
-        lifted = {
-            sentence
-            for term, sentence, _ in located
-            if term.category == "places" or (term.kind == "strong" and not term.category)
-        }
-        vetoed = {
-            sentence
-            for term, sentence, _ in located
-            if term.kind == "veto" or (term.kind == "soft_veto" and sentence not in lifted)
-        }
+        vetoed = _vetoed(located, rivals)
         strong: dict[str, Term] = {}
         anchors: dict[int, list[tuple[Term, _Hit]]] = defaultdict(list)
         weak: dict[str, list[tuple[int, _Hit]]] = defaultdict(list)
@@ -413,6 +418,37 @@ def context_evidence(conflict: str, context: ChannelContext) -> list[Evidence]:
         return []
     detail = f"{context.source}: {share:.0%} of the channel's recent posts"
     return [Evidence("context", conflict, points, detail)]
+
+
+def _vetoed(located: list[tuple[Term, int, _Hit]], rivals: set[tuple[int, int]]) -> set[int]:
+    """Sentences whose evidence a veto word cancels.
+
+    A veto word that is another watched war's own word (Gaza, for Russia's war) yields to a strong term
+    of this war built around one of its names ("aid to Kyiv"): readouts and commentaries set the wars side
+    by side in one sentence. A soft veto word yields to a place of the conflict or any of its strong terms.
+    """
+    names = [
+        (sentence, hit)
+        for term, sentence, hit in located
+        if term.kind == "anchors" and term.text[:1].isupper()
+    ]
+    strong = [
+        (sentence, hit) for term, sentence, hit in located if term.kind == "strong" and not term.category
+    ]
+    named = {
+        sentence
+        for sentence, hit in strong
+        if any(at == sentence and hit.start <= name.start and name.end <= hit.end for at, name in names)
+    }
+    lifted = {sentence for sentence, _ in strong} | {
+        sentence for term, sentence, _ in located if term.category == "places"
+    }
+    return {
+        sentence
+        for term, sentence, hit in located
+        if (term.kind == "veto" and not (sentence in named and (hit.start, hit.end) in rivals))
+        or (term.kind == "soft_veto" and sentence not in lifted)
+    }
 
 
 def _post_evidence(

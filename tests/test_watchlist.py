@@ -3180,6 +3180,7 @@ SHIPPED_CASES = [
     ("Харків: рятувальники дістали з-під завалів ще одну людину.", ("russia-ukraine",)),
     ("Для тысяч релокантов новые правила пребывания — удар.", ("russia-ukraine",)),
     ("היום לפני שנה נועה חזרה הביתה מהשבי.", ("israel-hamas",)),
+    ("За каждой литургией читается Молитва о Святой Руси.", ("russia-ukraine",)),
 ]
 
 
@@ -3478,6 +3479,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind266",
         "written_blind267",
         "written_blind270",
+        "written_blind271",
+        "written_blind273",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

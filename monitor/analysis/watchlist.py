@@ -169,10 +169,10 @@ class Watchlist:
         starts = sentence_starts(folded)
         matches: dict[tuple[str, int, int], Match] = {}
         scores = []
+        owners = self._span_owners(hits)
         for conflict in self.conflicts:
             own = self._own_hits(conflict, hits)
-            rivals = self._rival_spans(conflict, hits)
-            evidence = self._spelled(self._evidence(conflict, own, rivals, folded, starts), own, folded)
+            evidence = self._spelled(self._evidence(conflict, own, owners, folded, starts), own, folded)
             if evidence:
                 evidence += context_evidence(conflict, context)
                 threshold = (thresholds or {}).get(conflict, self._rules[conflict].threshold)
@@ -222,20 +222,20 @@ class Watchlist:
             or not any(ex.start < hit.end and hit.start < ex.end for ex in excluded)
         ]
 
-    def _rival_spans(self, conflict: str, hits: list[_Hit]) -> set[tuple[int, int]]:
-        """Where the text uses another watched war's own words (Gaza, Israel for Russia's war)."""
-        return {
-            (hit.start, hit.end)
-            for hit in hits
-            if self._terms[hit.term].conflict not in ("", conflict)
-            and self._terms[hit.term].kind not in ("veto", "soft_veto", "exclude")
-        }
+    def _span_owners(self, hits: list[_Hit]) -> dict[tuple[int, int], set[str]]:
+        """The conflicts whose own words (not vetoes or exclusions) stand at each span, found once a post."""
+        owners: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for hit in hits:
+            term = self._terms[hit.term]
+            if term.conflict and term.kind not in ("veto", "soft_veto", "exclude"):
+                owners[(hit.start, hit.end)].add(term.conflict)
+        return owners
 
     def _evidence(
         self,
         conflict: str,
         hits: list[_Hit],
-        rivals: set[tuple[int, int]],
+        owners: dict[tuple[int, int], set[str]],
         folded: Normalized,
         starts: list[int],
     ) -> list[Evidence]:
@@ -249,7 +249,7 @@ class Watchlist:
         """
         rules = self._rules[conflict]
         located = [(self._terms[hit.term], sentence_of(starts, hit.start), hit) for hit in hits]
-        vetoed = _vetoed(located, rivals)
+        vetoed = _vetoed(conflict, located, owners)
         strong: dict[str, Term] = {}
         anchors: dict[int, list[tuple[Term, _Hit]]] = defaultdict(list)
         weak: dict[str, list[tuple[int, _Hit]]] = defaultdict(list)
@@ -420,7 +420,9 @@ def context_evidence(conflict: str, context: ChannelContext) -> list[Evidence]:
     return [Evidence("context", conflict, points, detail)]
 
 
-def _vetoed(located: list[tuple[Term, int, _Hit]], rivals: set[tuple[int, int]]) -> set[int]:
+def _vetoed(
+    conflict: str, located: list[tuple[Term, int, _Hit]], owners: dict[tuple[int, int], set[str]]
+) -> set[int]:
     """Sentences whose evidence a veto word cancels.
 
     A veto word that is another watched war's own word (Gaza, for Russia's war) yields to a strong term
@@ -446,7 +448,10 @@ def _vetoed(located: list[tuple[Term, int, _Hit]], rivals: set[tuple[int, int]])
     return {
         sentence
         for term, sentence, hit in located
-        if (term.kind == "veto" and not (sentence in named and (hit.start, hit.end) in rivals))
+        if (
+            term.kind == "veto"
+            and not (sentence in named and owners.get((hit.start, hit.end), set()) - {conflict})
+        )
         or (term.kind == "soft_veto" and sentence not in lifted)
     }
 

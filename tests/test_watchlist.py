@@ -3184,6 +3184,15 @@ SHIPPED_CASES = [
     ("יום 500 בכיכר. #כולם_עכשיו", ("israel-hamas",)),
     ("המשפחות קיבלו הלילה אות חיים.", ("israel-hamas",)),
     ("47 שנה למבצע אנטבה: 102 בני ערובה חולצו.", ()),
+    ("Дети нашли ПФМ-1 во дворе.", ("russia-ukraine",)),
+    ("В парке опять «Лепестки»: не трогайте зелёные предметы.", ("russia-ukraine",)),
+    ("Показания по оборонительным рубежам Курской области дал экс-губернатор.", ("russia-ukraine",)),
+    ("Музей повертає колекцію, вивезену в перші дні повномасштабної.", ("russia-ukraine",)),
+    ("Des vétérans du régiment Azov en visite à Lyon.", ("russia-ukraine",)),
+    ("תפילה במחנה שורה לזכר הנרצחים.", ("israel-hamas",)),
+    ("تبادل 150 أسير بين روسيا وأوكرانيا بوساطة إماراتية", ("russia-ukraine",)),
+    ("Bomb threats were emailed to schools in Kyiv this morning.", ()),
+    ("The Kyiv derby ended 1-1 after a late attack.", ()),
 ]
 
 
@@ -3485,6 +3494,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind271",
         "written_blind273",
         "written_blind276",
+        "written_blind280",
+        "written_blind282",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

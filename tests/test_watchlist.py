@@ -3193,6 +3193,19 @@ SHIPPED_CASES = [
     ("تبادل 150 أسير بين روسيا وأوكرانيا بوساطة إماراتية", ("russia-ukraine",)),
     ("Bomb threats were emailed to schools in Kyiv this morning.", ()),
     ("The Kyiv derby ended 1-1 after a late attack.", ()),
+    ("#ПутьДомой: жёны снова вышли к приёмной.", ("russia-ukraine",)),
+    ("Муж в «Шторм V» с весны, отпуска не было.", ("russia-ukraine",)),
+    ("Брат вернулся из плена, похудел на двадцать килограммов.", ("russia-ukraine",)),
+    ("The Kiev regime bans yet another church.", ("russia-ukraine",)),
+    ("Des PFM-1 retrouvées dans une cour d'école.", ("russia-ukraine",)),
+    ("הבנים שלנו נלחמים בעזה.", ("israel-hamas",)),
+    ("אזעקה בעין קיניא.", ("israel-hezbollah",)),
+    ("Волонтери привезли протези хлопцям після поранень на Донеччині.", ("russia-ukraine",)),
+    ("Правительство одобрило соглашение о возвращении заложников.", ("israel-hamas",)),
+    ("Сдерот оживает после 7 октября.", ("israel-hamas",)),
+    ("Одинадцять років тому Росія анексувала Крим.", ("russia-ukraine",)),
+    ("Ofer Kalderon est libre.", ("israel-hamas",)),
+    ("Inside the basement of the Rantisi hospital.", ("israel-hamas",)),
 ]
 
 
@@ -3496,6 +3509,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind276",
         "written_blind280",
         "written_blind282",
+        "written_blind283",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

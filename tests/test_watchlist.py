@@ -3206,6 +3206,19 @@ SHIPPED_CASES = [
     ("Одинадцять років тому Росія анексувала Крим.", ("russia-ukraine",)),
     ("Ofer Kalderon est libre.", ("israel-hamas",)),
     ("Inside the basement of the Rantisi hospital.", ("israel-hamas",)),
+    ("Canadian instructors under Operation Unifier wrapped up another course.", ("russia-ukraine",)),
+    ("Australia will send 30 more Bushmasters to Ukraine.", ("russia-ukraine",)),
+    ("More Canadians boarded flights out of Beirut today.", ("israel-hezbollah",)),
+    ("Над морем у Балаклавы сбиты две воздушные цели.", ("russia-ukraine",)),
+    ("Из плена домой вернулись двое морпехов.", ("russia-ukraine",)),
+    ("В бухте стрельба: работает флот.", ("russia-ukraine",)),
+    ("Ночью противник ударил по Севморзаводу.", ("russia-ukraine",)),
+    ("The inquiry into the strike that killed Zomi Frankcom is out.", ("israel-hamas",)),
+    ("טקס לזכר בני הקיבוץ שנפלו השנה בעזה.", ("israel-hamas",)),
+    ("قوة كوماندوس إسرائيلية نزلت على شاطئ البترون", ("israel-hezbollah",)),
+    ("Після ударів по енергосистемі попит на генератори зріс удесятеро.", ("russia-ukraine",)),
+    ("В Буйнакске простились с бойцом.", ("russia-ukraine",)),
+    ("Pertukaran tawanan antara Rusia dan Ukraina kembali terjadi.", ("russia-ukraine",)),
 ]
 
 
@@ -3510,6 +3523,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind280",
         "written_blind282",
         "written_blind283",
+        "written_blind287",
+        "written_blind289",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

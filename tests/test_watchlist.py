@@ -3233,6 +3233,18 @@ SHIPPED_CASES = [
     ("Quake tremors felt in Istanbul. AFAD: 29 people injured.", ()),
     ("За форсирование Днепра звание Героя Советского Союза получили тысячи бойцов.", ()),
     ("В Тегеране слышны взрывы, работает ПВО.", ()),
+    ("FEMA is out of money, but there's always another billion for Kyiv.", ("russia-ukraine",)),
+    ("Mike Johnson will bring the Ukraine bill to the floor.", ("russia-ukraine",)),
+    ("I asked for an audit of the money appropriated for Ukraine.", ("russia-ukraine",)),
+    ("Putin calls up 300,000 reservists.", ("russia-ukraine",)),
+    ("الكنيست يصادق على قانون يحظر عمل الأونروا", ("israel-hamas",)),
+    ("الأونروا: نفاد مخزون الطحين في القطاع", ("israel-hamas",)),
+    ("عيادة الأونروا في المخيم: الدوام في رمضان من الثامنة حتى الواحدة", ()),
+    ("Законопроєкт 10449 ухвалено в цілому.", ("russia-ukraine",)),
+    ("Дякую Німеччині за ще одну систему Patriot.", ("russia-ukraine",)),
+    ("Палата представителей проголосовала за $61 млрд для Киева.", ("russia-ukraine",)),
+    ("Бербок: «Мы ведём войну против России».", ("russia-ukraine",)),
+    ("Kontrak kerja ternyata dinas militer di zona operasi militer khusus.", ("russia-ukraine",)),
 ]
 
 
@@ -3541,6 +3553,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind289",
         "written_blind293",
         "written_blind294",
+        "written_blind297",
+        "written_blind298",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

@@ -3245,6 +3245,15 @@ SHIPPED_CASES = [
     ("Палата представителей проголосовала за $61 млрд для Киева.", ("russia-ukraine",)),
     ("Бербок: «Мы ведём войну против России».", ("russia-ukraine",)),
     ("Kontrak kerja ternyata dinas militer di zona operasi militer khusus.", ("russia-ukraine",)),
+    ("Collecte de dons pour nos frères à Ghaza ce vendredi.", ("israel-hamas",)),
+    ("Семенівка: влучання в будівлю колишнього молокозаводу.", ("russia-ukraine",)),
+    ("FPV влучив в авто волонтерів біля Мезенівки.", ("russia-ukraine",)),
+    ("Загубився пес, відгукується на кличку Барон, бачили біля Семенівки.", ()),
+    ("בכל בתי הספר בעיר התקיים טקס לזכר בני העיר שנרצחו בשמחת תורה.", ("israel-hamas",)),
+    ("المملكة تستضيف الاجتماع الأول للتحالف الدولي لتنفيذ حل الدولتين", ("israel-hamas",)),
+    ("انطلاق المحادثات بين الوفدين الأمريكي والروسي في الرياض", ("russia-ukraine",)),
+    ("Глава республики проводил добровольцев батальона «Боотур».", ("russia-ukraine",)),
+    ("Hearings in the genocide case against Israel open today.", ("israel-hamas",)),
 ]
 
 

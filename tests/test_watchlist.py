@@ -3254,6 +3254,11 @@ SHIPPED_CASES = [
     ("انطلاق المحادثات بين الوفدين الأمريكي والروسي في الرياض", ("russia-ukraine",)),
     ("Глава республики проводил добровольцев батальона «Боотур».", ("russia-ukraine",)),
     ("Hearings in the genocide case against Israel open today.", ("israel-hamas",)),
+    ("Ещё одно стихотворение о ребятах. #наширебята", ("russia-ukraine",)),
+    ("השקט המוזר הזה שנשאר מאז אותה שבת.", ("israel-hamas",)),
+    ("ברפת בשומרה נהרגו הלילה עשרים פרות.", ("israel-hezbollah",)),
+    ("Харківщина: за добу обстріляно 14 населених пунктів.", ("russia-ukraine",)),
+    ("مخطط استيطاني جديد يلتهم 300 دونم من أراضي بيت جالا", ("israel-hamas",)),
 ]
 
 
@@ -3564,6 +3569,7 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind294",
         "written_blind297",
         "written_blind298",
+        "written_blind305",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

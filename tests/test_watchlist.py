@@ -3259,6 +3259,10 @@ SHIPPED_CASES = [
     ("ברפת בשומרה נהרגו הלילה עשרים פרות.", ("israel-hezbollah",)),
     ("Харківщина: за добу обстріляно 14 населених пунктів.", ("russia-ukraine",)),
     ("مخطط استيطاني جديد يلتهم 300 دونم من أراضي بيت جالا", ("israel-hamas",)),
+    ("Le croiseur Moskva a coulé cette nuit.", ("russia-ukraine",)),
+    ("L'île aux Serpents est de nouveau libre.", ("russia-ukraine",)),
+    ("В списке вернувшихся через Беларусь — наша соседка.", ("russia-ukraine",)),
+    ("Теткинский сахарный завод остановил работу.", ("russia-ukraine",)),
 ]
 
 

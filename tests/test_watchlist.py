@@ -3263,6 +3263,23 @@ SHIPPED_CASES = [
     ("L'île aux Serpents est de nouveau libre.", ("russia-ukraine",)),
     ("В списке вернувшихся через Беларусь — наша соседка.", ("russia-ukraine",)),
     ("Теткинский сахарный завод остановил работу.", ("russia-ukraine",)),
+    ("Сбор на турникеты для медроты закрыт, спасибо всем.", ("russia-ukraine",)),
+    ("Запрошуємо ветеранів і ветеранок на безкоштовні тренування.", ("russia-ukraine",)),
+    ("Наша збірна вже на Іграх Нескорених у Ванкувері.", ("russia-ukraine",)),
+    ("Ветеранська кав'ярня відкрилася у Львові.", ("russia-ukraine",)),
+    ("Партнери з Тель-Авіва провели ніч в укриттях через іранську ракетну атаку.", ()),
+    ("Пирогов ввёл сортировку раненых в Севастополе во время Крымской войны.", ()),
+    ("Мы вспоминаем медсестёр, выносивших раненых под Сталинградом и Курском.", ()),
+    ("La commune propose deux logements pour accueillir des familles ukrainiennes.", ("russia-ukraine",)),
+    ("Les Ukrainiens de Montpellier collectent des garrots pour le front.", ("russia-ukraine",)),
+    ("שנה לאסון במג'דל שמס נדלקו 12 נרות.", ("israel-hezbollah",)),
+    ("יום האדמה: זוכרים את ההרוגים של 1976 ואת המאבק על האדמה בגליל.", ()),
+    ("Vnukovo and Domodedovo under Kovyor restrictions again.", ("russia-ukraine",)),
+    ("Han Kuang begins: HIMARS on the coast and an air-raid alert drill.", ()),
+    ("The Amal-Hezbollah bloc walks out to break quorum.", ()),
+    ("Sanksi kepada Iran Air atas pengiriman rudal ke Rusia untuk dipakai di Ukraina.", ("russia-ukraine",)),
+    ("استشهاد لاعب نادي التضامن صور في غارة إسرائيلية على بلدة معركة قضاء صور.", ("israel-hezbollah",)),
+    ("المهاجم علي نصر الله ينتقل إلى نادي الصفاء بعقد لموسمين.", ()),
 ]
 
 
@@ -3574,6 +3591,8 @@ def test_shipped_watchlist_meets_precision_and_recall_on_the_evaluation_set(ship
         "written_blind297",
         "written_blind298",
         "written_blind305",
+        "written_blind311",
+        "written_blind314",
     ],
 )
 def test_shipped_watchlist_keeps_its_figures_on_the_blind_written_sets(shipped, name):

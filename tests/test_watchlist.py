@@ -3297,6 +3297,28 @@ SHIPPED_CASES = [
     ("Les paroisses ouvrent des points d'invincibilité à Lviv.", ("russia-ukraine",)),
     ("ערב עדות במרכז ותיקים בית הלל.", ()),
     ("عائلات الأسرى الصهاينة تغلق شارع أيالون في تل أبيب", ("israel-hamas",)),
+    (
+        "Охотники Якутии собрали деньги на тепловизоры для земляков из батальона «Боотур».",
+        ("russia-ukraine",),
+    ),
+    ("Покровск (Якутия): на Лене начался ледоход, переправа закрыта.", ()),
+    ("Навіть в умовах повномасштабної війни ми підвищили оплату праці вчителів.", ("russia-ukraine",)),
+    ("Вероніка з харківської школи в метро — призерка олімпіади з математики.", ("russia-ukraine",)),
+    ("Save Ukraine повернули з рф 15-річного Богдана.", ("russia-ukraine",)),
+    ("Учні гімназії — чемпіони України з бойового гопака.", ()),
+    ("Учні агроліцею на Полтавщині зібрали дрон для моніторингу посівів.", ()),
+    ("A family from Kharkiv arrived in Spokane through Uniting for Ukraine.", ("russia-ukraine",)),
+    (
+        "Flags will fly at half-staff in memory of the lives lost in Gaza and Lebanon.",
+        ("israel-hamas", "israel-hezbollah"),
+    ),
+    (
+        "People marched demanding accountability after the death of Tyre Nichols. Organizers read the names of men killed by police.",
+        (),
+    ),
+    ("Матч прерывали на 40 минут из-за воздушной тревоги.", ("russia-ukraine",)),
+    ("«Маккаби» Хайфа досрочно стал чемпионом Израиля.", ()),
+    ("המלחמה בדרום והחשש מחזית שנייה בצפון הבריחו משקיעים.", ("israel-hezbollah",)),
 ]
 
 

@@ -3313,7 +3313,7 @@ SHIPPED_CASES = [
         ("israel-hamas", "israel-hezbollah"),
     ),
     (
-        "People marched demanding accountability after the death of Tyre Nichols. Organizers read the names of men killed by police.",
+        "People marched over the death of Tyre Nichols. They read the names of men killed by police.",
         (),
     ),
     ("Матч прерывали на 40 минут из-за воздушной тревоги.", ("russia-ukraine",)),
